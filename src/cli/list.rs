@@ -1,0 +1,124 @@
+//! `ledger donor list` and `ledger mandate list`: the registers as the ledger knows
+//! them (built-in entries plus registrations).
+
+use std::io::Write;
+
+use super::args::OutFormat;
+use super::{Context, Failure};
+use crate::domain::Book;
+use crate::journal;
+
+fn book(ctx: &Context) -> Result<Book, Failure> {
+    let mut book = Book::new();
+    journal::scan(&ctx.ledger, true, None, |e| book.apply(&e))?;
+    Ok(book)
+}
+
+fn table(out: &mut dyn Write, header: &[&str], rows: Vec<Vec<String>>) -> Result<(), Failure> {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header.to_vec()))?;
+    for r in &rows {
+        writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}
+
+fn emit(
+    out: &mut dyn Write,
+    format: OutFormat,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    json: serde_json::Value,
+) -> Result<(), Failure> {
+    match format {
+        OutFormat::Table => table(out, header, rows),
+        OutFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json)
+                .map_err(|e| Failure::failed(e.to_string()))?;
+            writeln!(out)?;
+            Ok(())
+        }
+        OutFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(header)
+                .map_err(|e| Failure::failed(e.to_string()))?;
+            for r in rows {
+                w.write_record(r.iter().map(|c| super::log::neutralise(c)))
+                    .map_err(|e| Failure::failed(e.to_string()))?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| Failure::failed(e.to_string()))?)?;
+            Ok(())
+        }
+    }
+}
+
+pub fn donors(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(), Failure> {
+    let book = book(ctx)?;
+    let donors: Vec<_> = book.register.donors().collect();
+    let rows = donors
+        .iter()
+        .map(|d| {
+            vec![
+                d.code.clone(),
+                d.category.as_str().to_string(),
+                d.name.clone(),
+                d.aliases.join("; "),
+            ]
+        })
+        .collect();
+    emit(
+        out,
+        format,
+        &["code", "category", "name", "also known as"],
+        rows,
+        serde_json::to_value(&donors).expect("donors serialise"),
+    )
+}
+
+pub fn mandates(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(), Failure> {
+    let book = book(ctx)?;
+    let mandates: Vec<_> = book.register.mandates().collect();
+    let rows = mandates
+        .iter()
+        .map(|m| {
+            vec![
+                m.slug.clone(),
+                m.earmarking.as_str().to_string(),
+                if m.earmarking.is_general_purpose() {
+                    "GP"
+                } else {
+                    "SP"
+                }
+                .to_string(),
+                m.fund.clone().unwrap_or_default(),
+                m.name.clone(),
+            ]
+        })
+        .collect();
+    emit(
+        out,
+        format,
+        &["mandate", "earmarking", "purpose", "fund", "name"],
+        rows,
+        serde_json::to_value(&mandates).expect("mandates serialise"),
+    )
+}

@@ -1,0 +1,307 @@
+//! `ledger log`: every entry, readable, with filters; `--format json` or `csv`.
+//! Streams the journal: memory does not grow with the number of entries shown.
+//!
+//! Examples:
+//!   ledger log --donor JPN --kind pledge --kind payment
+//!   ledger log --from 2009-01-01 --to 2009-12-31 --format json
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::args::{LogArgs, OutFormat};
+use super::{Context, Failure};
+use crate::domain::entry::{Body, Entry, Kind};
+use crate::domain::register::Register;
+use crate::domain::time;
+use crate::journal::{self, Tail};
+
+/// One line a person reads: what the entry records.
+pub fn describe(e: &Entry) -> String {
+    match &e.body {
+        Body::Ledger(h) => format!("ledger header {} v{}", h.format, h.version),
+        Body::Pledge(p) => {
+            let mut s = format!(
+                "pledge {} {} {} {} {}",
+                p.donor,
+                p.mandate,
+                p.currency.format_grouped(p.amount),
+                p.currency,
+                p.date
+            );
+            if let Some(d) = p.due {
+                s.push_str(&format!(" due {d}"));
+            }
+            s
+        }
+        Body::Payment(p) | Body::Refund(p) => {
+            let mut s = format!(
+                "{} {} {} {} {} {}",
+                e.body.kind().as_str(),
+                p.donor,
+                p.mandate,
+                p.currency.format_grouped(p.amount),
+                p.currency,
+                p.date
+            );
+            if let Some(n) = p.pledge {
+                s.push_str(&format!(" pledge #{n}"));
+            }
+            s
+        }
+        Body::WriteOff(w) => format!(
+            "write-off pledge #{} {} {} {}",
+            w.pledge,
+            w.currency.format_grouped(w.amount),
+            w.currency,
+            w.date
+        ),
+        Body::Reversal(r) => format!("reversal of #{}: {}", r.entry, r.reason),
+        Body::Rate(r) => format!("rate {} {} per USD from {}", r.currency, r.per_usd, r.date),
+        Body::Donor(d) => format!("donor {} {:?} ({})", d.code, d.name, d.category.as_str()),
+        Body::Mandate(m) => format!(
+            "mandate {} {:?} ({})",
+            m.slug,
+            m.name,
+            m.earmarking.as_str()
+        ),
+    }
+}
+
+struct Filter {
+    donor: Option<String>,
+    mandate: Option<String>,
+    kinds: Vec<Kind>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+impl Filter {
+    fn keeps(&self, e: &Entry, pledge_donor: &HashMap<u64, (String, String)>) -> bool {
+        if !self.kinds.is_empty() && !self.kinds.contains(&e.body.kind()) {
+            return false;
+        }
+        let (donor, mandate) = match &e.body {
+            Body::Pledge(p) => (Some(p.donor.as_str()), Some(p.mandate.as_str())),
+            Body::Payment(p) | Body::Refund(p) => {
+                (Some(p.donor.as_str()), Some(p.mandate.as_str()))
+            }
+            Body::WriteOff(w) => pledge_donor
+                .get(&w.pledge)
+                .map(|(d, m)| (Some(d.as_str()), Some(m.as_str())))
+                .unwrap_or((None, None)),
+            Body::Donor(d) => (Some(d.code.as_str()), None),
+            Body::Mandate(m) => (None, Some(m.slug.as_str())),
+            _ => (None, None),
+        };
+        if self
+            .donor
+            .as_deref()
+            .is_some_and(|want| donor != Some(want))
+        {
+            return false;
+        }
+        if self
+            .mandate
+            .as_deref()
+            .is_some_and(|want| mandate != Some(want))
+        {
+            return false;
+        }
+        if self.from.is_some() || self.to.is_some() {
+            let Some(d) = e.body.date() else { return false };
+            if self.from.is_some_and(|f| d < f) || self.to.is_some_and(|t| d > t) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Failure> {
+    let mut kinds = Vec::new();
+    for k in &args.kind {
+        let kind = Kind::parse(k).ok_or_else(|| {
+            let all: Vec<&str> = Kind::ALL.iter().skip(1).map(|k| k.as_str()).collect();
+            Failure::usage(format!(
+                "--kind: unknown kind {k:?}; use one of {}",
+                all.join(", ")
+            ))
+        })?;
+        kinds.push(kind);
+    }
+    let parse_date = |t: &Option<String>, name: &str| {
+        t.as_deref()
+            .map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))
+            .transpose()
+    };
+    let until = args
+        .as_of
+        .as_deref()
+        .map(|t| time::parse_as_of(t).map_err(|m| Failure::usage(format!("--as-of: {m}"))))
+        .transpose()?;
+    // Donor and mandate filters accept names too: resolve against the built-in register
+    // and any registrations seen, falling back to the canonical code.
+    let builtin = Register::builtin();
+    let filter = Filter {
+        donor: args.donor.as_deref().map(|d| {
+            builtin
+                .resolve_donor(d)
+                .map(|d| d.code.clone())
+                .unwrap_or_else(|_| Register::canonical_donor_code(d))
+        }),
+        mandate: args.mandate.as_deref().map(|m| {
+            builtin
+                .resolve_mandate(m)
+                .map(|m| m.slug.clone())
+                .unwrap_or_else(|_| Register::canonical_mandate_slug(m))
+        }),
+        kinds,
+        from: parse_date(&args.from, "from")?,
+        to: parse_date(&args.to, "to")?,
+    };
+    let mut pledge_donor: HashMap<u64, (String, String)> = HashMap::new();
+    let mut reversed: HashMap<u64, u64> = HashMap::new();
+    let mut io_error: Option<std::io::Error> = None;
+    let mut first = true;
+    if args.format == OutFormat::Json {
+        writeln!(out, "[")?;
+    }
+    if args.format == OutFormat::Csv {
+        writeln!(
+            out,
+            "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source"
+        )?;
+    }
+    let scan = journal::scan(&ctx.ledger, true, until, |e| {
+        if io_error.is_some() {
+            return;
+        }
+        if let Body::Pledge(p) = &e.body {
+            pledge_donor.insert(e.seq, (p.donor.clone(), p.mandate.clone()));
+        }
+        if let Body::Reversal(r) = &e.body {
+            reversed.insert(r.entry, e.seq);
+        }
+        if !filter.keeps(&e, &pledge_donor) {
+            return;
+        }
+        let res = match args.format {
+            OutFormat::Table => write_text(out, &e),
+            OutFormat::Json => {
+                let sep = if first { "" } else { ",\n" };
+                first = false;
+                out.write_all(sep.as_bytes()).and_then(|_| {
+                    serde_json::to_writer(&mut *out, &e).map_err(std::io::Error::other)
+                })
+            }
+            OutFormat::Csv => csv_row(&e).and_then(|bytes| out.write_all(&bytes)),
+        };
+        if let Err(err) = res {
+            io_error = Some(err);
+        }
+    })?;
+    if let Some(e) = io_error {
+        return Err(e.into());
+    }
+    if args.format == OutFormat::Json {
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
+    }
+    if let Tail::Torn { what, .. } = &scan.tail
+        && !journal::writer_active(&ctx.ledger)
+    {
+        eprintln!(
+            "warning: {}: the ledger has a torn tail ({what}); it is not shown. Run `ledger verify` and `ledger repair`.",
+            ctx.ledger.display()
+        );
+    }
+    Ok(())
+}
+
+fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
+    let mut line = format!(
+        "#{:<6} {}  {}",
+        e.seq,
+        time::format_timestamp(e.recorded_at),
+        describe(e)
+    );
+    let reference = e.body.reference();
+    if let Some(r) = reference {
+        line.push_str(&format!("  ref {r}"));
+    }
+    let memo = match &e.body {
+        Body::Pledge(p) => p.memo.as_deref(),
+        Body::Payment(p) | Body::Refund(p) => p.memo.as_deref(),
+        Body::WriteOff(w) => w.memo.as_deref(),
+        _ => None,
+    };
+    if let Some(m) = memo {
+        line.push_str(&format!("  memo {m:?}"));
+    }
+    if let Some(s) = e.body.source() {
+        line.push_str(&format!(
+            "  from {}:{} ({} profile, sha256 {})",
+            s.file,
+            s.row,
+            s.profile,
+            &s.sha256[..s.sha256.len().min(12)]
+        ));
+    }
+    writeln!(out, "{line}")
+}
+
+fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
+    let v = serde_json::to_value(e).map_err(std::io::Error::other)?;
+    let get = |k: &str| match v.get(k) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let source = e
+        .body
+        .source()
+        .map(|s| format!("{}:{}", s.file, s.row))
+        .unwrap_or_default();
+    let amount = match &e.body {
+        Body::Rate(r) => r.per_usd.to_string(),
+        _ => get("amount"),
+    };
+    let row = [
+        e.seq.to_string(),
+        get("recorded_at"),
+        get("kind"),
+        get("date"),
+        match &e.body {
+            Body::Donor(d) => d.code.clone(),
+            _ => get("donor"),
+        },
+        match &e.body {
+            Body::Mandate(m) => m.slug.clone(),
+            _ => get("mandate"),
+        },
+        amount,
+        get("currency"),
+        get("pledge"),
+        get("entry"),
+        get("reference"),
+        get("memo"),
+        source,
+    ];
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record(row.iter().map(|c| neutralise(c)))
+        .map_err(std::io::Error::other)?;
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Text a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn neutralise(cell: &str) -> String {
+    let looks_numeric = cell.parse::<rust_decimal::Decimal>().is_ok();
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !looks_numeric => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}

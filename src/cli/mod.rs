@@ -1,0 +1,80 @@
+//! The command line: argument parsing (clap), configuration from the environment,
+//! dispatch to one module per subcommand, and the one place errors become exit codes.
+//!
+//! Invariant: only `cli` reads the environment, prints, or chooses an exit status.
+
+mod args;
+mod failure;
+mod list;
+mod log;
+mod record;
+mod verify;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::Parser;
+
+pub use args::Cli;
+pub use failure::Failure;
+
+/// The default ledger when neither `--ledger` nor `CONTRIB_LEDGER` names one.
+pub const DEFAULT_LEDGER: &str = "ledgers/demo.jsonl";
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if f.is_broken_pipe() {
+                return ExitCode::SUCCESS;
+            }
+            let _ = std::io::stdout().flush();
+            eprintln!("{f}");
+            ExitCode::from(f.exit_code())
+        }
+    }
+}
+
+/// What every command needs from the environment, checked once.
+pub struct Context {
+    pub ledger: PathBuf,
+}
+
+impl Context {
+    /// The clock: `LEDGER_NOW` (RFC 3339) if set, else the system time.
+    pub fn now(&self) -> Result<DateTime<Utc>, Failure> {
+        match std::env::var("LEDGER_NOW") {
+            Ok(text) if !text.trim().is_empty() => crate::domain::time::parse_timestamp(&text)
+                .map_err(|m| Failure::usage(format!("LEDGER_NOW: {m}"))),
+            _ => Ok(Utc::now()),
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let ledger = cli
+        .ledger
+        .clone()
+        .or_else(|| {
+            std::env::var_os("CONTRIB_LEDGER")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_LEDGER));
+    let ctx = Context { ledger };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    args::dispatch(cli.command, &ctx, &mut out)
+}

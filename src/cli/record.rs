@@ -1,0 +1,283 @@
+//! `ledger init`, `ledger record ...`, `ledger donor add`, `ledger mandate add`:
+//! parse the flags into a draft entry, check it against the ledger, append it.
+//!
+//! Examples:
+//!   ledger record pledge --donor JPN --mandate coordination --amount 250000 --currency USD --date 2008-07-24
+//!   ledger record reversal --entry 3 --reason "wrong value date"
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::args::{RecordCmd, RecordFormat};
+use super::{Context, Failure};
+use crate::domain::currency::parse_decimal;
+use crate::domain::entry::{Payment, Pledge, Rate, Reversal, WriteOff};
+use crate::domain::register::{DonorCategory, Earmarking};
+use crate::domain::{Body, Currency, Entry, Problem, time};
+use crate::journal::{self, Writer};
+
+pub fn init(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+    let head = journal::init(&ctx.ledger, time::truncate(ctx.now()?))?;
+    writeln!(
+        out,
+        "created {} (0 entries, head {})",
+        ctx.ledger.display(),
+        head.hash
+    )?;
+    Ok(())
+}
+
+fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
+    move |m| Failure::failed(format!("error: --{name}: {m}"))
+}
+
+fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
+    Currency::lookup(text).ok_or_else(|| {
+        Failure::failed(format!(
+            "error: --{name}: unknown currency {text:?}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]"
+        ))
+    })
+}
+
+fn amount(text: &str, name: &str) -> Result<rust_decimal::Decimal, Failure> {
+    parse_decimal(text).map_err(|m| flag(name)(format!("{m} [bad-amount]")))
+}
+
+fn date(text: &str, name: &str) -> Result<NaiveDate, Failure> {
+    time::parse_date(text).map_err(|m| flag(name)(format!("{m} [bad-date]")))
+}
+
+fn date_or_today(text: Option<&str>, ctx: &Context, name: &str) -> Result<NaiveDate, Failure> {
+    match text {
+        Some(t) => date(t, name),
+        None => Ok(ctx.now()?.date_naive()),
+    }
+}
+
+fn text(t: Option<String>) -> Option<String> {
+    t.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Maps a rejected draft to its flag: `--amount: ...`.
+fn rejected(p: &Problem) -> Failure {
+    let place = match p.field {
+        Some(f) => format!("--{f}"),
+        None => "record".to_string(),
+    };
+    Failure::problem(&place, p)
+}
+
+/// Appends one checked entry and prints it.
+pub fn append_one(
+    ctx: &Context,
+    out: &mut dyn Write,
+    draft: Body,
+    format: RecordFormat,
+) -> Result<(), Failure> {
+    append_with(ctx, out, |_| Ok(draft), format)
+}
+
+/// Like `append_one`, for drafts that need the ledger to be built (a write-off's currency).
+fn append_with(
+    ctx: &Context,
+    out: &mut dyn Write,
+    draft: impl FnOnce(&crate::domain::Book) -> Result<Body, Failure>,
+    format: RecordFormat,
+) -> Result<(), Failure> {
+    let mut writer = Writer::open(&ctx.ledger, ctx.now()?)?;
+    let draft = draft(writer.book())?;
+    writer.stage(draft).map_err(|p| rejected(&p))?;
+    let (entries, _head) = writer.commit()?;
+    for e in &entries {
+        print_entry(out, e, format)?;
+    }
+    Ok(())
+}
+
+fn print_entry(out: &mut dyn Write, e: &Entry, format: RecordFormat) -> Result<(), Failure> {
+    match format {
+        RecordFormat::Text => writeln!(out, "#{} {}", e.seq, super::log::describe(e))?,
+        RecordFormat::Json => {
+            serde_json::to_writer(&mut *out, e).map_err(|e| Failure::failed(e.to_string()))?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+    let (draft, format) = match cmd {
+        RecordCmd::Pledge { money, due } => {
+            let c = currency(&money.currency, "currency")?;
+            let draft = Body::Pledge(Pledge {
+                donor: money.donor,
+                mandate: money.mandate,
+                amount: amount(&money.amount, "amount")?,
+                currency: c,
+                date: date_or_today(money.date.as_deref(), ctx, "date")?,
+                due: due.as_deref().map(|d| date(d, "due")).transpose()?,
+                reference: text(money.reference),
+                memo: text(money.memo),
+                source: None,
+            });
+            (draft, money.format)
+        }
+        RecordCmd::Payment { money, pledge } => {
+            let p = payment(money.clone_fields(), pledge, ctx)?;
+            (Body::Payment(p), money.format)
+        }
+        RecordCmd::Refund { money, pledge } => {
+            let p = payment(money.clone_fields(), pledge, ctx)?;
+            (Body::Refund(p), money.format)
+        }
+        RecordCmd::WriteOff {
+            pledge,
+            amount: a,
+            currency: c,
+            date: d,
+            reference,
+            memo,
+            format,
+        } => {
+            let a = amount(&a, "amount")?;
+            let given = c.as_deref().map(|c| currency(c, "currency")).transpose()?;
+            let d = date_or_today(d.as_deref(), ctx, "date")?;
+            // The currency defaults to the pledge's; the book checks that a given one matches.
+            return append_with(
+                ctx,
+                out,
+                |book| {
+                    let cur = given
+                        .or_else(|| book.pledge(pledge).map(|p| p.currency))
+                        .unwrap_or(Currency::USD);
+                    Ok(Body::WriteOff(WriteOff {
+                        pledge,
+                        amount: a,
+                        currency: cur,
+                        date: d,
+                        reference: text(reference),
+                        memo: text(memo),
+                        source: None,
+                    }))
+                },
+                format,
+            );
+        }
+        RecordCmd::Reversal {
+            entry,
+            reason,
+            format,
+        } => (
+            Body::Reversal(Reversal {
+                entry,
+                reason: reason.trim().to_string(),
+            }),
+            format,
+        ),
+        RecordCmd::Rate {
+            currency: c,
+            per_usd,
+            date: d,
+            format,
+        } => {
+            let draft = Body::Rate(Rate {
+                currency: currency(&c, "currency")?,
+                per_usd: parse_decimal(&per_usd)
+                    .map_err(|m| flag("per-usd")(format!("{m} [bad-rate]")))?,
+                date: date(&d, "date")?,
+                source: None,
+            });
+            (draft, format)
+        }
+    };
+    append_one(ctx, out, draft, format)
+}
+
+struct MoneyFields {
+    donor: String,
+    mandate: String,
+    amount: String,
+    currency: String,
+    date: Option<String>,
+    reference: Option<String>,
+    memo: Option<String>,
+}
+
+impl super::args::MoneyArgs {
+    fn clone_fields(&self) -> MoneyFields {
+        MoneyFields {
+            donor: self.donor.clone(),
+            mandate: self.mandate.clone(),
+            amount: self.amount.clone(),
+            currency: self.currency.clone(),
+            date: self.date.clone(),
+            reference: self.reference.clone(),
+            memo: self.memo.clone(),
+        }
+    }
+}
+
+fn payment(m: MoneyFields, pledge: Option<u64>, ctx: &Context) -> Result<Payment, Failure> {
+    Ok(Payment {
+        donor: m.donor,
+        mandate: m.mandate,
+        amount: amount(&m.amount, "amount")?,
+        currency: currency(&m.currency, "currency")?,
+        date: date_or_today(m.date.as_deref(), ctx, "date")?,
+        pledge,
+        reference: text(m.reference),
+        memo: text(m.memo),
+        source: None,
+    })
+}
+
+pub fn donor_add(
+    ctx: &Context,
+    out: &mut dyn Write,
+    code: String,
+    name: String,
+    category: String,
+    aliases: Vec<String>,
+    format: RecordFormat,
+) -> Result<(), Failure> {
+    let category = DonorCategory::parse(&category).ok_or_else(|| {
+        let all: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.as_str()).collect();
+        Failure::failed(format!(
+            "error: --category: unknown category {category:?}; use one of {} [unknown-category]",
+            all.join(", ")
+        ))
+    })?;
+    let draft = Body::Donor(crate::domain::register::Donor {
+        code,
+        name,
+        category,
+        aliases,
+    });
+    append_one(ctx, out, draft, format)
+}
+
+pub fn mandate_add(
+    ctx: &Context,
+    out: &mut dyn Write,
+    slug: String,
+    name: String,
+    earmarking: String,
+    fund: Option<String>,
+    format: RecordFormat,
+) -> Result<(), Failure> {
+    let earmarking = Earmarking::parse(&earmarking).ok_or_else(|| {
+        let all: Vec<&str> = Earmarking::ALL.iter().map(|c| c.as_str()).collect();
+        Failure::failed(format!(
+            "error: --earmarking: unknown level {earmarking:?}; use one of {} [unknown-earmarking]",
+            all.join(", ")
+        ))
+    })?;
+    let draft = Body::Mandate(crate::domain::register::Mandate {
+        slug,
+        name,
+        earmarking,
+        fund: text(fund),
+    });
+    append_one(ctx, out, draft, format)
+}

@@ -1,0 +1,94 @@
+//! `ledger verify` and `ledger repair`.
+//!
+//! `verify` walks the whole chain without parsing entries (near the speed of hashing
+//! the file) and exits 3 naming the first entry that fails, or on a torn tail.
+//! `repair` removes only an uncommitted torn tail and prints exactly what it removed.
+
+use std::io::Write;
+
+use super::args::VerifyArgs;
+use super::{Context, Failure};
+use crate::journal::{self, JournalError, Tail};
+
+pub fn verify(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), Failure> {
+    let want = args.head.as_deref().map(|h| h.trim().to_ascii_lowercase());
+    let scan = journal::scan(&ctx.ledger, false, None, |_| {})?;
+    if let Tail::Torn {
+        offset,
+        bytes,
+        what,
+    } = scan.tail
+    {
+        if journal::writer_active(&ctx.ledger) {
+            return Err(Failure::failed(format!(
+                "{}: a write is in progress; verify again when it has finished",
+                ctx.ledger.display()
+            )));
+        }
+        return Err(JournalError::Torn {
+            path: ctx.ledger.clone(),
+            entries: scan.head.entries,
+            offset,
+            bytes,
+            what,
+        }
+        .into());
+    }
+    if let Some(want) = want {
+        let found = find_head(ctx, &want)?;
+        match found {
+            Some(n) => writeln!(out, "head {want} is entry #{n} of this ledger")?,
+            None => {
+                return Err(Failure::verification(format!(
+                    "{}: no entry of this ledger has the hash {want}; the report it came from was not made from this record",
+                    ctx.ledger.display()
+                )));
+            }
+        }
+    }
+    writeln!(
+        out,
+        "ok: {} entries, head {}",
+        scan.head.entries, scan.head.hash
+    )?;
+    Ok(())
+}
+
+fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {
+    // Cheap second pass: the chain was verified above, so matching the hash field is enough.
+    let text = std::fs::read(&ctx.ledger)
+        .map_err(|e| Failure::failed(format!("{}: {e}", ctx.ledger.display())))?;
+    let needle = format!(",\"hash\":\"{want}\"}}");
+    Ok(text
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .find(|(_, l)| l.ends_with(needle.as_bytes()))
+        .map(|(i, _)| i as u64))
+}
+
+pub fn repair(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+    match journal::repair(&ctx.ledger)? {
+        None => writeln!(out, "nothing to repair: the ledger has no torn tail")?,
+        Some(r) => {
+            writeln!(
+                out,
+                "removed {} bytes at offset {}: {}",
+                r.bytes, r.offset, r.what
+            )?;
+            for line in String::from_utf8_lossy(&r.removed).lines() {
+                let shown: String = line.chars().take(200).collect();
+                writeln!(
+                    out,
+                    "  removed: {shown}{}",
+                    if line.chars().count() > 200 {
+                        "..."
+                    } else {
+                        ""
+                    }
+                )?;
+            }
+            writeln!(out, "ok: {} entries, head {}", r.head.entries, r.head.hash)?;
+        }
+    }
+    Ok(())
+}

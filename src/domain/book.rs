@@ -1,0 +1,624 @@
+//! The book: what a prefix of the journal says, folded into memory, and the checks a
+//! new entry must pass against it.
+//!
+//! Owns: applying entries in journal order (registrations, rates, reversals) and
+//! every rule `record` and `import` enforce (DESIGN.md section 2 and issue rules).
+//! Pure: no I/O. Both writers (to check) and reports (to compute) use it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::currency::{Currency, max_amount};
+use super::entry::{Body, Entry, Kind};
+use super::problem::Problem;
+use super::rates::Rates;
+use super::register::{Register, Unknown};
+use super::settlement;
+
+#[derive(Debug, Clone)]
+pub struct PledgeRec {
+    pub seq: u64,
+    pub donor: String,
+    pub mandate: String,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub due: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub reversed_by: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentRec {
+    pub seq: u64,
+    pub refund: bool,
+    pub donor: String,
+    pub mandate: String,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub pledge: Option<u64>,
+    pub reference: Option<String>,
+    pub reversed_by: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WriteOffRec {
+    pub seq: u64,
+    pub pledge: u64,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub reversed_by: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    pub register: Register,
+    pub rates: Rates,
+    /// Number of entries applied (the header is not an entry).
+    pub entries: u64,
+    pub last_recorded_at: Option<DateTime<Utc>>,
+    kinds: Vec<Kind>,
+    reversed: HashMap<u64, u64>,
+    pledges: BTreeMap<u64, PledgeRec>,
+    payments: BTreeMap<u64, PaymentRec>,
+    write_offs: BTreeMap<u64, WriteOffRec>,
+    rate_entries: HashMap<u64, (Currency, NaiveDate)>,
+    /// Live payments and write-offs that name each pledge.
+    named_by: HashMap<u64, u32>,
+    pledge_refs: HashMap<String, u64>,
+}
+
+impl Book {
+    pub fn new() -> Book {
+        Book::default()
+    }
+
+    pub fn kind_of(&self, seq: u64) -> Option<Kind> {
+        seq.checked_sub(1)
+            .and_then(|i| self.kinds.get(i as usize))
+            .copied()
+    }
+
+    pub fn reversed_by(&self, seq: u64) -> Option<u64> {
+        self.reversed.get(&seq).copied()
+    }
+
+    pub fn pledge(&self, seq: u64) -> Option<&PledgeRec> {
+        self.pledges.get(&seq)
+    }
+
+    pub fn pledges(&self) -> impl Iterator<Item = &PledgeRec> {
+        self.pledges.values()
+    }
+
+    pub fn payments(&self) -> impl Iterator<Item = &PaymentRec> {
+        self.payments.values()
+    }
+
+    pub fn write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
+        self.write_offs.values()
+    }
+
+    pub fn live_pledges(&self) -> impl Iterator<Item = &PledgeRec> {
+        self.pledges.values().filter(|p| p.reversed_by.is_none())
+    }
+
+    pub fn live_payments(&self) -> impl Iterator<Item = &PaymentRec> {
+        self.payments.values().filter(|p| p.reversed_by.is_none())
+    }
+
+    pub fn live_write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
+        self.write_offs.values().filter(|w| w.reversed_by.is_none())
+    }
+
+    /// The live pledge recorded with this reference, if any.
+    pub fn pledge_by_reference(&self, reference: &str) -> Option<&PledgeRec> {
+        self.pledge_refs
+            .get(reference)
+            .and_then(|s| self.pledges.get(s))
+            .filter(|p| p.reversed_by.is_none())
+    }
+
+    /// Applies a committed entry. Entries come from a verified journal, so this
+    /// trusts them; `check` is where new entries are judged.
+    pub fn apply(&mut self, entry: &Entry) {
+        let seq = entry.seq;
+        if let Body::Ledger(_) = entry.body {
+            return;
+        }
+        self.entries = self.entries.max(seq);
+        self.kinds.push(entry.body.kind());
+        self.last_recorded_at = Some(entry.recorded_at);
+        match &entry.body {
+            Body::Ledger(_) => {}
+            Body::Pledge(p) => {
+                if let Some(r) = &p.reference {
+                    self.pledge_refs.insert(r.clone(), seq);
+                }
+                self.pledges.insert(
+                    seq,
+                    PledgeRec {
+                        seq,
+                        donor: p.donor.clone(),
+                        mandate: p.mandate.clone(),
+                        amount: p.amount,
+                        currency: p.currency,
+                        date: p.date,
+                        due: p.due,
+                        reference: p.reference.clone(),
+                        reversed_by: None,
+                    },
+                );
+            }
+            Body::Payment(p) | Body::Refund(p) => {
+                if let Some(n) = p.pledge {
+                    *self.named_by.entry(n).or_default() += 1;
+                }
+                self.payments.insert(
+                    seq,
+                    PaymentRec {
+                        seq,
+                        refund: matches!(entry.body, Body::Refund(_)),
+                        donor: p.donor.clone(),
+                        mandate: p.mandate.clone(),
+                        amount: p.amount,
+                        currency: p.currency,
+                        date: p.date,
+                        pledge: p.pledge,
+                        reference: p.reference.clone(),
+                        reversed_by: None,
+                    },
+                );
+            }
+            Body::WriteOff(w) => {
+                *self.named_by.entry(w.pledge).or_default() += 1;
+                self.write_offs.insert(
+                    seq,
+                    WriteOffRec {
+                        seq,
+                        pledge: w.pledge,
+                        amount: w.amount,
+                        currency: w.currency,
+                        date: w.date,
+                        reversed_by: None,
+                    },
+                );
+            }
+            Body::Rate(r) => {
+                self.rates.insert(r.currency, r.date, seq, r.per_usd);
+                self.rate_entries.insert(seq, (r.currency, r.date));
+            }
+            Body::Donor(d) => self.register.add_donor(d.clone()),
+            Body::Mandate(m) => self.register.add_mandate(m.clone()),
+            Body::Reversal(r) => self.reverse(r.entry, seq),
+        }
+    }
+
+    fn reverse(&mut self, target: u64, by: u64) {
+        self.reversed.insert(target, by);
+        if let Some(p) = self.pledges.get_mut(&target) {
+            p.reversed_by = Some(by);
+        }
+        if let Some(p) = self.payments.get_mut(&target) {
+            p.reversed_by = Some(by);
+            if let Some(n) = p.pledge {
+                self.named_by
+                    .entry(n)
+                    .and_modify(|c| *c = c.saturating_sub(1));
+            }
+        }
+        if let Some(w) = self.write_offs.get_mut(&target) {
+            w.reversed_by = Some(by);
+            self.named_by
+                .entry(w.pledge)
+                .and_modify(|c| *c = c.saturating_sub(1));
+        }
+        if let Some((c, d)) = self.rate_entries.get(&target) {
+            self.rates.remove(*c, *d, target);
+        }
+    }
+
+    /// Judges a new entry against the book and returns it in canonical form (donor
+    /// and mandate codes resolved, amounts scaled to the currency's decimals).
+    pub fn check(&self, body: Body) -> Result<Body, Problem> {
+        match body {
+            Body::Ledger(_) => Err(Problem::new(
+                "bad-entry",
+                "a ledger header cannot be recorded",
+            )),
+            Body::Pledge(mut p) => {
+                p.donor = self.resolve_donor(&p.donor)?;
+                p.mandate = self.resolve_mandate(&p.mandate)?;
+                p.amount = check_amount(p.amount, p.currency, "amount")?;
+                check_date(p.date, "date")?;
+                if let Some(due) = p.due {
+                    check_date(due, "due")?;
+                    if due < p.date {
+                        return Err(Problem::field(
+                            "due-before-date",
+                            "due",
+                            format!("the due date {due} is before the pledge date {}", p.date),
+                        ));
+                    }
+                }
+                Ok(Body::Pledge(p))
+            }
+            Body::Payment(p) => Ok(Body::Payment(self.check_payment(p)?)),
+            Body::Refund(p) => Ok(Body::Refund(self.check_payment(p)?)),
+            Body::WriteOff(mut w) => {
+                let pledge = self.live_pledge_named(w.pledge, "pledge")?;
+                if w.currency != pledge.currency {
+                    return Err(Problem::field(
+                        "currency-mismatch",
+                        "currency",
+                        format!(
+                            "pledge #{} is in {}; a write-off is in the pledge's currency",
+                            pledge.seq, pledge.currency
+                        ),
+                    ));
+                }
+                w.amount = check_amount(w.amount, pledge.currency, "amount")?;
+                check_date(w.date, "date")?;
+                if w.date < pledge.date {
+                    return Err(Problem::field(
+                        "date-before-pledge",
+                        "date",
+                        format!(
+                            "the write-off date {} is before the pledge date {}",
+                            w.date, pledge.date
+                        ),
+                    ));
+                }
+                self.check_write_off_fits(pledge, &w)?;
+                Ok(Body::WriteOff(w))
+            }
+            Body::Reversal(r) => {
+                let target = r.entry;
+                let Some(kind) = self.kind_of(target) else {
+                    return Err(Problem::field(
+                        "no-such-entry",
+                        "entry",
+                        format!(
+                            "there is no entry #{target} (the ledger has {} entries)",
+                            self.entries
+                        ),
+                    ));
+                };
+                if r.reason.trim().is_empty() {
+                    return Err(Problem::field(
+                        "reason-required",
+                        "reason",
+                        "a reversal needs a reason",
+                    ));
+                }
+                if let Some(by) = self.reversed_by(target) {
+                    return Err(Problem::field(
+                        "already-reversed",
+                        "entry",
+                        format!("entry #{target} was already reversed by #{by}"),
+                    ));
+                }
+                match kind {
+                    Kind::Reversal => {
+                        return Err(Problem::field(
+                            "reversal-of-reversal",
+                            "entry",
+                            format!(
+                                "entry #{target} is a reversal; a reversal cannot be reversed (record the entry again instead)"
+                            ),
+                        ));
+                    }
+                    Kind::Donor | Kind::Mandate | Kind::Ledger => {
+                        return Err(Problem::field(
+                            "not-reversible",
+                            "entry",
+                            format!(
+                                "entry #{target} is a {} registration; registrations cannot be reversed",
+                                kind.as_str()
+                            ),
+                        ));
+                    }
+                    Kind::Pledge => {
+                        let n = self.named_by.get(&target).copied().unwrap_or(0);
+                        if n > 0 {
+                            let names: Vec<String> = self
+                                .live_payments()
+                                .filter(|p| p.pledge == Some(target))
+                                .map(|p| format!("#{}", p.seq))
+                                .chain(
+                                    self.live_write_offs()
+                                        .filter(|w| w.pledge == target)
+                                        .map(|w| format!("#{}", w.seq)),
+                                )
+                                .collect();
+                            return Err(Problem::field(
+                                "pledge-in-use",
+                                "entry",
+                                format!(
+                                    "pledge #{target} is still named by {}; reverse {} first",
+                                    names.join(", "),
+                                    if names.len() == 1 { "it" } else { "them" }
+                                ),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(Body::Reversal(r))
+            }
+            Body::Rate(mut r) => {
+                if r.per_usd <= Decimal::ZERO {
+                    return Err(Problem::field(
+                        "bad-rate",
+                        "per-usd",
+                        format!("a rate must be above zero; {} is not", r.per_usd),
+                    ));
+                }
+                if r.currency == Currency::USD && r.per_usd != Decimal::ONE {
+                    return Err(Problem::field(
+                        "bad-rate",
+                        "currency",
+                        "USD is the base currency; its rate is always 1",
+                    ));
+                }
+                if r.per_usd > max_amount() {
+                    return Err(Problem::field(
+                        "bad-rate",
+                        "per-usd",
+                        format!("{} units per USD is not a plausible rate", r.per_usd),
+                    ));
+                }
+                check_date(r.date, "date")?;
+                r.per_usd = r.per_usd.normalize();
+                Ok(Body::Rate(r))
+            }
+            Body::Donor(mut d) => {
+                d.code = Register::canonical_donor_code(&d.code);
+                d.name = d.name.trim().to_string();
+                d.aliases = d
+                    .aliases
+                    .iter()
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                self.register
+                    .check_new_donor(&d)
+                    .map_err(|m| Problem::field("donor-exists", "code", m))?;
+                Ok(Body::Donor(d))
+            }
+            Body::Mandate(mut m) => {
+                m.slug = Register::canonical_mandate_slug(&m.slug);
+                m.name = m.name.trim().to_string();
+                self.register
+                    .check_new_mandate(&m)
+                    .map_err(|e| Problem::field("mandate-exists", "slug", e))?;
+                Ok(Body::Mandate(m))
+            }
+        }
+    }
+
+    fn check_payment(
+        &self,
+        mut p: super::entry::Payment,
+    ) -> Result<super::entry::Payment, Problem> {
+        p.donor = self.resolve_donor(&p.donor)?;
+        p.mandate = self.resolve_mandate(&p.mandate)?;
+        p.amount = check_amount(p.amount, p.currency, "amount")?;
+        check_date(p.date, "date")?;
+        if let Some(n) = p.pledge {
+            let pledge = self.live_pledge_named(n, "pledge")?;
+            if pledge.donor != p.donor {
+                return Err(Problem::field(
+                    "wrong-donor",
+                    "pledge",
+                    format!("pledge #{n} belongs to {}, not {}", pledge.donor, p.donor),
+                ));
+            }
+            if pledge.mandate != p.mandate {
+                return Err(Problem::field(
+                    "wrong-mandate",
+                    "pledge",
+                    format!(
+                        "pledge #{n} is for mandate {}, not {}",
+                        pledge.mandate, p.mandate
+                    ),
+                ));
+            }
+        }
+        Ok(p)
+    }
+
+    fn live_pledge_named(&self, n: u64, field: &'static str) -> Result<&PledgeRec, Problem> {
+        match self.kind_of(n) {
+            None => Err(Problem::field(
+                "no-such-pledge",
+                field,
+                format!("there is no entry #{n}"),
+            )),
+            Some(Kind::Pledge) => {
+                let p = &self.pledges[&n];
+                match p.reversed_by {
+                    Some(by) => Err(Problem::field(
+                        "pledge-reversed",
+                        field,
+                        format!("pledge #{n} was reversed by #{by}"),
+                    )),
+                    None => Ok(p),
+                }
+            }
+            Some(k) => Err(Problem::field(
+                "not-a-pledge",
+                field,
+                format!("entry #{n} is a {}, not a pledge", k.as_str()),
+            )),
+        }
+    }
+
+    /// A write-off may not exceed what is outstanding on its pledge at its date, nor
+    /// make an existing write-off on that pledge exceed it.
+    fn check_write_off_fits(
+        &self,
+        pledge: &PledgeRec,
+        w: &super::entry::WriteOff,
+    ) -> Result<(), Problem> {
+        let mut trial = self.clone_for_pledge(pledge.seq);
+        let seq = self.entries + 1;
+        trial.write_offs.insert(
+            seq,
+            WriteOffRec {
+                seq,
+                pledge: w.pledge,
+                amount: w.amount,
+                currency: w.currency,
+                date: w.date,
+                reversed_by: None,
+            },
+        );
+        let s = settlement::settle(&trial, Some(pledge))
+            .map_err(|e| Problem::new("missing-rate", e.to_string()))?;
+        for wo in trial.live_write_offs() {
+            let applied = s
+                .allocations
+                .get(&wo.seq)
+                .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
+                .unwrap_or_default();
+            if applied < wo.amount {
+                let before = s.outstanding(pledge, w.date)
+                    + if wo.seq == seq {
+                        applied
+                    } else {
+                        Decimal::ZERO
+                    };
+                let outstanding = if wo.seq == seq {
+                    before
+                } else {
+                    s.outstanding(pledge, w.date) + w.amount
+                };
+                return Err(Problem::field(
+                    "write-off-exceeds",
+                    "amount",
+                    format!(
+                        "pledge #{} has {} {} outstanding on {}; a write-off of {} {} is larger",
+                        pledge.seq,
+                        pledge.currency.format(outstanding),
+                        pledge.currency,
+                        w.date,
+                        pledge.currency.format(w.amount),
+                        pledge.currency
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A copy of the book holding only what settling one pledge needs.
+    fn clone_for_pledge(&self, seq: u64) -> Book {
+        let p = &self.pledges[&seq];
+        let same_group = |d: &str, m: &str| d == p.donor && m == p.mandate;
+        Book {
+            rates: self.rates.clone(),
+            entries: self.entries,
+            pledges: self
+                .pledges
+                .iter()
+                .filter(|(_, q)| same_group(&q.donor, &q.mandate))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            payments: self
+                .payments
+                .iter()
+                .filter(|(_, q)| q.pledge == Some(seq) || same_group(&q.donor, &q.mandate))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            write_offs: self
+                .write_offs
+                .iter()
+                .filter(|(_, w)| w.pledge == seq)
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            ..Book::default()
+        }
+    }
+
+    fn resolve_donor(&self, text: &str) -> Result<String, Problem> {
+        self.register
+            .resolve_donor(text)
+            .map(|d| d.code.clone())
+            .map_err(|u| unknown(u, "donor"))
+    }
+
+    fn resolve_mandate(&self, text: &str) -> Result<String, Problem> {
+        self.register
+            .resolve_mandate(text)
+            .map(|m| m.slug.clone())
+            .map_err(|u| unknown(u, "mandate"))
+    }
+
+    /// Checks the clock: a journal's recorded_at never goes backwards.
+    pub fn check_clock(&self, now: DateTime<Utc>) -> Result<(), Problem> {
+        match self.last_recorded_at {
+            Some(last) if now < last => Err(Problem::new(
+                "clock-backwards",
+                format!(
+                    "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time (check the clock or LEDGER_NOW)",
+                    crate::domain::time::format_timestamp(now),
+                    crate::domain::time::format_timestamp(last)
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn unknown(u: Unknown, field: &'static str) -> Problem {
+    Problem::field(
+        if field == "donor" {
+            "unknown-donor"
+        } else {
+            "unknown-mandate"
+        },
+        field,
+        u.to_string(),
+    )
+}
+
+fn check_amount(
+    amount: Decimal,
+    currency: Currency,
+    field: &'static str,
+) -> Result<Decimal, Problem> {
+    if amount <= Decimal::ZERO {
+        return Err(Problem::field(
+            "bad-amount",
+            field,
+            format!("the amount must be above zero; {amount} is not"),
+        ));
+    }
+    if amount > max_amount() {
+        return Err(Problem::field(
+            "bad-amount",
+            field,
+            format!("{amount} is larger than any plausible contribution"),
+        ));
+    }
+    currency
+        .exact(amount)
+        .map_err(|m| Problem::field("too-many-decimals", field, m))
+}
+
+fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
+    use chrono::Datelike;
+    if !(1945..=2199).contains(&date.year()) {
+        return Err(Problem::field(
+            "bad-date",
+            field,
+            format!("{date} is outside the years 1945 to 2199"),
+        ));
+    }
+    Ok(())
+}

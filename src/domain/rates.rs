@@ -1,0 +1,90 @@
+//! Rates of exchange: units of a currency per 1 USD, effective from a date.
+//!
+//! Owns: rate lookup (the latest rate on or before a date) and USD conversion with
+//! the one rounding rule. A missing rate is an error naming currency and date,
+//! never a silent zero.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::currency::Currency;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingRate {
+    pub currency: Currency,
+    pub date: NaiveDate,
+}
+
+impl fmt::Display for MissingRate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no rate of exchange for {} on or before {}; record one with `ledger record rate --currency {} --per-usd X --date {}`",
+            self.currency, self.date, self.currency, self.date
+        )
+    }
+}
+
+impl std::error::Error for MissingRate {}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rates {
+    /// (effective date, seq) -> units per USD; the later-recorded rate wins on one date.
+    by_currency: HashMap<Currency, BTreeMap<(NaiveDate, u64), Decimal>>,
+}
+
+impl Rates {
+    pub fn insert(&mut self, currency: Currency, date: NaiveDate, seq: u64, per_usd: Decimal) {
+        self.by_currency
+            .entry(currency)
+            .or_default()
+            .insert((date, seq), per_usd);
+    }
+
+    pub fn remove(&mut self, currency: Currency, date: NaiveDate, seq: u64) {
+        if let Some(m) = self.by_currency.get_mut(&currency) {
+            m.remove(&(date, seq));
+        }
+    }
+
+    /// The rate in force for `currency` on `date`.
+    pub fn rate(&self, currency: Currency, date: NaiveDate) -> Result<Decimal, MissingRate> {
+        if currency == Currency::USD {
+            return Ok(Decimal::ONE);
+        }
+        self.by_currency
+            .get(&currency)
+            .and_then(|m| m.range(..=(date, u64::MAX)).next_back())
+            .map(|(_, r)| *r)
+            .ok_or(MissingRate { currency, date })
+    }
+
+    /// Where the rate in force on `date` came from: its effective date.
+    pub fn effective_date(&self, currency: Currency, date: NaiveDate) -> Option<NaiveDate> {
+        self.by_currency
+            .get(&currency)?
+            .range(..=(date, u64::MAX))
+            .next_back()
+            .map(|((d, _), _)| *d)
+    }
+
+    /// `amount` in USD at the rate in force on `date`, rounded half away from zero to cents.
+    pub fn to_usd(
+        &self,
+        amount: Decimal,
+        currency: Currency,
+        date: NaiveDate,
+    ) -> Result<Decimal, MissingRate> {
+        if currency == Currency::USD {
+            return Ok(Currency::USD.round(amount));
+        }
+        Ok(Currency::USD.round(amount / self.rate(currency, date)?))
+    }
+
+    pub fn currencies(&self) -> impl Iterator<Item = Currency> + '_ {
+        self.by_currency.keys().copied()
+    }
+}

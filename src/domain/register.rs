@@ -1,0 +1,492 @@
+//! The donor and mandate registers: built-in entries plus those a ledger adds.
+//!
+//! Owns: the built-in donors (every ISO 3166-1 country and territory with its UN
+//! name, and a few non-state donors), the starter mandates, and name resolution
+//! (code, UN name, ISO name, alias; case- and accent-insensitive) with suggestions.
+//! Does not read the journal: the ledger state feeds registrations in.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+const COUNTRIES: &str = include_str!("../../data/countries.csv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DonorCategory {
+    MemberState,
+    ObserverState,
+    OtherGovernment,
+    Intergovernmental,
+    UnEntity,
+    PooledFund,
+    PrivateSector,
+    Foundation,
+    Individual,
+}
+
+impl DonorCategory {
+    pub const ALL: [DonorCategory; 9] = [
+        DonorCategory::MemberState,
+        DonorCategory::ObserverState,
+        DonorCategory::OtherGovernment,
+        DonorCategory::Intergovernmental,
+        DonorCategory::UnEntity,
+        DonorCategory::PooledFund,
+        DonorCategory::PrivateSector,
+        DonorCategory::Foundation,
+        DonorCategory::Individual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DonorCategory::MemberState => "member-state",
+            DonorCategory::ObserverState => "observer-state",
+            DonorCategory::OtherGovernment => "other-government",
+            DonorCategory::Intergovernmental => "intergovernmental",
+            DonorCategory::UnEntity => "un-entity",
+            DonorCategory::PooledFund => "pooled-fund",
+            DonorCategory::PrivateSector => "private-sector",
+            DonorCategory::Foundation => "foundation",
+            DonorCategory::Individual => "individual",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DonorCategory> {
+        let t = text.trim().to_ascii_lowercase().replace('_', "-");
+        Self::ALL.into_iter().find(|c| c.as_str() == t)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Earmarking {
+    Unearmarked,
+    SoftlyEarmarked,
+    Earmarked,
+    TightlyEarmarked,
+}
+
+impl Earmarking {
+    pub const ALL: [Earmarking; 4] = [
+        Earmarking::Unearmarked,
+        Earmarking::SoftlyEarmarked,
+        Earmarking::Earmarked,
+        Earmarking::TightlyEarmarked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Earmarking::Unearmarked => "unearmarked",
+            Earmarking::SoftlyEarmarked => "softly-earmarked",
+            Earmarking::Earmarked => "earmarked",
+            Earmarking::TightlyEarmarked => "tightly-earmarked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Earmarking> {
+        let t = text.trim().to_ascii_lowercase().replace('_', "-");
+        Self::ALL.into_iter().find(|c| c.as_str() == t)
+    }
+
+    /// General-purpose money is unearmarked; everything else is special-purpose.
+    pub fn is_general_purpose(self) -> bool {
+        self == Earmarking::Unearmarked
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Donor {
+    pub code: String,
+    pub name: String,
+    pub category: DonorCategory,
+    /// Other names this donor is known by (UN name, ISO name, registered aliases).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mandate {
+    pub slug: String,
+    pub name: String,
+    pub earmarking: Earmarking,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fund: Option<String>,
+}
+
+/// A name that did not resolve, with the closest known codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    pub what: &'static str,
+    pub text: String,
+    pub suggestions: Vec<String>,
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown {} {:?}", self.what, self.text)?;
+        if !self.suggestions.is_empty() {
+            write!(f, "; did you mean {}?", self.suggestions.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Folds a name for matching: accents removed, case folded, punctuation and runs of
+/// space collapsed, a leading "the" and a trailing UNTERM asterisk dropped.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '\u{2019}' {
+            space = true;
+        }
+    }
+    let out = out.strip_prefix("the ").map(str::to_string).unwrap_or(out);
+    out.strip_suffix(" the").map(str::to_string).unwrap_or(out)
+}
+
+/// Donors and mandates known to one ledger.
+#[derive(Debug, Clone)]
+pub struct Register {
+    donors: BTreeMap<String, Donor>,
+    donor_names: HashMap<String, String>,
+    mandates: BTreeMap<String, Mandate>,
+}
+
+impl Default for Register {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+impl Register {
+    pub fn builtin() -> Register {
+        let mut r = Register {
+            donors: BTreeMap::new(),
+            donor_names: HashMap::new(),
+            mandates: BTreeMap::new(),
+        };
+        let mut rdr = csv::Reader::from_reader(COUNTRIES.as_bytes());
+        for rec in rdr.records() {
+            let rec = rec.expect("built-in country table is valid CSV");
+            let category = match &rec[7] {
+                "member" => DonorCategory::MemberState,
+                "observer" => DonorCategory::ObserverState,
+                _ => DonorCategory::OtherGovernment,
+            };
+            let un_name = rec[4].to_string();
+            let mut aliases: Vec<String> = Vec::new();
+            for alt in [&rec[3], &rec[5], &rec[6]] {
+                let alt = alt.trim_end_matches('*').trim();
+                let alt = alt.strip_suffix("(the)").unwrap_or(alt).trim();
+                if !alt.is_empty()
+                    && fold(alt) != fold(&un_name)
+                    && !aliases.iter().any(|a: &String| fold(a) == fold(alt))
+                {
+                    aliases.push(alt.to_string());
+                }
+            }
+            r.put_donor(Donor {
+                code: rec[0].to_string(),
+                name: un_name,
+                category,
+                aliases,
+            });
+        }
+        for (code, name, category) in [
+            ("EU", "European Union", DonorCategory::Intergovernmental),
+            (
+                "MPTFO",
+                "Multi-Partner Trust Fund Office",
+                DonorCategory::PooledFund,
+            ),
+            (
+                "UNDP",
+                "United Nations Development Programme",
+                DonorCategory::UnEntity,
+            ),
+            ("PRIVATE", "Private donors", DonorCategory::PrivateSector),
+        ] {
+            r.put_donor(Donor {
+                code: code.into(),
+                name: name.into(),
+                category,
+                aliases: vec![],
+            });
+        }
+        for (slug, name, earmarking) in [
+            (
+                "general-purpose",
+                "General-purpose contributions",
+                Earmarking::Unearmarked,
+            ),
+            (
+                "coordination",
+                "Coordination functions (ECOSOC resolution, para. 10)",
+                Earmarking::SoftlyEarmarked,
+            ),
+            (
+                "un-gift",
+                "UN Global Initiative to Fight Human Trafficking (para. 9)",
+                Earmarking::Earmarked,
+            ),
+            (
+                "icat",
+                "Inter-Agency Cooperation Group against Trafficking in Persons (para. 9)",
+                Earmarking::Earmarked,
+            ),
+            (
+                "victim-assistance",
+                "Recovery and assistance of victims (para. 4)",
+                Earmarking::Earmarked,
+            ),
+            (
+                "cop-support",
+                "Conference of the Parties to the Organized Crime Convention (para. 11)",
+                Earmarking::SoftlyEarmarked,
+            ),
+            (
+                "ccpcj-programme",
+                "Crime Prevention and Criminal Justice Programme (para. 12)",
+                Earmarking::SoftlyEarmarked,
+            ),
+        ] {
+            r.mandates.insert(
+                slug.into(),
+                Mandate {
+                    slug: slug.into(),
+                    name: name.into(),
+                    earmarking,
+                    fund: None,
+                },
+            );
+        }
+        r
+    }
+
+    fn put_donor(&mut self, donor: Donor) {
+        self.donor_names
+            .insert(fold(&donor.code), donor.code.clone());
+        self.donor_names
+            .insert(fold(&donor.name), donor.code.clone());
+        for a in &donor.aliases {
+            self.donor_names.insert(fold(a), donor.code.clone());
+        }
+        self.donors.insert(donor.code.clone(), donor);
+    }
+
+    /// Canonical form of a donor code: upper case, as stored in the journal.
+    pub fn canonical_donor_code(text: &str) -> String {
+        text.trim().to_ascii_uppercase()
+    }
+
+    /// Canonical form of a mandate slug: lower case.
+    pub fn canonical_mandate_slug(text: &str) -> String {
+        text.trim().to_ascii_lowercase()
+    }
+
+    /// Checks a new donor against the register: its code and aliases must be free.
+    pub fn check_new_donor(&self, donor: &Donor) -> Result<(), String> {
+        let code_ok = !donor.code.is_empty()
+            && donor.code.len() <= 16
+            && donor
+                .code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !code_ok {
+            return Err(format!(
+                "donor code {:?} must be 1 to 16 letters, digits, '-' or '_'",
+                donor.code
+            ));
+        }
+        if donor.name.trim().is_empty() {
+            return Err("a donor needs a name".into());
+        }
+        for text in std::iter::once(&donor.code)
+            .chain(std::iter::once(&donor.name))
+            .chain(&donor.aliases)
+        {
+            if let Some(existing) = self.donor_names.get(&fold(text)) {
+                return Err(format!("{text:?} already names donor {existing}"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn add_donor(&mut self, donor: Donor) {
+        self.put_donor(donor);
+    }
+
+    pub fn check_new_mandate(&self, mandate: &Mandate) -> Result<(), String> {
+        let slug_ok = !mandate.slug.is_empty()
+            && mandate.slug.len() <= 40
+            && mandate
+                .slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !slug_ok {
+            return Err(format!(
+                "mandate slug {:?} must be 1 to 40 lower-case letters, digits or '-'",
+                mandate.slug
+            ));
+        }
+        if mandate.name.trim().is_empty() {
+            return Err("a mandate needs a name".into());
+        }
+        if self.mandates.contains_key(&mandate.slug) {
+            return Err(format!("mandate {} already exists", mandate.slug));
+        }
+        Ok(())
+    }
+
+    pub fn add_mandate(&mut self, mandate: Mandate) {
+        self.mandates.insert(mandate.slug.clone(), mandate);
+    }
+
+    pub fn donor(&self, code: &str) -> Option<&Donor> {
+        self.donors.get(code)
+    }
+
+    pub fn mandate(&self, slug: &str) -> Option<&Mandate> {
+        self.mandates.get(slug)
+    }
+
+    pub fn donors(&self) -> impl Iterator<Item = &Donor> {
+        self.donors.values()
+    }
+
+    pub fn mandates(&self) -> impl Iterator<Item = &Mandate> {
+        self.mandates.values()
+    }
+
+    /// Finds a donor by code, UN name, ISO name or alias, ignoring case and accents.
+    pub fn resolve_donor(&self, text: &str) -> Result<&Donor, Unknown> {
+        let key = fold(text);
+        if let Some(code) = self.donor_names.get(&key) {
+            return Ok(&self.donors[code]);
+        }
+        Err(Unknown {
+            what: "donor",
+            text: text.to_string(),
+            suggestions: self.suggest_donors(&key),
+        })
+    }
+
+    /// Finds a mandate by slug or name, ignoring case.
+    pub fn resolve_mandate(&self, text: &str) -> Result<&Mandate, Unknown> {
+        let slug = Self::canonical_mandate_slug(text);
+        if let Some(m) = self.mandates.get(&slug) {
+            return Ok(m);
+        }
+        let key = fold(text);
+        if let Some(m) = self
+            .mandates
+            .values()
+            .find(|m| fold(&m.name) == key || fold(&m.slug) == key)
+        {
+            return Ok(m);
+        }
+        let mut scored: Vec<(f64, &str)> = self
+            .mandates
+            .values()
+            .map(|m| {
+                (
+                    similarity(&key, &fold(&m.slug)).max(similarity(&key, &fold(&m.name))),
+                    m.slug.as_str(),
+                )
+            })
+            .collect();
+        Err(Unknown {
+            what: "mandate",
+            text: text.to_string(),
+            suggestions: best(&mut scored),
+        })
+    }
+
+    fn suggest_donors(&self, key: &str) -> Vec<String> {
+        let mut scored: Vec<(f64, &str)> = self
+            .donor_names
+            .iter()
+            .map(|(name, code)| (similarity(key, name), code.as_str()))
+            .collect();
+        best(&mut scored)
+    }
+}
+
+// Similarity scores are for ranking suggestions only; no amount is near them.
+fn similarity(a: &str, b: &str) -> f64 {
+    let jw = strsim::jaro_winkler(a, b);
+    if !a.is_empty() && (b.starts_with(a) || (a.len() >= 4 && b.contains(a))) {
+        jw.max(0.9)
+    } else {
+        jw
+    }
+}
+
+fn best(scored: &mut [(f64, &str)]) -> Vec<String> {
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(y.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (score, code) in scored.iter() {
+        if *score < 0.75 || out.len() == 3 {
+            break;
+        }
+        if !out.iter().any(|c| c == code) {
+            out.push(code.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_codes_un_names_iso_names_and_accents() {
+        let r = Register::builtin();
+        assert_eq!(r.resolve_donor("jpn").unwrap().code, "JPN");
+        assert_eq!(
+            r.resolve_donor("United Kingdom of Great Britain and Northern Ireland")
+                .unwrap()
+                .code,
+            "GBR"
+        );
+        assert_eq!(
+            r.resolve_donor("China, Hong Kong Special Administrative Region")
+                .unwrap()
+                .code,
+            "HKG"
+        );
+        assert_eq!(r.resolve_donor("Cote d'Ivoire").unwrap().code, "CIV");
+        assert_eq!(r.resolve_donor("TURKIYE").unwrap().code, "TUR");
+        assert_eq!(r.resolve_donor("Holy See").unwrap().code, "VAT");
+        assert_eq!(
+            r.resolve_donor("the Republic of Korea").unwrap().code,
+            "KOR"
+        );
+    }
+
+    #[test]
+    fn unknown_donor_suggests_close_codes() {
+        let r = Register::builtin();
+        let e = r.resolve_donor("Jpaan").unwrap_err();
+        assert!(e.suggestions.contains(&"JPN".to_string()), "{e}");
+        let e = r.resolve_mandate("cordination").unwrap_err();
+        assert_eq!(
+            e.suggestions.first().map(String::as_str),
+            Some("coordination")
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! Settlement: which payments and write-offs settle which pledges (DESIGN.md section 4).
+//!
+//! Owns: the settlement order and the cross-currency settlement rule. Pure: takes the
+//! live pledges, payments and write-offs of a book, returns allocations. Does not
+//! decide what is live (reversals, `--as-of`): the caller passes only what counts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::book::{Book, PaymentRec, PledgeRec};
+use super::rates::MissingRate;
+
+/// What one payment or write-off settled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Allocation {
+    /// (pledge seq, amount in the pledge's currency)
+    pub settled: Vec<(u64, Decimal)>,
+    /// What is left of a payment after settling: an unpledged receipt, in its own currency.
+    pub unpledged: Decimal,
+}
+
+#[derive(Debug, Default)]
+pub struct Settlement {
+    /// By payment or write-off seq.
+    pub allocations: HashMap<u64, Allocation>,
+    /// Per pledge: (event date, amount settled or written off, is write-off), in order.
+    pub pledge_events: HashMap<u64, Vec<(NaiveDate, Decimal, bool)>>,
+}
+
+impl Settlement {
+    /// Outstanding of a pledge at the end of `date`, in the pledge's currency.
+    pub fn outstanding(&self, pledge: &PledgeRec, date: NaiveDate) -> Decimal {
+        let used: Decimal = self
+            .pledge_events
+            .get(&pledge.seq)
+            .map(|evs| {
+                evs.iter()
+                    .filter(|(d, _, _)| *d <= date)
+                    .map(|(_, a, _)| *a)
+                    .sum()
+            })
+            .unwrap_or_default();
+        (pledge.amount - used).max(Decimal::ZERO)
+    }
+
+    /// What was written off a pledge up to `date`, in the pledge's currency.
+    pub fn written_off(&self, pledge: u64, date: NaiveDate) -> Decimal {
+        self.pledge_events
+            .get(&pledge)
+            .map(|evs| {
+                evs.iter()
+                    .filter(|(d, _, w)| *w && *d <= date)
+                    .map(|(_, a, _)| *a)
+                    .sum()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// (donor, mandate, currency code)
+type GroupKey<'a> = (&'a str, &'a str, &'a str);
+
+enum Event<'a> {
+    Pay(&'a PaymentRec),
+    WriteOff {
+        seq: u64,
+        pledge: u64,
+        amount: Decimal,
+    },
+}
+
+/// Settles every live payment and write-off of the book against its live pledges.
+/// `only_pledge_group` limits the work to the pledges of one (donor, mandate, currency)
+/// group and the payments that could touch them (used to check one write-off).
+pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, MissingRate> {
+    let in_group = |donor: &str, mandate: &str| match only {
+        Some(p) => p.donor == donor && p.mandate == mandate,
+        None => true,
+    };
+    let mut events: Vec<(NaiveDate, u64, Event)> = Vec::new();
+    for p in book.live_payments() {
+        if p.refund {
+            continue;
+        }
+        let relevant = match (only, p.pledge) {
+            (Some(o), Some(named)) => named == o.seq,
+            _ => in_group(&p.donor, &p.mandate),
+        };
+        if relevant {
+            events.push((p.date, p.seq, Event::Pay(p)));
+        }
+    }
+    for w in book.live_write_offs() {
+        if only.is_none_or(|o| o.seq == w.pledge) {
+            events.push((
+                w.date,
+                w.seq,
+                Event::WriteOff {
+                    seq: w.seq,
+                    pledge: w.pledge,
+                    amount: w.amount,
+                },
+            ));
+        }
+    }
+    events.sort_by_key(|(d, s, _)| (*d, *s));
+
+    // Open pledges per (donor, mandate, currency), in (pledge date, seq) order.
+    let mut open: HashMap<GroupKey, BTreeMap<(NaiveDate, u64), Decimal>> = HashMap::new();
+    let mut outstanding: HashMap<u64, Decimal> = HashMap::new();
+    for p in book.live_pledges() {
+        if in_group(&p.donor, &p.mandate) && only.is_none_or(|o| o.currency == p.currency) {
+            open.entry((&p.donor, &p.mandate, p.currency.code()))
+                .or_default()
+                .insert((p.date, p.seq), p.amount);
+            outstanding.insert(p.seq, p.amount);
+        }
+    }
+    let mut out = Settlement::default();
+    for (date, seq, ev) in events {
+        match ev {
+            Event::WriteOff {
+                seq,
+                pledge,
+                amount,
+            } => {
+                let Some(left) = outstanding.get_mut(&pledge) else {
+                    continue;
+                };
+                let take = amount.min(*left);
+                *left -= take;
+                out.pledge_events
+                    .entry(pledge)
+                    .or_default()
+                    .push((date, take, true));
+                out.allocations.insert(
+                    seq,
+                    Allocation {
+                        settled: vec![(pledge, take)],
+                        unpledged: Decimal::ZERO,
+                    },
+                );
+                if let Some(g) = book.pledge(pledge).and_then(|p| {
+                    open.get_mut(&(p.donor.as_str(), p.mandate.as_str(), p.currency.code()))
+                }) {
+                    g.insert((book.pledge(pledge).expect("found").date, pledge), *left);
+                }
+            }
+            Event::Pay(pay) => {
+                let mut alloc = Allocation {
+                    settled: vec![],
+                    unpledged: pay.amount,
+                };
+                if let Some(named) = pay.pledge {
+                    if let (Some(p), Some(left)) = (book.pledge(named), outstanding.get_mut(&named))
+                    {
+                        let value = if p.currency == pay.currency {
+                            pay.amount
+                        } else {
+                            let usd = pay.amount / book.rates.rate(pay.currency, date)?;
+                            p.currency.round(usd * book.rates.rate(p.currency, date)?)
+                        };
+                        let take = value.min(*left);
+                        *left -= take;
+                        if take > Decimal::ZERO {
+                            alloc.settled.push((named, take));
+                            out.pledge_events
+                                .entry(named)
+                                .or_default()
+                                .push((date, take, false));
+                        }
+                        alloc.unpledged = if value.is_zero() || take == value {
+                            Decimal::ZERO
+                        } else {
+                            pay.currency.round(pay.amount * (value - take) / value)
+                        };
+                        if let Some(g) =
+                            open.get_mut(&(p.donor.as_str(), p.mandate.as_str(), p.currency.code()))
+                        {
+                            g.insert((p.date, p.seq), *left);
+                        }
+                    }
+                } else if let Some(group) = open.get_mut(&(
+                    pay.donor.as_str(),
+                    pay.mandate.as_str(),
+                    pay.currency.code(),
+                )) {
+                    for ((pdate, pseq), left) in group.iter_mut() {
+                        if *pdate > date || alloc.unpledged.is_zero() {
+                            break;
+                        }
+                        if left.is_zero() {
+                            continue;
+                        }
+                        let take = alloc.unpledged.min(*left);
+                        *left -= take;
+                        alloc.unpledged -= take;
+                        if let Some(o) = outstanding.get_mut(pseq) {
+                            *o = *left;
+                        }
+                        alloc.settled.push((*pseq, take));
+                        out.pledge_events
+                            .entry(*pseq)
+                            .or_default()
+                            .push((date, take, false));
+                    }
+                }
+                out.allocations.insert(seq, alloc);
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,46 @@
+//! Dates and timestamps as the ledger writes and reads them.
+//!
+//! Owns: the one timestamp format of `recorded_at` (RFC 3339, UTC, whole seconds,
+//! so that stored timestamps compare as text), date parsing with clear messages,
+//! and `--as-of` parsing.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+
+pub fn format_timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Truncates to whole seconds, the precision the journal keeps.
+pub fn truncate(t: DateTime<Utc>) -> DateTime<Utc> {
+    Utc.timestamp_opt(t.timestamp(), 0).single().unwrap_or(t)
+}
+
+pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            format!("{text:?} is not an RFC 3339 timestamp such as 2009-10-15T12:00:00Z ({e})")
+        })
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+        let shape = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+        if shape {
+            format!("{text:?} is not a date in the calendar")
+        } else {
+            format!("{text:?} is not a date of the form YYYY-MM-DD")
+        }
+    })
+}
+
+/// `--as-of`: a date means the end of that day (UTC); else an RFC 3339 timestamp.
+pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let end = d.and_hms_opt(23, 59, 59).expect("valid time");
+        return Ok(Utc.from_utc_datetime(&end));
+    }
+    parse_timestamp(text)
+        .map_err(|_| format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp"))
+}

@@ -1,0 +1,150 @@
+//! The line format: one JSON object per line, chained by SHA-256.
+//!
+//! A line is `{"seq":N,"prev":"<hex>","recorded_at":"<ts>"[,"batch":[i,n]],"kind":...,"hash":"<hex>"}\n`
+//! where `hash` is SHA-256 over the exact bytes before `,"hash":` and `prev` is the
+//! previous line's `hash` (64 zeros for the header). The fixed prefix lets `verify`
+//! check the chain without parsing JSON. Owns encoding and the byte-level checks;
+//! never re-serialises a stored line to check it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::domain::entry::Body;
+use crate::domain::time::format_timestamp;
+
+pub const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// `,"hash":"` + 64 hex + `"}`
+const SUFFIX_LEN: usize = 9 + 64 + 2;
+
+#[derive(Serialize)]
+struct Stored<'a> {
+    seq: u64,
+    prev: &'a str,
+    recorded_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<[u32; 2]>,
+    #[serde(flatten)]
+    body: &'a Body,
+}
+
+/// Encodes one entry as its stored line (with the trailing newline) and returns its hash.
+pub fn encode(
+    seq: u64,
+    prev: &str,
+    at: DateTime<Utc>,
+    batch: Option<[u32; 2]>,
+    body: &Body,
+) -> (Vec<u8>, String) {
+    let stored = Stored {
+        seq,
+        prev,
+        recorded_at: format_timestamp(at),
+        batch,
+        body,
+    };
+    let mut bytes = serde_json::to_vec(&stored).expect("entries serialise");
+    debug_assert_eq!(bytes.last(), Some(&b'}'));
+    bytes.pop();
+    let hash = hex::encode(Sha256::digest(&bytes));
+    bytes.extend_from_slice(b",\"hash\":\"");
+    bytes.extend_from_slice(hash.as_bytes());
+    bytes.extend_from_slice(b"\"}\n");
+    (bytes, hash)
+}
+
+/// What the fixed prefix and suffix of a stored line say, once its hash is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked<'a> {
+    pub seq: u64,
+    pub prev: &'a str,
+    pub hash: &'a str,
+    pub recorded_at: &'a str,
+    pub batch: Option<(u32, u32)>,
+}
+
+/// Checks one line (without its newline): shape, and that its hash matches its bytes.
+pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
+    if line.len() < SUFFIX_LEN + 20 {
+        return Err("the line is too short to be an entry".into());
+    }
+    let (body, suffix) = line.split_at(line.len() - SUFFIX_LEN);
+    if !suffix.starts_with(b",\"hash\":\"") || !suffix.ends_with(b"\"}") {
+        return Err("the line does not end with its hash".into());
+    }
+    let hash =
+        std::str::from_utf8(&suffix[9..73]).map_err(|_| "the hash is not hex".to_string())?;
+    let actual = Sha256::digest(body);
+    let mut expected = [0u8; 32];
+    if hex::decode_to_slice(hash, &mut expected).is_err() || expected != actual.as_slice() {
+        return Err("its bytes do not match its hash (the entry was altered)".into());
+    }
+    let text = std::str::from_utf8(body).map_err(|_| "the line is not UTF-8".to_string())?;
+    let rest = text
+        .strip_prefix("{\"seq\":")
+        .ok_or("the line does not start with its number")?;
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let seq: u64 = rest[..digits]
+        .parse()
+        .map_err(|_| "the entry number is not a number")?;
+    let rest = rest[digits..]
+        .strip_prefix(",\"prev\":\"")
+        .ok_or("the line has no previous-hash field")?;
+    if rest.len() < 66 {
+        return Err("the previous-hash field is cut short".into());
+    }
+    let prev = &rest[..64];
+    let rest = rest[64..]
+        .strip_prefix("\",\"recorded_at\":\"")
+        .ok_or("the line has no recorded_at field")?;
+    let end = rest.find('"').ok_or("recorded_at is not closed")?;
+    let recorded_at = &rest[..end];
+    let rest = &rest[end + 1..];
+    let batch = match rest.strip_prefix(",\"batch\":[") {
+        None => None,
+        Some(b) => {
+            let close = b.find(']').ok_or("the batch marker is not closed")?;
+            let (i, n) = b[..close]
+                .split_once(',')
+                .ok_or("the batch marker is malformed")?;
+            let i: u32 = i.parse().map_err(|_| "the batch marker is malformed")?;
+            let n: u32 = n.parse().map_err(|_| "the batch marker is malformed")?;
+            if i == 0 || i > n {
+                return Err("the batch marker is malformed".into());
+            }
+            Some((i, n))
+        }
+    };
+    Ok(Checked {
+        seq,
+        prev,
+        hash,
+        recorded_at,
+        batch,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::entry::{FORMAT_NAME, FORMAT_VERSION, Header};
+
+    #[test]
+    fn encoded_lines_check_and_any_flip_fails() {
+        let body = Body::Ledger(Header {
+            format: FORMAT_NAME.into(),
+            version: FORMAT_VERSION,
+        });
+        let (line, hash) = encode(0, ZERO_HASH, chrono::Utc::now(), Some([1, 2]), &body);
+        let inner = &line[..line.len() - 1];
+        let c = check(inner).unwrap();
+        assert_eq!((c.seq, c.hash, c.batch), (0, hash.as_str(), Some((1, 2))));
+        for i in 0..inner.len() {
+            let mut bad = inner.to_vec();
+            bad[i] ^= 0x01;
+            assert!(check(&bad).is_err(), "flip at {i} passed");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The journal: one append-only file per ledger, one entry per line, hash-chained.
+//!
+//! Owns: creating a ledger, reading it (every read checks the chain), appending one
+//! entry or one all-or-nothing batch under an exclusive lock with fsync, verifying,
+//! and repairing a torn tail. Only this module writes the ledger file.
+//!
+//! Invariant: a committed line is never rewritten; `repair` cuts only bytes after
+//! the last committed entry. Invariant: hashes are over stored bytes, never
+//! re-serialised entries.
+
+mod line;
+mod lock;
+mod scan;
+mod write;
+
+pub use line::{ZERO_HASH, encode};
+pub use lock::lock_timeout;
+pub use scan::{Head, Scan, Tail, read, scan};
+pub use write::{Draft, Writer, init, repair};
+
+use std::path::PathBuf;
+
+/// Errors of the journal. `Tampered` and `Torn` mean the ledger failed verification.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: no ledger here; create one with `ledger init` (or name another with --ledger or CONTRIB_LEDGER)"
+    )]
+    NotFound { path: PathBuf },
+    #[error("{path}: a ledger already exists here; `ledger init` never overwrites one")]
+    Exists { path: PathBuf },
+    #[error(
+        "{path}: ledger is locked by another process (waited {waited_secs} s); try again when it has finished"
+    )]
+    Locked { path: PathBuf, waited_secs: u64 },
+    #[error("{path}:{line}: not a ledger: {reason}")]
+    NotALedger {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
+    #[error("{path}:{line}: entry #{seq} fails verification: {reason}")]
+    Tampered {
+        path: PathBuf,
+        line: u64,
+        seq: u64,
+        reason: String,
+    },
+    #[error(
+        "{path}: the ledger has a torn tail after entry #{entries} ({bytes} bytes at offset {offset}: {what}), left by an interrupted write; run `ledger repair` to remove it"
+    )]
+    Torn {
+        path: PathBuf,
+        entries: u64,
+        offset: u64,
+        bytes: u64,
+        what: String,
+    },
+    #[error("{path}:{line}: entry #{seq} cannot be read: {reason}")]
+    Unreadable {
+        path: PathBuf,
+        line: u64,
+        seq: u64,
+        reason: String,
+    },
+}
+
+impl JournalError {
+    /// True when the ledger failed verification (exit status 3).
+    pub fn is_verification_failure(&self) -> bool {
+        matches!(
+            self,
+            JournalError::Tampered { .. }
+                | JournalError::Torn { .. }
+                | JournalError::NotALedger { .. }
+                | JournalError::Unreadable { .. }
+        )
+    }
+
+    pub fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
+        move |source| JournalError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+pub use write::Repaired;
+
+/// Is a writer holding the lock on this ledger right now?
+pub fn writer_active(path: &std::path::Path) -> bool {
+    std::fs::File::open(path)
+        .map(|f| !lock::no_writer(&f))
+        .unwrap_or(false)
+}

@@ -1,0 +1,315 @@
+//! Reading a journal: every read walks the chain, checks each line's hash, number,
+//! link and time, and hands committed entries to the caller in file order.
+//!
+//! Entries of a batch are handed over only once the batch's last line is read, so a
+//! reader never sees part of a batch. What follows the last committed entry (a cut
+//! line, an unfinished batch) is reported as the tail, never as entries.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::JournalError;
+use super::line::{self, ZERO_HASH};
+use crate::domain::entry::{Body, Entry, FORMAT_NAME};
+
+/// The ledger head: how many entries and the hash of the last one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub entries: u64,
+    pub hash: String,
+}
+
+/// What follows the last committed entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tail {
+    Clean,
+    Torn {
+        offset: u64,
+        bytes: u64,
+        what: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Scan {
+    pub head: Head,
+    /// Byte length of the committed part of the file.
+    pub committed_len: u64,
+    pub last_recorded_at: Option<String>,
+    pub tail: Tail,
+    /// The recorded_at of the first entry left out by `until`, if any.
+    pub stopped_before: Option<String>,
+}
+
+struct OpenBatch {
+    offset: u64,
+    head: Head,
+    next: u32,
+    size: u32,
+    entries: Vec<Entry>,
+}
+
+/// Walks the whole journal at `path`. With `parse`, each committed entry recorded at
+/// or before `until` is parsed and given to `visit`; without, only the chain is checked
+/// (what `verify` does, near the speed of hashing the file).
+pub fn scan(
+    path: &Path,
+    parse: bool,
+    until: Option<DateTime<Utc>>,
+    mut visit: impl FnMut(Entry),
+) -> Result<Scan, JournalError> {
+    let file = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => JournalError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => JournalError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    })?;
+    scan_file(&file, path, parse, until, &mut visit)
+}
+
+/// Reads every committed entry (up to `until`) into memory.
+pub fn read(path: &Path, until: Option<DateTime<Utc>>) -> Result<(Scan, Vec<Entry>), JournalError> {
+    let mut entries = Vec::new();
+    let s = scan(path, true, until, |e| entries.push(e))?;
+    Ok((s, entries))
+}
+
+pub(super) fn scan_file(
+    file: &File,
+    path: &Path,
+    parse: bool,
+    until: Option<DateTime<Utc>>,
+    visit: &mut dyn FnMut(Entry),
+) -> Result<Scan, JournalError> {
+    let until_text = until.map(crate::domain::time::format_timestamp);
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    let mut offset: u64 = 0;
+    let mut line_no: u64 = 0;
+    let mut head = Head {
+        entries: 0,
+        hash: ZERO_HASH.to_string(),
+    };
+    let mut committed_len = 0u64;
+    let mut last_at: Option<String> = None;
+    let mut batch: Option<OpenBatch> = None;
+    let mut stopped_before: Option<String> = None;
+    let mut tail = Tail::Clean;
+    let mut cut_at: Option<(Head, u64)> = None;
+
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(JournalError::io(path))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let expected = line_no - 1;
+        if buf.last() != Some(&b'\n') {
+            let (start, what) = match &batch {
+                Some(b) => (
+                    b.offset,
+                    format!(
+                        "an unfinished batch of {} entries, {} written, the last cut short",
+                        b.size,
+                        b.next - 1
+                    ),
+                ),
+                None => (
+                    offset,
+                    format!("entry #{expected} cut short ({} of its bytes written)", n),
+                ),
+            };
+            tail = Tail::Torn {
+                offset: start,
+                bytes: offset + n as u64 - start,
+                what,
+            };
+            break;
+        }
+        let text = &buf[..n - 1];
+        let checked = line::check(text).map_err(|reason| {
+            if line_no == 1 {
+                JournalError::NotALedger {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    reason: format!("the first line is not a ledger header ({reason})"),
+                }
+            } else {
+                JournalError::Tampered {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    seq: expected,
+                    reason,
+                }
+            }
+        })?;
+        let tampered = |reason: String| JournalError::Tampered {
+            path: path.to_path_buf(),
+            line: line_no,
+            seq: expected,
+            reason,
+        };
+        if checked.seq != expected {
+            return Err(tampered(format!(
+                "line {line_no} holds entry #{} where entry #{expected} belongs (an entry was deleted, duplicated or moved)",
+                checked.seq
+            )));
+        }
+        if checked.prev != head.hash {
+            return Err(tampered(format!(
+                "it does not chain to the entry before it (its prev is not the hash of entry #{})",
+                expected.saturating_sub(1)
+            )));
+        }
+        if let Some(last) = last_at.as_deref().filter(|l| checked.recorded_at < *l) {
+            return Err(tampered(format!(
+                "it was recorded at {}, before the entry before it ({last})",
+                checked.recorded_at
+            )));
+        }
+        if line_no == 1 {
+            let header: Entry =
+                serde_json::from_slice(text).map_err(|e| JournalError::NotALedger {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    reason: e.to_string(),
+                })?;
+            match header.body {
+                Body::Ledger(h) if h.format == FORMAT_NAME && h.version == 1 => {}
+                Body::Ledger(h) => {
+                    return Err(JournalError::NotALedger {
+                        path: path.to_path_buf(),
+                        line: 1,
+                        reason: format!(
+                            "format {:?} version {} is not one this program reads",
+                            h.format, h.version
+                        ),
+                    });
+                }
+                _ => {
+                    return Err(JournalError::NotALedger {
+                        path: path.to_path_buf(),
+                        line: 1,
+                        reason: "the first line is not a ledger header".into(),
+                    });
+                }
+            }
+        }
+        let included = cut_at.is_none()
+            && until_text
+                .as_deref()
+                .is_none_or(|u| checked.recorded_at <= u);
+        if !included && cut_at.is_none() && line_no > 1 {
+            stopped_before = Some(checked.recorded_at.to_string());
+            cut_at = Some((head.clone(), committed_len));
+        }
+        let entry = if parse && included && line_no > 1 {
+            Some(
+                serde_json::from_slice::<Entry>(text).map_err(|e| JournalError::Unreadable {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    seq: expected,
+                    reason: e.to_string(),
+                })?,
+            )
+        } else {
+            None
+        };
+        let line_end = offset + n as u64;
+        head = Head {
+            entries: expected,
+            hash: checked.hash.to_string(),
+        };
+        last_at = Some(checked.recorded_at.to_string());
+        match (checked.batch, batch.as_mut()) {
+            (None, None) => {
+                committed_len = line_end;
+                entry.into_iter().for_each(&mut *visit);
+            }
+            (Some((1, size)), None) => {
+                let mut b = OpenBatch {
+                    offset,
+                    head: Head {
+                        entries: expected - 1,
+                        hash: checked.prev.to_string(),
+                    },
+                    next: 2,
+                    size,
+                    entries: vec![],
+                };
+                b.entries.extend(entry);
+                if size == 1 {
+                    committed_len = line_end;
+                    b.entries.drain(..).for_each(&mut *visit);
+                } else {
+                    batch = Some(b);
+                }
+            }
+            (Some((i, size)), Some(b)) if i == b.next && size == b.size => {
+                b.entries.extend(entry);
+                b.next += 1;
+                if i == size {
+                    committed_len = line_end;
+                    let done = batch.take().expect("open batch");
+                    done.entries.into_iter().for_each(&mut *visit);
+                }
+            }
+            (Some((i, size)), _) => {
+                return Err(tampered(format!(
+                    "its batch marker [{i},{size}] does not follow the batch it is in"
+                )));
+            }
+            (None, Some(b)) => {
+                return Err(tampered(format!(
+                    "it interrupts a batch of {} entries begun at entry #{}",
+                    b.size,
+                    b.head.entries + 1
+                )));
+            }
+        }
+        offset = line_end;
+    }
+    if line_no == 0 {
+        return Err(JournalError::NotALedger {
+            path: path.to_path_buf(),
+            line: 1,
+            reason: "the file is empty".into(),
+        });
+    }
+    if let (Some(b), Tail::Clean) = (&batch, &tail) {
+        tail = Tail::Torn {
+            offset: b.offset,
+            bytes: offset - b.offset,
+            what: format!(
+                "an unfinished batch: {} of its {} entries written (#{} to #{})",
+                b.next - 1,
+                b.size,
+                b.head.entries + 1,
+                b.head.entries + u64::from(b.next - 1)
+            ),
+        };
+    }
+    if let Some(b) = batch {
+        head = b.head;
+    }
+    let (head, committed_len) = match cut_at {
+        Some((h, len)) => (h, len),
+        None => (head, committed_len),
+    };
+    Ok(Scan {
+        head,
+        committed_len,
+        last_recorded_at: last_at,
+        tail,
+        stopped_before,
+    })
+}

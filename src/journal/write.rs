@@ -1,0 +1,242 @@
+//! Writing: `init`, appending one entry or one batch, and `repair`.
+//!
+//! Append = take the lock, read and check the chain to its tail, check each draft
+//! against the book, write every line in one write, fsync, release. A batch's lines
+//! carry `[i,n]`; it counts only once line n is on disk, so a crash leaves all of it
+//! or none. A ledger with a torn tail is never appended to.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::JournalError;
+use super::line::{self, ZERO_HASH};
+use super::lock;
+use super::scan::{Head, Tail, scan_file};
+use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
+use crate::domain::{Book, Problem};
+
+/// A new entry before it is checked and numbered.
+pub type Draft = Body;
+
+/// Creates an empty ledger (its header line). Refuses to overwrite anything.
+pub fn init(path: &Path, now: DateTime<Utc>) -> Result<Head, JournalError> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => JournalError::Exists {
+                path: path.to_path_buf(),
+            },
+            _ => JournalError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })?;
+    let header = Body::Ledger(Header {
+        format: FORMAT_NAME.into(),
+        version: FORMAT_VERSION,
+    });
+    let (bytes, hash) = line::encode(0, ZERO_HASH, now, None, &header);
+    file.write_all(&bytes).map_err(JournalError::io(path))?;
+    file.sync_all().map_err(JournalError::io(path))?;
+    sync_dir(path);
+    Ok(Head { entries: 0, hash })
+}
+
+/// Makes the file's directory entry durable too (a new file must survive a crash).
+fn sync_dir(path: &Path) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// An open, locked ledger ready to take entries. Dropping it without `commit`
+/// writes nothing.
+pub struct Writer {
+    file: File,
+    path: PathBuf,
+    book: Book,
+    head: Head,
+    committed_len: u64,
+    now: DateTime<Utc>,
+    staged: Vec<Entry>,
+}
+
+impl Writer {
+    /// Opens and locks the ledger, reads it (checking the chain), and refuses a torn one.
+    pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Writer, JournalError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => JournalError::NotFound {
+                    path: path.to_path_buf(),
+                },
+                _ => JournalError::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                },
+            })?;
+        lock::exclusive(&file, path, lock::lock_timeout())?;
+        let mut book = Book::new();
+        let scan = scan_file(&file, path, true, None, &mut |e| book.apply(&e))?;
+        if let Tail::Torn {
+            offset,
+            bytes,
+            what,
+        } = scan.tail
+        {
+            return Err(JournalError::Torn {
+                path: path.to_path_buf(),
+                entries: scan.head.entries,
+                offset,
+                bytes,
+                what,
+            });
+        }
+        Ok(Writer {
+            file,
+            path: path.to_path_buf(),
+            book,
+            head: scan.head,
+            committed_len: scan.committed_len,
+            now: crate::domain::time::truncate(now),
+            staged: Vec::new(),
+        })
+    }
+
+    /// The book as committed plus everything staged so far.
+    pub fn book(&self) -> &Book {
+        &self.book
+    }
+
+    pub fn head(&self) -> &Head {
+        &self.head
+    }
+
+    pub fn staged(&self) -> &[Entry] {
+        &self.staged
+    }
+
+    /// Checks a draft against the book (including earlier staged drafts) and stages
+    /// it under the next number. Nothing is written until `commit`.
+    pub fn stage(&mut self, draft: Draft) -> Result<&Entry, Problem> {
+        self.book.check_clock(self.now)?;
+        let body = self.book.check(draft)?;
+        let entry = Entry {
+            seq: self.head.entries + self.staged.len() as u64 + 1,
+            recorded_at: self.now,
+            body,
+        };
+        self.book.apply(&entry);
+        self.staged.push(entry);
+        Ok(self.staged.last().expect("just staged"))
+    }
+
+    /// Writes every staged entry in one write (a batch when more than one), fsyncs,
+    /// and releases the lock. On a failed write the file is cut back to where it was.
+    pub fn commit(mut self) -> Result<(Vec<Entry>, Head), JournalError> {
+        if self.staged.is_empty() {
+            return Ok((self.staged, self.head));
+        }
+        let n = self.staged.len();
+        let batch = n > 1;
+        let size = u32::try_from(n).map_err(|_| JournalError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other("too many entries for one batch"),
+        })?;
+        let mut bytes = Vec::with_capacity(n * 320);
+        let mut prev = self.head.hash.clone();
+        for (i, e) in self.staged.iter().enumerate() {
+            let marker = batch.then_some([i as u32 + 1, size]);
+            let (line, hash) = line::encode(e.seq, &prev, e.recorded_at, marker, &e.body);
+            bytes.extend_from_slice(&line);
+            prev = hash;
+        }
+        let result = self
+            .file
+            .write_all(&bytes)
+            .and_then(|_| self.file.sync_data());
+        if let Err(e) = result {
+            let _ = self.file.set_len(self.committed_len);
+            let _ = self.file.sync_data();
+            return Err(JournalError::Io {
+                path: self.path.clone(),
+                source: e,
+            });
+        }
+        let _ = self.file.unlock();
+        let head = Head {
+            entries: self.head.entries + n as u64,
+            hash: prev,
+        };
+        Ok((std::mem::take(&mut self.staged), head))
+    }
+}
+
+/// What `repair` removed.
+#[derive(Debug, Clone)]
+pub struct Repaired {
+    pub head: Head,
+    pub offset: u64,
+    pub bytes: u64,
+    pub what: String,
+    pub removed: Vec<u8>,
+}
+
+/// Cuts an uncommitted torn tail, and nothing else. A ledger that fails verification
+/// in its committed part is left untouched (that is tampering, not a crash).
+pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => JournalError::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => JournalError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })?;
+    lock::exclusive(&file, path, lock::lock_timeout())?;
+    let scan = scan_file(&file, path, false, None, &mut |_| {})?;
+    let Tail::Torn {
+        offset,
+        bytes,
+        what,
+    } = scan.tail
+    else {
+        return Ok(None);
+    };
+    let mut removed = Vec::new();
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = &file;
+        f.seek(SeekFrom::Start(offset))
+            .map_err(JournalError::io(path))?;
+        f.take(bytes)
+            .read_to_end(&mut removed)
+            .map_err(JournalError::io(path))?;
+    }
+    file.set_len(offset).map_err(JournalError::io(path))?;
+    file.sync_all().map_err(JournalError::io(path))?;
+    let _ = file.unlock();
+    Ok(Some(Repaired {
+        head: scan.head,
+        offset,
+        bytes,
+        what,
+        removed,
+    }))
+}
