@@ -1,0 +1,5 @@
+//! The integration tests: one binary, one module per area, driven through `util::Test`.
+
+mod util;
+
+mod record;

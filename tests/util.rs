@@ -1,0 +1,119 @@
+//! The test builder: a temporary directory with a ledger in it, the binary run with a
+//! fixed clock, and helpers that check what a user sees (exit status, stdout,
+//! stderr) and the journal's bytes before and after.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Output {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+#[must_use]
+pub struct Test {
+    dir: tempfile::TempDir,
+    ledger: PathBuf,
+    now: String,
+}
+
+impl Test {
+    /// A temporary directory with no ledger yet; the clock is fixed at 2026-01-01.
+    pub fn new() -> Test {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ledger = dir.path().join("test.jsonl");
+        Test { dir, ledger, now: "2026-01-01T00:00:00Z".into() }
+    }
+
+    /// A test with an initialised, empty ledger.
+    pub fn init() -> Test {
+        let t = Test::new();
+        t.ok(&["init"]);
+        t
+    }
+
+    /// Sets the clock (`LEDGER_NOW`) for later runs.
+    pub fn at(mut self, now: &str) -> Test {
+        self.now = now.into();
+        self
+    }
+
+    pub fn set_now(&mut self, now: &str) {
+        self.now = now.into();
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn ledger(&self) -> &Path {
+        &self.ledger
+    }
+
+    /// Writes a file into the test directory and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, contents).expect("write file");
+        p
+    }
+
+    /// The journal's bytes right now (empty when there is no file).
+    pub fn journal(&self) -> Vec<u8> {
+        std::fs::read(&self.ledger).unwrap_or_default()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("ledger").expect("binary");
+        cmd.current_dir(self.dir.path())
+            .env("CONTRIB_LEDGER", &self.ledger)
+            .env("LEDGER_NOW", &self.now)
+            .env_remove("LEDGER_LOCK_TIMEOUT")
+            .args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        let out = self.command(args).output().expect("run ledger");
+        Output {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and asserts success; returns stdout.
+    #[track_caller]
+    pub fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.status, 0, "ledger {args:?} failed:\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+        o.stdout
+    }
+
+    /// Runs and asserts the exit status; returns the output.
+    #[track_caller]
+    pub fn fails(&self, args: &[&str], status: i32) -> Output {
+        let o = self.run(args);
+        assert_eq!(o.status, status, "ledger {args:?}: wrong exit status\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+        o
+    }
+
+    /// Asserts that a command is rejected: the exit status, a message containing
+    /// `message` on stderr, and the journal byte-for-byte unchanged.
+    #[track_caller]
+    pub fn rejects(&self, args: &[&str], status: i32, message: &str) -> Output {
+        let before = self.journal();
+        let o = self.fails(args, status);
+        assert!(o.stderr.contains(message), "ledger {args:?}: stderr lacks {message:?}:\n{}", o.stderr);
+        assert_eq!(before, self.journal(), "ledger {args:?} changed the journal although it failed");
+        o
+    }
+}
