@@ -28,7 +28,11 @@ impl Test {
     pub fn new() -> Test {
         let dir = tempfile::tempdir().expect("temp dir");
         let ledger = dir.path().join("test.jsonl");
-        Test { dir, ledger, now: "2026-01-01T00:00:00Z".into() }
+        Test {
+            dir,
+            ledger,
+            now: "2026-01-01T00:00:00Z".into(),
+        }
     }
 
     /// A test with an initialised, empty ledger.
@@ -94,7 +98,11 @@ impl Test {
     #[track_caller]
     pub fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args);
-        assert_eq!(o.status, 0, "ledger {args:?} failed:\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+        assert_eq!(
+            o.status, 0,
+            "ledger {args:?} failed:\nstdout: {}\nstderr: {}",
+            o.stdout, o.stderr
+        );
         o.stdout
     }
 
@@ -102,7 +110,11 @@ impl Test {
     #[track_caller]
     pub fn fails(&self, args: &[&str], status: i32) -> Output {
         let o = self.run(args);
-        assert_eq!(o.status, status, "ledger {args:?}: wrong exit status\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+        assert_eq!(
+            o.status, status,
+            "ledger {args:?}: wrong exit status\nstdout: {}\nstderr: {}",
+            o.stdout, o.stderr
+        );
         o
     }
 
@@ -112,8 +124,16 @@ impl Test {
     pub fn rejects(&self, args: &[&str], status: i32, message: &str) -> Output {
         let before = self.journal();
         let o = self.fails(args, status);
-        assert!(o.stderr.contains(message), "ledger {args:?}: stderr lacks {message:?}:\n{}", o.stderr);
-        assert_eq!(before, self.journal(), "ledger {args:?} changed the journal although it failed");
+        assert!(
+            o.stderr.contains(message),
+            "ledger {args:?}: stderr lacks {message:?}:\n{}",
+            o.stderr
+        );
+        assert_eq!(
+            before,
+            self.journal(),
+            "ledger {args:?} changed the journal although it failed"
+        );
         o
     }
 }
