@@ -14,6 +14,7 @@ mod lock;
 mod scan;
 mod write;
 
+pub use index::path_for as index_path;
 pub use line::{ZERO_HASH, encode};
 pub use lock::lock_timeout;
 pub use scan::{Head, Scan, Tail, read, scan};
