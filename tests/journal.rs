@@ -135,8 +135,8 @@ enum Verdict {
     NotALedger,
     /// The file no longer ends with a newline: it reads as a torn tail.
     Torn,
-    /// A shorter valid chain: only a published head exposes it.
-    Shorter,
+    /// A valid chain (a deleted last line: only a published head exposes it).
+    Valid,
 }
 
 fn apply(bytes: &[u8], t: &Tamper) -> Vec<u8> {
@@ -174,7 +174,7 @@ fn expected(bytes: &[u8], t: &Tamper) -> Verdict {
                 Verdict::Entry(line as u64)
             }
         }
-        Tamper::Delete(i) if i == last => Verdict::Shorter,
+        Tamper::Delete(i) if i == last => Verdict::Valid,
         Tamper::Delete(i) => Verdict::Entry(i as u64),
         Tamper::Duplicate(i) => Verdict::Entry(i as u64 + 1),
         Tamper::Swap(i, j) => Verdict::Entry(i.min(j) as u64),
@@ -196,7 +196,7 @@ fn upper_cases_a_hash_letter(bytes: &[u8], t: &Tamper) -> bool {
 /// Verifies with the library, as `ledger verify` does.
 fn verdict(path: &Path) -> Verdict {
     match journal::scan(path, false, None, |_| {}) {
-        Ok(s) if s.tail == Tail::Clean => Verdict::Shorter,
+        Ok(s) if s.tail == Tail::Clean => Verdict::Valid,
         Ok(_) => Verdict::Torn,
         Err(JournalError::Tampered { seq, .. }) => Verdict::Entry(seq),
         Err(JournalError::NotALedger { line: 1, .. }) => Verdict::NotALedger,
@@ -218,7 +218,7 @@ fn check_tamper(path: &Path, t: &Tamper) -> Result<(), TestCaseError> {
     let want = expected(bytes, t);
     let got = verdict(path);
     prop_assert_eq!(&got, &want, "{:?}", t);
-    if want == Verdict::Shorter {
+    if want == Verdict::Valid {
         // Still a valid chain, one entry short; the published head is not in it.
         let s = journal::scan(path, false, None, |_| {}).unwrap();
         prop_assert_eq!(s.head.entries, 29);
@@ -313,7 +313,7 @@ fn verify_exits_3_naming_the_entry() {
     let bytes = fixture();
     let line_start = |i: usize| lines(bytes)[..i].iter().map(Vec::len).sum::<usize>();
     let cases = [
-        // The amount of entry #7 ("1000.00" -> "1001.00"), a date, a donor.
+        // A byte inside entries #1, #17 and #30; the newline ending entry #8.
         (
             Tamper::Flip(line_start(1) + 20, 0x04),
             "entry #1 fails verification",

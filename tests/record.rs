@@ -1070,7 +1070,7 @@ fn reversals_refuse_what_cannot_be_undone() {
     t.rejects(
         &["record", "reversal", "--entry", "2", "--reason", "wrong"],
         1,
-        "pledge #2 is still named by #6, #5; reverse them first",
+        "pledge #2 is still named by #5, #6; reverse them first",
     );
     t.ok(&["record", "reversal", "--entry", "5", "--reason", "x"]);
     t.rejects(
@@ -1277,7 +1277,7 @@ fn donor_and_mandate_registrations_refuse_duplicates() {
             "foundation",
         ],
         1,
-        "\"GATES\" already names donor GATES [donor-exists]",
+        "error: code: \"GATES\" already names donor GATES [donor-exists]",
     );
     t.rejects(
         &[
@@ -1359,7 +1359,7 @@ fn donor_and_mandate_registrations_refuse_duplicates() {
             "earmarked",
         ],
         1,
-        "mandate unvtf already exists [mandate-exists]",
+        "error: slug: mandate unvtf already exists [mandate-exists]",
     );
     t.rejects(
         &[
