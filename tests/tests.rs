@@ -3,4 +3,5 @@
 mod util;
 
 mod index;
+mod journal;
 mod record;
