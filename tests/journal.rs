@@ -133,7 +133,7 @@ enum Verdict {
     Entry(u64),
     /// The header (line 1) is no longer a ledger header.
     NotALedger,
-    /// The file no longer ends with a newline: it reads as a torn tail.
+    /// A torn tail: what a crash leaves, never what a tamper should read as.
     Torn,
     /// A valid chain (a deleted last line: only a published head exposes it).
     Valid,
@@ -165,7 +165,9 @@ fn expected(bytes: &[u8], t: &Tamper) -> Verdict {
     match *t {
         Tamper::Flip(pos, _) => {
             if pos == bytes.len() - 1 {
-                return Verdict::Torn;
+                // A whole line followed by a stray byte is not something a crash
+                // leaves: the last entry is named, and `repair` refuses to cut it.
+                return Verdict::Entry(last as u64);
             }
             let line = bytes[..pos].iter().filter(|b| **b == b'\n').count();
             if line == 0 {
@@ -179,18 +181,6 @@ fn expected(bytes: &[u8], t: &Tamper) -> Verdict {
         Tamper::Duplicate(i) => Verdict::Entry(i as u64 + 1),
         Tamper::Swap(i, j) => Verdict::Entry(i.min(j) as u64),
     }
-}
-
-/// Is this flip one that turns a lower-case hex letter of a line's own `hash` field
-/// into upper case? See `an_upper_cased_hash_fails_verification`.
-fn upper_cases_a_hash_letter(bytes: &[u8], t: &Tamper) -> bool {
-    let Tamper::Flip(pos, mask) = *t else {
-        return false;
-    };
-    let end = pos + bytes[pos..].iter().position(|b| *b == b'\n').unwrap();
-    // A line ends with `"hash":"<64 hex>"}`.
-    let in_hash = pos + 2 < end && pos + 2 + 64 >= end;
-    in_hash && (b'a'..=b'f').contains(&bytes[pos]) && bytes[pos] ^ mask == bytes[pos] - 32
 }
 
 /// Verifies with the library, as `ledger verify` does.
@@ -260,9 +250,6 @@ fn single_bit_flips_name_their_entry() {
             continue;
         }
         let t = Tamper::Flip(pos, 0x01);
-        if upper_cases_a_hash_letter(bytes, &t) {
-            continue;
-        }
         check_tamper(&path, &t).unwrap_or_else(|e| panic!("flip at {pos}: {e}"));
     }
 }
@@ -301,7 +288,6 @@ proptest! {
     /// Any one byte changed to anything, any line deleted, duplicated or swapped.
     #[test]
     fn any_tamper_names_the_right_entry(t in tamper()) {
-        prop_assume!(!upper_cases_a_hash_letter(fixture(), &t));
         let dir = tempfile::tempdir().unwrap();
         check_tamper(&dir.path().join("t.jsonl"), &t)?;
     }
@@ -346,7 +332,7 @@ fn verify_exits_3_naming_the_entry() {
         (Tamper::Flip(10, 0x01), "test.jsonl:1: not a ledger"),
         (
             Tamper::Flip(bytes.len() - 1, 0x01),
-            "torn tail after entry #29",
+            "entry #30 fails verification: its line does not end with a line break",
         ),
     ];
     let t = Test::new();
@@ -391,7 +377,6 @@ fn verify_exits_3_naming_the_entry() {
 /// Hex is case-insensitive to decode, but a stored hash is lower case: upper-casing
 /// one of its letters changes the stored bytes and must fail verification.
 #[test]
-#[ignore = "journal bug: line::check decodes the stored hash case-insensitively, so upper-casing it passes verify"]
 fn an_upper_cased_hash_fails_verification() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.jsonl");

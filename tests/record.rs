@@ -1392,7 +1392,6 @@ fn donor_and_mandate_registrations_refuse_duplicates() {
 /// A clock earlier than the ledger's creation must be refused like any clock going
 /// backwards; recording such an entry leaves a ledger that no longer verifies.
 #[test]
-#[ignore = "journal bug: Writer::open checks the clock against the last entry only, not the header's recorded_at"]
 fn recorded_at_never_goes_back_before_the_ledger_was_created() {
     let mut t = Test::init(); // header recorded at 2026-01-01T00:00:00Z
     t.set_now("2025-06-01T00:00:00Z");

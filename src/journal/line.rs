@@ -74,9 +74,11 @@ pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
     }
     let hash =
         std::str::from_utf8(&suffix[9..73]).map_err(|_| "the hash is not hex".to_string())?;
-    let actual = Sha256::digest(body);
-    let mut expected = [0u8; 32];
-    if hex::decode_to_slice(hash, &mut expected).is_err() || expected != actual.as_slice() {
+    // Compared as stored text (lower-case hex), so that no byte of the hash field
+    // can change without failing.
+    let mut actual = [0u8; 64];
+    hex::encode_to_slice(Sha256::digest(body), &mut actual).expect("64 hex digits");
+    if actual != suffix[9..73] {
         return Err("its bytes do not match its hash (the entry was altered)".into());
     }
     let text = std::str::from_utf8(body).map_err(|_| "the line is not UTF-8".to_string())?;

@@ -146,6 +146,19 @@ pub(super) fn scan_from(
         line_no += 1;
         let expected = line_no - 1;
         if buf.last() != Some(&b'\n') {
+            // A crash cuts a line short; it does not put other bytes after a whole
+            // line. That is an altered entry, never a torn tail `repair` may cut.
+            if let Some(end) = buf.windows(2).rposition(|w| w == b"\"}")
+                && end + 2 < n
+                && line::check(&buf[..end + 2]).is_ok()
+            {
+                return Err(JournalError::Tampered {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    seq: line_no - 1,
+                    reason: "its line does not end with a line break but with other bytes".into(),
+                });
+            }
             let (start, what) = match &batch {
                 Some(b) => (
                     b.offset,

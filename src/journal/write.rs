@@ -144,6 +144,15 @@ impl Writer {
                 what,
             });
         }
+        // The header's time counts too: nothing is recorded before the ledger existed.
+        let mut book = book;
+        if let Some(at) = scan
+            .last_recorded_at
+            .as_deref()
+            .and_then(|t| crate::domain::time::parse_timestamp(t).ok())
+        {
+            book.last_recorded_at = book.last_recorded_at.max(Some(at));
+        }
         Ok(Writer {
             file,
             path: path.to_path_buf(),
