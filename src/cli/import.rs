@@ -116,8 +116,14 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| args.file.display().to_string());
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    let text = decode(&bytes, profile.encoding)
-        .map_err(|m| Failure::failed(format!("error: {file}: {m} [bad-encoding]")))?;
+    let text = decode(&bytes, profile.encoding).map_err(|m| {
+        let sep = if m.starts_with(|c: char| c.is_ascii_digit()) {
+            ":"
+        } else {
+            ": "
+        };
+        Failure::failed(format!("error: {file}{sep}{m} [bad-encoding]"))
+    })?;
     let table = Table::open(&text, &profile).map_err(|e| profile_failure(&found.shown, &[e]))?;
 
     let mut writer = Writer::open(&ctx.ledger, ctx.now()?)?;
@@ -149,8 +155,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
 
     let new = writer.staged().len() as u64;
     let mut summary = format!(
-        "{} rows: {new} new entries, {already} already recorded",
-        parsed.total
+        "{}: {}, {already} already recorded",
+        count(parsed.total, "row", "rows"),
+        count(new, "new entry", "new entries")
     );
     if parsed.filtered > 0 {
         summary.push_str(&format!(
@@ -202,6 +209,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     }
     writeln!(out, "{summary}")?;
     Ok(())
+}
+
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn print_dry_run(

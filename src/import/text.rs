@@ -8,7 +8,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// Decodes a file. A byte-order mark always decides (UTF-8, UTF-16 LE/BE); without
+/// Decodes a file. An error that concerns one line starts with its number and a
+/// colon (`"7: byte 0xF4 ..."`), so that callers can prefix the file name.
+/// A byte-order mark always decides (UTF-8, UTF-16 LE/BE); without
 /// one the profile's encoding is used, and UTF-8 must be valid UTF-8.
 pub fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -40,7 +42,7 @@ fn utf8(bytes: &[u8], _: usize) -> Result<String, String> {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
             Err(format!(
-                "line {line}: byte 0x{:02X} is not UTF-8; if the file was saved by Excel or an older system, set [csv] encoding = \"windows-1252\" in the profile",
+                "{line}: byte 0x{:02X} is not UTF-8; if the file was saved by Excel or an older system, set [csv] encoding = \"windows-1252\" in the profile",
                 bytes[at]
             ))
         }
