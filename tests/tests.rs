@@ -3,4 +3,5 @@
 mod util;
 
 mod import;
+mod import_props;
 mod record;

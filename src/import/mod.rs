@@ -8,6 +8,8 @@
 //! it depends on `domain` only. The CLI reads the bytes, stages the drafts in a
 //! `journal::Writer` and commits them as one batch, or none.
 
+pub mod builtin;
+pub mod field;
 pub mod profile;
 pub mod repeat;
 pub mod table;

@@ -11,82 +11,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::ProfileError;
+pub use super::builtin::builtin;
+pub use super::field::{Column, Field};
 use crate::domain::register::{Register, fold};
 use crate::domain::{Currency, Kind};
-
-/// The fields a row can fill: the canonical CSV header, plus `per_usd` for rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    Date,
-    Donor,
-    Mandate,
-    Kind,
-    Amount,
-    Currency,
-    Reference,
-    PledgeReference,
-    Due,
-    Memo,
-    PerUsd,
-}
-
-impl Field {
-    pub const ALL: [Field; 11] = [
-        Field::Date,
-        Field::Donor,
-        Field::Mandate,
-        Field::Kind,
-        Field::Amount,
-        Field::Currency,
-        Field::Reference,
-        Field::PledgeReference,
-        Field::Due,
-        Field::Memo,
-        Field::PerUsd,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Date => "date",
-            Field::Donor => "donor",
-            Field::Mandate => "mandate",
-            Field::Kind => "kind",
-            Field::Amount => "amount",
-            Field::Currency => "currency",
-            Field::Reference => "reference",
-            Field::PledgeReference => "pledge_reference",
-            Field::Due => "due",
-            Field::Memo => "memo",
-            Field::PerUsd => "per_usd",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Field> {
-        Self::ALL.into_iter().find(|f| f.as_str() == text)
-    }
-
-    fn list() -> String {
-        let all: Vec<&str> = Self::ALL.iter().map(|f| f.as_str()).collect();
-        all.join(", ")
-    }
-}
-
-/// Where a field's text comes from: a header name or a 1-based column number.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum Column {
-    Number(u64),
-    Name(String),
-}
-
-impl std::fmt::Display for Column {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Column::Number(n) => write!(f, "column {n}"),
-            Column::Name(s) => write!(f, "column {s:?}"),
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -197,56 +125,6 @@ pub struct Profile {
     pub donor_aliases: BTreeMap<String, (String, u64)>,
     pub sign: Option<Sign>,
     pub filters: Vec<Filter>,
-}
-
-pub const CANONICAL: &str = r#"name = "canonical"
-description = "date,donor,mandate,kind,amount,currency,reference[,pledge_reference,due,memo]"
-
-[csv]
-optional_columns = ["reference", "pledge_reference", "due", "memo"]
-
-[parse]
-date_format = "%Y-%m-%d"
-decimal_mark = "."
-thousands = [",", " "]
-
-[columns]
-date = "date"
-donor = "donor"
-mandate = "mandate"
-kind = "kind"
-amount = "amount"
-currency = "currency"
-reference = "reference"
-pledge_reference = "pledge_reference"
-due = "due"
-memo = "memo"
-"#;
-
-pub const RATES: &str = r#"name = "rates"
-description = "currency,date,per_usd: UN operational rates of exchange"
-
-[parse]
-date_format = "%Y-%m-%d"
-decimal_mark = "."
-thousands = []
-
-[columns]
-currency = "currency"
-date = "date"
-per_usd = "per_usd"
-
-[constants]
-kind = "rate"
-"#;
-
-/// The text of a built-in profile, by name.
-pub fn builtin(name: &str) -> Option<&'static str> {
-    match name.trim().to_ascii_lowercase().as_str() {
-        "canonical" => Some(CANONICAL),
-        "rates" => Some(RATES),
-        _ => None,
-    }
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
