@@ -22,8 +22,8 @@ use crate::journal::Writer;
 /// How many row problems are listed before the rest are only counted.
 const LIST_LIMIT: usize = 100;
 
-/// Rows from which a progress bar is worth drawing.
-const PROGRESS_FROM: usize = 2_000;
+/// File size (bytes) from which a progress bar is worth drawing.
+const PROGRESS_FROM: usize = 1 << 20;
 
 /// A profile found: its text, the name entries record, and how to name it in messages.
 struct Found {
@@ -130,27 +130,31 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     profile
         .check(&writer.book().register)
         .map_err(|e| profile_failure(&found.shown, &e))?;
-    let parsed = table.rows(&file, &sha256);
-    let mut problems: Vec<RowProblem> = parsed.problems;
+    let mut problems: Vec<RowProblem> = Vec::new();
     let mut repeats = Repeats::default();
     let mut already = 0u64;
-    let bar = progress(parsed.rows.len());
-    for row in &parsed.rows {
-        bar.inc(1);
-        let key = match repeats.seen(row, writer.book()) {
+    let bar = progress(table.bytes());
+    let parsed = table.rows(&file, &sha256, |row, at| {
+        bar.set_position(at as u64);
+        let key = match repeats.seen(&row, writer.book()) {
             Seen::Recorded => {
                 already += 1;
-                continue;
+                return;
             }
             Seen::New(key) => key,
         };
-        let staged = resolve(row, writer.book())
-            .and_then(|body| writer.stage(body).map(|_| ()).map_err(|p| rejected(row, p)));
+        let staged = resolve(&row, writer.book()).and_then(|body| {
+            writer
+                .stage(body)
+                .map(|_| ())
+                .map_err(|p| rejected(&row, p))
+        });
         match staged {
             Ok(()) => repeats.staged(key),
             Err(p) => problems.push(p),
         }
-    }
+    });
+    problems.extend(parsed.problems.iter().cloned());
     bar.finish_and_clear();
 
     let new = writer.staged().len() as u64;
@@ -254,16 +258,16 @@ fn print_dry_run(
 }
 
 /// A progress bar on stderr, drawn only on a terminal and for files worth it.
-fn progress(rows: usize) -> indicatif::ProgressBar {
-    if rows < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+fn progress(bytes: usize) -> indicatif::ProgressBar {
+    if bytes < PROGRESS_FROM || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::with_draw_target(
-        Some(rows as u64),
+        Some(bytes as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("checking rows {bar:40} {pos}/{len} {eta}")
+        indicatif::ProgressStyle::with_template("checking rows {bar:40} {percent}% {eta}")
     {
         bar.set_style(style);
     }

@@ -91,10 +91,9 @@ impl Row {
     }
 }
 
-/// Every row of a file: the drafts of good rows, and every problem of bad ones.
+/// What reading a file found besides the drafts: every problem of bad rows, and counts.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub rows: Vec<Row>,
     pub problems: Vec<RowProblem>,
     /// Data rows read (blank lines not counted), including filtered ones.
     pub total: u64,

@@ -123,8 +123,15 @@ impl<'a> Table<'a> {
         })
     }
 
-    /// Reads every row: drafts for good rows, problems for bad ones (all of them).
-    pub fn rows(&self, file: &str, sha256: &str) -> Parsed {
+    /// The size of the text the rows are read from (for progress: see `rows`).
+    pub fn bytes(&self) -> usize {
+        self.body.len()
+    }
+
+    /// Reads every row in file order and hands each good row's draft to `visit` with
+    /// the byte offset reached, as it is read (rows are never all held at once).
+    /// Problems of bad rows, all of them, and the counts come back in `Parsed`.
+    pub fn rows(&self, file: &str, sha256: &str, mut visit: impl FnMut(Row, usize)) -> Parsed {
         let mut parsed = Parsed::default();
         let mut rdr = reader(self.profile, self.body);
         let mut rec = StringRecord::new();
@@ -195,7 +202,7 @@ impl<'a> Table<'a> {
                 profile: self.profile.name.clone(),
             };
             match self.map(&rec, line, source) {
-                Ok(row) => parsed.rows.push(row),
+                Ok(row) => visit(row, rdr.position().byte() as usize),
                 Err(mut p) => parsed.problems.append(&mut p),
             }
         }
