@@ -2,6 +2,8 @@
 
 mod util;
 
+mod import;
+mod import_props;
 mod index;
 mod journal;
 mod record;

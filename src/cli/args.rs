@@ -305,7 +305,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
             format,
         }) => super::record::mandate_add(ctx, out, slug, name, earmarking, fund, format),
         Command::Mandate(MandateCmd::List { format }) => super::list::mandates(ctx, out, format),
-        Command::Import(_args) => Err(Failure::failed("import is not available in this build")),
+        Command::Import(args) => super::import::run(ctx, out, args),
         Command::Report(_args) => Err(Failure::failed("report is not available in this build")),
         Command::Log(args) => super::log::run(ctx, out, args),
         Command::Verify(args) => super::verify::verify(ctx, out, args),

@@ -175,10 +175,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         writeln!(out, "[")?;
     }
     if args.format == OutFormat::Csv {
-        writeln!(
-            out,
-            "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source"
-        )?;
+        writeln!(out, "{CSV_HEADER}")?;
     }
     let scan = journal::scan(&ctx.ledger, true, until, |e| {
         if io_error.is_some() {
@@ -268,7 +265,11 @@ fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
     writeln!(out, "{line}")
 }
 
-fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
+/// The header of `--format csv` entry listings.
+pub const CSV_HEADER: &str =
+    "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source";
+
+pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
     let v = serde_json::to_value(e).map_err(std::io::Error::other)?;
     let get = |k: &str| match v.get(k) {
         Some(serde_json::Value::String(s)) => s.clone(),

@@ -5,6 +5,7 @@
 
 mod args;
 mod failure;
+mod import;
 mod list;
 mod log;
 mod record;

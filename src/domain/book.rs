@@ -5,7 +5,7 @@
 //! every rule `record` and `import` enforce (DESIGN.md section 2 and issue rules).
 //! Pure: no I/O. Both writers (to check) and reports (to compute) use it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -75,6 +75,12 @@ pub struct Book {
     /// True when built from a snapshot: payments and write-offs are not loaded, so
     /// only checks that do not need them may run (see `needs_full`).
     partial: bool,
+    /// How many entries (reversed or not) carry each (kind, donor, reference) key:
+    /// how `import` knows a row with a reference is already recorded.
+    reference_keys: HashMap<String, u32>,
+    /// Source file digest -> rows recorded from it: how `import` knows a row
+    /// without a reference is already recorded.
+    source_rows: HashMap<String, HashSet<u64>>,
 }
 
 /// What a `Book` must remember to take new pledges, payments, refunds, rates and
@@ -257,6 +263,57 @@ impl Book {
             .filter(|p| p.reversed_by.is_none())
     }
 
+    /// The key under which an entry with a reference is known to `import`: its kind,
+    /// its donor (a write-off's is its pledge's) and its reference.
+    pub fn reference_key(kind: Kind, donor: &str, reference: &str) -> String {
+        format!("{}\u{1f}{donor}\u{1f}{reference}", kind.as_str())
+    }
+
+    /// How many recorded entries (reversed ones included) carry this reference key.
+    pub fn recorded_with_reference(&self, key: &str) -> u32 {
+        // A partial book holds no provenance: answering from it would re-import rows.
+        assert!(
+            !self.partial,
+            "duplicate detection needs a book read from the whole journal"
+        );
+        self.reference_keys.get(key).copied().unwrap_or(0)
+    }
+
+    /// Was an entry recorded from this row of the file with this SHA-256?
+    pub fn has_source(&self, sha256: &str, row: u64) -> bool {
+        assert!(
+            !self.partial,
+            "duplicate detection needs a book read from the whole journal"
+        );
+        self.source_rows
+            .get(sha256)
+            .is_some_and(|rows| rows.contains(&row))
+    }
+
+    fn note_provenance(&mut self, body: &Body) {
+        if let Some(s) = body.source() {
+            if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
+                rows.insert(s.row);
+            } else {
+                self.source_rows
+                    .insert(s.sha256.clone(), HashSet::from([s.row]));
+            }
+        }
+        let Some(reference) = body.reference() else {
+            return;
+        };
+        let donor = match body {
+            Body::Pledge(p) => Some(p.donor.as_str()),
+            Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
+            Body::WriteOff(w) => self.pledges.get(&w.pledge).map(|p| p.donor.as_str()),
+            _ => None,
+        };
+        if let Some(donor) = donor {
+            let key = Self::reference_key(body.kind(), donor, reference);
+            *self.reference_keys.entry(key).or_default() += 1;
+        }
+    }
+
     /// Applies a committed entry. Entries come from a verified journal, so this
     /// trusts them; `check` is where new entries are judged.
     pub fn apply(&mut self, entry: &Entry) {
@@ -264,6 +321,7 @@ impl Book {
         if let Body::Ledger(_) = entry.body {
             return;
         }
+        self.note_provenance(&entry.body);
         self.entries = self.entries.max(seq);
         self.kinds.push(entry.body.kind());
         self.last_recorded_at = Some(entry.recorded_at);

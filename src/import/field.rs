@@ -1,0 +1,78 @@
+//! The fields a row fills (the canonical header, plus `per_usd` for rates) and the
+//! columns a profile takes them from. Names only: no parsing of values here.
+
+use serde::Deserialize;
+
+/// The fields a row can fill: the canonical CSV header, plus `per_usd` for rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Date,
+    Donor,
+    Mandate,
+    Kind,
+    Amount,
+    Currency,
+    Reference,
+    PledgeReference,
+    Due,
+    Memo,
+    PerUsd,
+}
+
+impl Field {
+    pub const ALL: [Field; 11] = [
+        Field::Date,
+        Field::Donor,
+        Field::Mandate,
+        Field::Kind,
+        Field::Amount,
+        Field::Currency,
+        Field::Reference,
+        Field::PledgeReference,
+        Field::Due,
+        Field::Memo,
+        Field::PerUsd,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Date => "date",
+            Field::Donor => "donor",
+            Field::Mandate => "mandate",
+            Field::Kind => "kind",
+            Field::Amount => "amount",
+            Field::Currency => "currency",
+            Field::Reference => "reference",
+            Field::PledgeReference => "pledge_reference",
+            Field::Due => "due",
+            Field::Memo => "memo",
+            Field::PerUsd => "per_usd",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Field> {
+        Self::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    pub fn list() -> String {
+        let all: Vec<&str> = Self::ALL.iter().map(|f| f.as_str()).collect();
+        all.join(", ")
+    }
+}
+
+/// Where a field's text comes from: a header name or a 1-based column number.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Column {
+    Number(u64),
+    Name(String),
+}
+
+impl std::fmt::Display for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Column::Number(n) => write!(f, "column {n}"),
+            Column::Name(s) => write!(f, "column {s:?}"),
+        }
+    }
+}

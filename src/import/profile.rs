@@ -1,0 +1,408 @@
+//! Mapping profiles: the TOML file that says how one export's columns become entries
+//! (DESIGN.md section 7), and the two built-in profiles, `canonical` and `rates`.
+//!
+//! Owns: reading a profile (unknown keys refused, every mistake named by its profile
+//! line), and checking its value maps and aliases against a ledger's register. Does
+//! not read the CSV file (see `table`) or find profile files on disk (the CLI does).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::ProfileError;
+pub use super::builtin::builtin;
+pub use super::field::{Column, Field};
+use crate::domain::register::{Register, fold};
+use crate::domain::{Currency, Kind};
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CsvSection {
+    delimiter: Option<Spanned<String>>,
+    header: Option<bool>,
+    skip_rows: Option<usize>,
+    encoding: Option<Spanned<String>>,
+    #[serde(default)]
+    optional_columns: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParseSection {
+    date_format: Option<Spanned<OneOrMany>>,
+    decimal_mark: Option<Spanned<String>>,
+    thousands: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignSection {
+    column: Spanned<Column>,
+    #[serde(default)]
+    negative: Vec<String>,
+    #[serde(default)]
+    positive: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilterSection {
+    #[serde(default)]
+    only: BTreeMap<String, Spanned<Vec<String>>>,
+    #[serde(default)]
+    skip: BTreeMap<String, Spanned<Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    name: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    csv: CsvSection,
+    #[serde(default)]
+    parse: ParseSection,
+    #[serde(default)]
+    columns: BTreeMap<String, Spanned<Column>>,
+    #[serde(default)]
+    constants: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    values: BTreeMap<String, BTreeMap<String, Spanned<String>>>,
+    #[serde(default)]
+    donor_aliases: BTreeMap<String, Spanned<String>>,
+    sign: Option<SignSection>,
+    #[serde(default)]
+    filter: FilterSection,
+}
+
+/// A rule keeping (`only`) or dropping (`skip`) rows by a column's value.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub column: Column,
+    pub values: Vec<String>,
+    pub keep: bool,
+    pub line: u64,
+}
+
+/// A sign column: rows whose value is in `negative` have their amount negated.
+#[derive(Debug, Clone)]
+pub struct Sign {
+    pub column: Column,
+    pub negative: Vec<String>,
+    pub positive: Vec<String>,
+    pub line: u64,
+}
+
+/// A checked profile, ready to read a file.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The name stored in each entry's source (`canonical`, `umoja-receipts`, ...).
+    pub name: String,
+    pub delimiter: u8,
+    pub header: bool,
+    pub skip_rows: usize,
+    /// An encoding label for files without a byte-order mark (default UTF-8).
+    pub encoding: &'static encoding_rs::Encoding,
+    pub date_formats: Vec<String>,
+    pub decimal_mark: char,
+    pub thousands: Vec<String>,
+    /// field -> (column, profile line)
+    pub columns: BTreeMap<Field, (Column, u64)>,
+    pub optional: Vec<Field>,
+    pub constants: BTreeMap<Field, String>,
+    pub constant_lines: BTreeMap<Field, u64>,
+    /// field -> [(source text folded, ledger value, profile line)]
+    pub values: BTreeMap<Field, Vec<(String, String, u64)>>,
+    /// folded source donor text -> (donor code, profile line)
+    pub donor_aliases: BTreeMap<String, (String, u64)>,
+    pub sign: Option<Sign>,
+    pub filters: Vec<Filter>,
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+        + 1
+}
+
+impl Profile {
+    /// Reads a profile. `name` is what entries will record as their profile.
+    pub fn parse(text: &str, name: &str) -> Result<Profile, ProfileError> {
+        let file: ProfileFile = toml::from_str(text).map_err(|e| ProfileError {
+            line: e.span().map(|s| line_of(text, s.start)),
+            code: "bad-profile",
+            message: e.message().trim().to_string(),
+        })?;
+        let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+        let err = |line: u64, code: &'static str, message: String| ProfileError {
+            line: Some(line),
+            code,
+            message,
+        };
+        let _ = (&file.name, &file.description);
+
+        let delimiter = match &file.csv.delimiter {
+            None => b',',
+            Some(d) => {
+                let v = d.get_ref();
+                let c = if v == "\\t" || v == "tab" { "\t" } else { v };
+                if c.len() != 1 {
+                    return Err(err(
+                        at(d.span()),
+                        "bad-profile",
+                        format!("delimiter must be one ASCII character, not {v:?}"),
+                    ));
+                }
+                c.as_bytes()[0]
+            }
+        };
+        let encoding = match &file.csv.encoding {
+            None => encoding_rs::UTF_8,
+            Some(e) => encoding_rs::Encoding::for_label(e.get_ref().trim().as_bytes())
+                .ok_or_else(|| {
+                    err(
+                        at(e.span()),
+                        "bad-profile",
+                        format!(
+                            "unknown encoding {:?}; use \"utf-8\", \"utf-16le\", \"utf-16be\" or \"windows-1252\"",
+                            e.get_ref()
+                        ),
+                    )
+                })?,
+        };
+        let date_formats = match &file.parse.date_format {
+            None => vec!["%Y-%m-%d".to_string()],
+            Some(f) => {
+                let list = match f.get_ref() {
+                    OneOrMany::One(s) => vec![s.clone()],
+                    OneOrMany::Many(v) => v.clone(),
+                };
+                if list.is_empty() || list.iter().any(|s| !s.contains('%')) {
+                    return Err(err(
+                        at(f.span()),
+                        "bad-profile",
+                        "date_format must be a chrono format such as \"%d.%m.%Y\" (or a list of them)".into(),
+                    ));
+                }
+                list
+            }
+        };
+        let decimal_mark = match &file.parse.decimal_mark {
+            None => '.',
+            Some(m) => match m.get_ref().as_str() {
+                "." => '.',
+                "," => ',',
+                other => {
+                    return Err(err(
+                        at(m.span()),
+                        "bad-profile",
+                        format!("decimal_mark must be \".\" or \",\", not {other:?}"),
+                    ));
+                }
+            },
+        };
+        let thousands = file.parse.thousands.clone().unwrap_or_default();
+        if thousands.iter().any(|t| t.starts_with(decimal_mark)) {
+            let line = file
+                .parse
+                .decimal_mark
+                .as_ref()
+                .map(|m| at(m.span()))
+                .unwrap_or(1);
+            return Err(err(
+                line,
+                "bad-profile",
+                format!("the decimal mark {decimal_mark:?} cannot also be a thousands separator"),
+            ));
+        }
+
+        let field_of = |key: &str, line: u64| {
+            Field::parse(key).ok_or_else(|| {
+                err(
+                    line,
+                    "bad-profile",
+                    format!("unknown field {key:?}; fields are {}", Field::list()),
+                )
+            })
+        };
+        let mut columns = BTreeMap::new();
+        for (key, col) in &file.columns {
+            let line = at(col.span());
+            if let Column::Number(0) = col.get_ref() {
+                return Err(err(line, "bad-profile", "column numbers start at 1".into()));
+            }
+            columns.insert(field_of(key, line)?, (col.get_ref().clone(), line));
+        }
+        let mut optional = Vec::new();
+        for f in &file.csv.optional_columns {
+            optional.push(field_of(f.get_ref(), at(f.span()))?);
+        }
+        let mut constants = BTreeMap::new();
+        let mut constant_lines = BTreeMap::new();
+        for (key, v) in &file.constants {
+            let field = field_of(key, at(v.span()))?;
+            constants.insert(field, v.get_ref().trim().to_string());
+            constant_lines.insert(field, at(v.span()));
+        }
+        let mut values = BTreeMap::new();
+        for (key, map) in &file.values {
+            let first = map.values().map(|v| at(v.span())).min().unwrap_or(1);
+            let field = field_of(key, first.saturating_sub(1).max(1))?;
+            let list: Vec<(String, String, u64)> = map
+                .iter()
+                .map(|(from, to)| (fold(from), to.get_ref().trim().to_string(), at(to.span())))
+                .collect();
+            values.insert(field, list);
+        }
+        let donor_aliases = file
+            .donor_aliases
+            .iter()
+            .map(|(from, to)| (fold(from), (to.get_ref().trim().to_string(), at(to.span()))))
+            .collect();
+        let sign = file.sign.as_ref().map(|s| Sign {
+            column: s.column.get_ref().clone(),
+            negative: s.negative.iter().map(|v| fold(v)).collect(),
+            positive: s.positive.iter().map(|v| fold(v)).collect(),
+            line: at(s.column.span()),
+        });
+        let mut filters = Vec::new();
+        for (keep, map) in [(true, &file.filter.only), (false, &file.filter.skip)] {
+            for (col, vals) in map {
+                let column = match col.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => Column::Number(n),
+                    _ => Column::Name(col.clone()),
+                };
+                filters.push(Filter {
+                    column,
+                    values: vals.get_ref().iter().map(|v| fold(v)).collect(),
+                    keep,
+                    line: at(vals.span()),
+                });
+            }
+        }
+
+        let p = Profile {
+            name: name.to_string(),
+            delimiter,
+            header: file.csv.header.unwrap_or(true),
+            skip_rows: file.csv.skip_rows.unwrap_or(0),
+            encoding,
+            date_formats,
+            decimal_mark,
+            thousands,
+            columns,
+            optional,
+            constants,
+            constant_lines,
+            values,
+            donor_aliases,
+            sign,
+            filters,
+        };
+        p.check_shape()?;
+        Ok(p)
+    }
+
+    fn has(&self, f: Field) -> bool {
+        self.columns.contains_key(&f) || self.constants.contains_key(&f)
+    }
+
+    /// Every profile must say where the date, the kind and the amount come from.
+    fn check_shape(&self) -> Result<(), ProfileError> {
+        let amount = if self.kind_is_rate() {
+            Field::PerUsd
+        } else {
+            Field::Amount
+        };
+        for f in [Field::Date, Field::Kind, amount] {
+            if !self.has(f) {
+                return Err(ProfileError {
+                    line: None,
+                    code: "bad-profile",
+                    message: format!(
+                        "the profile does not say where the {} comes from: add it under [columns] or [constants]",
+                        f.as_str()
+                    ),
+                });
+            }
+        }
+        if !self.header
+            && let Some((c, line)) = self
+                .columns
+                .values()
+                .find(|(c, _)| matches!(c, Column::Name(_)))
+        {
+            return Err(ProfileError {
+                line: Some(*line),
+                code: "bad-profile",
+                message: format!(
+                    "{c} is a header name, but [csv] header = false; use a column number"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn kind_is_rate(&self) -> bool {
+        self.constants
+            .get(&Field::Kind)
+            .is_some_and(|k| Kind::parse(k) == Some(Kind::Rate))
+    }
+
+    /// Checks constants, value maps and donor aliases against a ledger's register,
+    /// so that a typo in the profile is named once, by its line, not on every row.
+    pub fn check(&self, register: &Register) -> Result<(), Vec<ProfileError>> {
+        let mut problems = Vec::new();
+        let mut judge = |field: Field, value: &str, line: Option<u64>| {
+            let bad = match field {
+                Field::Mandate => register.resolve_mandate(value).err().map(|u| u.to_string()),
+                Field::Donor => register.resolve_donor(value).err().map(|u| u.to_string()),
+                Field::Currency => Currency::lookup(value)
+                    .is_none()
+                    .then(|| format!("unknown currency {value:?}")),
+                Field::Kind => match Kind::parse(value) {
+                    Some(
+                        Kind::Pledge | Kind::Payment | Kind::Refund | Kind::WriteOff | Kind::Rate,
+                    ) => None,
+                    _ => Some(format!(
+                        "unknown kind {value:?}; use pledge, payment, refund, write-off or rate"
+                    )),
+                },
+                _ => None,
+            };
+            if let Some(message) = bad {
+                problems.push(ProfileError {
+                    line,
+                    code: "bad-profile",
+                    message,
+                });
+            }
+        };
+        for (f, v) in &self.constants {
+            judge(*f, v, self.constant_lines.get(f).copied());
+        }
+        for (f, list) in &self.values {
+            for (_, to, line) in list {
+                judge(*f, to, Some(*line));
+            }
+        }
+        for (code, line) in self.donor_aliases.values() {
+            judge(Field::Donor, code, Some(*line));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Safe to repeat: which rows of an export a ledger already holds, and the last step
+//! of a draft before it is staged, naming its pledge by reference.
+//!
+//! A row with a reference is known by (kind, donor, reference): the n-th row of a
+//! file with a key is the same entry as the n-th entry recorded with that key, so
+//! re-importing records nothing, an overlapping export adds only its new rows, and a
+//! document split over several lines stays several entries. A row without a
+//! reference is known by (file SHA-256, row). A rate row is known when the book
+//! already has that rate for that currency and date. Reversed entries still count:
+//! re-importing a file never brings back what was deliberately reversed.
+
+use std::collections::HashMap;
+
+use super::{Row, RowProblem};
+use crate::domain::{Body, Book, Kind, Problem};
+
+/// What `Repeats::seen` decided about a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// Already recorded: skip it.
+    Recorded,
+    /// New: stage it, then call `Repeats::staged` with the key if it succeeded.
+    New(Option<String>),
+}
+
+/// Counts of reference keys within one import.
+#[derive(Debug, Default)]
+pub struct Repeats {
+    in_file: HashMap<String, u32>,
+    staged: HashMap<String, u32>,
+}
+
+impl Repeats {
+    /// Judges a row against `book`, which holds the committed entries plus what this
+    /// import has staged so far.
+    pub fn seen(&mut self, row: &Row, book: &Book) -> Seen {
+        if let Some(key) = key(row, book) {
+            let n = self.in_file.entry(key.clone()).or_default();
+            *n += 1;
+            let staged = self.staged.get(&key).copied().unwrap_or(0);
+            let committed = book.recorded_with_reference(&key).saturating_sub(staged);
+            return if *n <= committed {
+                Seen::Recorded
+            } else {
+                Seen::New(Some(key))
+            };
+        }
+        if let Body::Rate(r) = &row.body
+            && book.rates.effective_date(r.currency, r.date) == Some(r.date)
+            && book.rates.rate(r.currency, r.date).ok() == Some(r.per_usd)
+        {
+            return Seen::Recorded;
+        }
+        match row.body.source() {
+            Some(s) if book.has_source(&s.sha256, s.row) => Seen::Recorded,
+            _ => Seen::New(None),
+        }
+    }
+
+    pub fn staged(&mut self, key: Option<String>) {
+        if let Some(k) = key {
+            *self.staged.entry(k).or_default() += 1;
+        }
+    }
+}
+
+/// The row's reference key, when it has a reference and its donor is known.
+fn key(row: &Row, book: &Book) -> Option<String> {
+    let reference = row.body.reference()?;
+    let donor = match &row.body {
+        Body::Pledge(p) => book.register.resolve_donor(&p.donor).ok()?.code.clone(),
+        Body::Payment(p) | Body::Refund(p) => {
+            book.register.resolve_donor(&p.donor).ok()?.code.clone()
+        }
+        Body::WriteOff(_) => book
+            .pledge_by_reference(row.pledge_reference.as_deref()?)?
+            .donor
+            .clone(),
+        _ => return None,
+    };
+    Some(Book::reference_key(row.body.kind(), &donor, reference))
+}
+
+/// The draft with its pledge named by number, ready for `Book::check`.
+pub fn resolve(row: &Row, book: &Book) -> Result<Body, RowProblem> {
+    let mut body = row.body.clone();
+    let Some(r) = row.pledge_reference.as_deref() else {
+        return Ok(body);
+    };
+    if matches!(body, Body::Pledge(_) | Body::Rate(_)) {
+        return Ok(body);
+    }
+    let Some(pledge) = book.pledge_by_reference(r) else {
+        return Err(RowProblem {
+            line: row.line,
+            field: Some("pledge_reference".into()),
+            value: Some(r.to_string()),
+            problem: Problem::new(
+                "unknown-pledge-reference",
+                "no pledge has this reference (recorded before, or earlier in this file)",
+            ),
+        });
+    };
+    match &mut body {
+        Body::Payment(p) | Body::Refund(p) => p.pledge = Some(pledge.seq),
+        Body::WriteOff(w) => {
+            w.pledge = pledge.seq;
+            if !row.currency_given {
+                w.currency = pledge.currency;
+            }
+        }
+        _ => {}
+    }
+    Ok(body)
+}
+
+/// A problem `Book::check` found, placed on the row's field and the text it had.
+pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
+    let field = problem.field.map(|f| match f {
+        "pledge" => "pledge_reference",
+        "per-usd" => "per_usd",
+        other => other,
+    });
+    let value = field.map(|f| row.raw(f).unwrap_or("").to_string());
+    RowProblem {
+        line: row.line,
+        field: field.map(str::to_string),
+        value,
+        problem,
+    }
+}
+
+/// Kinds an import can record.
+pub const KINDS: [Kind; 5] = [
+    Kind::Pledge,
+    Kind::Payment,
+    Kind::Refund,
+    Kind::WriteOff,
+    Kind::Rate,
+];

@@ -1,0 +1,437 @@
+//! `ledger import`: shipped profiles on their example exports (golden), every messy
+//! input DESIGN.md section 7 names, every rejection, and safe re-import.
+
+use crate::util::Test;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import");
+const PROFILES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ledgers/profiles");
+
+/// Copies a fixture into the test directory under its own name (the name entries
+/// record as their source file).
+fn fixture(t: &Test, name: &str) -> String {
+    let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture");
+    t.write(name, bytes);
+    name.to_string()
+}
+
+fn profile(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+/// The last line of stdout: the summary.
+fn summary(stdout: &str) -> &str {
+    stdout.lines().last().unwrap_or("")
+}
+
+fn log_json(t: &Test) -> String {
+    t.ok(&["log", "--format", "json"])
+}
+
+#[test]
+fn golden_umoja_receipts() {
+    let t = Test::init();
+    let f = fixture(&t, "umoja-receipts-2024-q3.csv");
+    let p = format!("{PROFILES}/umoja-receipts.toml");
+    let out = t.ok(&["import", &f, "--profile", &p]);
+    assert_eq!(
+        summary(&out),
+        "9 rows: 7 new entries, 0 already recorded, 2 left out by the profile's filter"
+    );
+    insta::assert_snapshot!("umoja_receipts_log", log_json(&t));
+}
+
+#[test]
+fn golden_canonical() {
+    let t = Test::init();
+    let f = fixture(&t, "canonical-example.csv");
+    let out = t.ok(&["import", &f]);
+    assert_eq!(summary(&out), "6 rows: 6 new entries, 0 already recorded");
+    insta::assert_snapshot!("canonical_log", log_json(&t));
+}
+
+#[test]
+fn golden_rates() {
+    let t = Test::init();
+    let f = fixture(&t, "rates-example.csv");
+    let out = t.ok(&["import", &f, "--profile", "rates"]);
+    assert_eq!(summary(&out), "4 rows: 4 new entries, 0 already recorded");
+    insta::assert_snapshot!("rates_log", log_json(&t));
+}
+
+#[test]
+fn profile_by_name_beside_the_ledger() {
+    let t = Test::init();
+    let f = fixture(&t, "umoja-receipts-2024-q3.csv");
+    let text = std::fs::read(format!("{PROFILES}/umoja-receipts.toml")).unwrap();
+    t.write("profiles/umoja-receipts.toml", text);
+    let out = t.ok(&["import", &f, "--profile", "umoja-receipts", "--dry-run"]);
+    assert!(out.contains("from") || out.contains("(umoja-receipts-2024-q3.csv:4)"));
+    let log = t.ok(&["log"]);
+    assert_eq!(log, "", "a dry run writes nothing");
+    t.ok(&["import", &f, "--profile", "umoja-receipts"]);
+    let log = t.ok(&["log"]);
+    assert!(
+        log.contains("from umoja-receipts-2024-q3.csv:4 (umoja-receipts profile"),
+        "{log}"
+    );
+}
+
+/// Imports one fixture with a dry run and returns the listed entries.
+fn dry(t: &Test, file: &str, profile_args: &[&str]) -> String {
+    let f = fixture(t, file);
+    let mut args = vec!["import", f.as_str()];
+    args.extend_from_slice(profile_args);
+    args.push("--dry-run");
+    t.ok(&args)
+}
+
+#[test]
+fn byte_order_mark_crlf_and_quoted_commas() {
+    let t = Test::init();
+    let before = t.journal();
+    assert_eq!(
+        dry(&t, "bom-crlf.csv", &[]),
+        "#1 payment GBR icat 12,500.00 GBP 2024-03-01  (bom-crlf.csv:2)\n\
+         1 row: 1 new entry, 0 already recorded (dry run: nothing was written)\n"
+    );
+    assert_eq!(before, t.journal());
+    t.ok(&["import", "bom-crlf.csv"]);
+    let log = t.ok(&["log", "--format", "csv"]);
+    assert!(log.contains(r#"R-1,"ICAT, phase 2, ""final""""#), "{log}");
+}
+
+#[test]
+fn decimal_comma_and_space_nbsp_dot_thousands() {
+    let t = Test::init();
+    let p = profile("european.toml");
+    assert_eq!(
+        dry(&t, "european.csv", &["--profile", &p]),
+        "#1 payment DEU un-gift 1,234,567.89 EUR 2024-02-01  (european.csv:2)\n\
+         #2 payment DEU un-gift 1,000.50 EUR 2024-02-02  (european.csv:3)\n\
+         #3 payment DEU un-gift 2,000.00 EUR 2024-02-03  (european.csv:4)\n\
+         #4 payment DEU un-gift 0.05 EUR 2024-02-04  (european.csv:5)\n\
+         4 rows: 4 new entries, 0 already recorded (dry run: nothing was written)\n"
+    );
+}
+
+#[test]
+fn minus_parentheses_and_trailing_minus_make_refunds() {
+    let t = Test::init();
+    assert_eq!(
+        dry(&t, "negatives.csv", &[]),
+        "#1 refund SWE victim-assistance 1,234.00 SEK 2024-04-01  (negatives.csv:2)\n\
+         #2 refund SWE victim-assistance 1,234.00 SEK 2024-04-02  (negatives.csv:3)\n\
+         #3 refund SWE victim-assistance 1,234.00 SEK 2024-04-03  (negatives.csv:4)\n\
+         #4 payment SWE victim-assistance 1,234.00 SEK 2024-04-04  (negatives.csv:5)\n\
+         4 rows: 4 new entries, 0 already recorded (dry run: nothing was written)\n"
+    );
+}
+
+#[test]
+fn sign_column_numbers_constants_and_date_format_list() {
+    let t = Test::init();
+    let p = profile("sign-column.toml");
+    assert_eq!(
+        dry(&t, "sign-column.csv", &["--profile", &p]),
+        "#1 payment ITA cop-support 300.00 USD 2024-05-01  (sign-column.csv:1)\n\
+         #2 refund ITA cop-support 100.00 USD 2024-05-02  (sign-column.csv:2)\n\
+         2 rows: 2 new entries, 0 already recorded (dry run: nothing was written)\n"
+    );
+}
+
+#[test]
+fn mojibake_is_shown_and_fixed_by_an_alias() {
+    let t = Test::init();
+    let f = fixture(&t, "mojibake.csv");
+    t.rejects(
+        &["import", &f],
+        1,
+        "error: mojibake.csv:2: donor \"CÃ´te d'Ivoire\": unknown donor \"CÃ´te d'Ivoire\"; did you mean CIV, CPV? [unknown-donor]\n\
+         import refused: 1 of 1 rows have problems; nothing was written",
+    );
+    let p = profile("mojibake.toml");
+    let out = t.ok(&["import", &f, "--profile", &p]);
+    assert_eq!(summary(&out), "1 row: 1 new entry, 0 already recorded");
+    assert!(
+        t.ok(&["log"])
+            .contains("payment CIV coordination 10,000 XOF")
+    );
+}
+
+#[test]
+fn blank_trailing_lines_are_not_rows() {
+    let t = Test::init();
+    assert_eq!(
+        dry(&t, "blank-trailing.csv", &[]),
+        "#1 payment FRA icat 5,000.00 EUR 2024-06-01  (blank-trailing.csv:2)\n\
+         1 row: 1 new entry, 0 already recorded (dry run: nothing was written)\n"
+    );
+}
+
+#[test]
+fn utf16_with_byte_order_mark_le_and_be() {
+    let t = Test::init();
+    let p = profile("unicode-text.toml");
+    for file in ["utf16.csv", "utf16be.csv"] {
+        assert_eq!(
+            dry(&t, file, &["--profile", &p]),
+            format!(
+                "#1 payment TUR coordination 7,500.00 USD 2024-07-01  ({file}:2)\n\
+                 1 row: 1 new entry, 0 already recorded (dry run: nothing was written)\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn windows_1252_needs_saying_and_then_reads() {
+    let t = Test::init();
+    let f = fixture(&t, "windows-1252.csv");
+    t.rejects(
+        &["import", &f],
+        1,
+        "error: windows-1252.csv:2: byte 0xF4 is not UTF-8; if the file was saved by Excel or an older system, set [csv] encoding = \"windows-1252\" in the profile [bad-encoding]",
+    );
+    let p = profile("windows-1252.toml");
+    t.ok(&["import", &f, "--profile", &p]);
+    let log = t.ok(&["log"]);
+    assert!(log.contains("memo \"Contribution – août\""), "{log}");
+}
+
+#[test]
+fn row_filter_keeps_only_and_skips() {
+    let t = Test::init();
+    let p = profile("filter.toml");
+    assert_eq!(
+        dry(&t, "filter.csv", &["--profile", &p]),
+        "#1 payment AUS icat 100.00 AUD 2024-01-05  (filter.csv:2)\n\
+         #2 payment AUS icat 400.00 AUD 2024-01-06  (filter.csv:5)\n\
+         4 rows: 2 new entries, 0 already recorded, 2 left out by the profile's filter (dry run: nothing was written)\n"
+    );
+}
+
+#[test]
+fn every_bad_row_is_listed_and_nothing_is_written() {
+    let t = Test::init();
+    t.ok(&[
+        "record",
+        "pledge",
+        "--donor",
+        "JPN",
+        "--mandate",
+        "icat",
+        "--amount",
+        "10",
+        "--currency",
+        "USD",
+        "--date",
+        "2024-01-01",
+    ]);
+    t.write(
+        "bad.csv",
+        "date,donor,mandate,kind,amount,currency,reference,pledge_reference\n\
+         2024-01-02,JPN,icat,payment,100.00,USD,A1,\n\
+         2024-13-02,Jpaan,icat,payment,1,23,USD,A2,\n\
+         2024-01-03,JPN,cordination,payment,\"1,000.005\",USD,A3,\n\
+         2024-01-04,JPN,icat,payment,5.00,USD,A4,NV/none\n\
+         2024-01-05,JPN,icat,write-off,5.00,USD,W1,\n\
+         2024-01-06,JPN,icat,gift,5.00,USD,G1,\n\
+         2024-01-07,JPN,icat,pledge,-5.00,USD,P1,\n\
+         2024-01-08,JPN,icat,payment,10.001,USD,A5,\n",
+    );
+    let o = t.rejects(&["import", "bad.csv"], 1, "nothing was written");
+    for want in [
+        "error: bad.csv:3: date \"2024-13-02\": is not a date in the profile's format %Y-%m-%d [bad-date]",
+        "error: bad.csv:3: currency \"23\": is not an ISO 4217 currency code such as USD, EUR, JPY [unknown-currency]",
+        "error: bad.csv:4: mandate \"cordination\": unknown mandate \"cordination\"; did you mean coordination? [unknown-mandate]",
+        "error: bad.csv:5: pledge_reference \"NV/none\": no pledge has this reference (recorded before, or earlier in this file) [unknown-pledge-reference]",
+        "error: bad.csv:6: pledge_reference \"\": a write-off row must name its pledge by reference [missing-value]",
+        "error: bad.csv:7: kind \"gift\": is not pledge, payment, refund, write-off or rate (map it under [values.kind]) [bad-kind]",
+        "error: bad.csv:8: amount \"-5.00\": the amount must be above zero; -5.00 is not [bad-amount]",
+        "error: bad.csv:9: amount \"10.001\": USD allows 2 decimals; 10.001 has 3 [too-many-decimals]",
+        "import refused: 7 of 8 rows have problems; nothing was written",
+    ] {
+        assert!(
+            o.stderr.contains(want),
+            "missing {want:?} in:\n{}",
+            o.stderr
+        );
+    }
+}
+
+#[test]
+fn more_than_a_hundred_problems_are_counted() {
+    let t = Test::init();
+    let mut csv = String::from("date,donor,mandate,kind,amount,currency,reference\n");
+    for i in 0..150 {
+        csv.push_str(&format!(
+            "2024-01-01,Nowhere,icat,payment,{i}.00,USD,R{i}\n"
+        ));
+    }
+    t.write("many.csv", csv);
+    let o = t.rejects(
+        &["import", "many.csv"],
+        1,
+        "... and 50 more problems not listed",
+    );
+    assert_eq!(
+        o.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        100
+    );
+    assert!(
+        o.stderr
+            .ends_with("import refused: 150 of 150 rows have problems; nothing was written\n")
+    );
+}
+
+#[test]
+fn bad_profiles_are_named_by_line_before_any_row() {
+    let t = Test::init();
+    let f = fixture(&t, "sign-column.csv");
+    let p = profile("bad-field.toml");
+    t.rejects(
+        &["import", &f, "--profile", &p],
+        1,
+        "bad-field.toml:11: unknown field \"sign\"; fields are date, donor, mandate, kind, amount, currency, reference, pledge_reference, due, memo, per_usd [bad-profile]",
+    );
+    t.write(
+        "unknown-key.toml",
+        "[csv]\ndelimiter = \";\"\nquote = \"'\"\n",
+    );
+    t.rejects(
+        &["import", &f, "--profile", "./unknown-key.toml"],
+        1,
+        "./unknown-key.toml:3: unknown field `quote`",
+    );
+    t.write(
+        "mandate.toml",
+        "[columns]\ndate = 1\ndonor = 2\namount = 3\n\n[constants]\nkind = \"payment\"\ncurrency = \"USD\"\nmandate = \"x\"\n\n[values.mandate]\n\"GRANT-1\" = \"cordination\"\n\n[csv]\nheader = false\n",
+    );
+    let o = t.rejects(
+        &["import", &f, "--profile", "./mandate.toml"],
+        1,
+        "./mandate.toml:12: unknown mandate \"cordination\"; did you mean coordination? [bad-profile]",
+    );
+    assert!(
+        o.stderr.contains("./mandate.toml:9: unknown mandate \"x\""),
+        "{}",
+        o.stderr
+    );
+    let u = fixture(&t, "umoja-receipts-2024-q3.csv");
+    t.write(
+        "missing.toml",
+        "[csv]\ndelimiter = \";\"\nskip_rows = 2\n\n[columns]\ndate = \"Posting Date\"\nkind = \"Doc Type\"\namount = \"Betrag\"\n",
+    );
+    t.rejects(
+        &["import", &u, "--profile", "./missing.toml"],
+        1,
+        "./missing.toml:8: column \"Betrag\" is not in the file's header (Company Code, Entity, Posting Date, Document Number, Doc Type, Sponsor, Grant, Currency, Amount, D/C, Text) [missing-column]",
+    );
+    t.rejects(
+        &["import", &u, "--profile", "no-such-profile"],
+        1,
+        "no profile \"no-such-profile\": it is not built in (canonical, rates)",
+    );
+}
+
+#[test]
+fn importing_twice_records_nothing_new() {
+    let t = Test::init();
+    let f = fixture(&t, "umoja-receipts-2024-q3.csv");
+    let p = format!("{PROFILES}/umoja-receipts.toml");
+    t.ok(&["import", &f, "--profile", &p]);
+    let before = t.journal();
+    let out = t.ok(&["import", &f, "--profile", &p]);
+    assert_eq!(
+        out,
+        "9 rows: 0 new entries, 7 already recorded, 2 left out by the profile's filter\n"
+    );
+    assert_eq!(before, t.journal());
+    let c = fixture(&t, "canonical-example.csv");
+    t.ok(&["import", &c]);
+    let out = t.ok(&["import", &c]);
+    assert_eq!(out, "6 rows: 0 new entries, 6 already recorded\n");
+    let r = fixture(&t, "rates-example.csv");
+    t.ok(&["import", &r, "--profile", "rates"]);
+    assert_eq!(
+        t.ok(&["import", &r, "--profile", "rates"]),
+        "4 rows: 0 new entries, 4 already recorded\n"
+    );
+}
+
+#[test]
+fn overlapping_exports_add_only_new_rows() {
+    let t = Test::init();
+    let head = "date,donor,mandate,kind,amount,currency,reference\n";
+    let row = |i: u32| format!("2024-0{i}-01,NOR,icat,payment,{i}00.00,NOK,DOC-{i}\n");
+    t.write("june.csv", format!("{head}{}{}{}", row(1), row(2), row(3)));
+    t.write(
+        "q2.csv",
+        format!("{head}{}{}{}{}", row(2), row(3), row(4), row(5)),
+    );
+    t.ok(&["import", "june.csv"]);
+    let out = t.ok(&["import", "q2.csv"]);
+    assert_eq!(summary(&out), "4 rows: 2 new entries, 2 already recorded");
+    assert!(out.starts_with("recorded #4 to #5 from q2.csv"), "{out}");
+}
+
+#[test]
+fn identical_rows_in_one_file_are_two_entries() {
+    let t = Test::init();
+    let same = "2024-02-01,NOR,icat,payment,100.00,NOK\n";
+    t.write(
+        "twice.csv",
+        format!("date,donor,mandate,kind,amount,currency\n{same}{same}"),
+    );
+    let out = t.ok(&["import", "twice.csv"]);
+    assert_eq!(summary(&out), "2 rows: 2 new entries, 0 already recorded");
+    assert_eq!(
+        t.ok(&["import", "twice.csv"]),
+        "2 rows: 0 new entries, 2 already recorded\n"
+    );
+    // A document split over two lines (same reference) is two entries too.
+    let line = "2024-02-02,NOR,icat,payment,50.00,NOK,DOC-9\n";
+    t.write(
+        "split.csv",
+        format!("date,donor,mandate,kind,amount,currency,reference\n{line}{line}"),
+    );
+    assert_eq!(
+        summary(&t.ok(&["import", "split.csv"])),
+        "2 rows: 2 new entries, 0 already recorded"
+    );
+    assert_eq!(
+        t.ok(&["import", "split.csv"]),
+        "2 rows: 0 new entries, 2 already recorded\n"
+    );
+}
+
+#[test]
+fn a_reversed_import_is_not_brought_back() {
+    let t = Test::init();
+    let c = fixture(&t, "negatives.csv");
+    t.ok(&["import", &c]);
+    t.ok(&[
+        "record",
+        "reversal",
+        "--entry",
+        "1",
+        "--reason",
+        "duplicate",
+    ]);
+    assert_eq!(
+        t.ok(&["import", &c]),
+        "4 rows: 0 new entries, 4 already recorded\n"
+    );
+}
+
+#[test]
+fn the_import_is_one_batch() {
+    let t = Test::init();
+    let c = fixture(&t, "canonical-example.csv");
+    t.ok(&["import", &c]);
+    let text = String::from_utf8(t.journal()).unwrap();
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(lines.len(), 6);
+    assert!(lines[5].contains("[6,6]"), "{}", lines[5]);
+    t.ok(&["verify"]);
+}

@@ -1,0 +1,135 @@
+//! Property: whatever canonical rows are generated, import records exactly them
+//! (amounts exact to the minor unit, payments with a minus sign as refunds), and
+//! totals computed from the ledger equal sums computed directly from the rows.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::util::Test;
+
+#[derive(Debug, Clone)]
+struct GenRow {
+    pledge: bool,
+    donor: (&'static str, &'static str),
+    mandate: &'static str,
+    currency: (&'static str, u32),
+    minor: i64,
+    day: u32,
+    grouped: bool,
+    reference: Option<u32>,
+}
+
+fn row() -> impl Strategy<Value = GenRow> {
+    (
+        any::<bool>(),
+        prop::sample::select(vec![
+            ("JPN", "JPN"),
+            ("DEU", "Germany"),
+            (
+                "GBR",
+                "United Kingdom of Great Britain and Northern Ireland",
+            ),
+            ("CIV", "Côte d'Ivoire"),
+        ]),
+        prop::sample::select(vec!["icat", "coordination", "un-gift"]),
+        prop::sample::select(vec![("USD", 2u32), ("JPY", 0), ("KWD", 3)]),
+        1i64..=999_999_999_999,
+        any::<bool>(),
+        0u32..365,
+        any::<bool>(),
+        prop::option::of(0u32..1_000_000),
+    )
+        .prop_map(
+            |(pledge, donor, mandate, currency, minor, negative, day, grouped, reference)| GenRow {
+                pledge,
+                donor,
+                mandate,
+                currency,
+                minor: if negative && !pledge { -minor } else { minor },
+                day,
+                grouped,
+                reference,
+            },
+        )
+}
+
+impl GenRow {
+    fn amount(&self) -> Decimal {
+        Decimal::new(self.minor, self.currency.1)
+    }
+
+    fn text(&self) -> String {
+        let plain = self.amount().to_string();
+        if self.grouped {
+            format!("\"{}\"", ledger::domain::currency::group_thousands(&plain))
+        } else {
+            plain
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match (self.pledge, self.minor < 0) {
+            (true, _) => "pledge",
+            (false, false) => "payment",
+            (false, true) => "refund",
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn import_records_exactly_the_rows(rows in prop::collection::vec(row(), 1..40)) {
+        let t = Test::init();
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let mut csv = String::from("date,donor,mandate,kind,amount,currency,reference\n");
+        for (i, r) in rows.iter().enumerate() {
+            let date = start + chrono::Days::new(u64::from(r.day));
+            let reference = r.reference.map(|n| format!("R{i}-{n}")).unwrap_or_default();
+            csv.push_str(&format!(
+                "{date},\"{}\",{},{},{},{},{reference}\n",
+                r.donor.1,
+                r.mandate,
+                if r.pledge { "pledge" } else { "payment" },
+                r.text(),
+                r.currency.0
+            ));
+        }
+        t.write("gen.csv", &csv);
+        let out = t.ok(&["import", "gen.csv"]);
+        let want = format!("{n} row{s}: {n} new entr{y}, 0 already recorded\n",
+            n = rows.len(),
+            s = if rows.len() == 1 { "" } else { "s" },
+            y = if rows.len() == 1 { "y" } else { "ies" });
+        prop_assert!(out.ends_with(&want), "{}", out);
+
+        let log: Vec<serde_json::Value> = serde_json::from_str(&t.ok(&["log", "--format", "json"])).unwrap();
+        prop_assert_eq!(log.len(), rows.len());
+        let mut from_rows: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+        let mut from_ledger: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+        for (r, e) in rows.iter().zip(&log) {
+            let mut exact = r.amount().abs();
+            exact.rescale(r.currency.1);
+            prop_assert_eq!(e["kind"].as_str(), Some(r.kind()));
+            prop_assert_eq!(e["donor"].as_str(), Some(r.donor.0));
+            prop_assert_eq!(e["mandate"].as_str(), Some(r.mandate));
+            prop_assert_eq!(e["currency"].as_str(), Some(r.currency.0));
+            let exact = exact.to_string();
+            prop_assert_eq!(e["amount"].as_str(), Some(exact.as_str()));
+            *from_rows.entry((r.kind().into(), r.currency.0.into())).or_default() += r.amount().abs();
+            let amount: Decimal = e["amount"].as_str().unwrap().parse().unwrap();
+            *from_ledger
+                .entry((e["kind"].as_str().unwrap().into(), e["currency"].as_str().unwrap().into()))
+                .or_default() += amount;
+        }
+        prop_assert_eq!(from_rows, from_ledger);
+        prop_assert_eq!(
+            t.ok(&["import", "gen.csv"]),
+            format!("{n} row{s}: 0 new entries, {n} already recorded\n",
+                n = rows.len(), s = if rows.len() == 1 { "" } else { "s" })
+        );
+    }
+}
