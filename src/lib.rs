@@ -7,3 +7,5 @@
 pub mod cli;
 pub mod domain;
 pub mod journal;
+pub mod render;
+pub mod report;

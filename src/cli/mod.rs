@@ -8,6 +8,7 @@ mod failure;
 mod list;
 mod log;
 mod record;
+mod report;
 mod verify;
 
 use std::io::Write;
