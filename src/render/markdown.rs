@@ -5,10 +5,13 @@ use std::io::Write;
 
 use super::doc::{Cell, Doc};
 
-/// Pipes and line breaks would break a table row; backslash-escape and flatten them.
+/// Pipes and line breaks would break a table row: backslash-escape and flatten them.
+/// Angle brackets become entities so ledger text is never read as HTML.
 fn cell(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
         .replace(['\n', '\r'], " ")
 }
 

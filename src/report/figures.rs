@@ -86,13 +86,11 @@ pub(crate) fn tally(src: &Source, conv: &Conv, period: Period) -> Result<Tally, 
         if p.date > period.to {
             continue;
         }
-        let mut f = Figures {
-            outstanding: outstanding_usd(src, conv, p, period.to)?,
-            ..Figures::default()
-        };
+        let mut f = Figures::default();
         if period.contains(p.date) {
             f.pledged = conv.usd(p.amount, p.currency, p.date)?;
         }
+        f.outstanding = outstanding_usd(src, conv, p, period.to)?;
         if !f.is_zero() {
             t.add(&p.donor, &p.mandate, f);
         }
