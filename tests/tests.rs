@@ -2,5 +2,6 @@
 
 mod util;
 
+mod index;
 mod record;
 mod report;

@@ -84,6 +84,17 @@ impl Rates {
         Ok(Currency::USD.round(amount / self.rate(currency, date)?))
     }
 
+    /// Every rate held: (seq, currency, effective date, units per USD).
+    pub fn entries(&self) -> Vec<(u64, Currency, NaiveDate, Decimal)> {
+        let mut v: Vec<_> = self
+            .by_currency
+            .iter()
+            .flat_map(|(c, m)| m.iter().map(move |((d, s), r)| (*s, *c, *d, *r)))
+            .collect();
+        v.sort_by_key(|e| e.0);
+        v
+    }
+
     pub fn currencies(&self) -> impl Iterator<Item = Currency> + '_ {
         self.by_currency.keys().copied()
     }

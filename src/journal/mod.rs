@@ -8,11 +8,13 @@
 //! the last committed entry. Invariant: hashes are over stored bytes, never
 //! re-serialised entries.
 
+mod index;
 mod line;
 mod lock;
 mod scan;
 mod write;
 
+pub use index::path_for as index_path;
 pub use line::{ZERO_HASH, encode};
 pub use lock::lock_timeout;
 pub use scan::{Head, Scan, Tail, read, scan};

@@ -38,6 +38,8 @@ pub struct Scan {
     pub head: Head,
     /// Byte length of the committed part of the file.
     pub committed_len: u64,
+    /// Where the head entry's line starts.
+    pub head_offset: u64,
     pub last_recorded_at: Option<String>,
     pub tail: Tail,
     /// The recorded_at of the first entry left out by `until`, if any.
@@ -87,21 +89,51 @@ pub(super) fn scan_file(
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry),
 ) -> Result<Scan, JournalError> {
+    scan_from(file, path, parse, until, visit, None)
+}
+
+/// Where a scan resumes: just after a committed entry already known to a caller
+/// (the index), so only the lines after it are read.
+#[derive(Debug, Clone)]
+pub(super) struct Resume {
+    pub offset: u64,
+    pub head_offset: u64,
+    pub head: Head,
+    pub last_at: String,
+}
+
+pub(super) fn scan_from(
+    file: &File,
+    path: &Path,
+    parse: bool,
+    until: Option<DateTime<Utc>>,
+    visit: &mut dyn FnMut(Entry),
+    resume: Option<Resume>,
+) -> Result<Scan, JournalError> {
+    use std::io::{Seek, SeekFrom};
     let until_text = until.map(crate::domain::time::format_timestamp);
+    let mut f = file;
+    let start = resume.as_ref().map_or(0, |r| r.offset);
+    f.seek(SeekFrom::Start(start))
+        .map_err(JournalError::io(path))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
-    let mut offset: u64 = 0;
-    let mut line_no: u64 = 0;
-    let mut head = Head {
-        entries: 0,
-        hash: ZERO_HASH.to_string(),
-    };
-    let mut committed_len = 0u64;
-    let mut last_at: Option<String> = None;
+    let mut offset: u64 = start;
+    let mut line_no: u64 = resume.as_ref().map_or(0, |r| r.head.entries + 1);
+    let mut head = resume.as_ref().map_or(
+        Head {
+            entries: 0,
+            hash: ZERO_HASH.to_string(),
+        },
+        |r| r.head.clone(),
+    );
+    let mut committed_len = start;
+    let mut head_offset = resume.as_ref().map_or(0, |r| r.head_offset);
+    let mut last_at: Option<String> = resume.map(|r| r.last_at);
     let mut batch: Option<OpenBatch> = None;
     let mut stopped_before: Option<String> = None;
     let mut tail = Tail::Clean;
-    let mut cut_at: Option<(Head, u64)> = None;
+    let mut cut_at: Option<(Head, u64, u64)> = None;
 
     loop {
         buf.clear();
@@ -210,7 +242,7 @@ pub(super) fn scan_file(
                 .is_none_or(|u| checked.recorded_at <= u);
         if !included && cut_at.is_none() && line_no > 1 {
             stopped_before = Some(checked.recorded_at.to_string());
-            cut_at = Some((head.clone(), committed_len));
+            cut_at = Some((head.clone(), committed_len, head_offset));
         }
         let entry = if parse && included && line_no > 1 {
             Some(
@@ -233,6 +265,7 @@ pub(super) fn scan_file(
         match (checked.batch, batch.as_mut()) {
             (None, None) => {
                 committed_len = line_end;
+                head_offset = offset;
                 entry.into_iter().for_each(&mut *visit);
             }
             (Some((1, size)), None) => {
@@ -249,6 +282,7 @@ pub(super) fn scan_file(
                 b.entries.extend(entry);
                 if size == 1 {
                     committed_len = line_end;
+                    head_offset = offset;
                     b.entries.drain(..).for_each(&mut *visit);
                 } else {
                     batch = Some(b);
@@ -259,6 +293,7 @@ pub(super) fn scan_file(
                 b.next += 1;
                 if i == size {
                     committed_len = line_end;
+                    head_offset = offset;
                     let done = batch.take().expect("open batch");
                     done.entries.into_iter().for_each(&mut *visit);
                 }
@@ -278,7 +313,7 @@ pub(super) fn scan_file(
         }
         offset = line_end;
     }
-    if line_no == 0 {
+    if line_no == 0 && start == 0 {
         return Err(JournalError::NotALedger {
             path: path.to_path_buf(),
             line: 1,
@@ -301,13 +336,14 @@ pub(super) fn scan_file(
     if let Some(b) = batch {
         head = b.head;
     }
-    let (head, committed_len) = match cut_at {
-        Some((h, len)) => (h, len),
-        None => (head, committed_len),
+    let (head, committed_len, head_offset) = match cut_at {
+        Some(cut) => cut,
+        None => (head, committed_len, head_offset),
     };
     Ok(Scan {
         head,
         committed_len,
+        head_offset,
         last_recorded_at: last_at,
         tail,
         stopped_before,

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::JournalError;
+use super::index;
 use super::line::{self, ZERO_HASH};
 use super::lock;
-use super::scan::{Head, Tail, scan_file};
+use super::scan::{Head, Scan, Tail, scan_file, scan_from};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
 use crate::domain::{Book, Problem};
 
@@ -71,8 +72,21 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Opens and locks the ledger, reads it (checking the chain), and refuses a torn one.
+    /// Opens and locks the ledger, reads all of it (checking the chain), and refuses
+    /// a torn one. The book is complete: every check can run.
     pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Writer, JournalError> {
+        Self::open_with(path, now, false)
+    }
+
+    /// Like `open`, but starts from the index when it matches the journal and reads
+    /// only the lines after it. The book may be partial; `stage` reads the journal in
+    /// full when a draft needs what a partial book lacks. Checks that need every
+    /// entry (an import's duplicate detection) must use `open`.
+    pub fn open_indexed(path: &Path, now: DateTime<Utc>) -> Result<Writer, JournalError> {
+        Self::open_with(path, now, true)
+    }
+
+    fn open_with(path: &Path, now: DateTime<Utc>, use_index: bool) -> Result<Writer, JournalError> {
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -87,8 +101,35 @@ impl Writer {
                 },
             })?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let mut book = Book::new();
-        let scan = scan_file(&file, path, true, None, &mut |e| book.apply(&e))?;
+        let (book, scan) = match use_index.then(|| index::load(&file, path)).flatten() {
+            Some((mut book, resume)) => {
+                let scan = scan_from(
+                    &file,
+                    path,
+                    true,
+                    None,
+                    &mut |e| book.apply(&e),
+                    Some(resume),
+                )?;
+                (book, scan)
+            }
+            None => {
+                let (book, scan) = Self::read_all(&file, path)?;
+                if use_index && scan.tail == Tail::Clean {
+                    // Whatever this writer does next, the next one starts from here.
+                    let at = scan.last_recorded_at.clone().unwrap_or_default();
+                    index::store(
+                        path,
+                        &book,
+                        &scan.head,
+                        scan.committed_len,
+                        scan.head_offset,
+                        &at,
+                    );
+                }
+                (book, scan)
+            }
+        };
         if let Tail::Torn {
             offset,
             bytes,
@@ -114,6 +155,12 @@ impl Writer {
         })
     }
 
+    fn read_all(file: &File, path: &Path) -> Result<(Book, Scan), JournalError> {
+        let mut book = Book::new();
+        let scan = scan_file(file, path, true, None, &mut |e| book.apply(&e))?;
+        Ok((book, scan))
+    }
+
     /// The book as committed plus everything staged so far.
     pub fn book(&self) -> &Book {
         &self.book
@@ -130,6 +177,10 @@ impl Writer {
     /// Checks a draft against the book (including earlier staged drafts) and stages
     /// it under the next number. Nothing is written until `commit`.
     pub fn stage(&mut self, draft: Draft) -> Result<&Entry, Problem> {
+        if self.book.needs_full(&draft) {
+            self.load_full()
+                .map_err(|e| Problem::new("io", e.to_string()))?;
+        }
         self.book.check_clock(self.now)?;
         let body = self.book.check(draft)?;
         let entry = Entry {
@@ -140,6 +191,16 @@ impl Writer {
         self.book.apply(&entry);
         self.staged.push(entry);
         Ok(self.staged.last().expect("just staged"))
+    }
+
+    /// Replaces a partial book by one read from the whole journal (plus what is staged).
+    fn load_full(&mut self) -> Result<(), JournalError> {
+        let (mut book, _) = Self::read_all(&self.file, &self.path)?;
+        for e in &self.staged {
+            book.apply(e);
+        }
+        self.book = book;
+        Ok(())
     }
 
     /// Writes every staged entry in one write (a batch when more than one), fsyncs,
@@ -156,9 +217,11 @@ impl Writer {
         })?;
         let mut bytes = Vec::with_capacity(n * 320);
         let mut prev = self.head.hash.clone();
+        let mut last_line_start = 0;
         for (i, e) in self.staged.iter().enumerate() {
             let marker = batch.then_some([i as u32 + 1, size]);
             let (line, hash) = line::encode(e.seq, &prev, e.recorded_at, marker, &e.body);
+            last_line_start = bytes.len();
             bytes.extend_from_slice(&line);
             prev = hash;
         }
@@ -174,11 +237,19 @@ impl Writer {
                 source: e,
             });
         }
-        let _ = self.file.unlock();
         let head = Head {
             entries: self.head.entries + n as u64,
             hash: prev,
         };
+        index::store(
+            &self.path,
+            &self.book,
+            &head,
+            self.committed_len + bytes.len() as u64,
+            self.committed_len + last_line_start as u64,
+            &crate::domain::time::format_timestamp(self.now),
+        );
+        let _ = self.file.unlock();
         Ok((std::mem::take(&mut self.staged), head))
     }
 }

@@ -1,0 +1,206 @@
+//! The index beside the journal: derived, never trusted over the journal, and
+//! losing or corrupting it loses nothing.
+
+use crate::util::Test;
+
+fn pledge(t: &Test, donor: &str, amount: &str) -> String {
+    t.ok(&[
+        "record",
+        "pledge",
+        "--donor",
+        donor,
+        "--mandate",
+        "icat",
+        "--amount",
+        amount,
+        "--currency",
+        "USD",
+        "--date",
+        "2009-01-10",
+    ])
+}
+
+fn index_path(t: &Test) -> std::path::PathBuf {
+    ledger::journal::index_path(t.ledger())
+}
+
+#[test]
+fn recording_writes_an_index_and_deleting_it_changes_nothing() {
+    let a = Test::init();
+    let b = Test::init();
+    for t in [&a, &b] {
+        pledge(t, "JPN", "1000");
+        pledge(t, "DEU", "2000");
+    }
+    assert!(index_path(&a).exists(), "no index after recording");
+    std::fs::remove_file(index_path(&b)).unwrap();
+    for t in [&a, &b] {
+        assert!(
+            t.ok(&[
+                "record",
+                "payment",
+                "--donor",
+                "DEU",
+                "--mandate",
+                "icat",
+                "--amount",
+                "5",
+                "--currency",
+                "USD",
+                "--date",
+                "2009-02-01",
+                "--pledge",
+                "2"
+            ])
+            .starts_with("#3 ")
+        );
+    }
+    assert_eq!(a.journal(), b.journal());
+}
+
+#[test]
+fn a_stale_index_is_caught_up_from_the_journal() {
+    let t = Test::init();
+    pledge(&t, "JPN", "1000");
+    let stale = std::fs::read(index_path(&t)).unwrap();
+    pledge(&t, "DEU", "2000");
+    pledge(&t, "FRA", "3000");
+    std::fs::write(index_path(&t), stale).unwrap();
+    // Entry #3 is known only from the journal, not from the stale index.
+    let out = t.ok(&[
+        "record",
+        "payment",
+        "--donor",
+        "FRA",
+        "--mandate",
+        "icat",
+        "--amount",
+        "5",
+        "--currency",
+        "USD",
+        "--date",
+        "2009-02-01",
+        "--pledge",
+        "3",
+    ]);
+    assert!(out.starts_with("#4 payment FRA"), "{out}");
+    t.rejects(
+        &[
+            "record",
+            "payment",
+            "--donor",
+            "JPN",
+            "--mandate",
+            "icat",
+            "--amount",
+            "5",
+            "--currency",
+            "USD",
+            "--date",
+            "2009-02-01",
+            "--pledge",
+            "3",
+        ],
+        1,
+        "pledge #3 belongs to FRA, not JPN",
+    );
+    assert!(t.ok(&["verify"]).starts_with("ok: 4 entries"));
+}
+
+#[test]
+fn a_garbage_index_is_ignored() {
+    let t = Test::init();
+    pledge(&t, "JPN", "1000");
+    std::fs::write(index_path(&t), b"{not an index").unwrap();
+    assert!(pledge(&t, "DEU", "2000").starts_with("#2 "));
+    assert!(t.ok(&["verify"]).starts_with("ok: 2 entries"));
+}
+
+#[test]
+fn an_index_whose_head_line_was_altered_is_not_trusted() {
+    let t = Test::init();
+    pledge(&t, "JPN", "1000");
+    pledge(&t, "DEU", "2000");
+    let text = String::from_utf8(t.journal())
+        .unwrap()
+        .replace("\"amount\":\"2000.00\"", "\"amount\":\"9000.00\"");
+    std::fs::write(t.ledger(), text).unwrap();
+    // The index still names the old head hash; the writer falls back to reading the
+    // journal, which fails verification at entry #2.
+    let o = t.rejects(
+        &[
+            "record",
+            "rate",
+            "--currency",
+            "EUR",
+            "--per-usd",
+            "0.7",
+            "--date",
+            "2009-01-01",
+        ],
+        3,
+        "entry #2 fails verification",
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn checks_that_need_every_entry_still_run_with_an_index() {
+    let t = Test::init();
+    pledge(&t, "JPN", "1000");
+    t.ok(&[
+        "record",
+        "payment",
+        "--donor",
+        "JPN",
+        "--mandate",
+        "icat",
+        "--amount",
+        "600",
+        "--currency",
+        "USD",
+        "--date",
+        "2009-02-01",
+    ]);
+    // Settling needs the payments, which the index does not hold.
+    t.rejects(
+        &[
+            "record",
+            "write-off",
+            "--pledge",
+            "1",
+            "--amount",
+            "400.01",
+            "--date",
+            "2009-03-01",
+        ],
+        1,
+        "has 400.00 USD outstanding",
+    );
+    t.ok(&[
+        "record",
+        "reversal",
+        "--entry",
+        "2",
+        "--reason",
+        "entered twice",
+    ]);
+    assert!(
+        t.ok(&[
+            "record",
+            "write-off",
+            "--pledge",
+            "1",
+            "--amount",
+            "1000",
+            "--date",
+            "2009-03-01"
+        ])
+        .starts_with("#4 ")
+    );
+    t.rejects(
+        &["record", "reversal", "--entry", "1", "--reason", "x"],
+        1,
+        "pledge #1 is still named by #4",
+    );
+}
