@@ -136,11 +136,15 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), Failure> {
     let c = check(&args)?;
-    let (scan, entries) = journal::read(&ctx.ledger, c.until)?;
+    // Stream the journal into the book; keep only reversals (statements list them).
     let mut book = Book::new();
-    for e in &entries {
-        book.apply(e);
-    }
+    let mut entries = Vec::new();
+    let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
+        book.apply(&e);
+        if matches!(e.body, crate::domain::Body::Reversal(_)) {
+            entries.push(e);
+        }
+    })?;
     let settled = settlement::settle(&book, None)
         .map_err(|e| Failure::failed(format!("error: {e} [missing-rate]")))?;
     let src = Source {

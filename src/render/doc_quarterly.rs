@@ -21,13 +21,19 @@ pub fn build(q: &Quarterly) -> Doc {
     let rates = if q.rates.used.is_empty() {
         format!("{} (none needed: every amount is in USD)", q.rates.source)
     } else {
-        let used: Vec<String> = q
+        let closing: Vec<String> = q
             .rates
-            .used
+            .closing
             .iter()
             .map(|r| format!("{} {} per USD from {}", r.currency, r.per_usd, r.effective))
             .collect();
-        format!("{}: {}", q.rates.source, used.join("; "))
+        format!(
+            "{}; closing rates: {}; {} rate{} used in all (see Rates of exchange used)",
+            q.rates.source,
+            closing.join(", "),
+            q.rates.used.len(),
+            if q.rates.used.len() == 1 { "" } else { "s" }
+        )
     };
     head.insert(3, ("Rates", rates));
 

@@ -161,8 +161,9 @@ pub enum ReportError {
     BadPeriod(String),
 }
 
-/// What every report is computed from: a folded book, its settlement, the entries
-/// read (statements list reversals) and the head of that prefix.
+/// What every report is computed from: a folded book, its settlement, the reversal
+/// entries read (statements list them; other entries may be left out) and the head
+/// of that prefix.
 pub struct Source<'a> {
     pub book: &'a Book,
     pub settlement: &'a Settlement,
@@ -260,6 +261,22 @@ impl<'a> Conv<'a> {
             self.used.borrow_mut().insert((currency, eff));
         }
         Ok(Usd(v))
+    }
+
+    /// The rate in force at `date` for each currency this converter has used.
+    pub fn closing(&self, date: NaiveDate) -> Vec<RateUsed> {
+        let currencies: BTreeSet<Currency> = self.used.borrow().iter().map(|(c, _)| *c).collect();
+        currencies
+            .into_iter()
+            .filter_map(|c| {
+                let eff = self.rates.effective_date(c, date)?;
+                Some(RateUsed {
+                    currency: c.code().to_string(),
+                    effective: eff,
+                    per_usd: self.rates.rate(c, eff).ok()?.normalize().to_string(),
+                })
+            })
+            .collect()
     }
 
     pub fn used(&self) -> Vec<RateUsed> {

@@ -98,6 +98,9 @@ pub struct QuarterBar {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RateSource {
     pub source: &'static str,
+    /// The rate in force at the quarter's end for each currency used (closing rates).
+    pub closing: Vec<RateUsed>,
+    /// Every rate any figure of the report was converted at.
     pub used: Vec<RateUsed>,
 }
 
@@ -179,7 +182,13 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
     };
     let tq = tally(src, &conv, period)?;
     let ty = tally(src, &conv, ytd)?;
-    let now = totals(src, &conv, year, q)?;
+    let now = QuarterTotals {
+        pledged_quarter: tq.total.pledged,
+        paid_quarter: tq.total.paid,
+        pledged_year_to_date: ty.total.pledged,
+        paid_year_to_date: ty.total.paid,
+        outstanding: tq.total.outstanding,
+    };
     let prior = totals(src, &conv, year - 1, q)?;
 
     let mut largest: Vec<LargestDonor> = donor_rows(src, &ty)
@@ -302,6 +311,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         ],
         rates: RateSource {
             source: RATE_SOURCE,
+            closing: conv.closing(period.to),
             used: conv.used(),
         },
     })

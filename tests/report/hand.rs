@@ -163,7 +163,9 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
     );
     assert_eq!(
         v["rates"],
-        json!({"source": "UN operational rates of exchange", "used": [
+        json!({"source": "UN operational rates of exchange",
+               "closing": [{"currency": "EUR", "effective": "2009-07-01", "per_usd": "0.75"}],
+               "used": [
             {"currency": "EUR", "effective": "2009-01-01", "per_usd": "0.8"},
             {"currency": "EUR", "effective": "2009-07-01", "per_usd": "0.75"}]})
     );
