@@ -3,5 +3,6 @@
 mod util;
 
 mod index;
+mod journal;
 mod record;
 mod report;

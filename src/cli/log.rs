@@ -142,26 +142,32 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         .as_deref()
         .map(|t| time::parse_as_of(t).map_err(|m| Failure::usage(format!("--as-of: {m}"))))
         .transpose()?;
-    // Donor and mandate filters accept names too: resolve against the built-in register
-    // and any registrations seen, falling back to the canonical code.
-    let builtin = Register::builtin();
-    let filter = Filter {
-        donor: args.donor.as_deref().map(|d| {
-            builtin
-                .resolve_donor(d)
-                .map(|d| d.code.clone())
-                .unwrap_or_else(|_| Register::canonical_donor_code(d))
-        }),
-        mandate: args.mandate.as_deref().map(|m| {
-            builtin
-                .resolve_mandate(m)
-                .map(|m| m.slug.clone())
-                .unwrap_or_else(|_| Register::canonical_mandate_slug(m))
-        }),
+    // Donor and mandate filters accept names and aliases too. They are resolved
+    // against the register as the scan builds it, so a donor registered in this
+    // ledger (and its aliases) can be named as well as a built-in one.
+    let mut register = Register::builtin();
+    let mut filter = Filter {
+        donor: None,
+        mandate: None,
         kinds,
         from: parse_date(&args.from, "from")?,
         to: parse_date(&args.to, "to")?,
     };
+    let resolve = |register: &Register, filter: &mut Filter| {
+        filter.donor = args.donor.as_deref().map(|d| {
+            register
+                .resolve_donor(d)
+                .map(|d| d.code.clone())
+                .unwrap_or_else(|_| Register::canonical_donor_code(d))
+        });
+        filter.mandate = args.mandate.as_deref().map(|m| {
+            register
+                .resolve_mandate(m)
+                .map(|m| m.slug.clone())
+                .unwrap_or_else(|_| Register::canonical_mandate_slug(m))
+        });
+    };
+    resolve(&register, &mut filter);
     let mut pledge_donor: HashMap<u64, (String, String)> = HashMap::new();
     let mut reversed: HashMap<u64, u64> = HashMap::new();
     let mut io_error: Option<std::io::Error> = None;
@@ -184,6 +190,17 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         }
         if let Body::Reversal(r) = &e.body {
             reversed.insert(r.entry, e.seq);
+        }
+        match &e.body {
+            Body::Donor(d) => {
+                register.add_donor(d.clone());
+                resolve(&register, &mut filter);
+            }
+            Body::Mandate(m) => {
+                register.add_mandate(m.clone());
+                resolve(&register, &mut filter);
+            }
+            _ => {}
         }
         if !filter.keeps(&e, &pledge_donor) {
             return;

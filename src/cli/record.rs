@@ -61,7 +61,9 @@ fn text(t: Option<String>) -> Option<String> {
 
 /// Maps a rejected draft to its flag: `--amount: ...`.
 fn rejected(p: &Problem) -> Failure {
+    // A donor's code and a mandate's slug are positional arguments, not flags.
     let place = match p.field {
+        Some(f @ ("code" | "slug")) => f.to_string(),
         Some(f) => format!("--{f}"),
         None => "record".to_string(),
     };

@@ -465,16 +465,18 @@ impl Book {
                     Kind::Pledge => {
                         let n = self.named_by.get(&target).copied().unwrap_or(0);
                         if n > 0 {
-                            let names: Vec<String> = self
+                            let mut seqs: Vec<u64> = self
                                 .live_payments()
                                 .filter(|p| p.pledge == Some(target))
-                                .map(|p| format!("#{}", p.seq))
+                                .map(|p| p.seq)
                                 .chain(
                                     self.live_write_offs()
                                         .filter(|w| w.pledge == target)
-                                        .map(|w| format!("#{}", w.seq)),
+                                        .map(|w| w.seq),
                                 )
                                 .collect();
+                            seqs.sort_unstable();
+                            let names: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
                             return Err(Problem::field(
                                 "pledge-in-use",
                                 "entry",
