@@ -8,3 +8,5 @@ pub mod cli;
 pub mod domain;
 pub mod import;
 pub mod journal;
+pub mod render;
+pub mod report;

@@ -7,3 +7,4 @@ mod import_props;
 mod index;
 mod journal;
 mod record;
+mod report;

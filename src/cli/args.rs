@@ -306,7 +306,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
         }) => super::record::mandate_add(ctx, out, slug, name, earmarking, fund, format),
         Command::Mandate(MandateCmd::List { format }) => super::list::mandates(ctx, out, format),
         Command::Import(args) => super::import::run(ctx, out, args),
-        Command::Report(_args) => Err(Failure::failed("report is not available in this build")),
+        Command::Report(args) => super::report::run(ctx, out, args),
         Command::Log(args) => super::log::run(ctx, out, args),
         Command::Verify(args) => super::verify::verify(ctx, out, args),
         Command::Repair => super::verify::repair(ctx, out),

@@ -62,7 +62,7 @@ fn emit(
             w.write_record(header)
                 .map_err(|e| Failure::failed(e.to_string()))?;
             for r in rows {
-                w.write_record(r.iter().map(|c| super::log::neutralise(c)))
+                w.write_record(r.iter().map(|c| crate::render::neutralise(c)))
                     .map_err(|e| Failure::failed(e.to_string()))?;
             }
             out.write_all(&w.into_inner().map_err(|e| Failure::failed(e.to_string()))?)?;

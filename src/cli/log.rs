@@ -16,6 +16,7 @@ use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::register::Register;
 use crate::domain::time;
 use crate::journal::{self, Tail};
+use crate::render::neutralise;
 
 /// One line a person reads: what the entry records.
 pub fn describe(e: &Entry) -> String {
@@ -313,13 +314,4 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
         .map_err(std::io::Error::other)?;
     w.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))
-}
-
-/// Text a spreadsheet would run as a formula gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    let looks_numeric = cell.parse::<rust_decimal::Decimal>().is_ok();
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !looks_numeric => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
 }

@@ -9,6 +9,7 @@ mod import;
 mod list;
 mod log;
 mod record;
+mod report;
 mod verify;
 
 use std::io::Write;

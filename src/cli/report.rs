@@ -1,0 +1,198 @@
+//! `ledger report donors|mandates|quarterly|statement`: checks the flags, reads the
+//! ledger (up to `--as-of`), folds and settles it, asks `report` for the figures and
+//! `render` for the bytes, and writes them to stdout or `--output`.
+//!
+//! Examples:
+//!   ledger report donors --year 2009
+//!   ledger report quarterly --year 2009 --quarter 3 --format html --output q3.html
+//!   ledger report quarterly --year 2009 --quarter 3 --as-of 2009-10-15
+//!   ledger report statement --donor Japan
+
+use std::io::Write;
+
+use super::args::ReportArgs;
+use super::{Context, Failure};
+use crate::domain::Book;
+use crate::domain::settlement;
+use crate::domain::time;
+use crate::journal;
+use crate::render::{self, Format, Report, TABLES};
+use crate::report::{self, LedgerHead, PeriodSpec, Source, quarterly};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Donors,
+    Mandates,
+    Quarterly,
+    Statement,
+}
+
+/// The flags, checked before the ledger is read.
+struct Checked {
+    kind: Kind,
+    period: PeriodSpec,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    format: Format,
+    table: Option<String>,
+}
+
+fn check(args: &ReportArgs) -> Result<Checked, Failure> {
+    let kind = match args.kind.trim().to_ascii_lowercase().as_str() {
+        "donors" => Kind::Donors,
+        "mandates" => Kind::Mandates,
+        "quarterly" => Kind::Quarterly,
+        "statement" => Kind::Statement,
+        other => {
+            return Err(Failure::usage(format!(
+                "unknown report {other:?}; use donors, mandates, quarterly or statement"
+            )));
+        }
+    };
+    let date = |t: &Option<String>, name: &str| {
+        t.as_deref()
+            .map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))
+            .transpose()
+    };
+    let (from, to) = (date(&args.from, "from")?, date(&args.to, "to")?);
+    if let Some(q) = args.quarter
+        && !(1..=4).contains(&q)
+    {
+        return Err(Failure::usage(format!(
+            "--quarter: {q} is not a quarter; use 1, 2, 3 or 4"
+        )));
+    }
+    if let Some(y) = args.year
+        && !(1945..=2199).contains(&y)
+    {
+        return Err(Failure::usage(format!(
+            "--year: {y} is outside the years 1945 to 2199"
+        )));
+    }
+    let period = match (args.year, args.quarter, from, to) {
+        (_, Some(_), _, _) if args.year.is_none() => {
+            return Err(Failure::usage(
+                "--quarter needs --year (e.g. --year 2009 --quarter 3)",
+            ));
+        }
+        (Some(_), _, Some(_), _) | (Some(_), _, _, Some(_)) => {
+            return Err(Failure::usage(
+                "give either --year (with --quarter) or --from/--to, not both",
+            ));
+        }
+        (Some(y), Some(q), None, None) => PeriodSpec::Quarter(y, q),
+        (Some(y), None, None, None) => PeriodSpec::Year(y),
+        (None, None, None, None) => PeriodSpec::Whole,
+        (None, None, f, t) => PeriodSpec::Range(f, t),
+        _ => unreachable!("--quarter without --year is handled above"),
+    };
+    if kind == Kind::Quarterly && !matches!(period, PeriodSpec::Quarter(..) | PeriodSpec::Whole) {
+        return Err(Failure::usage(
+            "the quarterly report needs --year and --quarter (e.g. --year 2009 --quarter 3)",
+        ));
+    }
+    if kind == Kind::Statement && args.donor.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        return Err(Failure::usage(
+            "the statement report needs --donor (a code, UN name, ISO name or alias)",
+        ));
+    }
+    if kind != Kind::Statement && args.donor.is_some() {
+        return Err(Failure::usage("--donor is for the statement report"));
+    }
+    let format = match args.format.as_deref() {
+        None => Format::Table,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            Failure::usage(format!(
+                "--format: unknown format {f:?}; use {}",
+                Format::NAMES.join(", ")
+            ))
+        })?,
+    };
+    if let Some(t) = &args.table {
+        if matches!(format, Format::Json | Format::Html) {
+            return Err(Failure::usage(
+                "--table picks one table for csv, table or markdown; json and html hold every table",
+            ));
+        }
+        if !TABLES.contains(&t.as_str()) {
+            return Err(Failure::usage(format!(
+                "--table: unknown table {t:?}; use one of {}",
+                TABLES.join(", ")
+            )));
+        }
+    }
+    let until = args
+        .as_of
+        .as_deref()
+        .map(|t| time::parse_as_of(t).map_err(|m| Failure::usage(format!("--as-of: {m}"))))
+        .transpose()?;
+    Ok(Checked {
+        kind,
+        period,
+        until,
+        format,
+        table: args.table.clone(),
+    })
+}
+
+pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), Failure> {
+    let c = check(&args)?;
+    // Stream the journal into the book; keep only reversals (statements list them).
+    let mut book = Book::new();
+    let mut entries = Vec::new();
+    let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
+        book.apply(&e);
+        if matches!(e.body, crate::domain::Body::Reversal(_)) {
+            entries.push(e);
+        }
+    })?;
+    let settled = settlement::settle(&book, None)
+        .map_err(|e| Failure::failed(format!("error: {e} [missing-rate]")))?;
+    let src = Source {
+        book: &book,
+        settlement: &settled,
+        entries: &entries,
+        ledger: LedgerHead {
+            entries: scan.head.entries,
+            head: scan.head.hash.clone(),
+        },
+        as_of: c.until.map(time::format_timestamp),
+    };
+    let fail = |e: report::ReportError| Failure::failed(format!("error: {e}"));
+    let report = match c.kind {
+        Kind::Donors => {
+            Report::Donors(report::donors(&src, src.period(c.period).map_err(fail)?).map_err(fail)?)
+        }
+        Kind::Mandates => Report::Mandates(
+            report::mandates(&src, src.period(c.period).map_err(fail)?).map_err(fail)?,
+        ),
+        Kind::Quarterly => {
+            let (y, q) = match c.period {
+                PeriodSpec::Quarter(y, q) => (y, q),
+                // No period: the quarter of the ledger's last value date.
+                _ => quarterly::quarter_of(src.period(PeriodSpec::Whole).map_err(fail)?.to),
+            };
+            Report::Quarterly(Box::new(quarterly::quarterly(&src, y, q).map_err(fail)?))
+        }
+        Kind::Statement => {
+            let donor = args.donor.as_deref().unwrap_or_default();
+            let period = src.period(c.period).map_err(fail)?;
+            Report::Statement(report::statement::statement(&src, donor, period).map_err(fail)?)
+        }
+    };
+    if let Some(t) = &c.table
+        && !render::table_keys(&report).contains(&t.as_str())
+    {
+        return Err(Failure::usage(format!(
+            "--table: this report has no table {t:?}; it has {}",
+            render::table_keys(&report).join(", ")
+        )));
+    }
+    let mut bytes = Vec::new();
+    render::render(&report, c.format, c.table.as_deref(), &mut bytes)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &bytes)
+            .map_err(|e| Failure::failed(format!("error: --output {}: {e}", path.display())))?,
+        None => out.write_all(&bytes)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! The shape every text format shares: a document of a title, header lines, tables
+//! and footnotes, laid out from a report's fields. Terminal, Markdown, CSV and HTML
+//! render this; only the HTML charts read the report structs directly.
+//!
+//! Lays out, never computes: each cell is a field of the report, formatted.
+
+use crate::report::{DonorRow, Figures, LedgerHead, MandateRow, Period, Usd};
+
+use super::Report;
+
+/// A cell: text (left-aligned), money (a plain decimal string, shown with
+/// thousands separators, right-aligned), or another number (right-aligned as is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Money(String),
+    Number(String),
+}
+
+impl Cell {
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(s) | Cell::Money(s) | Cell::Number(s) => s,
+        }
+    }
+
+    pub fn right(&self) -> bool {
+        !matches!(self, Cell::Text(_))
+    }
+
+    /// As people read it: money grouped by thousands.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Money(s) => crate::domain::currency::group_thousands(s),
+            other => other.text().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// The name `--table` selects it by.
+    pub key: &'static str,
+    pub title: String,
+    pub columns: Vec<&'static str>,
+    /// Which columns hold numbers (right-aligned), by index.
+    pub right: Vec<bool>,
+    pub rows: Vec<Vec<Cell>>,
+    pub totals: Option<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub title: String,
+    pub header: Vec<(&'static str, String)>,
+    /// The table csv writes when `--table` is not given.
+    pub main: &'static str,
+    pub sheets: Vec<Sheet>,
+    pub footnotes: Vec<String>,
+}
+
+impl Doc {
+    /// The document with only the table named `key` (all of them when `None`).
+    pub fn only(mut self, key: Option<&str>) -> Doc {
+        if let Some(k) = key {
+            self.sheets.retain(|s| s.key == k);
+        }
+        self
+    }
+}
+
+/// Every table key any report offers.
+pub const TABLES: [&str; 14] = [
+    "donors",
+    "mandates",
+    "totals",
+    "gp-sp",
+    "by-donor",
+    "by-mandate",
+    "largest-donors",
+    "overdue",
+    "ageing",
+    "exchange-differences",
+    "quarters",
+    "rates",
+    "lines",
+    "balances",
+];
+
+pub(super) fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+pub(super) fn m(u: Usd) -> Cell {
+    Cell::Money(u.plain())
+}
+pub(super) fn ms(s: &str) -> Cell {
+    Cell::Money(s.to_string())
+}
+pub(super) fn n(s: impl ToString) -> Cell {
+    Cell::Number(s.to_string())
+}
+pub(super) fn opt_pct(p: &Option<String>) -> Cell {
+    n(p.as_deref()
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| "n/a".into()))
+}
+
+pub(super) fn sheet(
+    key: &'static str,
+    title: impl Into<String>,
+    columns: &[(&'static str, bool)],
+    rows: Vec<Vec<Cell>>,
+    totals: Option<Vec<Cell>>,
+) -> Sheet {
+    Sheet {
+        key,
+        title: title.into(),
+        columns: columns.iter().map(|c| c.0).collect(),
+        right: columns.iter().map(|c| c.1).collect(),
+        rows,
+        totals,
+    }
+}
+
+const FIGURE_COLUMNS: [(&str, bool); 5] = [
+    ("Pledged", true),
+    ("Paid", true),
+    ("Outstanding", true),
+    ("Paid GP", true),
+    ("Paid SP", true),
+];
+
+fn figure_cells(f: &Figures) -> Vec<Cell> {
+    vec![
+        m(f.pledged),
+        m(f.paid),
+        m(f.outstanding),
+        m(f.paid_unearmarked),
+        m(f.paid_earmarked),
+    ]
+}
+
+pub(super) fn donor_sheet(
+    key: &'static str,
+    title: &str,
+    rows: &[DonorRow],
+    totals: &Figures,
+) -> Sheet {
+    let mut cols = vec![("Donor", false), ("Name", false)];
+    cols.extend(FIGURE_COLUMNS);
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut c = vec![t(&r.donor), t(&r.name)];
+            c.extend(figure_cells(&r.figures));
+            c
+        })
+        .collect();
+    let mut tot = vec![t("Total"), t("")];
+    tot.extend(figure_cells(totals));
+    sheet(key, title, &cols, body, Some(tot))
+}
+
+pub(super) fn mandate_sheet(
+    key: &'static str,
+    title: &str,
+    rows: &[MandateRow],
+    totals: &Figures,
+) -> Sheet {
+    let mut cols = vec![("Mandate", false), ("Name", false), ("Earmarking", false)];
+    cols.extend(FIGURE_COLUMNS);
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut c = vec![t(&r.mandate), t(&r.name), t(r.earmarking.as_str())];
+            c.extend(figure_cells(&r.figures));
+            c
+        })
+        .collect();
+    let mut tot = vec![t("Total"), t(""), t("")];
+    tot.extend(figure_cells(totals));
+    sheet(key, title, &cols, body, Some(tot))
+}
+
+pub(super) fn header(
+    period: &Period,
+    as_of: &Option<String>,
+    ledger: &LedgerHead,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("Period", format!("{} to {}", period.from, period.to)),
+        (
+            "Cut-off",
+            match as_of {
+                Some(a) => format!("entries recorded by {a}"),
+                None => "every entry in the ledger".to_string(),
+            },
+        ),
+        ("Currency", "USD".to_string()),
+        (
+            "Ledger",
+            format!("{} entries, head {}", ledger.entries, ledger.head),
+        ),
+    ]
+}
+
+pub fn build(report: &Report) -> Doc {
+    match report {
+        Report::Donors(r) => Doc {
+            title: "Contributions by donor".into(),
+            header: header(&r.period, &r.as_of, &r.ledger),
+            main: "donors",
+            sheets: vec![donor_sheet("donors", "By donor", &r.rows, &r.totals)],
+            footnotes: usd_note(),
+        },
+        Report::Mandates(r) => Doc {
+            title: "Contributions by mandate".into(),
+            header: header(&r.period, &r.as_of, &r.ledger),
+            main: "mandates",
+            sheets: vec![mandate_sheet("mandates", "By mandate", &r.rows, &r.totals)],
+            footnotes: usd_note(),
+        },
+        Report::Quarterly(q) => super::doc_quarterly::build(q),
+        Report::Statement(s) => super::doc_statement::build(s),
+    }
+}
+
+fn usd_note() -> Vec<String> {
+    vec![
+        "Amounts in US dollars at UN operational rates of exchange: pledges at the pledge-date rate, payments at the value-date rate, outstanding at the rate of the period's last day. Paid is payments minus refunds. GP: general-purpose (unearmarked); SP: special-purpose.".into(),
+        "Unaudited.".into(),
+    ]
+}

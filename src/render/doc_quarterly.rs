@@ -1,0 +1,265 @@
+//! The quarterly report laid out as a document: header with rate source and ledger
+//! head, then one table per section. Lays out, never computes.
+
+use super::doc::{Cell, Doc};
+use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, t};
+use crate::report::Quarterly;
+use crate::report::quarterly::Split;
+
+fn split_row(label: &str, s: &Split) -> Vec<Cell> {
+    vec![
+        t(label),
+        m(s.general_purpose),
+        opt_pct(&s.general_purpose_share),
+        m(s.special_purpose),
+        opt_pct(&s.special_purpose_share),
+    ]
+}
+
+pub fn build(q: &Quarterly) -> Doc {
+    let mut head = header(&q.period, &q.as_of, &q.ledger);
+    let rates = if q.rates.used.is_empty() {
+        format!("{} (none needed: every amount is in USD)", q.rates.source)
+    } else {
+        let closing: Vec<String> = q
+            .rates
+            .closing
+            .iter()
+            .map(|r| format!("{} {} per USD from {}", r.currency, r.per_usd, r.effective))
+            .collect();
+        format!(
+            "{}; closing rates: {}; {} rate{} used in all (see Rates of exchange used)",
+            q.rates.source,
+            closing.join(", "),
+            q.rates.used.len(),
+            if q.rates.used.len() == 1 { "" } else { "s" }
+        )
+    };
+    head.insert(3, ("Rates", rates));
+
+    let (c, p, ch) = (&q.totals, &q.prior_year, &q.change_percent);
+    let py = q.year - 1;
+    let totals = sheet(
+        "totals",
+        format!(
+            "Totals: Q{} {} against Q{} {}",
+            q.quarter, q.year, q.quarter, py
+        ),
+        &[
+            ("Measure", false),
+            ("This year", true),
+            ("A year earlier", true),
+            ("Change", true),
+        ],
+        vec![
+            vec![
+                t("Pledged in the quarter"),
+                m(c.pledged_quarter),
+                m(p.pledged_quarter),
+                opt_pct(&ch.pledged_quarter),
+            ],
+            vec![
+                t("Paid in the quarter"),
+                m(c.paid_quarter),
+                m(p.paid_quarter),
+                opt_pct(&ch.paid_quarter),
+            ],
+            vec![
+                t("Pledged, year to date"),
+                m(c.pledged_year_to_date),
+                m(p.pledged_year_to_date),
+                opt_pct(&ch.pledged_year_to_date),
+            ],
+            vec![
+                t("Paid, year to date"),
+                m(c.paid_year_to_date),
+                m(p.paid_year_to_date),
+                opt_pct(&ch.paid_year_to_date),
+            ],
+            vec![
+                t("Outstanding at quarter end"),
+                m(c.outstanding),
+                m(p.outstanding),
+                opt_pct(&ch.outstanding),
+            ],
+        ],
+        None,
+    );
+    let gp_sp = sheet(
+        "gp-sp",
+        "Paid: general-purpose and special-purpose",
+        &[
+            ("Period", false),
+            ("General-purpose", true),
+            ("Share", true),
+            ("Special-purpose", true),
+            ("Share", true),
+        ],
+        vec![
+            split_row("Quarter", &q.gp_sp.quarter),
+            split_row("Year to date", &q.gp_sp.year_to_date),
+        ],
+        None,
+    );
+    let largest = sheet(
+        "largest-donors",
+        "Largest donors, year to date",
+        &[
+            ("Rank", true),
+            ("Donor", false),
+            ("Name", false),
+            ("Paid", true),
+            ("Share", true),
+            ("Pledged", true),
+        ],
+        q.largest_donors
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                vec![
+                    n(i + 1),
+                    t(&d.donor),
+                    t(&d.name),
+                    m(d.paid_year_to_date),
+                    opt_pct(&d.share),
+                    m(d.pledged_year_to_date),
+                ]
+            })
+            .collect(),
+        None,
+    );
+    let overdue = sheet(
+        "overdue",
+        format!("Overdue pledges at {}", q.period.to),
+        &[
+            ("#", true),
+            ("Donor", false),
+            ("Mandate", false),
+            ("Due", false),
+            ("Days", true),
+            ("Ageing", false),
+            ("Currency", false),
+            ("Outstanding", true),
+            ("USD", true),
+        ],
+        q.overdue
+            .iter()
+            .map(|o| {
+                vec![
+                    n(format!("#{}", o.seq)),
+                    t(&o.donor),
+                    t(&o.mandate),
+                    t(o.due.to_string()),
+                    n(o.days_overdue),
+                    t(format!("{} days", o.bucket)),
+                    t(&o.currency),
+                    Cell::Money(o.outstanding_in_currency.clone()),
+                    m(o.outstanding),
+                ]
+            })
+            .collect(),
+        None,
+    );
+    let ageing_total = q.ageing.iter().map(|a| a.outstanding).sum();
+    let ageing = sheet(
+        "ageing",
+        "Ageing of overdue pledges",
+        &[
+            ("Days overdue", false),
+            ("Pledges", true),
+            ("Outstanding", true),
+        ],
+        q.ageing
+            .iter()
+            .map(|a| vec![t(a.bucket), n(a.pledges), m(a.outstanding)])
+            .collect(),
+        Some(vec![
+            t("Total"),
+            n(q.ageing.iter().map(|a| a.pledges).sum::<u64>()),
+            m(ageing_total),
+        ]),
+    );
+    let fx_total = q.exchange_differences.iter().map(|x| x.difference).sum();
+    let fx = sheet(
+        "exchange-differences",
+        "Unrealised exchange differences on outstanding pledges",
+        &[
+            ("#", true),
+            ("Donor", false),
+            ("Currency", false),
+            ("Outstanding", true),
+            ("At pledge rate", true),
+            ("At closing rate", true),
+            ("Difference", true),
+        ],
+        q.exchange_differences
+            .iter()
+            .map(|x| {
+                vec![
+                    n(format!("#{}", x.seq)),
+                    t(&x.donor),
+                    t(&x.currency),
+                    Cell::Money(x.outstanding_in_currency.clone()),
+                    m(x.at_pledge_rate),
+                    m(x.at_closing_rate),
+                    m(x.difference),
+                ]
+            })
+            .collect(),
+        Some(vec![
+            t("Total"),
+            t(""),
+            t(""),
+            t(""),
+            t(""),
+            t(""),
+            m(fx_total),
+        ]),
+    );
+    let quarters = sheet(
+        "quarters",
+        "Pledged and paid by quarter, last two years",
+        &[("Quarter", false), ("Pledged", true), ("Paid", true)],
+        q.quarters
+            .iter()
+            .map(|b| vec![t(&b.quarter), m(b.pledged), m(b.paid)])
+            .collect(),
+        None,
+    );
+    let rates = sheet(
+        "rates",
+        "Rates of exchange used",
+        &[
+            ("Currency", false),
+            ("Effective from", false),
+            ("Per USD", true),
+        ],
+        q.rates
+            .used
+            .iter()
+            .map(|r| vec![t(&r.currency), t(r.effective.to_string()), n(&r.per_usd)])
+            .collect(),
+        None,
+    );
+    let by_donor = donor_sheet("by-donor", "By donor, quarter", &q.by_donor, &by_total(q));
+    let by_mandate = mandate_sheet(
+        "by-mandate",
+        "By mandate, quarter",
+        &q.by_mandate,
+        &by_total(q),
+    );
+    Doc {
+        title: q.title.clone(),
+        header: head,
+        main: "by-donor",
+        sheets: vec![
+            totals, gp_sp, by_donor, by_mandate, largest, overdue, ageing, fx, quarters, rates,
+        ],
+        footnotes: q.footnotes.clone(),
+    }
+}
+
+/// The quarter's totals row, as the report computed it.
+fn by_total(q: &Quarterly) -> crate::report::Figures {
+    q.quarter_figures
+}

@@ -1,0 +1,53 @@
+//! The terminal table: a title, the header lines, each table with right-aligned
+//! amounts, thousands separators and a totals row, then the footnotes. No colour and
+//! no terminal-width wrapping, so the bytes do not depend on the terminal.
+
+use std::io::Write;
+
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+
+/// Rules above and below the table and under the header; none between rows.
+const STYLE: &str = "  \u{2500}\u{2500} \u{2500}\u{2500}      \u{2500}\u{2500}    ";
+
+use super::doc::{Doc, Sheet};
+
+fn table(s: &Sheet) -> Table {
+    let mut tb = Table::new();
+    tb.load_preset(STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(s.columns.iter().copied());
+    for row in s.rows.iter().chain(s.totals.iter()) {
+        tb.add_row(row.iter().map(|c| c.display()));
+    }
+    for (i, right) in s.right.iter().enumerate() {
+        if *right && let Some(col) = tb.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    tb
+}
+
+pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", d.title)?;
+    writeln!(out, "{}", "=".repeat(d.title.chars().count()))?;
+    let width = d.header.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in &d.header {
+        writeln!(out, "{:<width$}  {v}", format!("{k}:"), width = width + 1)?;
+    }
+    for s in &d.sheets {
+        writeln!(out)?;
+        writeln!(out, "{}", s.title)?;
+        if s.rows.is_empty() {
+            writeln!(out, "  (none)")?;
+            continue;
+        }
+        writeln!(out, "{}", table(s))?;
+    }
+    if !d.footnotes.is_empty() {
+        writeln!(out)?;
+        for (i, f) in d.footnotes.iter().enumerate() {
+            writeln!(out, "[{}] {f}", i + 1)?;
+        }
+    }
+    Ok(())
+}

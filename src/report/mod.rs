@@ -1,0 +1,319 @@
+//! Funding reports: aggregation of a book into plain report structs that serialise
+//! to the JSON contract of DESIGN.md section 6.
+//!
+//! Owns: the period rules, USD conversion with the record of which rates were used,
+//! and the figures of the `donors`, `mandates`, `quarterly` and `statement` reports.
+//! Never prints and never reads files: `cli` reads the journal, `render` prints.
+//! Depends on `domain` only.
+//!
+//! Invariant: no floats. Every USD figure is one entry (or one pledge's outstanding)
+//! converted and rounded on its own; totals are sums of those rounded figures.
+
+mod figures;
+pub mod quarterly;
+pub mod statement;
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::domain::book::Book;
+use crate::domain::currency::Currency;
+use crate::domain::entry::Entry;
+use crate::domain::rates::{MissingRate, Rates};
+use crate::domain::register::Unknown;
+use crate::domain::settlement::Settlement;
+
+pub use figures::{DonorRow, DonorsReport, Figures, MandateRow, MandatesReport, donors, mandates};
+pub use quarterly::Quarterly;
+pub use statement::Statement;
+
+/// An amount in US dollars; serialises as a string with exactly two decimals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Usd(pub Decimal);
+
+impl Usd {
+    pub const ZERO: Usd = Usd(Decimal::ZERO);
+
+    /// The plain number with two decimals ("1234.50").
+    pub fn plain(&self) -> String {
+        Currency::USD.format(self.0)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+}
+
+impl fmt::Display for Usd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.plain())
+    }
+}
+
+impl Serialize for Usd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.plain())
+    }
+}
+
+impl Add for Usd {
+    type Output = Usd;
+    fn add(self, o: Usd) -> Usd {
+        Usd(self.0 + o.0)
+    }
+}
+
+impl Sub for Usd {
+    type Output = Usd;
+    fn sub(self, o: Usd) -> Usd {
+        Usd(self.0 - o.0)
+    }
+}
+
+impl Neg for Usd {
+    type Output = Usd;
+    fn neg(self) -> Usd {
+        Usd(-self.0)
+    }
+}
+
+impl AddAssign for Usd {
+    fn add_assign(&mut self, o: Usd) {
+        self.0 += o.0;
+    }
+}
+
+impl Sum for Usd {
+    fn sum<I: Iterator<Item = Usd>>(iter: I) -> Usd {
+        iter.fold(Usd::ZERO, Add::add)
+    }
+}
+
+/// The ledger a report was made from: the head of the prefix read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerHead {
+    pub entries: u64,
+    pub head: String,
+}
+
+/// An inclusive range of value dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from <= d && d <= self.to
+    }
+
+    /// Calendar quarter `q` (1-4) of `year`.
+    pub fn quarter(year: i32, q: u32) -> Option<Period> {
+        let from = NaiveDate::from_ymd_opt(year, 3 * (q.checked_sub(1)?) + 1, 1)?;
+        let next = if q == 4 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, 3 * q + 1, 1)?
+        };
+        Some(Period {
+            from,
+            to: next.pred_opt()?,
+        })
+    }
+
+    pub fn year(year: i32) -> Option<Period> {
+        Some(Period {
+            from: NaiveDate::from_ymd_opt(year, 1, 1)?,
+            to: NaiveDate::from_ymd_opt(year, 12, 31)?,
+        })
+    }
+}
+
+/// What the period flags asked for, before the ledger is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodSpec {
+    Whole,
+    Year(i32),
+    Quarter(i32, u32),
+    Range(Option<NaiveDate>, Option<NaiveDate>),
+}
+
+/// Why a report could not be made. Each carries a stable problem code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0} [missing-rate]")]
+    MissingRate(#[from] MissingRate),
+    #[error("--donor: {0} [unknown-donor]")]
+    UnknownDonor(Unknown),
+    #[error(
+        "the ledger has no pledges, payments, refunds or write-offs{0}, so there is no period to report on; give --year or --from/--to [empty-ledger]"
+    )]
+    Empty(&'static str),
+    #[error("{0} [bad-period]")]
+    BadPeriod(String),
+}
+
+/// What every report is computed from: a folded book, its settlement, the reversal
+/// entries read (statements list them; other entries may be left out) and the head
+/// of that prefix.
+pub struct Source<'a> {
+    pub book: &'a Book,
+    pub settlement: &'a Settlement,
+    pub entries: &'a [Entry],
+    pub ledger: LedgerHead,
+    /// The `--as-of` cut-off as given to the reader, formatted as a timestamp.
+    pub as_of: Option<String>,
+}
+
+impl Source<'_> {
+    /// First and last value date of the live money entries.
+    pub fn value_dates(&self) -> Option<Period> {
+        let dates = self
+            .book
+            .live_pledges()
+            .map(|p| p.date)
+            .chain(self.book.live_payments().map(|p| p.date))
+            .chain(self.book.live_write_offs().map(|w| w.date));
+        let mut range: Option<Period> = None;
+        for d in dates {
+            range = Some(match range {
+                None => Period { from: d, to: d },
+                Some(r) => Period {
+                    from: r.from.min(d),
+                    to: r.to.max(d),
+                },
+            });
+        }
+        range
+    }
+
+    /// Resolves a period request against this ledger.
+    pub fn period(&self, spec: PeriodSpec) -> Result<Period, ReportError> {
+        let bad = |m: String| ReportError::BadPeriod(m);
+        match spec {
+            PeriodSpec::Year(y) => Period::year(y).ok_or_else(|| bad(format!("year {y}"))),
+            PeriodSpec::Quarter(y, q) => Period::quarter(y, q)
+                .ok_or_else(|| bad(format!("--quarter: {q} is not a quarter (1 to 4)"))),
+            PeriodSpec::Whole => self
+                .value_dates()
+                .ok_or(ReportError::Empty(as_of_note(self))),
+            PeriodSpec::Range(from, to) => {
+                let whole = self.value_dates();
+                let from = from.or(whole.map(|w| w.from));
+                let to = to.or(whole.map(|w| w.to));
+                match (from, to) {
+                    (Some(f), Some(t)) if f <= t => Ok(Period { from: f, to: t }),
+                    (Some(f), Some(t)) => Err(bad(format!(
+                        "--from {f} is after --to {t}; the period would be empty"
+                    ))),
+                    _ => Err(ReportError::Empty(as_of_note(self))),
+                }
+            }
+        }
+    }
+}
+
+fn as_of_note(s: &Source) -> &'static str {
+    if s.as_of.is_some() { " as of then" } else { "" }
+}
+
+/// One rate of exchange a report used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RateUsed {
+    pub currency: String,
+    pub effective: NaiveDate,
+    pub per_usd: String,
+}
+
+/// Converts to USD by the one rule (DESIGN.md section 4) and remembers which rates
+/// (currency, effective date) it used, so a report can name its rate source.
+pub(crate) struct Conv<'a> {
+    rates: &'a Rates,
+    used: RefCell<BTreeSet<(Currency, NaiveDate)>>,
+}
+
+impl<'a> Conv<'a> {
+    pub fn new(rates: &'a Rates) -> Conv<'a> {
+        Conv {
+            rates,
+            used: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    pub fn usd(
+        &self,
+        amount: Decimal,
+        currency: Currency,
+        date: NaiveDate,
+    ) -> Result<Usd, MissingRate> {
+        let v = self.rates.to_usd(amount, currency, date)?;
+        if currency != Currency::USD
+            && let Some(eff) = self.rates.effective_date(currency, date)
+        {
+            self.used.borrow_mut().insert((currency, eff));
+        }
+        Ok(Usd(v))
+    }
+
+    /// The rate in force at `date` for each currency this converter has used.
+    pub fn closing(&self, date: NaiveDate) -> Vec<RateUsed> {
+        let currencies: BTreeSet<Currency> = self.used.borrow().iter().map(|(c, _)| *c).collect();
+        currencies
+            .into_iter()
+            .filter_map(|c| {
+                let eff = self.rates.effective_date(c, date)?;
+                Some(RateUsed {
+                    currency: c.code().to_string(),
+                    effective: eff,
+                    per_usd: self.rates.rate(c, eff).ok()?.normalize().to_string(),
+                })
+            })
+            .collect()
+    }
+
+    pub fn used(&self) -> Vec<RateUsed> {
+        self.used
+            .borrow()
+            .iter()
+            .map(|(c, d)| RateUsed {
+                currency: c.code().to_string(),
+                effective: *d,
+                per_usd: self
+                    .rates
+                    .rate(*c, *d)
+                    .map(|r| r.normalize().to_string())
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+/// `part` as a percentage of `whole`, one decimal, half away from zero; none of nothing.
+pub fn percent(part: Usd, whole: Usd) -> Option<String> {
+    if whole.is_zero() {
+        return None;
+    }
+    let p = (part.0 * Decimal::ONE_HUNDRED / whole.0)
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let mut p = p;
+    p.rescale(1);
+    Some(p.to_string())
+}
+
+/// Change from `prior` to `now` in per cent; none when there was nothing before.
+pub fn change(now: Usd, prior: Usd) -> Option<String> {
+    percent(now - prior, Usd(prior.0.abs()))
+}
+
+/// "2009-Q3"
+pub fn quarter_label(d: NaiveDate) -> String {
+    format!("{}-Q{}", d.year(), d.month0() / 3 + 1)
+}

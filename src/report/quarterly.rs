@@ -1,0 +1,323 @@
+//! The quarterly funding status report: the quarter and the year to date, the same
+//! quarter a year earlier, by donor and by mandate, the general-purpose /
+//! special-purpose split, the largest donors, overdue pledges with ageing,
+//! unrealised exchange differences, and the eight quarters the charts draw.
+//!
+//! Pure aggregation over `figures`; prints nothing.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::figures::{DonorRow, MandateRow, donor_rows, mandate_rows, outstanding_usd, tally};
+use super::{Conv, LedgerHead, Period, RateUsed, ReportError, Source, Usd, change, percent};
+
+pub const RATE_SOURCE: &str = "UN operational rates of exchange";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QuarterTotals {
+    pub pledged_quarter: Usd,
+    pub paid_quarter: Usd,
+    pub pledged_year_to_date: Usd,
+    pub paid_year_to_date: Usd,
+    pub outstanding: Usd,
+}
+
+/// Change from the same quarter a year earlier, in per cent (null: nothing then).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct QuarterChange {
+    pub pledged_quarter: Option<String>,
+    pub paid_quarter: Option<String>,
+    pub pledged_year_to_date: Option<String>,
+    pub paid_year_to_date: Option<String>,
+    pub outstanding: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Split {
+    pub general_purpose: Usd,
+    pub special_purpose: Usd,
+    pub general_purpose_share: Option<String>,
+    pub special_purpose_share: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GpSp {
+    pub quarter: Split,
+    pub year_to_date: Split,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LargestDonor {
+    pub donor: String,
+    pub name: String,
+    pub paid_year_to_date: Usd,
+    pub pledged_year_to_date: Usd,
+    pub share: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overdue {
+    pub seq: u64,
+    pub donor: String,
+    pub mandate: String,
+    pub due: NaiveDate,
+    pub days_overdue: i64,
+    pub bucket: &'static str,
+    pub currency: String,
+    /// In the pledge's currency.
+    pub outstanding_in_currency: String,
+    /// In USD at the closing rate.
+    pub outstanding: Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ageing {
+    pub bucket: &'static str,
+    pub pledges: u64,
+    pub outstanding: Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExchangeDifference {
+    pub seq: u64,
+    pub donor: String,
+    pub currency: String,
+    pub outstanding_in_currency: String,
+    pub at_pledge_rate: Usd,
+    pub at_closing_rate: Usd,
+    pub difference: Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarterBar {
+    pub quarter: String,
+    pub pledged: Usd,
+    pub paid: Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RateSource {
+    pub source: &'static str,
+    /// The rate in force at the quarter's end for each currency used (closing rates).
+    pub closing: Vec<RateUsed>,
+    /// Every rate any figure of the report was converted at.
+    pub used: Vec<RateUsed>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Quarterly {
+    pub report: &'static str,
+    pub ledger: LedgerHead,
+    pub period: Period,
+    pub as_of: Option<String>,
+    pub currency: &'static str,
+    pub title: String,
+    pub year: i32,
+    pub quarter: u32,
+    pub rates: RateSource,
+    pub totals: QuarterTotals,
+    pub prior_year: QuarterTotals,
+    pub change_percent: QuarterChange,
+    pub by_donor: Vec<DonorRow>,
+    pub by_mandate: Vec<MandateRow>,
+    /// The totals row of `by_donor` and `by_mandate` (the same figures).
+    pub quarter_figures: super::Figures,
+    pub gp_sp: GpSp,
+    pub largest_donors: Vec<LargestDonor>,
+    pub overdue: Vec<Overdue>,
+    pub ageing: Vec<Ageing>,
+    pub exchange_differences: Vec<ExchangeDifference>,
+    pub quarters: Vec<QuarterBar>,
+    pub footnotes: Vec<String>,
+}
+
+pub const BUCKETS: [&str; 3] = ["1-90", "91-365", "over 365"];
+
+fn bucket(days: i64) -> &'static str {
+    match days {
+        ..=90 => BUCKETS[0],
+        91..=365 => BUCKETS[1],
+        _ => BUCKETS[2],
+    }
+}
+
+fn split(paid_gp: Usd, paid_sp: Usd) -> Split {
+    let total = paid_gp + paid_sp;
+    let gp_share = percent(paid_gp, total);
+    Split {
+        general_purpose: paid_gp,
+        special_purpose: paid_sp,
+        special_purpose_share: percent(paid_sp, total),
+        general_purpose_share: gp_share,
+    }
+}
+
+fn totals(src: &Source, conv: &Conv, year: i32, q: u32) -> Result<QuarterTotals, ReportError> {
+    let quarter = Period::quarter(year, q).ok_or_else(|| bad_quarter(q))?;
+    let ytd = Period {
+        from: NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_quarter(q))?,
+        to: quarter.to,
+    };
+    let tq = tally(src, conv, quarter)?;
+    let ty = tally(src, conv, ytd)?;
+    Ok(QuarterTotals {
+        pledged_quarter: tq.total.pledged,
+        paid_quarter: tq.total.paid,
+        pledged_year_to_date: ty.total.pledged,
+        paid_year_to_date: ty.total.paid,
+        outstanding: tq.total.outstanding,
+    })
+}
+
+fn bad_quarter(q: u32) -> ReportError {
+    ReportError::BadPeriod(format!("--quarter: {q} is not a quarter (1 to 4)"))
+}
+
+pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportError> {
+    let conv = Conv::new(&src.book.rates);
+    let period = Period::quarter(year, q).ok_or_else(|| bad_quarter(q))?;
+    let ytd = Period {
+        from: NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_quarter(q))?,
+        to: period.to,
+    };
+    let tq = tally(src, &conv, period)?;
+    let ty = tally(src, &conv, ytd)?;
+    let now = QuarterTotals {
+        pledged_quarter: tq.total.pledged,
+        paid_quarter: tq.total.paid,
+        pledged_year_to_date: ty.total.pledged,
+        paid_year_to_date: ty.total.paid,
+        outstanding: tq.total.outstanding,
+    };
+    let prior = totals(src, &conv, year - 1, q)?;
+
+    let mut largest: Vec<LargestDonor> = donor_rows(src, &ty)
+        .into_iter()
+        .filter(|r| !r.figures.paid.is_zero() || !r.figures.pledged.is_zero())
+        .map(|r| LargestDonor {
+            share: percent(r.figures.paid, ty.total.paid),
+            donor: r.donor,
+            name: r.name,
+            paid_year_to_date: r.figures.paid,
+            pledged_year_to_date: r.figures.pledged,
+        })
+        .collect();
+    largest.truncate(10);
+
+    let d = period.to;
+    let mut overdue = Vec::new();
+    let mut ageing: Vec<Ageing> = BUCKETS
+        .iter()
+        .map(|b| Ageing {
+            bucket: b,
+            pledges: 0,
+            outstanding: Usd::ZERO,
+        })
+        .collect();
+    let mut fx = Vec::new();
+    for p in src.book.live_pledges().filter(|p| p.date <= d) {
+        let left = src.settlement.outstanding(p, d);
+        if left.is_zero() {
+            continue;
+        }
+        let closing = outstanding_usd(src, &conv, p, d)?;
+        if let Some(due) = p.due.filter(|due| *due < d) {
+            let days = (d - due).num_days();
+            let b = bucket(days);
+            if let Some(a) = ageing.iter_mut().find(|a| a.bucket == b) {
+                a.pledges += 1;
+                a.outstanding += closing;
+            }
+            overdue.push(Overdue {
+                seq: p.seq,
+                donor: p.donor.clone(),
+                mandate: p.mandate.clone(),
+                due,
+                days_overdue: days,
+                bucket: b,
+                currency: p.currency.code().to_string(),
+                outstanding_in_currency: p.currency.format(left),
+                outstanding: closing,
+            });
+        }
+        let at_pledge = conv.usd(left, p.currency, p.date)?;
+        if at_pledge != closing {
+            fx.push(ExchangeDifference {
+                seq: p.seq,
+                donor: p.donor.clone(),
+                currency: p.currency.code().to_string(),
+                outstanding_in_currency: p.currency.format(left),
+                at_pledge_rate: at_pledge,
+                at_closing_rate: closing,
+                difference: closing - at_pledge,
+            });
+        }
+    }
+    overdue.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.seq.cmp(&b.seq)));
+
+    // The last eight quarters, oldest first, ending with this one.
+    let mut quarters = Vec::new();
+    for back in (0..8).rev() {
+        let idx = year * 4 + q as i32 - 1 - back;
+        let (y, qq) = (idx.div_euclid(4), idx.rem_euclid(4) as u32 + 1);
+        let p = Period::quarter(y, qq).ok_or_else(|| bad_quarter(qq))?;
+        let t = tally(src, &conv, p)?;
+        quarters.push(QuarterBar {
+            quarter: super::quarter_label(p.from),
+            pledged: t.total.pledged,
+            paid: t.total.paid,
+        });
+    }
+
+    Ok(Quarterly {
+        report: "quarterly",
+        ledger: src.ledger.clone(),
+        period,
+        as_of: src.as_of.clone(),
+        currency: "USD",
+        title: format!(
+            "Voluntary contributions to UNODC: funding status, Q{q} {year}"
+        ),
+        year,
+        quarter: q,
+        totals: now,
+        change_percent: QuarterChange {
+            pledged_quarter: change(now.pledged_quarter, prior.pledged_quarter),
+            paid_quarter: change(now.paid_quarter, prior.paid_quarter),
+            pledged_year_to_date: change(now.pledged_year_to_date, prior.pledged_year_to_date),
+            paid_year_to_date: change(now.paid_year_to_date, prior.paid_year_to_date),
+            outstanding: change(now.outstanding, prior.outstanding),
+        },
+        prior_year: prior,
+        by_donor: donor_rows(src, &tq),
+        by_mandate: mandate_rows(src, &tq),
+        quarter_figures: tq.total,
+        gp_sp: GpSp {
+            quarter: split(tq.total.paid_unearmarked, tq.total.paid_earmarked),
+            year_to_date: split(ty.total.paid_unearmarked, ty.total.paid_earmarked),
+        },
+        largest_donors: largest,
+        overdue,
+        ageing,
+        exchange_differences: fx,
+        quarters,
+        footnotes: vec![
+            format!(
+                "Amounts in US dollars at {RATE_SOURCE}: pledges at the pledge-date rate, payments and refunds at the value-date rate, outstanding at the rate of {} (closing rate).",
+                period.to
+            ),
+            "Paid is payments minus refunds; outstanding is what remains on pledges dated up to the quarter's end after payments and write-offs dated up to then.".to_string(),
+            "Unaudited.".to_string(),
+        ],
+        rates: RateSource {
+            source: RATE_SOURCE,
+            closing: conv.closing(period.to),
+            used: conv.used(),
+        },
+    })
+}
+
+/// The year and quarter of a date.
+pub fn quarter_of(d: NaiveDate) -> (i32, u32) {
+    (d.year(), d.month0() / 3 + 1)
+}

@@ -1,0 +1,306 @@
+//! A donor's statement of account: every pledge, payment, refund, write-off and
+//! reversal of one donor in date order, what each payment settled, the running
+//! outstanding per pledge, and totals in USD and in each currency.
+//!
+//! Pure aggregation; prints nothing. Reversed entries are listed (marked) but count
+//! nowhere, as DESIGN.md section 4 requires.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::figures::tally;
+use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
+use crate::domain::currency::Currency;
+use crate::domain::entry::Body;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settled {
+    pub pledge: u64,
+    /// In the pledge's currency.
+    pub amount: String,
+    /// What is left on that pledge after this line.
+    pub outstanding: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub seq: u64,
+    pub date: NaiveDate,
+    pub kind: &'static str,
+    pub mandate: Option<String>,
+    pub currency: Option<String>,
+    pub amount: Option<String>,
+    /// USD at the entry's rate; none for reversed entries and reversals.
+    pub usd: Option<Usd>,
+    /// The pledge a payment, refund or write-off names.
+    pub pledge: Option<u64>,
+    pub due: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub settled: Vec<Settled>,
+    /// What a payment left unsettled, in its own currency.
+    pub unpledged: Option<String>,
+    /// For pledges and write-offs: the pledge's outstanding after this line.
+    pub outstanding: Option<String>,
+    /// For a reversal: the entry it voids, and why.
+    pub entry: Option<u64>,
+    pub reason: Option<String>,
+    pub reversed_by: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatementTotals {
+    pub pledged: Usd,
+    pub paid: Usd,
+    pub refunded: Usd,
+    pub written_off: Usd,
+    pub outstanding: Usd,
+}
+
+/// Balances in one currency, over everything dated up to the period end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CurrencyBalance {
+    pub currency: String,
+    pub pledged: String,
+    pub payments: String,
+    pub refunds: String,
+    pub settled: String,
+    pub unpledged: String,
+    pub written_off: String,
+    pub outstanding: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Statement {
+    pub report: &'static str,
+    pub ledger: LedgerHead,
+    pub period: Period,
+    pub as_of: Option<String>,
+    pub currency: &'static str,
+    pub donor: String,
+    pub name: String,
+    pub lines: Vec<Line>,
+    pub totals: StatementTotals,
+    pub balances: Vec<CurrencyBalance>,
+}
+
+#[derive(Default)]
+struct Bal {
+    pledged: Decimal,
+    payments: Decimal,
+    refunds: Decimal,
+    settled: Decimal,
+    unpledged: Decimal,
+    written_off: Decimal,
+    outstanding: Decimal,
+}
+
+fn blank(seq: u64, date: NaiveDate, kind: &'static str) -> Line {
+    Line {
+        seq,
+        date,
+        kind,
+        mandate: None,
+        currency: None,
+        amount: None,
+        usd: None,
+        pledge: None,
+        due: None,
+        reference: None,
+        settled: vec![],
+        unpledged: None,
+        outstanding: None,
+        entry: None,
+        reason: None,
+        reversed_by: None,
+    }
+}
+
+/// The statement of `donor` (a code, UN name, ISO name or alias) over `period`.
+pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement, ReportError> {
+    let book = src.book;
+    let d = book
+        .register
+        .resolve_donor(donor)
+        .map_err(ReportError::UnknownDonor)?;
+    let code = d.code.clone();
+    let conv = Conv::new(&book.rates);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut bal: BTreeMap<Currency, Bal> = BTreeMap::new();
+    let pledge_of = |seq: u64| book.pledge(seq).filter(|p| p.donor == code);
+
+    for p in book.pledges().filter(|p| p.donor == code) {
+        let mut l = blank(p.seq, p.date, "pledge");
+        l.mandate = Some(p.mandate.clone());
+        l.currency = Some(p.currency.code().to_string());
+        l.amount = Some(p.currency.format(p.amount));
+        l.due = p.due;
+        l.reference = p.reference.clone();
+        l.reversed_by = p.reversed_by;
+        if p.reversed_by.is_none() && p.date <= period.to {
+            l.usd = Some(conv.usd(p.amount, p.currency, p.date)?);
+            let b = bal.entry(p.currency).or_default();
+            b.pledged += p.amount;
+            b.outstanding += src.settlement.outstanding(p, period.to);
+        }
+        lines.push(l);
+    }
+    for pay in book.payments().filter(|p| p.donor == code) {
+        let kind = if pay.refund { "refund" } else { "payment" };
+        let mut l = blank(pay.seq, pay.date, kind);
+        l.mandate = Some(pay.mandate.clone());
+        l.currency = Some(pay.currency.code().to_string());
+        l.amount = Some(pay.currency.format(pay.amount));
+        l.pledge = pay.pledge;
+        l.reference = pay.reference.clone();
+        l.reversed_by = pay.reversed_by;
+        if pay.reversed_by.is_none() && pay.date <= period.to {
+            l.usd = Some(conv.usd(pay.amount, pay.currency, pay.date)?);
+            let b = bal.entry(pay.currency).or_default();
+            if pay.refund {
+                b.refunds += pay.amount;
+            } else {
+                b.payments += pay.amount;
+            }
+            if let Some(a) = src.settlement.allocations.get(&pay.seq) {
+                b.unpledged += a.unpledged;
+                if !a.unpledged.is_zero() {
+                    l.unpledged = Some(pay.currency.format(a.unpledged));
+                }
+                for (ps, amt) in &a.settled {
+                    if let Some(pl) = book.pledge(*ps) {
+                        bal.entry(pl.currency).or_default().settled += *amt;
+                        l.settled.push(Settled {
+                            pledge: *ps,
+                            amount: pl.currency.format(*amt),
+                            outstanding: String::new(),
+                        });
+                    }
+                }
+            }
+        }
+        lines.push(l);
+    }
+    for w in book.write_offs() {
+        let Some(p) = pledge_of(w.pledge) else {
+            continue;
+        };
+        let mut l = blank(w.seq, w.date, "write-off");
+        l.mandate = Some(p.mandate.clone());
+        l.currency = Some(w.currency.code().to_string());
+        l.amount = Some(w.currency.format(w.amount));
+        l.pledge = Some(w.pledge);
+        l.reversed_by = w.reversed_by;
+        if w.reversed_by.is_none() && w.date <= period.to {
+            // What the write-off actually took off the pledge (it never goes below zero).
+            let applied: Decimal = src
+                .settlement
+                .allocations
+                .get(&w.seq)
+                .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
+                .unwrap_or_default();
+            l.usd = Some(conv.usd(applied, w.currency, w.date)?);
+            bal.entry(w.currency).or_default().written_off += applied;
+        }
+        lines.push(l);
+    }
+    // Reversals have no value date: they are listed on the day they were recorded.
+    let targets: HashMap<u64, ()> = lines.iter().map(|l| (l.seq, ())).collect();
+    for e in src.entries {
+        if let Body::Reversal(r) = &e.body
+            && targets.contains_key(&r.entry)
+        {
+            let mut l = blank(e.seq, e.recorded_at.date_naive(), "reversal");
+            l.entry = Some(r.entry);
+            l.reason = Some(r.reason.clone());
+            lines.push(l);
+        }
+    }
+    lines.sort_by_key(|l| (l.date, l.seq));
+
+    // Running outstanding per pledge, in the settlement's own (date, #) order.
+    let mut running: HashMap<u64, Decimal> = HashMap::new();
+    for l in lines.iter_mut() {
+        if l.reversed_by.is_some() || l.date > period.to {
+            continue;
+        }
+        match l.kind {
+            "pledge" => {
+                if let Some(p) = book.pledge(l.seq) {
+                    let left = running.entry(p.seq).or_insert(p.amount);
+                    l.outstanding = Some(p.currency.format(*left));
+                }
+            }
+            "payment" => {
+                let Some(a) = src.settlement.allocations.get(&l.seq) else {
+                    continue;
+                };
+                for (s, (ps, x)) in l.settled.iter_mut().zip(&a.settled) {
+                    if let Some(p) = book.pledge(*ps) {
+                        let left = running.entry(p.seq).or_insert(p.amount);
+                        *left -= *x;
+                        s.outstanding = p.currency.format(*left);
+                    }
+                }
+            }
+            "write-off" => {
+                if let (Some(ps), Some(a)) = (l.pledge, src.settlement.allocations.get(&l.seq))
+                    && let Some(p) = book.pledge(ps)
+                {
+                    let left = running.entry(ps).or_insert(p.amount);
+                    for (_, x) in &a.settled {
+                        *left -= *x;
+                    }
+                    l.outstanding = Some(p.currency.format(*left));
+                }
+            }
+            _ => {}
+        }
+    }
+    lines.retain(|l| period.contains(l.date));
+
+    let t = tally(src, &conv, period)?;
+    let f = t.by_donor.get(&code).copied().unwrap_or_default();
+    let mut totals = StatementTotals {
+        pledged: f.pledged,
+        paid: f.paid,
+        outstanding: f.outstanding,
+        ..StatementTotals::default()
+    };
+    for l in &lines {
+        if let Some(usd) = l.usd {
+            match l.kind {
+                "refund" => totals.refunded += usd,
+                "write-off" => totals.written_off += usd,
+                _ => {}
+            }
+        }
+    }
+    let balances = bal
+        .into_iter()
+        .map(|(c, b)| CurrencyBalance {
+            currency: c.code().to_string(),
+            pledged: c.format(b.pledged),
+            payments: c.format(b.payments),
+            refunds: c.format(b.refunds),
+            settled: c.format(b.settled),
+            unpledged: c.format(b.unpledged),
+            written_off: c.format(b.written_off),
+            outstanding: c.format(b.outstanding),
+        })
+        .collect();
+    Ok(Statement {
+        report: "statement",
+        ledger: src.ledger.clone(),
+        period,
+        as_of: src.as_of.clone(),
+        currency: "USD",
+        donor: code.clone(),
+        name: d.name.clone(),
+        lines,
+        totals,
+        balances,
+    })
+}

@@ -1,0 +1,84 @@
+//! Snapshots of every report in every format for the hand-checked ledger, and the
+//! same bytes from the same ledger and parameters.
+
+use super::hand_ledger;
+
+const FORMATS: [&str; 5] = ["table", "csv", "json", "markdown", "html"];
+
+#[test]
+fn every_report_in_every_format() {
+    let t = hand_ledger();
+    let reports: [(&str, &[&str]); 4] = [
+        (
+            "quarterly",
+            &["quarterly", "--year", "2009", "--quarter", "3"],
+        ),
+        ("donors", &["donors", "--year", "2009"]),
+        ("mandates", &["mandates", "--year", "2009"]),
+        ("statement", &["statement", "--donor", "JPN"]),
+    ];
+    for (name, args) in reports {
+        for f in FORMATS {
+            let mut a = vec!["report"];
+            a.extend_from_slice(args);
+            a.extend_from_slice(&["--format", f]);
+            let out = t.ok(&a);
+            assert_eq!(out, t.ok(&a), "{name} {f}: not the same bytes twice");
+            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!(format!("report_hand_{name}_{f}"), out);
+            });
+        }
+    }
+}
+
+#[test]
+fn quarterly_csv_tables() {
+    let t = hand_ledger();
+    let q = [
+        "report",
+        "quarterly",
+        "--year",
+        "2009",
+        "--quarter",
+        "3",
+        "--format",
+        "csv",
+    ];
+    assert_eq!(
+        t.ok(&q),
+        "Donor,Name,Pledged,Paid,Outstanding,Paid GP,Paid SP\n\
+         DEU,Germany,0.00,40000.00,66666.67,40000.00,0.00\n\
+         SWE,Sweden,0.00,14000.00,0.00,0.00,14000.00\n\
+         JPN,Japan,0.00,10000.00,50000.00,0.00,10000.00\n\
+         NOR,Norway,20000.00,0.00,15000.00,0.00,0.00\n"
+    );
+    let mut overdue = q.to_vec();
+    overdue.extend_from_slice(&["--table", "overdue"]);
+    assert_eq!(
+        t.ok(&overdue),
+        "#,Donor,Mandate,Due,Days,Ageing,Currency,Outstanding,USD\n\
+         #4,JPN,coordination,2009-06-30,92,91-365 days,USD,50000.00,50000.00\n\
+         #10,NOR,icat,2009-09-15,15,1-90 days,USD,15000.00,15000.00\n"
+    );
+    let mut by_mandate = q.to_vec();
+    by_mandate.extend_from_slice(&["--table", "by-mandate"]);
+    assert!(t.ok(&by_mandate).starts_with("Mandate,Name,Earmarking,"));
+}
+
+#[test]
+fn the_table_has_thousands_separators_and_a_totals_row() {
+    let t = hand_ledger();
+    let out = t.ok(&["report", "donors", "--year", "2009"]);
+    assert!(
+        out.contains(
+            " JPN     Japan     100,000.00    50,000.00     50,000.00        0.00   50,000.00 \n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            " Total             220,000.00   104,000.00    131,666.67   40,000.00   64,000.00 \n"
+        ),
+        "{out}"
+    );
+}
