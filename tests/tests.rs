@@ -2,4 +2,5 @@
 
 mod util;
 
+mod demo;
 mod record;
