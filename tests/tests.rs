@@ -2,6 +2,7 @@
 
 mod util;
 
+mod demo;
 mod import;
 mod import_props;
 mod index;
