@@ -8,6 +8,7 @@
 //! the last committed entry. Invariant: hashes are over stored bytes, never
 //! re-serialised entries.
 
+mod decode;
 mod index;
 mod line;
 mod lock;

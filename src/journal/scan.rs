@@ -259,11 +259,11 @@ pub(super) fn scan_from(
         }
         let entry = if parse && included && line_no > 1 {
             Some(
-                serde_json::from_slice::<Entry>(text).map_err(|e| JournalError::Unreadable {
+                super::decode::decode(text).map_err(|reason| JournalError::Unreadable {
                     path: path.to_path_buf(),
                     line: line_no,
                     seq: expected,
-                    reason: e.to_string(),
+                    reason,
                 })?,
             )
         } else {
