@@ -76,6 +76,29 @@ fn profile_by_name_beside_the_ledger() {
     );
 }
 
+#[test]
+fn shipped_profile_by_name_from_any_directory() {
+    // No profiles/ beside the ledger and no ./ledgers/profiles/ in the test's
+    // directory: the compiled-in copy of the shipped profile is used.
+    let t = Test::init();
+    let f = fixture(&t, "umoja-receipts-2024-q3.csv");
+    assert!(!t.dir().join("profiles").exists() && !t.dir().join("ledgers").exists());
+    let out = t.ok(&["import", &f, "--profile", "umoja-receipts"]);
+    assert_eq!(
+        summary(&out),
+        "9 rows: 7 new entries, 0 already recorded, 2 left out by the profile's filter"
+    );
+    // A local copy of the same name wins over the compiled-in one.
+    let mut text = std::fs::read_to_string(format!("{PROFILES}/umoja-receipts.toml")).unwrap();
+    text = text.replace(
+        "only = { \"Entity\" = [\"UNODC\"] }",
+        "only = { \"Entity\" = [\"NOBODY\"] }",
+    );
+    t.write("profiles/umoja-receipts.toml", text);
+    let out = t.ok(&["import", &f, "--profile", "umoja-receipts", "--dry-run"]);
+    assert!(summary(&out).starts_with("9 rows: 0 new entries"), "{out}");
+}
+
 /// Imports one fixture with a dry run and returns the listed entries.
 fn dry(t: &Test, file: &str, profile_args: &[&str]) -> String {
     let f = fixture(t, file);
@@ -330,7 +353,7 @@ fn bad_profiles_are_named_by_line_before_any_row() {
     t.rejects(
         &["import", &u, "--profile", "no-such-profile"],
         1,
-        "no profile \"no-such-profile\": it is not built in (canonical, rates)",
+        "no profile \"no-such-profile\": it is not built in (canonical, rates, umoja-receipts)",
     );
 }
 

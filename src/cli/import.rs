@@ -33,7 +33,8 @@ struct Found {
 }
 
 /// Built-ins first; a value with `/` or ending in `.toml` is a path; otherwise
-/// `NAME.toml` in `profiles/` beside the ledger, then in `./ledgers/profiles/`.
+/// `NAME.toml` in `profiles/` beside the ledger, then in `./ledgers/profiles/`, then
+/// the shipped profiles compiled in.
 fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
     if let Some(text) = crate::import::profile::builtin(given) {
         let name = given.trim().to_ascii_lowercase();
@@ -80,8 +81,18 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
             });
         }
     }
+    if let Some((name, text)) = crate::import::builtin::SHIPPED
+        .iter()
+        .find(|(name, _)| *name == given.trim())
+    {
+        return Ok(Found {
+            text: text.to_string(),
+            name: name.to_string(),
+            shown: format!("shipped profile {name}"),
+        });
+    }
     Err(Failure::failed(format!(
-        "error: --profile: no profile {given:?}: it is not built in (canonical, rates) and neither {} nor {} exists [unknown-profile]",
+        "error: --profile: no profile {given:?}: it is not built in (canonical, rates, umoja-receipts) and neither {} nor {} exists [unknown-profile]",
         beside.display(),
         shipped.display()
     )))

@@ -50,3 +50,11 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// The profiles shipped in `ledgers/profiles/`, compiled in so that `--profile NAME`
+/// finds them from any directory. A file of the same name beside the ledger or in
+/// `./ledgers/profiles/` is read first, so a locally adapted copy wins.
+pub const SHIPPED: &[(&str, &str)] = &[(
+    "umoja-receipts",
+    include_str!("../../ledgers/profiles/umoja-receipts.toml"),
+)];
