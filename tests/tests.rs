@@ -7,5 +7,6 @@ mod import;
 mod import_props;
 mod index;
 mod journal;
+mod readme;
 mod record;
 mod report;
