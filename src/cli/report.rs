@@ -136,12 +136,15 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), Failure> {
     let c = check(&args)?;
-    // Stream the journal into the book; keep only reversals (statements list them).
-    let mut book = Book::new();
+    // Stream the journal into the book; keep only reversals, and only for a
+    // statement (it lists them): memory grows with pledges and payments, not with
+    // every entry read.
+    let mut book = Book::for_reading();
     let mut entries = Vec::new();
+    let keep_reversals = c.kind == Kind::Statement;
     let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
         book.apply(&e);
-        if matches!(e.body, crate::domain::Body::Reversal(_)) {
+        if keep_reversals && matches!(e.body, crate::domain::Body::Reversal(_)) {
             entries.push(e);
         }
     })?;

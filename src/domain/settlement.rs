@@ -45,6 +45,29 @@ impl Settlement {
         (pledge.amount - used).max(Decimal::ZERO)
     }
 
+    /// Outstanding of a pledge at the end of each of `dates` (ascending), into `out`:
+    /// the same figures as `outstanding` for each date, from one walk of its events.
+    pub fn outstanding_at(&self, pledge: &PledgeRec, dates: &[NaiveDate], out: &mut [Decimal]) {
+        let evs = self
+            .pledge_events
+            .get(&pledge.seq)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut used = Decimal::ZERO;
+        let mut next = 0;
+        for (i, d) in dates.iter().enumerate() {
+            // Events are in (date, #) order: the ones up to `d` are a prefix.
+            while let Some((ed, a, _)) = evs.get(next) {
+                if ed > d {
+                    break;
+                }
+                used += *a;
+                next += 1;
+            }
+            out[i] = (pledge.amount - used).max(Decimal::ZERO);
+        }
+    }
+
     /// What was written off a pledge up to `date`, in the pledge's currency.
     pub fn written_off(&self, pledge: u64, date: NaiveDate) -> Decimal {
         self.pledge_events
