@@ -141,15 +141,20 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // every entry read.
     let mut book = Book::for_reading();
     let mut entries = Vec::new();
-    let keep_reversals = c.kind == Kind::Statement;
+    let statement = c.kind == Kind::Statement;
     let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
         book.apply(&e);
-        if keep_reversals && matches!(e.body, crate::domain::Body::Reversal(_)) {
+        if statement && matches!(e.body, crate::domain::Body::Reversal(_)) {
             entries.push(e);
         }
     })?;
-    let settled = settlement::settle(&book, None)
-        .map_err(|e| Failure::failed(format!("error: {e} [missing-rate]")))?;
+    // Only a statement shows what each payment settled.
+    let settled = if statement {
+        settlement::settle(&book, None)
+    } else {
+        settlement::settle_pledges(&book)
+    }
+    .map_err(|e| Failure::failed(format!("error: {e} [missing-rate]")))?;
     let src = Source {
         book: &book,
         settlement: &settled,

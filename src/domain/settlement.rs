@@ -98,6 +98,21 @@ enum Event<'a> {
 /// `only_pledge_group` limits the work to the pledges of one (donor, mandate, currency)
 /// group and the payments that could touch them (used to check one write-off).
 pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, MissingRate> {
+    settle_with(book, only, true)
+}
+
+/// Settles like `settle` but keeps only what each pledge had settled and written off
+/// (`pledge_events`), not what each payment settled (`allocations` stays empty):
+/// all that outstanding figures need, without an entry per payment.
+pub fn settle_pledges(book: &Book) -> Result<Settlement, MissingRate> {
+    settle_with(book, None, false)
+}
+
+fn settle_with(
+    book: &Book,
+    only: Option<&PledgeRec>,
+    allocations: bool,
+) -> Result<Settlement, MissingRate> {
     let in_group = |donor: &str, mandate: &str| match only {
         Some(p) => p.donor == donor && p.mandate == mandate,
         None => true,
@@ -158,13 +173,15 @@ pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Missi
                     .entry(pledge)
                     .or_default()
                     .push((date, take, true));
-                out.allocations.insert(
-                    seq,
-                    Allocation {
-                        settled: vec![(pledge, take)],
-                        unpledged: Decimal::ZERO,
-                    },
-                );
+                if allocations {
+                    out.allocations.insert(
+                        seq,
+                        Allocation {
+                            settled: vec![(pledge, take)],
+                            unpledged: Decimal::ZERO,
+                        },
+                    );
+                }
                 if let Some(g) = book.pledge(pledge).and_then(|p| {
                     open.get_mut(&(p.donor.as_str(), p.mandate.as_str(), p.currency.code()))
                 }) {
@@ -230,7 +247,9 @@ pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Missi
                             .push((date, take, false));
                     }
                 }
-                out.allocations.insert(seq, alloc);
+                if allocations {
+                    out.allocations.insert(seq, alloc);
+                }
             }
         }
     }
