@@ -136,17 +136,25 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), Failure> {
     let c = check(&args)?;
-    // Stream the journal into the book; keep only reversals (statements list them).
-    let mut book = Book::new();
+    // Stream the journal into the book; keep only reversals, and only for a
+    // statement (it lists them): memory grows with pledges and payments, not with
+    // every entry read.
+    let mut book = Book::for_reading();
     let mut entries = Vec::new();
+    let statement = c.kind == Kind::Statement;
     let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
         book.apply(&e);
-        if matches!(e.body, crate::domain::Body::Reversal(_)) {
+        if statement && matches!(e.body, crate::domain::Body::Reversal(_)) {
             entries.push(e);
         }
     })?;
-    let settled = settlement::settle(&book, None)
-        .map_err(|e| Failure::failed(format!("error: {e} [missing-rate]")))?;
+    // Only a statement shows what each payment settled.
+    let settled = if statement {
+        settlement::settle(&book, None)
+    } else {
+        settlement::settle_pledges(&book)
+    }
+    .map_err(|e| Failure::failed(format!("error: {e} [missing-rate]")))?;
     let src = Source {
         book: &book,
         settlement: &settled,

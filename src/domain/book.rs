@@ -75,6 +75,9 @@ pub struct Book {
     /// True when built from a snapshot: payments and write-offs are not loaded, so
     /// only checks that do not need them may run (see `needs_full`).
     partial: bool,
+    /// True for a book made only to be read (reports): the indexes that only
+    /// `import` needs (references, source rows) are not kept.
+    reading: bool,
     /// How many entries (reversed or not) carry each (kind, donor, reference) key:
     /// how `import` knows a row with a reference is already recorded.
     reference_keys: HashMap<String, u32>,
@@ -118,6 +121,16 @@ const KIND_LETTERS: [(Kind, char); 9] = [
 impl Book {
     pub fn new() -> Book {
         Book::default()
+    }
+
+    /// A book for reports: the same figures as `new`, without the per-entry indexes
+    /// that only `import` asks about (`pledge_by_reference`, `recorded_with_reference`,
+    /// `has_source`), so its memory grows with pledges and payments only.
+    pub fn for_reading() -> Book {
+        Book {
+            reading: true,
+            ..Book::default()
+        }
     }
 
     /// A snapshot of what new pledges, payments, refunds, rates and registrations
@@ -257,6 +270,7 @@ impl Book {
 
     /// The live pledge recorded with this reference, if any.
     pub fn pledge_by_reference(&self, reference: &str) -> Option<&PledgeRec> {
+        assert!(!self.reading, "a book for reading keeps no references");
         self.pledge_refs
             .get(reference)
             .and_then(|s| self.pledges.get(s))
@@ -273,7 +287,7 @@ impl Book {
     pub fn recorded_with_reference(&self, key: &str) -> u32 {
         // A partial book holds no provenance: answering from it would re-import rows.
         assert!(
-            !self.partial,
+            !self.partial && !self.reading,
             "duplicate detection needs a book read from the whole journal"
         );
         self.reference_keys.get(key).copied().unwrap_or(0)
@@ -282,7 +296,7 @@ impl Book {
     /// Was an entry recorded from this row of the file with this SHA-256?
     pub fn has_source(&self, sha256: &str, row: u64) -> bool {
         assert!(
-            !self.partial,
+            !self.partial && !self.reading,
             "duplicate detection needs a book read from the whole journal"
         );
         self.source_rows
@@ -321,14 +335,18 @@ impl Book {
         if let Body::Ledger(_) = entry.body {
             return;
         }
-        self.note_provenance(&entry.body);
+        if !self.reading {
+            self.note_provenance(&entry.body);
+        }
         self.entries = self.entries.max(seq);
         self.kinds.push(entry.body.kind());
         self.last_recorded_at = Some(entry.recorded_at);
         match &entry.body {
             Body::Ledger(_) => {}
             Body::Pledge(p) => {
-                if let Some(r) = &p.reference {
+                if let Some(r) = &p.reference
+                    && !self.reading
+                {
                     self.pledge_refs.insert(r.clone(), seq);
                 }
                 self.pledges.insert(

@@ -45,6 +45,29 @@ impl Settlement {
         (pledge.amount - used).max(Decimal::ZERO)
     }
 
+    /// Outstanding of a pledge at the end of each of `dates` (ascending), into `out`:
+    /// the same figures as `outstanding` for each date, from one walk of its events.
+    pub fn outstanding_at(&self, pledge: &PledgeRec, dates: &[NaiveDate], out: &mut [Decimal]) {
+        let evs = self
+            .pledge_events
+            .get(&pledge.seq)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut used = Decimal::ZERO;
+        let mut next = 0;
+        for (i, d) in dates.iter().enumerate() {
+            // Events are in (date, #) order: the ones up to `d` are a prefix.
+            while let Some((ed, a, _)) = evs.get(next) {
+                if ed > d {
+                    break;
+                }
+                used += *a;
+                next += 1;
+            }
+            out[i] = (pledge.amount - used).max(Decimal::ZERO);
+        }
+    }
+
     /// What was written off a pledge up to `date`, in the pledge's currency.
     pub fn written_off(&self, pledge: u64, date: NaiveDate) -> Decimal {
         self.pledge_events
@@ -75,6 +98,21 @@ enum Event<'a> {
 /// `only_pledge_group` limits the work to the pledges of one (donor, mandate, currency)
 /// group and the payments that could touch them (used to check one write-off).
 pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, MissingRate> {
+    settle_with(book, only, true)
+}
+
+/// Settles like `settle` but keeps only what each pledge had settled and written off
+/// (`pledge_events`), not what each payment settled (`allocations` stays empty):
+/// all that outstanding figures need, without an entry per payment.
+pub fn settle_pledges(book: &Book) -> Result<Settlement, MissingRate> {
+    settle_with(book, None, false)
+}
+
+fn settle_with(
+    book: &Book,
+    only: Option<&PledgeRec>,
+    allocations: bool,
+) -> Result<Settlement, MissingRate> {
     let in_group = |donor: &str, mandate: &str| match only {
         Some(p) => p.donor == donor && p.mandate == mandate,
         None => true,
@@ -135,13 +173,15 @@ pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Missi
                     .entry(pledge)
                     .or_default()
                     .push((date, take, true));
-                out.allocations.insert(
-                    seq,
-                    Allocation {
-                        settled: vec![(pledge, take)],
-                        unpledged: Decimal::ZERO,
-                    },
-                );
+                if allocations {
+                    out.allocations.insert(
+                        seq,
+                        Allocation {
+                            settled: vec![(pledge, take)],
+                            unpledged: Decimal::ZERO,
+                        },
+                    );
+                }
                 if let Some(g) = book.pledge(pledge).and_then(|p| {
                     open.get_mut(&(p.donor.as_str(), p.mandate.as_str(), p.currency.code()))
                 }) {
@@ -207,7 +247,9 @@ pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Missi
                             .push((date, take, false));
                     }
                 }
-                out.allocations.insert(seq, alloc);
+                if allocations {
+                    out.allocations.insert(seq, alloc);
+                }
             }
         }
     }

@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
@@ -39,22 +41,44 @@ impl Figures {
     }
 }
 
-/// Figures over one period, by donor, by mandate, and in total.
+/// Figures over one period, by donor, by mandate, and in total. Keys borrow the
+/// book's codes: no allocation per entry.
 #[derive(Debug, Default)]
-pub(crate) struct Tally {
-    pub by_donor: BTreeMap<String, Figures>,
-    pub by_mandate: BTreeMap<String, Figures>,
+pub(crate) struct Tally<'a> {
+    pub by_donor: BTreeMap<&'a str, Figures>,
+    pub by_mandate: BTreeMap<&'a str, Figures>,
     pub total: Figures,
 }
 
-impl Tally {
-    fn add(&mut self, donor: &str, mandate: &str, f: Figures) {
-        self.by_donor.entry(donor.to_string()).or_default().add(&f);
-        self.by_mandate
-            .entry(mandate.to_string())
-            .or_default()
-            .add(&f);
-        self.total.add(&f);
+impl<'a> Tally<'a> {
+    fn add(&mut self, rows: bool, donor: &'a str, mandate: &'a str, f: &Figures) {
+        if rows {
+            self.by_donor.entry(donor).or_default().add(f);
+            self.by_mandate.entry(mandate).or_default().add(f);
+        }
+        self.total.add(f);
+    }
+}
+
+/// One period a report wants figures for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Want {
+    pub period: Period,
+    /// By donor and by mandate too, not only the total.
+    pub rows: bool,
+    /// Outstanding at the period's end in USD. Without it, the closing rates of the
+    /// pledges still open at the period's end are only noted as used (and checked to
+    /// exist), exactly as converting them would.
+    pub outstanding: bool,
+}
+
+impl Want {
+    pub fn full(period: Period) -> Want {
+        Want {
+            period,
+            rows: true,
+            outstanding: true,
+        }
     }
 }
 
@@ -80,41 +104,113 @@ pub(crate) fn is_general_purpose(src: &Source, mandate: &str) -> bool {
 }
 
 /// Pledged, paid and outstanding over `period`, per DESIGN.md section 6.
-pub(crate) fn tally(src: &Source, conv: &Conv, period: Period) -> Result<Tally, ReportError> {
-    let mut t = Tally::default();
+pub(crate) fn tally<'a>(
+    src: &Source<'a>,
+    conv: &Conv,
+    period: Period,
+) -> Result<Tally<'a>, ReportError> {
+    let mut t = tallies(src, conv, &[Want::full(period)])?;
+    Ok(t.pop().expect("one tally per want"))
+}
+
+/// The figures of several periods in one pass over the pledges and one over the
+/// payments: each pledge's settlement is looked up once, each entry converted once.
+/// The result is exactly what `tally` would give for each period on its own.
+pub(crate) fn tallies<'a>(
+    src: &Source<'a>,
+    conv: &Conv,
+    wants: &[Want],
+) -> Result<Vec<Tally<'a>>, ReportError> {
+    let mut out: Vec<Tally<'a>> = wants.iter().map(|_| Tally::default()).collect();
+    let Some(last) = wants.iter().map(|w| w.period.to).max() else {
+        return Ok(out);
+    };
+    // The distinct period ends, ascending; each want points at its end.
+    let mut ends: Vec<NaiveDate> = wants.iter().map(|w| w.period.to).collect();
+    ends.sort_unstable();
+    ends.dedup();
+    let end_of: Vec<usize> = wants
+        .iter()
+        .map(|w| ends.binary_search(&w.period.to).expect("listed"))
+        .collect();
+    let mut left_at: Vec<Decimal> = vec![Decimal::ZERO; ends.len()];
+    let mut usd_at: Vec<Option<Usd>> = vec![None; ends.len()];
+
     for p in src.book.live_pledges() {
-        if p.date > period.to {
+        if p.date > last {
             continue;
         }
-        let mut f = Figures::default();
-        if period.contains(p.date) {
-            f.pledged = conv.usd(p.amount, p.currency, p.date)?;
-        }
-        f.outstanding = outstanding_usd(src, conv, p, period.to)?;
-        if !f.is_zero() {
-            t.add(&p.donor, &p.mandate, f);
+        src.settlement.outstanding_at(p, &ends, &mut left_at);
+        usd_at.iter_mut().for_each(|u| *u = None);
+        let mut pledged: Option<Usd> = None;
+        for (i, w) in wants.iter().enumerate() {
+            if p.date > w.period.to {
+                continue;
+            }
+            let mut f = Figures::default();
+            if w.period.contains(p.date) {
+                f.pledged = match pledged {
+                    Some(u) => u,
+                    None => *pledged.insert(conv.usd(p.amount, p.currency, p.date)?),
+                };
+            }
+            let e = end_of[i];
+            let left = left_at[e];
+            if !left.is_zero() {
+                if w.outstanding {
+                    f.outstanding = match usd_at[e] {
+                        Some(u) => u,
+                        None => *usd_at[e].insert(conv.usd(left, p.currency, ends[e])?),
+                    };
+                } else {
+                    conv.note(p.currency, ends[e])?;
+                }
+            }
+            if !f.is_zero() {
+                out[i].add(w.rows, &p.donor, &p.mandate, &f);
+            }
         }
     }
+
+    let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
+    let mut gp: Option<(&str, bool)> = None;
     for pay in src.book.live_payments() {
-        if !period.contains(pay.date) {
+        if pay.date < first || pay.date > last {
             continue;
         }
-        let mut usd = conv.usd(pay.amount, pay.currency, pay.date)?;
-        if pay.refund {
-            usd = -usd;
+        let mut usd: Option<Usd> = None;
+        for (i, w) in wants.iter().enumerate() {
+            if !w.period.contains(pay.date) {
+                continue;
+            }
+            let usd = match usd {
+                Some(u) => u,
+                None => {
+                    let u = conv.usd(pay.amount, pay.currency, pay.date)?;
+                    *usd.insert(if pay.refund { -u } else { u })
+                }
+            };
+            let general = match gp {
+                Some((m, g)) if m == pay.mandate => g,
+                _ => {
+                    let g = is_general_purpose(src, &pay.mandate);
+                    gp = Some((&pay.mandate, g));
+                    g
+                }
+            };
+            let mut f = Figures {
+                paid: usd,
+                ..Figures::default()
+            };
+            if general {
+                f.paid_unearmarked = usd;
+            } else {
+                f.paid_earmarked = usd;
+            }
+            out[i].add(w.rows, &pay.donor, &pay.mandate, &f);
         }
-        let mut f = Figures {
-            paid: usd,
-            ..Figures::default()
-        };
-        if is_general_purpose(src, &pay.mandate) {
-            f.paid_unearmarked = usd;
-        } else {
-            f.paid_earmarked = usd;
-        }
-        t.add(&pay.donor, &pay.mandate, f);
     }
-    Ok(t)
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,13 +236,13 @@ pub(crate) fn donor_rows(src: &Source, t: &Tally) -> Vec<DonorRow> {
         .by_donor
         .iter()
         .map(|(code, f)| DonorRow {
-            donor: code.clone(),
+            donor: code.to_string(),
             name: src
                 .book
                 .register
                 .donor(code)
                 .map(|d| d.name.clone())
-                .unwrap_or_else(|| code.clone()),
+                .unwrap_or_else(|| code.to_string()),
             figures: *f,
         })
         .collect();
@@ -166,8 +262,10 @@ pub(crate) fn mandate_rows(src: &Source, t: &Tally) -> Vec<MandateRow> {
         .map(|(slug, f)| {
             let m = src.book.register.mandate(slug);
             MandateRow {
-                mandate: slug.clone(),
-                name: m.map(|m| m.name.clone()).unwrap_or_else(|| slug.clone()),
+                mandate: slug.to_string(),
+                name: m
+                    .map(|m| m.name.clone())
+                    .unwrap_or_else(|| slug.to_string()),
                 earmarking: m.map(|m| m.earmarking).unwrap_or(Earmarking::Earmarked),
                 figures: *f,
             }

@@ -263,6 +263,20 @@ impl<'a> Conv<'a> {
         Ok(Usd(v))
     }
 
+    /// Notes the rate in force at `date` as used, as `usd` would, without converting
+    /// anything; fails the same way when there is none.
+    pub fn note(&self, currency: Currency, date: NaiveDate) -> Result<(), MissingRate> {
+        if currency == Currency::USD {
+            return Ok(());
+        }
+        let eff = self
+            .rates
+            .effective_date(currency, date)
+            .ok_or(MissingRate { currency, date })?;
+        self.used.borrow_mut().insert((currency, eff));
+        Ok(())
+    }
+
     /// The rate in force at `date` for each currency this converter has used.
     pub fn closing(&self, date: NaiveDate) -> Vec<RateUsed> {
         let currencies: BTreeSet<Currency> = self.used.borrow().iter().map(|(c, _)| *c).collect();

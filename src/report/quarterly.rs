@@ -8,7 +8,9 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::figures::{DonorRow, MandateRow, donor_rows, mandate_rows, outstanding_usd, tally};
+use super::figures::{
+    DonorRow, MandateRow, Want, donor_rows, mandate_rows, outstanding_usd, tallies,
+};
 use super::{Conv, LedgerHead, Period, RateUsed, ReportError, Source, Usd, change, percent};
 
 pub const RATE_SOURCE: &str = "UN operational rates of exchange";
@@ -152,23 +154,6 @@ fn split(paid_gp: Usd, paid_sp: Usd) -> Split {
     }
 }
 
-fn totals(src: &Source, conv: &Conv, year: i32, q: u32) -> Result<QuarterTotals, ReportError> {
-    let quarter = Period::quarter(year, q).ok_or_else(|| bad_quarter(q))?;
-    let ytd = Period {
-        from: NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_quarter(q))?,
-        to: quarter.to,
-    };
-    let tq = tally(src, conv, quarter)?;
-    let ty = tally(src, conv, ytd)?;
-    Ok(QuarterTotals {
-        pledged_quarter: tq.total.pledged,
-        paid_quarter: tq.total.paid,
-        pledged_year_to_date: ty.total.pledged,
-        paid_year_to_date: ty.total.paid,
-        outstanding: tq.total.outstanding,
-    })
-}
-
 fn bad_quarter(q: u32) -> ReportError {
     ReportError::BadPeriod(format!("--quarter: {q} is not a quarter (1 to 4)"))
 }
@@ -180,8 +165,38 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         from: NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_quarter(q))?,
         to: period.to,
     };
-    let tq = tally(src, &conv, period)?;
-    let ty = tally(src, &conv, ytd)?;
+    let prior_quarter = Period::quarter(year - 1, q).ok_or_else(|| bad_quarter(q))?;
+    let prior_ytd = Period {
+        from: NaiveDate::from_ymd_opt(year - 1, 1, 1).ok_or_else(|| bad_quarter(q))?,
+        to: prior_quarter.to,
+    };
+    // Every period the report needs, in one pass: the quarter and the year to date
+    // with rows, the same a year earlier as totals, and the last eight quarters
+    // (oldest first, ending with this one) for the charts.
+    let mut wants = vec![
+        Want::full(period),
+        Want::full(ytd),
+        Want {
+            rows: false,
+            ..Want::full(prior_quarter)
+        },
+        Want {
+            rows: false,
+            ..Want::full(prior_ytd)
+        },
+    ];
+    for back in (0..8).rev() {
+        let idx = year * 4 + q as i32 - 1 - back;
+        let (y, qq) = (idx.div_euclid(4), idx.rem_euclid(4) as u32 + 1);
+        wants.push(Want {
+            period: Period::quarter(y, qq).ok_or_else(|| bad_quarter(qq))?,
+            rows: false,
+            outstanding: false,
+        });
+    }
+    let mut all = tallies(src, &conv, &wants)?.into_iter();
+    let (tq, ty) = (all.next().expect("quarter"), all.next().expect("year"));
+    let (pq, py) = (all.next().expect("prior"), all.next().expect("prior year"));
     let now = QuarterTotals {
         pledged_quarter: tq.total.pledged,
         paid_quarter: tq.total.paid,
@@ -189,7 +204,13 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         paid_year_to_date: ty.total.paid,
         outstanding: tq.total.outstanding,
     };
-    let prior = totals(src, &conv, year - 1, q)?;
+    let prior = QuarterTotals {
+        pledged_quarter: pq.total.pledged,
+        paid_quarter: pq.total.paid,
+        pledged_year_to_date: py.total.pledged,
+        paid_year_to_date: py.total.paid,
+        outstanding: pq.total.outstanding,
+    };
 
     let mut largest: Vec<LargestDonor> = donor_rows(src, &ty)
         .into_iter()
@@ -255,19 +276,15 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
     }
     overdue.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.seq.cmp(&b.seq)));
 
-    // The last eight quarters, oldest first, ending with this one.
-    let mut quarters = Vec::new();
-    for back in (0..8).rev() {
-        let idx = year * 4 + q as i32 - 1 - back;
-        let (y, qq) = (idx.div_euclid(4), idx.rem_euclid(4) as u32 + 1);
-        let p = Period::quarter(y, qq).ok_or_else(|| bad_quarter(qq))?;
-        let t = tally(src, &conv, p)?;
-        quarters.push(QuarterBar {
-            quarter: super::quarter_label(p.from),
+    let quarters = wants[4..]
+        .iter()
+        .zip(all)
+        .map(|(w, t)| QuarterBar {
+            quarter: super::quarter_label(w.period.from),
             pledged: t.total.pledged,
             paid: t.total.paid,
-        });
-    }
+        })
+        .collect();
 
     Ok(Quarterly {
         report: "quarterly",

@@ -262,7 +262,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
     lines.retain(|l| period.contains(l.date));
 
     let t = tally(src, &conv, period)?;
-    let f = t.by_donor.get(&code).copied().unwrap_or_default();
+    let f = t.by_donor.get(code.as_str()).copied().unwrap_or_default();
     let mut totals = StatementTotals {
         pledged: f.pledged,
         paid: f.paid,
