@@ -84,6 +84,11 @@ proptest! {
     #[test]
     fn import_records_exactly_the_rows(rows in prop::collection::vec(row(), 1..40)) {
         let t = Test::init();
+        // Rates first, so that the reports below can value every row in USD.
+        let rates = [("JPY", "107.5"), ("KWD", "0.3049")];
+        for (c, r) in rates {
+            t.ok(&["record", "rate", "--currency", c, "--per-usd", r, "--date", "2023-12-01"]);
+        }
         let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         let mut csv = String::from("date,donor,mandate,kind,amount,currency,reference\n");
         for (i, r) in rows.iter().enumerate() {
@@ -106,11 +111,12 @@ proptest! {
             y = if rows.len() == 1 { "y" } else { "ies" });
         prop_assert!(out.ends_with(&want), "{}", out);
 
-        let log: Vec<serde_json::Value> = serde_json::from_str(&t.ok(&["log", "--format", "json"])).unwrap();
+        let all: Vec<serde_json::Value> = serde_json::from_str(&t.ok(&["log", "--format", "json"])).unwrap();
+        let log = &all[rates.len()..];
         prop_assert_eq!(log.len(), rows.len());
         let mut from_rows: BTreeMap<(String, String), Decimal> = BTreeMap::new();
         let mut from_ledger: BTreeMap<(String, String), Decimal> = BTreeMap::new();
-        for (r, e) in rows.iter().zip(&log) {
+        for (r, e) in rows.iter().zip(log) {
             let mut exact = r.amount().abs();
             exact.rescale(r.currency.1);
             prop_assert_eq!(e["kind"].as_str(), Some(r.kind()));
@@ -126,6 +132,27 @@ proptest! {
                 .or_default() += amount;
         }
         prop_assert_eq!(from_rows, from_ledger);
+
+        // The report's totals equal the USD sums computed here from the rows: each
+        // row converted at its currency's rate and rounded half away from zero to
+        // cents, then added; paid is payments less refunds.
+        let rate = |c: &str| -> Decimal {
+            rates.iter().find(|(x, _)| *x == c).map_or(Decimal::ONE, |(_, r)| r.parse().unwrap())
+        };
+        let (mut pledged, mut paid) = (Decimal::ZERO, Decimal::ZERO);
+        for r in &rows {
+            let usd = (r.amount() / rate(r.currency.0))
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            if r.pledge { pledged += usd } else { paid += usd }
+        }
+        let report: serde_json::Value =
+            serde_json::from_str(&t.ok(&["report", "donors", "--format", "json"])).unwrap();
+        let total = |k: &str| report["totals"][k].as_str().unwrap().parse::<Decimal>().unwrap();
+        prop_assert_eq!(total("pledged"), pledged);
+        prop_assert_eq!(total("paid"), paid);
+        let by_mandate: serde_json::Value =
+            serde_json::from_str(&t.ok(&["report", "mandates", "--format", "json"])).unwrap();
+        prop_assert_eq!(&by_mandate["totals"]["paid"], &report["totals"]["paid"]);
         prop_assert_eq!(
             t.ok(&["import", "gen.csv"]),
             format!("{n} row{s}: 0 new entries, {n} already recorded\n",
