@@ -85,6 +85,21 @@ impl JournalError {
         )
     }
 
+    /// The error for a journal that could not be opened: `NotFound` points at `init`.
+    pub(crate) fn opening(
+        path: &std::path::Path,
+    ) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
+        move |source| match source.kind() {
+            std::io::ErrorKind::NotFound => JournalError::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => JournalError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
+
     pub fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
         move |source| JournalError::Io {
             path: path.to_path_buf(),

@@ -63,15 +63,7 @@ pub fn scan(
     until: Option<DateTime<Utc>>,
     mut visit: impl FnMut(Entry),
 ) -> Result<Scan, JournalError> {
-    let file = File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => JournalError::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => JournalError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    })?;
+    let file = File::open(path).map_err(JournalError::opening(path))?;
     scan_file(&file, path, parse, until, &mut visit)
 }
 

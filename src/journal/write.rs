@@ -91,15 +91,7 @@ impl Writer {
             .read(true)
             .append(true)
             .open(path)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => JournalError::NotFound {
-                    path: path.to_path_buf(),
-                },
-                _ => JournalError::Io {
-                    path: path.to_path_buf(),
-                    source: e,
-                },
-            })?;
+            .map_err(JournalError::opening(path))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
         let (book, scan) = match use_index.then(|| index::load(&file, path)).flatten() {
             Some((mut book, resume)) => {
@@ -280,15 +272,7 @@ pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
         .read(true)
         .write(true)
         .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => JournalError::NotFound {
-                path: path.to_path_buf(),
-            },
-            _ => JournalError::Io {
-                path: path.to_path_buf(),
-                source: e,
-            },
-        })?;
+        .map_err(JournalError::opening(path))?;
     lock::exclusive(&file, path, lock::lock_timeout())?;
     let scan = scan_file(&file, path, false, None, &mut |_| {})?;
     let Tail::Torn {

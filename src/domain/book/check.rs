@@ -1,0 +1,417 @@
+//! The checks a new entry must pass against a book: every rule `record` and
+//! `import` enforce (DESIGN.md sections 2 to 4), each failure a `Problem` with a
+//! stable code. Returns entries in canonical form; never changes the book.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::{Book, PledgeRec, WriteOffRec};
+use crate::domain::currency::{Currency, max_amount};
+use crate::domain::entry::{Body, Kind};
+use crate::domain::problem::Problem;
+use crate::domain::register::{Register, Unknown};
+use crate::domain::settlement;
+
+impl Book {
+    /// Judges a new entry against the book and returns it in canonical form (donor
+    /// and mandate codes resolved, amounts scaled to the currency's decimals).
+    pub fn check(&self, body: Body) -> Result<Body, Problem> {
+        match body {
+            Body::Ledger(_) => Err(Problem::new(
+                "bad-entry",
+                "a ledger header cannot be recorded",
+            )),
+            Body::Pledge(mut p) => {
+                p.donor = self.resolve_donor(&p.donor)?;
+                p.mandate = self.resolve_mandate(&p.mandate)?;
+                p.amount = check_amount(p.amount, p.currency, "amount")?;
+                check_date(p.date, "date")?;
+                if let Some(due) = p.due {
+                    check_date(due, "due")?;
+                    if due < p.date {
+                        return Err(Problem::field(
+                            "due-before-date",
+                            "due",
+                            format!("the due date {due} is before the pledge date {}", p.date),
+                        ));
+                    }
+                }
+                Ok(Body::Pledge(p))
+            }
+            Body::Payment(p) => Ok(Body::Payment(self.check_payment(p)?)),
+            Body::Refund(p) => Ok(Body::Refund(self.check_payment(p)?)),
+            Body::WriteOff(mut w) => {
+                let pledge = self.live_pledge_named(w.pledge, "pledge")?;
+                if w.currency != pledge.currency {
+                    return Err(Problem::field(
+                        "currency-mismatch",
+                        "currency",
+                        format!(
+                            "pledge #{} is in {}; a write-off is in the pledge's currency",
+                            pledge.seq, pledge.currency
+                        ),
+                    ));
+                }
+                w.amount = check_amount(w.amount, pledge.currency, "amount")?;
+                check_date(w.date, "date")?;
+                if w.date < pledge.date {
+                    return Err(Problem::field(
+                        "date-before-pledge",
+                        "date",
+                        format!(
+                            "the write-off date {} is before the pledge date {}",
+                            w.date, pledge.date
+                        ),
+                    ));
+                }
+                self.check_write_off_fits(pledge, &w)?;
+                Ok(Body::WriteOff(w))
+            }
+            Body::Reversal(r) => {
+                let target = r.entry;
+                let Some(kind) = self.kind_of(target) else {
+                    return Err(Problem::field(
+                        "no-such-entry",
+                        "entry",
+                        format!(
+                            "there is no entry #{target} (the ledger has {} entries)",
+                            self.entries
+                        ),
+                    ));
+                };
+                if r.reason.trim().is_empty() {
+                    return Err(Problem::field(
+                        "reason-required",
+                        "reason",
+                        "a reversal needs a reason",
+                    ));
+                }
+                if let Some(by) = self.reversed_by(target) {
+                    return Err(Problem::field(
+                        "already-reversed",
+                        "entry",
+                        format!("entry #{target} was already reversed by #{by}"),
+                    ));
+                }
+                match kind {
+                    Kind::Reversal => {
+                        return Err(Problem::field(
+                            "reversal-of-reversal",
+                            "entry",
+                            format!(
+                                "entry #{target} is a reversal; a reversal cannot be reversed (record the entry again instead)"
+                            ),
+                        ));
+                    }
+                    Kind::Donor | Kind::Mandate | Kind::Ledger => {
+                        return Err(Problem::field(
+                            "not-reversible",
+                            "entry",
+                            format!(
+                                "entry #{target} is a {} registration; registrations cannot be reversed",
+                                kind.as_str()
+                            ),
+                        ));
+                    }
+                    Kind::Pledge => {
+                        let n = self.named_by.get(&target).copied().unwrap_or(0);
+                        if n > 0 {
+                            let mut seqs: Vec<u64> = self
+                                .live_payments()
+                                .filter(|p| p.pledge == Some(target))
+                                .map(|p| p.seq)
+                                .chain(
+                                    self.live_write_offs()
+                                        .filter(|w| w.pledge == target)
+                                        .map(|w| w.seq),
+                                )
+                                .collect();
+                            seqs.sort_unstable();
+                            let names: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
+                            return Err(Problem::field(
+                                "pledge-in-use",
+                                "entry",
+                                format!(
+                                    "pledge #{target} is still named by {}; reverse {} first",
+                                    names.join(", "),
+                                    if names.len() == 1 { "it" } else { "them" }
+                                ),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(Body::Reversal(r))
+            }
+            Body::Rate(mut r) => {
+                if r.per_usd <= Decimal::ZERO {
+                    return Err(Problem::field(
+                        "bad-rate",
+                        "per-usd",
+                        format!("a rate must be above zero; {} is not", r.per_usd),
+                    ));
+                }
+                if r.currency == Currency::USD && r.per_usd != Decimal::ONE {
+                    return Err(Problem::field(
+                        "bad-rate",
+                        "currency",
+                        "USD is the base currency; its rate is always 1",
+                    ));
+                }
+                if r.per_usd > max_amount() {
+                    return Err(Problem::field(
+                        "bad-rate",
+                        "per-usd",
+                        format!("{} units per USD is not a plausible rate", r.per_usd),
+                    ));
+                }
+                check_date(r.date, "date")?;
+                r.per_usd = r.per_usd.normalize();
+                Ok(Body::Rate(r))
+            }
+            Body::Donor(mut d) => {
+                d.code = Register::canonical_donor_code(&d.code);
+                d.name = d.name.trim().to_string();
+                d.aliases = d
+                    .aliases
+                    .iter()
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                self.register
+                    .check_new_donor(&d)
+                    .map_err(|m| Problem::field("donor-exists", "code", m))?;
+                Ok(Body::Donor(d))
+            }
+            Body::Mandate(mut m) => {
+                m.slug = Register::canonical_mandate_slug(&m.slug);
+                m.name = m.name.trim().to_string();
+                self.register
+                    .check_new_mandate(&m)
+                    .map_err(|e| Problem::field("mandate-exists", "slug", e))?;
+                Ok(Body::Mandate(m))
+            }
+        }
+    }
+
+    fn check_payment(
+        &self,
+        mut p: crate::domain::entry::Payment,
+    ) -> Result<crate::domain::entry::Payment, Problem> {
+        p.donor = self.resolve_donor(&p.donor)?;
+        p.mandate = self.resolve_mandate(&p.mandate)?;
+        p.amount = check_amount(p.amount, p.currency, "amount")?;
+        check_date(p.date, "date")?;
+        if let Some(n) = p.pledge {
+            let pledge = self.live_pledge_named(n, "pledge")?;
+            if pledge.donor != p.donor {
+                return Err(Problem::field(
+                    "wrong-donor",
+                    "pledge",
+                    format!("pledge #{n} belongs to {}, not {}", pledge.donor, p.donor),
+                ));
+            }
+            if pledge.mandate != p.mandate {
+                return Err(Problem::field(
+                    "wrong-mandate",
+                    "pledge",
+                    format!(
+                        "pledge #{n} is for mandate {}, not {}",
+                        pledge.mandate, p.mandate
+                    ),
+                ));
+            }
+        }
+        Ok(p)
+    }
+
+    fn live_pledge_named(&self, n: u64, field: &'static str) -> Result<&PledgeRec, Problem> {
+        match self.kind_of(n) {
+            None => Err(Problem::field(
+                "no-such-pledge",
+                field,
+                format!("there is no entry #{n}"),
+            )),
+            Some(Kind::Pledge) => {
+                let p = &self.pledges[&n];
+                match p.reversed_by {
+                    Some(by) => Err(Problem::field(
+                        "pledge-reversed",
+                        field,
+                        format!("pledge #{n} was reversed by #{by}"),
+                    )),
+                    None => Ok(p),
+                }
+            }
+            Some(k) => Err(Problem::field(
+                "not-a-pledge",
+                field,
+                format!("entry #{n} is a {}, not a pledge", k.as_str()),
+            )),
+        }
+    }
+
+    /// A write-off may not exceed what is outstanding on its pledge at its date, nor
+    /// make an existing write-off on that pledge exceed it.
+    fn check_write_off_fits(
+        &self,
+        pledge: &PledgeRec,
+        w: &crate::domain::entry::WriteOff,
+    ) -> Result<(), Problem> {
+        let mut trial = self.clone_for_pledge(pledge.seq);
+        let seq = self.entries + 1;
+        trial.write_offs.insert(
+            seq,
+            WriteOffRec {
+                seq,
+                pledge: w.pledge,
+                amount: w.amount,
+                currency: w.currency,
+                date: w.date,
+                reversed_by: None,
+            },
+        );
+        let s = settlement::settle(&trial, Some(pledge))
+            .map_err(|e| Problem::new("missing-rate", e.to_string()))?;
+        for wo in trial.live_write_offs() {
+            let applied = s
+                .allocations
+                .get(&wo.seq)
+                .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
+                .unwrap_or_default();
+            if applied < wo.amount {
+                let before = s.outstanding(pledge, w.date)
+                    + if wo.seq == seq {
+                        applied
+                    } else {
+                        Decimal::ZERO
+                    };
+                let outstanding = if wo.seq == seq {
+                    before
+                } else {
+                    s.outstanding(pledge, w.date) + w.amount
+                };
+                return Err(Problem::field(
+                    "write-off-exceeds",
+                    "amount",
+                    format!(
+                        "pledge #{} has {} {} outstanding on {}; a write-off of {} {} is larger",
+                        pledge.seq,
+                        pledge.currency.format(outstanding),
+                        pledge.currency,
+                        w.date,
+                        pledge.currency.format(w.amount),
+                        pledge.currency
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A copy of the book holding only what settling one pledge needs.
+    fn clone_for_pledge(&self, seq: u64) -> Book {
+        let p = &self.pledges[&seq];
+        let same_group = |d: &str, m: &str| d == p.donor && m == p.mandate;
+        Book {
+            rates: self.rates.clone(),
+            entries: self.entries,
+            pledges: self
+                .pledges
+                .iter()
+                .filter(|(_, q)| same_group(&q.donor, &q.mandate))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            payments: self
+                .payments
+                .iter()
+                .filter(|(_, q)| q.pledge == Some(seq) || same_group(&q.donor, &q.mandate))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            write_offs: self
+                .write_offs
+                .iter()
+                .filter(|(_, w)| w.pledge == seq)
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            ..Book::default()
+        }
+    }
+
+    fn resolve_donor(&self, text: &str) -> Result<String, Problem> {
+        self.register
+            .resolve_donor(text)
+            .map(|d| d.code.clone())
+            .map_err(|u| unknown(u, "donor"))
+    }
+
+    fn resolve_mandate(&self, text: &str) -> Result<String, Problem> {
+        self.register
+            .resolve_mandate(text)
+            .map(|m| m.slug.clone())
+            .map_err(|u| unknown(u, "mandate"))
+    }
+
+    /// Checks the clock: a journal's recorded_at never goes backwards.
+    pub fn check_clock(&self, now: DateTime<Utc>) -> Result<(), Problem> {
+        match self.last_recorded_at {
+            Some(last) if now < last => Err(Problem::new(
+                "clock-backwards",
+                format!(
+                    "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time (check the clock or LEDGER_NOW)",
+                    crate::domain::time::format_timestamp(now),
+                    crate::domain::time::format_timestamp(last)
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn unknown(u: Unknown, field: &'static str) -> Problem {
+    Problem::field(
+        if field == "donor" {
+            "unknown-donor"
+        } else {
+            "unknown-mandate"
+        },
+        field,
+        u.to_string(),
+    )
+}
+
+fn check_amount(
+    amount: Decimal,
+    currency: Currency,
+    field: &'static str,
+) -> Result<Decimal, Problem> {
+    if amount <= Decimal::ZERO {
+        return Err(Problem::field(
+            "bad-amount",
+            field,
+            format!("the amount must be above zero; {amount} is not"),
+        ));
+    }
+    if amount > max_amount() {
+        return Err(Problem::field(
+            "bad-amount",
+            field,
+            format!("{amount} is larger than any plausible contribution"),
+        ));
+    }
+    currency
+        .exact(amount)
+        .map_err(|m| Problem::field("too-many-decimals", field, m))
+}
+
+fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
+    use chrono::Datelike;
+    if !(1945..=2199).contains(&date.year()) {
+        return Err(Problem::field(
+            "bad-date",
+            field,
+            format!("{date} is outside the years 1945 to 2199"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,323 @@
+//! The book: what a prefix of the journal says, folded into memory.
+//!
+//! Owns: applying entries in journal order (registrations, rates, reversals) and the
+//! queries writers and reports ask. The checks a new entry must pass live in
+//! `check`; the snapshot the index keeps lives in `snapshot`. Pure: no I/O.
+
+mod check;
+mod snapshot;
+
+pub use snapshot::Snapshot;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::currency::Currency;
+use super::entry::{Body, Entry, Kind};
+use super::rates::Rates;
+use super::register::Register;
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PledgeRec {
+    pub seq: u64,
+    pub donor: String,
+    pub mandate: String,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub due: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub reversed_by: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentRec {
+    pub seq: u64,
+    pub refund: bool,
+    pub donor: String,
+    pub mandate: String,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub pledge: Option<u64>,
+    pub reference: Option<String>,
+    pub reversed_by: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WriteOffRec {
+    pub seq: u64,
+    pub pledge: u64,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub reversed_by: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    pub register: Register,
+    pub rates: Rates,
+    /// Number of entries applied (the header is not an entry).
+    pub entries: u64,
+    pub last_recorded_at: Option<DateTime<Utc>>,
+    kinds: Vec<Kind>,
+    reversed: HashMap<u64, u64>,
+    pledges: BTreeMap<u64, PledgeRec>,
+    payments: BTreeMap<u64, PaymentRec>,
+    write_offs: BTreeMap<u64, WriteOffRec>,
+    rate_entries: HashMap<u64, (Currency, NaiveDate)>,
+    /// Live payments and write-offs that name each pledge.
+    named_by: HashMap<u64, u32>,
+    pledge_refs: HashMap<String, u64>,
+    /// Donor and mandate registrations, in order (kept for snapshots).
+    registrations: Vec<Body>,
+    /// True when built from a snapshot: payments and write-offs are not loaded, so
+    /// only checks that do not need them may run (see `needs_full`).
+    partial: bool,
+    /// True for a book made only to be read (reports): the indexes that only
+    /// `import` needs (references, source rows) are not kept.
+    reading: bool,
+    /// How many entries (reversed or not) carry each (kind, donor, reference) key:
+    /// how `import` knows a row with a reference is already recorded.
+    reference_keys: HashMap<String, u32>,
+    /// Source file digest -> rows recorded from it: how `import` knows a row
+    /// without a reference is already recorded.
+    source_rows: HashMap<String, HashSet<u64>>,
+}
+
+impl Book {
+    pub fn new() -> Book {
+        Book::default()
+    }
+
+    /// A book for reports: the same figures as `new`, without the per-entry indexes
+    /// that only `import` asks about (`pledge_by_reference`, `recorded_with_reference`,
+    /// `has_source`), so its memory grows with pledges and payments only.
+    pub fn for_reading() -> Book {
+        Book {
+            reading: true,
+            ..Book::default()
+        }
+    }
+
+    /// True when this book lacks what checking `draft` needs (a partial book
+    /// cannot settle a write-off nor reverse a payment or write-off).
+    pub fn needs_full(&self, draft: &Body) -> bool {
+        self.partial && matches!(draft, Body::WriteOff(_) | Body::Reversal(_))
+    }
+
+    pub fn is_partial(&self) -> bool {
+        self.partial
+    }
+
+    pub fn kind_of(&self, seq: u64) -> Option<Kind> {
+        seq.checked_sub(1)
+            .and_then(|i| self.kinds.get(i as usize))
+            .copied()
+    }
+
+    pub fn reversed_by(&self, seq: u64) -> Option<u64> {
+        self.reversed.get(&seq).copied()
+    }
+
+    pub fn pledge(&self, seq: u64) -> Option<&PledgeRec> {
+        self.pledges.get(&seq)
+    }
+
+    pub fn pledges(&self) -> impl Iterator<Item = &PledgeRec> {
+        self.pledges.values()
+    }
+
+    pub fn payments(&self) -> impl Iterator<Item = &PaymentRec> {
+        self.payments.values()
+    }
+
+    pub fn write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
+        self.write_offs.values()
+    }
+
+    pub fn live_pledges(&self) -> impl Iterator<Item = &PledgeRec> {
+        self.pledges.values().filter(|p| p.reversed_by.is_none())
+    }
+
+    pub fn live_payments(&self) -> impl Iterator<Item = &PaymentRec> {
+        self.payments.values().filter(|p| p.reversed_by.is_none())
+    }
+
+    pub fn live_write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
+        self.write_offs.values().filter(|w| w.reversed_by.is_none())
+    }
+
+    /// The live pledge recorded with this reference, if any.
+    pub fn pledge_by_reference(&self, reference: &str) -> Option<&PledgeRec> {
+        assert!(!self.reading, "a book for reading keeps no references");
+        self.pledge_refs
+            .get(reference)
+            .and_then(|s| self.pledges.get(s))
+            .filter(|p| p.reversed_by.is_none())
+    }
+
+    /// The key under which an entry with a reference is known to `import`: its kind,
+    /// its donor (a write-off's is its pledge's) and its reference.
+    pub fn reference_key(kind: Kind, donor: &str, reference: &str) -> String {
+        format!("{}\u{1f}{donor}\u{1f}{reference}", kind.as_str())
+    }
+
+    /// How many recorded entries (reversed ones included) carry this reference key.
+    pub fn recorded_with_reference(&self, key: &str) -> u32 {
+        // A partial book holds no provenance: answering from it would re-import rows.
+        assert!(
+            !self.partial && !self.reading,
+            "duplicate detection needs a book read from the whole journal"
+        );
+        self.reference_keys.get(key).copied().unwrap_or(0)
+    }
+
+    /// Was an entry recorded from this row of the file with this SHA-256?
+    pub fn has_source(&self, sha256: &str, row: u64) -> bool {
+        assert!(
+            !self.partial && !self.reading,
+            "duplicate detection needs a book read from the whole journal"
+        );
+        self.source_rows
+            .get(sha256)
+            .is_some_and(|rows| rows.contains(&row))
+    }
+
+    fn note_provenance(&mut self, body: &Body) {
+        if let Some(s) = body.source() {
+            if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
+                rows.insert(s.row);
+            } else {
+                self.source_rows
+                    .insert(s.sha256.clone(), HashSet::from([s.row]));
+            }
+        }
+        let Some(reference) = body.reference() else {
+            return;
+        };
+        let donor = match body {
+            Body::Pledge(p) => Some(p.donor.as_str()),
+            Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
+            Body::WriteOff(w) => self.pledges.get(&w.pledge).map(|p| p.donor.as_str()),
+            _ => None,
+        };
+        if let Some(donor) = donor {
+            let key = Self::reference_key(body.kind(), donor, reference);
+            *self.reference_keys.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Applies a committed entry. Entries come from a verified journal, so this
+    /// trusts them; `check` is where new entries are judged.
+    pub fn apply(&mut self, entry: &Entry) {
+        let seq = entry.seq;
+        if let Body::Ledger(_) = entry.body {
+            return;
+        }
+        if !self.reading {
+            self.note_provenance(&entry.body);
+        }
+        self.entries = self.entries.max(seq);
+        self.kinds.push(entry.body.kind());
+        self.last_recorded_at = Some(entry.recorded_at);
+        match &entry.body {
+            Body::Ledger(_) => {}
+            Body::Pledge(p) => {
+                if let Some(r) = &p.reference
+                    && !self.reading
+                {
+                    self.pledge_refs.insert(r.clone(), seq);
+                }
+                self.pledges.insert(
+                    seq,
+                    PledgeRec {
+                        seq,
+                        donor: p.donor.clone(),
+                        mandate: p.mandate.clone(),
+                        amount: p.amount,
+                        currency: p.currency,
+                        date: p.date,
+                        due: p.due,
+                        reference: p.reference.clone(),
+                        reversed_by: None,
+                    },
+                );
+            }
+            Body::Payment(p) | Body::Refund(p) => {
+                if let Some(n) = p.pledge {
+                    *self.named_by.entry(n).or_default() += 1;
+                }
+                self.payments.insert(
+                    seq,
+                    PaymentRec {
+                        seq,
+                        refund: matches!(entry.body, Body::Refund(_)),
+                        donor: p.donor.clone(),
+                        mandate: p.mandate.clone(),
+                        amount: p.amount,
+                        currency: p.currency,
+                        date: p.date,
+                        pledge: p.pledge,
+                        reference: p.reference.clone(),
+                        reversed_by: None,
+                    },
+                );
+            }
+            Body::WriteOff(w) => {
+                *self.named_by.entry(w.pledge).or_default() += 1;
+                self.write_offs.insert(
+                    seq,
+                    WriteOffRec {
+                        seq,
+                        pledge: w.pledge,
+                        amount: w.amount,
+                        currency: w.currency,
+                        date: w.date,
+                        reversed_by: None,
+                    },
+                );
+            }
+            Body::Rate(r) => {
+                self.rates.insert(r.currency, r.date, seq, r.per_usd);
+                self.rate_entries.insert(seq, (r.currency, r.date));
+            }
+            Body::Donor(d) => {
+                self.register.add_donor(d.clone());
+                self.registrations.push(entry.body.clone());
+            }
+            Body::Mandate(m) => {
+                self.register.add_mandate(m.clone());
+                self.registrations.push(entry.body.clone());
+            }
+            Body::Reversal(r) => self.reverse(r.entry, seq),
+        }
+    }
+
+    fn reverse(&mut self, target: u64, by: u64) {
+        self.reversed.insert(target, by);
+        if let Some(p) = self.pledges.get_mut(&target) {
+            p.reversed_by = Some(by);
+        }
+        if let Some(p) = self.payments.get_mut(&target) {
+            p.reversed_by = Some(by);
+            if let Some(n) = p.pledge {
+                self.named_by
+                    .entry(n)
+                    .and_modify(|c| *c = c.saturating_sub(1));
+            }
+        }
+        if let Some(w) = self.write_offs.get_mut(&target) {
+            w.reversed_by = Some(by);
+            self.named_by
+                .entry(w.pledge)
+                .and_modify(|c| *c = c.saturating_sub(1));
+        }
+        if let Some((c, d)) = self.rate_entries.get(&target) {
+            self.rates.remove(*c, *d, target);
+        }
+    }
+}
