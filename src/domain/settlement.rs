@@ -114,7 +114,7 @@ fn settle_with(
     allocations: bool,
 ) -> Result<Settlement, MissingRate> {
     let in_group = |donor: &str, mandate: &str| match only {
-        Some(p) => p.donor == donor && p.mandate == mandate,
+        Some(p) => *p.donor == *donor && *p.mandate == *mandate,
         None => true,
     };
     let mut events: Vec<(NaiveDate, u64, Event)> = Vec::new();
@@ -182,9 +182,10 @@ fn settle_with(
                         },
                     );
                 }
-                if let Some(g) = book.pledge(pledge).and_then(|p| {
-                    open.get_mut(&(p.donor.as_str(), p.mandate.as_str(), p.currency.code()))
-                }) {
+                if let Some(g) = book
+                    .pledge(pledge)
+                    .and_then(|p| open.get_mut(&(&*p.donor, &*p.mandate, p.currency.code())))
+                {
                     g.insert((book.pledge(pledge).expect("found").date, pledge), *left);
                 }
             }
@@ -216,17 +217,14 @@ fn settle_with(
                         } else {
                             pay.currency.round(pay.amount * (value - take) / value)
                         };
-                        if let Some(g) =
-                            open.get_mut(&(p.donor.as_str(), p.mandate.as_str(), p.currency.code()))
+                        if let Some(g) = open.get_mut(&(&*p.donor, &*p.mandate, p.currency.code()))
                         {
                             g.insert((p.date, p.seq), *left);
                         }
                     }
-                } else if let Some(group) = open.get_mut(&(
-                    pay.donor.as_str(),
-                    pay.mandate.as_str(),
-                    pay.currency.code(),
-                )) {
+                } else if let Some(group) =
+                    open.get_mut(&(&*pay.donor, &*pay.mandate, pay.currency.code()))
+                {
                     for ((pdate, pseq), left) in group.iter_mut() {
                         if *pdate > date || alloc.unpledged.is_zero() {
                             break;

@@ -75,7 +75,7 @@ fn key(row: &Row, book: &Book) -> Option<String> {
         Body::WriteOff(_) => book
             .pledge_by_reference(row.pledge_reference.as_deref()?)?
             .donor
-            .clone(),
+            .to_string(),
         _ => return None,
     };
     Some(Book::reference_key(row.body.kind(), &donor, reference))

@@ -191,7 +191,7 @@ pub(crate) fn tallies<'a>(
                 }
             };
             let general = match gp {
-                Some((m, g)) if m == pay.mandate => g,
+                Some((m, g)) if *m == *pay.mandate => g,
                 _ => {
                     let g = is_general_purpose(src, &pay.mandate);
                     gp = Some((&pay.mandate, g));

@@ -251,8 +251,8 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
             }
             overdue.push(Overdue {
                 seq: p.seq,
-                donor: p.donor.clone(),
-                mandate: p.mandate.clone(),
+                donor: p.donor.to_string(),
+                mandate: p.mandate.to_string(),
                 due,
                 days_overdue: days,
                 bucket: b,
@@ -265,7 +265,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         if at_pledge != closing {
             fx.push(ExchangeDifference {
                 seq: p.seq,
-                donor: p.donor.clone(),
+                donor: p.donor.to_string(),
                 currency: p.currency.code().to_string(),
                 outstanding_in_currency: p.currency.format(left),
                 at_pledge_rate: at_pledge,

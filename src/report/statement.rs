@@ -129,11 +129,11 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
     let conv = Conv::new(&book.rates);
     let mut lines: Vec<Line> = Vec::new();
     let mut bal: BTreeMap<Currency, Bal> = BTreeMap::new();
-    let pledge_of = |seq: u64| book.pledge(seq).filter(|p| p.donor == code);
+    let pledge_of = |seq: u64| book.pledge(seq).filter(|p| *p.donor == *code);
 
-    for p in book.pledges().filter(|p| p.donor == code) {
+    for p in book.pledges().filter(|p| *p.donor == *code) {
         let mut l = blank(p.seq, p.date, "pledge");
-        l.mandate = Some(p.mandate.clone());
+        l.mandate = Some(p.mandate.to_string());
         l.currency = Some(p.currency.code().to_string());
         l.amount = Some(p.currency.format(p.amount));
         l.due = p.due;
@@ -147,10 +147,10 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         }
         lines.push(l);
     }
-    for pay in book.payments().filter(|p| p.donor == code) {
+    for pay in book.payments().filter(|p| *p.donor == *code) {
         let kind = if pay.refund { "refund" } else { "payment" };
         let mut l = blank(pay.seq, pay.date, kind);
-        l.mandate = Some(pay.mandate.clone());
+        l.mandate = Some(pay.mandate.to_string());
         l.currency = Some(pay.currency.code().to_string());
         l.amount = Some(pay.currency.format(pay.amount));
         l.pledge = pay.pledge;
@@ -188,7 +188,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             continue;
         };
         let mut l = blank(w.seq, w.date, "write-off");
-        l.mandate = Some(p.mandate.clone());
+        l.mandate = Some(p.mandate.to_string());
         l.currency = Some(w.currency.code().to_string());
         l.amount = Some(w.currency.format(w.amount));
         l.pledge = Some(w.pledge);

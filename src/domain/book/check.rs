@@ -204,14 +204,14 @@ impl Book {
         check_date(p.date, "date")?;
         if let Some(n) = p.pledge {
             let pledge = self.live_pledge_named(n, "pledge")?;
-            if pledge.donor != p.donor {
+            if *pledge.donor != *p.donor {
                 return Err(Problem::field(
                     "wrong-donor",
                     "pledge",
                     format!("pledge #{n} belongs to {}, not {}", pledge.donor, p.donor),
                 ));
             }
-            if pledge.mandate != p.mandate {
+            if *pledge.mandate != *p.mandate {
                 return Err(Problem::field(
                     "wrong-mandate",
                     "pledge",
@@ -312,7 +312,7 @@ impl Book {
     /// A copy of the book holding only what settling one pledge needs.
     fn clone_for_pledge(&self, seq: u64) -> Book {
         let p = &self.pledges[&seq];
-        let same_group = |d: &str, m: &str| d == p.donor && m == p.mandate;
+        let same_group = |d: &str, m: &str| d == &*p.donor && m == &*p.mandate;
         Book {
             rates: self.rates.clone(),
             entries: self.entries,

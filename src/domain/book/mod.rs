@@ -19,11 +19,30 @@ use super::entry::{Body, Entry, Kind};
 use super::rates::Rates;
 use super::register::Register;
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// A donor code or mandate slug, shared: a book holds each once, however many
+/// entries name it.
+pub type Name = std::sync::Arc<str>;
+
+/// The set of names a book has seen.
+#[derive(Debug, Clone, Default)]
+pub struct Names(std::collections::HashSet<Name>);
+
+impl Names {
+    pub fn get(&mut self, text: &str) -> Name {
+        if let Some(n) = self.0.get(text) {
+            return n.clone();
+        }
+        let n: Name = text.into();
+        self.0.insert(n.clone());
+        n
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PledgeRec {
     pub seq: u64,
-    pub donor: String,
-    pub mandate: String,
+    pub donor: Name,
+    pub mandate: Name,
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
@@ -36,8 +55,8 @@ pub struct PledgeRec {
 pub struct PaymentRec {
     pub seq: u64,
     pub refund: bool,
-    pub donor: String,
-    pub mandate: String,
+    pub donor: Name,
+    pub mandate: Name,
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
@@ -58,6 +77,8 @@ pub struct WriteOffRec {
 
 #[derive(Debug, Clone, Default)]
 pub struct Book {
+    /// Donor codes and mandate slugs, each stored once and shared by every record.
+    names: Names,
     pub register: Register,
     pub rates: Rates,
     /// Number of entries applied (the header is not an entry).
@@ -202,7 +223,7 @@ impl Book {
         let donor = match body {
             Body::Pledge(p) => Some(p.donor.as_str()),
             Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
-            Body::WriteOff(w) => self.pledges.get(&w.pledge).map(|p| p.donor.as_str()),
+            Body::WriteOff(w) => self.pledges.get(&w.pledge).map(|p| &*p.donor),
             _ => None,
         };
         if let Some(donor) = donor {
@@ -236,8 +257,8 @@ impl Book {
                     seq,
                     PledgeRec {
                         seq,
-                        donor: p.donor.clone(),
-                        mandate: p.mandate.clone(),
+                        donor: self.names.get(&p.donor),
+                        mandate: self.names.get(&p.mandate),
                         amount: p.amount,
                         currency: p.currency,
                         date: p.date,
@@ -256,8 +277,8 @@ impl Book {
                     PaymentRec {
                         seq,
                         refund: matches!(entry.body, Body::Refund(_)),
-                        donor: p.donor.clone(),
-                        mandate: p.mandate.clone(),
+                        donor: self.names.get(&p.donor),
+                        mandate: self.names.get(&p.mandate),
                         amount: p.amount,
                         currency: p.currency,
                         date: p.date,

@@ -67,7 +67,7 @@ impl Book {
         let mut pledges = Vec::with_capacity(self.pledges.len());
         for p in self.pledges.values() {
             let mut ids = [0u32; 2];
-            for (slot, text) in ids.iter_mut().zip([p.donor.as_str(), p.mandate.as_str()]) {
+            for (slot, text) in ids.iter_mut().zip([&*p.donor, &*p.mandate]) {
                 *slot = *lookup.entry(text).or_insert_with(|| {
                     names.push(text.to_string());
                     names.len() as u32 - 1
@@ -117,8 +117,8 @@ impl Book {
         for (seq, d, m, currency) in s.pledges {
             let rec = PledgeRec {
                 seq,
-                donor: s.names.get(d as usize)?.clone(),
-                mandate: s.names.get(m as usize)?.clone(),
+                donor: book.names.get(s.names.get(d as usize)?),
+                mandate: book.names.get(s.names.get(m as usize)?),
                 amount: Decimal::ZERO,
                 currency,
                 date: NaiveDate::MIN,
