@@ -51,8 +51,58 @@ struct OpenBatch {
     head: Head,
     next: u32,
     size: u32,
-    entries: Vec<Entry>,
 }
+
+/// Committed lines to decode, in file order: their bytes back to back, and for each
+/// its span, line number and entry number.
+#[derive(Default)]
+pub(super) struct Chunk {
+    bytes: Vec<u8>,
+    lines: Vec<(usize, usize, u64, u64)>,
+}
+
+impl Chunk {
+    fn push(&mut self, text: &[u8], line_no: u64, seq: u64) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(text);
+        self.lines.push((start, self.bytes.len(), line_no, seq));
+    }
+
+    fn append(&mut self, other: &mut Chunk) {
+        let base = self.bytes.len();
+        self.bytes.append(&mut other.bytes);
+        self.lines.extend(
+            other
+                .lines
+                .drain(..)
+                .map(|(a, b, l, s)| (a + base, b + base, l, s)),
+        );
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Decodes every line, in order.
+    fn decode(&self, path: &Path) -> Result<Vec<Entry>, JournalError> {
+        self.lines
+            .iter()
+            .map(|&(a, b, line, seq)| {
+                super::decode::decode(&self.bytes[a..b]).map_err(|reason| {
+                    JournalError::Unreadable {
+                        path: path.to_path_buf(),
+                        line,
+                        seq,
+                        reason,
+                    }
+                })
+            })
+            .collect()
+    }
+}
+
+/// How many bytes of lines go to the decoder at a time.
+const CHUNK_BYTES: usize = 1 << 18;
 
 /// Walks the whole journal at `path`. With `parse`, each committed entry recorded at
 /// or before `until` is parsed and given to `visit`; without, only the chain is checked
@@ -94,6 +144,9 @@ pub(super) struct Resume {
     pub last_at: String,
 }
 
+/// Reads from `resume` (or the start) to the end. With `parse`, committed entries
+/// are decoded on a second thread while this one reads and checks the chain, and
+/// handed to `visit` in file order on the calling thread.
 pub(super) fn scan_from(
     file: &File,
     path: &Path,
@@ -101,6 +154,80 @@ pub(super) fn scan_from(
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry),
     resume: Option<Resume>,
+) -> Result<Scan, JournalError> {
+    if !parse {
+        return walk(file, path, false, until, resume, &mut |_| Ok(()));
+    }
+    use std::sync::mpsc::sync_channel;
+    std::thread::scope(|scope| {
+        let (chunks, chunks_in) = sync_channel::<Chunk>(4);
+        let (decoded, decoded_in) = sync_channel::<Result<Vec<Entry>, JournalError>>(4);
+        let walker = scope.spawn(move || {
+            walk(file, path, true, until, resume, &mut |c| {
+                // A closed channel means decoding stopped at an error, reported below.
+                chunks.send(c).map_err(|_| JournalError::Unreadable {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    seq: 0,
+                    reason: "decoding stopped".into(),
+                })
+            })
+        });
+        scope.spawn(move || {
+            for chunk in chunks_in {
+                let result = chunk.decode(path);
+                let failed = result.is_err();
+                if decoded.send(result).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let mut decode_error = None;
+        for batch in decoded_in {
+            match batch {
+                Ok(entries) => entries.into_iter().for_each(&mut *visit),
+                Err(e) => {
+                    decode_error = Some(e);
+                    break;
+                }
+            }
+        }
+        let walked = walker.join().expect("the journal reader does not panic");
+        match decode_error {
+            // A line that cannot be decoded comes before anything the reader saw later.
+            Some(e) => Err(e),
+            None => walked,
+        }
+    })
+}
+
+/// The walk itself: checks every line and hands committed lines, in chunks, to `emit`
+/// (only when `parse`). Lines already handed over are emitted even when a later line
+/// fails, so a reader sees everything before the first failure.
+fn walk(
+    file: &File,
+    path: &Path,
+    parse: bool,
+    until: Option<DateTime<Utc>>,
+    resume: Option<Resume>,
+    emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
+) -> Result<Scan, JournalError> {
+    let mut out = Chunk::default();
+    let result = walk_lines(file, path, parse, until, resume, &mut out, emit);
+    if !out.is_empty() {
+        emit(out)?;
+    }
+    result
+}
+
+fn walk_lines(
+    file: &File,
+    path: &Path,
+    parse: bool,
+    until: Option<DateTime<Utc>>,
+    resume: Option<Resume>,
+    out: &mut Chunk,
+    emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
 ) -> Result<Scan, JournalError> {
     use std::io::{Seek, SeekFrom};
     let until_text = until.map(crate::domain::time::format_timestamp);
@@ -123,6 +250,7 @@ pub(super) fn scan_from(
     let mut head_offset = resume.as_ref().map_or(0, |r| r.head_offset);
     let mut last_at: Option<String> = resume.map(|r| r.last_at);
     let mut batch: Option<OpenBatch> = None;
+    let mut pending = Chunk::default();
     let mut stopped_before: Option<String> = None;
     let mut tail = Tail::Clean;
     let mut cut_at: Option<(Head, u64, u64)> = None;
@@ -249,18 +377,7 @@ pub(super) fn scan_from(
             stopped_before = Some(checked.recorded_at.to_string());
             cut_at = Some((head.clone(), committed_len, head_offset));
         }
-        let entry = if parse && included && line_no > 1 {
-            Some(
-                super::decode::decode(text).map_err(|reason| JournalError::Unreadable {
-                    path: path.to_path_buf(),
-                    line: line_no,
-                    seq: expected,
-                    reason,
-                })?,
-            )
-        } else {
-            None
-        };
+        let keep = parse && included && line_no > 1;
         let line_end = offset + n as u64;
         head = Head {
             entries: expected,
@@ -271,10 +388,12 @@ pub(super) fn scan_from(
             (None, None) => {
                 committed_len = line_end;
                 head_offset = offset;
-                entry.into_iter().for_each(&mut *visit);
+                if keep {
+                    out.push(text, line_no, expected);
+                }
             }
             (Some((1, size)), None) => {
-                let mut b = OpenBatch {
+                let b = OpenBatch {
                     offset,
                     head: Head {
                         entries: expected - 1,
@@ -282,25 +401,28 @@ pub(super) fn scan_from(
                     },
                     next: 2,
                     size,
-                    entries: vec![],
                 };
-                b.entries.extend(entry);
+                if keep {
+                    pending.push(text, line_no, expected);
+                }
                 if size == 1 {
                     committed_len = line_end;
                     head_offset = offset;
-                    b.entries.drain(..).for_each(&mut *visit);
+                    out.append(&mut pending);
                 } else {
                     batch = Some(b);
                 }
             }
             (Some((i, size)), Some(b)) if i == b.next && size == b.size => {
-                b.entries.extend(entry);
+                if keep {
+                    pending.push(text, line_no, expected);
+                }
                 b.next += 1;
                 if i == size {
                     committed_len = line_end;
                     head_offset = offset;
-                    let done = batch.take().expect("open batch");
-                    done.entries.into_iter().for_each(&mut *visit);
+                    batch = None;
+                    out.append(&mut pending);
                 }
             }
             (Some((i, size)), _) => {
@@ -317,6 +439,9 @@ pub(super) fn scan_from(
             }
         }
         offset = line_end;
+        if out.bytes.len() >= CHUNK_BYTES {
+            emit(std::mem::take(out))?;
+        }
     }
     if line_no == 0 && start == 0 {
         return Err(JournalError::NotALedger {
