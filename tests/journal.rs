@@ -57,11 +57,12 @@ fn payment(donor: &str, amount: &str, pledge: Option<u64>) -> Body {
     })
 }
 
-fn rate(per_usd: &str, month: u32) -> Body {
+/// A EUR rate effective `day` days into 2009 (one rate per currency and day).
+fn rate(per_usd: &str, day: u64) -> Body {
     Body::Rate(Rate {
         currency: Currency::lookup("EUR").unwrap(),
         per_usd: money(per_usd),
-        date: date(2009, month, 1),
+        date: date(2009, 1, 1) + chrono::Days::new(day),
         source: None,
     })
 }
@@ -86,13 +87,13 @@ fn build(path: &Path, entries: u64) -> Vec<u8> {
         let drafts = match n % 10 {
             // A batch: a rate, a pledge and a payment naming it.
             4 if entries - n >= 3 => vec![
-                rate("0.7", 2),
+                rate("0.7", n),
                 pledge("DEU", "300", "USD", format!("B{n}")),
                 payment("DEU", "100", Some(n + 2)),
             ],
             0 | 5 => vec![pledge("JPN", "1000", "USD", format!("P{n}"))],
             1 | 6 => vec![payment("JPN", "10.50", Some(n))],
-            _ => vec![rate(&format!("0.{}", 600 + n), ((n % 12) + 1) as u32)],
+            _ => vec![rate(&format!("0.{}", 600 + n), n)],
         };
         n = commit(path, minute, drafts);
         minute += 1;
@@ -455,7 +456,7 @@ fn crash_at_every_offset(batch: u64) {
         assert_eq!(std::fs::read(&work).unwrap(), before, "cut at {cut}");
         if cut % 7 == 0 {
             // The next write works and gets the next number.
-            assert_eq!(commit(&work, 200, vec![rate("0.9", 5)]), 13);
+            assert_eq!(commit(&work, 200, vec![rate("0.9", 300)]), 13);
         }
     }
 }
