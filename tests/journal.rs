@@ -775,3 +775,40 @@ fn amounts_typed_are_stored_scaled_to_the_currency() {
         "larger than any plausible contribution",
     );
 }
+
+/// Readers use the committed entries of a torn ledger and say so; they never
+/// publish quietly from a ledger a crash left unfinished.
+#[test]
+fn readers_warn_about_a_torn_tail() {
+    let t = crate::util::Test::init();
+    t.ok(&[
+        "record",
+        "pledge",
+        "--donor",
+        "JPN",
+        "--mandate",
+        "icat",
+        "--amount",
+        "100",
+        "--currency",
+        "USD",
+        "--date",
+        "2009-01-01",
+    ]);
+    let mut bytes = t.journal();
+    bytes.extend_from_slice(b"{\"seq\":2,\"prev\":\"00");
+    std::fs::write(t.ledger(), &bytes).unwrap();
+    for args in [&["report", "donors"][..], &["log"], &["donor", "list"]] {
+        let o = t.run(args);
+        assert_eq!(o.status, 0, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("the ledger has a torn tail (entry #2 cut short (19 of its bytes written)); only the 1 committed entries are used"),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+    assert!(
+        t.ok(&["report", "donors", "--format", "csv"])
+            .contains("JPN")
+    );
+}

@@ -15,7 +15,7 @@ use super::{Context, Failure};
 use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::register::Register;
 use crate::domain::time;
-use crate::journal::{self, Tail};
+use crate::journal;
 use crate::render::neutralise;
 
 /// One line a person reads: what the entry records.
@@ -223,14 +223,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     if args.format == OutFormat::Json {
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
-    if let Tail::Torn { what, .. } = &scan.tail
-        && !journal::writer_active(&ctx.ledger)
-    {
-        eprintln!(
-            "warning: {}: the ledger has a torn tail ({what}); it is not shown. Run `ledger verify` and `ledger repair`.",
-            ctx.ledger.display()
-        );
-    }
+    super::warn_if_torn(ctx, &scan);
     Ok(())
 }
 
