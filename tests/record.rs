@@ -1571,3 +1571,37 @@ fn stored_text_is_one_line_and_dates_are_exactly_yyyy_mm_dd() {
     assert_eq!(log.lines().count(), 1, "{log}");
     assert!(log.contains("memo \"first line\\nsecond line\""), "{log}");
 }
+
+#[test]
+fn log_filters_that_match_nothing_known_are_errors() {
+    let t = Test::init();
+    t.ok(&[
+        "donor",
+        "add",
+        "GATES",
+        "--name",
+        "Gates Foundation",
+        "--category",
+        "foundation",
+        "--alias",
+        "BMGF",
+    ]);
+    // A registered alias is a known donor, even with nothing recorded for it.
+    assert_eq!(t.ok(&["log", "--donor", "bmgf", "--kind", "pledge"]), "");
+    t.rejects(
+        &["log", "--donor", "NOPE"],
+        1,
+        "error: --donor: unknown donor \"NOPE\"",
+    );
+    t.rejects(&["log", "--donor", "Jpaan"], 1, "did you mean JPN");
+    t.rejects(
+        &["log", "--mandate", "cordination"],
+        1,
+        "error: --mandate: unknown mandate \"cordination\"; did you mean coordination",
+    );
+    t.rejects(
+        &["log", "--from", "2009-08-01", "--to", "2009-05-01"],
+        1,
+        "error: --from: 2009-08-01 is after --to 2009-05-01; nothing could match [bad-period]",
+    );
+}

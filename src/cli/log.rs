@@ -153,6 +153,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         from: parse_date(&args.from, "from")?,
         to: parse_date(&args.to, "to")?,
     };
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && from > to
+    {
+        return Err(Failure::failed(format!(
+            "error: --from: {from} is after --to {to}; nothing could match [bad-period]"
+        )));
+    }
     let resolve = |register: &Register, filter: &mut Filter| {
         filter.donor = args.donor.as_deref().map(|d| {
             register
@@ -224,6 +231,22 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
     super::warn_if_torn(ctx, &scan);
+    // A filter that names no donor or mandate of this ledger is a mistake, not an
+    // empty result: say so, with the closest names (the register is complete now).
+    if let Some(d) = args.donor.as_deref()
+        && let Err(u) = register.resolve_donor(d)
+    {
+        return Err(Failure::failed(format!(
+            "error: --donor: {u} [unknown-donor]"
+        )));
+    }
+    if let Some(m) = args.mandate.as_deref()
+        && let Err(u) = register.resolve_mandate(m)
+    {
+        return Err(Failure::failed(format!(
+            "error: --mandate: {u} [unknown-mandate]"
+        )));
+    }
     Ok(())
 }
 
