@@ -204,3 +204,95 @@ fn checks_that_need_every_entry_still_run_with_an_index() {
         "pledge #1 is still named by #4",
     );
 }
+
+#[test]
+fn an_index_naming_entries_the_journal_lost_makes_the_ledger_fail_verification() {
+    let t = Test::init();
+    for (d, a) in [("JPN", "1000"), ("DEU", "2000"), ("FRA", "3000")] {
+        pledge(&t, d, a);
+    }
+    let full = t.journal();
+    // The last line removed whole: the chain alone is valid, one entry shorter.
+    let cut = full[..full.len() - 1]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .unwrap()
+        + 1;
+    std::fs::write(t.ledger(), &full[..cut]).unwrap();
+    let message = "the index recorded entry #3 with hash";
+    let o = t.rejects(&["verify"], 3, message);
+    assert!(
+        o.stderr
+            .contains("the journal holds 2 committed entries; entries #3 to #3 are missing"),
+        "{}",
+        o.stderr
+    );
+    t.rejects(
+        &[
+            "record",
+            "rate",
+            "--currency",
+            "EUR",
+            "--per-usd",
+            "0.7",
+            "--date",
+            "2009-01-01",
+        ],
+        3,
+        message,
+    );
+    // The last committed entry cut short looks like a torn write, but the index
+    // recorded it as committed: repair refuses to cut it.
+    std::fs::write(t.ledger(), &full[..full.len() - 40]).unwrap();
+    t.rejects(&["repair"], 3, message);
+    // Restored on purpose: deleting the index is how a user says so.
+    std::fs::write(t.ledger(), &full[..cut]).unwrap();
+    std::fs::remove_file(index_path(&t)).unwrap();
+    assert!(t.ok(&["verify"]).starts_with("ok: 2 entries"));
+}
+
+#[test]
+fn an_edited_index_is_ignored_not_obeyed() {
+    let t = Test::init();
+    pledge(&t, "JPN", "1000");
+    // Register a donor only in the index, as an edit would: the checksum no longer
+    // holds, so the writer reads the journal and knows no such donor.
+    let text = std::fs::read_to_string(index_path(&t)).unwrap();
+    let forged = text.replace(
+        "\"registrations\":[]",
+        "\"registrations\":[{\"kind\":\"donor\",\"code\":\"FAKE\",\"name\":\"Fake donor\",\"category\":\"foundation\"}]",
+    );
+    assert_ne!(forged, text, "the snapshot has a registrations list");
+    std::fs::write(index_path(&t), forged).unwrap();
+    t.rejects(
+        &[
+            "record",
+            "pledge",
+            "--donor",
+            "FAKE",
+            "--mandate",
+            "icat",
+            "--amount",
+            "5",
+            "--currency",
+            "USD",
+            "--date",
+            "2009-01-01",
+        ],
+        1,
+        "unknown donor \"FAKE\"",
+    );
+}
+
+#[test]
+fn init_over_a_removed_ledger_drops_its_old_index() {
+    let t = Test::init();
+    pledge(&t, "JPN", "1000");
+    pledge(&t, "DEU", "2000");
+    std::fs::remove_file(t.ledger()).unwrap();
+    assert!(index_path(&t).exists());
+    t.ok(&["init"]);
+    assert!(!index_path(&t).exists());
+    assert!(t.ok(&["verify"]).starts_with("ok: 0 entries"));
+    assert!(pledge(&t, "FRA", "5").starts_with("#1 "));
+}

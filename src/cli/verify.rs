@@ -13,6 +13,7 @@ use crate::journal::{self, JournalError, Tail};
 pub fn verify(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), Failure> {
     let want = args.head.as_deref().map(|h| h.trim().to_ascii_lowercase());
     let scan = journal::scan(&ctx.ledger, false, None, |_| {})?;
+    journal::check_index(&ctx.ledger, &scan)?;
     if let Tail::Torn {
         offset,
         bytes,

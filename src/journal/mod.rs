@@ -15,7 +15,7 @@ mod lock;
 mod scan;
 mod write;
 
-pub use index::path_for as index_path;
+pub use index::{Judgement, path_for as index_path};
 pub use line::{ZERO_HASH, encode};
 pub use lock::lock_timeout;
 pub use scan::{Head, Scan, Tail, read, scan};
@@ -71,6 +71,16 @@ pub enum JournalError {
         seq: u64,
         reason: String,
     },
+    #[error(
+        "{path}: the journal disagrees with its index: the index recorded entry #{entries} with hash {head} as committed, but {what}. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete {index} and run `ledger verify` again"
+    )]
+    IndexDisagrees {
+        path: PathBuf,
+        index: PathBuf,
+        entries: u64,
+        head: String,
+        what: String,
+    },
 }
 
 impl JournalError {
@@ -82,6 +92,7 @@ impl JournalError {
                 | JournalError::Torn { .. }
                 | JournalError::NotALedger { .. }
                 | JournalError::Unreadable { .. }
+                | JournalError::IndexDisagrees { .. }
         )
     }
 
@@ -115,4 +126,31 @@ pub fn writer_active(path: &std::path::Path) -> bool {
     std::fs::File::open(path)
         .map(|f| !lock::no_writer(&f))
         .unwrap_or(false)
+}
+
+/// Checks a journal just read against what its index recorded (see `index`).
+pub fn check_index(path: &std::path::Path, scan: &Scan) -> Result<(), JournalError> {
+    let file = std::fs::File::open(path).map_err(JournalError::opening(path))?;
+    check_index_of(&file, path, scan)
+}
+
+pub(crate) fn check_index_of(
+    file: &std::fs::File,
+    path: &std::path::Path,
+    scan: &Scan,
+) -> Result<(), JournalError> {
+    match index::judge(file, path, scan) {
+        Judgement::Agrees => Ok(()),
+        Judgement::Disagrees {
+            entries,
+            head,
+            what,
+        } => Err(JournalError::IndexDisagrees {
+            path: path.to_path_buf(),
+            index: index_path(path),
+            entries,
+            head,
+            what,
+        }),
+    }
 }

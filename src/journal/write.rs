@@ -45,6 +45,8 @@ pub fn init(path: &Path, now: DateTime<Utc>) -> Result<Head, JournalError> {
     file.write_all(&bytes).map_err(JournalError::io(path))?;
     file.sync_all().map_err(JournalError::io(path))?;
     sync_dir(path);
+    // An index left by a ledger that was here before describes another journal.
+    index::remove(path);
     Ok(Head { entries: 0, hash })
 }
 
@@ -93,7 +95,7 @@ impl Writer {
             .open(path)
             .map_err(JournalError::opening(path))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let (book, scan) = match use_index.then(|| index::load(&file, path)).flatten() {
+        let (book, scan, from_index) = match use_index.then(|| index::load(&file, path)).flatten() {
             Some((mut book, resume)) => {
                 let scan = scan_from(
                     &file,
@@ -103,25 +105,28 @@ impl Writer {
                     &mut |e| book.apply(&e),
                     Some(resume),
                 )?;
-                (book, scan)
+                (book, scan, true)
             }
             None => {
                 let (book, scan) = Self::read_all(&file, path)?;
-                if use_index && scan.tail == Tail::Clean {
-                    // Whatever this writer does next, the next one starts from here.
-                    let at = scan.last_recorded_at.clone().unwrap_or_default();
-                    index::store(
-                        path,
-                        &book,
-                        &scan.head,
-                        scan.committed_len,
-                        scan.head_offset,
-                        &at,
-                    );
-                }
-                (book, scan)
+                (book, scan, false)
             }
         };
+        // The index is a witness of what was committed: a journal it says has lost or
+        // changed committed entries is not appended to, whether or not it could be used.
+        super::check_index_of(&file, path, &scan)?;
+        if use_index && !from_index && scan.tail == Tail::Clean {
+            // Whatever this writer does next, the next one starts from here.
+            let at = scan.last_recorded_at.clone().unwrap_or_default();
+            index::store(
+                path,
+                &book,
+                &scan.head,
+                scan.committed_len,
+                scan.head_offset,
+                &at,
+            );
+        }
         if let Tail::Torn {
             offset,
             bytes,
@@ -275,6 +280,8 @@ pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
         .map_err(JournalError::opening(path))?;
     lock::exclusive(&file, path, lock::lock_timeout())?;
     let scan = scan_file(&file, path, false, None, &mut |_| {})?;
+    // Bytes the index recorded as committed are never a torn write: refuse to cut.
+    super::check_index_of(&file, path, &scan)?;
     let Tail::Torn {
         offset,
         bytes,
