@@ -57,11 +57,12 @@ fn payment(donor: &str, amount: &str, pledge: Option<u64>) -> Body {
     })
 }
 
-fn rate(per_usd: &str, month: u32) -> Body {
+/// A EUR rate effective `day` days into 2009 (one rate per currency and day).
+fn rate(per_usd: &str, day: u64) -> Body {
     Body::Rate(Rate {
         currency: Currency::lookup("EUR").unwrap(),
         per_usd: money(per_usd),
-        date: date(2009, month, 1),
+        date: date(2009, 1, 1) + chrono::Days::new(day),
         source: None,
     })
 }
@@ -86,13 +87,13 @@ fn build(path: &Path, entries: u64) -> Vec<u8> {
         let drafts = match n % 10 {
             // A batch: a rate, a pledge and a payment naming it.
             4 if entries - n >= 3 => vec![
-                rate("0.7", 2),
+                rate("0.7", n),
                 pledge("DEU", "300", "USD", format!("B{n}")),
                 payment("DEU", "100", Some(n + 2)),
             ],
             0 | 5 => vec![pledge("JPN", "1000", "USD", format!("P{n}"))],
             1 | 6 => vec![payment("JPN", "10.50", Some(n))],
-            _ => vec![rate(&format!("0.{}", 600 + n), ((n % 12) + 1) as u32)],
+            _ => vec![rate(&format!("0.{}", 600 + n), n)],
         };
         n = commit(path, minute, drafts);
         minute += 1;
@@ -455,7 +456,7 @@ fn crash_at_every_offset(batch: u64) {
         assert_eq!(std::fs::read(&work).unwrap(), before, "cut at {cut}");
         if cut % 7 == 0 {
             // The next write works and gets the next number.
-            assert_eq!(commit(&work, 200, vec![rate("0.9", 5)]), 13);
+            assert_eq!(commit(&work, 200, vec![rate("0.9", 300)]), 13);
         }
     }
 }
@@ -772,5 +773,42 @@ fn amounts_typed_are_stored_scaled_to_the_currency() {
         ],
         1,
         "larger than any plausible contribution",
+    );
+}
+
+/// Readers use the committed entries of a torn ledger and say so; they never
+/// publish quietly from a ledger a crash left unfinished.
+#[test]
+fn readers_warn_about_a_torn_tail() {
+    let t = crate::util::Test::init();
+    t.ok(&[
+        "record",
+        "pledge",
+        "--donor",
+        "JPN",
+        "--mandate",
+        "icat",
+        "--amount",
+        "100",
+        "--currency",
+        "USD",
+        "--date",
+        "2009-01-01",
+    ]);
+    let mut bytes = t.journal();
+    bytes.extend_from_slice(b"{\"seq\":2,\"prev\":\"00");
+    std::fs::write(t.ledger(), &bytes).unwrap();
+    for args in [&["report", "donors"][..], &["log"], &["donor", "list"]] {
+        let o = t.run(args);
+        assert_eq!(o.status, 0, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("the ledger has a torn tail (entry #2 cut short (19 of its bytes written)); only the 1 committed entries are used"),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+    assert!(
+        t.ok(&["report", "donors", "--format", "csv"])
+            .contains("JPN")
     );
 }

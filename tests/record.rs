@@ -1402,3 +1402,206 @@ fn recorded_at_never_goes_back_before_the_ledger_was_created() {
     );
     assert!(t.ok(&["verify"]).starts_with("ok: 0 entries"));
 }
+
+#[test]
+fn registrations_name_the_real_fault() {
+    let t = Test::init();
+    let donor = |code: &str, name: &str| {
+        vec![
+            "donor",
+            "add",
+            code,
+            "--name",
+            name,
+            "--category",
+            "individual",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+    };
+    for (code, name, message) in [
+        (
+            "A,B",
+            "X",
+            "error: code: donor code \"A,B\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]",
+        ),
+        ("", "X", "[bad-code]"),
+        (
+            "ZZZ",
+            "",
+            "error: --name: a donor needs a name [missing-name]",
+        ),
+        (
+            "ZZZ",
+            "Line\nbreak",
+            "this field must be one line of text [bad-text]",
+        ),
+    ] {
+        let args = donor(code, name);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        t.rejects(&args, 1, message);
+    }
+    t.rejects(
+        &[
+            "mandate",
+            "add",
+            "bad slug",
+            "--name",
+            "X",
+            "--earmarking",
+            "earmarked",
+        ],
+        1,
+        "[bad-code]",
+    );
+    // A mandate's name is as much a name for it as its slug.
+    t.rejects(
+        &[
+            "mandate",
+            "add",
+            "x2",
+            "--name",
+            "coordination functions (ECOSOC resolution, para. 10)",
+            "--earmarking",
+            "earmarked",
+        ],
+        1,
+        "error: --name: \"coordination functions (ECOSOC resolution, para. 10)\" already names mandate coordination [mandate-exists]",
+    );
+}
+
+#[test]
+fn one_rate_per_currency_and_day() {
+    let t = Test::init();
+    let rate = |r: &str| {
+        [
+            "record",
+            "rate",
+            "--currency",
+            "EUR",
+            "--per-usd",
+            r,
+            "--date",
+            "2009-07-01",
+        ]
+        .map(str::to_string)
+    };
+    let args = rate("0.7");
+    t.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let args = rate("0.70");
+    t.rejects(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+        "error: --date: #1 already records this rate; it is not recorded twice [rate-exists]",
+    );
+    let args = rate("0.6");
+    t.rejects(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+        "error: --date: #1 already sets EUR at 0.7 per USD from 2009-07-01; reverse #1 first to replace it [rate-exists]",
+    );
+    // Reversed, the day is free again.
+    t.ok(&[
+        "record",
+        "reversal",
+        "--entry",
+        "1",
+        "--reason",
+        "wrong rate",
+    ]);
+    let args = rate("0.6");
+    assert!(
+        t.ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .starts_with("#3 rate EUR 0.6")
+    );
+}
+
+#[test]
+fn stored_text_is_one_line_and_dates_are_exactly_yyyy_mm_dd() {
+    let t = Test::init();
+    let base = [
+        "record",
+        "pledge",
+        "--donor",
+        "JPN",
+        "--mandate",
+        "icat",
+        "--amount",
+        "5",
+        "--currency",
+        "USD",
+    ];
+    let with = |extra: &[&str]| {
+        base.iter()
+            .chain(extra)
+            .copied()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    for (extra, message) in [
+        (
+            vec!["--reference", "a\nb"],
+            "error: --reference: \"a\\nb\" contains the control character '\\n'; this field must be one line of text [bad-text]",
+        ),
+        (
+            vec!["--date", "2008-8-1"],
+            "error: --date: \"2008-8-1\" is not a date of the form YYYY-MM-DD [bad-date]",
+        ),
+        (
+            vec!["--date", "+2008-08-01"],
+            "is not a date of the form YYYY-MM-DD [bad-date]",
+        ),
+        (
+            vec!["--date", "08-08-01"],
+            "is not a date of the form YYYY-MM-DD [bad-date]",
+        ),
+    ] {
+        let args = with(&extra);
+        t.rejects(
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            1,
+            message,
+        );
+    }
+    // A memo may hold line breaks; `log` shows them escaped on one line.
+    let args = with(&["--memo", "first line\nsecond line", "--date", "2008-08-01"]);
+    t.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let log = t.ok(&["log"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains("memo \"first line\\nsecond line\""), "{log}");
+}
+
+#[test]
+fn log_filters_that_match_nothing_known_are_errors() {
+    let t = Test::init();
+    t.ok(&[
+        "donor",
+        "add",
+        "GATES",
+        "--name",
+        "Gates Foundation",
+        "--category",
+        "foundation",
+        "--alias",
+        "BMGF",
+    ]);
+    // A registered alias is a known donor, even with nothing recorded for it.
+    assert_eq!(t.ok(&["log", "--donor", "bmgf", "--kind", "pledge"]), "");
+    t.rejects(
+        &["log", "--donor", "NOPE"],
+        1,
+        "error: --donor: unknown donor \"NOPE\"",
+    );
+    t.rejects(&["log", "--donor", "Jpaan"], 1, "did you mean JPN");
+    t.rejects(
+        &["log", "--mandate", "cordination"],
+        1,
+        "error: --mandate: unknown mandate \"cordination\"; did you mean coordination",
+    );
+    t.rejects(
+        &["log", "--from", "2009-08-01", "--to", "2009-05-01"],
+        1,
+        "error: --from: 2009-08-01 is after --to 2009-05-01; nothing could match [bad-period]",
+    );
+}

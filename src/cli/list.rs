@@ -10,7 +10,8 @@ use crate::journal;
 
 fn book(ctx: &Context) -> Result<Book, Failure> {
     let mut book = Book::new();
-    journal::scan(&ctx.ledger, true, None, |e| book.apply(&e))?;
+    let scan = journal::scan(&ctx.ledger, true, None, |e| book.apply(&e))?;
+    super::warn_if_torn(ctx, &scan);
     Ok(book)
 }
 

@@ -15,7 +15,7 @@ use super::{Context, Failure};
 use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::register::Register;
 use crate::domain::time;
-use crate::journal::{self, Tail};
+use crate::journal;
 use crate::render::neutralise;
 
 /// One line a person reads: what the entry records.
@@ -153,6 +153,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         from: parse_date(&args.from, "from")?,
         to: parse_date(&args.to, "to")?,
     };
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && from > to
+    {
+        return Err(Failure::failed(format!(
+            "error: --from: {from} is after --to {to}; nothing could match [bad-period]"
+        )));
+    }
     let resolve = |register: &Register, filter: &mut Filter| {
         filter.donor = args.donor.as_deref().map(|d| {
             register
@@ -223,13 +230,22 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     if args.format == OutFormat::Json {
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
-    if let Tail::Torn { what, .. } = &scan.tail
-        && !journal::writer_active(&ctx.ledger)
+    super::warn_if_torn(ctx, &scan);
+    // A filter that names no donor or mandate of this ledger is a mistake, not an
+    // empty result: say so, with the closest names (the register is complete now).
+    if let Some(d) = args.donor.as_deref()
+        && let Err(u) = register.resolve_donor(d)
     {
-        eprintln!(
-            "warning: {}: the ledger has a torn tail ({what}); it is not shown. Run `ledger verify` and `ledger repair`.",
-            ctx.ledger.display()
-        );
+        return Err(Failure::failed(format!(
+            "error: --donor: {u} [unknown-donor]"
+        )));
+    }
+    if let Some(m) = args.mandate.as_deref()
+        && let Err(u) = register.resolve_mandate(m)
+    {
+        return Err(Failure::failed(format!(
+            "error: --mandate: {u} [unknown-mandate]"
+        )));
     }
     Ok(())
 }

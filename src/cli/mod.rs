@@ -80,3 +80,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let mut out = stdout.lock();
     args::dispatch(cli.command, &ctx, &mut out)
 }
+
+/// Readers use the committed entries of a ledger whose tail is torn, and say so on
+/// stderr (unless a writer is at work right now: then the tail is its write).
+pub fn warn_if_torn(ctx: &Context, scan: &crate::journal::Scan) {
+    if let crate::journal::Tail::Torn { what, .. } = &scan.tail
+        && !crate::journal::writer_active(&ctx.ledger)
+    {
+        eprintln!(
+            "warning: {}: the ledger has a torn tail ({what}); only the {} committed entries are used. Run `ledger verify` and `ledger repair`.",
+            ctx.ledger.display(),
+            scan.head.entries
+        );
+    }
+}

@@ -148,6 +148,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             entries.push(e);
         }
     })?;
+    super::warn_if_torn(ctx, &scan);
     // Only a statement shows what each payment settled.
     let settled = if statement {
         settlement::settle(&book, None)

@@ -50,6 +50,15 @@ impl Rates {
         }
     }
 
+    /// The rate recorded for `currency` effective exactly on `date`, with its entry.
+    pub fn on(&self, currency: Currency, date: NaiveDate) -> Option<(u64, Decimal)> {
+        self.by_currency
+            .get(&currency)?
+            .range((date, 0)..=(date, u64::MAX))
+            .next_back()
+            .map(|((_, seq), r)| (*seq, *r))
+    }
+
     /// The rate in force for `currency` on `date`.
     pub fn rate(&self, currency: Currency, date: NaiveDate) -> Result<Decimal, MissingRate> {
         if currency == Currency::USD {

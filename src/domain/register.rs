@@ -116,6 +116,9 @@ pub struct Mandate {
     pub fund: Option<String>,
 }
 
+/// Why a registration is refused: (problem code, field, message).
+pub type Refused = (&'static str, &'static str, String);
+
 /// A name that did not resolve, with the closest known codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unknown {
@@ -298,7 +301,10 @@ impl Register {
     }
 
     /// Checks a new donor against the register: its code and aliases must be free.
-    pub fn check_new_donor(&self, donor: &Donor) -> Result<(), String> {
+    /// Checks a new donor against the register: a well-formed code, a name, and a
+    /// code, name and aliases that name no other donor. Errors are (problem code,
+    /// field, message).
+    pub fn check_new_donor(&self, donor: &Donor) -> Result<(), Refused> {
         let code_ok = !donor.code.is_empty()
             && donor.code.len() <= 16
             && donor
@@ -306,20 +312,28 @@ impl Register {
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !code_ok {
-            return Err(format!(
-                "donor code {:?} must be 1 to 16 letters, digits, '-' or '_'",
-                donor.code
+            return Err((
+                "bad-code",
+                "code",
+                format!(
+                    "donor code {:?} must be 1 to 16 letters, digits, '-' or '_'",
+                    donor.code
+                ),
             ));
         }
         if donor.name.trim().is_empty() {
-            return Err("a donor needs a name".into());
+            return Err(("missing-name", "name", "a donor needs a name".into()));
         }
         for text in std::iter::once(&donor.code)
             .chain(std::iter::once(&donor.name))
             .chain(&donor.aliases)
         {
             if let Some(existing) = self.donor_names.get(&fold(text)) {
-                return Err(format!("{text:?} already names donor {existing}"));
+                return Err((
+                    "donor-exists",
+                    "code",
+                    format!("{text:?} already names donor {existing}"),
+                ));
             }
         }
         Ok(())
@@ -329,7 +343,8 @@ impl Register {
         self.put_donor(donor);
     }
 
-    pub fn check_new_mandate(&self, mandate: &Mandate) -> Result<(), String> {
+    /// Checks a new mandate: a well-formed slug, a name, and neither used by another.
+    pub fn check_new_mandate(&self, mandate: &Mandate) -> Result<(), Refused> {
         let slug_ok = !mandate.slug.is_empty()
             && mandate.slug.len() <= 40
             && mandate
@@ -337,16 +352,36 @@ impl Register {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !slug_ok {
-            return Err(format!(
-                "mandate slug {:?} must be 1 to 40 lower-case letters, digits or '-'",
-                mandate.slug
+            return Err((
+                "bad-code",
+                "slug",
+                format!(
+                    "mandate slug {:?} must be 1 to 40 lower-case letters, digits or '-'",
+                    mandate.slug
+                ),
             ));
         }
         if mandate.name.trim().is_empty() {
-            return Err("a mandate needs a name".into());
+            return Err(("missing-name", "name", "a mandate needs a name".into()));
         }
         if self.mandates.contains_key(&mandate.slug) {
-            return Err(format!("mandate {} already exists", mandate.slug));
+            return Err((
+                "mandate-exists",
+                "slug",
+                format!("mandate {} already exists", mandate.slug),
+            ));
+        }
+        let name = fold(&mandate.name);
+        if let Some(other) = self
+            .mandates
+            .values()
+            .find(|m| fold(&m.name) == name || fold(&m.slug) == name)
+        {
+            return Err((
+                "mandate-exists",
+                "name",
+                format!("{:?} already names mandate {}", mandate.name, other.slug),
+            ));
         }
         Ok(())
     }

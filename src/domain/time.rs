@@ -25,22 +25,53 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
-        let shape = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
-        if shape {
-            format!("{text:?} is not a date in the calendar")
-        } else {
-            format!("{text:?} is not a date of the form YYYY-MM-DD")
-        }
-    })
+    // Exactly YYYY-MM-DD: chrono alone would also take "2008-8-1" or "+2008-08-01",
+    // and read "08-08-01" as the year 8.
+    let b = t.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date in the calendar"))
 }
 
 /// `--as-of`: a date means the end of that day (UTC); else an RFC 3339 timestamp.
 pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
-    if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+    if let Ok(d) = parse_date(text) {
         let end = d.and_hms_opt(23, 59, 59).expect("valid time");
         return Ok(Utc.from_utc_datetime(&end));
     }
     parse_timestamp(text)
         .map_err(|_| format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert!(parse_date("2008-08-01").is_ok());
+        for bad in [
+            "2008-8-1",
+            "+2008-08-01",
+            "08-08-01",
+            "2008/08/01",
+            "2008-08-01x",
+            "yesterday",
+        ] {
+            assert!(parse_date(bad).unwrap_err().contains("YYYY-MM-DD"), "{bad}");
+        }
+        assert!(
+            parse_date("2009-02-30")
+                .unwrap_err()
+                .contains("not a date in the calendar")
+        );
+    }
 }

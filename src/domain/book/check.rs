@@ -22,6 +22,8 @@ impl Book {
                 "a ledger header cannot be recorded",
             )),
             Body::Pledge(mut p) => {
+                check_text("reference", p.reference.as_deref(), false)?;
+                check_text("memo", p.memo.as_deref(), true)?;
                 p.donor = self.resolve_donor(&p.donor)?;
                 p.mandate = self.resolve_mandate(&p.mandate)?;
                 p.amount = check_amount(p.amount, p.currency, "amount")?;
@@ -41,6 +43,8 @@ impl Book {
             Body::Payment(p) => Ok(Body::Payment(self.check_payment(p)?)),
             Body::Refund(p) => Ok(Body::Refund(self.check_payment(p)?)),
             Body::WriteOff(mut w) => {
+                check_text("reference", w.reference.as_deref(), false)?;
+                check_text("memo", w.memo.as_deref(), true)?;
                 let pledge = self.live_pledge_named(w.pledge, "pledge")?;
                 if w.currency != pledge.currency {
                     return Err(Problem::field(
@@ -68,6 +72,7 @@ impl Book {
                 Ok(Body::WriteOff(w))
             }
             Body::Reversal(r) => {
+                check_text("reason", Some(&r.reason), true)?;
                 let target = r.entry;
                 let Some(kind) = self.kind_of(target) else {
                     return Err(Problem::field(
@@ -167,9 +172,26 @@ impl Book {
                 }
                 check_date(r.date, "date")?;
                 r.per_usd = r.per_usd.normalize();
+                // One rate per currency and day: a second would silently replace the
+                // first in every report. A wrong rate is reversed, then recorded again.
+                if let Some((seq, rate)) = self.rates.on(r.currency, r.date) {
+                    let what = if rate == r.per_usd {
+                        format!("#{seq} already records this rate; it is not recorded twice")
+                    } else {
+                        format!(
+                            "#{seq} already sets {} at {rate} per USD from {}; reverse #{seq} first to replace it",
+                            r.currency, r.date
+                        )
+                    };
+                    return Err(Problem::field("rate-exists", "date", what));
+                }
                 Ok(Body::Rate(r))
             }
             Body::Donor(mut d) => {
+                check_text("name", Some(&d.name), false)?;
+                for a in &d.aliases {
+                    check_text("alias", Some(a), false)?;
+                }
                 d.code = Register::canonical_donor_code(&d.code);
                 d.name = d.name.trim().to_string();
                 d.aliases = d
@@ -180,15 +202,17 @@ impl Book {
                     .collect();
                 self.register
                     .check_new_donor(&d)
-                    .map_err(|m| Problem::field("donor-exists", "code", m))?;
+                    .map_err(|(code, field, m)| Problem::field(code, field, m))?;
                 Ok(Body::Donor(d))
             }
             Body::Mandate(mut m) => {
+                check_text("name", Some(&m.name), false)?;
+                check_text("fund", m.fund.as_deref(), false)?;
                 m.slug = Register::canonical_mandate_slug(&m.slug);
                 m.name = m.name.trim().to_string();
                 self.register
                     .check_new_mandate(&m)
-                    .map_err(|e| Problem::field("mandate-exists", "slug", e))?;
+                    .map_err(|(code, field, m)| Problem::field(code, field, m))?;
                 Ok(Body::Mandate(m))
             }
         }
@@ -198,6 +222,8 @@ impl Book {
         &self,
         mut p: crate::domain::entry::Payment,
     ) -> Result<crate::domain::entry::Payment, Problem> {
+        check_text("reference", p.reference.as_deref(), false)?;
+        check_text("memo", p.memo.as_deref(), true)?;
         p.donor = self.resolve_donor(&p.donor)?;
         p.mandate = self.resolve_mandate(&p.mandate)?;
         p.amount = check_amount(p.amount, p.currency, "amount")?;
@@ -414,4 +440,29 @@ fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
         ));
     }
     Ok(())
+}
+
+/// Stored text is one line a person can read: no control characters, except line
+/// breaks and tabs in free text (memos, reasons).
+fn check_text(field: &'static str, text: Option<&str>, free: bool) -> Result<(), Problem> {
+    let Some(t) = text else { return Ok(()) };
+    let bad = t
+        .chars()
+        .find(|c| c.is_control() && !(free && matches!(c, '\n' | '\t')));
+    match bad {
+        Some(c) => Err(Problem::field(
+            "bad-text",
+            field,
+            format!(
+                "{t:?} contains the control character {:?}; {}",
+                c,
+                if free {
+                    "only line breaks and tabs are allowed here"
+                } else {
+                    "this field must be one line of text"
+                }
+            ),
+        )),
+        None => Ok(()),
+    }
 }

@@ -124,10 +124,14 @@ impl Book {
         }
     }
 
-    /// True when this book lacks what checking `draft` needs (a partial book
-    /// cannot settle a write-off nor reverse a payment or write-off).
+    /// True when this book lacks what checking `draft` needs (a partial book cannot
+    /// settle a write-off nor reverse a payment or write-off).
     pub fn needs_full(&self, draft: &Body) -> bool {
-        self.partial && matches!(draft, Body::WriteOff(_) | Body::Reversal(_))
+        self.partial
+            && matches!(
+                draft,
+                Body::WriteOff(_) | Body::Reversal(_) | Body::Refund(_)
+            )
     }
 
     pub fn is_partial(&self) -> bool {
