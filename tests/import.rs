@@ -532,7 +532,7 @@ fn a_memo_may_run_over_lines_and_later_rows_keep_their_file_lines() {
     t.ok(&["import", "memo.csv"]);
     let log = log_json(&t);
     assert!(
-        log.contains(r#""memo":"first line\r\nsecond, line""#),
+        log.contains(r#""memo":"first line\nsecond, line""#),
         "{log}"
     );
     assert!(log.contains(r#""memo":"last\n\n\"row\"""#), "{log}");
@@ -682,4 +682,26 @@ fn rates_already_recorded_or_differing() {
     );
     let out = t.ok(&["import", "same.csv", "--profile", "rates"]);
     assert_eq!(summary(&out), "2 rows: 1 new entry, 1 already recorded");
+    // A different rate for a currency and day that has one is the core's refusal,
+    // on its row; so is a second, different rate for one day within the file.
+    t.write(
+        "differ.csv",
+        "currency,date,per_usd\nEUR,2024-01-01,0.95\nJPY,2024-03-01,150\nJPY,2024-03-01,151\nJPY,2024-03-01,150.0\n",
+    );
+    let o = t.rejects(
+        &["import", "differ.csv", "--profile", "rates"],
+        1,
+        "error: differ.csv:2: date \"2024-01-01\": #1 already sets EUR at 0.905 per USD from 2024-01-01; reverse #1 first to replace it [rate-exists]",
+    );
+    assert!(
+        o.stderr.contains("error: differ.csv:4: date \"2024-03-01\": #3 already sets JPY at 150 per USD from 2024-03-01; reverse #3 first to replace it [rate-exists]"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .ends_with("import refused: 2 of 4 rows have problems; nothing was written\n"),
+        "{}",
+        o.stderr
+    );
 }

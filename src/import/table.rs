@@ -544,7 +544,8 @@ impl<'a> Table<'a> {
             amount = -amount;
         }
         let reference = text(Field::Reference);
-        let memo = text(Field::Memo);
+        // A memo over several lines of a CRLF file keeps its line breaks as "\n".
+        let memo = text(Field::Memo).map(|m| m.replace("\r\n", "\n").replace('\r', "\n"));
         let source = Some(source);
         let currency_given = currency.is_some();
         let currency = currency.unwrap_or(Currency::USD);
