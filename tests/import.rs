@@ -458,3 +458,250 @@ fn the_import_is_one_batch() {
     assert!(lines[5].contains("[6,6]"), "{}", lines[5]);
     t.ok(&["verify"]);
 }
+
+const CANONICAL_HEAD: &str = "date,donor,mandate,kind,amount,currency,reference\n";
+
+#[test]
+fn an_unclosed_quote_is_refused_not_swallowed() {
+    let t = Test::init();
+    // Runs to the end of the file.
+    t.write(
+        "bad3.csv",
+        format!(
+            "{CANONICAL_HEAD}2024-01-01,JPN,icat,pledge,10,USD,\"X15\n\
+             2024-01-01,JPN,icat,pledge,11,USD,X16\n"
+        ),
+    );
+    let o = t.rejects(
+        &["import", "bad3.csv"],
+        1,
+        "error: bad3.csv:2: reference \"X15...\": a quote is not closed: the field runs to the end of the file [bad-csv]",
+    );
+    assert!(
+        o.stderr
+            .ends_with("import refused: 1 of 1 rows have problems; nothing was written\n"),
+        "{}",
+        o.stderr
+    );
+    // Closed by a stray quote in a later line: a line break in a field other than
+    // the memo.
+    t.write(
+        "bad4.csv",
+        "date,donor,mandate,kind,amount,currency,reference,memo\n\
+         2024-01-01,JPN,icat,pledge,10,USD,\"X15,m\n\
+         2024-01-01,JPN,icat,pledge,11,USD,X16\",m2\n\
+         2024-01-01,JPN,icat,pledge,12,USD,X17,m3\n",
+    );
+    t.rejects(
+        &["import", "bad4.csv"],
+        1,
+        "error: bad4.csv:2: reference \"X15,m...\": holds a line break (a quote is not closed?); only the memo may run over several lines [bad-csv]",
+    );
+    // An unclosed quote in the memo, the one field that may hold line breaks.
+    t.write(
+        "bad5.csv",
+        "date,donor,mandate,kind,amount,currency,reference,memo\n\
+         2024-01-01,JPN,icat,pledge,10,USD,X15,\"first\n\
+         2024-01-01,JPN,icat,pledge,11,USD,X16,second\n",
+    );
+    t.rejects(
+        &["import", "bad5.csv"],
+        1,
+        "error: bad5.csv:2: memo \"first...\": a quote is not closed: the field runs to the end of the file [bad-csv]",
+    );
+}
+
+#[test]
+fn a_memo_may_run_over_lines_and_later_rows_keep_their_file_lines() {
+    let t = Test::init();
+    t.write(
+        "memo.csv",
+        "date,donor,mandate,kind,amount,currency,reference,memo\n\
+         2024-01-01,JPN,icat,pledge,10,USD,M1,\"first line\r\nsecond, line\"\n\
+         2024-01-02,JPN,icat,pledge,11,USD,M2,plain\n\
+         2024-01-03,JPN,icat,pledge,12,USD,M3,\"last\n\n\"\"row\"\"\"\n",
+    );
+    let out = t.ok(&["import", "memo.csv", "--dry-run"]);
+    assert!(out.contains("(memo.csv:2)\n"), "{out}");
+    assert!(out.contains("(memo.csv:4)\n"), "{out}");
+    assert!(out.contains("(memo.csv:5)\n"), "{out}");
+    assert_eq!(
+        summary(&out),
+        "3 rows: 3 new entries, 0 already recorded (dry run: nothing was written)"
+    );
+    t.ok(&["import", "memo.csv"]);
+    let log = log_json(&t);
+    assert!(
+        log.contains(r#""memo":"first line\nsecond, line""#),
+        "{log}"
+    );
+    assert!(log.contains(r#""memo":"last\n\n\"row\"""#), "{log}");
+    // A row after the memo is reported at its own line.
+    t.write(
+        "memo-bad.csv",
+        "date,donor,mandate,kind,amount,currency,reference,memo\n\
+         2024-01-01,JPN,icat,pledge,10,USD,N1,\"a\nb\nc\"\n\
+         2024-01-02,Jpaan,icat,pledge,11,USD,N2,\n",
+    );
+    t.rejects(
+        &["import", "memo-bad.csv"],
+        1,
+        "error: memo-bad.csv:5: donor \"Jpaan\"",
+    );
+}
+
+#[test]
+fn rows_wider_or_shorter_than_the_header() {
+    let t = Test::init();
+    t.write(
+        "wide.csv",
+        "date,donor,mandate,kind,amount,currency,reference,memo\n\
+         2024-01-01,JPN,icat,pledge,10,USD,X13,m\n\
+         2024-01-01,JPN,icat,pledge,10,USD,X14,m,extra\n",
+    );
+    t.rejects(
+        &["import", "wide.csv"],
+        1,
+        "error: wide.csv:3: the row has 9 fields but the header has 8; a delimiter too many or a quote missing? [bad-csv]",
+    );
+    // Empty fields beyond the header (a trailing delimiter) hold nothing to lose.
+    t.write(
+        "trailing.csv",
+        format!("{CANONICAL_HEAD}2024-01-01,JPN,icat,pledge,10,USD,X13,,\n"),
+    );
+    let out = t.ok(&["import", "trailing.csv", "--dry-run"]);
+    assert!(summary(&out).starts_with("1 row: 1 new entry"), "{out}");
+    // Short rows: fine when only optional columns at the end are left out...
+    t.write(
+        "short.csv",
+        "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo\n\
+         2024-01-01,JPN,icat,pledge,10,USD,S1,,2024-12-31,note\n\
+         2024-01-01,JPN,icat,pledge,10,USD,S2\n\
+         2024-01-01,JPN,icat,pledge,10,USD\n",
+    );
+    let out = t.ok(&["import", "short.csv", "--dry-run"]);
+    assert!(summary(&out).starts_with("3 rows: 3 new entries"), "{out}");
+    // ...and an error when a column the profile needs is left out.
+    t.write(
+        "short-bad.csv",
+        format!("{CANONICAL_HEAD}2024-01-01,JPN,icat,pledge,10\n"),
+    );
+    let o = t.rejects(
+        &["import", "short-bad.csv"],
+        1,
+        "error: short-bad.csv:2: the row has 5 fields but the header has 7; it leaves out currency, which is not optional [bad-csv]",
+    );
+    assert!(!o.stderr.contains("missing-value"), "{}", o.stderr);
+}
+
+#[test]
+fn a_header_naming_a_used_column_twice_is_refused() {
+    let t = Test::init();
+    t.write(
+        "dup.csv",
+        "date,donor,mandate,kind,amount,currency,reference,amount\n\
+         2024-01-01,JPN,icat,pledge,10,USD,D1,20\n",
+    );
+    let o = t.rejects(
+        &["import", "dup.csv"],
+        1,
+        "error: dup.csv:1: the header names column \"amount\" twice (columns 5 and 8); rename one [duplicate-column]",
+    );
+    assert!(
+        o.stderr.ends_with("nothing was read or written\n"),
+        "{}",
+        o.stderr
+    );
+    // A duplicated column the profile does not read is no problem.
+    t.write(
+        "dup-unused.csv",
+        "date,donor,mandate,kind,amount,currency,reference,note,note\n\
+         2024-01-01,JPN,icat,pledge,10,USD,D1,a,b\n",
+    );
+    let out = t.ok(&["import", "dup-unused.csv", "--dry-run"]);
+    assert!(summary(&out).starts_with("1 row: 1 new entry"), "{out}");
+    // Counted after the skipped lines; names that differ only in case count too.
+    t.write("dup2.csv", "Export;x\nDate;Amount;AMOUNT\n01.01.2024;1;2\n");
+    t.write(
+        "p.toml",
+        "[csv]\ndelimiter = \";\"\nskip_rows = 1\n[parse]\ndate_format = \"%d.%m.%Y\"\n[columns]\ndate = \"date\"\namount = \"amount\"\n[constants]\nkind = \"payment\"\ndonor = \"JPN\"\nmandate = \"icat\"\ncurrency = \"USD\"\n",
+    );
+    t.rejects(
+        &["import", "dup2.csv", "--profile", "./p.toml"],
+        1,
+        "error: dup2.csv:2: the header names column \"amount\" twice (columns 2 and 3); rename one [duplicate-column]",
+    );
+}
+
+#[test]
+fn a_column_number_beyond_the_file_is_one_profile_error() {
+    let t = Test::init();
+    t.write(
+        "n.csv",
+        format!("{CANONICAL_HEAD}2024-01-01,JPN,icat,pledge,10,USD,N1\n2024-01-02,JPN,icat,pledge,10,USD,N2\n"),
+    );
+    t.write(
+        "wide.toml",
+        "[columns]\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\nkind = \"kind\"\namount = 99\ncurrency = \"currency\"\n",
+    );
+    let o = t.rejects(
+        &["import", "n.csv", "--profile", "./wide.toml"],
+        1,
+        "error: ./wide.toml:6: column 99 is not in the file: its header has 7 columns (date, donor, mandate, kind, amount, currency, reference) [missing-column]",
+    );
+    assert_eq!(o.stderr.lines().count(), 2, "{}", o.stderr);
+    // Without a header, the first line's width counts.
+    t.write("plain.csv", "2024-01-01,JPN,icat,pledge,10,USD\n");
+    t.write(
+        "plain.toml",
+        "[csv]\nheader = false\n[columns]\ndate = 1\ndonor = 2\nmandate = 3\nkind = 4\namount = 5\ncurrency = 7\n",
+    );
+    t.rejects(
+        &["import", "plain.csv", "--profile", "./plain.toml"],
+        1,
+        "error: ./plain.toml:9: column 7 is not in the file: its first line has 6 columns [missing-column]",
+    );
+}
+
+#[test]
+fn rates_already_recorded_or_differing() {
+    let t = Test::init();
+    t.ok(&[
+        "record",
+        "rate",
+        "--currency",
+        "EUR",
+        "--per-usd",
+        "0.905",
+        "--date",
+        "2024-01-01",
+    ]);
+    t.write(
+        "same.csv",
+        "currency,date,per_usd\nEUR,2024-01-01,0.9050\nEUR,2024-02-01,0.921\n",
+    );
+    let out = t.ok(&["import", "same.csv", "--profile", "rates"]);
+    assert_eq!(summary(&out), "2 rows: 1 new entry, 1 already recorded");
+    // A different rate for a currency and day that has one is the core's refusal,
+    // on its row; so is a second, different rate for one day within the file.
+    t.write(
+        "differ.csv",
+        "currency,date,per_usd\nEUR,2024-01-01,0.95\nJPY,2024-03-01,150\nJPY,2024-03-01,151\nJPY,2024-03-01,150.0\n",
+    );
+    let o = t.rejects(
+        &["import", "differ.csv", "--profile", "rates"],
+        1,
+        "error: differ.csv:2: date \"2024-01-01\": #1 already sets EUR at 0.905 per USD from 2024-01-01; reverse #1 first to replace it [rate-exists]",
+    );
+    assert!(
+        o.stderr.contains("error: differ.csv:4: date \"2024-03-01\": #3 already sets JPY at 150 per USD from 2024-03-01; reverse #3 first to replace it [rate-exists]"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .ends_with("import refused: 2 of 4 rows have problems; nothing was written\n"),
+        "{}",
+        o.stderr
+    );
+}

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::args::{ImportArgs, OutFormat};
 use super::{Context, Failure};
 use crate::import::repeat::{rejected, resolve};
+use crate::import::table::OpenError;
 use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, decode};
 use crate::journal::Writer;
 
@@ -135,7 +136,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         };
         Failure::failed(format!("error: {file}{sep}{m} [bad-encoding]"))
     })?;
-    let table = Table::open(&text, &profile).map_err(|e| profile_failure(&found.shown, &[e]))?;
+    let table = Table::open(&text, &profile).map_err(|e| match e {
+        OpenError::Profile(e) => profile_failure(&found.shown, &[e]),
+        OpenError::File(p) => Failure::failed(format!(
+            "error: {}\nimport refused: the file's header has a problem; nothing was read or written",
+            p.render(&file)
+        )),
+    })?;
 
     let mut writer = Writer::open(&ctx.ledger, ctx.now()?)?;
     profile

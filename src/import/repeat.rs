@@ -45,9 +45,10 @@ impl Repeats {
                 Seen::New(Some(key))
             };
         }
+        // The same rate for the same currency and day is already recorded; a different
+        // one is new, and `Book::check` refuses it (rate-exists) as an error row.
         if let Body::Rate(r) = &row.body
-            && book.rates.effective_date(r.currency, r.date) == Some(r.date)
-            && book.rates.rate(r.currency, r.date).ok() == Some(r.per_usd)
+            && book.rates.on(r.currency, r.date).map(|(_, rate)| rate) == Some(r.per_usd)
         {
             return Seen::Recorded;
         }

@@ -30,6 +30,10 @@ pub struct Table<'a> {
     columns: BTreeMap<Field, usize>,
     sign: Option<usize>,
     filters: Vec<(usize, bool, Vec<String>)>,
+    /// Fields in the header (or, without one, in the first line); None for no lines.
+    width: Option<usize>,
+    /// Columns a row cannot leave out (0-based, sorted), with what reads them.
+    needed: Vec<(usize, String)>,
 }
 
 fn reader(profile: &Profile, text: &str) -> csv::Reader<std::io::Cursor<Vec<u8>>> {
@@ -40,10 +44,25 @@ fn reader(profile: &Profile, text: &str) -> csv::Reader<std::io::Cursor<Vec<u8>>
         .from_reader(std::io::Cursor::new(text.as_bytes().to_vec()))
 }
 
+/// Why a file cannot be read through its profile, before any row: a mistake in the
+/// profile (named by its profile line), or in the file's header (named by its line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenError {
+    Profile(ProfileError),
+    File(RowProblem),
+}
+
+impl From<ProfileError> for OpenError {
+    fn from(e: ProfileError) -> Self {
+        OpenError::Profile(e)
+    }
+}
+
 impl<'a> Table<'a> {
     /// Skips the profile's leading lines, reads the header and binds every column the
-    /// profile names. A column the file lacks is a profile error, before any row.
-    pub fn open(text: &'a str, profile: &'a Profile) -> Result<Table<'a>, ProfileError> {
+    /// profile names. A column the file lacks is a profile error, and a column the
+    /// profile reads that the header names twice a file error, before any row.
+    pub fn open(text: &'a str, profile: &'a Profile) -> Result<Table<'a>, OpenError> {
         let mut start = 0;
         for _ in 0..profile.skip_rows {
             match text[start..].find('\n') {
@@ -52,12 +71,18 @@ impl<'a> Table<'a> {
             }
         }
         let body = &text[start..];
+        let header_line = profile.skip_rows as u64 + 1;
+        let mut rdr = reader(profile, body);
+        let mut rec = StringRecord::new();
+        let first = match rdr.read_record(&mut rec) {
+            Ok(true) => Some(rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>()),
+            _ => None,
+        };
+        let width = first.as_ref().map(Vec::len);
         let header: Option<Vec<String>> = if profile.header {
-            let mut rdr = reader(profile, body);
-            let mut rec = StringRecord::new();
-            match rdr.read_record(&mut rec) {
-                Ok(true) => Some(rec.iter().map(|h| h.trim().to_string()).collect()),
-                _ => {
+            match first {
+                Some(h) => Some(h),
+                None => {
                     return Err(ProfileError {
                         line: None,
                         code: "no-header",
@@ -65,53 +90,108 @@ impl<'a> Table<'a> {
                             "the file has no header line after skipping {} line(s)",
                             profile.skip_rows
                         ),
-                    });
+                    }
+                    .into());
                 }
             }
         } else {
             None
         };
-        let bind = |col: &Column, line: u64| -> Result<Option<usize>, ProfileError> {
+        let bind = |col: &Column, line: u64| -> Result<Option<usize>, OpenError> {
             match (col, &header) {
-                (Column::Number(n), _) => Ok(Some(*n as usize - 1)),
-                (Column::Name(name), Some(h)) => Ok(h
-                    .iter()
-                    .position(|x| x == name)
-                    .or_else(|| h.iter().position(|x| fold(x) == fold(name)))),
+                (Column::Number(n), _) => {
+                    Ok(Some(*n as usize - 1).filter(|i| width.is_none_or(|w| *i < w)))
+                }
+                (Column::Name(name), Some(h)) => {
+                    let mut at: Vec<usize> = (0..h.len()).filter(|i| h[*i] == *name).collect();
+                    if at.is_empty() {
+                        at = (0..h.len())
+                            .filter(|i| fold(&h[*i]) == fold(name))
+                            .collect();
+                    }
+                    if at.len() > 1 {
+                        let list: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
+                        let (last, rest) = list.split_last().expect("two or more");
+                        return Err(OpenError::File(RowProblem {
+                            line: header_line,
+                            field: None,
+                            value: None,
+                            problem: Problem::new(
+                                "duplicate-column",
+                                format!(
+                                    "the header names {col} {} (columns {} and {last}); rename one",
+                                    if at.len() == 2 {
+                                        "twice"
+                                    } else {
+                                        "more than once"
+                                    },
+                                    rest.join(", ")
+                                ),
+                            ),
+                        }));
+                    }
+                    Ok(at.first().copied())
+                }
                 (Column::Name(_), None) => Err(ProfileError {
                     line: Some(line),
                     code: "bad-profile",
                     message: "a header name needs [csv] header = true".into(),
-                }),
+                }
+                .into()),
             }
         };
-        let missing = |col: &Column, line: u64| ProfileError {
-            line: Some(line),
-            code: "missing-column",
-            message: format!(
-                "{col} is not in the file's header ({})",
-                header.as_deref().unwrap_or_default().join(", ")
-            ),
+        let missing = |col: &Column, line: u64| -> OpenError {
+            let message = match (col, &header) {
+                (Column::Number(_), Some(h)) => format!(
+                    "{col} is not in the file: its header has {} columns ({})",
+                    h.len(),
+                    h.join(", ")
+                ),
+                (Column::Number(_), None) => format!(
+                    "{col} is not in the file: its first line has {} columns",
+                    width.unwrap_or(0)
+                ),
+                (Column::Name(_), _) => format!(
+                    "{col} is not in the file's header ({})",
+                    header.as_deref().unwrap_or_default().join(", ")
+                ),
+            };
+            ProfileError {
+                line: Some(line),
+                code: "missing-column",
+                message,
+            }
+            .into()
         };
         let mut columns = BTreeMap::new();
+        let mut needed = Vec::new();
         for (field, (col, line)) in &profile.columns {
             match bind(col, *line)? {
                 Some(i) => {
                     columns.insert(*field, i);
+                    if !profile.optional.contains(field) && !profile.constants.contains_key(field) {
+                        needed.push((i, field.as_str().to_string()));
+                    }
                 }
                 None if profile.optional.contains(field) => {}
                 None => return Err(missing(col, *line)),
             }
         }
         let sign = match &profile.sign {
-            Some(s) => Some(bind(&s.column, s.line)?.ok_or_else(|| missing(&s.column, s.line))?),
+            Some(s) => {
+                let i = bind(&s.column, s.line)?.ok_or_else(|| missing(&s.column, s.line))?;
+                needed.push((i, "the sign column".to_string()));
+                Some(i)
+            }
             None => None,
         };
         let mut filters = Vec::new();
         for f in &profile.filters {
             let i = bind(&f.column, f.line)?.ok_or_else(|| missing(&f.column, f.line))?;
+            needed.push((i, format!("the filter's {}", f.column)));
             filters.push((i, f.keep, f.values.clone()));
         }
+        needed.sort();
         Ok(Table {
             profile,
             body,
@@ -120,6 +200,8 @@ impl<'a> Table<'a> {
             columns,
             sign,
             filters,
+            width,
+            needed,
         })
     }
 
@@ -182,6 +264,12 @@ impl<'a> Table<'a> {
             if std::mem::take(&mut first) {
                 continue;
             }
+            let end = rdr.position().byte() as usize;
+            if let Some(p) = self.quotes(&rec, line, end >= bytes.len()) {
+                parsed.total += 1;
+                parsed.problems.push(p);
+                continue;
+            }
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
@@ -193,6 +281,10 @@ impl<'a> Table<'a> {
             });
             if !keep {
                 parsed.filtered += 1;
+                continue;
+            }
+            if let Some(p) = self.width_problem(&rec, line) {
+                parsed.problems.push(p);
                 continue;
             }
             let source = Source {
@@ -207,6 +299,92 @@ impl<'a> Table<'a> {
             }
         }
         parsed
+    }
+
+    /// How the file names a column in messages: the profile's field reading it, else
+    /// its header name, else its number.
+    fn column_name(&self, i: usize) -> String {
+        if let Some((f, _)) = self.columns.iter().find(|(_, c)| **c == i) {
+            return f.as_str().to_string();
+        }
+        if self.has_header {
+            let mut rdr = reader(self.profile, self.body);
+            let mut rec = StringRecord::new();
+            if let Ok(true) = rdr.read_record(&mut rec)
+                && let Some(h) = rec.get(i)
+            {
+                return h.trim().to_string();
+            }
+        }
+        format!("column {}", i + 1)
+    }
+
+    /// A quote left open: the last record running to the end of the text inside
+    /// quotes, or a line break in any field but the memo (the one field real exports
+    /// write over several lines). `line` is the record's first line.
+    fn quotes(&self, rec: &StringRecord, line: u64, last: bool) -> Option<RowProblem> {
+        let memo = self.columns.get(&Field::Memo).copied();
+        let breaks = |f: &str| f.bytes().filter(|b| *b == b'\n').count() as u64;
+        let at = |i: usize| line + rec.iter().take(i).map(breaks).sum::<u64>();
+        let shown = |f: &str| match f.find(['\r', '\n']) {
+            Some(n) => format!("{}...", &f[..n]),
+            None => f.to_string(),
+        };
+        let problem = |i: usize, why: &str| RowProblem {
+            line: at(i),
+            field: Some(self.column_name(i)),
+            value: Some(shown(&rec[i])),
+            problem: Problem::new("bad-csv", why),
+        };
+        let span = rec
+            .position()
+            .map(|p| &self.body.as_bytes()[p.byte() as usize..])
+            .unwrap_or_default();
+        if last && !rec.is_empty() && ends_in_quotes(span, self.profile.delimiter) {
+            return Some(problem(
+                rec.len() - 1,
+                "a quote is not closed: the field runs to the end of the file",
+            ));
+        }
+        let i = (0..rec.len()).find(|i| Some(*i) != memo && rec[*i].contains(['\r', '\n']))?;
+        Some(problem(
+            i,
+            "holds a line break (a quote is not closed?); only the memo may run over several lines",
+        ))
+    }
+
+    /// A row wider than the header with something in the extra fields, or shorter
+    /// than it where a column the profile needs is left out.
+    fn width_problem(&self, rec: &StringRecord, line: u64) -> Option<RowProblem> {
+        let width = self.width?;
+        let against = if self.has_header {
+            "the header"
+        } else {
+            "the first line"
+        };
+        let why = if rec.len() > width {
+            if rec.iter().skip(width).all(|f| f.trim().is_empty()) {
+                return None;
+            }
+            format!(
+                "the row has {} fields but {against} has {width}; a delimiter too many or a quote missing?",
+                rec.len()
+            )
+        } else if rec.len() < width {
+            let (_, what) = self.needed.iter().find(|(i, _)| *i >= rec.len())?;
+            format!(
+                "the row has {} fields but {against} has {width}; it leaves out {what}, which is not optional",
+                rec.len()
+            )
+        } else {
+            return None;
+        };
+        Some(RowProblem {
+            line,
+            field: None,
+            value: None,
+            problem: Problem::new("bad-csv", why),
+        })
     }
 
     /// The text of a field in a row: a constant, else the column; then the value map.
@@ -366,7 +544,8 @@ impl<'a> Table<'a> {
             amount = -amount;
         }
         let reference = text(Field::Reference);
-        let memo = text(Field::Memo);
+        // A memo over several lines of a CRLF file keeps its line breaks as "\n".
+        let memo = text(Field::Memo).map(|m| m.replace("\r\n", "\n").replace('\r', "\n"));
         let source = Some(source);
         let currency_given = currency.is_some();
         let currency = currency.unwrap_or(Currency::USD);
@@ -426,6 +605,34 @@ impl<'a> Table<'a> {
     }
 }
 
+/// Does a record's text (from its first byte to the end of the file) end inside a
+/// quoted field? Follows the reader's rules: a quote opens a field only as its first
+/// character, `""` inside quotes is a quote, and a closing quote may be followed by
+/// more unquoted text.
+fn ends_in_quotes(text: &[u8], delimiter: u8) -> bool {
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Plain,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::Start;
+    for &b in text {
+        let ends = b == delimiter || b == b'\n' || b == b'\r';
+        state = match state {
+            State::Start if b == b'"' => State::Quoted,
+            State::Start | State::Plain | State::QuoteInQuoted if ends => State::Start,
+            State::Start | State::Plain => State::Plain,
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            State::QuoteInQuoted => State::Plain,
+        };
+    }
+    state == State::Quoted
+}
+
 /// The problems of one row, collected so that all of them are reported at once.
 struct Bad {
     line: u64,
@@ -440,5 +647,26 @@ impl Bad {
             value: Some(value.to_string()),
             problem: Problem::new(code, why),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_in_quotes;
+
+    #[test]
+    fn open_quotes_at_the_end_of_the_text() {
+        for (text, open) in [
+            ("a,\"b\nc\n", true),
+            ("a,\"b\"\n", false),
+            ("a,\"b\"\"\n", true),
+            ("a,\"b\"\"c\"\n", false),
+            ("a,b\"c\n", false),
+            ("a,\"b\"c,\"d\n", true),
+            ("a;\"b\"\r\n", false),
+        ] {
+            assert_eq!(ends_in_quotes(text.as_bytes(), b','), open, "{text:?}");
+        }
+        assert!(ends_in_quotes(b"a;\"b;c", b';'));
     }
 }
