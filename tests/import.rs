@@ -45,7 +45,7 @@ fn golden_canonical() {
     let t = Test::init();
     let f = fixture(&t, "canonical-example.csv");
     let out = t.ok(&["import", &f]);
-    assert_eq!(summary(&out), "6 rows: 6 new entries, 0 already recorded");
+    assert_eq!(summary(&out), "7 rows: 7 new entries, 0 already recorded");
     insta::assert_snapshot!("canonical_log", log_json(&t));
 }
 
@@ -142,11 +142,33 @@ fn minus_parentheses_and_trailing_minus_make_refunds() {
     let t = Test::init();
     assert_eq!(
         dry(&t, "negatives.csv", &[]),
-        "#1 refund SWE victim-assistance 1,234.00 SEK 2024-04-01  (negatives.csv:2)\n\
-         #2 refund SWE victim-assistance 1,234.00 SEK 2024-04-02  (negatives.csv:3)\n\
-         #3 refund SWE victim-assistance 1,234.00 SEK 2024-04-03  (negatives.csv:4)\n\
-         #4 payment SWE victim-assistance 1,234.00 SEK 2024-04-04  (negatives.csv:5)\n\
-         4 rows: 4 new entries, 0 already recorded (dry run: nothing was written)\n"
+        "#1 payment SWE victim-assistance 5,000.00 SEK 2024-03-29  (negatives.csv:2)\n\
+         #2 refund SWE victim-assistance 1,234.00 SEK 2024-04-01  (negatives.csv:3)\n\
+         #3 refund SWE victim-assistance 1,234.00 SEK 2024-04-02  (negatives.csv:4)\n\
+         #4 refund SWE victim-assistance 1,234.00 SEK 2024-04-03  (negatives.csv:5)\n\
+         #5 payment SWE victim-assistance 1,234.00 SEK 2024-04-04  (negatives.csv:6)\n\
+         5 rows: 5 new entries, 0 already recorded (dry run: nothing was written)\n"
+    );
+}
+
+#[test]
+fn a_refund_row_larger_than_what_was_paid_is_refused() {
+    let t = Test::init();
+    // Rows staged earlier in the same file count: 100.00 paid, 60.00 returned.
+    t.write(
+        "refunds.csv",
+        format!(
+            "{CANONICAL_HEAD}\
+             2024-03-01,NOR,icat,payment,100.00,NOK,DOC-1\n\
+             2024-03-05,NOR,icat,payment,-60.00,NOK,DOC-2\n\
+             2024-03-06,NOR,icat,refund,50.00,NOK,DOC-3\n"
+        ),
+    );
+    t.rejects(
+        &["import", "refunds.csv"],
+        1,
+        "error: refunds.csv:4: amount \"50.00\": NOR has been paid 40.00 NOK net for icat by 2024-03-06; a refund of 50.00 NOK is larger (record the payment it returns first) [refund-exceeds]\n\
+         import refused: 1 of 3 rows have problems; nothing was written",
     );
 }
 
@@ -373,7 +395,7 @@ fn importing_twice_records_nothing_new() {
     let c = fixture(&t, "canonical-example.csv");
     t.ok(&["import", &c]);
     let out = t.ok(&["import", &c]);
-    assert_eq!(out, "6 rows: 0 new entries, 6 already recorded\n");
+    assert_eq!(out, "7 rows: 0 new entries, 7 already recorded\n");
     let r = fixture(&t, "rates-example.csv");
     t.ok(&["import", &r, "--profile", "rates"]);
     assert_eq!(
@@ -437,13 +459,13 @@ fn a_reversed_import_is_not_brought_back() {
         "record",
         "reversal",
         "--entry",
-        "1",
+        "2",
         "--reason",
         "duplicate",
     ]);
     assert_eq!(
         t.ok(&["import", &c]),
-        "4 rows: 0 new entries, 4 already recorded\n"
+        "5 rows: 0 new entries, 5 already recorded\n"
     );
 }
 
@@ -454,8 +476,8 @@ fn the_import_is_one_batch() {
     t.ok(&["import", &c]);
     let text = String::from_utf8(t.journal()).unwrap();
     let lines: Vec<&str> = text.lines().skip(1).collect();
-    assert_eq!(lines.len(), 6);
-    assert!(lines[5].contains("[6,6]"), "{}", lines[5]);
+    assert_eq!(lines.len(), 7);
+    assert!(lines[6].contains("[7,7]"), "{}", lines[6]);
     t.ok(&["verify"]);
 }
 

@@ -1,8 +1,9 @@
 //! Import: a CSV export and a mapping profile in, checked draft entries out.
 //!
 //! Owns: profiles (`profile`), decoding and parsing the text of an export (`text`),
-//! reading rows through a profile (`table`), and deciding which rows are already
-//! recorded and naming their pledges against a ledger's book (`repeat`).
+//! reading rows through a profile (`table`: binding the header, reading rows, mapping
+//! each to a draft), and deciding which rows are already recorded and naming their
+//! pledges against a ledger's book (`repeat`).
 //!
 //! Invariant: `import` never writes the journal, reads no files and prints nothing;
 //! it depends on `domain` only. The CLI reads the bytes, stages the drafts in a

@@ -41,7 +41,11 @@ impl Book {
                 Ok(Body::Pledge(p))
             }
             Body::Payment(p) => Ok(Body::Payment(self.check_payment(p)?)),
-            Body::Refund(p) => Ok(Body::Refund(self.check_payment(p)?)),
+            Body::Refund(p) => {
+                let p = self.check_payment(p)?;
+                self.check_refund_fits(&p)?;
+                Ok(Body::Refund(p))
+            }
             Body::WriteOff(mut w) => {
                 check_text("reference", w.reference.as_deref(), false)?;
                 check_text("memo", w.memo.as_deref(), true)?;
@@ -274,6 +278,53 @@ impl Book {
                 field,
                 format!("entry #{n} is a {}, not a pledge", k.as_str()),
             )),
+        }
+    }
+
+    /// A refund may not exceed what its donor has paid, net of refunds, for its
+    /// mandate in its currency, counting live payments and refunds dated up to its
+    /// date; nor up to any later date, so that a back-dated refund cannot take back
+    /// money a later refund already returned. Needs the full book (`needs_full`).
+    fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
+        let mut moves: Vec<(NaiveDate, Decimal)> = self
+            .live_payments()
+            .filter(|p| {
+                p.currency == r.currency && *p.donor == *r.donor && *p.mandate == *r.mandate
+            })
+            .map(|p| (p.date, if p.refund { -p.amount } else { p.amount }))
+            .collect();
+        moves.sort_by_key(|(date, _)| *date);
+        let later = moves.partition_point(|(date, _)| *date <= r.date);
+        let mut net: Decimal = moves[..later].iter().map(|(_, a)| *a).sum();
+        let mut by = r.date;
+        let mut rest = &moves[later..];
+        loop {
+            if net < r.amount {
+                let c = r.currency;
+                let paid = format!(
+                    "{} has been paid {} {c} net for {} by {by}",
+                    r.donor,
+                    c.format(net),
+                    r.mandate
+                );
+                let refund = format!("a refund of {} {c}", c.format(r.amount));
+                let message = if by == r.date {
+                    format!("{paid}; {refund} is larger (record the payment it returns first)")
+                } else {
+                    format!(
+                        "{paid}, after later refunds; {refund} dated {} is larger (those refunds already returned the rest)",
+                        r.date
+                    )
+                };
+                return Err(Problem::field("refund-exceeds", "amount", message));
+            }
+            let Some(&(date, _)) = rest.first() else {
+                return Ok(());
+            };
+            let n = rest.partition_point(|(d, _)| *d == date);
+            net += rest[..n].iter().map(|(_, a)| *a).sum::<Decimal>();
+            rest = &rest[n..];
+            by = date;
         }
     }
 

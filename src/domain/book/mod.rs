@@ -125,7 +125,8 @@ impl Book {
     }
 
     /// True when this book lacks what checking `draft` needs (a partial book cannot
-    /// settle a write-off nor reverse a payment or write-off).
+    /// settle a write-off, reverse a payment or write-off, nor weigh a refund against
+    /// what was paid).
     pub fn needs_full(&self, draft: &Body) -> bool {
         self.partial
             && matches!(

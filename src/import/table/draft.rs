@@ -1,0 +1,259 @@
+//! One row's text turned into a draft entry, or every problem the row has.
+//!
+//! Owns: the mapping of a row to a `Body`: constants, value maps, donor aliases, the
+//! sign column, dates and amounts parsed exactly, and negative payments read as
+//! refunds. Does not read records or count lines (`rows`), and does not judge drafts
+//! against the ledger (`Book::check` does that).
+
+use csv::StringRecord;
+use rust_decimal::Decimal;
+
+use super::Table;
+use crate::domain::entry::{Payment, Pledge, Rate, Source, WriteOff};
+use crate::domain::problem::Problem;
+use crate::domain::register::fold;
+use crate::domain::{Body, Currency, Kind};
+use crate::import::profile::Field;
+use crate::import::text::{parse_amount, parse_date};
+use crate::import::{Row, RowProblem};
+
+impl Table<'_> {
+    /// The text of a field in a row: a constant, else the column; then the value map.
+    fn get(&self, rec: &StringRecord, field: Field) -> Option<String> {
+        let raw = match self.profile.constants.get(&field) {
+            Some(c) => c.clone(),
+            None => rec.get(*self.columns.get(&field)?)?.trim().to_string(),
+        };
+        if raw.is_empty() {
+            return None;
+        }
+        let mapped = self.profile.values.get(&field).and_then(|list| {
+            let key = fold(&raw);
+            list.iter()
+                .find(|(from, _, _)| *from == key)
+                .map(|(_, to, _)| to.clone())
+        });
+        Some(mapped.unwrap_or(raw))
+    }
+
+    pub(super) fn map(
+        &self,
+        rec: &StringRecord,
+        line: u64,
+        source: Source,
+    ) -> Result<Row, Vec<RowProblem>> {
+        let p = self.profile;
+        let mut bad = Bad {
+            line,
+            list: Vec::new(),
+        };
+        let raw: Vec<(Field, String)> = Field::ALL
+            .into_iter()
+            .filter_map(|f| self.get(rec, f).map(|v| (f, v)))
+            .collect();
+        let text = |f: Field| raw.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
+        let kind = match text(Field::Kind) {
+            None => {
+                bad.add("kind", "", "missing-value", "the row has no kind");
+                return Err(bad.list);
+            }
+            Some(k) => match Kind::parse(&k) {
+                Some(
+                    kind @ (Kind::Pledge
+                    | Kind::Payment
+                    | Kind::Refund
+                    | Kind::WriteOff
+                    | Kind::Rate),
+                ) => kind,
+                _ => {
+                    bad.add(
+                        "kind",
+                        &k,
+                        "bad-kind",
+                        "is not pledge, payment, refund, write-off or rate (map it under [values.kind])",
+                    );
+                    return Err(bad.list);
+                }
+            },
+        };
+        let need = |bad: &mut Bad, f: Field, what: &str| -> Option<String> {
+            let v = text(f);
+            if v.is_none() {
+                bad.add(
+                    f.as_str(),
+                    "",
+                    "missing-value",
+                    format!("a {} row needs {what}", kind.as_str()),
+                );
+            }
+            v
+        };
+        let date = need(&mut bad, Field::Date, "a date");
+        let amount_field = if kind == Kind::Rate {
+            Field::PerUsd
+        } else {
+            Field::Amount
+        };
+        let amount = need(&mut bad, amount_field, "an amount");
+        let (donor, mandate, currency) = match kind {
+            Kind::WriteOff => (None, None, text(Field::Currency)),
+            Kind::Rate => (None, None, need(&mut bad, Field::Currency, "a currency")),
+            _ => (
+                need(&mut bad, Field::Donor, "a donor"),
+                need(&mut bad, Field::Mandate, "a mandate"),
+                need(&mut bad, Field::Currency, "a currency"),
+            ),
+        };
+        let pledge_reference = text(Field::PledgeReference);
+        if kind == Kind::WriteOff && pledge_reference.is_none() {
+            bad.add(
+                "pledge_reference",
+                "",
+                "missing-value",
+                "a write-off row must name its pledge by reference",
+            );
+        }
+        let date_of = |bad: &mut Bad, f: Field, d: Option<String>| {
+            d.and_then(|d| match parse_date(&d, &p.date_formats) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    bad.add(f.as_str(), &d, "bad-date", m);
+                    None
+                }
+            })
+        };
+        let date = date_of(&mut bad, Field::Date, date);
+        let due = date_of(&mut bad, Field::Due, text(Field::Due));
+        let mut amount: Option<Decimal> =
+            amount.and_then(|a| match parse_amount(&a, p.decimal_mark, &p.thousands) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    let code = if kind == Kind::Rate {
+                        "bad-rate"
+                    } else {
+                        "bad-amount"
+                    };
+                    let why = m
+                        .strip_prefix(&format!("\"{a}\" "))
+                        .unwrap_or(&m)
+                        .to_string();
+                    bad.add(amount_field.as_str(), &a, code, why);
+                    None
+                }
+            });
+        if let (Some(i), Some(sign)) = (self.sign, &p.sign) {
+            let v = rec.get(i).map(str::trim).unwrap_or("");
+            let f = fold(v);
+            if sign.negative.contains(&f) {
+                amount = amount.map(|a| -a);
+            } else if !sign.positive.is_empty() && !sign.positive.contains(&f) {
+                bad.add(
+                    "sign",
+                    v,
+                    "bad-sign",
+                    "is neither a positive nor a negative value of the profile's [sign] section",
+                );
+            }
+        }
+        let currency = currency.and_then(|c| {
+            let found = Currency::lookup(&c);
+            if found.is_none() {
+                bad.add(
+                    "currency",
+                    &c,
+                    "unknown-currency",
+                    "is not an ISO 4217 currency code such as USD, EUR, JPY",
+                );
+            }
+            found
+        });
+        let donor = donor.map(|d| match p.donor_aliases.get(&fold(&d)) {
+            Some((code, _)) => code.clone(),
+            None => d,
+        });
+        let (Some(date), Some(mut amount), true) = (date, amount, bad.list.is_empty()) else {
+            return Err(bad.list);
+        };
+        let mut kind = kind;
+        if kind == Kind::Payment && amount < Decimal::ZERO {
+            kind = Kind::Refund;
+            amount = -amount;
+        }
+        let reference = text(Field::Reference);
+        // A memo over several lines of a CRLF file keeps its line breaks as "\n".
+        let memo = text(Field::Memo).map(|m| m.replace("\r\n", "\n").replace('\r', "\n"));
+        let source = Some(source);
+        let currency_given = currency.is_some();
+        let currency = currency.unwrap_or(Currency::USD);
+        let body = match kind {
+            Kind::Pledge => Body::Pledge(Pledge {
+                donor: donor.unwrap_or_default(),
+                mandate: mandate.unwrap_or_default(),
+                amount,
+                currency,
+                date,
+                due,
+                reference,
+                memo,
+                source,
+            }),
+            Kind::Payment | Kind::Refund => {
+                let pay = Payment {
+                    donor: donor.unwrap_or_default(),
+                    mandate: mandate.unwrap_or_default(),
+                    amount,
+                    currency,
+                    date,
+                    pledge: None,
+                    reference,
+                    memo,
+                    source,
+                };
+                if kind == Kind::Payment {
+                    Body::Payment(pay)
+                } else {
+                    Body::Refund(pay)
+                }
+            }
+            Kind::WriteOff => Body::WriteOff(WriteOff {
+                pledge: 0,
+                amount,
+                currency,
+                date,
+                reference,
+                memo,
+                source,
+            }),
+            _ => Body::Rate(Rate {
+                currency,
+                per_usd: amount,
+                date,
+                source,
+            }),
+        };
+        Ok(Row {
+            line,
+            body,
+            pledge_reference,
+            currency_given,
+            raw: raw.into_iter().map(|(f, v)| (f.as_str(), v)).collect(),
+        })
+    }
+}
+
+/// The problems of one row, collected so that all of them are reported at once.
+struct Bad {
+    line: u64,
+    list: Vec<RowProblem>,
+}
+
+impl Bad {
+    fn add(&mut self, field: &str, value: &str, code: &'static str, why: impl Into<String>) {
+        self.list.push(RowProblem {
+            line: self.line,
+            field: Some(field.to_string()),
+            value: Some(value.to_string()),
+            problem: Problem::new(code, why),
+        });
+    }
+}

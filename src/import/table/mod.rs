@@ -1,0 +1,231 @@
+//! Opening an export through a profile: skipping the profile's leading lines, reading
+//! the header, and binding every column the profile names (fields, the sign column,
+//! filters) to a column of the file.
+//!
+//! Owns: `Table`, `OpenError`, the one CSV reader setup, and how a column is named in
+//! messages. A missing or doubly named column fails here, before any row is read.
+//! Does not read data rows (`rows`) or turn a row's text into a draft (`draft`), and
+//! does not judge drafts against the ledger (`Book::check` does that).
+
+mod draft;
+mod rows;
+
+use std::collections::BTreeMap;
+
+use csv::StringRecord;
+
+use super::profile::{Column, Field, Profile};
+use super::{ProfileError, RowProblem};
+use crate::domain::problem::Problem;
+use crate::domain::register::fold;
+
+/// A decoded file with its header bound to the profile's columns.
+#[derive(Debug)]
+pub struct Table<'a> {
+    profile: &'a Profile,
+    body: &'a str,
+    /// Lines before the first CSV line handed to the reader (skipped rows).
+    offset: u64,
+    has_header: bool,
+    /// field -> 0-based column index
+    columns: BTreeMap<Field, usize>,
+    sign: Option<usize>,
+    filters: Vec<(usize, bool, Vec<String>)>,
+    /// Fields in the header (or, without one, in the first line); None for no lines.
+    width: Option<usize>,
+    /// Columns a row cannot leave out (0-based, sorted), with what reads them.
+    needed: Vec<(usize, String)>,
+}
+
+fn reader(profile: &Profile, text: &str) -> csv::Reader<std::io::Cursor<Vec<u8>>> {
+    csv::ReaderBuilder::new()
+        .delimiter(profile.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(text.as_bytes().to_vec()))
+}
+
+/// Why a file cannot be read through its profile, before any row: a mistake in the
+/// profile (named by its profile line), or in the file's header (named by its line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenError {
+    Profile(ProfileError),
+    File(RowProblem),
+}
+
+impl From<ProfileError> for OpenError {
+    fn from(e: ProfileError) -> Self {
+        OpenError::Profile(e)
+    }
+}
+
+impl<'a> Table<'a> {
+    /// Skips the profile's leading lines, reads the header and binds every column the
+    /// profile names. A column the file lacks is a profile error, and a column the
+    /// profile reads that the header names twice a file error, before any row.
+    pub fn open(text: &'a str, profile: &'a Profile) -> Result<Table<'a>, OpenError> {
+        let mut start = 0;
+        for _ in 0..profile.skip_rows {
+            match text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => start = text.len(),
+            }
+        }
+        let body = &text[start..];
+        let header_line = profile.skip_rows as u64 + 1;
+        let mut rdr = reader(profile, body);
+        let mut rec = StringRecord::new();
+        let first = match rdr.read_record(&mut rec) {
+            Ok(true) => Some(rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>()),
+            _ => None,
+        };
+        let width = first.as_ref().map(Vec::len);
+        let header: Option<Vec<String>> = if profile.header {
+            match first {
+                Some(h) => Some(h),
+                None => {
+                    return Err(ProfileError {
+                        line: None,
+                        code: "no-header",
+                        message: format!(
+                            "the file has no header line after skipping {} line(s)",
+                            profile.skip_rows
+                        ),
+                    }
+                    .into());
+                }
+            }
+        } else {
+            None
+        };
+        let bind = |col: &Column, line: u64| -> Result<Option<usize>, OpenError> {
+            match (col, &header) {
+                (Column::Number(n), _) => {
+                    Ok(Some(*n as usize - 1).filter(|i| width.is_none_or(|w| *i < w)))
+                }
+                (Column::Name(name), Some(h)) => {
+                    let mut at: Vec<usize> = (0..h.len()).filter(|i| h[*i] == *name).collect();
+                    if at.is_empty() {
+                        at = (0..h.len())
+                            .filter(|i| fold(&h[*i]) == fold(name))
+                            .collect();
+                    }
+                    if at.len() > 1 {
+                        let list: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
+                        let (last, rest) = list.split_last().expect("two or more");
+                        return Err(OpenError::File(RowProblem {
+                            line: header_line,
+                            field: None,
+                            value: None,
+                            problem: Problem::new(
+                                "duplicate-column",
+                                format!(
+                                    "the header names {col} {} (columns {} and {last}); rename one",
+                                    if at.len() == 2 {
+                                        "twice"
+                                    } else {
+                                        "more than once"
+                                    },
+                                    rest.join(", ")
+                                ),
+                            ),
+                        }));
+                    }
+                    Ok(at.first().copied())
+                }
+                (Column::Name(_), None) => Err(ProfileError {
+                    line: Some(line),
+                    code: "bad-profile",
+                    message: "a header name needs [csv] header = true".into(),
+                }
+                .into()),
+            }
+        };
+        let missing = |col: &Column, line: u64| -> OpenError {
+            let message = match (col, &header) {
+                (Column::Number(_), Some(h)) => format!(
+                    "{col} is not in the file: its header has {} columns ({})",
+                    h.len(),
+                    h.join(", ")
+                ),
+                (Column::Number(_), None) => format!(
+                    "{col} is not in the file: its first line has {} columns",
+                    width.unwrap_or(0)
+                ),
+                (Column::Name(_), _) => format!(
+                    "{col} is not in the file's header ({})",
+                    header.as_deref().unwrap_or_default().join(", ")
+                ),
+            };
+            ProfileError {
+                line: Some(line),
+                code: "missing-column",
+                message,
+            }
+            .into()
+        };
+        let mut columns = BTreeMap::new();
+        let mut needed = Vec::new();
+        for (field, (col, line)) in &profile.columns {
+            match bind(col, *line)? {
+                Some(i) => {
+                    columns.insert(*field, i);
+                    if !profile.optional.contains(field) && !profile.constants.contains_key(field) {
+                        needed.push((i, field.as_str().to_string()));
+                    }
+                }
+                None if profile.optional.contains(field) => {}
+                None => return Err(missing(col, *line)),
+            }
+        }
+        let sign = match &profile.sign {
+            Some(s) => {
+                let i = bind(&s.column, s.line)?.ok_or_else(|| missing(&s.column, s.line))?;
+                needed.push((i, "the sign column".to_string()));
+                Some(i)
+            }
+            None => None,
+        };
+        let mut filters = Vec::new();
+        for f in &profile.filters {
+            let i = bind(&f.column, f.line)?.ok_or_else(|| missing(&f.column, f.line))?;
+            needed.push((i, format!("the filter's {}", f.column)));
+            filters.push((i, f.keep, f.values.clone()));
+        }
+        needed.sort();
+        Ok(Table {
+            profile,
+            body,
+            offset: profile.skip_rows as u64,
+            has_header: profile.header,
+            columns,
+            sign,
+            filters,
+            width,
+            needed,
+        })
+    }
+
+    /// The size of the text the rows are read from (for progress: see `rows`).
+    pub fn bytes(&self) -> usize {
+        self.body.len()
+    }
+
+    /// How the file names a column in messages: the profile's field reading it, else
+    /// its header name, else its number.
+    fn column_name(&self, i: usize) -> String {
+        if let Some((f, _)) = self.columns.iter().find(|(_, c)| **c == i) {
+            return f.as_str().to_string();
+        }
+        if self.has_header {
+            let mut rdr = reader(self.profile, self.body);
+            let mut rec = StringRecord::new();
+            if let Ok(true) = rdr.read_record(&mut rec)
+                && let Some(h) = rec.get(i)
+            {
+                return h.trim().to_string();
+            }
+        }
+        format!("column {}", i + 1)
+    }
+}

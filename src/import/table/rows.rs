@@ -1,0 +1,225 @@
+//! Reading the data rows of an opened `Table` in file order: line numbers as the file
+//! shows them (blank lines, quoted line breaks, skipped lines), unreadable CSV, quotes
+//! left open, rows wider or shorter than the header, and the profile's row filters.
+//!
+//! Owns: which records become rows, and each row's line and `Source`. Does not bind
+//! columns (`table`) or read a row's fields (`draft`).
+
+use csv::StringRecord;
+
+use super::{Table, reader};
+use crate::domain::entry::Source;
+use crate::domain::problem::Problem;
+use crate::domain::register::fold;
+use crate::import::profile::Field;
+use crate::import::{Parsed, Row, RowProblem};
+
+impl Table<'_> {
+    /// Reads every row in file order and hands each good row's draft to `visit` with
+    /// the byte offset reached, as it is read (rows are never all held at once).
+    /// Problems of bad rows, all of them, and the counts come back in `Parsed`.
+    pub fn rows(&self, file: &str, sha256: &str, mut visit: impl FnMut(Row, usize)) -> Parsed {
+        let mut parsed = Parsed::default();
+        let mut rdr = reader(self.profile, self.body);
+        let mut rec = StringRecord::new();
+        let mut first = self.has_header;
+        // Line numbers are counted from byte offsets, so that blank lines and quoted
+        // line breaks count as the file's reader sees them.
+        let (mut seen_bytes, mut seen_lines) = (0usize, 1u64);
+        // A record's position can be the end of the previous line: its first line is
+        // the first one after any line ends there.
+        let bytes = self.body.as_bytes();
+        let mut line_at = |byte: usize| {
+            let mut byte = byte.min(bytes.len());
+            while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+                byte += 1;
+            }
+            if byte > seen_bytes {
+                seen_lines += bytes[seen_bytes..byte]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count() as u64;
+                seen_bytes = byte;
+            }
+            seen_lines + self.offset
+        };
+        loop {
+            let line = line_at(rdr.position().byte() as usize);
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    parsed.total += 1;
+                    parsed.problems.push(RowProblem {
+                        line,
+                        field: None,
+                        value: None,
+                        problem: Problem::new(
+                            "bad-csv",
+                            format!("cannot read this line as CSV: {e}"),
+                        ),
+                    });
+                    continue;
+                }
+            }
+            let line = rec
+                .position()
+                .map(|p| line_at(p.byte() as usize))
+                .unwrap_or(line);
+            if std::mem::take(&mut first) {
+                continue;
+            }
+            let end = rdr.position().byte() as usize;
+            if let Some(p) = self.quotes(&rec, line, end >= bytes.len()) {
+                parsed.total += 1;
+                parsed.problems.push(p);
+                continue;
+            }
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            parsed.total += 1;
+            let cell = |i: usize| rec.get(i).map(str::trim).unwrap_or("");
+            let keep = self.filters.iter().all(|(i, keep, values)| {
+                let v = fold(cell(*i));
+                values.contains(&v) == *keep
+            });
+            if !keep {
+                parsed.filtered += 1;
+                continue;
+            }
+            if let Some(p) = self.width_problem(&rec, line) {
+                parsed.problems.push(p);
+                continue;
+            }
+            let source = Source {
+                file: file.to_string(),
+                sha256: sha256.to_string(),
+                row: line,
+                profile: self.profile.name.clone(),
+            };
+            match self.map(&rec, line, source) {
+                Ok(row) => visit(row, rdr.position().byte() as usize),
+                Err(mut p) => parsed.problems.append(&mut p),
+            }
+        }
+        parsed
+    }
+
+    /// A quote left open: the last record running to the end of the text inside
+    /// quotes, or a line break in any field but the memo (the one field real exports
+    /// write over several lines). `line` is the record's first line.
+    fn quotes(&self, rec: &StringRecord, line: u64, last: bool) -> Option<RowProblem> {
+        let memo = self.columns.get(&Field::Memo).copied();
+        let breaks = |f: &str| f.bytes().filter(|b| *b == b'\n').count() as u64;
+        let at = |i: usize| line + rec.iter().take(i).map(breaks).sum::<u64>();
+        let shown = |f: &str| match f.find(['\r', '\n']) {
+            Some(n) => format!("{}...", &f[..n]),
+            None => f.to_string(),
+        };
+        let problem = |i: usize, why: &str| RowProblem {
+            line: at(i),
+            field: Some(self.column_name(i)),
+            value: Some(shown(&rec[i])),
+            problem: Problem::new("bad-csv", why),
+        };
+        let span = rec
+            .position()
+            .map(|p| &self.body.as_bytes()[p.byte() as usize..])
+            .unwrap_or_default();
+        if last && !rec.is_empty() && ends_in_quotes(span, self.profile.delimiter) {
+            return Some(problem(
+                rec.len() - 1,
+                "a quote is not closed: the field runs to the end of the file",
+            ));
+        }
+        let i = (0..rec.len()).find(|i| Some(*i) != memo && rec[*i].contains(['\r', '\n']))?;
+        Some(problem(
+            i,
+            "holds a line break (a quote is not closed?); only the memo may run over several lines",
+        ))
+    }
+
+    /// A row wider than the header with something in the extra fields, or shorter
+    /// than it where a column the profile needs is left out.
+    fn width_problem(&self, rec: &StringRecord, line: u64) -> Option<RowProblem> {
+        let width = self.width?;
+        let against = if self.has_header {
+            "the header"
+        } else {
+            "the first line"
+        };
+        let why = if rec.len() > width {
+            if rec.iter().skip(width).all(|f| f.trim().is_empty()) {
+                return None;
+            }
+            format!(
+                "the row has {} fields but {against} has {width}; a delimiter too many or a quote missing?",
+                rec.len()
+            )
+        } else if rec.len() < width {
+            let (_, what) = self.needed.iter().find(|(i, _)| *i >= rec.len())?;
+            format!(
+                "the row has {} fields but {against} has {width}; it leaves out {what}, which is not optional",
+                rec.len()
+            )
+        } else {
+            return None;
+        };
+        Some(RowProblem {
+            line,
+            field: None,
+            value: None,
+            problem: Problem::new("bad-csv", why),
+        })
+    }
+}
+
+/// Does a record's text (from its first byte to the end of the file) end inside a
+/// quoted field? Follows the reader's rules: a quote opens a field only as its first
+/// character, `""` inside quotes is a quote, and a closing quote may be followed by
+/// more unquoted text.
+fn ends_in_quotes(text: &[u8], delimiter: u8) -> bool {
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Plain,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::Start;
+    for &b in text {
+        let ends = b == delimiter || b == b'\n' || b == b'\r';
+        state = match state {
+            State::Start if b == b'"' => State::Quoted,
+            State::Start | State::Plain | State::QuoteInQuoted if ends => State::Start,
+            State::Start | State::Plain => State::Plain,
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            State::QuoteInQuoted => State::Plain,
+        };
+    }
+    state == State::Quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_in_quotes;
+
+    #[test]
+    fn open_quotes_at_the_end_of_the_text() {
+        for (text, open) in [
+            ("a,\"b\nc\n", true),
+            ("a,\"b\"\n", false),
+            ("a,\"b\"\"\n", true),
+            ("a,\"b\"\"c\"\n", false),
+            ("a,b\"c\n", false),
+            ("a,\"b\"c,\"d\n", true),
+            ("a;\"b\"\r\n", false),
+        ] {
+            assert_eq!(ends_in_quotes(text.as_bytes(), b','), open, "{text:?}");
+        }
+        assert!(ends_in_quotes(b"a;\"b;c", b';'));
+    }
+}
