@@ -287,10 +287,7 @@ impl Book {
     /// money a later refund already returned. Needs the full book (`needs_full`).
     fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
         let mut moves: Vec<(NaiveDate, Decimal)> = self
-            .live_payments()
-            .filter(|p| {
-                p.currency == r.currency && *p.donor == *r.donor && *p.mandate == *r.mandate
-            })
+            .payments_of(&r.donor, &r.mandate, r.currency)
             .map(|p| (p.date, if p.refund { -p.amount } else { p.amount }))
             .collect();
         moves.sort_by_key(|(date, _)| *date);

@@ -101,6 +101,9 @@ pub struct Book {
     /// True for a book made only to be read (reports): the indexes that only
     /// `import` needs (references, source rows) are not kept.
     reading: bool,
+    /// Payments and refunds by (donor, mandate, currency), for the refund check;
+    /// not kept in a book for reading.
+    payment_groups: HashMap<(Name, Name, Currency), Vec<u64>>,
     /// How many entries (reversed or not) carry each (kind, donor, reference) key:
     /// how `import` knows a row with a reference is already recorded.
     reference_keys: HashMap<String, u32>,
@@ -133,6 +136,23 @@ impl Book {
                 draft,
                 Body::WriteOff(_) | Body::Reversal(_) | Body::Refund(_)
             )
+    }
+
+    /// The live payments and refunds of one donor, mandate and currency.
+    pub fn payments_of(
+        &self,
+        donor: &str,
+        mandate: &str,
+        currency: Currency,
+    ) -> impl Iterator<Item = &PaymentRec> {
+        assert!(!self.reading, "a book for reading keeps no payment groups");
+        let key = (Name::from(donor), Name::from(mandate), currency);
+        self.payment_groups
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter_map(|seq| self.payments.get(seq))
+            .filter(|p| p.reversed_by.is_none())
     }
 
     pub fn is_partial(&self) -> bool {
@@ -277,13 +297,21 @@ impl Book {
                 if let Some(n) = p.pledge {
                     *self.named_by.entry(n).or_default() += 1;
                 }
+                let donor = self.names.get(&p.donor);
+                let mandate = self.names.get(&p.mandate);
+                if !self.reading {
+                    self.payment_groups
+                        .entry((donor.clone(), mandate.clone(), p.currency))
+                        .or_default()
+                        .push(seq);
+                }
                 self.payments.insert(
                     seq,
                     PaymentRec {
                         seq,
                         refund: matches!(entry.body, Body::Refund(_)),
-                        donor: self.names.get(&p.donor),
-                        mandate: self.names.get(&p.mandate),
+                        donor,
+                        mandate,
                         amount: p.amount,
                         currency: p.currency,
                         date: p.date,
