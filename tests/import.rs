@@ -686,6 +686,24 @@ fn a_column_number_beyond_the_file_is_one_profile_error() {
 }
 
 #[test]
+fn a_field_given_as_column_and_constant_is_a_profile_error() {
+    let t = Test::init();
+    t.write(
+        "n.csv",
+        format!("{CANONICAL_HEAD}2024-01-01,JPN,icat,pledge,10,EUR,N1\n"),
+    );
+    t.write(
+        "both.toml",
+        "[columns]\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\nkind = \"kind\"\namount = \"amount\"\ncurrency = \"currency\"\n[constants]\ncurrency = \"USD\"\n",
+    );
+    t.rejects(
+        &["import", "n.csv", "--profile", "./both.toml"],
+        1,
+        "error: ./both.toml:9: currency is given both as a constant and as a column (line 7); keep one [bad-profile]",
+    );
+}
+
+#[test]
 fn rates_already_recorded_or_differing() {
     let t = Test::init();
     t.ok(&[

@@ -250,9 +250,21 @@ impl Profile {
         let mut constants = BTreeMap::new();
         let mut constant_lines = BTreeMap::new();
         for (key, v) in &file.constants {
-            let field = field_of(key, at(v.span()))?;
+            let line = at(v.span());
+            let field = field_of(key, line)?;
+            // Said twice, one would silently win: a currency constant over a currency
+            // column would book every EUR row as USD.
+            if let Some((_, column_line)) = columns.get(&field) {
+                return Err(err(
+                    line,
+                    "bad-profile",
+                    format!(
+                        "{key} is given both as a constant and as a column (line {column_line}); keep one"
+                    ),
+                ));
+            }
             constants.insert(field, v.get_ref().trim().to_string());
-            constant_lines.insert(field, at(v.span()));
+            constant_lines.insert(field, line);
         }
         let mut values = BTreeMap::new();
         for (key, map) in &file.values {
