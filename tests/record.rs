@@ -1741,3 +1741,80 @@ fn log_filters_that_match_nothing_known_are_errors() {
         "error: --from: 2009-08-01 is after --to 2009-05-01; nothing could match [bad-period]",
     );
 }
+
+#[test]
+fn a_payment_refunds_depend_on_cannot_be_reversed_before_them() {
+    let t = Test::init();
+    let run = |args: &[&str]| t.ok(args);
+    run(&[
+        "record",
+        "pledge",
+        "--donor",
+        "ITA",
+        "--mandate",
+        "icat",
+        "--amount",
+        "1000",
+        "--currency",
+        "USD",
+        "--date",
+        "2020-01-01",
+    ]);
+    run(&[
+        "record",
+        "payment",
+        "--donor",
+        "ITA",
+        "--mandate",
+        "icat",
+        "--amount",
+        "800",
+        "--currency",
+        "USD",
+        "--date",
+        "2020-03-01",
+        "--pledge",
+        "1",
+    ]);
+    run(&[
+        "record",
+        "refund",
+        "--donor",
+        "ITA",
+        "--mandate",
+        "icat",
+        "--amount",
+        "100",
+        "--currency",
+        "USD",
+        "--date",
+        "2020-05-01",
+    ]);
+    t.rejects(
+        &["record", "reversal", "--entry", "2", "--reason", "oops"],
+        1,
+        "error: --entry: without payment #2, the refunds to ITA for icat in USD (#3) would be more than was paid; reverse it first [payment-refunded]",
+    );
+    // Another payment that covers the refund frees the first.
+    run(&[
+        "record",
+        "payment",
+        "--donor",
+        "ITA",
+        "--mandate",
+        "icat",
+        "--amount",
+        "150",
+        "--currency",
+        "USD",
+        "--date",
+        "2020-04-01",
+    ]);
+    assert!(
+        t.ok(&["record", "reversal", "--entry", "2", "--reason", "oops"])
+            .starts_with("#5 reversal of #2")
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&t.ok(&["report", "donors", "--format", "json"])).unwrap();
+    assert_eq!(report["totals"]["paid"], "50.00");
+}

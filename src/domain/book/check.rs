@@ -122,6 +122,7 @@ impl Book {
                             ),
                         ));
                     }
+                    Kind::Payment => self.check_payment_not_refunded(target)?,
                     Kind::Pledge => {
                         let n = self.named_by.get(&target).copied().unwrap_or(0);
                         if n > 0 {
@@ -220,6 +221,57 @@ impl Book {
                 Ok(Body::Mandate(m))
             }
         }
+    }
+
+    /// A payment whose money later refunds returned cannot be reversed while they
+    /// stand: without it, what was paid net would fall below zero.
+    fn check_payment_not_refunded(&self, target: u64) -> Result<(), Problem> {
+        let Some(pay) = self.payments.get(&target) else {
+            return Ok(());
+        };
+        let mut moves: Vec<(NaiveDate, Decimal, u64, bool)> = self
+            .payments_of(&pay.donor, &pay.mandate, pay.currency)
+            .filter(|p| p.seq != target)
+            .map(|p| {
+                (
+                    p.date,
+                    if p.refund { -p.amount } else { p.amount },
+                    p.seq,
+                    p.refund,
+                )
+            })
+            .collect();
+        moves.sort_by_key(|(date, _, seq, _)| (*date, *seq));
+        let mut net = Decimal::ZERO;
+        let mut i = 0;
+        while i < moves.len() {
+            // Everything dated on one day counts together, as settlement does.
+            let day = moves[i].0;
+            while i < moves.len() && moves[i].0 == day {
+                net += moves[i].1;
+                i += 1;
+            }
+            if net < Decimal::ZERO {
+                let refunds: Vec<String> = moves
+                    .iter()
+                    .filter(|m| m.3)
+                    .map(|m| format!("#{}", m.2))
+                    .collect();
+                return Err(Problem::field(
+                    "payment-refunded",
+                    "entry",
+                    format!(
+                        "without payment #{target}, the refunds to {} for {} in {} ({}) would be more than was paid; reverse {} first",
+                        pay.donor,
+                        pay.mandate,
+                        pay.currency,
+                        refunds.join(", "),
+                        if refunds.len() == 1 { "it" } else { "them" }
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check_payment(
