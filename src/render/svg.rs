@@ -58,6 +58,19 @@ pub fn quarters(bars: &[QuarterBar]) -> String {
         {
             let hgt = px(v, max, span);
             let x = x0 + bar * k as f64;
+            if v.0 < rust_decimal::Decimal::ZERO {
+                // Refunds above payments: no bar to draw upwards, so a red mark on the
+                // base line says "below zero" rather than looking like nothing.
+                let _ = write!(
+                    s,
+                    r##"<rect class="negative" x="{x:.1}" y="{base:.1}" width="{bar:.1}" height="4" fill="#c0392b"><title>{} {what}: {} USD (below zero)</title></rect><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="#c0392b">&lt; 0</text>"##,
+                    esc(&b.quarter),
+                    grouped(v),
+                    x + bar / 2.0,
+                    base - 4.0
+                );
+                continue;
+            }
             let _ = write!(
                 s,
                 r#"<rect class="bar" x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{hgt:.1}" fill="{colour}"><title>{} {what}: {} USD</title></rect>"#,
@@ -101,13 +114,19 @@ pub fn donors(rows: &[LargestDonor]) -> String {
     for (i, r) in rows.iter().enumerate() {
         let y = 5.0 + row_h * i as f64;
         let bw = px(r.paid_year_to_date, max, span);
-        let name: String = r.name.chars().take(34).collect();
+        // A long name is cut with an ellipsis; the full name is its tooltip.
+        let name: String = if r.name.chars().count() > 34 {
+            r.name.chars().take(33).chain(['…']).collect()
+        } else {
+            r.name.clone()
+        };
         let _ = write!(
             s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text><rect class="bar" x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="{PAID}"><title>{}: {} USD</title></rect><text x="{:.1}" y="{:.1}" font-size="12">{}</text>"#,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}<title>{}</title></text><rect class="bar" x="{label_w}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="{PAID}"><title>{}: {} USD</title></rect><text x="{:.1}" y="{:.1}" font-size="12">{}</text>"#,
             label_w - 8.0,
             y + row_h * 0.62,
             esc(&name),
+            esc(&r.name),
             row_h * 0.7,
             esc(&r.name),
             grouped(r.paid_year_to_date),
@@ -145,6 +164,20 @@ pub fn gp_sp(split: &GpSp) -> String {
             r#"<text x="0" y="{:.1}" font-size="12">{label}</text>"#,
             y + bar_h * 0.6
         );
+        let negative = sp.general_purpose.0 < rust_decimal::Decimal::ZERO
+            || sp.special_purpose.0 < rust_decimal::Decimal::ZERO;
+        if negative {
+            // Shares outside 0-100% cannot be drawn as parts of one bar.
+            let _ = write!(
+                s,
+                r##"<rect x="{label_w}" y="{y:.1}" width="{span:.1}" height="{bar_h}" fill="#f6e0dd"/><text x="{:.1}" y="{:.1}" font-size="12">refunds exceed payments in one part (GP {} USD, SP {} USD): see the table</text>"##,
+                label_w + 8.0,
+                y + bar_h * 0.6,
+                grouped(sp.general_purpose),
+                grouped(sp.special_purpose)
+            );
+            continue;
+        }
         if whole.is_zero() {
             let _ = write!(
                 s,

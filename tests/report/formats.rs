@@ -82,3 +82,104 @@ fn the_table_has_thousands_separators_and_a_totals_row() {
         "{out}"
     );
 }
+
+/// Refunds above a quarter's payments make "paid" negative: the charts say so
+/// instead of drawing nothing (which would read as zero) or a full bar.
+#[test]
+fn html_charts_mark_negative_figures() {
+    let t = crate::util::Test::init();
+    for args in [
+        &[
+            "record",
+            "pledge",
+            "--donor",
+            "NOR",
+            "--mandate",
+            "general-purpose",
+            "--amount",
+            "1000",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-01-10",
+        ][..],
+        &[
+            "record",
+            "payment",
+            "--donor",
+            "NOR",
+            "--mandate",
+            "general-purpose",
+            "--amount",
+            "1000",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-02-10",
+        ],
+        &[
+            "record",
+            "payment",
+            "--donor",
+            "SWE",
+            "--mandate",
+            "icat",
+            "--amount",
+            "5000",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-02-10",
+        ],
+        &[
+            "record",
+            "refund",
+            "--donor",
+            "SWE",
+            "--mandate",
+            "icat",
+            "--amount",
+            "4000",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-05-10",
+        ],
+        &[
+            "record",
+            "payment",
+            "--donor",
+            "NOR",
+            "--mandate",
+            "general-purpose",
+            "--amount",
+            "500",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-05-10",
+        ],
+    ] {
+        t.ok(args);
+    }
+    let html = t.ok(&[
+        "report",
+        "quarterly",
+        "--year",
+        "2020",
+        "--quarter",
+        "2",
+        "--format",
+        "html",
+    ]);
+    assert!(
+        html.contains("<title>2020-Q2 paid: -3,500.00 USD (below zero)</title>"),
+        "no negative mark"
+    );
+    assert!(
+        html.contains(
+            "refunds exceed payments in one part (GP 500.00 USD, SP -4,000.00 USD): see the table"
+        ),
+        "GP/SP bar drawn for shares outside 0-100%"
+    );
+}
