@@ -174,14 +174,16 @@ pub struct Source<'a> {
 }
 
 impl Source<'_> {
-    /// First and last value date of the live money entries.
+    /// First and last value date of the money entries, reversed ones included.
     pub fn value_dates(&self) -> Option<Period> {
+        // Reversed entries are still in the ledger (statements list them), so they
+        // count for its span though not for any figure.
         let dates = self
             .book
-            .live_pledges()
+            .pledges()
             .map(|p| p.date)
-            .chain(self.book.live_payments().map(|p| p.date))
-            .chain(self.book.live_write_offs().map(|w| w.date));
+            .chain(self.book.payments().map(|p| p.date))
+            .chain(self.book.write_offs().map(|w| w.date));
         let mut range: Option<Period> = None;
         for d in dates {
             range = Some(match range {

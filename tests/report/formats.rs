@@ -183,3 +183,70 @@ fn html_charts_mark_negative_figures() {
         "GP/SP bar drawn for shares outside 0-100%"
     );
 }
+
+/// With no period given, a statement covers every entry of the donor, reversed ones
+/// included: they are listed for the record even when they fall outside what is
+/// left.
+#[test]
+fn the_default_statement_lists_reversed_entries_outside_the_live_span() {
+    let t = crate::util::Test::init();
+    for args in [
+        &[
+            "record",
+            "pledge",
+            "--donor",
+            "ITA",
+            "--mandate",
+            "icat",
+            "--amount",
+            "1000",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-01-01",
+        ][..],
+        &[
+            "record",
+            "pledge",
+            "--donor",
+            "ITA",
+            "--mandate",
+            "icat",
+            "--amount",
+            "500",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-01-05",
+        ],
+        &[
+            "record",
+            "payment",
+            "--donor",
+            "ITA",
+            "--mandate",
+            "icat",
+            "--amount",
+            "1200",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-02-01",
+        ],
+        &["record", "reversal", "--entry", "1", "--reason", "dup"],
+    ] {
+        t.ok(args);
+    }
+    let s = super::json(&t, &["statement", "--donor", "ITA"]);
+    assert_eq!(s["period"]["from"], "2020-01-01");
+    let seqs: Vec<u64> = s["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["seq"].as_u64().unwrap())
+        .collect();
+    assert!(seqs.contains(&1), "reversed pledge #1 missing: {seqs:?}");
+    // Figures are unchanged: #3 settles #2 and leaves 700.00 unpledged.
+    assert_eq!(s["totals"]["pledged"], "500.00");
+    assert_eq!(s["totals"]["paid"], "1200.00");
+}
