@@ -114,7 +114,7 @@ fn byte_order_mark_crlf_and_quoted_commas() {
     let before = t.journal();
     assert_eq!(
         dry(&t, "bom-crlf.csv", &[]),
-        "#1 payment GBR icat 12,500.00 GBP 2024-03-01  (bom-crlf.csv:2)\n\
+        "#1 payment GBR icat 12,500.00 GBP 2024-03-01  ref R-1  memo \"ICAT, phase 2, \\\"final\\\"\"  (bom-crlf.csv:2)\n\
          1 row: 1 new entry, 0 already recorded (dry run: nothing was written)\n"
     );
     assert_eq!(before, t.journal());
@@ -249,8 +249,8 @@ fn row_filter_keeps_only_and_skips() {
     let p = profile("filter.toml");
     assert_eq!(
         dry(&t, "filter.csv", &["--profile", &p]),
-        "#1 payment AUS icat 100.00 AUD 2024-01-05  (filter.csv:2)\n\
-         #2 payment AUS icat 400.00 AUD 2024-01-06  (filter.csv:5)\n\
+        "#1 payment AUS icat 100.00 AUD 2024-01-05  ref D1  (filter.csv:2)\n\
+         #2 payment AUS icat 400.00 AUD 2024-01-06  ref D3  (filter.csv:5)\n\
          4 rows: 2 new entries, 0 already recorded, 2 left out by the profile's filter (dry run: nothing was written)\n"
     );
 }

@@ -267,7 +267,8 @@ fn print_dry_run(
                     .source()
                     .map(|s| format!("  ({}:{})", s.file, s.row))
                     .unwrap_or_default();
-                writeln!(out, "#{} {}{at}", e.seq, super::log::describe(e))?;
+                let details = super::log::details(e);
+                writeln!(out, "#{} {}{details}{at}", e.seq, super::log::describe(e))?;
             }
             writeln!(out, "{summary} (dry run: nothing was written)")?;
         }

@@ -250,16 +250,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     Ok(())
 }
 
-fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
-    let mut line = format!(
-        "#{:<6} {}  {}",
-        e.seq,
-        time::format_timestamp(e.recorded_at),
-        describe(e)
-    );
-    let reference = e.body.reference();
-    if let Some(r) = reference {
-        line.push_str(&format!("  ref {r}"));
+/// An entry's reference and memo, as `log` shows them after `describe` (the memo
+/// quoted, so a line break in it stays on one line).
+pub fn details(e: &Entry) -> String {
+    let mut text = String::new();
+    if let Some(r) = e.body.reference() {
+        text.push_str(&format!("  ref {r}"));
     }
     let memo = match &e.body {
         Body::Pledge(p) => p.memo.as_deref(),
@@ -268,8 +264,19 @@ fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
         _ => None,
     };
     if let Some(m) = memo {
-        line.push_str(&format!("  memo {m:?}"));
+        text.push_str(&format!("  memo {m:?}"));
     }
+    text
+}
+
+fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
+    let mut line = format!(
+        "#{:<6} {}  {}",
+        e.seq,
+        time::format_timestamp(e.recorded_at),
+        describe(e)
+    );
+    line.push_str(&details(e));
     if let Some(s) = e.body.source() {
         line.push_str(&format!(
             "  from {}:{} ({} profile, sha256 {})",
