@@ -43,6 +43,11 @@ pub fn build(s: &Statement) -> Doc {
             if let Some(b) = l.reversed_by {
                 note.push(format!("reversed by #{b}; counts nowhere"));
             }
+            if let Some(a) = &l.applied {
+                note.push(format!(
+                    "only {a} was outstanding: that much is written off"
+                ));
+            }
             vec![
                 t(l.date.to_string()),
                 n(format!("#{}", l.seq)),

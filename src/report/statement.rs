@@ -48,6 +48,9 @@ pub struct Line {
     pub entry: Option<u64>,
     pub reason: Option<String>,
     pub reversed_by: Option<u64>,
+    /// For a write-off larger than what was outstanding at its date (payments dated
+    /// before it arrived later): what it actually took off, in the pledge's currency.
+    pub applied: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -115,6 +118,7 @@ fn blank(seq: u64, date: NaiveDate, kind: &'static str) -> Line {
         entry: None,
         reason: None,
         reversed_by: None,
+        applied: None,
     }
 }
 
@@ -202,6 +206,9 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                 .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
                 .unwrap_or_default();
             l.usd = Some(conv.usd(applied, w.currency, w.date)?);
+            if applied < w.amount {
+                l.applied = Some(w.currency.format(applied));
+            }
             bal.entry(w.currency).or_default().written_off += applied;
         }
         lines.push(l);

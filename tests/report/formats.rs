@@ -250,3 +250,68 @@ fn the_default_statement_lists_reversed_entries_outside_the_live_span() {
     assert_eq!(s["totals"]["pledged"], "500.00");
     assert_eq!(s["totals"]["paid"], "1200.00");
 }
+
+/// A write-off that a back-dated payment left larger than what was outstanding is
+/// capped (never below zero), and the statement says how much it took off.
+#[test]
+fn a_capped_write_off_is_explained_in_the_statement() {
+    let t = crate::util::Test::init();
+    for args in [
+        &[
+            "record",
+            "pledge",
+            "--donor",
+            "ITA",
+            "--mandate",
+            "icat",
+            "--amount",
+            "1000",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-01-01",
+        ][..],
+        &[
+            "record",
+            "write-off",
+            "--pledge",
+            "1",
+            "--amount",
+            "300",
+            "--date",
+            "2020-03-01",
+        ],
+        &[
+            "record",
+            "payment",
+            "--donor",
+            "ITA",
+            "--mandate",
+            "icat",
+            "--amount",
+            "800",
+            "--currency",
+            "USD",
+            "--date",
+            "2020-02-01",
+            "--pledge",
+            "1",
+        ],
+    ] {
+        t.ok(args);
+    }
+    let s = super::json(&t, &["statement", "--donor", "ITA"]);
+    let line = s["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["seq"] == 2)
+        .unwrap();
+    assert_eq!(line["applied"], "200.00");
+    assert_eq!(s["totals"]["written_off"], "200.00");
+    let table = t.ok(&["report", "statement", "--donor", "ITA"]);
+    assert!(
+        table.contains("only 200.00 was outstanding: that much is written off"),
+        "{table}"
+    );
+}
