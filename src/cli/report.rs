@@ -95,9 +95,6 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
             "the statement report needs --donor (a code, UN name, ISO name or alias)",
         ));
     }
-    if kind != Kind::Statement && args.donor.is_some() {
-        return Err(Failure::usage("--donor is for the statement report"));
-    }
     let format = match args.format.as_deref() {
         None => Format::Table,
         Some(f) => Format::parse(f).ok_or_else(|| {
@@ -149,6 +146,20 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         }
     })?;
     super::warn_if_torn(ctx, &scan);
+    // `--donor` on the other reports: the same report over that donor's entries
+    // alone (with every rate and registration), read again into a book of its own.
+    let only_donor = match args.donor.as_deref() {
+        Some(d) if !statement => {
+            let code = book
+                .register
+                .resolve_donor(d)
+                .map(|d| d.code.clone())
+                .map_err(|u| Failure::failed(format!("error: --donor: {u} [unknown-donor]")))?;
+            book = one_donor_book(ctx, c.until, &code)?;
+            Some(code)
+        }
+        _ => None,
+    };
     // Only a statement shows what each payment settled.
     let settled = if statement {
         settlement::settle(&book, None)
@@ -165,6 +176,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             head: scan.head.hash.clone(),
         },
         as_of: c.until.map(time::format_timestamp),
+        only_donor,
     };
     let fail = |e: report::ReportError| Failure::failed(format!("error: {e}"));
     let report = match c.kind {
@@ -204,4 +216,28 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         None => out.write_all(&bytes)?,
     }
     Ok(())
+}
+
+/// A book of one donor's pledges, payments, refunds and write-offs, with every rate,
+/// registration and reversal (a reversal of another donor's entry finds nothing).
+fn one_donor_book(
+    ctx: &Context,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    code: &str,
+) -> Result<Book, Failure> {
+    use crate::domain::Body;
+    let mut book = Book::for_reading();
+    let mut pledges = std::collections::HashSet::new();
+    journal::scan(&ctx.ledger, true, until, |e| {
+        let keep = match &e.body {
+            Body::Pledge(p) => p.donor == code && pledges.insert(e.seq),
+            Body::Payment(p) | Body::Refund(p) => p.donor == code,
+            Body::WriteOff(w) => pledges.contains(&w.pledge),
+            _ => true,
+        };
+        if keep {
+            book.apply(&e);
+        }
+    })?;
+    Ok(book)
 }

@@ -186,8 +186,9 @@ pub(super) fn header(
     period: &Period,
     as_of: &Option<String>,
     ledger: &LedgerHead,
+    donor: &Option<String>,
 ) -> Vec<(&'static str, String)> {
-    vec![
+    let mut lines = vec![
         ("Period", format!("{} to {}", period.from, period.to)),
         (
             "Cut-off",
@@ -201,21 +202,25 @@ pub(super) fn header(
             "Ledger",
             format!("{} entries, head {}", ledger.entries, ledger.head),
         ),
-    ]
+    ];
+    if let Some(d) = donor {
+        lines.insert(1, ("Donor", format!("{d} only")));
+    }
+    lines
 }
 
 pub fn build(report: &Report) -> Doc {
     match report {
         Report::Donors(r) => Doc {
             title: "Contributions by donor".into(),
-            header: header(&r.period, &r.as_of, &r.ledger),
+            header: header(&r.period, &r.as_of, &r.ledger, &r.donor),
             main: "donors",
             sheets: vec![donor_sheet("donors", "By donor", &r.rows, &r.totals)],
             footnotes: usd_note(),
         },
         Report::Mandates(r) => Doc {
             title: "Contributions by mandate".into(),
-            header: header(&r.period, &r.as_of, &r.ledger),
+            header: header(&r.period, &r.as_of, &r.ledger, &r.donor),
             main: "mandates",
             sheets: vec![mandate_sheet("mandates", "By mandate", &r.rows, &r.totals)],
             footnotes: usd_note(),

@@ -132,7 +132,7 @@ pub fn build(s: &Statement) -> Doc {
             .collect(),
         None,
     );
-    let mut head = header(&s.period, &s.as_of, &s.ledger);
+    let mut head = header(&s.period, &s.as_of, &s.ledger, &None);
     head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
     Doc {
         title: format!("Statement of account: {}", s.name),

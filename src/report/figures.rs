@@ -286,6 +286,9 @@ pub struct DonorsReport {
     pub ledger: LedgerHead,
     pub period: Period,
     pub as_of: Option<String>,
+    /// With `--donor`: the one donor the report is limited to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
     pub currency: &'static str,
     pub rows: Vec<DonorRow>,
     pub totals: Figures,
@@ -297,6 +300,9 @@ pub struct MandatesReport {
     pub ledger: LedgerHead,
     pub period: Period,
     pub as_of: Option<String>,
+    /// With `--donor`: the one donor the report is limited to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
     pub currency: &'static str,
     pub rows: Vec<MandateRow>,
     pub totals: Figures,
@@ -310,6 +316,7 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
         ledger: src.ledger.clone(),
         period,
         as_of: src.as_of.clone(),
+        donor: src.only_donor.clone(),
         currency: "USD",
         rows: donor_rows(src, &t),
         totals: t.total,
@@ -324,6 +331,7 @@ pub fn mandates(src: &Source, period: Period) -> Result<MandatesReport, ReportEr
         ledger: src.ledger.clone(),
         period,
         as_of: src.as_of.clone(),
+        donor: src.only_donor.clone(),
         currency: "USD",
         rows: mandate_rows(src, &t),
         totals: t.total,

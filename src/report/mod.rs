@@ -171,6 +171,9 @@ pub struct Source<'a> {
     pub ledger: LedgerHead,
     /// The `--as-of` cut-off as given to the reader, formatted as a timestamp.
     pub as_of: Option<String>,
+    /// With `--donor` on a donors, mandates or quarterly report: the donor whose
+    /// entries alone the book was built from.
+    pub only_donor: Option<String>,
 }
 
 impl Source<'_> {

@@ -112,6 +112,9 @@ pub struct Quarterly {
     pub ledger: LedgerHead,
     pub period: Period,
     pub as_of: Option<String>,
+    /// With `--donor`: the one donor the report is limited to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
     pub currency: &'static str,
     pub title: String,
     pub year: i32,
@@ -291,6 +294,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         ledger: src.ledger.clone(),
         period,
         as_of: src.as_of.clone(),
+        donor: src.only_donor.clone(),
         currency: "USD",
         title: format!(
             "Voluntary contributions to UNODC: funding status, Q{q} {year}"

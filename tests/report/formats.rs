@@ -315,3 +315,71 @@ fn a_capped_write_off_is_explained_in_the_statement() {
         "{table}"
     );
 }
+
+/// `--donor` on the donors, mandates and quarterly reports: the same figures as that
+/// donor's row of the whole report, and the header says the report is limited.
+#[test]
+fn donor_filter_gives_the_donors_own_row() {
+    let t = crate::util::Test::new();
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/ledgers/demo.jsonl");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut a = vec!["--ledger", demo, "report"];
+        a.extend_from_slice(args);
+        a.extend_from_slice(&["--format", "json"]);
+        serde_json::from_str(&t.ok(&a)).unwrap()
+    };
+    let all = json(&["donors", "--year", "2009"]);
+    let row = all["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["donor"] == "JPN")
+        .unwrap()
+        .clone();
+    let one = json(&["donors", "--year", "2009", "--donor", "Japan"]);
+    assert_eq!(one["donor"], "JPN");
+    assert_eq!(one["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(one["rows"][0], row);
+    let by_mandate = json(&["mandates", "--year", "2009", "--donor", "JPN"]);
+    for k in [
+        "pledged",
+        "paid",
+        "outstanding",
+        "paid_unearmarked",
+        "paid_earmarked",
+    ] {
+        assert_eq!(one["totals"][k], row[k], "{k}");
+        assert_eq!(by_mandate["totals"][k], row[k], "mandates {k}");
+    }
+    let q_all = json(&["quarterly", "--year", "2009", "--quarter", "3"]);
+    let q_row = q_all["by_donor"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["donor"] == "JPN")
+        .unwrap()
+        .clone();
+    let q_one = json(&[
+        "quarterly",
+        "--year",
+        "2009",
+        "--quarter",
+        "3",
+        "--donor",
+        "JPN",
+    ]);
+    assert_eq!(q_one["totals"]["paid_quarter"], q_row["paid"]);
+    assert_eq!(q_one["totals"]["pledged_quarter"], q_row["pledged"]);
+    assert_eq!(
+        q_one["ledger"], q_all["ledger"],
+        "the head pins the whole record"
+    );
+    let table = t.ok(&[
+        "--ledger", demo, "report", "donors", "--year", "2009", "--donor", "JPN",
+    ]);
+    assert!(table.contains("Donor:     JPN only"), "{table}");
+    t.fails(
+        &["--ledger", demo, "report", "donors", "--donor", "Japn"],
+        1,
+    );
+}
