@@ -745,3 +745,39 @@ fn rates_already_recorded_or_differing() {
         o.stderr
     );
 }
+
+#[test]
+fn a_refund_listed_before_its_payment_is_recorded_after_it() {
+    let t = Test::init();
+    t.write(
+        "q1.csv",
+        "date,donor,mandate,kind,amount,currency,reference\r\n\
+         2009-01-10,Japan,coordination,refund,30,USD,RF1\r\n\
+         2009-01-05,JPN,coordination,payment,100,USD,P1\r\n",
+    );
+    let out = t.ok(&["import", "q1.csv"]);
+    assert!(
+        out.ends_with("2 rows: 2 new entries, 0 already recorded\n"),
+        "{out}"
+    );
+    let log = t.ok(&["log"]);
+    let kinds: Vec<&str> = log
+        .lines()
+        .map(|l| l.split_whitespace().nth(2).unwrap())
+        .collect();
+    assert_eq!(kinds, ["payment", "refund"], "{log}");
+    assert!(
+        log.contains("from q1.csv:2"),
+        "the refund keeps its row: {log}"
+    );
+    // A refund no row of the file or the ledger covers is still refused.
+    t.write(
+        "q2.csv",
+        "date,donor,mandate,kind,amount,currency,reference\n2009-02-10,JPN,coordination,refund,500,USD,RF2\n",
+    );
+    t.rejects(
+        &["import", "q2.csv"],
+        1,
+        "error: q2.csv:2: amount \"500\": JPN has been paid 70.00 USD net for coordination by 2009-02-10",
+    );
+}

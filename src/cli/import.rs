@@ -151,6 +151,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut repeats = Repeats::default();
     let mut already = 0u64;
+    let mut deferred = Vec::new();
     let bar = progress(table.bytes());
     let parsed = table.rows(&file, &sha256, |row, at| {
         bar.set_position(at as u64);
@@ -161,6 +162,18 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
             }
             Seen::New(key) => key,
         };
+        match resolve(&row, writer.book()) {
+            Err(p) => problems.push(p),
+            Ok(body) => match writer.stage(body) {
+                Ok(_) => repeats.staged(key),
+                // A refund listed before the payment it returns (an export sorted
+                // newest first) is tried again once every other row is staged.
+                Err(p) if p.code == "refund-exceeds" => deferred.push((row, key)),
+                Err(p) => problems.push(rejected(&row, p)),
+            },
+        }
+    });
+    for (row, key) in deferred {
         let staged = resolve(&row, writer.book()).and_then(|body| {
             writer
                 .stage(body)
@@ -171,7 +184,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
             Ok(()) => repeats.staged(key),
             Err(p) => problems.push(p),
         }
-    });
+    }
     problems.extend(parsed.problems.iter().cloned());
     bar.finish_and_clear();
 
