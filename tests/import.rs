@@ -781,3 +781,17 @@ fn a_refund_listed_before_its_payment_is_recorded_after_it() {
         "error: q2.csv:2: amount \"500\": JPN has been paid 70.00 USD net for coordination by 2009-02-10",
     );
 }
+
+#[test]
+fn a_column_repeated_in_another_case_is_ambiguous_even_with_an_exact_match() {
+    let t = Test::init();
+    t.write(
+        "d.csv",
+        "date,donor,mandate,kind,amount,currency,Reference,reference\n2009-01-07,JPN,coordination,payment,100,USD,P9,x\n",
+    );
+    t.rejects(
+        &["import", "d.csv", "--dry-run"],
+        1,
+        "error: d.csv:1: the header names column \"reference\" twice (columns 7 and 8); rename one [duplicate-column]",
+    );
+}

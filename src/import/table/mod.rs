@@ -104,12 +104,12 @@ impl<'a> Table<'a> {
                     Ok(Some(*n as usize - 1).filter(|i| width.is_none_or(|w| *i < w)))
                 }
                 (Column::Name(name), Some(h)) => {
-                    let mut at: Vec<usize> = (0..h.len()).filter(|i| h[*i] == *name).collect();
-                    if at.is_empty() {
-                        at = (0..h.len())
-                            .filter(|i| fold(&h[*i]) == fold(name))
-                            .collect();
-                    }
+                    // Every column whose name folds to the profile's (case, accents,
+                    // spacing): two of them make the header ambiguous, even when one
+                    // matches exactly.
+                    let at: Vec<usize> = (0..h.len())
+                        .filter(|i| fold(&h[*i]) == fold(name))
+                        .collect();
                     if at.len() > 1 {
                         let list: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
                         let (last, rest) = list.split_last().expect("two or more");
