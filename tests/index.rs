@@ -296,3 +296,54 @@ fn init_over_a_removed_ledger_drops_its_old_index() {
     assert!(t.ok(&["verify"]).starts_with("ok: 0 entries"));
     assert!(pledge(&t, "FRA", "5").starts_with("#1 "));
 }
+
+#[test]
+fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
+    let t = Test::init();
+    pledge(&t, "JPN", "1000");
+    t.ok(&[
+        "record",
+        "rate",
+        "--currency",
+        "EUR",
+        "--per-usd",
+        "0.9",
+        "--date",
+        "2009-04-01",
+    ]);
+    let full = t.journal();
+    std::fs::write(t.ledger(), &full[..full.len() - 1]).unwrap();
+    t.rejects(&["verify"], 3, "entry #2 is intact and only the line break after it is missing; `ledger repair` restores it");
+    t.rejects(
+        &[
+            "record",
+            "rate",
+            "--currency",
+            "EUR",
+            "--per-usd",
+            "0.8",
+            "--date",
+            "2009-05-01",
+        ],
+        3,
+        "`ledger repair` restores it",
+    );
+    let out = t.ok(&["repair"]);
+    assert!(
+        out.starts_with(
+            "restored the line break after the last entry, which the index recorded as committed"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        t.journal(),
+        full,
+        "repair gives back exactly the committed bytes"
+    );
+    assert!(t.ok(&["verify"]).starts_with("ok: 2 entries"));
+    // Without an index to witness it, the same bytes are an uncommitted write: cut.
+    std::fs::write(t.ledger(), &full[..full.len() - 1]).unwrap();
+    std::fs::remove_file(index_path(&t)).unwrap();
+    assert!(t.ok(&["repair"]).contains("entry #2 cut short"));
+    assert!(t.ok(&["verify"]).starts_with("ok: 1 entries"));
+}

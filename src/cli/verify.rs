@@ -70,6 +70,10 @@ fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {
 pub fn repair(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
     match journal::repair(&ctx.ledger)? {
         None => writeln!(out, "nothing to repair: the ledger has no torn tail")?,
+        Some(r) if r.restored => {
+            writeln!(out, "restored {} at offset {}", r.what, r.offset)?;
+            writeln!(out, "ok: {} entries, head {}", r.head.entries, r.head.hash)?;
+        }
         Some(r) => {
             writeln!(
                 out,

@@ -119,12 +119,43 @@ pub enum Judgement {
     },
 }
 
+/// True when the journal's last line is the entry the index recorded as its head,
+/// intact and chained, and only the line break after it is missing: a committed
+/// entry whose last byte was lost, which `repair` restores rather than cuts.
+pub(super) fn only_line_break_missing(journal: &File, ledger: &Path, scan: &Scan) -> bool {
+    let check = || -> Option<bool> {
+        let (meta, _) = read(ledger)?;
+        let len = journal.metadata().ok()?.len();
+        if meta.entries != scan.head.entries + 1 || len + 1 != meta.committed_len {
+            return Some(false);
+        }
+        let mut f = journal;
+        f.seek(SeekFrom::Start(meta.head_offset)).ok()?;
+        let mut bytes = vec![0u8; usize::try_from(len.checked_sub(meta.head_offset)?).ok()?];
+        f.read_exact(&mut bytes).ok()?;
+        let c = line::check(&bytes).ok()?;
+        Some(
+            !bytes.contains(&b'\n')
+                && c.seq == meta.entries
+                && c.hash == meta.head
+                && c.prev == scan.head.hash
+                && c.batch.is_none_or(|(i, n)| i == n),
+        )
+    };
+    check().unwrap_or(false)
+}
+
 /// Compares the journal (as `scan` read it) with what the index recorded.
 pub fn judge(journal: &File, ledger: &Path, scan: &Scan) -> Judgement {
     let Some((meta, _)) = read(ledger) else {
         return Judgement::Agrees;
     };
-    let what = if meta.entries > scan.head.entries {
+    let what = if only_line_break_missing(journal, ledger, scan) {
+        format!(
+            "entry #{} is intact and only the line break after it is missing; `ledger repair` restores it",
+            meta.entries
+        )
+    } else if meta.entries > scan.head.entries {
         format!(
             "the journal holds {} committed entries; entries #{} to #{} are missing",
             scan.head.entries,

@@ -268,6 +268,8 @@ pub struct Repaired {
     pub bytes: u64,
     pub what: String,
     pub removed: Vec<u8>,
+    /// True when repair added a missing line break instead of cutting anything.
+    pub restored: bool,
 }
 
 /// Cuts an uncommitted torn tail, and nothing else. A ledger that fails verification
@@ -280,6 +282,23 @@ pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
         .map_err(JournalError::opening(path))?;
     lock::exclusive(&file, path, lock::lock_timeout())?;
     let scan = scan_file(&file, path, false, None, &mut |_| {})?;
+    // A committed entry that lost only its line break gets it back.
+    if index::only_line_break_missing(&file, path, &scan) {
+        let offset = file.metadata().map_err(JournalError::io(path))?.len();
+        (&file).write_all(b"\n").map_err(JournalError::io(path))?;
+        file.sync_all().map_err(JournalError::io(path))?;
+        let restored = scan_file(&file, path, false, None, &mut |_| {})?;
+        let _ = file.unlock();
+        return Ok(Some(Repaired {
+            head: restored.head,
+            offset,
+            bytes: 0,
+            what: "the line break after the last entry, which the index recorded as committed"
+                .into(),
+            removed: Vec::new(),
+            restored: true,
+        }));
+    }
     // Bytes the index recorded as committed are never a torn write: refuse to cut.
     super::check_index_of(&file, path, &scan)?;
     let Tail::Torn {
@@ -309,5 +328,6 @@ pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
         bytes,
         what,
         removed,
+        restored: false,
     }))
 }
