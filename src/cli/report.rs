@@ -146,10 +146,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         }
     })?;
     super::warn_if_torn(ctx, &scan);
-    // `--donor` on the other reports: the same report over that donor's entries
-    // alone (with every rate and registration), read again into a book of its own.
+    // `--donor`: the report over that donor's entries alone (with every rate and
+    // registration), read again into a book of its own. A statement is built the
+    // same way, so its default period is the donor's own span, as for the others.
     let only_donor = match args.donor.as_deref() {
-        Some(d) if !statement => {
+        Some(d) => {
             let code = book
                 .register
                 .resolve_donor(d)
