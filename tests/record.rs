@@ -1818,3 +1818,59 @@ fn a_payment_refunds_depend_on_cannot_be_reversed_before_them() {
         serde_json::from_str(&t.ok(&["report", "donors", "--format", "json"])).unwrap();
     assert_eq!(report["totals"]["paid"], "50.00");
 }
+
+#[test]
+fn donor_collisions_name_their_flag_and_invisible_text_is_refused() {
+    let t = Test::init();
+    t.rejects(
+        &[
+            "donor",
+            "add",
+            "ACME",
+            "--name",
+            "Acme",
+            "--category",
+            "foundation",
+            "--alias",
+            "Japan",
+        ],
+        1,
+        "error: --alias: \"Japan\" already names donor JPN [donor-exists]",
+    );
+    t.rejects(
+        &[
+            "donor",
+            "add",
+            "ACME",
+            "--name",
+            "japan",
+            "--category",
+            "foundation",
+        ],
+        1,
+        "error: --name: \"japan\" already names donor JPN [donor-exists]",
+    );
+    t.rejects(
+        &["donor", "add", "ACME", "--name", "Acme\u{200B}", "--category", "foundation"],
+        1,
+        "contains the invisible character '\\u{200b}'; this field must be one line of text [bad-text]",
+    );
+    // The same alias twice, in other case, and an empty one add nothing.
+    t.ok(&[
+        "donor",
+        "add",
+        "ACME",
+        "--name",
+        "Acme",
+        "--category",
+        "foundation",
+        "--alias",
+        "acme fdn",
+        "--alias",
+        "ACME FDN",
+        "--alias",
+        "",
+    ]);
+    let json = t.ok(&["log", "--kind", "donor", "--format", "json"]);
+    assert!(json.contains("\"aliases\":[\"acme fdn\"]"), "{json}");
+}

@@ -324,14 +324,14 @@ impl Register {
         if donor.name.trim().is_empty() {
             return Err(("missing-name", "name", "a donor needs a name".into()));
         }
-        for text in std::iter::once(&donor.code)
-            .chain(std::iter::once(&donor.name))
-            .chain(&donor.aliases)
-        {
+        let texts = std::iter::once(("code", &donor.code))
+            .chain(std::iter::once(("name", &donor.name)))
+            .chain(donor.aliases.iter().map(|a| ("alias", a)));
+        for (field, text) in texts {
             if let Some(existing) = self.donor_names.get(&fold(text)) {
                 return Err((
                     "donor-exists",
-                    "code",
+                    field,
                     format!("{text:?} already names donor {existing}"),
                 ));
             }

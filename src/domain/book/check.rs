@@ -199,11 +199,14 @@ impl Book {
                 }
                 d.code = Register::canonical_donor_code(&d.code);
                 d.name = d.name.trim().to_string();
+                // Aliases that are empty, or the same as another once case and
+                // accents are folded, add nothing: keep each once.
+                let mut seen = std::collections::HashSet::new();
                 d.aliases = d
                     .aliases
                     .iter()
                     .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
+                    .filter(|a| !a.is_empty() && seen.insert(crate::domain::register::fold(a)))
                     .collect();
                 self.register
                     .check_new_donor(&d)
@@ -542,19 +545,27 @@ fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Stored text is one line a person can read: no control characters, except line
-/// breaks and tabs in free text (memos, reasons).
+/// Stored text is one line a person can read: no control or invisible characters,
+/// except line breaks and tabs in free text (memos, reasons).
 fn check_text(field: &'static str, text: Option<&str>, free: bool) -> Result<(), Problem> {
     let Some(t) = text else { return Ok(()) };
+    // Control characters, and the invisible ones that change how text reads: line
+    // and paragraph separators, zero-width characters and bidirectional controls.
+    let invisible = |c: char| matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
     let bad = t
         .chars()
-        .find(|c| c.is_control() && !(free && matches!(c, '\n' | '\t')));
+        .find(|c| (c.is_control() || invisible(*c)) && !(free && matches!(c, '\n' | '\t')));
     match bad {
         Some(c) => Err(Problem::field(
             "bad-text",
             field,
             format!(
-                "{t:?} contains the control character {:?}; {}",
+                "{t:?} contains the {} character {:?}; {}",
+                if c.is_control() {
+                    "control"
+                } else {
+                    "invisible"
+                },
                 c,
                 if free {
                     "only line breaks and tabs are allowed here"
