@@ -179,7 +179,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         as_of: c.until.map(time::format_timestamp),
         only_donor,
     };
-    let fail = |e: report::ReportError| Failure::failed(format!("error: {e}"));
+    let fail = |e: report::ReportError| match (&e, &src.only_donor) {
+        // With --donor the book holds one donor's entries: say whose are missing.
+        (report::ReportError::Empty(when), Some(code)) => Failure::failed(format!(
+            "error: {code} has no pledges, payments, refunds or write-offs{when}, so there is no period to report on; give --year or --from/--to [empty-ledger]"
+        )),
+        _ => Failure::failed(format!("error: {e}")),
+    };
     let report = match c.kind {
         Kind::Donors => {
             Report::Donors(report::donors(&src, src.period(c.period).map_err(fail)?).map_err(fail)?)

@@ -214,3 +214,32 @@ fn ledger_text_is_neutralised_in_csv_and_escaped_in_html() {
         "{md}"
     );
 }
+
+#[test]
+fn a_donor_with_no_entries_is_named_in_the_empty_message() {
+    let t = crate::util::Test::init();
+    t.ok(&[
+        "record",
+        "pledge",
+        "--donor",
+        "JPN",
+        "--mandate",
+        "icat",
+        "--amount",
+        "5",
+        "--currency",
+        "USD",
+        "--date",
+        "2009-01-01",
+    ]);
+    t.rejects(
+        &["report", "donors", "--donor", "France"],
+        1,
+        "error: FRA has no pledges, payments, refunds or write-offs, so there is no period to report on; give --year or --from/--to [empty-ledger]",
+    );
+    // With a period, the donor's figures are simply zero.
+    let out = t.ok(&[
+        "report", "donors", "--donor", "FRA", "--year", "2009", "--format", "csv",
+    ]);
+    assert!(!out.contains("JPN"), "{out}");
+}
