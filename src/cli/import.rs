@@ -169,7 +169,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
                 // A refund listed before the payment it returns (an export sorted
                 // newest first) is tried again once every other row is staged.
                 Err(p) if p.code == "refund-exceeds" => deferred.push((row, key)),
-                Err(p) => problems.push(rejected(&row, p)),
+                Err(p) => problems.push(rejected(&row, name_staged(p, &writer))),
             },
         }
     });
@@ -178,7 +178,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
             writer
                 .stage(body)
                 .map(|_| ())
-                .map_err(|p| rejected(&row, p))
+                .map_err(|p| rejected(&row, name_staged(p, &writer)))
         });
         match staged {
             Ok(()) => repeats.staged(key),
@@ -304,4 +304,36 @@ fn progress(bytes: usize) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// A rule's message may name an entry by number (`#12 already sets ...`). An entry
+/// staged from this very file has no number yet (nothing is written if any row
+/// fails), so it is named by its line instead.
+fn name_staged(mut p: crate::domain::Problem, writer: &Writer) -> crate::domain::Problem {
+    let first_staged = writer.head().entries + 1;
+    let mut out = String::with_capacity(p.message.len());
+    let mut rest = p.message.as_str();
+    while let Some(at) = rest.find('#') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - at - 1);
+        let seq = rest[at + 1..at + 1 + digits].parse::<u64>().ok();
+        let line = seq.filter(|n| *n >= first_staged).and_then(|n| {
+            writer
+                .staged()
+                .iter()
+                .find(|e| e.seq == n)
+                .and_then(|e| e.body.source())
+                .map(|s| s.row)
+        });
+        match line {
+            Some(l) => out.push_str(&format!("the row on line {l}")),
+            None => out.push_str(&rest[at..at + 1 + digits]),
+        }
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    p.message = out;
+    p
 }
