@@ -144,7 +144,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         )),
     })?;
 
-    let mut writer = Writer::open(&ctx.ledger, ctx.now()?)?;
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
     profile
         .check(&writer.book().register)
         .map_err(|e| profile_failure(&found.shown, &e))?;

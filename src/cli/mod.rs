@@ -55,6 +55,15 @@ pub struct Context {
 }
 
 impl Context {
+    /// The writers' clock: `LEDGER_NOW` if set, else the system clock, which the
+    /// writer reads once it holds the lock.
+    pub fn clock(&self) -> Result<crate::journal::Clock, Failure> {
+        Ok(match std::env::var("LEDGER_NOW") {
+            Ok(text) if !text.trim().is_empty() => crate::journal::Clock::Fixed(self.now()?),
+            _ => crate::journal::Clock::System,
+        })
+    }
+
     /// The clock: `LEDGER_NOW` (RFC 3339) if set, else the system time.
     pub fn now(&self) -> Result<DateTime<Utc>, Failure> {
         match std::env::var("LEDGER_NOW") {

@@ -19,7 +19,7 @@ pub use index::{Judgement, path_for as index_path};
 pub use line::{ZERO_HASH, encode};
 pub use lock::lock_timeout;
 pub use scan::{Head, Scan, Tail, read, scan};
-pub use write::{Draft, Writer, init, repair};
+pub use write::{Clock, Draft, Writer, init, repair};
 
 use std::path::PathBuf;
 

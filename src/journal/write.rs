@@ -19,6 +19,29 @@ use super::scan::{Head, Scan, Tail, scan_file, scan_from};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
 use crate::domain::{Book, Problem};
 
+/// Where a writer's `recorded_at` comes from: a fixed time (`LEDGER_NOW`, tests,
+/// back-filling) or the system clock, read once the lock is held.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    Fixed(DateTime<Utc>),
+    System,
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::Fixed(t) => t,
+            Clock::System => Utc::now(),
+        }
+    }
+}
+
+impl From<DateTime<Utc>> for Clock {
+    fn from(t: DateTime<Utc>) -> Clock {
+        Clock::Fixed(t)
+    }
+}
+
 /// A new entry before it is checked and numbered.
 pub type Draft = Body;
 
@@ -76,19 +99,19 @@ pub struct Writer {
 impl Writer {
     /// Opens and locks the ledger, reads all of it (checking the chain), and refuses
     /// a torn one. The book is complete: every check can run.
-    pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Writer, JournalError> {
-        Self::open_with(path, now, false)
+    pub fn open(path: &Path, clock: impl Into<Clock>) -> Result<Writer, JournalError> {
+        Self::open_with(path, clock.into(), false)
     }
 
     /// Like `open`, but starts from the index when it matches the journal and reads
     /// only the lines after it. The book may be partial; `stage` reads the journal in
     /// full when a draft needs what a partial book lacks. Checks that need every
     /// entry (an import's duplicate detection) must use `open`.
-    pub fn open_indexed(path: &Path, now: DateTime<Utc>) -> Result<Writer, JournalError> {
-        Self::open_with(path, now, true)
+    pub fn open_indexed(path: &Path, clock: impl Into<Clock>) -> Result<Writer, JournalError> {
+        Self::open_with(path, clock.into(), true)
     }
 
-    fn open_with(path: &Path, now: DateTime<Utc>, use_index: bool) -> Result<Writer, JournalError> {
+    fn open_with(path: &Path, clock: Clock, use_index: bool) -> Result<Writer, JournalError> {
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -156,7 +179,9 @@ impl Writer {
             book,
             head: scan.head,
             committed_len: scan.committed_len,
-            now: crate::domain::time::truncate(now),
+            // Read the clock only now, holding the lock: a writer that waited for another
+            // must not record a time before the entries committed while it waited.
+            now: crate::domain::time::truncate(clock.now()),
             staged: Vec::new(),
         })
     }
