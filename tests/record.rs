@@ -1874,3 +1874,44 @@ fn donor_collisions_name_their_flag_and_invisible_text_is_refused() {
     let json = t.ok(&["log", "--kind", "donor", "--format", "json"]);
     assert!(json.contains("\"aliases\":[\"acme fdn\"]"), "{json}");
 }
+
+#[test]
+fn implausible_rates_and_malformed_heads_are_refused() {
+    let t = Test::init();
+    for r in ["0.00001", "1000000001"] {
+        t.rejects(
+            &[
+                "record",
+                "rate",
+                "--currency",
+                "KWD",
+                "--per-usd",
+                r,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "is not a plausible rate (0.0001 to 1,000,000,000) [bad-rate]",
+        );
+    }
+    t.ok(&[
+        "record",
+        "rate",
+        "--currency",
+        "KWD",
+        "--per-usd",
+        "0.3049",
+        "--date",
+        "2020-01-01",
+    ]);
+    // A head that is not a hash is a usage error, not a failed verification.
+    for bad in ["xyz", "", "3aa84770ab15"] {
+        let o = t.fails(&["verify", "--head", bad], 2);
+        assert!(
+            o.stderr
+                .contains("is not a head hash (64 hexadecimal digits"),
+            "{}",
+            o.stderr
+        );
+    }
+}

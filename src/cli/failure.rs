@@ -81,3 +81,12 @@ impl From<std::io::Error> for Failure {
         }
     }
 }
+
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Failure {
+        match e.io_error_kind() {
+            Some(kind) => std::io::Error::from(kind).into(),
+            None => Failure::failed(e.to_string()),
+        }
+    }
+}

@@ -263,8 +263,7 @@ fn print_dry_run(
                 "summary": summary,
                 "entries": staged,
             });
-            serde_json::to_writer_pretty(&mut *out, &v)
-                .map_err(|e| Failure::failed(e.to_string()))?;
+            serde_json::to_writer_pretty(&mut *out, &v)?;
             writeln!(out)?;
         }
         OutFormat::Csv => {

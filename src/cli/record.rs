@@ -101,7 +101,7 @@ fn print_entry(out: &mut dyn Write, e: &Entry, format: RecordFormat) -> Result<(
     match format {
         RecordFormat::Text => writeln!(out, "#{} {}", e.seq, super::log::describe(e))?,
         RecordFormat::Json => {
-            serde_json::to_writer(&mut *out, e).map_err(|e| Failure::failed(e.to_string()))?;
+            serde_json::to_writer(&mut *out, e)?;
             writeln!(out)?;
         }
     }

@@ -12,6 +12,13 @@ use crate::journal::{self, JournalError, Tail};
 
 pub fn verify(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), Failure> {
     let want = args.head.as_deref().map(|h| h.trim().to_ascii_lowercase());
+    if let Some(w) = &want
+        && (w.len() != 64 || !w.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(Failure::usage(format!(
+            "--head: {w:?} is not a head hash (64 hexadecimal digits, as printed in a report's Ledger line)"
+        )));
+    }
     let scan = journal::scan(&ctx.ledger, false, None, |_| {})?;
     journal::check_index(&ctx.ledger, &scan)?;
     if let Tail::Torn {

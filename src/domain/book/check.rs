@@ -168,11 +168,17 @@ impl Book {
                         "USD is the base currency; its rate is always 1",
                     ));
                 }
-                if r.per_usd > max_amount() {
+                // Real rates run from about 0.3 (KWD) to some hundreds of thousands
+                // per USD; far outside that is a typing error, and it keeps every
+                // USD figure far from the limits of exact decimal arithmetic.
+                if r.per_usd < Decimal::new(1, 4) || r.per_usd > Decimal::from(1_000_000_000) {
                     return Err(Problem::field(
                         "bad-rate",
                         "per-usd",
-                        format!("{} units per USD is not a plausible rate", r.per_usd),
+                        format!(
+                            "{} units per USD is not a plausible rate (0.0001 to 1,000,000,000)",
+                            r.per_usd
+                        ),
                     ));
                 }
                 check_date(r.date, "date")?;
