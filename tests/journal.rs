@@ -825,3 +825,30 @@ fn readers_warn_about_a_torn_tail() {
             .contains("JPN")
     );
 }
+
+/// A batch far larger than one read chunk is handed over whole, in order, once its
+/// last line is read (its lines are read back from the file, not held in memory).
+#[test]
+fn a_large_batch_is_read_back_whole_and_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    journal::init(&path, at(0)).unwrap();
+    let drafts: Vec<Body> = (0..3000)
+        .map(|i| pledge("JPN", "10.25", "USD", format!("BIG{i}")))
+        .collect();
+    assert_eq!(commit(&path, 1, drafts), 3000);
+    assert!(
+        std::fs::metadata(&path).unwrap().len() > 4 * (1 << 18),
+        "the batch spans several chunks"
+    );
+    let (scan, entries) = journal::read(&path, None).unwrap();
+    assert_eq!(scan.head.entries, 3000);
+    let seqs: Vec<u64> = entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=3000).collect::<Vec<u64>>());
+    assert!(
+        entries
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.body.reference() == Some(format!("BIG{i}").as_str()))
+    );
+}

@@ -68,17 +68,6 @@ impl Chunk {
         self.lines.push((start, self.bytes.len(), line_no, seq));
     }
 
-    fn append(&mut self, other: &mut Chunk) {
-        let base = self.bytes.len();
-        self.bytes.append(&mut other.bytes);
-        self.lines.extend(
-            other
-                .lines
-                .drain(..)
-                .map(|(a, b, l, s)| (a + base, b + base, l, s)),
-        );
-    }
-
     fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
@@ -98,6 +87,56 @@ impl Chunk {
                 })
             })
             .collect()
+    }
+}
+
+/// The lines of a batch not yet committed: only where they are, so that a large
+/// batch (an import of a million rows) costs memory per line, not per byte. Once the
+/// batch commits they are read back from the file, a chunk at a time.
+#[derive(Default)]
+struct Pending {
+    /// (offset, length without the newline, line number, entry number)
+    lines: Vec<(u64, usize, u64, u64)>,
+}
+
+impl Pending {
+    fn release(
+        &mut self,
+        path: &Path,
+        out: &mut Chunk,
+        emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
+    ) -> Result<(), JournalError> {
+        use std::io::{Read, Seek, SeekFrom};
+        if self.lines.is_empty() {
+            return Ok(());
+        }
+        let mut f = File::open(path).map_err(JournalError::opening(path))?;
+        let mut buf = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() {
+            // A run of consecutive lines of about one chunk, read in one go.
+            let start = self.lines[i].0;
+            let mut end = start;
+            let mut j = i;
+            while j < self.lines.len() && end - start < CHUNK_BYTES as u64 {
+                end = self.lines[j].0 + self.lines[j].1 as u64 + 1;
+                j += 1;
+            }
+            buf.resize((end - start) as usize, 0);
+            f.seek(SeekFrom::Start(start))
+                .map_err(JournalError::io(path))?;
+            f.read_exact(&mut buf).map_err(JournalError::io(path))?;
+            for &(offset, len, line, seq) in &self.lines[i..j] {
+                let a = (offset - start) as usize;
+                out.push(&buf[a..a + len], line, seq);
+            }
+            if out.bytes.len() >= CHUNK_BYTES {
+                emit(std::mem::take(out))?;
+            }
+            i = j;
+        }
+        self.lines.clear();
+        Ok(())
     }
 }
 
@@ -250,7 +289,7 @@ fn walk_lines(
     let mut head_offset = resume.as_ref().map_or(0, |r| r.head_offset);
     let mut last_at: Option<String> = resume.map(|r| r.last_at);
     let mut batch: Option<OpenBatch> = None;
-    let mut pending = Chunk::default();
+    let mut pending = Pending::default();
     let mut stopped_before: Option<String> = None;
     let mut tail = Tail::Clean;
     let mut cut_at: Option<(Head, u64, u64)> = None;
@@ -403,26 +442,26 @@ fn walk_lines(
                     size,
                 };
                 if keep {
-                    pending.push(text, line_no, expected);
+                    pending.lines.push((offset, text.len(), line_no, expected));
                 }
                 if size == 1 {
                     committed_len = line_end;
                     head_offset = offset;
-                    out.append(&mut pending);
+                    pending.release(path, out, emit)?;
                 } else {
                     batch = Some(b);
                 }
             }
             (Some((i, size)), Some(b)) if i == b.next && size == b.size => {
                 if keep {
-                    pending.push(text, line_no, expected);
+                    pending.lines.push((offset, text.len(), line_no, expected));
                 }
                 b.next += 1;
                 if i == size {
                     committed_len = line_end;
                     head_offset = offset;
                     batch = None;
-                    out.append(&mut pending);
+                    pending.release(path, out, emit)?;
                 }
             }
             (Some((i, size)), _) => {
