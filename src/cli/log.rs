@@ -5,7 +5,7 @@
 //!   ledger log --donor JPN --kind pledge --kind payment
 //!   ledger log --from 2009-01-01 --to 2009-12-31 --format json
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -79,9 +79,28 @@ struct Filter {
 }
 
 impl Filter {
-    fn keeps(&self, e: &Entry, pledge_donor: &HashMap<u64, (String, String)>) -> bool {
+    /// True when the filter picks entries by donor, mandate or date (not just kind).
+    fn scoped(&self) -> bool {
+        self.donor.is_some() || self.mandate.is_some() || self.from.is_some() || self.to.is_some()
+    }
+
+    fn keeps(
+        &self,
+        e: &Entry,
+        pledge_donor: &HashMap<u64, (String, String)>,
+        shown: &HashSet<u64>,
+    ) -> bool {
         if !self.kinds.is_empty() && !self.kinds.contains(&e.body.kind()) {
             return false;
+        }
+        // A reversal goes with the entry it voids: shown when that entry was.
+        if let Body::Reversal(r) = &e.body
+            && (self.donor.is_some()
+                || self.mandate.is_some()
+                || self.from.is_some()
+                || self.to.is_some())
+        {
+            return shown.contains(&r.entry);
         }
         let (donor, mandate) = match &e.body {
             Body::Pledge(p) => (Some(p.donor.as_str()), Some(p.mandate.as_str())),
@@ -176,7 +195,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     };
     resolve(&register, &mut filter);
     let mut pledge_donor: HashMap<u64, (String, String)> = HashMap::new();
-    let mut reversed: HashMap<u64, u64> = HashMap::new();
+    // Entries shown so far, so that a reversal is shown with the entry it voids.
+    let mut shown: HashSet<u64> = HashSet::new();
     let mut io_error: Option<std::io::Error> = None;
     let mut first = true;
     if args.format == OutFormat::Json {
@@ -192,9 +212,6 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         if let Body::Pledge(p) = &e.body {
             pledge_donor.insert(e.seq, (p.donor.clone(), p.mandate.clone()));
         }
-        if let Body::Reversal(r) = &e.body {
-            reversed.insert(r.entry, e.seq);
-        }
         match &e.body {
             Body::Donor(d) => {
                 register.add_donor(d.clone());
@@ -206,8 +223,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
             }
             _ => {}
         }
-        if !filter.keeps(&e, &pledge_donor) {
+        if !filter.keeps(&e, &pledge_donor, &shown) {
             return;
+        }
+        if filter.scoped() {
+            shown.insert(e.seq);
         }
         let res = match args.format {
             OutFormat::Table => write_text(out, &e),
