@@ -684,16 +684,38 @@ fn log_json_and_csv_carry_every_field() {
     let csv = t.ok(&[
         "log", "--format", "csv", "--kind", "payment", "--kind", "reversal", "--kind", "rate",
     ]);
+    // Registrations carry their own fields too.
+    t.ok(&[
+        "donor",
+        "add",
+        "GATES",
+        "--name",
+        "Gates Foundation",
+        "--category",
+        "foundation",
+        "--alias",
+        "BMGF",
+        "--alias",
+        "B&M",
+    ]);
+    let reg = t.ok(&["log", "--format", "csv", "--kind", "donor"]);
+    assert!(
+        reg.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",GATES,,,,,,,,,,Gates Foundation,foundation,,BMGF; B&M,"),
+        "{reg}"
+    );
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines,
         [
-            "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source",
-            "1,2010-01-01T09:00:00Z,rate,2008-01-01,,,0.7,EUR,,,,,",
+            "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source,reason,name,category,earmarking,aliases,fund",
+            "1,2010-01-01T09:00:00Z,rate,2008-01-01,,,0.7,EUR,,,,,,,,,,,",
             // A reference that a spreadsheet would run as a formula is neutralised.
-            "4,2010-02-01T09:00:00Z,payment,2009-03-01,JPN,coordination,60.00,USD,2,,'=SUM(A1),,",
-            "5,2010-02-01T09:00:00Z,payment,2009-12-31,DEU,icat,50.00,EUR,,,,,",
-            "7,2010-03-01T09:00:00Z,reversal,,,,,,,5,,,",
+            "4,2010-02-01T09:00:00Z,payment,2009-03-01,JPN,coordination,60.00,USD,2,,'=SUM(A1),,,,,,,,",
+            "5,2010-02-01T09:00:00Z,payment,2009-12-31,DEU,icat,50.00,EUR,,,,,,,,,,,",
+            "7,2010-03-01T09:00:00Z,reversal,,,,,,,5,,,,wrong donor,,,,,",
         ]
     );
 }

@@ -310,8 +310,7 @@ fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
 }
 
 /// The header of `--format csv` entry listings.
-pub const CSV_HEADER: &str =
-    "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source";
+pub const CSV_HEADER: &str = "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source,reason,name,category,earmarking,aliases,fund";
 
 pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
     let v = serde_json::to_value(e).map_err(std::io::Error::other)?;
@@ -349,6 +348,15 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
         get("reference"),
         get("memo"),
         source,
+        get("reason"),
+        get("name"),
+        get("category"),
+        get("earmarking"),
+        match &e.body {
+            Body::Donor(d) => d.aliases.join("; "),
+            _ => String::new(),
+        },
+        get("fund"),
     ];
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
