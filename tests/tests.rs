@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area, driven through `util::Test`.
 
+mod provision;
 mod util;
 
 mod demo;
@@ -10,3 +11,4 @@ mod journal;
 mod readme;
 mod record;
 mod report;
+mod trust;

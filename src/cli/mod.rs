@@ -8,6 +8,7 @@ mod failure;
 mod import;
 mod list;
 mod log;
+mod output;
 mod record;
 mod report;
 mod verify;

@@ -87,7 +87,7 @@ fn append_with(
     draft: impl FnOnce(&crate::domain::Book) -> Result<Body, Failure>,
     format: RecordFormat,
 ) -> Result<(), Failure> {
-    let mut writer = Writer::open_indexed(&ctx.ledger, ctx.clock()?)?;
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
     let draft = draft(writer.book())?;
     writer.stage(draft).map_err(|p| rejected(&p))?;
     let (entries, _head) = writer.commit()?;

@@ -10,6 +10,21 @@ pub fn format_timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// The times an entry may be recorded at: from 2000 to the end of 2199. Outside
+/// that, a clock is wrong (or `LEDGER_NOW` mistyped); such a time would also not
+/// keep the fixed 20-character form that lets stored timestamps compare as text.
+pub fn check_recording_time(t: DateTime<Utc>) -> Result<(), String> {
+    let first = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single();
+    let last = Utc.with_ymd_and_hms(2199, 12, 31, 23, 59, 59).single();
+    if first.is_some_and(|f| t < f) || last.is_some_and(|l| t > l) {
+        return Err(format!(
+            "{} is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW",
+            format_timestamp(t)
+        ));
+    }
+    Ok(())
+}
+
 /// Truncates to whole seconds, the precision the journal keeps.
 pub fn truncate(t: DateTime<Utc>) -> DateTime<Utc> {
     Utc.timestamp_opt(t.timestamp(), 0).single().unwrap_or(t)

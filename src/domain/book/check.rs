@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{Book, PledgeRec, WriteOffRec};
 use crate::domain::currency::{Currency, max_amount};
-use crate::domain::entry::{Body, Kind};
+use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::problem::Problem;
 use crate::domain::register::{Register, Unknown};
 use crate::domain::settlement;
@@ -232,6 +232,20 @@ impl Book {
         }
     }
 
+    /// Judges a committed entry as if it were being recorded now, against the book
+    /// of the entries before it: what `verify --rules` replays. An entry passes
+    /// when the rules accept it and it is already in the canonical form they give.
+    pub fn recheck(&self, entry: &Entry) -> Result<(), Problem> {
+        let canonical = self.check(entry.body.clone())?;
+        if canonical != entry.body {
+            return Err(Problem::new(
+                "not-canonical",
+                "the entry is not stored as the recording rules would store it (a code, name or amount differs from its canonical form)",
+            ));
+        }
+        Ok(())
+    }
+
     /// A payment whose money later refunds returned cannot be reversed while they
     /// stand: without it, what was paid net would fall below zero.
     fn check_payment_not_refunded(&self, target: u64) -> Result<(), Problem> {
@@ -345,7 +359,7 @@ impl Book {
     /// A refund may not exceed what its donor has paid, net of refunds, for its
     /// mandate in its currency, counting live payments and refunds dated up to its
     /// date; nor up to any later date, so that a back-dated refund cannot take back
-    /// money a later refund already returned. Needs the full book (`needs_full`).
+    /// money a later refund already returned.
     fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
         let mut moves: Vec<(NaiveDate, Decimal)> = self
             .payments_of(&r.donor, &r.mandate, r.currency)
@@ -493,8 +507,9 @@ impl Book {
             Some(last) if now < last => Err(Problem::new(
                 "clock-backwards",
                 format!(
-                    "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time (check the clock or LEDGER_NOW)",
+                    "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW={} (or later) until the clock has passed it",
                     crate::domain::time::format_timestamp(now),
+                    crate::domain::time::format_timestamp(last),
                     crate::domain::time::format_timestamp(last)
                 ),
             )),
