@@ -11,4 +11,5 @@ mod journal;
 mod readme;
 mod record;
 mod report;
+mod tidy;
 mod trust;
