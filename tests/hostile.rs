@@ -55,6 +55,41 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         )
     );
 
+    // A profile value and a header name of that size: refused by their line.
+    t.write(
+        "p.toml",
+        format!(
+            "[columns]\ndate = \"date\"\namount = \"amount\"\n[constants]\nkind = \"pledge\"\n\
+             donor = \"{donor}\"\nmandate = \"icat\"\ncurrency = \"USD\"\n"
+        ),
+    );
+    t.write("p.csv", "date,amount\n2009-01-01,5\n");
+    let o = t.rejects(
+        &["import", "p.csv", "--profile", "./p.toml"],
+        1,
+        "[too-long]",
+    );
+    assert_eq!(
+        o.stderr,
+        format!(
+            "error: ./p.toml:6: {} is longer than the 200 characters allowed [too-long]\n\
+             import refused: the profile has 1 problem; nothing was read or written\n",
+            cut('J', "5,000,000")
+        )
+    );
+    t.write(
+        "h.csv",
+        format!("{},amount\n2009-01-01,5\n", "h".repeat(20_000)),
+    );
+    t.rejects(
+        &["import", "h.csv"],
+        1,
+        &format!(
+            "error: h.csv:1: the header's column {} is longer than the 10,000 characters allowed [too-long]\n",
+            cut('h', "20,000")
+        ),
+    );
+
     // Under the file's limit but over a name's: refused before the name is looked up.
     let donor = "J".repeat(300);
     t.write(
