@@ -4,6 +4,7 @@ mod provision;
 mod util;
 
 mod demo;
+mod hostile;
 mod import;
 mod import_props;
 mod index;

@@ -129,7 +129,15 @@ pub fn repair(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
                 "removed {} bytes at offset {}: {}",
                 r.bytes, r.offset, r.what
             )?;
-            for line in String::from_utf8_lossy(&r.removed).lines() {
+            // Removed bytes may be anything (an escape sequence, invalid UTF-8): shown
+            // escaped, one line of the file to one line of output.
+            let removed = r.removed.strip_suffix(b"\n").unwrap_or(&r.removed);
+            for line in removed
+                .split(|b| *b == b'\n')
+                .take(if r.removed.is_empty() { 0 } else { usize::MAX })
+            {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let line = crate::render::one_line_bytes(line);
                 let shown: String = line.chars().take(200).collect();
                 writeln!(
                     out,

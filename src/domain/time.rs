@@ -4,7 +4,9 @@
 //! so that stored timestamps compare as text), date parsing with clear messages,
 //! and `--as-of` parsing.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, TimeZone, Utc};
+
+use super::problem::shown;
 
 pub fn format_timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -34,7 +36,10 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
-            format!("{text:?} is not an RFC 3339 timestamp such as 2009-10-15T12:00:00Z ({e})")
+            format!(
+                "{} is not an RFC 3339 timestamp such as 2009-10-15T12:00:00Z ({e})",
+                shown(text)
+            )
         })
 }
 
@@ -50,20 +55,31 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+        return Err(format!(
+            "{} is not a date of the form YYYY-MM-DD",
+            shown(text)
+        ));
     }
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a date in the calendar"))
+        .map_err(|_| format!("{} is not a date in the calendar", shown(text)))
 }
 
 /// `--as-of`: a date means the end of that day (UTC); else an RFC 3339 timestamp.
+/// Either must fall in the years 1945 to 2199, like every date of a ledger.
 pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
-    if let Ok(d) = parse_date(text) {
-        let end = d.and_hms_opt(23, 59, 59).expect("valid time");
-        return Ok(Utc.from_utc_datetime(&end));
+    let t = match parse_date(text) {
+        Ok(d) => Utc.from_utc_datetime(&d.and_hms_opt(23, 59, 59).expect("valid time")),
+        Err(_) => parse_timestamp(text).map_err(|_| {
+            format!(
+                "{} is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp",
+                shown(text)
+            )
+        })?,
+    };
+    if !(1945..=2199).contains(&t.year()) {
+        return Err(format!("{} is outside the years 1945 to 2199", shown(text)));
     }
-    parse_timestamp(text)
-        .map_err(|_| format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp"))
+    Ok(t)
 }
 
 #[cfg(test)]

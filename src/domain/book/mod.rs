@@ -96,9 +96,9 @@ pub struct Book {
     /// Payments and refunds by (donor, mandate, currency), for the refund check;
     /// not kept in a book for reading.
     payment_groups: HashMap<(Name, Name, Currency), Vec<u64>>,
-    /// How many entries (reversed or not) carry each (kind, donor, reference) key:
-    /// how `import` knows a row with a reference is already recorded.
-    reference_keys: HashMap<String, u32>,
+    /// The entries (reversed or not) that carry each (kind, donor, reference) key, in
+    /// order: how `import` knows a row with a reference is already recorded.
+    reference_keys: HashMap<String, Vec<u64>>,
     /// Source file digest -> rows recorded from it: how `import` knows a row
     /// without a reference is already recorded.
     source_rows: HashMap<String, HashSet<u64>>,
@@ -195,7 +195,21 @@ impl Book {
             !self.reading,
             "duplicate detection needs a book read from the whole journal"
         );
-        self.reference_keys.get(key).copied().unwrap_or(0)
+        self.reference_keys.get(key).map_or(0, |v| v.len() as u32)
+    }
+
+    /// The `n`-th entry (from 1) recorded with this reference key.
+    pub fn recorded_with_reference_nth(&self, key: &str, n: u32) -> Option<u64> {
+        let seqs = self.reference_keys.get(key)?;
+        seqs.get((n as usize).checked_sub(1)?).copied()
+    }
+
+    pub fn payment(&self, seq: u64) -> Option<&PaymentRec> {
+        self.payments.get(&seq)
+    }
+
+    pub fn write_off(&self, seq: u64) -> Option<&WriteOffRec> {
+        self.write_offs.get(&seq)
     }
 
     /// Was an entry recorded from this row of the file with this SHA-256?
@@ -209,7 +223,7 @@ impl Book {
             .is_some_and(|rows| rows.contains(&row))
     }
 
-    fn note_provenance(&mut self, body: &Body) {
+    fn note_provenance(&mut self, seq: u64, body: &Body) {
         if let Some(s) = body.source() {
             if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
                 rows.insert(s.row);
@@ -229,7 +243,7 @@ impl Book {
         };
         if let Some(donor) = donor {
             let key = Self::reference_key(body.kind(), donor, reference);
-            *self.reference_keys.entry(key).or_default() += 1;
+            self.reference_keys.entry(key).or_default().push(seq);
         }
     }
 
@@ -241,7 +255,7 @@ impl Book {
             return;
         }
         if !self.reading {
-            self.note_provenance(&entry.body);
+            self.note_provenance(seq, &entry.body);
         }
         self.entries = self.entries.max(seq);
         self.kinds.push(entry.body.kind());
