@@ -43,7 +43,7 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
     let max = if is_path { 4096 } else { limits::NAME };
     if longer_than(given, max) {
         return Err(Failure::failed(format!(
-            "error: --profile: {} {} [too-long]",
+            "--profile: {} {} [too-long]",
             shown(given),
             too_long(max)
         )));
@@ -59,7 +59,7 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
     let read = |path: &Path| {
         std::fs::read_to_string(path).map_err(|e| {
             Failure::failed(format!(
-                "error: profile {}: cannot read it: {e} [unknown-profile]",
+                "profile {}: cannot read it: {e} [unknown-profile]",
                 path.display()
             ))
         })
@@ -104,7 +104,7 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
         });
     }
     Err(Failure::failed(format!(
-        "error: --profile: no profile {}: it is not built in (canonical, rates, umoja-receipts) and neither {} nor {} exists [unknown-profile]",
+        "--profile: no profile {}: it is not built in (canonical, rates, umoja-receipts) and neither {} nor {} exists [unknown-profile]",
         crate::domain::problem::shown(given),
         beside.display(),
         shipped.display()
@@ -112,13 +112,11 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
 }
 
 fn profile_failure(shown: &str, errors: &[ProfileError]) -> Failure {
-    let lines: Vec<String> = errors
-        .iter()
-        .map(|e| format!("error: {}", e.render(shown)))
-        .collect();
+    let lines: Vec<String> = errors.iter().map(|e| e.render(shown)).collect();
+    // The first line's `error:` comes from the failure itself.
     Failure::failed(format!(
         "{}\nimport refused: the profile has {} problem{}; nothing was read or written",
-        lines.join("\n"),
+        lines.join("\nerror: "),
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     ))
@@ -128,12 +126,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let found = find_profile(&args.profile, &ctx.ledger)?;
     let profile = Profile::parse(&found.text, &found.name)
         .map_err(|e| profile_failure(&found.shown, &[e]))?;
-    let bytes = std::fs::read(&args.file).map_err(|e| {
-        Failure::failed(format!(
-            "error: {}: cannot read it: {e}",
-            args.file.display()
-        ))
-    })?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Failure::failed(format!("{}: cannot read it: {e}", args.file.display())))?;
     let file = args
         .file
         .file_name()
@@ -146,12 +140,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         } else {
             ": "
         };
-        Failure::failed(format!("error: {file}{sep}{m} [bad-encoding]"))
+        Failure::failed(format!("{file}{sep}{m} [bad-encoding]"))
     })?;
     let table = Table::open(&text, &profile).map_err(|e| match e {
         OpenError::Profile(e) => profile_failure(&found.shown, &[e]),
         OpenError::File(p) => Failure::failed(format!(
-            "error: {}\nimport refused: the file's header has a problem; nothing was read or written",
+            "{}\nimport refused: the file's header has a problem; nothing was read or written",
             p.render(&file)
         )),
     })?;
@@ -236,22 +230,24 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
             lines.dedup();
             lines.len()
         };
-        let mut message: Vec<String> = problems
+        let listed: Vec<String> = problems
             .iter()
             .take(LIST_LIMIT)
-            .map(|p| format!("error: {}", p.render(&file)))
+            .map(|p| p.render(&file))
             .collect();
+        // The first line's `error:` comes from the failure itself.
+        let mut message = listed.join("\nerror: ");
         if problems.len() > LIST_LIMIT {
-            message.push(format!(
-                "... and {} more problems not listed",
+            message.push_str(&format!(
+                "\n... and {} more problems not listed",
                 problems.len() - LIST_LIMIT
             ));
         }
-        message.push(format!(
-            "import refused: {bad_rows} of {} rows have problems; nothing was written",
+        message.push_str(&format!(
+            "\nimport refused: {bad_rows} of {} rows have problems; nothing was written",
             parsed.total
         ));
-        return Err(Failure::failed(message.join("\n")));
+        return Err(Failure::failed(message));
     }
 
     if args.dry_run {

@@ -177,7 +177,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         && from > to
     {
         return Err(Failure::failed(format!(
-            "error: --from: {from} is after --to {to}; nothing could match [bad-period]"
+            "--from: {from} is after --to {to}; nothing could match [bad-period]"
         )));
     }
     let resolve = |register: &Register, filter: &mut Filter| {
@@ -257,16 +257,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     if let Some(d) = args.donor.as_deref()
         && let Err(u) = register.resolve_donor(d)
     {
-        return Err(Failure::failed(format!(
-            "error: --donor: {u} [unknown-donor]"
-        )));
+        return Err(Failure::failed(format!("--donor: {u} [unknown-donor]")));
     }
     if let Some(m) = args.mandate.as_deref()
         && let Err(u) = register.resolve_mandate(m)
     {
-        return Err(Failure::failed(format!(
-            "error: --mandate: {u} [unknown-mandate]"
-        )));
+        return Err(Failure::failed(format!("--mandate: {u} [unknown-mandate]")));
     }
     Ok(())
 }

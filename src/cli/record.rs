@@ -30,13 +30,13 @@ pub fn init(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
 }
 
 fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
-    move |m| Failure::failed(format!("error: --{name}: {m}"))
+    move |m| Failure::failed(format!("--{name}: {m}"))
 }
 
 fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
     Currency::lookup(text).ok_or_else(|| {
         Failure::failed(format!(
-            "error: --{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
+            "--{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
             shown(text)
         ))
     })
@@ -253,7 +253,7 @@ pub fn donor_add(
     let category = DonorCategory::parse(&category).ok_or_else(|| {
         let all: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.as_str()).collect();
         Failure::failed(format!(
-            "error: --category: unknown category {}; use one of {} [unknown-category]",
+            "--category: unknown category {}; use one of {} [unknown-category]",
             shown(&category),
             all.join(", ")
         ))
@@ -279,7 +279,7 @@ pub fn mandate_add(
     let earmarking = Earmarking::parse(&earmarking).ok_or_else(|| {
         let all: Vec<&str> = Earmarking::ALL.iter().map(|c| c.as_str()).collect();
         Failure::failed(format!(
-            "error: --earmarking: unknown level {}; use one of {} [unknown-earmarking]",
+            "--earmarking: unknown level {}; use one of {} [unknown-earmarking]",
             shown(&earmarking),
             all.join(", ")
         ))
