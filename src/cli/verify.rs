@@ -101,7 +101,7 @@ fn rules(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
         "\n{count} entr{} of this ledger could not have been recorded by `ledger record` or `ledger import`",
         if count == 1 { "y" } else { "ies" }
     ));
-    Err(Failure::verification(format!("{message}")))
+    Err(Failure::verification(message))
 }
 
 fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {
