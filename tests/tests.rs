@@ -4,6 +4,7 @@ mod provision;
 mod util;
 
 mod demo;
+mod help;
 mod hostile;
 mod import;
 mod import_props;

@@ -46,6 +46,19 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Remove an uncommitted torn tail left by an interrupted write (and nothing else)
     Repair,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  ledger completions bash > ~/.local/share/bash-completion/completions/ledger\n  ledger completions zsh > ~/.zfunc/_ledger\n  ledger completions fish > ~/.config/fish/completions/ledger.fish"
+    )]
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man`
+    #[command(
+        after_help = "Examples:\n  ledger man > ledger.1 && man ./ledger.1\n  ledger man | gzip > /usr/local/share/man/man1/ledger.1.gz"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -316,5 +329,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
         Command::Log(args) => super::log::run(ctx, out, args),
         Command::Verify(args) => super::verify::verify(ctx, out, args),
         Command::Repair => super::verify::repair(ctx, out),
+        Command::Completions { shell } => super::help::completions(shell, out),
+        Command::Man => super::help::man(out),
     }
 }

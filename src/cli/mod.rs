@@ -5,6 +5,7 @@
 
 mod args;
 mod failure;
+mod help;
 mod import;
 mod list;
 mod log;
