@@ -46,7 +46,16 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
         });
     }
     let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| {
+        read_regular(path)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    )
+                })
+            })
+            .map_err(|e| {
             Failure::failed(format!(
                 "error: profile {}: cannot read it: {e} [unknown-profile]",
                 path.display()
@@ -99,6 +108,24 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
     )))
 }
 
+/// Reads a file named on the command line. Only a regular file (or a symbolic link
+/// to one) is read: a directory, a named pipe or a device (`/dev/zero`) is refused
+/// before it is opened, so that nothing blocks or reads without end.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let refuse = |meta: &std::fs::Metadata| match crate::journal::special_kind(meta) {
+        None => Ok(()),
+        Some(what) => Err(std::io::Error::other(format!(
+            "it is {what}, not a regular file"
+        ))),
+    };
+    refuse(&std::fs::metadata(path)?)?;
+    let mut file = std::fs::File::open(path)?;
+    refuse(&file.metadata()?)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
+}
+
 fn profile_failure(shown: &str, errors: &[ProfileError]) -> Failure {
     let lines: Vec<String> = errors
         .iter()
@@ -116,7 +143,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let found = find_profile(&args.profile, &ctx.ledger)?;
     let profile = Profile::parse(&found.text, &found.name)
         .map_err(|e| profile_failure(&found.shown, &[e]))?;
-    let bytes = std::fs::read(&args.file).map_err(|e| {
+    let bytes = read_regular(&args.file).map_err(|e| {
         Failure::failed(format!(
             "error: {}: cannot read it: {e}",
             args.file.display()
