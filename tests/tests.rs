@@ -10,3 +10,4 @@ mod journal;
 mod readme;
 mod record;
 mod report;
+mod special;

@@ -56,11 +56,11 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
                 })
             })
             .map_err(|e| {
-            Failure::failed(format!(
-                "error: profile {}: cannot read it: {e} [unknown-profile]",
-                path.display()
-            ))
-        })
+                Failure::failed(format!(
+                    "error: profile {}: cannot read it: {e} [unknown-profile]",
+                    path.display()
+                ))
+            })
     };
     let stem = |path: &Path| {
         path.file_stem()
@@ -154,6 +154,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| args.file.display().to_string());
+    if bytes.is_empty() {
+        return Err(Failure::failed(format!(
+            "error: {file}: the file is empty; there is nothing to import [no-header]"
+        )));
+    }
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let text = decode(&bytes, profile.encoding).map_err(|m| {
         let sep = if m.starts_with(|c: char| c.is_ascii_digit()) {

@@ -54,9 +54,7 @@ pub fn init(path: &Path, now: DateTime<Utc>) -> Result<Head, JournalError> {
         Ok(file) => file,
         // A file that holds no entries (empty, or a header cut short) takes a new
         // header; anything else is refused as every command refuses it.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            super::open::claim_empty(path)?
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => super::open::claim_empty(path)?,
         Err(e) => return Err(JournalError::io(path)(e)),
     };
     let header = Body::Ledger(Header {
