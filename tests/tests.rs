@@ -7,6 +7,7 @@ mod import;
 mod import_props;
 mod index;
 mod journal;
+mod kill;
 mod readme;
 mod record;
 mod report;
