@@ -3,6 +3,7 @@
 mod util;
 
 mod demo;
+mod fuzz;
 mod import;
 mod import_props;
 mod index;

@@ -16,8 +16,9 @@ mod open;
 mod scan;
 mod write;
 
+pub use decode::decode as decode_line;
 pub use index::{Judgement, path_for as index_path};
-pub use line::{ZERO_HASH, encode};
+pub use line::{Checked, ZERO_HASH, check as check_line, encode};
 pub use lock::lock_timeout;
 pub use open::special_kind;
 pub use scan::{Head, Scan, Tail, read, scan};
