@@ -356,7 +356,7 @@ fn import(bytes: &[u8], profile: &Profile) -> usize {
     let sha = hex::encode(Sha256::digest(bytes));
     let parsed = table.rows("f.csv", &sha, |row, _| {
         let key = match repeats.seen(&row, &book) {
-            Seen::Recorded => return,
+            Seen::Recorded(_) => return,
             Seen::New(key) => key,
         };
         match resolve(&row, &book).map(|body| book.check(body)) {

@@ -1,9 +1,11 @@
 //! The integration tests: one binary, one module per area, driven through `util::Test`.
 
+mod provision;
 mod util;
 
 mod demo;
 mod fuzz;
+mod hostile;
 mod import;
 mod import_props;
 mod index;
@@ -13,3 +15,5 @@ mod readme;
 mod record;
 mod report;
 mod special;
+mod tidy;
+mod trust;

@@ -1,4 +1,4 @@
-//! The command-line grammar (DESIGN.md section 5) and dispatch to subcommands.
+//! The command-line grammar (the README's command list) and dispatch to subcommands.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -241,9 +241,12 @@ pub struct ReportArgs {
     /// For csv: which table of the quarterly report
     #[arg(long)]
     pub table: Option<String>,
-    /// Write to this file instead of standard output
+    /// Write to this file instead of standard output (never the ledger or its index)
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -273,6 +276,9 @@ pub struct VerifyArgs {
     /// Also require that this head hash (from a published report) is an entry of the chain
     #[arg(long, value_name = "HASH")]
     pub head: Option<String>,
+    /// Also replay every entry through the recording rules and name each entry that breaks one
+    #[arg(long)]
+    pub rules: bool,
 }
 
 fn parse_seq(text: &str) -> Result<u64, String> {

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::args::{ImportArgs, OutFormat};
 use super::{Context, Failure};
-use crate::import::repeat::{rejected, resolve};
+use crate::import::repeat::{differences, rejected, resolve};
 use crate::import::table::OpenError;
 use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, decode};
 use crate::journal::Writer;
@@ -37,6 +37,17 @@ struct Found {
 /// `NAME.toml` in `profiles/` beside the ledger, then in `./ledgers/profiles/`, then
 /// the shipped profiles compiled in.
 fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
+    use crate::domain::problem::{limits, longer_than, shown, too_long};
+    let is_path = given.contains('/') || given.contains('\\') || given.ends_with(".toml");
+    // A profile's name is a name; a path is at most what file systems take.
+    let max = if is_path { 4096 } else { limits::NAME };
+    if longer_than(given, max) {
+        return Err(Failure::failed(format!(
+            "error: --profile: {} {} [too-long]",
+            shown(given),
+            too_long(max)
+        )));
+    }
     if let Some(text) = crate::import::profile::builtin(given) {
         let name = given.trim().to_ascii_lowercase();
         return Ok(Found {
@@ -67,7 +78,7 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| given.to_string())
     };
-    if given.contains('/') || given.contains('\\') || given.ends_with(".toml") {
+    if is_path {
         let path = PathBuf::from(given);
         return Ok(Found {
             text: read(&path)?,
@@ -102,7 +113,8 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
         });
     }
     Err(Failure::failed(format!(
-        "error: --profile: no profile {given:?}: it is not built in (canonical, rates, umoja-receipts) and neither {} nor {} exists [unknown-profile]",
+        "error: --profile: no profile {}: it is not built in (canonical, rates, umoja-receipts) and neither {} nor {} exists [unknown-profile]",
+        crate::domain::problem::shown(given),
         beside.display(),
         shipped.display()
     )))
@@ -183,13 +195,21 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut repeats = Repeats::default();
     let mut already = 0u64;
+    // Rows known by their reference whose recorded entry says otherwise.
+    let mut differing: Vec<(u64, String)> = Vec::new();
     let mut deferred = Vec::new();
     let bar = progress(table.bytes());
     let parsed = table.rows(&file, &sha256, |row, at| {
         bar.set_position(at as u64);
         let key = match repeats.seen(&row, writer.book()) {
-            Seen::Recorded => {
+            Seen::Recorded(seq) => {
                 already += 1;
+                if let Some(seq) = seq {
+                    let diff = differences(&row, writer.book(), seq);
+                    if !diff.is_empty() {
+                        differing.push((row.line, differs(&row, seq, &diff)));
+                    }
+                }
                 return;
             }
             Seen::New(key) => key,
@@ -219,6 +239,15 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     }
     problems.extend(parsed.problems.iter().cloned());
     bar.finish_and_clear();
+    for (line, what) in differing.iter().take(LIST_LIMIT) {
+        eprintln!("warning: {file}:{line}: {what}");
+    }
+    if differing.len() > LIST_LIMIT {
+        eprintln!(
+            "warning: ... and {} more rows that differ from their recorded entries",
+            differing.len() - LIST_LIMIT
+        );
+    }
 
     let new = writer.staged().len() as u64;
     let mut summary = format!(
@@ -278,6 +307,26 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     Ok(())
 }
 
+/// Why a row counted as already recorded is worth a look: its reference names entry
+/// `seq`, whose amount, date or mandate differ from the row's.
+fn differs(row: &crate::import::Row, seq: u64, diff: &[(&str, String, String)]) -> String {
+    let names: Vec<&str> = diff.iter().map(|(f, _, _)| *f).collect();
+    let values = |recorded: bool| {
+        diff.iter()
+            .map(|(f, r, found)| format!("{f} {}", if recorded { r } else { found }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "reference {} is already recorded as #{seq}, but the {} differ{} (#{seq}: {}; this row: {}); the row is not recorded again: reverse #{seq} and import again to replace it",
+        crate::domain::problem::shown(row.body.reference().unwrap_or_default()),
+        names.join(", "),
+        if names.len() == 1 { "s" } else { "" },
+        values(true),
+        values(false)
+    )
+}
+
 fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -312,7 +361,8 @@ fn print_dry_run(
                     .map(|s| format!("  ({}:{})", s.file, s.row))
                     .unwrap_or_default();
                 let details = super::log::details(e);
-                writeln!(out, "#{} {}{details}{at}", e.seq, super::log::describe(e))?;
+                let line = format!("#{} {}{details}{at}", e.seq, super::log::describe(e));
+                writeln!(out, "{}", crate::render::one_line(&line))?;
             }
             writeln!(out, "{summary} (dry run: nothing was written)")?;
         }

@@ -16,6 +16,14 @@ fn book(ctx: &Context) -> Result<Book, Failure> {
 }
 
 fn table(out: &mut dyn Write, header: &[&str], rows: Vec<Vec<String>>) -> Result<(), Failure> {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| crate::render::one_line(c).into_owned())
+                .collect()
+        })
+        .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()

@@ -145,7 +145,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         let kind = Kind::parse(k).ok_or_else(|| {
             let all: Vec<&str> = Kind::ALL.iter().skip(1).map(|k| k.as_str()).collect();
             Failure::usage(format!(
-                "--kind: unknown kind {k:?}; use one of {}",
+                "--kind: unknown kind {}; use one of {}",
+                crate::domain::problem::shown(k),
                 all.join(", ")
             ))
         })?;
@@ -306,7 +307,7 @@ fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
             &s.sha256[..s.sha256.len().min(12)]
         ));
     }
-    writeln!(out, "{line}")
+    writeln!(out, "{}", crate::render::one_line(&line))
 }
 
 /// The header of `--format csv` entry listings.
@@ -361,8 +362,17 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
-    w.write_record(row.iter().map(|c| neutralise(c)))
-        .map_err(std::io::Error::other)?;
+    // Numbers, dates and timestamps as they are; text neutralised, so that a
+    // spreadsheet neither runs it nor turns it into a number.
+    const PLAIN: [usize; 6] = [0, 1, 3, 6, 8, 9];
+    w.write_record(row.iter().enumerate().map(|(i, c)| {
+        if PLAIN.contains(&i) {
+            c.clone()
+        } else {
+            neutralise(c)
+        }
+    }))
+    .map_err(std::io::Error::other)?;
     w.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))
 }

@@ -8,6 +8,7 @@ mod failure;
 mod import;
 mod list;
 mod log;
+mod output;
 mod record;
 mod report;
 mod verify;
@@ -67,8 +68,14 @@ impl Context {
     /// The clock: `LEDGER_NOW` (RFC 3339) if set, else the system time.
     pub fn now(&self) -> Result<DateTime<Utc>, Failure> {
         match std::env::var("LEDGER_NOW") {
+            // A bad setting of the environment, not of the command line: the command
+            // fails (1), as for any bad input; 2 is kept for usage errors.
             Ok(text) if !text.trim().is_empty() => crate::domain::time::parse_timestamp(&text)
-                .map_err(|m| Failure::usage(format!("LEDGER_NOW: {m}"))),
+                .map_err(|m| {
+                    Failure::failed(format!(
+                        "LEDGER_NOW: {m}; set it to such a timestamp or unset it to use the system clock"
+                    ))
+                }),
             _ => Ok(Utc::now()),
         }
     }

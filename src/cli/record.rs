@@ -13,6 +13,7 @@ use super::args::{RecordCmd, RecordFormat};
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
 use crate::domain::entry::{Payment, Pledge, Rate, Reversal, WriteOff};
+use crate::domain::problem::shown;
 use crate::domain::register::{DonorCategory, Earmarking};
 use crate::domain::{Body, Currency, Entry, Problem, time};
 use crate::journal::{self, Writer};
@@ -35,7 +36,8 @@ fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
 fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
     Currency::lookup(text).ok_or_else(|| {
         Failure::failed(format!(
-            "error: --{name}: unknown currency {text:?}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]"
+            "error: --{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
+            shown(text)
         ))
     })
 }
@@ -87,7 +89,7 @@ fn append_with(
     draft: impl FnOnce(&crate::domain::Book) -> Result<Body, Failure>,
     format: RecordFormat,
 ) -> Result<(), Failure> {
-    let mut writer = Writer::open_indexed(&ctx.ledger, ctx.clock()?)?;
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
     let draft = draft(writer.book())?;
     writer.stage(draft).map_err(|p| rejected(&p))?;
     let (entries, _head) = writer.commit()?;
@@ -99,7 +101,12 @@ fn append_with(
 
 fn print_entry(out: &mut dyn Write, e: &Entry, format: RecordFormat) -> Result<(), Failure> {
     match format {
-        RecordFormat::Text => writeln!(out, "#{} {}", e.seq, super::log::describe(e))?,
+        RecordFormat::Text => writeln!(
+            out,
+            "#{} {}",
+            e.seq,
+            crate::render::one_line(&super::log::describe(e))
+        )?,
         RecordFormat::Json => {
             serde_json::to_writer(&mut *out, e)?;
             writeln!(out)?;
@@ -246,7 +253,8 @@ pub fn donor_add(
     let category = DonorCategory::parse(&category).ok_or_else(|| {
         let all: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.as_str()).collect();
         Failure::failed(format!(
-            "error: --category: unknown category {category:?}; use one of {} [unknown-category]",
+            "error: --category: unknown category {}; use one of {} [unknown-category]",
+            shown(&category),
             all.join(", ")
         ))
     })?;
@@ -271,7 +279,8 @@ pub fn mandate_add(
     let earmarking = Earmarking::parse(&earmarking).ok_or_else(|| {
         let all: Vec<&str> = Earmarking::ALL.iter().map(|c| c.as_str()).collect();
         Failure::failed(format!(
-            "error: --earmarking: unknown level {earmarking:?}; use one of {} [unknown-earmarking]",
+            "error: --earmarking: unknown level {}; use one of {} [unknown-earmarking]",
+            shown(&earmarking),
             all.join(", ")
         ))
     })?;

@@ -133,6 +133,9 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), Failure> {
     let c = check(&args)?;
+    if let Some(path) = &args.output {
+        super::output::check(path, &ctx.ledger, args.force)?;
+    }
     // Stream the journal into the book; keep only reversals, and only for a
     // statement (it lists them): memory grows with pledges and payments, not with
     // every entry read.
@@ -218,8 +221,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let mut bytes = Vec::new();
     render::render(&report, c.format, c.table.as_deref(), &mut bytes)?;
     match &args.output {
-        Some(path) => std::fs::write(path, &bytes)
-            .map_err(|e| Failure::failed(format!("error: --output {}: {e}", path.display())))?,
+        Some(path) => super::output::write(path, &bytes)?,
         None => out.write_all(&bytes)?,
     }
     Ok(())

@@ -42,6 +42,9 @@ pub fn verify(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<()
         }
         .into());
     }
+    if args.rules {
+        rules(ctx, out)?;
+    }
     if let Some(want) = want {
         let found = find_head(ctx, &want)?;
         match found {
@@ -60,6 +63,45 @@ pub fn verify(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<()
         scan.head.entries, scan.head.hash
     )?;
     Ok(())
+}
+
+/// The most rule-breaking entries named before the rest are only counted.
+const MAX_NAMED: usize = 100;
+
+/// Replays every committed entry through the recording rules, in journal order,
+/// and names each one the rules would refuse (exit 3: the record is not one the
+/// program could have written).
+fn rules(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut book = crate::domain::Book::new();
+    let mut broken: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    journal::scan(&ctx.ledger, true, None, |e| {
+        if let Err(p) = book.recheck(&e) {
+            count += 1;
+            if broken.len() < MAX_NAMED {
+                broken.push(format!(
+                    "{}:{}: entry #{} breaks a recording rule: {p}",
+                    ctx.ledger.display(),
+                    e.seq + 1,
+                    e.seq
+                ));
+            }
+        }
+        book.apply(&e);
+    })?;
+    if count == 0 {
+        writeln!(out, "rules: every entry keeps the recording rules")?;
+        return Ok(());
+    }
+    let mut message = broken.join("\n");
+    if count > broken.len() {
+        message.push_str(&format!("\n... and {} more", count - broken.len()));
+    }
+    message.push_str(&format!(
+        "\n{count} entr{} of this ledger could not have been recorded by `ledger record` or `ledger import`",
+        if count == 1 { "y" } else { "ies" }
+    ));
+    Err(Failure::verification(format!("error: {message}")))
 }
 
 fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {
@@ -87,7 +129,15 @@ pub fn repair(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
                 "removed {} bytes at offset {}: {}",
                 r.bytes, r.offset, r.what
             )?;
-            for line in String::from_utf8_lossy(&r.removed).lines() {
+            // Removed bytes may be anything (an escape sequence, invalid UTF-8): shown
+            // escaped, one line of the file to one line of output.
+            let removed = r.removed.strip_suffix(b"\n").unwrap_or(&r.removed);
+            for line in removed
+                .split(|b| *b == b'\n')
+                .take(if r.removed.is_empty() { 0 } else { usize::MAX })
+            {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let line = crate::render::one_line_bytes(line);
                 let shown: String = line.chars().take(200).collect();
                 writeln!(
                     out,

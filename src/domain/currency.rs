@@ -131,22 +131,31 @@ fn table() -> &'static HashMap<String, Currency> {
 
 /// Parses a plain decimal amount as typed on the command line ("250000", "1234.50",
 /// "-12.5"). No thousands separators, no exponent: what is typed is what is stored.
+/// The one grammar of amounts, which import uses too once it has taken out an
+/// export's separators: an optional sign, at least one digit, then optionally a
+/// decimal point and digits (".5" is refused, as exports never write it).
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
     let body = t
         .strip_prefix('-')
         .or_else(|| t.strip_prefix('+'))
         .unwrap_or(t);
-    let valid = !body.is_empty()
-        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && body.matches('.').count() <= 1
-        && body.chars().any(|c| c.is_ascii_digit());
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let valid = !int.is_empty()
+        && int.chars().all(|c| c.is_ascii_digit())
+        && frac.chars().all(|c| c.is_ascii_digit());
     if !valid {
         return Err(format!(
-            "{text:?} is not a number (use digits and a decimal point, e.g. 1234.50)"
+            "{} is not a number (use digits and a decimal point, e.g. 1234.50)",
+            crate::domain::problem::shown(text)
         ));
     }
-    Decimal::from_str_exact(t).map_err(|_| format!("{text:?} is too large or has too many digits"))
+    Decimal::from_str_exact(t).map_err(|_| {
+        format!(
+            "{} is too large or has too many digits",
+            crate::domain::problem::shown(text)
+        )
+    })
 }
 
 /// Inserts `,` between groups of three digits in the integer part of a plain number.

@@ -36,3 +36,102 @@ impl fmt::Display for Problem {
 }
 
 impl std::error::Error for Problem {}
+
+/// The most characters a text may hold, by what it is. Longer text is refused
+/// (`too-long`) before any other check, so that no work grows with it.
+pub mod limits {
+    /// Donor codes, mandate slugs, currencies, kinds, dates and amounts as typed.
+    pub const CODE: usize = 40;
+    /// Donor and mandate names (also when given to be looked up), aliases, funds,
+    /// and the values of an import profile.
+    pub const NAME: usize = 200;
+    /// References (a note verbale, a finance-system document number).
+    pub const REFERENCE: usize = 100;
+    /// Memos and reversal reasons.
+    pub const TEXT: usize = 2_000;
+    /// One field of an imported CSV file, whatever the profile reads from it.
+    pub const CSV_FIELD: usize = 10_000;
+    /// One row of an imported CSV file, all its fields together.
+    pub const CSV_ROW: usize = 100_000;
+}
+
+/// Text longer than this is shown cut in messages.
+const SHOWN_IN_FULL: usize = 200;
+/// How much of a cut text a message shows.
+const SHOWN_CUT: usize = 40;
+
+/// A value as a message quotes it: `"text"` (escaped like a Rust string), or, when
+/// it is long, its start and its length: `"JJJJ…" (5,000,000 characters)`.
+pub fn shown(text: &str) -> String {
+    if text.len() <= SHOWN_IN_FULL || text.chars().count() <= SHOWN_IN_FULL {
+        return format!("{text:?}");
+    }
+    let start: String = text.chars().take(SHOWN_CUT).collect();
+    let quoted = format!("{start:?}");
+    format!(
+        "{}…\" ({} characters)",
+        &quoted[..quoted.len() - 1],
+        group(text.chars().count())
+    )
+}
+
+/// `n` with thousands separators (5,000,000).
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// True when `text` has more than `max` characters.
+pub fn longer_than(text: &str, max: usize) -> bool {
+    text.len() > max && text.chars().count() > max
+}
+
+/// Refuses text longer than `max` characters: `too-long`, on `field`.
+pub fn check_length(field: &'static str, text: &str, max: usize) -> Result<(), Problem> {
+    if longer_than(text, max) {
+        return Err(Problem::field(
+            "too-long",
+            field,
+            format!("{} {}", shown(text), too_long(max)),
+        ));
+    }
+    Ok(())
+}
+
+/// Why a text is refused for its length, after the text itself.
+pub fn too_long(max: usize) -> String {
+    format!("is longer than the {} characters allowed", group(max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_shown_cut_with_their_length() {
+        assert_eq!(shown("a\nb"), "\"a\\nb\"");
+        let long = "J".repeat(5_000_000);
+        assert_eq!(
+            shown(&long),
+            format!("\"{}…\" (5,000,000 characters)", "J".repeat(40))
+        );
+        assert!(check_length("donor", &long, limits::NAME).is_err());
+        assert!(check_length("donor", &"é".repeat(200), limits::NAME).is_ok());
+        assert_eq!(
+            check_length("memo", &"x".repeat(2001), limits::TEXT)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "\"{}…\" (2,001 characters) is longer than the 2,000 characters allowed [too-long]",
+                "x".repeat(40)
+            )
+        );
+    }
+}

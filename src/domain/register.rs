@@ -11,6 +11,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::domain::problem::{limits, longer_than};
+
 const COUNTRIES: &str = include_str!("../../data/countries.csv");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -129,7 +131,12 @@ pub struct Unknown {
 
 impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} {:?}", self.what, self.text)?;
+        write!(
+            f,
+            "unknown {} {}",
+            self.what,
+            crate::domain::problem::shown(&self.text)
+        )?;
         if !self.suggestions.is_empty() {
             write!(f, "; did you mean {}?", self.suggestions.join(", "))?;
         }
@@ -408,6 +415,14 @@ impl Register {
 
     /// Finds a donor by code, UN name, ISO name or alias, ignoring case and accents.
     pub fn resolve_donor(&self, text: &str) -> Result<&Donor, Unknown> {
+        // No name is this long: say so at once rather than look for close ones.
+        if longer_than(text, limits::NAME) {
+            return Err(Unknown {
+                what: "donor",
+                text: text.to_string(),
+                suggestions: Vec::new(),
+            });
+        }
         let key = fold(text);
         if let Some(code) = self.donor_names.get(&key) {
             return Ok(&self.donors[code]);
@@ -421,6 +436,13 @@ impl Register {
 
     /// Finds a mandate by slug or name, ignoring case.
     pub fn resolve_mandate(&self, text: &str) -> Result<&Mandate, Unknown> {
+        if longer_than(text, limits::NAME) {
+            return Err(Unknown {
+                what: "mandate",
+                text: text.to_string(),
+                suggestions: Vec::new(),
+            });
+        }
         let slug = Self::canonical_mandate_slug(text);
         if let Some(m) = self.mandates.get(&slug) {
             return Ok(m);

@@ -1,4 +1,4 @@
-//! Settlement: which payments and write-offs settle which pledges (DESIGN.md section 4).
+//! Settlement: which payments and write-offs settle which pledges (the README's settlement rules).
 //!
 //! Owns: the settlement order and the cross-currency settlement rule. Pure: takes the
 //! live pledges, payments and write-offs of a book, returns allocations. Does not

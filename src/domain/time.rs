@@ -4,10 +4,27 @@
 //! so that stored timestamps compare as text), date parsing with clear messages,
 //! and `--as-of` parsing.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, TimeZone, Utc};
+
+use super::problem::shown;
 
 pub fn format_timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The times an entry may be recorded at: from 2000 to the end of 2199. Outside
+/// that, a clock is wrong (or `LEDGER_NOW` mistyped); such a time would also not
+/// keep the fixed 20-character form that lets stored timestamps compare as text.
+pub fn check_recording_time(t: DateTime<Utc>) -> Result<(), String> {
+    let first = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single();
+    let last = Utc.with_ymd_and_hms(2199, 12, 31, 23, 59, 59).single();
+    if first.is_some_and(|f| t < f) || last.is_some_and(|l| t > l) {
+        return Err(format!(
+            "{} is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW",
+            format_timestamp(t)
+        ));
+    }
+    Ok(())
 }
 
 /// Truncates to whole seconds, the precision the journal keeps.
@@ -19,7 +36,10 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
-            format!("{text:?} is not an RFC 3339 timestamp such as 2009-10-15T12:00:00Z ({e})")
+            format!(
+                "{} is not an RFC 3339 timestamp such as 2009-10-15T12:00:00Z ({e})",
+                shown(text)
+            )
         })
 }
 
@@ -35,20 +55,31 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+        return Err(format!(
+            "{} is not a date of the form YYYY-MM-DD",
+            shown(text)
+        ));
     }
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a date in the calendar"))
+        .map_err(|_| format!("{} is not a date in the calendar", shown(text)))
 }
 
 /// `--as-of`: a date means the end of that day (UTC); else an RFC 3339 timestamp.
+/// Either must fall in the years 1945 to 2199, like every date of a ledger.
 pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
-    if let Ok(d) = parse_date(text) {
-        let end = d.and_hms_opt(23, 59, 59).expect("valid time");
-        return Ok(Utc.from_utc_datetime(&end));
+    let t = match parse_date(text) {
+        Ok(d) => Utc.from_utc_datetime(&d.and_hms_opt(23, 59, 59).expect("valid time")),
+        Err(_) => parse_timestamp(text).map_err(|_| {
+            format!(
+                "{} is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp",
+                shown(text)
+            )
+        })?,
+    };
+    if !(1945..=2199).contains(&t.year()) {
+        return Err(format!("{} is outside the years 1945 to 2199", shown(text)));
     }
-    parse_timestamp(text)
-        .map_err(|_| format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp"))
+    Ok(t)
 }
 
 #[cfg(test)]

@@ -50,6 +50,22 @@ impl Field {
         }
     }
 
+    /// The most characters the field's text may have (`too-long` beyond).
+    pub fn max_length(self) -> usize {
+        use crate::domain::problem::limits;
+        match self {
+            Field::Donor | Field::Mandate => limits::NAME,
+            Field::Reference | Field::PledgeReference => limits::REFERENCE,
+            Field::Memo => limits::TEXT,
+            Field::Date
+            | Field::Kind
+            | Field::Amount
+            | Field::Currency
+            | Field::Due
+            | Field::PerUsd => limits::CODE,
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Field> {
         Self::ALL.into_iter().find(|f| f.as_str() == text)
     }

@@ -54,12 +54,18 @@ pub struct RowProblem {
 
 impl RowProblem {
     /// `receipts.csv:7: donor "Jpaan": unknown donor "Jpaan"; did you mean JPN? [unknown-donor]`
+    /// A long value is shown cut (`"JJJJ…" (5,000,000 characters)`), and only once:
+    /// not before a message that starts with it.
     pub fn render(&self, file: &str) -> String {
         let mut s = format!("{file}:{}: ", self.line);
         if let Some(f) = &self.field {
             s.push_str(f);
             if let Some(v) = &self.value {
-                s.push_str(&format!(" {v:?}"));
+                let v = crate::domain::problem::shown(v);
+                if !self.problem.message.starts_with(&v) {
+                    s.push(' ');
+                    s.push_str(&v);
+                }
             }
             s.push_str(": ");
         }

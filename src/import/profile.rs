@@ -1,5 +1,5 @@
 //! Mapping profiles: the TOML file that says how one export's columns become entries
-//! (DESIGN.md section 7), and the two built-in profiles, `canonical` and `rates`.
+//! (the README's import contract), and the two built-in profiles, `canonical` and `rates`.
 //!
 //! Owns: reading a profile (unknown keys refused, every mistake named by its profile
 //! line), and checking its value maps and aliases against a ledger's register. Does
@@ -13,6 +13,7 @@ use toml::Spanned;
 use super::ProfileError;
 pub use super::builtin::builtin;
 pub use super::field::{Column, Field};
+use crate::domain::problem::{limits, longer_than, shown, too_long};
 use crate::domain::register::{Register, fold};
 use crate::domain::{Currency, Kind};
 
@@ -83,6 +84,89 @@ struct ProfileFile {
     filter: FilterSection,
 }
 
+impl ProfileFile {
+    /// Every text of a profile within its limit (`too-long`, by profile line), before
+    /// any is folded or looked up: a constant or a value map's ledger value as its
+    /// field allows, everything else as a name.
+    fn check_lengths(&self, text: &str) -> Result<(), ProfileError> {
+        let at = |span: std::ops::Range<usize>| Some(line_of(text, span.start));
+        let check = |value: &str, max: usize, line: Option<u64>| {
+            if longer_than(value, max) {
+                return Err(ProfileError {
+                    line,
+                    code: "too-long",
+                    message: format!("{} {}", shown(value), too_long(max)),
+                });
+            }
+            Ok(())
+        };
+        let name = limits::NAME;
+        for t in [&self.name, &self.description].into_iter().flatten() {
+            check(t, limits::TEXT, None)?;
+        }
+        if let Some(f) = &self.parse.date_format {
+            let list = match f.get_ref() {
+                OneOrMany::One(s) => std::slice::from_ref(s),
+                OneOrMany::Many(v) => v.as_slice(),
+            };
+            for t in list {
+                check(t, name, at(f.span()))?;
+            }
+        }
+        for t in self.parse.thousands.iter().flatten() {
+            check(t, name, None)?;
+        }
+        for t in [&self.csv.delimiter, &self.csv.encoding]
+            .into_iter()
+            .flatten()
+        {
+            check(t.get_ref(), name, at(t.span()))?;
+        }
+        for t in &self.csv.optional_columns {
+            check(t.get_ref(), name, at(t.span()))?;
+        }
+        let column = |c: &Spanned<Column>| match c.get_ref() {
+            Column::Name(n) => check(n, name, at(c.span())),
+            Column::Number(_) => Ok(()),
+        };
+        for (key, c) in &self.columns {
+            check(key, name, at(c.span()))?;
+            column(c)?;
+        }
+        let max = |key: &str| Field::parse(key).map_or(name, Field::max_length);
+        for (key, v) in &self.constants {
+            check(key, name, at(v.span()))?;
+            check(v.get_ref(), max(key), at(v.span()))?;
+        }
+        for (key, map) in &self.values {
+            check(key, name, None)?;
+            for (from, to) in map {
+                check(from, name, at(to.span()))?;
+                check(to.get_ref(), max(key), at(to.span()))?;
+            }
+        }
+        for (from, to) in &self.donor_aliases {
+            check(from, name, at(to.span()))?;
+            check(to.get_ref(), name, at(to.span()))?;
+        }
+        if let Some(sign) = &self.sign {
+            column(&sign.column)?;
+            for v in sign.negative.iter().chain(&sign.positive) {
+                check(v, name, at(sign.column.span()))?;
+            }
+        }
+        for map in [&self.filter.only, &self.filter.skip] {
+            for (col, values) in map {
+                check(col, name, at(values.span()))?;
+                for v in values.get_ref() {
+                    check(v, name, at(values.span()))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A rule keeping (`only`) or dropping (`skip`) rows by a column's value.
 #[derive(Debug, Clone)]
 pub struct Filter {
@@ -150,6 +234,7 @@ impl Profile {
             message,
         };
         let _ = (&file.name, &file.description);
+        file.check_lengths(text)?;
 
         let delimiter = match &file.csv.delimiter {
             None => b',',

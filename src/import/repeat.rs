@@ -17,8 +17,9 @@ use crate::domain::{Body, Book, Kind, Problem};
 /// What `Repeats::seen` decided about a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
-    /// Already recorded: skip it.
-    Recorded,
+    /// Already recorded: skip it. With the entry that records it when the row is
+    /// known by its reference (see `differences`).
+    Recorded(Option<u64>),
     /// New: stage it, then call `Repeats::staged` with the key if it succeeded.
     New(Option<String>),
 }
@@ -40,7 +41,7 @@ impl Repeats {
             let staged = self.staged.get(&key).copied().unwrap_or(0);
             let committed = book.recorded_with_reference(&key).saturating_sub(staged);
             return if *n <= committed {
-                Seen::Recorded
+                Seen::Recorded(book.recorded_with_reference_nth(&key, *n))
             } else {
                 Seen::New(Some(key))
             };
@@ -50,10 +51,10 @@ impl Repeats {
         if let Body::Rate(r) = &row.body
             && book.rates.on(r.currency, r.date).map(|(_, rate)| rate) == Some(r.per_usd)
         {
-            return Seen::Recorded;
+            return Seen::Recorded(None);
         }
         match row.body.source() {
-            Some(s) if book.has_source(&s.sha256, s.row) => Seen::Recorded,
+            Some(s) if book.has_source(&s.sha256, s.row) => Seen::Recorded(None),
             _ => Seen::New(None),
         }
     }
@@ -63,6 +64,79 @@ impl Repeats {
             *self.staged.entry(k).or_default() += 1;
         }
     }
+}
+
+/// What differs between a row known by its reference and the entry `seq` that
+/// records it: the names of the fields (amount, currency, date, due, mandate) whose
+/// values differ, each with the entry's value and the row's. Empty when they agree.
+pub fn differences(row: &Row, book: &Book, seq: u64) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    let mut compare = |field: &'static str, recorded: String, found: String| {
+        if recorded != found {
+            out.push((field, recorded, found));
+        }
+    };
+    let mandate = |text: &str| {
+        book.register
+            .resolve_mandate(text)
+            .map(|m| m.slug.clone())
+            .unwrap_or_else(|_| text.to_string())
+    };
+    let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    match &row.body {
+        Body::Pledge(p) => {
+            let Some(rec) = book.pledge(seq) else {
+                return out;
+            };
+            compare(
+                "amount",
+                amount(rec.amount, rec.currency),
+                amount(p.amount, p.currency),
+            );
+            compare("currency", rec.currency.to_string(), p.currency.to_string());
+            compare("date", rec.date.to_string(), p.date.to_string());
+            compare("due", due(rec.due), due(p.due));
+            compare("mandate", rec.mandate.to_string(), mandate(&p.mandate));
+        }
+        Body::Payment(p) | Body::Refund(p) => {
+            let Some(rec) = book.payment(seq) else {
+                return out;
+            };
+            compare(
+                "amount",
+                amount(rec.amount, rec.currency),
+                amount(p.amount, p.currency),
+            );
+            compare("currency", rec.currency.to_string(), p.currency.to_string());
+            compare("date", rec.date.to_string(), p.date.to_string());
+            compare("mandate", rec.mandate.to_string(), mandate(&p.mandate));
+        }
+        Body::WriteOff(w) => {
+            let Some(rec) = book.write_off(seq) else {
+                return out;
+            };
+            compare(
+                "amount",
+                amount(rec.amount, rec.currency),
+                amount(w.amount, w.currency),
+            );
+            if row.currency_given {
+                compare("currency", rec.currency.to_string(), w.currency.to_string());
+            }
+            compare("date", rec.date.to_string(), w.date.to_string());
+        }
+        _ => {}
+    }
+    out
+}
+
+/// An amount as compared and shown: with its currency's decimals (`5` and `5.0`
+/// are `5.00` USD), or as written when it has more.
+fn amount(a: rust_decimal::Decimal, currency: crate::domain::Currency) -> String {
+    currency
+        .exact(a)
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| a.normalize().to_string())
 }
 
 /// The row's reference key, when it has a reference and its donor is known.

@@ -153,15 +153,26 @@ pub fn parse_amount(
         plain.push('.');
         plain.push_str(f);
     }
-    Decimal::from_str_exact(&plain).map_err(|_| format!("\"{text}\" has too many digits"))
+    crate::domain::currency::parse_decimal(&plain)
+        .map_err(|_| format!("\"{text}\" has too many digits"))
 }
 
-/// Parses a date with the first of `formats` that fits.
+/// Parses a date with the first of `formats` that fits. `%Y-%m-%d` (the canonical
+/// profile's) means exactly YYYY-MM-DD, as `ledger record` reads dates; other chrono
+/// formats are read as chrono reads them, but never a date with a sign (`+2009`;
+/// a minus sign makes a year before 1945, which the ledger refuses anyway).
 pub fn parse_date(text: &str, formats: &[String]) -> Result<NaiveDate, String> {
     let t = text.trim();
-    for f in formats {
-        if let Ok(d) = NaiveDate::parse_from_str(t, f) {
-            return Ok(d);
+    if !t.starts_with('-') && !t.contains('+') {
+        for f in formats {
+            let d = if f == "%Y-%m-%d" {
+                crate::domain::time::parse_date(t).ok()
+            } else {
+                NaiveDate::parse_from_str(t, f).ok()
+            };
+            if let Some(d) = d {
+                return Ok(d);
+            }
         }
     }
     Err(format!(
@@ -201,6 +212,20 @@ mod tests {
         }
         for bad in ["1,23", "1.234,50", "12a", "", "--1", "1,2345.00"] {
             assert!(parse_amount(bad, '.', &comma).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_have_no_sign_and_the_canonical_format_is_exact() {
+        let iso = seps(&["%Y-%m-%d"]);
+        let dotted = seps(&["%d.%m.%Y"]);
+        assert!(parse_date("2009-01-01", &iso).is_ok());
+        for bad in ["+2009-01-01", "2009-1-1", "-2009-01-01", "20090-01-01"] {
+            assert!(parse_date(bad, &iso).is_err(), "{bad}");
+        }
+        assert!(parse_date("1.1.2009", &dotted).is_ok());
+        for bad in ["01.01.+2009", "+01.01.2009"] {
+            assert!(parse_date(bad, &dotted).is_err(), "{bad}");
         }
     }
 

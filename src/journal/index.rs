@@ -1,35 +1,34 @@
-//! The index: a derived snapshot of the book at a committed head, kept beside the
-//! journal (`<ledger>.index`) so that a writer need not reread a large journal.
+//! The index: a small witness kept beside the journal (`<ledger>.index`) of the
+//! last head a writer committed: its entry count, hash, byte offsets and time.
 //!
-//! The file is two lines: what it describes (the head it was made at, its byte
-//! offsets, and the SHA-256 of the second line), then the snapshot itself. A file
-//! whose checksum does not match is ignored as if absent.
+//! Invariant: the index never decides whether an entry is allowed. Writers read the
+//! whole journal and judge new entries against what its own lines say; the index
+//! only witnesses what was committed. Because it is written after the journal is
+//! fsynced, it never names an entry that is not on disk, so an index naming more
+//! entries than the journal holds, or a head the journal no longer has, means
+//! committed entries were removed or altered (or the journal was replaced by
+//! another copy). `judge` says so, and writers, `verify` and `repair` refuse such a
+//! ledger. Deleting it loses nothing.
 //!
-//! Invariant: the journal is the only source of truth. The index is used only when
-//! the journal line it names as head is still there with the hash it recorded;
-//! otherwise the journal is read in full. Deleting it loses nothing. It is written
-//! atomically (temporary file, then rename) under the writer's lock, after the
-//! journal is fsynced, so it never names an entry that is not on disk.
-//!
-//! Because of that last point it is also a witness: an index naming more entries
-//! than the journal holds, or a head the journal no longer has, means committed
-//! entries were removed or altered (or the journal was replaced by another copy).
-//! `judge` says so, and writers, `verify` and `repair` refuse such a ledger.
+//! Invariant: the index never replaces or removes a file that is not an index (a
+//! ledger that happens to be named `<other>.index`, a symlink), and its temporary
+//! file is created new (`create_new`) in the ledger's directory, so a link planted
+//! at a predictable name cannot redirect the write.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::line;
-use super::scan::{Head, Resume, Scan};
-use crate::domain::Book;
-use crate::domain::book::Snapshot;
+use super::scan::{Head, Scan};
 
 const INDEX_FORMAT: &str = "contributions-ledger-index";
-const INDEX_VERSION: u32 = 2;
+/// Version 3 keeps the witness only; version 2 also carried a snapshot of the book,
+/// which is no longer read (its first line is still a witness).
+const INDEX_VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Meta {
@@ -41,8 +40,9 @@ struct Meta {
     entries: u64,
     head: String,
     last_recorded_at: String,
-    /// SHA-256 of the snapshot line.
-    snapshot_sha256: String,
+    /// Version 2 only: SHA-256 of the snapshot line that followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    snapshot_sha256: Option<String>,
 }
 
 pub fn path_for(ledger: &Path) -> PathBuf {
@@ -51,17 +51,57 @@ pub fn path_for(ledger: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Reads the index's first line and the snapshot's bytes, if the file is an index
-/// of this version whose checksum holds.
-fn read(ledger: &Path) -> Option<(Meta, Vec<u8>)> {
-    let text = std::fs::read(path_for(ledger)).ok()?;
-    let split = text.iter().position(|b| *b == b'\n')?;
-    let meta: Meta = serde_json::from_slice(&text[..split]).ok()?;
-    let snapshot = text[split + 1..].to_vec();
-    let ok = meta.format == INDEX_FORMAT
-        && meta.version == INDEX_VERSION
-        && hex::encode(Sha256::digest(&snapshot)) == meta.snapshot_sha256;
-    ok.then_some((meta, snapshot))
+/// The longest index file read: a witness line is a few hundred bytes. Version 2
+/// files also held a snapshot, which is skipped unread beyond this.
+const MAX_META: u64 = 4096;
+
+/// Reads the index's first line, if the path holds an index of a known version
+/// (a regular file, not a link) whose own checksum holds.
+fn read(ledger: &Path) -> Option<Meta> {
+    let path = path_for(ledger);
+    if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
+        return None;
+    }
+    let mut file = File::open(&path).ok()?;
+    let mut head = Vec::new();
+    (&mut file).take(MAX_META).read_to_end(&mut head).ok()?;
+    let split = head.iter().position(|b| *b == b'\n')?;
+    let meta: Meta = serde_json::from_slice(&head[..split]).ok()?;
+    if meta.format != INDEX_FORMAT {
+        return None;
+    }
+    match (meta.version, &meta.snapshot_sha256) {
+        (3, None) => Some(meta),
+        (2, Some(want)) => {
+            let mut snapshot = head[split + 1..].to_vec();
+            file.read_to_end(&mut snapshot).ok()?;
+            (hex::encode(Sha256::digest(&snapshot)) == *want).then_some(meta)
+        }
+        _ => None,
+    }
+}
+
+/// Is the file at the index's path one this program wrote (an index of any
+/// version), so that it may be replaced or removed? Absent counts as ours.
+fn ours_or_absent(ledger: &Path) -> bool {
+    let path = path_for(ledger);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return true;
+    };
+    if !meta.file_type().is_file() {
+        return false;
+    }
+    let Ok(file) = File::open(&path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if file.take(MAX_META).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    serde_json::from_slice::<serde_json::Value>(first)
+        .ok()
+        .is_some_and(|v| v.get("format").and_then(|f| f.as_str()) == Some(INDEX_FORMAT))
 }
 
 /// Is the line the index names as head still in the journal, unchanged?
@@ -85,26 +125,6 @@ fn head_line_holds(journal: &File, meta: &Meta) -> bool {
     check().unwrap_or(false)
 }
 
-/// Loads the index if it still matches the journal: the line it names as head
-/// must be intact and end where the index says the committed part ends.
-pub(super) fn load(journal: &File, ledger: &Path) -> Option<(Book, Resume)> {
-    let (meta, snapshot) = read(ledger)?;
-    let book: Snapshot = serde_json::from_slice(&snapshot).ok()?;
-    if book.entries != meta.entries || !head_line_holds(journal, &meta) {
-        return None;
-    }
-    let resume = Resume {
-        offset: meta.committed_len,
-        head_offset: meta.head_offset,
-        head: Head {
-            entries: meta.entries,
-            hash: meta.head,
-        },
-        last_at: meta.last_recorded_at,
-    };
-    Some((Book::from_snapshot(book)?, resume))
-}
-
 /// What the index witnesses about a journal just read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Judgement {
@@ -124,7 +144,7 @@ pub enum Judgement {
 /// entry whose last byte was lost, which `repair` restores rather than cuts.
 pub(super) fn only_line_break_missing(journal: &File, ledger: &Path, scan: &Scan) -> bool {
     let check = || -> Option<bool> {
-        let (meta, _) = read(ledger)?;
+        let meta = read(ledger)?;
         let len = journal.metadata().ok()?.len();
         if meta.entries != scan.head.entries + 1 || len + 1 != meta.committed_len {
             return Some(false);
@@ -147,7 +167,7 @@ pub(super) fn only_line_break_missing(journal: &File, ledger: &Path, scan: &Scan
 
 /// Compares the journal (as `scan` read it) with what the index recorded.
 pub fn judge(journal: &File, ledger: &Path, scan: &Scan) -> Judgement {
-    let Some((meta, _)) = read(ledger) else {
+    let Some(meta) = read(ledger) else {
         return Judgement::Agrees;
     };
     let what = if only_line_break_missing(journal, ledger, scan) {
@@ -177,46 +197,77 @@ pub fn judge(journal: &File, ledger: &Path, scan: &Scan) -> Judgement {
     }
 }
 
-/// Writes the index for a book whose head is `head`, ending at `committed_len`.
+/// Writes the index for a journal whose head is `head`, ending at `committed_len`.
+/// Best effort: a missing index costs nothing but its witness. A file at the
+/// index's path that is not an index is left alone, and no index is kept.
 pub(super) fn store(
     ledger: &Path,
-    book: &Book,
     head: &Head,
     committed_len: u64,
     head_offset: u64,
     last_at: &str,
 ) {
     let path = path_for(ledger);
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let written = serde_json::to_vec(&book.snapshot())
-        .map_err(std::io::Error::other)
-        .and_then(|snapshot| {
-            let meta = Meta {
-                format: INDEX_FORMAT.into(),
-                version: INDEX_VERSION,
-                committed_len,
-                head_offset,
-                entries: head.entries,
-                head: head.hash.clone(),
-                last_recorded_at: last_at.to_string(),
-                snapshot_sha256: hex::encode(Sha256::digest(&snapshot)),
-            };
-            let mut bytes = serde_json::to_vec(&meta).map_err(std::io::Error::other)?;
-            bytes.push(b'\n');
-            bytes.extend_from_slice(&snapshot);
-            std::fs::write(&tmp, bytes)
-        })
+    if !ours_or_absent(ledger) {
+        return;
+    }
+    let meta = Meta {
+        format: INDEX_FORMAT.into(),
+        version: INDEX_VERSION,
+        committed_len,
+        head_offset,
+        entries: head.entries,
+        head: head.hash.clone(),
+        last_recorded_at: last_at.to_string(),
+        snapshot_sha256: None,
+    };
+    let Ok(mut bytes) = serde_json::to_vec(&meta) else {
+        return;
+    };
+    bytes.push(b'\n');
+    let Some((tmp, mut file)) = create_temporary(&path) else {
+        return;
+    };
+    let written = file
+        .write_all(&bytes)
+        .and_then(|_| file.sync_data())
         .and_then(|_| std::fs::rename(&tmp, &path));
     if written.is_err() {
-        // A missing index only costs the next writer a full read.
         let _ = std::fs::remove_file(&tmp);
-        let _ = std::fs::remove_file(&path);
+        if ours_or_absent(ledger) {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 
-/// Removes an index left beside a path where a new ledger is being created.
+/// A new temporary file beside `path`, created exclusively: an existing file or a
+/// link at the name (planted or left by a crash) is never opened, another name is
+/// tried instead.
+fn create_temporary(path: &Path) -> Option<(PathBuf, File)> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    for attempt in 0..16u32 {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".tmp.{}.{nanos:x}.{attempt}", std::process::id()));
+        let tmp = PathBuf::from(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Some((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Removes an index left beside a path where a new ledger is being created, if
+/// it is an index (a ledger named like one is left alone).
 pub(super) fn remove(ledger: &Path) {
-    let _ = std::fs::remove_file(path_for(ledger));
+    if ours_or_absent(ledger) {
+        let _ = std::fs::remove_file(path_for(ledger));
+    }
 }

@@ -133,6 +133,40 @@ pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
     })
 }
 
+/// Checks a line just encoded, as a reader will: its hash, number, link, batch
+/// marker, and a `recorded_at` of the one fixed form (`YYYY-MM-DDTHH:MM:SSZ`).
+pub fn check_encoded(
+    line: &[u8],
+    seq: u64,
+    prev: &str,
+    batch: Option<[u32; 2]>,
+) -> Result<(), String> {
+    let body = line
+        .strip_suffix(b"\n")
+        .filter(|b| !b.contains(&b'\n'))
+        .ok_or("the line is not one line")?;
+    let c = check(body)?;
+    let at = c.recorded_at.as_bytes();
+    let fixed = at.len() == 20
+        && at.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            10 => *b == b'T',
+            13 | 16 => *b == b':',
+            19 => *b == b'Z',
+            _ => b.is_ascii_digit(),
+        });
+    if !fixed {
+        return Err(format!(
+            "recorded_at {:?} is not of the form YYYY-MM-DDTHH:MM:SSZ",
+            c.recorded_at
+        ));
+    }
+    if c.seq != seq || c.prev != prev || c.batch != batch.map(|[i, n]| (i, n)) {
+        return Err("its number, link or batch marker is not what was meant".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

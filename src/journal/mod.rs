@@ -38,6 +38,8 @@ pub enum JournalError {
         "{path}: no ledger here; create one with `ledger init` (or name another with --ledger or CONTRIB_LEDGER)"
     )]
     NotFound { path: PathBuf },
+    #[error("{path}: the clock reads {reason}")]
+    Clock { path: PathBuf, reason: String },
     #[error("{path}: a ledger already exists here; `ledger init` never overwrites one")]
     Exists { path: PathBuf },
     #[error(

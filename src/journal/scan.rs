@@ -230,39 +230,28 @@ pub(super) fn scan_file(
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry),
 ) -> Result<Scan, JournalError> {
-    scan_from(file, path, parse, until, visit, None)
+    scan_from(file, path, parse, until, visit)
 }
 
-/// Where a scan resumes: just after a committed entry already known to a caller
-/// (the index), so only the lines after it are read.
-#[derive(Debug, Clone)]
-pub(super) struct Resume {
-    pub offset: u64,
-    pub head_offset: u64,
-    pub head: Head,
-    pub last_at: String,
-}
-
-/// Reads from `resume` (or the start) to the end. With `parse`, committed entries
-/// are decoded on a second thread while this one reads and checks the chain, and
-/// handed to `visit` in file order on the calling thread.
-pub(super) fn scan_from(
+/// Reads from the start to the end. With `parse`, committed entries are decoded on
+/// a second thread while this one reads and checks the chain, and handed to `visit`
+/// in file order on the calling thread.
+fn scan_from(
     file: &File,
     path: &Path,
     parse: bool,
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry),
-    resume: Option<Resume>,
 ) -> Result<Scan, JournalError> {
     if !parse {
-        return walk(file, path, false, until, resume, &mut |_| Ok(()));
+        return walk(file, path, false, until, &mut |_| Ok(()));
     }
     use std::sync::mpsc::sync_channel;
     std::thread::scope(|scope| {
         let (chunks, chunks_in) = sync_channel::<Chunk>(4);
         let (decoded, decoded_in) = sync_channel::<Result<Vec<Entry>, JournalError>>(4);
         let walker = scope.spawn(move || {
-            walk(file, path, true, until, resume, &mut |c| {
+            walk(file, path, true, until, &mut |c| {
                 // A closed channel means decoding stopped at an error, reported below.
                 chunks.send(c).map_err(|_| JournalError::Unreadable {
                     path: path.to_path_buf(),
@@ -308,11 +297,10 @@ fn walk(
     path: &Path,
     parse: bool,
     until: Option<DateTime<Utc>>,
-    resume: Option<Resume>,
     emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
 ) -> Result<Scan, JournalError> {
     let mut out = Chunk::default();
-    let result = walk_lines(file, path, parse, until, resume, &mut out, emit);
+    let result = walk_lines(file, path, parse, until, &mut out, emit);
     if !out.is_empty() {
         emit(out)?;
     }
@@ -324,30 +312,24 @@ fn walk_lines(
     path: &Path,
     parse: bool,
     until: Option<DateTime<Utc>>,
-    resume: Option<Resume>,
     out: &mut Chunk,
     emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
 ) -> Result<Scan, JournalError> {
     use std::io::{Seek, SeekFrom};
     let until_text = until.map(crate::domain::time::format_timestamp);
     let mut f = file;
-    let start = resume.as_ref().map_or(0, |r| r.offset);
-    f.seek(SeekFrom::Start(start))
-        .map_err(JournalError::io(path))?;
+    f.seek(SeekFrom::Start(0)).map_err(JournalError::io(path))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
-    let mut offset: u64 = start;
-    let mut line_no: u64 = resume.as_ref().map_or(0, |r| r.head.entries + 1);
-    let mut head = resume.as_ref().map_or(
-        Head {
-            entries: 0,
-            hash: ZERO_HASH.to_string(),
-        },
-        |r| r.head.clone(),
-    );
-    let mut committed_len = start;
-    let mut head_offset = resume.as_ref().map_or(0, |r| r.head_offset);
-    let mut last_at: Option<String> = resume.map(|r| r.last_at);
+    let mut offset: u64 = 0;
+    let mut line_no: u64 = 0;
+    let mut head = Head {
+        entries: 0,
+        hash: ZERO_HASH.to_string(),
+    };
+    let mut committed_len = 0;
+    let mut head_offset = 0;
+    let mut last_at: Option<String> = None;
     let mut batch: Option<OpenBatch> = None;
     let mut pending = Pending::default();
     let mut stopped_before: Option<String> = None;
@@ -356,7 +338,7 @@ fn walk_lines(
 
     loop {
         buf.clear();
-        let first = line_no == 0 && start == 0;
+        let first = line_no == 0;
         let n = if first {
             // A file that is not a ledger is not read to its end looking for a line break.
             (&mut reader).take(HEADER_LIMIT).read_until(b'\n', &mut buf)
@@ -559,7 +541,7 @@ fn walk_lines(
             emit(std::mem::take(out))?;
         }
     }
-    if line_no == 0 && start == 0 {
+    if line_no == 0 {
         return Err(no_entries(file, path, "the file is empty".into()));
     }
     if let (Some(b), Tail::Clean) = (&batch, &tail) {

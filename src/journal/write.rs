@@ -15,7 +15,7 @@ use super::JournalError;
 use super::index;
 use super::line::{self, ZERO_HASH};
 use super::lock;
-use super::scan::{Head, Scan, Tail, scan_file, scan_from};
+use super::scan::{Head, Scan, Tail, scan_file};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
 use crate::domain::{Book, Problem};
 
@@ -49,6 +49,7 @@ pub type Draft = Body;
 /// file; a file already there that holds no entries (empty, or a header cut short by
 /// an interrupted `init`) gets the header.
 pub fn init(path: &Path, now: DateTime<Utc>) -> Result<Head, JournalError> {
+    let now = checked_time(path, Clock::Fixed(now), None)?;
     let created = OpenOptions::new().write(true).create_new(true).open(path);
     let mut file = match created {
         Ok(file) => file,
@@ -68,6 +69,35 @@ pub fn init(path: &Path, now: DateTime<Utc>) -> Result<Head, JournalError> {
     // An index left by a ledger that was here before describes another journal.
     index::remove(path);
     Ok(Head { entries: 0, hash })
+}
+
+/// The time to record, to the second, if it is a plausible one. A fixed time
+/// (`LEDGER_NOW`) may lie in the past, for back-filling, but not later than the
+/// system clock (by more than a day, for slow clocks): every write after it on the
+/// real clock would be refused, since recorded times never go backwards. The one
+/// exception is the way out of a journal whose last entry already lies in the
+/// future: a fixed time up to that entry's own.
+fn checked_time(
+    path: &Path,
+    clock: Clock,
+    last: Option<DateTime<Utc>>,
+) -> Result<DateTime<Utc>, JournalError> {
+    let now = crate::domain::time::truncate(clock.now());
+    let fail = |reason| JournalError::Clock {
+        path: path.to_path_buf(),
+        reason,
+    };
+    crate::domain::time::check_recording_time(now).map_err(fail)?;
+    if let Clock::Fixed(t) = clock
+        && t > Utc::now() + chrono::Duration::days(1)
+        && last.is_none_or(|l| t > l)
+    {
+        return Err(fail(format!(
+            "{} (LEDGER_NOW), which is in the future; LEDGER_NOW may set a past time, for back-filling, never a later one",
+            crate::domain::time::format_timestamp(t)
+        )));
+    }
+    Ok(now)
 }
 
 /// Makes the file's directory entry durable too (a new file must survive a crash).
@@ -95,54 +125,16 @@ pub struct Writer {
 
 impl Writer {
     /// Opens and locks the ledger, reads all of it (checking the chain), and refuses
-    /// a torn one. The book is complete: every check can run.
+    /// a torn one. Every rule is judged against the journal's own lines: the index
+    /// beside it is only a witness of what was committed, never a source of facts.
     pub fn open(path: &Path, clock: impl Into<Clock>) -> Result<Writer, JournalError> {
-        Self::open_with(path, clock.into(), false)
-    }
-
-    /// Like `open`, but starts from the index when it matches the journal and reads
-    /// only the lines after it. The book may be partial; `stage` reads the journal in
-    /// full when a draft needs what a partial book lacks. Checks that need every
-    /// entry (an import's duplicate detection) must use `open`.
-    pub fn open_indexed(path: &Path, clock: impl Into<Clock>) -> Result<Writer, JournalError> {
-        Self::open_with(path, clock.into(), true)
-    }
-
-    fn open_with(path: &Path, clock: Clock, use_index: bool) -> Result<Writer, JournalError> {
+        let clock = clock.into();
         let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let (book, scan, from_index) = match use_index.then(|| index::load(&file, path)).flatten() {
-            Some((mut book, resume)) => {
-                let scan = scan_from(
-                    &file,
-                    path,
-                    true,
-                    None,
-                    &mut |e| book.apply(&e),
-                    Some(resume),
-                )?;
-                (book, scan, true)
-            }
-            None => {
-                let (book, scan) = Self::read_all(&file, path)?;
-                (book, scan, false)
-            }
-        };
+        let (book, scan) = Self::read_all(&file, path)?;
         // The index is a witness of what was committed: a journal it says has lost or
-        // changed committed entries is not appended to, whether or not it could be used.
+        // changed committed entries is not appended to.
         super::check_index_of(&file, path, &scan)?;
-        if use_index && !from_index && scan.tail == Tail::Clean {
-            // Whatever this writer does next, the next one starts from here.
-            let at = scan.last_recorded_at.clone().unwrap_or_default();
-            index::store(
-                path,
-                &book,
-                &scan.head,
-                scan.committed_len,
-                scan.head_offset,
-                &at,
-            );
-        }
         if let Tail::Torn {
             offset,
             bytes,
@@ -166,15 +158,16 @@ impl Writer {
         {
             book.last_recorded_at = book.last_recorded_at.max(Some(at));
         }
+        // Read the clock only now, holding the lock: a writer that waited for another
+        // must not record a time before the entries committed while it waited.
+        let now = checked_time(path, clock, book.last_recorded_at)?;
         Ok(Writer {
             file,
             path: path.to_path_buf(),
             book,
             head: scan.head,
             committed_len: scan.committed_len,
-            // Read the clock only now, holding the lock: a writer that waited for another
-            // must not record a time before the entries committed while it waited.
-            now: crate::domain::time::truncate(clock.now()),
+            now,
             staged: Vec::new(),
         })
     }
@@ -201,10 +194,6 @@ impl Writer {
     /// Checks a draft against the book (including earlier staged drafts) and stages
     /// it under the next number. Nothing is written until `commit`.
     pub fn stage(&mut self, draft: Draft) -> Result<&Entry, Problem> {
-        if self.book.needs_full(&draft) {
-            self.load_full()
-                .map_err(|e| Problem::new("io", e.to_string()))?;
-        }
         self.book.check_clock(self.now)?;
         let body = self.book.check(draft)?;
         let entry = Entry {
@@ -215,16 +204,6 @@ impl Writer {
         self.book.apply(&entry);
         self.staged.push(entry);
         Ok(self.staged.last().expect("just staged"))
-    }
-
-    /// Replaces a partial book by one read from the whole journal (plus what is staged).
-    fn load_full(&mut self) -> Result<(), JournalError> {
-        let (mut book, _) = Self::read_all(&self.file, &self.path)?;
-        for e in &self.staged {
-            book.apply(e);
-        }
-        self.book = book;
-        Ok(())
     }
 
     /// Writes every staged entry in one write (a batch when more than one), fsyncs,
@@ -245,6 +224,16 @@ impl Writer {
         for (i, e) in self.staged.iter().enumerate() {
             let marker = batch.then_some([i as u32 + 1, size]);
             let (line, hash) = line::encode(e.seq, &prev, e.recorded_at, marker, &e.body);
+            // Never write a line that reading would refuse.
+            line::check_encoded(&line, e.seq, &prev, marker).map_err(|reason| {
+                JournalError::Io {
+                    path: self.path.clone(),
+                    source: std::io::Error::other(format!(
+                        "entry #{} would not verify ({reason}); nothing was written",
+                        e.seq
+                    )),
+                }
+            })?;
             last_line_start = bytes.len();
             bytes.extend_from_slice(&line);
             prev = hash;
@@ -267,7 +256,6 @@ impl Writer {
         };
         index::store(
             &self.path,
-            &self.book,
             &head,
             self.committed_len + bytes.len() as u64,
             self.committed_len + last_line_start as u64,

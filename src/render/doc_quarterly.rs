@@ -160,7 +160,6 @@ pub fn build(q: &Quarterly) -> Doc {
             .collect(),
         None,
     );
-    let ageing_total = q.ageing.iter().map(|a| a.outstanding).sum();
     let ageing = sheet(
         "ageing",
         "Ageing of overdue pledges",
@@ -175,11 +174,10 @@ pub fn build(q: &Quarterly) -> Doc {
             .collect(),
         Some(vec![
             t("Total"),
-            n(q.ageing.iter().map(|a| a.pledges).sum::<u64>()),
-            m(ageing_total),
+            n(q.ageing_total.pledges),
+            m(q.ageing_total.outstanding),
         ]),
     );
-    let fx_total = q.exchange_differences.iter().map(|x| x.difference).sum();
     let fx = sheet(
         "exchange-differences",
         "Unrealised exchange differences on outstanding pledges",
@@ -213,7 +211,7 @@ pub fn build(q: &Quarterly) -> Doc {
             t(""),
             t(""),
             t(""),
-            m(fx_total),
+            m(q.exchange_difference_total),
         ]),
     );
     let quarters = sheet(

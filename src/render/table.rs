@@ -10,6 +10,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 const STYLE: &str = "  \u{2500}\u{2500} \u{2500}\u{2500}      \u{2500}\u{2500}    ";
 
 use super::doc::{Doc, Sheet};
+use super::one_line;
 
 fn table(s: &Sheet) -> Table {
     let mut tb = Table::new();
@@ -17,7 +18,7 @@ fn table(s: &Sheet) -> Table {
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(s.columns.iter().copied());
     for row in s.rows.iter().chain(s.totals.iter()) {
-        tb.add_row(row.iter().map(|c| c.display()));
+        tb.add_row(row.iter().map(|c| one_line(&c.display()).into_owned()));
     }
     for (i, right) in s.right.iter().enumerate() {
         if *right && let Some(col) = tb.column_mut(i) {
@@ -28,11 +29,18 @@ fn table(s: &Sheet) -> Table {
 }
 
 pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "{}", d.title)?;
-    writeln!(out, "{}", "=".repeat(d.title.chars().count()))?;
+    let title = one_line(&d.title);
+    writeln!(out, "{title}")?;
+    writeln!(out, "{}", "=".repeat(title.chars().count()))?;
     let width = d.header.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in &d.header {
-        writeln!(out, "{:<width$}  {v}", format!("{k}:"), width = width + 1)?;
+        writeln!(
+            out,
+            "{:<width$}  {}",
+            format!("{k}:"),
+            one_line(v),
+            width = width + 1
+        )?;
     }
     for s in &d.sheets {
         writeln!(out)?;
@@ -46,7 +54,7 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
     if !d.footnotes.is_empty() {
         writeln!(out)?;
         for (i, f) in d.footnotes.iter().enumerate() {
-            writeln!(out, "[{}] {f}", i + 1)?;
+            writeln!(out, "[{}] {}", i + 1, one_line(f))?;
         }
     }
     Ok(())

@@ -131,7 +131,11 @@ pub struct Quarterly {
     pub largest_donors: Vec<LargestDonor>,
     pub overdue: Vec<Overdue>,
     pub ageing: Vec<Ageing>,
+    /// The totals row of `ageing` (`bucket` is "total").
+    pub ageing_total: Ageing,
     pub exchange_differences: Vec<ExchangeDifference>,
+    /// The sum of `exchange_differences`' differences.
+    pub exchange_difference_total: Usd,
     pub quarters: Vec<QuarterBar>,
     pub footnotes: Vec<String>,
 }
@@ -319,7 +323,13 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         },
         largest_donors: largest,
         overdue,
+        ageing_total: Ageing {
+            bucket: "total",
+            pledges: ageing.iter().map(|a| a.pledges).sum(),
+            outstanding: ageing.iter().map(|a| a.outstanding).sum(),
+        },
         ageing,
+        exchange_difference_total: fx.iter().map(|x| x.difference).sum(),
         exchange_differences: fx,
         quarters,
         footnotes: vec![

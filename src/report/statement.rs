@@ -3,7 +3,7 @@
 //! outstanding per pledge, and totals in USD and in each currency.
 //!
 //! Pure aggregation; prints nothing. Reversed entries are listed (marked) but count
-//! nowhere, as DESIGN.md section 4 requires.
+//! nowhere, as the settlement rules require.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,7 +1,7 @@
-//! The quarterly HTML report in a real headless browser (Debian's `chromium`, listed
-//! in `.ci/browser-deps`): the rendered page must hold the totals and the SVG charts
-//! must have drawn bars. A screenshot is kept under `target/`. This test fails, never
-//! skips, when the browser is missing.
+//! The quarterly HTML report in a real headless browser (Debian's `chromium`,
+//! installed by the test when missing): the rendered page must hold the totals and
+//! the SVG charts must have drawn bars. A screenshot is kept under `target/`. This
+//! test fails, never skips, when the browser cannot be had.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,17 +9,10 @@ use std::process::Command;
 use super::hand_ledger;
 
 fn chromium() -> PathBuf {
-    for name in ["chromium", "chromium-browser"] {
-        for dir in std::env::var("PATH").unwrap_or_default().split(':') {
-            let p = Path::new(dir).join(name);
-            if p.is_file() {
-                return p;
-            }
-        }
-    }
-    panic!(
-        "headless Chromium is needed for this test and was not found on PATH; install the packages in .ci/browser-deps (apt-get install -y chromium)"
-    );
+    crate::provision::tool(
+        &["chromium", "chromium-browser"],
+        &["chromium", "fonts-liberation"],
+    )
 }
 
 fn browse(html: &Path, profile: &Path, extra: &[&str]) -> std::process::Output {

@@ -1,5 +1,5 @@
 //! The checks a new entry must pass against a book: every rule `record` and
-//! `import` enforce (DESIGN.md sections 2 to 4), each failure a `Problem` with a
+//! `import` enforce (the README's recording and settlement rules), each failure a `Problem` with a
 //! stable code. Returns entries in canonical form; never changes the book.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::{Book, PledgeRec, WriteOffRec};
 use crate::domain::currency::{Currency, max_amount};
-use crate::domain::entry::{Body, Kind};
-use crate::domain::problem::Problem;
+use crate::domain::entry::{Body, Entry, Kind};
+use crate::domain::problem::{Problem, check_length, limits, shown};
 use crate::domain::register::{Register, Unknown};
 use crate::domain::settlement;
 
@@ -24,6 +24,8 @@ impl Book {
             Body::Pledge(mut p) => {
                 check_text("reference", p.reference.as_deref(), false)?;
                 check_text("memo", p.memo.as_deref(), true)?;
+                check_length("donor", &p.donor, limits::NAME)?;
+                check_length("mandate", &p.mandate, limits::NAME)?;
                 p.donor = self.resolve_donor(&p.donor)?;
                 p.mandate = self.resolve_mandate(&p.mandate)?;
                 p.amount = check_amount(p.amount, p.currency, "amount")?;
@@ -199,6 +201,7 @@ impl Book {
                 Ok(Body::Rate(r))
             }
             Body::Donor(mut d) => {
+                check_length("code", &d.code, limits::CODE)?;
                 check_text("name", Some(&d.name), false)?;
                 for a in &d.aliases {
                     check_text("alias", Some(a), false)?;
@@ -220,6 +223,7 @@ impl Book {
                 Ok(Body::Donor(d))
             }
             Body::Mandate(mut m) => {
+                check_length("slug", &m.slug, limits::CODE)?;
                 check_text("name", Some(&m.name), false)?;
                 check_text("fund", m.fund.as_deref(), false)?;
                 m.slug = Register::canonical_mandate_slug(&m.slug);
@@ -230,6 +234,20 @@ impl Book {
                 Ok(Body::Mandate(m))
             }
         }
+    }
+
+    /// Judges a committed entry as if it were being recorded now, against the book
+    /// of the entries before it: what `verify --rules` replays. An entry passes
+    /// when the rules accept it and it is already in the canonical form they give.
+    pub fn recheck(&self, entry: &Entry) -> Result<(), Problem> {
+        let canonical = self.check(entry.body.clone())?;
+        if canonical != entry.body {
+            return Err(Problem::new(
+                "not-canonical",
+                "the entry is not stored as the recording rules would store it (a code, name or amount differs from its canonical form)",
+            ));
+        }
+        Ok(())
     }
 
     /// A payment whose money later refunds returned cannot be reversed while they
@@ -289,6 +307,8 @@ impl Book {
     ) -> Result<crate::domain::entry::Payment, Problem> {
         check_text("reference", p.reference.as_deref(), false)?;
         check_text("memo", p.memo.as_deref(), true)?;
+        check_length("donor", &p.donor, limits::NAME)?;
+        check_length("mandate", &p.mandate, limits::NAME)?;
         p.donor = self.resolve_donor(&p.donor)?;
         p.mandate = self.resolve_mandate(&p.mandate)?;
         p.amount = check_amount(p.amount, p.currency, "amount")?;
@@ -345,7 +365,7 @@ impl Book {
     /// A refund may not exceed what its donor has paid, net of refunds, for its
     /// mandate in its currency, counting live payments and refunds dated up to its
     /// date; nor up to any later date, so that a back-dated refund cannot take back
-    /// money a later refund already returned. Needs the full book (`needs_full`).
+    /// money a later refund already returned.
     fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
         let mut moves: Vec<(NaiveDate, Decimal)> = self
             .payments_of(&r.donor, &r.mandate, r.currency)
@@ -493,8 +513,9 @@ impl Book {
             Some(last) if now < last => Err(Problem::new(
                 "clock-backwards",
                 format!(
-                    "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time (check the clock or LEDGER_NOW)",
+                    "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW={} (or later) until the clock has passed it",
                     crate::domain::time::format_timestamp(now),
+                    crate::domain::time::format_timestamp(last),
                     crate::domain::time::format_timestamp(last)
                 ),
             )),
@@ -552,9 +573,16 @@ fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
 }
 
 /// Stored text is one line a person can read: no control or invisible characters,
-/// except line breaks and tabs in free text (memos, reasons).
+/// except line breaks and tabs in free text (memos, reasons); and no longer than its
+/// field allows (checked first).
 fn check_text(field: &'static str, text: Option<&str>, free: bool) -> Result<(), Problem> {
     let Some(t) = text else { return Ok(()) };
+    let max = match field {
+        "reference" => limits::REFERENCE,
+        "memo" | "reason" => limits::TEXT,
+        _ => limits::NAME,
+    };
+    check_length(field, t, max)?;
     // Control characters, and the invisible ones that change how text reads: line
     // and paragraph separators, zero-width characters and bidirectional controls.
     let invisible = |c: char| matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
@@ -566,7 +594,8 @@ fn check_text(field: &'static str, text: Option<&str>, free: bool) -> Result<(),
             "bad-text",
             field,
             format!(
-                "{t:?} contains the {} character {:?}; {}",
+                "{} contains the {} character {:?}; {}",
+                shown(t),
                 if c.is_control() {
                     "control"
                 } else {

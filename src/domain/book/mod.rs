@@ -2,12 +2,9 @@
 //!
 //! Owns: applying entries in journal order (registrations, rates, reversals) and the
 //! queries writers and reports ask. The checks a new entry must pass live in
-//! `check`; the snapshot the index keeps lives in `snapshot`. Pure: no I/O.
+//! `check`. Pure: no I/O.
 
 mod check;
-mod snapshot;
-
-pub use snapshot::Snapshot;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -93,20 +90,15 @@ pub struct Book {
     /// Live payments and write-offs that name each pledge.
     named_by: HashMap<u64, u32>,
     pledge_refs: HashMap<String, u64>,
-    /// Donor and mandate registrations, in order (kept for snapshots).
-    registrations: Vec<Body>,
-    /// True when built from a snapshot: payments and write-offs are not loaded, so
-    /// only checks that do not need them may run (see `needs_full`).
-    partial: bool,
     /// True for a book made only to be read (reports): the indexes that only
     /// `import` needs (references, source rows) are not kept.
     reading: bool,
     /// Payments and refunds by (donor, mandate, currency), for the refund check;
     /// not kept in a book for reading.
     payment_groups: HashMap<(Name, Name, Currency), Vec<u64>>,
-    /// How many entries (reversed or not) carry each (kind, donor, reference) key:
-    /// how `import` knows a row with a reference is already recorded.
-    reference_keys: HashMap<String, u32>,
+    /// The entries (reversed or not) that carry each (kind, donor, reference) key, in
+    /// order: how `import` knows a row with a reference is already recorded.
+    reference_keys: HashMap<String, Vec<u64>>,
     /// Source file digest -> rows recorded from it: how `import` knows a row
     /// without a reference is already recorded.
     source_rows: HashMap<String, HashSet<u64>>,
@@ -127,17 +119,6 @@ impl Book {
         }
     }
 
-    /// True when this book lacks what checking `draft` needs (a partial book cannot
-    /// settle a write-off, reverse a payment or write-off, nor weigh a refund against
-    /// what was paid).
-    pub fn needs_full(&self, draft: &Body) -> bool {
-        self.partial
-            && matches!(
-                draft,
-                Body::WriteOff(_) | Body::Reversal(_) | Body::Refund(_)
-            )
-    }
-
     /// The live payments and refunds of one donor, mandate and currency.
     pub fn payments_of(
         &self,
@@ -153,10 +134,6 @@ impl Book {
             .flatten()
             .filter_map(|seq| self.payments.get(seq))
             .filter(|p| p.reversed_by.is_none())
-    }
-
-    pub fn is_partial(&self) -> bool {
-        self.partial
     }
 
     pub fn kind_of(&self, seq: u64) -> Option<Kind> {
@@ -214,18 +191,31 @@ impl Book {
 
     /// How many recorded entries (reversed ones included) carry this reference key.
     pub fn recorded_with_reference(&self, key: &str) -> u32 {
-        // A partial book holds no provenance: answering from it would re-import rows.
         assert!(
-            !self.partial && !self.reading,
+            !self.reading,
             "duplicate detection needs a book read from the whole journal"
         );
-        self.reference_keys.get(key).copied().unwrap_or(0)
+        self.reference_keys.get(key).map_or(0, |v| v.len() as u32)
+    }
+
+    /// The `n`-th entry (from 1) recorded with this reference key.
+    pub fn recorded_with_reference_nth(&self, key: &str, n: u32) -> Option<u64> {
+        let seqs = self.reference_keys.get(key)?;
+        seqs.get((n as usize).checked_sub(1)?).copied()
+    }
+
+    pub fn payment(&self, seq: u64) -> Option<&PaymentRec> {
+        self.payments.get(&seq)
+    }
+
+    pub fn write_off(&self, seq: u64) -> Option<&WriteOffRec> {
+        self.write_offs.get(&seq)
     }
 
     /// Was an entry recorded from this row of the file with this SHA-256?
     pub fn has_source(&self, sha256: &str, row: u64) -> bool {
         assert!(
-            !self.partial && !self.reading,
+            !self.reading,
             "duplicate detection needs a book read from the whole journal"
         );
         self.source_rows
@@ -233,7 +223,7 @@ impl Book {
             .is_some_and(|rows| rows.contains(&row))
     }
 
-    fn note_provenance(&mut self, body: &Body) {
+    fn note_provenance(&mut self, seq: u64, body: &Body) {
         if let Some(s) = body.source() {
             if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
                 rows.insert(s.row);
@@ -253,7 +243,7 @@ impl Book {
         };
         if let Some(donor) = donor {
             let key = Self::reference_key(body.kind(), donor, reference);
-            *self.reference_keys.entry(key).or_default() += 1;
+            self.reference_keys.entry(key).or_default().push(seq);
         }
     }
 
@@ -265,7 +255,7 @@ impl Book {
             return;
         }
         if !self.reading {
-            self.note_provenance(&entry.body);
+            self.note_provenance(seq, &entry.body);
         }
         self.entries = self.entries.max(seq);
         self.kinds.push(entry.body.kind());
@@ -341,11 +331,9 @@ impl Book {
             }
             Body::Donor(d) => {
                 self.register.add_donor(d.clone());
-                self.registrations.push(entry.body.clone());
             }
             Body::Mandate(m) => {
                 self.register.add_mandate(m.clone());
-                self.registrations.push(entry.body.clone());
             }
             Body::Reversal(r) => self.reverse(r.entry, seq),
         }

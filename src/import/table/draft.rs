@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::Table;
 use crate::domain::entry::{Payment, Pledge, Rate, Source, WriteOff};
-use crate::domain::problem::Problem;
+use crate::domain::problem::{Problem, longer_than, too_long};
 use crate::domain::register::fold;
 use crate::domain::{Body, Currency, Kind};
 use crate::import::profile::Field;
@@ -51,6 +51,17 @@ impl Table<'_> {
             .into_iter()
             .filter_map(|f| self.get(rec, f).map(|v| (f, v)))
             .collect();
+        // Lengths first: nothing below (least of all looking a name up, with its
+        // suggestions) should take longer for a longer text.
+        for (f, v) in &raw {
+            let max = f.max_length();
+            if longer_than(v, max) {
+                bad.add(f.as_str(), v, "too-long", too_long(max));
+            }
+        }
+        if !bad.list.is_empty() {
+            return Err(bad.list);
+        }
         let text = |f: Field| raw.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
         let kind = match text(Field::Kind) {
             None => {

@@ -16,7 +16,7 @@ use csv::StringRecord;
 
 use super::profile::{Column, Field, Profile};
 use super::{ProfileError, RowProblem};
-use crate::domain::problem::Problem;
+use crate::domain::problem::{Problem, limits, longer_than, shown, too_long};
 use crate::domain::register::fold;
 
 /// A decoded file with its header bound to the profile's columns.
@@ -43,6 +43,17 @@ fn reader(profile: &Profile, text: &str) -> csv::Reader<std::io::Cursor<Vec<u8>>
         .has_headers(false)
         .flexible(true)
         .from_reader(std::io::Cursor::new(text.as_bytes().to_vec()))
+}
+
+/// A header's names for a message, cut after `limits::NAME` characters.
+fn listed(header: &[String]) -> String {
+    let all = header.join(", ");
+    if longer_than(&all, limits::NAME) {
+        let start: String = all.chars().take(limits::NAME).collect();
+        format!("{start}…")
+    } else {
+        all
+    }
 }
 
 /// Why a file cannot be read through its profile, before any row: a mistake in the
@@ -83,6 +94,26 @@ impl<'a> Table<'a> {
             Ok(true) => Some(rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>()),
             _ => None,
         };
+        if let Some(h) = &first {
+            let size = |why: String| {
+                OpenError::File(RowProblem {
+                    line: header_line,
+                    field: None,
+                    value: None,
+                    problem: Problem::new("too-long", why),
+                })
+            };
+            if let Some(name) = h.iter().find(|n| longer_than(n, limits::CSV_FIELD)) {
+                return Err(size(format!(
+                    "the header's column {} {}",
+                    shown(name),
+                    too_long(limits::CSV_FIELD)
+                )));
+            }
+            if longer_than(rec.as_slice(), limits::CSV_ROW) {
+                return Err(size(format!("the header {}", too_long(limits::CSV_ROW))));
+            }
+        }
         let width = first.as_ref().map(Vec::len);
         let header: Option<Vec<String>> = if profile.header {
             match first {
@@ -150,7 +181,7 @@ impl<'a> Table<'a> {
                 (Column::Number(_), Some(h)) => format!(
                     "{col} is not in the file: its header has {} columns ({})",
                     h.len(),
-                    h.join(", ")
+                    listed(h)
                 ),
                 (Column::Number(_), None) => format!(
                     "{col} is not in the file: its first line has {} columns",
@@ -158,7 +189,7 @@ impl<'a> Table<'a> {
                 ),
                 (Column::Name(_), _) => format!(
                     "{col} is not in the file's header ({})",
-                    header.as_deref().unwrap_or_default().join(", ")
+                    listed(header.as_deref().unwrap_or_default())
                 ),
             };
             ProfileError {

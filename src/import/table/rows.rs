@@ -9,7 +9,7 @@ use csv::StringRecord;
 
 use super::{Table, reader};
 use crate::domain::entry::Source;
-use crate::domain::problem::Problem;
+use crate::domain::problem::{Problem, limits, longer_than, too_long};
 use crate::domain::register::fold;
 use crate::import::profile::Field;
 use crate::import::{Parsed, Row, RowProblem};
@@ -79,6 +79,12 @@ impl Table<'_> {
                 continue;
             }
             parsed.total += 1;
+            // Before anything reads a field: a field or a row of this size is no
+            // export's, and would only make the checks below slow.
+            if let Some(p) = self.size_problem(&rec, line) {
+                parsed.problems.push(p);
+                continue;
+            }
             let cell = |i: usize| rec.get(i).map(str::trim).unwrap_or("");
             let keep = self.filters.iter().all(|(i, keep, values)| {
                 let v = fold(cell(*i));
@@ -138,6 +144,29 @@ impl Table<'_> {
             i,
             "holds a line break (a quote is not closed?); only the memo may run over several lines",
         ))
+    }
+
+    /// A field longer than `limits::CSV_FIELD` characters, or a row longer than
+    /// `limits::CSV_ROW`.
+    fn size_problem(&self, rec: &StringRecord, line: u64) -> Option<RowProblem> {
+        if let Some(i) = (0..rec.len()).find(|i| longer_than(&rec[*i], limits::CSV_FIELD)) {
+            return Some(RowProblem {
+                line,
+                field: Some(self.column_name(i)),
+                value: Some(rec[i].to_string()),
+                problem: Problem::new("too-long", too_long(limits::CSV_FIELD)),
+            });
+        }
+        let row = rec.as_slice();
+        if longer_than(row, limits::CSV_ROW) {
+            return Some(RowProblem {
+                line,
+                field: None,
+                value: None,
+                problem: Problem::new("too-long", format!("the row {}", too_long(limits::CSV_ROW))),
+            });
+        }
+        None
     }
 
     /// A row wider than the header with something in the extra fields, or shorter

@@ -1,0 +1,88 @@
+//! `--output FILE`: where a report's bytes go when not to standard output.
+//!
+//! Owns the rules that keep an output file from destroying anything: never the
+//! ledger or its index (also through a symbolic or hard link), never an existing
+//! file unless `--force` says so, and never a half-written file (the bytes go to a
+//! new temporary file beside the target, which is then renamed over it).
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+
+/// Refuses an output path that is the ledger, its index, or (without `force`) an
+/// existing file. Called before any work, so a refused run costs nothing.
+pub fn check(path: &Path, ledger: &Path, force: bool) -> Result<(), Failure> {
+    let shown = path.display();
+    let protected = [ledger.to_path_buf(), crate::journal::index_path(ledger)];
+    for p in &protected {
+        if same_file(path, p) {
+            return Err(Failure::failed(format!(
+                "error: --output {shown}: that is the ledger's own file ({}); a report is never written over it",
+                p.display()
+            )));
+        }
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(Failure::failed(format!(
+            "error: --output {shown}: is a directory; name a file"
+        ))),
+        Ok(_) if !force => Err(Failure::failed(format!(
+            "error: --output {shown}: the file exists; add --force to replace it"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `path` through a new temporary file in the same directory.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail =
+        |e: std::io::Error| Failure::failed(format!("error: --output {}: {e}", path.display()));
+    // A symbolic link at the target is replaced by the file, never written through.
+    let (tmp, mut file) = temporary(path).map_err(fail)?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|_| file.sync_data())
+        .and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
+fn temporary(path: &Path) -> std::io::Result<(PathBuf, File)> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut last = None;
+    for attempt in 0..16u32 {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".tmp.{}.{nanos:x}.{attempt}", std::process::id()));
+        let tmp = PathBuf::from(name);
+        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no temporary name was free")))
+}
+
+/// Do two paths name the same file (after links, hard links included)?
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    }
+}

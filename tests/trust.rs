@@ -1,0 +1,329 @@
+//! The edges of the trust promise: nothing beside the journal (its index, a report's
+//! output file, a planted link, a wrong clock) can destroy a ledger or let an entry
+//! the rules refuse into it, and `verify --rules` names such an entry however it got
+//! there.
+
+use proptest::prelude::*;
+
+use crate::util::Test;
+
+/// A command line as a user types it, split on spaces.
+fn w(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+const PLEDGE_JPN: &str =
+    "record pledge --donor JPN --mandate icat --amount 1000 --currency USD --date 2009-01-10";
+const PLEDGE_DEU: &str =
+    "record pledge --donor DEU --mandate icat --amount 2000 --currency USD --date 2009-01-10";
+/// Names #2, which is DEU's pledge: the rules refuse it (wrong-donor).
+const PAYMENT_WRONG_DONOR: &str = "record payment --donor JPN --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 2";
+const PAYMENT_OK: &str = "record payment --donor DEU --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 2";
+
+fn two_pledges() -> Test {
+    let t = Test::init();
+    t.ok(&w(PLEDGE_JPN));
+    t.ok(&w(PLEDGE_DEU));
+    t
+}
+
+fn index_path(t: &Test) -> std::path::PathBuf {
+    ledger::journal::index_path(t.ledger())
+}
+
+/// Appends a line with a valid hash chain, as someone with write access to the file
+/// could: the bytes verify, whatever the entry says.
+fn append_forged(t: &Test, body_json: &str, at: &str) {
+    let mut journal = t.journal();
+    let text = String::from_utf8(journal.clone()).unwrap();
+    let last = text.lines().last().unwrap();
+    let prev = &last[last.len() - 66..last.len() - 2];
+    let seq = text.lines().count() as u64;
+    let body: ledger::domain::Body = serde_json::from_str(body_json).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().to_utc();
+    let (line, _) = ledger::journal::encode(seq, prev, at, None, &body);
+    journal.extend_from_slice(&line);
+    std::fs::write(t.ledger(), journal).unwrap();
+}
+
+/// A version-2 index (the format that carried a snapshot of the book) whose own
+/// checksum holds, describing the journal's real head, with any snapshot text.
+fn forged_index(t: &Test, snapshot: &str) -> Vec<u8> {
+    use sha2::Digest;
+    let text = String::from_utf8(t.journal()).unwrap();
+    let last = text.lines().last().unwrap();
+    let head = &last[last.len() - 66..last.len() - 2];
+    let at_start = last.find("\"recorded_at\":\"").unwrap() + 15;
+    let meta = serde_json::json!({
+        "format": "contributions-ledger-index",
+        "version": 2,
+        "committed_len": text.len(),
+        "head_offset": text.len() - last.len() - 1,
+        "entries": text.lines().count() - 1,
+        "head": head,
+        "last_recorded_at": &last[at_start..at_start + 20],
+        "snapshot_sha256": hex::encode(sha2::Sha256::digest(snapshot.as_bytes())),
+    });
+    format!("{meta}\n{snapshot}").into_bytes()
+}
+
+#[test]
+fn issue_7_1_a_forged_index_decides_nothing() {
+    let t = two_pledges();
+    // The snapshot says #2 is JPN's pledge and registers a donor the journal never
+    // did; its checksum holds. Neither is obeyed: the journal says what entries are.
+    let snapshot = r#"{"entries":2,"last_recorded_at":"2026-01-01T00:00:00Z","kinds":"PP","reversed":[],"named_by":[],"registrations":[{"kind":"donor","code":"FAKE","name":"Fake","category":"foundation"}],"rates":[],"names":["JPN","icat"],"pledges":[[1,0,1,"USD"],[2,0,1,"USD"]]}"#;
+    std::fs::write(index_path(&t), forged_index(&t, snapshot)).unwrap();
+    t.rejects(
+        &w(PAYMENT_WRONG_DONOR),
+        1,
+        "error: --pledge: pledge #2 belongs to DEU, not JPN [wrong-donor]",
+    );
+    t.rejects(
+        &w("record pledge --donor FAKE --mandate icat --amount 5 --currency USD --date 2009-01-01"),
+        1,
+        "unknown donor \"FAKE\"",
+    );
+    // A kind letter with no pledge behind it once made `record` panic (exit 101).
+    let snapshot = r#"{"entries":2,"last_recorded_at":"2026-01-01T00:00:00Z","kinds":"PX","reversed":[],"named_by":[],"registrations":[],"rates":[],"names":[],"pledges":[]}"#;
+    std::fs::write(index_path(&t), forged_index(&t, snapshot)).unwrap();
+    assert!(
+        t.ok(&w(PAYMENT_OK))
+            .starts_with("#3 payment DEU icat 5.00 USD")
+    );
+    assert!(
+        t.ok(&w("verify --rules"))
+            .starts_with("rules: every entry keeps the recording rules\nok: 3 entries")
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Random edits to the index (any bytes at any place, then its checksum
+    /// recomputed where it has one) never let a rule-breaking entry in: the payment
+    /// naming another donor's pledge is refused every time and the journal keeps its
+    /// bytes. A good entry goes in, or the writer refuses the ledger as one whose
+    /// index disagrees (exit 3); nothing else.
+    #[test]
+    fn issue_7_1_index_edits_never_admit_a_bad_entry(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        truncate in any::<Option<prop::sample::Index>>(),
+    ) {
+        let t = two_pledges();
+        let mut index = std::fs::read(index_path(&t)).unwrap();
+        for (at, byte) in &edits {
+            let i = at.index(index.len());
+            index[i] = *byte;
+        }
+        if let Some(cut) = truncate {
+            index.truncate(cut.index(index.len() + 1));
+        }
+        std::fs::write(index_path(&t), &index).unwrap();
+        let before = t.journal();
+        let bad = t.run(&w(PAYMENT_WRONG_DONOR));
+        prop_assert!(bad.status == 1 || bad.status == 3, "{bad:?}");
+        prop_assert_eq!(&before, &t.journal());
+        let good = t.run(&w(PAYMENT_OK));
+        prop_assert!(good.status == 0 || good.status == 3, "{good:?}");
+        if good.status == 3 {
+            prop_assert_eq!(&before, &t.journal());
+            prop_assert!(good.stderr.contains("the journal disagrees with its index"), "{good:?}");
+        }
+        let verify = t.run(&w("verify --rules"));
+        prop_assert!(verify.status == 0 || good.status == 3, "{verify:?}");
+    }
+}
+
+#[test]
+fn issue_7_1_verify_rules_names_an_entry_the_rules_refuse() {
+    let t = two_pledges();
+    append_forged(
+        &t,
+        r#"{"kind":"payment","donor":"JPN","mandate":"icat","amount":"5.00","currency":"USD","date":"2009-02-01","pledge":2}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    append_forged(
+        &t,
+        r#"{"kind":"donor","code":"JPN","name":"Japan again","category":"member-state"}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    // The bytes are a valid chain: the everyday check passes.
+    assert!(t.ok(&w("verify")).starts_with("ok: 4 entries"));
+    let o = t.fails(&w("verify --rules"), 3);
+    let path = t.ledger().display().to_string();
+    assert_eq!(
+        o.stderr,
+        format!(
+            "error: {path}:4: entry #3 breaks a recording rule: pledge #2 belongs to DEU, not JPN [wrong-donor]\n\
+             {path}:5: entry #4 breaks a recording rule: \"JPN\" already names donor JPN [donor-exists]\n\
+             2 entries of this ledger could not have been recorded by `ledger record` or `ledger import`\n"
+        )
+    );
+}
+
+#[test]
+fn issue_7_2_a_report_never_writes_over_the_ledger_or_an_existing_file() {
+    let t = two_pledges();
+    let ledger = t.ledger().display().to_string();
+    let index = index_path(&t).display().to_string();
+    let link = t.dir().join("link.jsonl");
+    std::os::unix::fs::symlink(t.ledger(), &link).unwrap();
+    let hard = t.dir().join("hard.jsonl");
+    std::fs::hard_link(t.ledger(), &hard).unwrap();
+    let index_before = std::fs::read(index_path(&t)).unwrap();
+    for target in [
+        ledger.clone(),
+        link.display().to_string(),
+        hard.display().to_string(),
+        index.clone(),
+    ] {
+        for force in [false, true] {
+            let mut args = w("report donors --year 2009 --output");
+            args.push(&target);
+            if force {
+                args.push("--force");
+            }
+            let o = t.rejects(&args, 1, "a report is never written over it");
+            assert!(
+                o.stderr.starts_with(&format!(
+                    "error: --output {target}: that is the ledger's own file"
+                )),
+                "{}",
+                o.stderr
+            );
+        }
+    }
+    assert_eq!(std::fs::read(index_path(&t)).unwrap(), index_before);
+    assert!(t.ok(&w("verify")).starts_with("ok: 2 entries"));
+
+    let report = t.write("donors.csv", "keep me");
+    let target = report.display().to_string();
+    let mut args = w("report donors --year 2009 --format csv --output");
+    args.push(&target);
+    let o = t.fails(&args, 1);
+    assert_eq!(
+        o.stderr,
+        format!("error: --output {target}: the file exists; add --force to replace it\n")
+    );
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "keep me");
+    args.push("--force");
+    t.ok(&args);
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("Donor,")
+    );
+}
+
+#[test]
+fn issue_7_3_a_far_future_clock_is_refused_and_never_written() {
+    let t = Test::init().at("9999-12-31T23:59:59-01:00");
+    let o = t.rejects(&w(PLEDGE_JPN), 1, "+10000-01-01T00:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW");
+    assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
+    let t = t.at("2199-12-31T00:00:00Z");
+    t.rejects(
+        &w(PLEDGE_JPN),
+        1,
+        "2199-12-31T00:00:00Z (LEDGER_NOW), which is in the future; LEDGER_NOW may set a past time, for back-filling, never a later one",
+    );
+    let t = t.at("1999-12-31T23:59:59Z");
+    t.rejects(
+        &w(PLEDGE_JPN),
+        1,
+        "is not a plausible time to record an entry",
+    );
+    let u = Test::new().at("2250-01-01T00:00:00Z");
+    u.rejects(&["init"], 1, "is not a plausible time");
+    assert!(!u.ledger().exists());
+    let t = t.at("2026-01-01T00:00:00Z");
+    assert!(t.ok(&w(PLEDGE_JPN)).starts_with("#1 "));
+    assert!(t.ok(&w("verify")).starts_with("ok: 1 entries"));
+}
+
+#[test]
+fn issue_7_3_a_ledger_whose_last_entry_is_in_the_future_has_a_way_out() {
+    // Written by a machine whose clock was years ahead.
+    let t = Test::init();
+    append_forged(
+        &t,
+        r#"{"kind":"rate","currency":"EUR","per_usd":"0.7","date":"2009-01-01"}"#,
+        "2150-06-01T00:00:00Z",
+    );
+    assert!(t.ok(&w("verify --rules")).contains("ok: 1 entries"));
+    t.rejects(
+        &w(PLEDGE_JPN),
+        1,
+        "is before the last entry's recorded_at (2150-06-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2150-06-01T00:00:00Z (or later) until the clock has passed it",
+    );
+    let t = t.at("2150-06-01T00:00:00Z");
+    assert!(t.ok(&w(PLEDGE_JPN)).starts_with("#2 "));
+    // Later than the last entry and in the future: refused as any future clock.
+    let t = t.at("2150-06-02T00:00:00Z");
+    t.rejects(&w(PLEDGE_DEU), 1, "which is in the future");
+    assert!(t.ok(&w("verify")).starts_with("ok: 2 entries"));
+}
+
+#[test]
+fn issue_7_4_derived_files_never_replace_a_file_that_is_not_theirs() {
+    // A ledger named `books.index` beside a ledger named `books`.
+    let t = two_pledges();
+    let other = t.dir().join("books");
+    std::fs::rename(t.ledger(), t.dir().join("books.index")).unwrap();
+    let kept = std::fs::read(t.dir().join("books.index")).unwrap();
+    let mut args = vec!["--ledger", other.to_str().unwrap(), "init"];
+    t.ok(&args);
+    assert_eq!(std::fs::read(t.dir().join("books.index")).unwrap(), kept);
+    args.pop();
+    args.extend(w(PLEDGE_JPN));
+    assert!(t.ok(&args).starts_with("#1 "));
+    assert_eq!(
+        std::fs::read(t.dir().join("books.index")).unwrap(),
+        kept,
+        "record replaced a ledger named like an index"
+    );
+    let mut verify = vec!["--ledger", "books.index", "verify"];
+    assert!(t.ok(&verify).starts_with("ok: 2 entries"));
+    verify[1] = other.to_str().unwrap();
+    assert!(t.ok(&verify).starts_with("ok: 1 entries"));
+}
+
+#[test]
+fn issue_7_5_a_link_planted_at_the_index_or_its_temporary_name_is_never_followed() {
+    let t = two_pledges();
+    let victim = t.write("victim.txt", "precious");
+    std::fs::remove_file(index_path(&t)).unwrap();
+    let mut tmp = index_path(&t).into_os_string();
+    tmp.push(".tmp");
+    std::os::unix::fs::symlink(&victim, &tmp).unwrap();
+    std::os::unix::fs::symlink(t.ledger(), t.dir().join("test.jsonl.index.tmp.1")).unwrap();
+    assert!(t.ok(&w(PAYMENT_OK)).starts_with("#3 "));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(t.ok(&w("verify")).starts_with("ok: 3 entries"));
+    // A link at the index's own name: not an index, so left alone and not used.
+    std::fs::remove_file(index_path(&t)).unwrap();
+    std::os::unix::fs::symlink(&victim, index_path(&t)).unwrap();
+    assert!(t.ok(&w(PAYMENT_OK)).starts_with("#4 "));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(t.ok(&w("verify")).starts_with("ok: 4 entries"));
+}
+
+#[test]
+fn issue_7_11_a_writer_that_finds_a_tampered_journal_exits_3() {
+    let t = two_pledges();
+    t.ok(&w(PAYMENT_OK));
+    let good = t.journal();
+    let text = String::from_utf8(good.clone()).unwrap();
+    // Alter the first pledge's amount: the chain breaks at entry #1.
+    std::fs::write(t.ledger(), text.replacen("1000.00", "9000.00", 1)).unwrap();
+    for line in [
+        PLEDGE_JPN,
+        "record write-off --pledge 2 --amount 1 --date 2009-03-01",
+        "record refund --donor DEU --mandate icat --amount 1 --currency USD --date 2009-03-01",
+        "record reversal --entry 3 --reason wrong",
+        "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
+    ] {
+        let o = t.rejects(&w(line), 3, "entry #1 fails verification");
+        assert!(o.stdout.is_empty(), "{o:?}");
+    }
+}
