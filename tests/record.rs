@@ -192,10 +192,11 @@ fn init_creates_a_header_only_ledger_and_never_overwrites() {
     // Also a ledger with entries.
     t.ok(&pledge("JPN", "coordination", "1", "USD"));
     t.rejects(&["init"], 1, "never overwrites");
-    // And any other file in its place.
+    // Any other file in its place is refused as every command refuses it (the
+    // special files and damaged headers are in `special`).
     let t = Test::new();
     t.write("test.jsonl", "not a ledger\n");
-    t.rejects(&["init"], 1, "already exists");
+    t.rejects(&["init"], 3, "test.jsonl:1: not a ledger: ");
 }
 
 #[test]

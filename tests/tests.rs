@@ -4,14 +4,17 @@ mod provision;
 mod util;
 
 mod demo;
+mod fuzz;
 mod help;
 mod hostile;
 mod import;
 mod import_props;
 mod index;
 mod journal;
+mod kill;
 mod readme;
 mod record;
 mod report;
+mod special;
 mod tidy;
 mod trust;

@@ -87,10 +87,7 @@ fn issue_7_1_a_forged_index_decides_nothing() {
     // A kind letter with no pledge behind it once made `record` panic (exit 101).
     let snapshot = r#"{"entries":2,"last_recorded_at":"2026-01-01T00:00:00Z","kinds":"PX","reversed":[],"named_by":[],"registrations":[],"rates":[],"names":[],"pledges":[]}"#;
     std::fs::write(index_path(&t), forged_index(&t, snapshot)).unwrap();
-    assert!(
-        t.ok(PAYMENT_OK)
-            .starts_with("#3 payment DEU icat 5.00 USD")
-    );
+    assert!(t.ok(PAYMENT_OK).starts_with("#3 payment DEU icat 5.00 USD"));
     assert!(
         t.ok("verify --rules")
             .starts_with("rules: every entry keeps the recording rules\nok: 3 entries")
@@ -228,11 +225,7 @@ fn issue_7_3_a_far_future_clock_is_refused_and_never_written() {
         "2199-12-31T00:00:00Z (LEDGER_NOW), which is in the future; LEDGER_NOW may set a past time, for back-filling, never a later one",
     );
     let t = t.at("1999-12-31T23:59:59Z");
-    t.rejects(
-        PLEDGE_JPN,
-        1,
-        "is not a plausible time to record an entry",
-    );
+    t.rejects(PLEDGE_JPN, 1, "is not a plausible time to record an entry");
     let u = Test::new().at("2250-01-01T00:00:00Z");
     u.rejects(&["init"], 1, "is not a plausible time");
     assert!(!u.ledger().exists());

@@ -57,12 +57,21 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
         });
     }
     let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            Failure::failed(format!(
-                "profile {}: cannot read it: {e} [unknown-profile]",
-                path.display()
-            ))
-        })
+        read_regular(path)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    )
+                })
+            })
+            .map_err(|e| {
+                Failure::failed(format!(
+                    "profile {}: cannot read it: {e} [unknown-profile]",
+                    path.display()
+                ))
+            })
     };
     let stem = |path: &Path| {
         path.file_stem()
@@ -111,6 +120,24 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
     )))
 }
 
+/// Reads a file named on the command line. Only a regular file (or a symbolic link
+/// to one) is read: a directory, a named pipe or a device (`/dev/zero`) is refused
+/// before it is opened, so that nothing blocks or reads without end.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let refuse = |meta: &std::fs::Metadata| match crate::journal::special_kind(meta) {
+        None => Ok(()),
+        Some(what) => Err(std::io::Error::other(format!(
+            "it is {what}, not a regular file"
+        ))),
+    };
+    refuse(&std::fs::metadata(path)?)?;
+    let mut file = std::fs::File::open(path)?;
+    refuse(&file.metadata()?)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
+}
+
 fn profile_failure(shown: &str, errors: &[ProfileError]) -> Failure {
     let lines: Vec<String> = errors.iter().map(|e| e.render(shown)).collect();
     // The first line's `error:` comes from the failure itself.
@@ -126,13 +153,18 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let found = find_profile(&args.profile, &ctx.ledger)?;
     let profile = Profile::parse(&found.text, &found.name)
         .map_err(|e| profile_failure(&found.shown, &[e]))?;
-    let bytes = std::fs::read(&args.file)
+    let bytes = read_regular(&args.file)
         .map_err(|e| Failure::failed(format!("{}: cannot read it: {e}", args.file.display())))?;
     let file = args
         .file
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| args.file.display().to_string());
+    if bytes.is_empty() {
+        return Err(Failure::failed(format!(
+            "{file}: the file is empty; there is nothing to import [no-header]"
+        )));
+    }
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let text = decode(&bytes, profile.encoding).map_err(|m| {
         let sep = if m.starts_with(|c: char| c.is_ascii_digit()) {

@@ -25,14 +25,37 @@ pub fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<
         }
     }
     if encoding == encoding_rs::UTF_8 {
-        if bytes.iter().take(4096).filter(|b| **b == 0).count() > 1 {
+        if looks_like_utf16(bytes) {
             return Err(
                 "the file looks like UTF-16 text without a byte-order mark; set [csv] encoding = \"utf-16le\" (or \"utf-16be\") in the profile".into(),
             );
         }
+        if let Some(at) = bytes.iter().position(|b| *b == 0) {
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(format!(
+                "{line}: byte 0x00 is not text; the file is not a CSV export (a binary file?)"
+            ));
+        }
         return utf8(bytes, 0);
     }
     strict(encoding, bytes)
+}
+
+/// UTF-16 text of mostly ASCII characters has a zero byte in every other place:
+/// zeros crowd on one side (odd places for LE, even for BE), where random binary
+/// bytes scatter the few zeros they have.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    let (more, fewer) = (even.max(odd), even.min(odd));
+    more > 1 && more * 8 >= head.len() && fewer * 4 <= more
 }
 
 fn utf8(bytes: &[u8], _: usize) -> Result<String, String> {

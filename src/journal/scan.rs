@@ -6,7 +6,7 @@
 //! line, an unfinished batch) is reported as the tail, never as entries.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -106,7 +106,7 @@ impl Pending {
         out: &mut Chunk,
         emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
     ) -> Result<(), JournalError> {
-        use std::io::{Read, Seek, SeekFrom};
+        use std::io::{Seek, SeekFrom};
         if self.lines.is_empty() {
             return Ok(());
         }
@@ -143,6 +143,66 @@ impl Pending {
 /// How many bytes of lines go to the decoder at a time.
 const CHUNK_BYTES: usize = 1 << 18;
 
+/// How much of a first line is read looking for its line break. A header is one
+/// short line (under 200 bytes); a longer first line is not one.
+const HEADER_LIMIT: u64 = 64 << 10;
+
+/// The first bytes of every ledger header, the same in every ledger.
+fn header_start() -> String {
+    format!("{{\"seq\":0,\"prev\":\"{ZERO_HASH}\",\"recorded_at\":\"")
+}
+
+/// A file that holds no committed entry and no whole header: `ledger init` may write
+/// a header into it. When an index beside it recorded a committed head, the file
+/// lost what it held, and that is the error instead.
+fn no_entries(file: &File, path: &Path, what: String) -> JournalError {
+    let scan = Scan {
+        head: Head {
+            entries: 0,
+            hash: ZERO_HASH.to_string(),
+        },
+        committed_len: 0,
+        head_offset: 0,
+        last_recorded_at: None,
+        tail: Tail::Clean,
+        stopped_before: None,
+    };
+    match super::check_index_of(file, path, &scan) {
+        Err(e) => e,
+        Ok(()) => JournalError::NoEntries {
+            path: path.to_path_buf(),
+            what,
+        },
+    }
+}
+
+/// A file whose only line has no line break: a header cut short by an interrupted
+/// `ledger init` (its bytes are the start of a header), or something else.
+fn cut_first_line(file: &File, path: &Path, bytes: &[u8]) -> JournalError {
+    let start = header_start();
+    let common = bytes.len().min(start.len());
+    if bytes[..common] == start.as_bytes()[..common] {
+        no_entries(
+            file,
+            path,
+            format!(
+                "its only line is a ledger header cut short ({} bytes, no line break), as an interrupted `ledger init` leaves it",
+                bytes.len()
+            ),
+        )
+    } else {
+        let reason = match line::check(bytes) {
+            Err(reason) => reason,
+            Ok(_) => "it has no line break".into(),
+        };
+        JournalError::NotALedger {
+            path: path.to_path_buf(),
+            line: 1,
+            reason: format!("the first line is not a ledger header ({reason})"),
+        }
+    }
+}
+
 /// Walks the whole journal at `path`. With `parse`, each committed entry recorded at
 /// or before `until` is parsed and given to `visit`; without, only the chain is checked
 /// (what `verify` does, near the speed of hashing the file).
@@ -152,7 +212,7 @@ pub fn scan(
     until: Option<DateTime<Utc>>,
     mut visit: impl FnMut(Entry),
 ) -> Result<Scan, JournalError> {
-    let file = File::open(path).map_err(JournalError::opening(path))?;
+    let file = super::open::read(path)?;
     scan_file(&file, path, parse, until, &mut visit)
 }
 
@@ -278,14 +338,28 @@ fn walk_lines(
 
     loop {
         buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(JournalError::io(path))?;
+        let first = line_no == 0;
+        let n = if first {
+            // A file that is not a ledger is not read to its end looking for a line break.
+            (&mut reader).take(HEADER_LIMIT).read_until(b'\n', &mut buf)
+        } else {
+            reader.read_until(b'\n', &mut buf)
+        }
+        .map_err(JournalError::io(path))?;
         if n == 0 {
             break;
         }
         line_no += 1;
         let expected = line_no - 1;
+        if first && buf.last() != Some(&b'\n') && n as u64 == HEADER_LIMIT {
+            return Err(JournalError::NotALedger {
+                path: path.to_path_buf(),
+                line: 1,
+                reason: format!(
+                    "the first line is not a ledger header (it runs over {HEADER_LIMIT} bytes without a line break)"
+                ),
+            });
+        }
         if buf.last() != Some(&b'\n') {
             // A crash cuts a line short; it does not put other bytes after a whole
             // line. That is an altered entry, never a torn tail `repair` may cut.
@@ -299,6 +373,9 @@ fn walk_lines(
                     seq: line_no - 1,
                     reason: "its line does not end with a line break but with other bytes".into(),
                 });
+            }
+            if first {
+                return Err(cut_first_line(file, path, &buf));
             }
             let (start, what) = match &batch {
                 Some(b) => (
@@ -465,11 +542,7 @@ fn walk_lines(
         }
     }
     if line_no == 0 {
-        return Err(JournalError::NotALedger {
-            path: path.to_path_buf(),
-            line: 1,
-            reason: "the file is empty".into(),
-        });
+        return Err(no_entries(file, path, "the file is empty".into()));
     }
     if let (Some(b), Tail::Clean) = (&batch, &tail) {
         tail = Tail::Torn {

@@ -79,7 +79,11 @@ impl<'a> Table<'a> {
         for _ in 0..profile.skip_rows {
             match text[start..].find('\n') {
                 Some(i) => start += i + 1,
-                None => start = text.len(),
+                // Past the end: a huge skip_rows must not count on in vain.
+                None => {
+                    start = text.len();
+                    break;
+                }
             }
         }
         let body = &text[start..];
