@@ -320,3 +320,46 @@ fn issue_7_11_a_writer_that_finds_a_tampered_journal_exits_3() {
         assert!(o.stdout.is_empty(), "{o:?}");
     }
 }
+
+#[test]
+fn issue_7_9_verify_during_a_write_verifies_the_committed_entries() {
+    let t = two_pledges();
+    let committed = t.journal();
+    let head = t.ok("verify");
+    // The first line of a two-entry batch is on disk; the writer still holds the lock.
+    let text = String::from_utf8(committed.clone()).unwrap();
+    let last = text.lines().last().unwrap();
+    let body: ledger::domain::Body = serde_json::from_str(
+        r#"{"kind":"rate","currency":"EUR","per_usd":"0.7","date":"2009-01-01"}"#,
+    )
+    .unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let (line, _) = ledger::journal::encode(
+        3,
+        &last[last.len() - 66..last.len() - 2],
+        at,
+        Some([1, 2]),
+        &body,
+    );
+    let mut torn = committed.clone();
+    torn.extend_from_slice(&line);
+    std::fs::write(t.ledger(), &torn).unwrap();
+    let writer = std::fs::File::open(t.ledger()).unwrap();
+    writer.lock().unwrap();
+    let o = t.run("verify");
+    assert_eq!((o.status, o.stdout.as_str()), (0, head.as_str()), "{o:?}");
+    assert_eq!(
+        o.stderr,
+        format!(
+            "note: {}: a write is in progress ({} bytes after entry #2); the committed entries before it were verified\n",
+            t.ledger().display(),
+            line.len()
+        )
+    );
+    // Once the writer is gone, the same bytes are a crash's torn tail.
+    writer.unlock().unwrap();
+    drop(writer);
+    t.rejects("verify", 3, "the ledger has a torn tail after entry #2");
+}
