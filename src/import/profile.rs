@@ -384,12 +384,20 @@ impl Profile {
                     .then(|| format!("unknown currency {value:?}")),
                 Field::Kind => match Kind::parse(value) {
                     Some(
-                        Kind::Pledge | Kind::Payment | Kind::Refund | Kind::WriteOff | Kind::Rate,
+                        Kind::Pledge
+                        | Kind::Payment
+                        | Kind::Refund
+                        | Kind::WriteOff
+                        | Kind::Reduction
+                        | Kind::Rate,
                     ) => None,
                     _ => Some(format!(
-                        "unknown kind {value:?}; use pledge, payment, refund, write-off or rate"
+                        "unknown kind {value:?}; use pledge, payment, refund, write-off, reduction or rate"
                     )),
                 },
+                Field::PriorPeriod => super::field::parse_yes_no(value)
+                    .is_none()
+                    .then(|| format!("prior_period {value:?} is not true/false or yes/no")),
                 _ => None,
             };
             if let Some(message) = bad {

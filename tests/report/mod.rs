@@ -262,6 +262,8 @@ pub fn hand_ledger() -> Test {
             &[
                 "record",
                 "write-off",
+                "--reason",
+                "approved",
                 "--pledge",
                 "10",
                 "--amount",

@@ -6,6 +6,7 @@
 
 mod check;
 mod snapshot;
+mod take;
 
 pub use snapshot::Snapshot;
 
@@ -47,8 +48,29 @@ pub struct PledgeRec {
     pub currency: Currency,
     pub date: NaiveDate,
     pub due: Option<NaiveDate>,
+    /// For an opening pledge: the opening date and what was outstanding then.
+    pub opening: Option<(NaiveDate, Decimal)>,
     pub reference: Option<String>,
     pub reversed_by: Option<u64>,
+}
+
+impl PledgeRec {
+    /// The date the pledge entered the books: its opening date for an opening
+    /// pledge, else its pledge date. Its USD value is counted at this date's rate
+    /// (what reductions are measured at, and exchange differences from).
+    pub fn counted_on(&self) -> NaiveDate {
+        self.opening.map_or(self.date, |(d, _)| d)
+    }
+
+    /// What settlement starts from: the outstanding at the opening date for an
+    /// opening pledge, else the amount pledged.
+    pub fn base(&self) -> Decimal {
+        self.opening.map_or(self.amount, |(_, a)| a)
+    }
+
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -61,17 +83,23 @@ pub struct PaymentRec {
     pub currency: Currency,
     pub date: NaiveDate,
     pub pledge: Option<u64>,
+    /// A refund of money received before (or outside) the ledger's records.
+    pub prior_period: bool,
     pub reference: Option<String>,
     pub reversed_by: Option<u64>,
 }
 
+/// A write-off, or (with `reduction`) a reduction of a pledge by its donor.
 #[derive(Debug, Clone)]
 pub struct WriteOffRec {
     pub seq: u64,
+    pub reduction: bool,
     pub pledge: u64,
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
+    /// The reason on record (stored as the entry's memo).
+    pub reason: Option<String>,
     pub reversed_by: Option<u64>,
 }
 
@@ -128,14 +156,17 @@ impl Book {
     }
 
     /// True when this book lacks what checking `draft` needs (a partial book cannot
-    /// settle a write-off, reverse a payment or write-off, nor weigh a refund against
-    /// what was paid).
+    /// settle a write-off or reduction, reverse a payment or write-off, weigh a refund
+    /// against what was paid, nor tell an opening pledge a payment names).
     pub fn needs_full(&self, draft: &Body) -> bool {
         self.partial
-            && matches!(
-                draft,
-                Body::WriteOff(_) | Body::Reversal(_) | Body::Refund(_)
-            )
+            && match draft {
+                Body::WriteOff(_) | Body::Reduction(_) | Body::Reversal(_) | Body::Refund(_) => {
+                    true
+                }
+                Body::Payment(p) => p.pledge.is_some(),
+                _ => false,
+            }
     }
 
     /// The live payments and refunds of one donor, mandate and currency.
@@ -181,6 +212,7 @@ impl Book {
         self.payments.values()
     }
 
+    /// Write-offs and reductions (told apart by `reduction`).
     pub fn write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
         self.write_offs.values()
     }
@@ -195,6 +227,14 @@ impl Book {
 
     pub fn live_write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
         self.write_offs.values().filter(|w| w.reversed_by.is_none())
+    }
+
+    /// The earliest opening date of a live opening pledge: the ledger holds no
+    /// figures before it.
+    pub fn earliest_opening(&self) -> Option<NaiveDate> {
+        self.live_pledges()
+            .filter_map(|p| p.opening.map(|(d, _)| d))
+            .min()
     }
 
     /// The live pledge recorded with this reference, if any.
@@ -248,7 +288,9 @@ impl Book {
         let donor = match body {
             Body::Pledge(p) => Some(p.donor.as_str()),
             Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
-            Body::WriteOff(w) => self.pledges.get(&w.pledge).map(|p| &*p.donor),
+            Body::WriteOff(w) | Body::Reduction(w) => {
+                self.pledges.get(&w.pledge).map(|p| &*p.donor)
+            }
             _ => None,
         };
         if let Some(donor) = donor {
@@ -288,6 +330,7 @@ impl Book {
                         currency: p.currency,
                         date: p.date,
                         due: p.due,
+                        opening: p.opening.zip(p.outstanding),
                         reference: p.reference.clone(),
                         reversed_by: None,
                     },
@@ -316,21 +359,24 @@ impl Book {
                         currency: p.currency,
                         date: p.date,
                         pledge: p.pledge,
+                        prior_period: p.prior_period,
                         reference: p.reference.clone(),
                         reversed_by: None,
                     },
                 );
             }
-            Body::WriteOff(w) => {
+            Body::WriteOff(w) | Body::Reduction(w) => {
                 *self.named_by.entry(w.pledge).or_default() += 1;
                 self.write_offs.insert(
                     seq,
                     WriteOffRec {
                         seq,
+                        reduction: matches!(entry.body, Body::Reduction(_)),
                         pledge: w.pledge,
                         amount: w.amount,
                         currency: w.currency,
                         date: w.date,
+                        reason: w.memo.clone(),
                         reversed_by: None,
                     },
                 );

@@ -31,7 +31,7 @@ pub struct Snapshot {
     pub pledges: Vec<(u64, u32, u32, Currency)>,
 }
 
-const KIND_LETTERS: [(Kind, char); 9] = [
+const KIND_LETTERS: [(Kind, char); 10] = [
     (Kind::Ledger, 'L'),
     (Kind::Pledge, 'P'),
     (Kind::Payment, 'Y'),
@@ -41,6 +41,7 @@ const KIND_LETTERS: [(Kind, char); 9] = [
     (Kind::Rate, 'X'),
     (Kind::Donor, 'D'),
     (Kind::Mandate, 'M'),
+    (Kind::Reduction, 'C'),
 ];
 
 impl Book {
@@ -123,6 +124,7 @@ impl Book {
                 currency,
                 date: NaiveDate::MIN,
                 due: None,
+                opening: None,
                 reference: None,
                 reversed_by: book.reversed.get(&seq).copied(),
             };
