@@ -272,6 +272,11 @@ fn mandate_list_holds_the_starter_mandates_with_earmarking() {
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .collect();
     let mut want = vec![
+        // The financing instruments of CEB revenue tables.
+        "assessed unearmarked GP",
+        "non-core earmarked SP",
+        "other-revenue earmarked SP",
+        "pooled-funds softly-earmarked SP",
         "ccpcj-programme softly-earmarked SP",
         "coordination softly-earmarked SP",
         "cop-support softly-earmarked SP",
@@ -1507,7 +1512,7 @@ fn donor_and_mandate_registrations_refuse_duplicates() {
             "add",
             "UK2",
             "--name",
-            "UK",
+            "Britain Two",
             "--category",
             "member-state",
             "--alias",

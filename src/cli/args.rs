@@ -12,10 +12,10 @@ use super::{Context, Failure};
     name = "ledger",
     version,
     about = "An append-only, tamper-evident ledger of voluntary contributions: pledges, payments, imports and funding reports.",
-    after_help = "The ledger file: --ledger PATH, else $CONTRIB_LEDGER, else ledgers/demo.jsonl.\nExit status: 0 success, 1 failed, 2 usage error, 3 the ledger failed verification."
+    after_help = "The ledger file: --ledger PATH, else $CONTRIB_LEDGER, else ledger.jsonl in the current directory (what `ledger init` creates), else the demo ledgers/demo.jsonl (read only).\nExit status: 0 success, 1 failed, 2 usage error, 3 the ledger failed verification."
 )]
 pub struct Cli {
-    /// The ledger file (default: $CONTRIB_LEDGER, else ledgers/demo.jsonl)
+    /// The ledger file (default: $CONTRIB_LEDGER, else ./ledger.jsonl, else the demo ledgers/demo.jsonl)
     #[arg(long, global = true, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
 
@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create an empty ledger (never overwrites one)
+    /// Create an empty ledger (never overwrites one): ./ledger.jsonl unless one is named
     Init,
     /// Record a pledge, payment, refund, write-off, reversal or rate
     #[command(subcommand)]

@@ -25,6 +25,12 @@ pub fn init(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
         ctx.ledger.display(),
         head.hash
     )?;
+    if ctx.found == super::Found::Local {
+        writeln!(
+            out,
+            "ledger commands run in this directory use it; from elsewhere, give its path with --ledger or CONTRIB_LEDGER"
+        )?;
+    }
     Ok(())
 }
 
@@ -87,6 +93,7 @@ fn append_with(
     draft: impl FnOnce(&crate::domain::Book) -> Result<Body, Failure>,
     format: RecordFormat,
 ) -> Result<(), Failure> {
+    ctx.writable()?;
     let mut writer = Writer::open_indexed(&ctx.ledger, ctx.clock()?)?;
     let draft = draft(writer.book())?;
     writer.stage(draft).map_err(|p| rejected(&p))?;

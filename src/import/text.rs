@@ -133,10 +133,20 @@ pub fn parse_amount(
     Decimal::from_str_exact(&plain).map_err(|_| format!("\"{text}\" has too many digits"))
 }
 
-/// Parses a date with the first of `formats` that fits.
+/// Parses a date with the first of `formats` that fits. The format `%Y` alone reads
+/// a year as its last day, 31 December: annual revenue tables give only the year.
 pub fn parse_date(text: &str, formats: &[String]) -> Result<NaiveDate, String> {
     let t = text.trim();
     for f in formats {
+        if f == "%Y" {
+            let year = (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse::<i32>().ok())
+                .flatten();
+            if let Some(d) = year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)) {
+                return Ok(d);
+            }
+            continue;
+        }
         if let Ok(d) = NaiveDate::parse_from_str(t, f) {
             return Ok(d);
         }
@@ -178,6 +188,18 @@ mod tests {
         }
         for bad in ["1,23", "1.234,50", "12a", "", "--1", "1,2345.00"] {
             assert!(parse_amount(bad, '.', &comma).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_year_alone_is_its_last_day() {
+        let year = vec!["%Y".to_string()];
+        assert_eq!(
+            parse_date("2024", &year).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
+        );
+        for bad in ["24", "2024-01", "20x4", ""] {
+            assert!(parse_date(bad, &year).is_err(), "{bad}");
         }
     }
 

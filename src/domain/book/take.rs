@@ -89,7 +89,10 @@ impl Book {
         );
         let s = settlement::settle(&trial, Some(pledge))
             .map_err(|e| Problem::new("missing-rate", e.to_string()))?;
-        for wo in trial.live_write_offs() {
+        // The new one first: when it does not fit, say so about it.
+        let mut takes: Vec<&WriteOffRec> = trial.live_write_offs().collect();
+        takes.sort_by_key(|w| (w.seq != seq, w.seq));
+        for wo in takes {
             let applied: Decimal = s
                 .allocations
                 .get(&wo.seq)
