@@ -7,6 +7,7 @@ mod demo;
 mod errors;
 mod formats;
 mod hand;
+mod opening;
 mod props;
 
 use crate::util::Test;
