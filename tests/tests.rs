@@ -2,6 +2,8 @@
 
 mod util;
 
+mod books;
+mod ceb;
 mod demo;
 mod import;
 mod import_props;
