@@ -1,5 +1,5 @@
 //! `ledger import`: shipped profiles on their example exports (golden), every messy
-//! input DESIGN.md section 7 names, every rejection, and safe re-import.
+//! input real exports contain, every rejection, and safe re-import.
 
 use crate::util::Test;
 

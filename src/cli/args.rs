@@ -1,4 +1,4 @@
-//! The command-line grammar (DESIGN.md section 5) and dispatch to subcommands.
+//! The command-line grammar and dispatch to subcommands.
 
 use std::io::Write;
 use std::path::PathBuf;

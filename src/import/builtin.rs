@@ -1,4 +1,4 @@
-//! The built-in profiles, `canonical` and `rates` (DESIGN.md section 7), written as
+//! The built-in profiles, `canonical` and `rates`, written as
 //! profile text so that they go through exactly the same reading as a user's file.
 
 pub const CANONICAL: &str = r#"name = "canonical"

@@ -1,5 +1,5 @@
 //! Mapping profiles: the TOML file that says how one export's columns become entries
-//! (DESIGN.md section 7), and the two built-in profiles, `canonical` and `rates`.
+//! and the two built-in profiles, `canonical` and `rates`.
 //!
 //! Owns: reading a profile (unknown keys refused, every mistake named by its profile
 //! line), and checking its value maps and aliases against a ledger's register. Does

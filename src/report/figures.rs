@@ -112,7 +112,7 @@ pub(crate) fn is_general_purpose(src: &Source, mandate: &str) -> bool {
         .is_some_and(|m| m.earmarking.is_general_purpose())
 }
 
-/// Pledged, paid and outstanding over `period`, per DESIGN.md section 6.
+/// Pledged, paid and outstanding over `period` (the rules are in the README's JSON contract).
 pub(crate) fn tally<'a>(
     src: &Source<'a>,
     conv: &Conv,

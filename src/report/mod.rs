@@ -1,5 +1,5 @@
 //! Funding reports: aggregation of a book into plain report structs that serialise
-//! to the JSON contract of DESIGN.md section 6.
+//! to the JSON contract the README documents.
 //!
 //! Owns: the period rules, USD conversion with the record of which rates were used,
 //! and the figures of the `donors`, `mandates`, `quarterly` and `statement` reports.
@@ -250,7 +250,7 @@ pub struct RateUsed {
     pub per_usd: String,
 }
 
-/// Converts to USD by the one rule (DESIGN.md section 4) and remembers which rates
+/// Converts to USD by the one rule (per entry, rounded) and remembers which rates
 /// (currency, effective date) it used, so a report can name its rate source.
 pub(crate) struct Conv<'a> {
     rates: &'a Rates,

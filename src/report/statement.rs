@@ -5,7 +5,7 @@
 //! carried in with; a prior-period refund is labelled in its `reason`.
 //!
 //! Pure aggregation; prints nothing. Reversed entries are listed (marked) but count
-//! nowhere, as DESIGN.md section 4 requires.
+//! nowhere.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,5 +1,5 @@
 //! The checks a new entry must pass against a book: every rule `record` and
-//! `import` enforce (DESIGN.md sections 2 to 4), each failure a `Problem` with a
+//! `import` enforce, each failure a `Problem` with a
 //! stable code. Returns entries in canonical form; never changes the book.
 
 use chrono::{DateTime, NaiveDate, Utc};
