@@ -12,3 +12,4 @@ mod journal;
 mod readme;
 mod record;
 mod report;
+mod start;

@@ -151,6 +151,13 @@ pub(crate) fn tallies<'a>(
         }
         src.settlement.outstanding_at(p, &ends, &mut left_at);
         usd_at.iter_mut().for_each(|u| *u = None);
+        // Reductions and write-offs of this pledge (most pledges have none).
+        let events = src.settlement.events(p.seq);
+        let takes = if events.iter().any(|(_, _, t)| *t != Take::Settled) {
+            events
+        } else {
+            &[]
+        };
         let mut pledged: Option<Usd> = None;
         for (i, w) in wants.iter().enumerate() {
             if p.date > w.period.to {
@@ -163,7 +170,7 @@ pub(crate) fn tallies<'a>(
                     None => *pledged.insert(conv.usd(p.amount, p.currency, p.date)?),
                 };
             }
-            for (d, a, take) in src.settlement.events(p.seq) {
+            for (d, a, take) in takes {
                 if !w.period.contains(*d) || a.is_zero() {
                     continue;
                 }
