@@ -141,6 +141,8 @@ fn ledger_fixture() -> &'static [u8] {
                 "50.25",
                 "--date",
                 "2024-04-01",
+                "--reason",
+                "Controller's approval 2024/1",
             ],
             &["record", "reversal", "--entry", "7", "--reason", "wrong"],
         ];

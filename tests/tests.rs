@@ -3,6 +3,8 @@
 mod provision;
 mod util;
 
+mod books;
+mod ceb;
 mod demo;
 mod fuzz;
 mod help;
@@ -16,5 +18,6 @@ mod readme;
 mod record;
 mod report;
 mod special;
+mod start;
 mod tidy;
 mod trust;

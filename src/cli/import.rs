@@ -150,6 +150,9 @@ fn profile_failure(shown: &str, errors: &[ProfileError]) -> Failure {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), Failure> {
+    if !args.dry_run {
+        ctx.writable()?;
+    }
     let found = find_profile(&args.profile, &ctx.ledger)?;
     let profile = Profile::parse(&found.text, &found.name)
         .map_err(|e| profile_failure(&found.shown, &[e]))?;

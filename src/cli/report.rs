@@ -227,7 +227,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     Ok(())
 }
 
-/// A book of one donor's pledges, payments, refunds and write-offs, with every rate,
+/// A book of one donor's pledges, payments, refunds, write-offs and reductions, with every rate,
 /// registration and reversal (a reversal of another donor's entry finds nothing).
 fn one_donor_book(
     ctx: &Context,
@@ -241,7 +241,7 @@ fn one_donor_book(
         let keep = match &e.body {
             Body::Pledge(p) => p.donor == code && pledges.insert(e.seq),
             Body::Payment(p) | Body::Refund(p) => p.donor == code,
-            Body::WriteOff(w) => pledges.contains(&w.pledge),
+            Body::WriteOff(w) | Body::Reduction(w) => pledges.contains(&w.pledge),
             _ => true,
         };
         if keep {

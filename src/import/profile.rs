@@ -1,5 +1,5 @@
 //! Mapping profiles: the TOML file that says how one export's columns become entries
-//! (the README's import contract), and the two built-in profiles, `canonical` and `rates`.
+//! and the two built-in profiles, `canonical` and `rates`.
 //!
 //! Owns: reading a profile (unknown keys refused, every mistake named by its profile
 //! line), and checking its value maps and aliases against a ledger's register. Does
@@ -469,12 +469,20 @@ impl Profile {
                     .then(|| format!("unknown currency {value:?}")),
                 Field::Kind => match Kind::parse(value) {
                     Some(
-                        Kind::Pledge | Kind::Payment | Kind::Refund | Kind::WriteOff | Kind::Rate,
+                        Kind::Pledge
+                        | Kind::Payment
+                        | Kind::Refund
+                        | Kind::WriteOff
+                        | Kind::Reduction
+                        | Kind::Rate,
                     ) => None,
                     _ => Some(format!(
-                        "unknown kind {value:?}; use pledge, payment, refund, write-off or rate"
+                        "unknown kind {value:?}; use pledge, payment, refund, write-off, reduction or rate"
                     )),
                 },
+                Field::PriorPeriod => super::field::parse_yes_no(value)
+                    .is_none()
+                    .then(|| format!("prior_period {value:?} is not true/false or yes/no")),
                 _ => None,
             };
             if let Some(message) = bad {

@@ -147,7 +147,7 @@ fn key(row: &Row, book: &Book) -> Option<String> {
         Body::Payment(p) | Body::Refund(p) => {
             book.register.resolve_donor(&p.donor).ok()?.code.clone()
         }
-        Body::WriteOff(_) => book
+        Body::WriteOff(_) | Body::Reduction(_) => book
             .pledge_by_reference(row.pledge_reference.as_deref()?)?
             .donor
             .to_string(),
@@ -178,7 +178,7 @@ pub fn resolve(row: &Row, book: &Book) -> Result<Body, RowProblem> {
     };
     match &mut body {
         Body::Payment(p) | Body::Refund(p) => p.pledge = Some(pledge.seq),
-        Body::WriteOff(w) => {
+        Body::WriteOff(w) | Body::Reduction(w) => {
             w.pledge = pledge.seq;
             if !row.currency_given {
                 w.currency = pledge.currency;
@@ -194,6 +194,9 @@ pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
     let field = problem.field.map(|f| match f {
         "pledge" => "pledge_reference",
         "per-usd" => "per_usd",
+        "prior-period" => "prior_period",
+        // A write-off's or reduction's reason is its memo.
+        "reason" => "memo",
         other => other,
     });
     let value = field.map(|f| row.raw(f).unwrap_or("").to_string());
@@ -206,10 +209,11 @@ pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
 }
 
 /// Kinds an import can record.
-pub const KINDS: [Kind; 5] = [
+pub const KINDS: [Kind; 6] = [
     Kind::Pledge,
     Kind::Payment,
     Kind::Refund,
     Kind::WriteOff,
+    Kind::Reduction,
     Kind::Rate,
 ];

@@ -158,17 +158,22 @@ pub fn parse_amount(
 }
 
 /// Parses a date with the first of `formats` that fits. `%Y-%m-%d` (the canonical
-/// profile's) means exactly YYYY-MM-DD, as `ledger record` reads dates; other chrono
-/// formats are read as chrono reads them, but never a date with a sign (`+2009`;
-/// a minus sign makes a year before 1945, which the ledger refuses anyway).
+/// profile's) means exactly YYYY-MM-DD, as `ledger record` reads dates; `%Y` alone
+/// reads a year as its last day, 31 December (annual revenue tables give only the
+/// year); other chrono formats are read as chrono reads them, but never a date with
+/// a sign (`+2009`; a minus sign makes a year before 1945, which the ledger refuses
+/// anyway).
 pub fn parse_date(text: &str, formats: &[String]) -> Result<NaiveDate, String> {
     let t = text.trim();
     if !t.starts_with('-') && !t.contains('+') {
         for f in formats {
-            let d = if f == "%Y-%m-%d" {
-                crate::domain::time::parse_date(t).ok()
-            } else {
-                NaiveDate::parse_from_str(t, f).ok()
+            let d = match f.as_str() {
+                "%Y-%m-%d" => crate::domain::time::parse_date(t).ok(),
+                "%Y" => (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| t.parse::<i32>().ok())
+                    .flatten()
+                    .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
+                _ => NaiveDate::parse_from_str(t, f).ok(),
             };
             if let Some(d) = d {
                 return Ok(d);
@@ -226,6 +231,18 @@ mod tests {
         assert!(parse_date("1.1.2009", &dotted).is_ok());
         for bad in ["01.01.+2009", "+01.01.2009"] {
             assert!(parse_date(bad, &dotted).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_year_alone_is_its_last_day() {
+        let year = vec!["%Y".to_string()];
+        assert_eq!(
+            parse_date("2024", &year).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
+        );
+        for bad in ["24", "2024-01", "20x4", ""] {
+            assert!(parse_date(bad, &year).is_err(), "{bad}");
         }
     }
 

@@ -1,16 +1,16 @@
 //! The checks a new entry must pass against a book: every rule `record` and
-//! `import` enforce (the README's recording and settlement rules), each failure a `Problem` with a
+//! `import` enforce, each failure a `Problem` with a
 //! stable code. Returns entries in canonical form; never changes the book.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::{Book, PledgeRec, WriteOffRec};
+use super::take::{before_opening, check_opening};
+use super::{Book, PledgeRec};
 use crate::domain::currency::{Currency, max_amount};
 use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::problem::{Problem, check_length, limits, shown};
 use crate::domain::register::{Register, Unknown};
-use crate::domain::settlement;
 
 impl Book {
     /// Judges a new entry against the book and returns it in canonical form (donor
@@ -40,43 +40,33 @@ impl Book {
                         ));
                     }
                 }
+                check_opening(&mut p)?;
                 Ok(Body::Pledge(p))
             }
-            Body::Payment(p) => Ok(Body::Payment(self.check_payment(p)?)),
+            Body::Payment(p) => {
+                if p.prior_period {
+                    return Err(Problem::field(
+                        "prior-period-not-refund",
+                        "prior-period",
+                        "only a refund can be a prior-period refund; a payment is recorded as received",
+                    ));
+                }
+                let p = self.check_payment(p)?;
+                if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
+                    before_opening(pledge, p.date, "payment")?;
+                }
+                Ok(Body::Payment(p))
+            }
             Body::Refund(p) => {
                 let p = self.check_payment(p)?;
-                self.check_refund_fits(&p)?;
+                // A prior-period refund returns money the ledger never recorded.
+                if !p.prior_period {
+                    self.check_refund_fits(&p)?;
+                }
                 Ok(Body::Refund(p))
             }
-            Body::WriteOff(mut w) => {
-                check_text("reference", w.reference.as_deref(), false)?;
-                check_text("memo", w.memo.as_deref(), true)?;
-                let pledge = self.live_pledge_named(w.pledge, "pledge")?;
-                if w.currency != pledge.currency {
-                    return Err(Problem::field(
-                        "currency-mismatch",
-                        "currency",
-                        format!(
-                            "pledge #{} is in {}; a write-off is in the pledge's currency",
-                            pledge.seq, pledge.currency
-                        ),
-                    ));
-                }
-                w.amount = check_amount(w.amount, pledge.currency, "amount")?;
-                check_date(w.date, "date")?;
-                if w.date < pledge.date {
-                    return Err(Problem::field(
-                        "date-before-pledge",
-                        "date",
-                        format!(
-                            "the write-off date {} is before the pledge date {}",
-                            w.date, pledge.date
-                        ),
-                    ));
-                }
-                self.check_write_off_fits(pledge, &w)?;
-                Ok(Body::WriteOff(w))
-            }
+            Body::WriteOff(w) => Ok(Body::WriteOff(self.check_take(w, false)?)),
+            Body::Reduction(w) => Ok(Body::Reduction(self.check_take(w, true)?)),
             Body::Reversal(r) => {
                 check_text("reason", Some(&r.reason), true)?;
                 let target = r.entry;
@@ -258,7 +248,7 @@ impl Book {
         };
         let mut moves: Vec<(NaiveDate, Decimal, u64, bool)> = self
             .payments_of(&pay.donor, &pay.mandate, pay.currency)
-            .filter(|p| p.seq != target)
+            .filter(|p| p.seq != target && !p.prior_period)
             .map(|p| {
                 (
                     p.date,
@@ -336,7 +326,11 @@ impl Book {
         Ok(p)
     }
 
-    fn live_pledge_named(&self, n: u64, field: &'static str) -> Result<&PledgeRec, Problem> {
+    pub(super) fn live_pledge_named(
+        &self,
+        n: u64,
+        field: &'static str,
+    ) -> Result<&PledgeRec, Problem> {
         match self.kind_of(n) {
             None => Err(Problem::field(
                 "no-such-pledge",
@@ -369,6 +363,7 @@ impl Book {
     fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
         let mut moves: Vec<(NaiveDate, Decimal)> = self
             .payments_of(&r.donor, &r.mandate, r.currency)
+            .filter(|p| !p.prior_period)
             .map(|p| (p.date, if p.refund { -p.amount } else { p.amount }))
             .collect();
         moves.sort_by_key(|(date, _)| *date);
@@ -403,93 +398,6 @@ impl Book {
             net += rest[..n].iter().map(|(_, a)| *a).sum::<Decimal>();
             rest = &rest[n..];
             by = date;
-        }
-    }
-
-    /// A write-off may not exceed what is outstanding on its pledge at its date, nor
-    /// make an existing write-off on that pledge exceed it.
-    fn check_write_off_fits(
-        &self,
-        pledge: &PledgeRec,
-        w: &crate::domain::entry::WriteOff,
-    ) -> Result<(), Problem> {
-        let mut trial = self.clone_for_pledge(pledge.seq);
-        let seq = self.entries + 1;
-        trial.write_offs.insert(
-            seq,
-            WriteOffRec {
-                seq,
-                pledge: w.pledge,
-                amount: w.amount,
-                currency: w.currency,
-                date: w.date,
-                reversed_by: None,
-            },
-        );
-        let s = settlement::settle(&trial, Some(pledge))
-            .map_err(|e| Problem::new("missing-rate", e.to_string()))?;
-        for wo in trial.live_write_offs() {
-            let applied = s
-                .allocations
-                .get(&wo.seq)
-                .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
-                .unwrap_or_default();
-            if applied < wo.amount {
-                let before = s.outstanding(pledge, w.date)
-                    + if wo.seq == seq {
-                        applied
-                    } else {
-                        Decimal::ZERO
-                    };
-                let outstanding = if wo.seq == seq {
-                    before
-                } else {
-                    s.outstanding(pledge, w.date) + w.amount
-                };
-                return Err(Problem::field(
-                    "write-off-exceeds",
-                    "amount",
-                    format!(
-                        "pledge #{} has {} {} outstanding on {}; a write-off of {} {} is larger",
-                        pledge.seq,
-                        pledge.currency.format(outstanding),
-                        pledge.currency,
-                        w.date,
-                        pledge.currency.format(w.amount),
-                        pledge.currency
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// A copy of the book holding only what settling one pledge needs.
-    fn clone_for_pledge(&self, seq: u64) -> Book {
-        let p = &self.pledges[&seq];
-        let same_group = |d: &str, m: &str| d == &*p.donor && m == &*p.mandate;
-        Book {
-            rates: self.rates.clone(),
-            entries: self.entries,
-            pledges: self
-                .pledges
-                .iter()
-                .filter(|(_, q)| same_group(&q.donor, &q.mandate))
-                .map(|(k, v)| (*k, v.clone()))
-                .collect(),
-            payments: self
-                .payments
-                .iter()
-                .filter(|(_, q)| q.pledge == Some(seq) || same_group(&q.donor, &q.mandate))
-                .map(|(k, v)| (*k, v.clone()))
-                .collect(),
-            write_offs: self
-                .write_offs
-                .iter()
-                .filter(|(_, w)| w.pledge == seq)
-                .map(|(k, v)| (*k, v.clone()))
-                .collect(),
-            ..Book::default()
         }
     }
 
@@ -536,7 +444,7 @@ fn unknown(u: Unknown, field: &'static str) -> Problem {
     )
 }
 
-fn check_amount(
+pub(super) fn check_amount(
     amount: Decimal,
     currency: Currency,
     field: &'static str,
@@ -560,7 +468,7 @@ fn check_amount(
         .map_err(|m| Problem::field("too-many-decimals", field, m))
 }
 
-fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
+pub(super) fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
     use chrono::Datelike;
     if !(1945..=2199).contains(&date.year()) {
         return Err(Problem::field(
@@ -575,7 +483,11 @@ fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
 /// Stored text is one line a person can read: no control or invisible characters,
 /// except line breaks and tabs in free text (memos, reasons); and no longer than its
 /// field allows (checked first).
-fn check_text(field: &'static str, text: Option<&str>, free: bool) -> Result<(), Problem> {
+pub(super) fn check_text(
+    field: &'static str,
+    text: Option<&str>,
+    free: bool,
+) -> Result<(), Problem> {
     let Some(t) = text else { return Ok(()) };
     let max = match field {
         "reference" => limits::REFERENCE,

@@ -13,6 +13,7 @@ use crate::domain::entry::{Payment, Pledge, Rate, Source, WriteOff};
 use crate::domain::problem::{Problem, longer_than, too_long};
 use crate::domain::register::fold;
 use crate::domain::{Body, Currency, Kind};
+use crate::import::field::parse_yes_no;
 use crate::import::profile::Field;
 use crate::import::text::{parse_amount, parse_date};
 use crate::import::{Row, RowProblem};
@@ -74,6 +75,7 @@ impl Table<'_> {
                     | Kind::Payment
                     | Kind::Refund
                     | Kind::WriteOff
+                    | Kind::Reduction
                     | Kind::Rate),
                 ) => kind,
                 _ => {
@@ -81,7 +83,7 @@ impl Table<'_> {
                         "kind",
                         &k,
                         "bad-kind",
-                        "is not pledge, payment, refund, write-off or rate (map it under [values.kind])",
+                        "is not pledge, payment, refund, write-off, reduction or rate (map it under [values.kind])",
                     );
                     return Err(bad.list);
                 }
@@ -107,7 +109,7 @@ impl Table<'_> {
         };
         let amount = need(&mut bad, amount_field, "an amount");
         let (donor, mandate, currency) = match kind {
-            Kind::WriteOff => (None, None, text(Field::Currency)),
+            Kind::WriteOff | Kind::Reduction => (None, None, text(Field::Currency)),
             Kind::Rate => (None, None, need(&mut bad, Field::Currency, "a currency")),
             _ => (
                 need(&mut bad, Field::Donor, "a donor"),
@@ -116,14 +118,35 @@ impl Table<'_> {
             ),
         };
         let pledge_reference = text(Field::PledgeReference);
-        if kind == Kind::WriteOff && pledge_reference.is_none() {
+        if matches!(kind, Kind::WriteOff | Kind::Reduction) && pledge_reference.is_none() {
             bad.add(
                 "pledge_reference",
                 "",
                 "missing-value",
-                "a write-off row must name its pledge by reference",
+                format!("a {} row must name its pledge by reference", kind.as_str()),
             );
         }
+        let prior_period = text(Field::PriorPeriod).and_then(|v| match parse_yes_no(&v) {
+            Some(b) => Some(b),
+            None => {
+                bad.add(
+                    "prior_period",
+                    &v,
+                    "bad-prior-period",
+                    "is not true/false or yes/no",
+                );
+                None
+            }
+        });
+        let outstanding = text(Field::Outstanding).and_then(|a| {
+            match parse_amount(&a, p.decimal_mark, &p.thousands) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    bad.add("outstanding", &a, "bad-amount", m);
+                    None
+                }
+            }
+        });
         let date_of = |bad: &mut Bad, f: Field, d: Option<String>| {
             d.and_then(|d| match parse_date(&d, &p.date_formats) {
                 Ok(v) => Some(v),
@@ -135,6 +158,7 @@ impl Table<'_> {
         };
         let date = date_of(&mut bad, Field::Date, date);
         let due = date_of(&mut bad, Field::Due, text(Field::Due));
+        let opening = date_of(&mut bad, Field::Opening, text(Field::Opening));
         let mut amount: Option<Decimal> =
             amount.and_then(|a| match parse_amount(&a, p.decimal_mark, &p.thousands) {
                 Ok(v) => Some(v),
@@ -190,6 +214,21 @@ impl Table<'_> {
             kind = Kind::Refund;
             amount = -amount;
         }
+        // A constant `prior_period` speaks of the file's refunds; a column's yes on
+        // any other row is a mistake.
+        let prior_period = prior_period.unwrap_or(false);
+        if prior_period && kind != Kind::Refund && !p.constants.contains_key(&Field::PriorPeriod) {
+            bad.add(
+                "prior_period",
+                &text(Field::PriorPeriod).unwrap_or_default(),
+                "prior-period-not-refund",
+                format!(
+                    "only a refund can be a prior-period refund, not a {}",
+                    kind.as_str()
+                ),
+            );
+            return Err(bad.list);
+        }
         let reference = text(Field::Reference);
         // A memo over several lines of a CRLF file keeps its line breaks as "\n".
         let memo = text(Field::Memo).map(|m| m.replace("\r\n", "\n").replace('\r', "\n"));
@@ -204,6 +243,8 @@ impl Table<'_> {
                 currency,
                 date,
                 due,
+                opening,
+                outstanding,
                 reference,
                 memo,
                 source,
@@ -216,6 +257,7 @@ impl Table<'_> {
                     currency,
                     date,
                     pledge: None,
+                    prior_period: prior_period && kind == Kind::Refund,
                     reference,
                     memo,
                     source,
@@ -226,15 +268,22 @@ impl Table<'_> {
                     Body::Refund(pay)
                 }
             }
-            Kind::WriteOff => Body::WriteOff(WriteOff {
-                pledge: 0,
-                amount,
-                currency,
-                date,
-                reference,
-                memo,
-                source,
-            }),
+            Kind::WriteOff | Kind::Reduction => {
+                let w = WriteOff {
+                    pledge: 0,
+                    amount,
+                    currency,
+                    date,
+                    reference,
+                    memo,
+                    source,
+                };
+                if kind == Kind::WriteOff {
+                    Body::WriteOff(w)
+                } else {
+                    Body::Reduction(w)
+                }
+            }
             _ => Body::Rate(Rate {
                 currency,
                 per_usd: amount,
