@@ -148,6 +148,9 @@ fn tidy() {
                     }
                 }
             }
+            if code.contains("\"error: ") && file != "src/cli/failure.rs" {
+                fail(n, "a message carries no `error:` prefix of its own: the `Failure` variant adds it");
+            }
             if layer == "domain" && code.contains("clap") {
                 fail(n, "only `cli` touches clap");
             }

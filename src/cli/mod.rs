@@ -81,7 +81,7 @@ impl Context {
     pub fn writable(&self) -> Result<(), Failure> {
         if self.found == Found::Demo {
             return Err(Failure::failed(format!(
-                "error: {DEFAULT_LEDGER} is the shipped demo ledger, kept exactly as its generator builds it; nothing is recorded in it. Start your own with `ledger init` (it creates {LOCAL_LEDGER} in this directory, which later commands run here use), or name one with --ledger PATH or CONTRIB_LEDGER [demo-ledger]"
+                "{DEFAULT_LEDGER} is the shipped demo ledger, kept exactly as its generator builds it; nothing is recorded in it. Start your own with `ledger init` (it creates {LOCAL_LEDGER} in this directory, which later commands run here use), or name one with --ledger PATH or CONTRIB_LEDGER [demo-ledger]"
             )));
         }
         Ok(())

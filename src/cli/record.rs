@@ -194,7 +194,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
 fn not_prior_period(given: bool, kind: &str) -> Result<(), Failure> {
     if given {
         return Err(Failure::failed(format!(
-            "error: --prior-period: only a refund can be a prior-period refund, not a {kind} [prior-period-not-refund]"
+            "--prior-period: only a refund can be a prior-period refund, not a {kind} [prior-period-not-refund]"
         )));
     }
     Ok(())
