@@ -8,6 +8,7 @@
 //!   ledger import rates-2024.csv --profile rates
 //!   ledger import anything.csv --profile ./my-profile.toml
 
+use crate::domain::Code;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -217,7 +218,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
                 Ok(_) => repeats.staged(key),
                 // A refund listed before the payment it returns (an export sorted
                 // newest first) is tried again once every other row is staged.
-                Err(p) if p.code == "refund-exceeds" => deferred.push((row, key)),
+                Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
                 Err(p) => problems.push(rejected(&row, name_staged(p, &writer))),
             },
         }

@@ -7,6 +7,7 @@
 //! places of ISO 3166-1 are known only to be refused.
 //! Does not read the journal: the ledger state feeds registrations in.
 
+use crate::domain::Code;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -121,7 +122,7 @@ pub struct Mandate {
 }
 
 /// Why a registration is refused: (problem code, field, message).
-pub type Refused = (&'static str, &'static str, String);
+pub type Refused = (Code, &'static str, String);
 
 /// A name that did not resolve, with the closest known codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -369,7 +370,7 @@ impl Register {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !code_ok {
             return Err((
-                "bad-code",
+                Code::BadCode,
                 "code",
                 format!(
                     "donor code {:?} must be 1 to 16 letters, digits, '-' or '_'",
@@ -378,7 +379,7 @@ impl Register {
             ));
         }
         if donor.name.trim().is_empty() {
-            return Err(("missing-name", "name", "a donor needs a name".into()));
+            return Err((Code::MissingName, "name", "a donor needs a name".into()));
         }
         let texts = std::iter::once(("code", &donor.code))
             .chain(std::iter::once(("name", &donor.name)))
@@ -386,14 +387,14 @@ impl Register {
         for (field, text) in texts {
             if let Some(place) = self.uninhabited.get(&fold(text)) {
                 return Err((
-                    "uninhabited",
+                    Code::Uninhabited,
                     field,
                     format!("{text:?} names {place}, which is uninhabited: it cannot be a donor"),
                 ));
             }
             if let Some(existing) = self.donor_names.get(&fold(text)) {
                 return Err((
-                    "donor-exists",
+                    Code::DonorExists,
                     field,
                     format!("{text:?} already names donor {existing}"),
                 ));
@@ -416,7 +417,7 @@ impl Register {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !slug_ok {
             return Err((
-                "bad-code",
+                Code::BadCode,
                 "slug",
                 format!(
                     "mandate slug {:?} must be 1 to 40 lower-case letters, digits or '-'",
@@ -425,11 +426,11 @@ impl Register {
             ));
         }
         if mandate.name.trim().is_empty() {
-            return Err(("missing-name", "name", "a mandate needs a name".into()));
+            return Err((Code::MissingName, "name", "a mandate needs a name".into()));
         }
         if self.mandates.contains_key(&mandate.slug) {
             return Err((
-                "mandate-exists",
+                Code::MandateExists,
                 "slug",
                 format!("mandate {} already exists", mandate.slug),
             ));
@@ -441,7 +442,7 @@ impl Register {
             .find(|m| fold(&m.name) == name || fold(&m.slug) == name)
         {
             return Err((
-                "mandate-exists",
+                Code::MandateExists,
                 "name",
                 format!("{:?} already names mandate {}", mandate.name, other.slug),
             ));
@@ -647,7 +648,7 @@ mod tests {
             category: DonorCategory::Foundation,
             aliases: vec![],
         };
-        assert_eq!(r.check_new_donor(&d).unwrap_err().0, "uninhabited");
+        assert_eq!(r.check_new_donor(&d).unwrap_err().0, Code::Uninhabited);
     }
 
     #[test]

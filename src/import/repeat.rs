@@ -9,6 +9,7 @@
 //! already has that rate for that currency and date. Reversed entries still count:
 //! re-importing a file never brings back what was deliberately reversed.
 
+use crate::domain::Code;
 use std::collections::HashMap;
 
 use super::{Row, RowProblem};
@@ -171,7 +172,7 @@ pub fn resolve(row: &Row, book: &Book) -> Result<Body, RowProblem> {
             field: Some("pledge_reference".into()),
             value: Some(r.to_string()),
             problem: Problem::new(
-                "unknown-pledge-reference",
+                Code::UnknownPledgeReference,
                 "no pledge has this reference (recorded before, or earlier in this file)",
             ),
         });

@@ -2,6 +2,7 @@
 //! `import` enforce, each failure a `Problem` with a
 //! stable code. Returns entries in canonical form; never changes the book.
 
+use crate::domain::Code;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
@@ -18,7 +19,7 @@ impl Book {
     pub fn check(&self, body: Body) -> Result<Body, Problem> {
         match body {
             Body::Ledger(_) => Err(Problem::new(
-                "bad-entry",
+                Code::BadEntry,
                 "a ledger header cannot be recorded",
             )),
             Body::Pledge(mut p) => {
@@ -34,7 +35,7 @@ impl Book {
                     check_date(due, "due")?;
                     if due < p.date {
                         return Err(Problem::field(
-                            "due-before-date",
+                            Code::DueBeforeDate,
                             "due",
                             format!("the due date {due} is before the pledge date {}", p.date),
                         ));
@@ -46,7 +47,7 @@ impl Book {
             Body::Payment(p) => {
                 if p.prior_period {
                     return Err(Problem::field(
-                        "prior-period-not-refund",
+                        Code::PriorPeriodNotRefund,
                         "prior-period",
                         "only a refund can be a prior-period refund; a payment is recorded as received",
                     ));
@@ -72,7 +73,7 @@ impl Book {
                 let target = r.entry;
                 let Some(kind) = self.kind_of(target) else {
                     return Err(Problem::field(
-                        "no-such-entry",
+                        Code::NoSuchEntry,
                         "entry",
                         format!(
                             "there is no entry #{target} (the ledger has {} entries)",
@@ -82,14 +83,14 @@ impl Book {
                 };
                 if r.reason.trim().is_empty() {
                     return Err(Problem::field(
-                        "reason-required",
+                        Code::ReasonRequired,
                         "reason",
                         "a reversal needs a reason",
                     ));
                 }
                 if let Some(by) = self.reversed_by(target) {
                     return Err(Problem::field(
-                        "already-reversed",
+                        Code::AlreadyReversed,
                         "entry",
                         format!("entry #{target} was already reversed by #{by}"),
                     ));
@@ -97,7 +98,7 @@ impl Book {
                 match kind {
                     Kind::Reversal => {
                         return Err(Problem::field(
-                            "reversal-of-reversal",
+                            Code::ReversalOfReversal,
                             "entry",
                             format!(
                                 "entry #{target} is a reversal; a reversal cannot be reversed (record the entry again instead)"
@@ -106,7 +107,7 @@ impl Book {
                     }
                     Kind::Donor | Kind::Mandate | Kind::Ledger => {
                         return Err(Problem::field(
-                            "not-reversible",
+                            Code::NotReversible,
                             "entry",
                             format!(
                                 "entry #{target} is a {} registration; registrations cannot be reversed",
@@ -131,7 +132,7 @@ impl Book {
                             seqs.sort_unstable();
                             let names: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
                             return Err(Problem::field(
-                                "pledge-in-use",
+                                Code::PledgeInUse,
                                 "entry",
                                 format!(
                                     "pledge #{target} is still named by {}; reverse {} first",
@@ -148,14 +149,14 @@ impl Book {
             Body::Rate(mut r) => {
                 if r.per_usd <= Decimal::ZERO {
                     return Err(Problem::field(
-                        "bad-rate",
+                        Code::BadRate,
                         "per-usd",
                         format!("a rate must be above zero; {} is not", r.per_usd),
                     ));
                 }
                 if r.currency == Currency::USD && r.per_usd != Decimal::ONE {
                     return Err(Problem::field(
-                        "bad-rate",
+                        Code::BadRate,
                         "currency",
                         "USD is the base currency; its rate is always 1",
                     ));
@@ -165,7 +166,7 @@ impl Book {
                 // USD figure far from the limits of exact decimal arithmetic.
                 if r.per_usd < Decimal::new(1, 4) || r.per_usd > Decimal::from(1_000_000_000) {
                     return Err(Problem::field(
-                        "bad-rate",
+                        Code::BadRate,
                         "per-usd",
                         format!(
                             "{} units per USD is not a plausible rate (0.0001 to 1,000,000,000)",
@@ -186,7 +187,7 @@ impl Book {
                             r.currency, r.date
                         )
                     };
-                    return Err(Problem::field("rate-exists", "date", what));
+                    return Err(Problem::field(Code::RateExists, "date", what));
                 }
                 Ok(Body::Rate(r))
             }
@@ -233,7 +234,7 @@ impl Book {
         let canonical = self.check(entry.body.clone())?;
         if canonical != entry.body {
             return Err(Problem::new(
-                "not-canonical",
+                Code::NotCanonical,
                 "the entry is not stored as the recording rules would store it (a code, name or amount differs from its canonical form)",
             ));
         }
@@ -275,7 +276,7 @@ impl Book {
                     .map(|m| format!("#{}", m.2))
                     .collect();
                 return Err(Problem::field(
-                    "payment-refunded",
+                    Code::PaymentRefunded,
                     "entry",
                     format!(
                         "without payment #{target}, the refunds to {} for {} in {} ({}) would be more than was paid; reverse {} first",
@@ -307,14 +308,14 @@ impl Book {
             let pledge = self.live_pledge_named(n, "pledge")?;
             if *pledge.donor != *p.donor {
                 return Err(Problem::field(
-                    "wrong-donor",
+                    Code::WrongDonor,
                     "pledge",
                     format!("pledge #{n} belongs to {}, not {}", pledge.donor, p.donor),
                 ));
             }
             if *pledge.mandate != *p.mandate {
                 return Err(Problem::field(
-                    "wrong-mandate",
+                    Code::WrongMandate,
                     "pledge",
                     format!(
                         "pledge #{n} is for mandate {}, not {}",
@@ -333,7 +334,7 @@ impl Book {
     ) -> Result<&PledgeRec, Problem> {
         match self.kind_of(n) {
             None => Err(Problem::field(
-                "no-such-pledge",
+                Code::NoSuchPledge,
                 field,
                 format!("there is no entry #{n}"),
             )),
@@ -341,7 +342,7 @@ impl Book {
                 let p = &self.pledges[&n];
                 match p.reversed_by {
                     Some(by) => Err(Problem::field(
-                        "pledge-reversed",
+                        Code::PledgeReversed,
                         field,
                         format!("pledge #{n} was reversed by #{by}"),
                     )),
@@ -349,7 +350,7 @@ impl Book {
                 }
             }
             Some(k) => Err(Problem::field(
-                "not-a-pledge",
+                Code::NotAPledge,
                 field,
                 format!("entry #{n} is a {}, not a pledge", k.as_str()),
             )),
@@ -389,7 +390,7 @@ impl Book {
                         r.date
                     )
                 };
-                return Err(Problem::field("refund-exceeds", "amount", message));
+                return Err(Problem::field(Code::RefundExceeds, "amount", message));
             }
             let Some(&(date, _)) = rest.first() else {
                 return Ok(());
@@ -419,7 +420,7 @@ impl Book {
     pub fn check_clock(&self, now: DateTime<Utc>) -> Result<(), Problem> {
         match self.last_recorded_at {
             Some(last) if now < last => Err(Problem::new(
-                "clock-backwards",
+                Code::ClockBackwards,
                 format!(
                     "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW={} (or later) until the clock has passed it",
                     crate::domain::time::format_timestamp(now),
@@ -435,9 +436,9 @@ impl Book {
 fn unknown(u: Unknown, field: &'static str) -> Problem {
     Problem::field(
         if field == "donor" {
-            "unknown-donor"
+            Code::UnknownDonor
         } else {
-            "unknown-mandate"
+            Code::UnknownMandate
         },
         field,
         u.to_string(),
@@ -451,28 +452,28 @@ pub(super) fn check_amount(
 ) -> Result<Decimal, Problem> {
     if amount <= Decimal::ZERO {
         return Err(Problem::field(
-            "bad-amount",
+            Code::BadAmount,
             field,
             format!("the amount must be above zero; {amount} is not"),
         ));
     }
     if amount > max_amount() {
         return Err(Problem::field(
-            "bad-amount",
+            Code::BadAmount,
             field,
             format!("{amount} is larger than any plausible contribution"),
         ));
     }
     currency
         .exact(amount)
-        .map_err(|m| Problem::field("too-many-decimals", field, m))
+        .map_err(|m| Problem::field(Code::TooManyDecimals, field, m))
 }
 
 pub(super) fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
     use chrono::Datelike;
     if !(1945..=2199).contains(&date.year()) {
         return Err(Problem::field(
-            "bad-date",
+            Code::BadDate,
             field,
             format!("{date} is outside the years 1945 to 2199"),
         ));
@@ -503,7 +504,7 @@ pub(super) fn check_text(
         .find(|c| (c.is_control() || invisible(*c)) && !(free && matches!(c, '\n' | '\t')));
     match bad {
         Some(c) => Err(Problem::field(
-            "bad-text",
+            Code::BadText,
             field,
             format!(
                 "{} contains the {} character {:?}; {}",

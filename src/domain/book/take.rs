@@ -6,6 +6,7 @@
 //! in at an opening date with what was still owed then), and of entries dated before
 //! an opening date. Pure: never changes the book.
 
+use crate::domain::Code;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -27,7 +28,7 @@ impl Book {
         check_text("reason", w.memo.as_deref(), true)?;
         if w.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
             return Err(Problem::field(
-                "reason-required",
+                Code::ReasonRequired,
                 "reason",
                 if reduction {
                     "a reduction needs its reason on record (the donor's letter or note verbale)"
@@ -39,7 +40,7 @@ impl Book {
         let pledge = self.live_pledge_named(w.pledge, "pledge")?;
         if w.currency != pledge.currency {
             return Err(Problem::field(
-                "currency-mismatch",
+                Code::CurrencyMismatch,
                 "currency",
                 format!(
                     "pledge #{} is in {}; a {what} is in the pledge's currency",
@@ -51,7 +52,7 @@ impl Book {
         check_date(w.date, "date")?;
         if w.date < pledge.date {
             return Err(Problem::field(
-                "date-before-pledge",
+                Code::DateBeforePledge,
                 "date",
                 format!(
                     "the {what} date {} is before the pledge date {}",
@@ -88,7 +89,7 @@ impl Book {
             },
         );
         let s = settlement::settle(&trial, Some(pledge))
-            .map_err(|e| Problem::new("missing-rate", e.to_string()))?;
+            .map_err(|e| Problem::new(Code::MissingRate, e.to_string()))?;
         // The new one first: when it does not fit, say so about it.
         let mut takes: Vec<&WriteOffRec> = trial.live_write_offs().collect();
         takes.sort_by_key(|w| (w.seq != seq, w.seq));
@@ -107,9 +108,9 @@ impl Book {
                 let c = pledge.currency;
                 return Err(Problem::field(
                     if reduction {
-                        "reduction-exceeds"
+                        Code::ReductionExceeds
                     } else {
-                        "write-off-exceeds"
+                        Code::WriteOffExceeds
                     },
                     "amount",
                     format!(
@@ -164,14 +165,14 @@ pub(super) fn check_opening(p: &mut Pledge) -> Result<(), Problem> {
         (None, None) => return Ok(()),
         (Some(_), None) => {
             return Err(Problem::field(
-                "incomplete-opening",
+                Code::IncompleteOpening,
                 "outstanding",
                 "an opening pledge needs what was still outstanding on its opening date",
             ));
         }
         (None, Some(_)) => {
             return Err(Problem::field(
-                "incomplete-opening",
+                Code::IncompleteOpening,
                 "opening",
                 "an outstanding amount is given only for an opening pledge: add its opening date",
             ));
@@ -181,7 +182,7 @@ pub(super) fn check_opening(p: &mut Pledge) -> Result<(), Problem> {
     check_date(opening, "opening")?;
     if opening < p.date {
         return Err(Problem::field(
-            "opening-before-pledge",
+            Code::OpeningBeforePledge,
             "opening",
             format!(
                 "the opening date {opening} is before the pledge date {}",
@@ -191,7 +192,7 @@ pub(super) fn check_opening(p: &mut Pledge) -> Result<(), Problem> {
     }
     if outstanding < Decimal::ZERO {
         return Err(Problem::field(
-            "bad-amount",
+            Code::BadAmount,
             "outstanding",
             format!("what is outstanding cannot be negative; {outstanding} is"),
         ));
@@ -199,11 +200,11 @@ pub(super) fn check_opening(p: &mut Pledge) -> Result<(), Problem> {
     let outstanding = p
         .currency
         .exact(outstanding)
-        .map_err(|m| Problem::field("too-many-decimals", "outstanding", m))?;
+        .map_err(|m| Problem::field(Code::TooManyDecimals, "outstanding", m))?;
     if outstanding > p.amount {
         let c = p.currency;
         return Err(Problem::field(
-            "outstanding-exceeds-amount",
+            Code::OutstandingExceedsAmount,
             "outstanding",
             format!(
                 "{} {c} outstanding is more than the {} {c} pledged",
@@ -225,7 +226,7 @@ pub(super) fn before_opening(
 ) -> Result<(), Problem> {
     match pledge.opening {
         Some((opening, _)) if date < opening => Err(Problem::field(
-            "before-opening",
+            Code::BeforeOpening,
             "date",
             format!(
                 "pledge #{} was carried in as an opening pledge on {opening}; a {what} dated {date} is before that (what it owed then already counts everything earlier)",

@@ -5,6 +5,7 @@
 //! refunds. Does not read records or count lines (`rows`), and does not judge drafts
 //! against the ledger (`Book::check` does that).
 
+use crate::domain::Code;
 use csv::StringRecord;
 use rust_decimal::Decimal;
 
@@ -57,7 +58,7 @@ impl Table<'_> {
         for (f, v) in &raw {
             let max = f.max_length();
             if longer_than(v, max) {
-                bad.add(f.as_str(), v, "too-long", too_long(max));
+                bad.add(f.as_str(), v, Code::TooLong, too_long(max));
             }
         }
         if !bad.list.is_empty() {
@@ -66,7 +67,7 @@ impl Table<'_> {
         let text = |f: Field| raw.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
         let kind = match text(Field::Kind) {
             None => {
-                bad.add("kind", "", "missing-value", "the row has no kind");
+                bad.add("kind", "", Code::MissingValue, "the row has no kind");
                 return Err(bad.list);
             }
             Some(k) => match Kind::parse(&k) {
@@ -82,7 +83,7 @@ impl Table<'_> {
                     bad.add(
                         "kind",
                         &k,
-                        "bad-kind",
+                        Code::BadKind,
                         "is not pledge, payment, refund, write-off, reduction or rate (map it under [values.kind])",
                     );
                     return Err(bad.list);
@@ -95,7 +96,7 @@ impl Table<'_> {
                 bad.add(
                     f.as_str(),
                     "",
-                    "missing-value",
+                    Code::MissingValue,
                     format!("a {} row needs {what}", kind.as_str()),
                 );
             }
@@ -122,7 +123,7 @@ impl Table<'_> {
             bad.add(
                 "pledge_reference",
                 "",
-                "missing-value",
+                Code::MissingValue,
                 format!("a {} row must name its pledge by reference", kind.as_str()),
             );
         }
@@ -132,7 +133,7 @@ impl Table<'_> {
                 bad.add(
                     "prior_period",
                     &v,
-                    "bad-prior-period",
+                    Code::BadPriorPeriod,
                     "is not true/false or yes/no",
                 );
                 None
@@ -142,7 +143,7 @@ impl Table<'_> {
             match parse_amount(&a, p.decimal_mark, &p.thousands) {
                 Ok(v) => Some(v),
                 Err(m) => {
-                    bad.add("outstanding", &a, "bad-amount", m);
+                    bad.add("outstanding", &a, Code::BadAmount, m);
                     None
                 }
             }
@@ -151,7 +152,7 @@ impl Table<'_> {
             d.and_then(|d| match parse_date(&d, &p.date_formats) {
                 Ok(v) => Some(v),
                 Err(m) => {
-                    bad.add(f.as_str(), &d, "bad-date", m);
+                    bad.add(f.as_str(), &d, Code::BadDate, m);
                     None
                 }
             })
@@ -164,9 +165,9 @@ impl Table<'_> {
                 Ok(v) => Some(v),
                 Err(m) => {
                     let code = if kind == Kind::Rate {
-                        "bad-rate"
+                        Code::BadRate
                     } else {
-                        "bad-amount"
+                        Code::BadAmount
                     };
                     let why = m
                         .strip_prefix(&format!("\"{a}\" "))
@@ -185,7 +186,7 @@ impl Table<'_> {
                 bad.add(
                     "sign",
                     v,
-                    "bad-sign",
+                    Code::BadSign,
                     "is neither a positive nor a negative value of the profile's [sign] section",
                 );
             }
@@ -196,7 +197,7 @@ impl Table<'_> {
                 bad.add(
                     "currency",
                     &c,
-                    "unknown-currency",
+                    Code::UnknownCurrency,
                     "is not an ISO 4217 currency code such as USD, EUR, JPY",
                 );
             }
@@ -221,7 +222,7 @@ impl Table<'_> {
             bad.add(
                 "prior_period",
                 &text(Field::PriorPeriod).unwrap_or_default(),
-                "prior-period-not-refund",
+                Code::PriorPeriodNotRefund,
                 format!(
                     "only a refund can be a prior-period refund, not a {}",
                     kind.as_str()
@@ -308,7 +309,7 @@ struct Bad {
 }
 
 impl Bad {
-    fn add(&mut self, field: &str, value: &str, code: &'static str, why: impl Into<String>) {
+    fn add(&mut self, field: &str, value: &str, code: Code, why: impl Into<String>) {
         self.list.push(RowProblem {
             line: self.line,
             field: Some(field.to_string()),
