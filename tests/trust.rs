@@ -363,3 +363,31 @@ fn issue_7_9_verify_during_a_write_verifies_the_committed_entries() {
     drop(writer);
     t.rejects("verify", 3, "the ledger has a torn tail after entry #2");
 }
+
+#[test]
+fn verify_rules_accepts_a_write_off_recorded_before_reasons_were_required() {
+    let t = two_pledges();
+    // As an older version wrote it: no reason.
+    append_forged(
+        &t,
+        r#"{"kind":"write-off","pledge":2,"amount":"10.00","currency":"USD","date":"2009-03-01"}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    assert!(
+        t.ok("verify --rules")
+            .starts_with("rules: every entry keeps the recording rules")
+    );
+    // A reduction always needed one.
+    append_forged(
+        &t,
+        r#"{"kind":"reduction","pledge":2,"amount":"10.00","currency":"USD","date":"2009-03-01"}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    let o = t.fails("verify --rules", 3);
+    assert!(
+        o.stderr.contains(":5: entry #4 breaks a recording rule: ")
+            && o.stderr.contains("[reason-required]"),
+        "{}",
+        o.stderr
+    );
+}

@@ -230,8 +230,24 @@ impl Book {
     /// Judges a committed entry as if it were being recorded now, against the book
     /// of the entries before it: what `verify --rules` replays. An entry passes
     /// when the rules accept it and it is already in the canonical form they give.
+    ///
+    /// One rule is newer than the journal format: a write-off's reason. A write-off
+    /// recorded without one, when none was asked for, is not reported.
     pub fn recheck(&self, entry: &Entry) -> Result<(), Problem> {
-        let canonical = self.check(entry.body.clone())?;
+        let canonical = match (self.check(entry.body.clone()), &entry.body) {
+            (Err(p), Body::WriteOff(w)) if p.code == Code::ReasonRequired && w.memo.is_none() => {
+                let mut with_reason = w.clone();
+                with_reason.memo = Some("(recorded before reasons were required)".into());
+                match self.check(Body::WriteOff(with_reason))? {
+                    Body::WriteOff(mut c) => {
+                        c.memo = None;
+                        Body::WriteOff(c)
+                    }
+                    other => other,
+                }
+            }
+            (result, _) => result?,
+        };
         if canonical != entry.body {
             return Err(Problem::new(
                 Code::NotCanonical,
