@@ -304,6 +304,9 @@ fn peer(var: &str, path: &str, needle: &str) -> Option<(PathBuf, String)> {
     (out.status.success() && version.contains(needle)).then_some((p, version))
 }
 
+/// The arguments of the i-th `record` of one kind.
+type RecordArgs = Box<dyn Fn(usize) -> Vec<String>>;
+
 fn size(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }
@@ -312,6 +315,9 @@ fn bench() {
     let n = env_num("LEDGER_BENCH_ENTRIES", 1_000_000);
     let runs = env_num("LEDGER_BENCH_RUNS", 3).max(1) as usize;
     let rows = env_num("LEDGER_BENCH_IMPORT_ROWS", 100_000);
+    let big_rows = env_num("LEDGER_BENCH_BIG_IMPORT_ROWS", 10_000);
+    let peer_runs = env_num("LEDGER_BENCH_PEER_RUNS", 1).max(1) as usize;
+    let rules = std::env::var("LEDGER_BENCH_RULES").is_ok_and(|v| v == "1");
     let seed = env_num("LEDGER_BENCH_SEED", SEED);
     let bin = release_binary();
     let dir = match std::env::var_os("LEDGER_BENCH_DIR") {
@@ -321,8 +327,18 @@ fn bench() {
     .expect("temp dir");
     let journal = dir.path().join("big.jsonl");
     let csv = dir.path().join("import.csv");
-    let hledger = peer("LEDGER_BENCH_HLEDGER", "/usr/bin/hledger", "hledger");
-    let ledger_cli = peer("LEDGER_BENCH_LEDGER_CLI", "/usr/bin/ledger", "Ledger");
+    let big_csv = dir.path().join("import-big.csv");
+    // The peers hold every transaction in memory (hledger about 7 GB at 1M entries):
+    // above 2M entries they run only when asked for (LEDGER_BENCH_PEERS=1).
+    let peers_fit = n <= 2_000_000 || std::env::var("LEDGER_BENCH_PEERS").is_ok_and(|v| v == "1");
+    let (hledger, ledger_cli) = if peers_fit {
+        (
+            peer("LEDGER_BENCH_HLEDGER", "/usr/bin/hledger", "hledger"),
+            peer("LEDGER_BENCH_LEDGER_CLI", "/usr/bin/ledger", "Ledger"),
+        )
+    } else {
+        (None, None)
+    };
     let hledger_file = dir.path().join("big.hledger");
     let ledger_cli_file = dir.path().join("big.ledger");
 
@@ -342,6 +358,7 @@ fn bench() {
         let _ = std::fs::remove_file(&copy);
     }
     generate::canonical_csv(&csv, rows, seed + 1);
+    generate::canonical_csv(&big_csv, big_rows, seed + 2);
     let now =
         ledger::domain::time::format_timestamp(g.last_recorded_at + chrono::Duration::days(1));
     let env = [("LEDGER_NOW", now)];
@@ -370,10 +387,12 @@ fn bench() {
         series("ledger verify", runs, |_| {
             run(&bin, &with(&journal, &["verify"]), &env)
         }),
-        series("ledger verify --rules", runs, |_| {
-            run(&bin, &with(&journal, &["verify", "--rules"]), &env)
-        }),
     ];
+    if rules {
+        stats.push(series("ledger verify --rules", 1, |_| {
+            run(&bin, &with(&journal, &["verify", "--rules"]), &env)
+        }));
+    }
     let statement_donor = "USA";
     let statement_name = format!("ledger report statement --donor {statement_donor} --format json");
     for (name, args) in [
@@ -424,11 +443,10 @@ fn bench() {
     let init = run(&bin, &with(&empty, &["init"]), &env);
     assert_eq!(init.status, 0, "ledger init: {}", init.stderr);
     let imported = dir.path().join("imported.jsonl");
-    let csv_os = csv.as_os_str().to_owned();
-    let import = |base: &Path, copy: &Path| {
+    let import = |csv: &Path, base: &Path, copy: &Path| {
         std::fs::copy(base, copy).expect("copy a ledger");
         let _ = std::fs::remove_file(copy.with_extension("jsonl.index"));
-        let mut args = vec![OsString::from("import"), csv_os.clone()];
+        let mut args = vec![OsString::from("import"), csv.as_os_str().to_owned()];
         args.push("--ledger".into());
         args.push(copy.as_os_str().to_owned());
         run(&bin, &args, &env)
@@ -436,7 +454,7 @@ fn bench() {
     stats.push(series(
         &format!("ledger import {rows} rows into an empty ledger"),
         runs,
-        |_| import(&empty, &imported),
+        |_| import(&csv, &empty, &imported),
     ));
     let imported_bytes = size(&imported).saturating_sub(size(&empty));
     stats.push(series(
@@ -445,11 +463,11 @@ fn bench() {
         |_| run(&bin, &with(&imported, &["verify"]), &env),
     ));
     stats.push(series(
-        &format!("ledger import {rows} rows into the {n}-entry ledger"),
+        &format!("ledger import {big_rows} rows into the {n}-entry ledger"),
         runs,
         |i| {
             let copy = dir.path().join(format!("import-{i}.jsonl"));
-            let r = import(&journal, &copy);
+            let r = import(&big_csv, &journal, &copy);
             let _ = std::fs::remove_file(&copy);
             let _ = std::fs::remove_file(copy.with_extension("jsonl.index"));
             r
@@ -459,11 +477,11 @@ fn bench() {
     // Record each kind into the big ledger itself (each run adds one entry).
     let t = &g.targets;
     let rate_day = |i: usize| {
-        (chrono::NaiveDate::from_ymd_opt(2012, 1, 1).expect("date")
+        (chrono::NaiveDate::from_ymd_opt(2013, 1, 1).expect("date")
             + chrono::Duration::days(i as i64))
         .to_string()
     };
-    let mut kinds: Vec<(&str, Box<dyn Fn(usize) -> Vec<String>>)> = vec![
+    let mut kinds: Vec<(&str, RecordArgs)> = vec![
         (
             "pledge",
             Box::new(|i| {
@@ -618,7 +636,7 @@ fn bench() {
             let f = hledger_file.as_os_str().to_owned();
             stats.push(series(
                 &format!("hledger balance ({v}) on the same data"),
-                runs,
+                peer_runs,
                 |_| run(p, &[OsString::from("-f"), f.clone(), "balance".into()], &[]),
             ));
             peer_notes.push(format!(
@@ -626,6 +644,10 @@ fn bench() {
                 size(&hledger_file) as f64 / 1e6
             ));
         }
+        None if !peers_fit => peer_notes.push(
+            "hledger, ledger-cli: skipped above 2M entries (LEDGER_BENCH_PEERS=1 to run them)"
+                .into(),
+        ),
         None => peer_notes.push("hledger: not installed (apt-get install hledger), skipped".into()),
     }
     match &ledger_cli {
@@ -633,7 +655,7 @@ fn bench() {
             let f = ledger_cli_file.as_os_str().to_owned();
             stats.push(series(
                 &format!("ledger-cli balance ({v}) on the same data"),
-                runs,
+                peer_runs,
                 |_| run(p, &[OsString::from("-f"), f.clone(), "balance".into()], &[]),
             ));
             peer_notes.push(format!(
@@ -641,6 +663,7 @@ fn bench() {
                 size(&ledger_cli_file) as f64 / 1e6
             ));
         }
+        None if !peers_fit => {}
         None => {
             peer_notes.push("ledger-cli: not installed (apt-get install ledger), skipped".into())
         }
