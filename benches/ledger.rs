@@ -11,9 +11,13 @@
 //! first try) are reported as not available, not failed.
 //!
 //! Environment: `LEDGER_BENCH_ENTRIES` (default 1000000; 10000000 for the large
-//! run), `LEDGER_BENCH_RUNS` (default 3), `LEDGER_BENCH_IMPORT_ROWS` (default
-//! 100000), `LEDGER_BENCH_SEED`, `LEDGER_BENCH_PEERS=0` (skip hledger and
-//! ledger-cli), `LEDGER_BENCH_DIR` (where the temp dir goes; default the system's).
+//! run), `LEDGER_BENCH_RUNS` (default 3), `LEDGER_BENCH_IMPORT_ROWS` (rows imported
+//! into an empty ledger, default 100000), `LEDGER_BENCH_BIG_IMPORT_ROWS` (rows
+//! imported into the large one, default 5000), `LEDGER_BENCH_SEED`,
+//! `LEDGER_BENCH_RULES=1` (also time `verify --rules`, once),
+//! `LEDGER_BENCH_PEERS=0` (skip hledger and ledger-cli; `=1` runs them above 2M
+//! entries too), `LEDGER_BENCH_PEER_RUNS` (default 1), `LEDGER_BENCH_DIR` (where
+//! the temp dir goes; default the system's).
 //! Also a tool: `cargo bench --bench ledger -- --generate PATH N [SEED]
 //! [--hledger PATH] [--ledger-cli PATH]` writes a synthetic ledger (and its
 //! plain-text copies), `-- --csv PATH ROWS [SEED]` a canonical import CSV,
@@ -315,7 +319,7 @@ fn bench() {
     let n = env_num("LEDGER_BENCH_ENTRIES", 1_000_000);
     let runs = env_num("LEDGER_BENCH_RUNS", 3).max(1) as usize;
     let rows = env_num("LEDGER_BENCH_IMPORT_ROWS", 100_000);
-    let big_rows = env_num("LEDGER_BENCH_BIG_IMPORT_ROWS", 10_000);
+    let big_rows = env_num("LEDGER_BENCH_BIG_IMPORT_ROWS", 5_000);
     let peer_runs = env_num("LEDGER_BENCH_PEER_RUNS", 1).max(1) as usize;
     let rules = std::env::var("LEDGER_BENCH_RULES").is_ok_and(|v| v == "1");
     let seed = env_num("LEDGER_BENCH_SEED", SEED);
