@@ -112,7 +112,7 @@ fn check(path: &Path) {
     );
 }
 
-/// The floor a report is compared against: stream the journal,
+/// The minimal program the speed targets compare against: stream the journal,
 /// sum what each donor paid (payments less refunds) per currency, in exact integer
 /// minor units, with nothing but std and serde_json.
 fn baseline(path: &Path) {

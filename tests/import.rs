@@ -1,5 +1,5 @@
 //! `ledger import`: shipped profiles on their example exports (golden), every messy
-//! input real exports carry (README, Importing CSV), every rejection, and safe re-import.
+//! input real exports contain, every rejection, and safe re-import.
 
 use crate::util::Test;
 
@@ -291,7 +291,7 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
         "error: bad.csv:4: mandate \"cordination\": unknown mandate \"cordination\"; did you mean coordination? [unknown-mandate]",
         "error: bad.csv:5: pledge_reference \"NV/none\": no pledge has this reference (recorded before, or earlier in this file) [unknown-pledge-reference]",
         "error: bad.csv:6: pledge_reference \"\": a write-off row must name its pledge by reference [missing-value]",
-        "error: bad.csv:7: kind \"gift\": is not pledge, payment, refund, write-off or rate (map it under [values.kind]) [bad-kind]",
+        "error: bad.csv:7: kind \"gift\": is not pledge, payment, refund, write-off, reduction or rate (map it under [values.kind]) [bad-kind]",
         "error: bad.csv:8: amount \"-5.00\": the amount must be above zero; -5.00 is not [bad-amount]",
         "error: bad.csv:9: amount \"10.001\": USD allows 2 decimals; 10.001 has 3 [too-many-decimals]",
         "import refused: 7 of 8 rows have problems; nothing was written",
@@ -337,7 +337,7 @@ fn bad_profiles_are_named_by_line_before_any_row() {
     t.rejects(
         &["import", &f, "--profile", &p],
         1,
-        "bad-field.toml:11: unknown field \"sign\"; fields are date, donor, mandate, kind, amount, currency, reference, pledge_reference, due, memo, per_usd [bad-profile]",
+        "bad-field.toml:11: unknown field \"sign\"; fields are date, donor, mandate, kind, amount, currency, reference, pledge_reference, due, memo, per_usd, prior_period, opening, outstanding [bad-profile]",
     );
     t.write(
         "unknown-key.toml",

@@ -167,6 +167,8 @@ fn checks_that_need_every_entry_still_run_with_an_index() {
         &[
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "1",
             "--amount",
@@ -189,6 +191,8 @@ fn checks_that_need_every_entry_still_run_with_an_index() {
         t.ok(&[
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "1",
             "--amount",

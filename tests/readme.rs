@@ -81,11 +81,21 @@ fn the_readme_demo_prints_what_the_readme_shows() {
             continue;
         }
         assert_eq!(words[0], "ledger", "README demo runs only ledger commands");
+        // The demo runs in a directory inside the project: its fixtures are one up.
+        let words: Vec<String> = words
+            .iter()
+            .map(|w| match w.strip_prefix("../tests/fixtures/") {
+                Some(rest) => format!("{}/tests/fixtures/{rest}", env!("CARGO_MANIFEST_DIR")),
+                None => w.clone(),
+            })
+            .collect();
         let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
         let mut cmd = t.command(&args);
-        if let Some(l) = &ledger {
-            cmd.env("CONTRIB_LEDGER", l);
-        }
+        // Without an `export`, no ledger is named: `ledger init` makes one here.
+        match &ledger {
+            Some(l) => cmd.env("CONTRIB_LEDGER", l),
+            None => cmd.env_remove("CONTRIB_LEDGER"),
+        };
         let out = cmd.output().expect("run ledger");
         let shown = format!(
             "{}{}",

@@ -128,6 +128,8 @@ fn walkthrough() -> Test {
             vec![
                 "record",
                 "write-off",
+                "--reason",
+                "approved",
                 "--pledge",
                 "2",
                 "--amount",
@@ -154,7 +156,7 @@ fn the_readme_walkthrough_numbers_entries_and_describes_them() {
         "#2      2026-01-01T00:00:00Z  pledge JPN coordination 250,000.00 USD 2008-07-24 due 2009-06-30  ref NV/2008/117",
         "#3      2026-01-01T00:00:00Z  payment JPN coordination 125,000.00 USD 2008-09-01 pledge #2",
         "#4      2026-01-01T00:00:00Z  reversal of #3: wrong value date",
-        "#5      2026-01-01T00:00:00Z  write-off pledge #2 10,000.00 USD 2009-12-31",
+        "#5      2026-01-01T00:00:00Z  write-off pledge #2 10,000.00 USD 2009-12-31  reason \"approved\"",
     ];
     assert_eq!(lines, expect);
     let v = t.ok(&["verify"]);
@@ -192,10 +194,11 @@ fn init_creates_a_header_only_ledger_and_never_overwrites() {
     // Also a ledger with entries.
     t.ok(&pledge("JPN", "coordination", "1", "USD"));
     t.rejects(&["init"], 1, "never overwrites");
-    // And any other file in its place.
+    // Any other file in its place is refused as every command refuses it (the
+    // special files and damaged headers are in `special`).
     let t = Test::new();
     t.write("test.jsonl", "not a ledger\n");
-    t.rejects(&["init"], 1, "already exists");
+    t.rejects(&["init"], 3, "test.jsonl:1: not a ledger: ");
 }
 
 #[test]
@@ -270,6 +273,11 @@ fn mandate_list_holds_the_starter_mandates_with_earmarking() {
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .collect();
     let mut want = vec![
+        // The financing instruments of CEB revenue tables.
+        "assessed unearmarked GP",
+        "non-core earmarked SP",
+        "other-revenue earmarked SP",
+        "pooled-funds softly-earmarked SP",
         "ccpcj-programme softly-earmarked SP",
         "coordination softly-earmarked SP",
         "cop-support softly-earmarked SP",
@@ -351,6 +359,8 @@ fn every_record_kind_prints_its_number_first_and_json_has_seq() {
     let w = t.ok(&[
         "record",
         "write-off",
+        "--reason",
+        "approved",
         "--pledge",
         "2",
         "--amount",
@@ -568,6 +578,8 @@ fn filtered() -> Test {
     t.ok(&[
         "record",
         "write-off",
+        "--reason",
+        "approved",
         "--pledge",
         "2",
         "--amount",
@@ -703,19 +715,19 @@ fn log_json_and_csv_carry_every_field() {
         reg.lines()
             .nth(1)
             .unwrap()
-            .ends_with(",GATES,,,,,,,,,,Gates Foundation,foundation,,BMGF; B&M,"),
+            .ends_with(",GATES,,,,,,,,,,Gates Foundation,foundation,,BMGF; B&M,,,,"),
         "{reg}"
     );
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines,
         [
-            "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source,reason,name,category,earmarking,aliases,fund",
-            "1,2010-01-01T09:00:00Z,rate,2008-01-01,,,0.7,EUR,,,,,,,,,,,",
+            "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source,reason,name,category,earmarking,aliases,fund,opening,outstanding,prior_period",
+            "1,2010-01-01T09:00:00Z,rate,2008-01-01,,,0.7,EUR,,,,,,,,,,,,,,",
             // A reference that a spreadsheet would run as a formula is neutralised.
-            "4,2010-02-01T09:00:00Z,payment,2009-03-01,JPN,coordination,60.00,USD,2,,'=SUM(A1),,,,,,,,",
-            "5,2010-02-01T09:00:00Z,payment,2009-12-31,DEU,icat,50.00,EUR,,,,,,,,,,,",
-            "7,2010-03-01T09:00:00Z,reversal,,,,,,,5,,,,wrong donor,,,,,",
+            "4,2010-02-01T09:00:00Z,payment,2009-03-01,JPN,coordination,60.00,USD,2,,'=SUM(A1),,,,,,,,,,,",
+            "5,2010-02-01T09:00:00Z,payment,2009-12-31,DEU,icat,50.00,EUR,,,,,,,,,,,,,,",
+            "7,2010-03-01T09:00:00Z,reversal,,,,,,,5,,,,wrong donor,,,,,,,,",
         ]
     );
 }
@@ -873,6 +885,8 @@ fn bad_currencies_amounts_and_dates_are_refused() {
         &[
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "2",
             "--amount",
@@ -1000,6 +1014,8 @@ fn payments_must_name_a_live_pledge_of_the_same_donor() {
         &[
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "6",
             "--amount",
@@ -1014,6 +1030,8 @@ fn payments_must_name_a_live_pledge_of_the_same_donor() {
         &[
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "4",
             "--amount",
@@ -1028,6 +1046,8 @@ fn payments_must_name_a_live_pledge_of_the_same_donor() {
         &[
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "2",
             "--amount",
@@ -1135,6 +1155,8 @@ fn write_offs_may_not_exceed_what_is_outstanding() {
         vec![
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "1",
             "--amount",
@@ -1174,6 +1196,8 @@ fn write_offs_may_not_exceed_what_is_outstanding() {
         &[
             "record",
             "write-off",
+            "--reason",
+            "approved",
             "--pledge",
             "1",
             "--amount",
@@ -1489,7 +1513,7 @@ fn donor_and_mandate_registrations_refuse_duplicates() {
             "add",
             "UK2",
             "--name",
-            "UK",
+            "Britain Two",
             "--category",
             "member-state",
             "--alias",

@@ -3,14 +3,21 @@
 mod provision;
 mod util;
 
+mod books;
+mod ceb;
 mod demo;
+mod fuzz;
+mod help;
 mod hostile;
 mod import;
 mod import_props;
 mod index;
 mod journal;
+mod kill;
 mod readme;
 mod record;
 mod report;
+mod special;
+mod start;
 mod tidy;
 mod trust;

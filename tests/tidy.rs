@@ -148,6 +148,12 @@ fn tidy() {
                     }
                 }
             }
+            if code.contains("\"error: ") && file != "src/cli/failure.rs" {
+                fail(
+                    n,
+                    "a message carries no `error:` prefix of its own: the `Failure` variant adds it",
+                );
+            }
             if layer == "domain" && code.contains("clap") {
                 fail(n, "only `cli` touches clap");
             }
@@ -175,4 +181,51 @@ fn tidy_names_what_it_finds() {
         code_lines("// no f64 here\n//! nor crate::cli\n").count(),
         0
     );
+}
+
+/// The README's problem-code table lists exactly the codes of `Code`, and every
+/// `[code]` a message in `src/` ends with is one of them.
+#[test]
+fn problem_codes_are_one_enum_and_the_readme_lists_it() {
+    use ledger::domain::Code;
+    let known: std::collections::BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let table = readme
+        .split("## Problem codes")
+        .nth(1)
+        .expect("a Problem codes section");
+    let mut listed = std::collections::BTreeSet::new();
+    for line in table.lines().filter(|l| l.starts_with("| `")) {
+        let first = line.split(" | ").next().unwrap_or_default();
+        for code in first.split('`').skip(1).step_by(2) {
+            listed.insert(code.to_string());
+        }
+    }
+    let listed: std::collections::BTreeSet<&str> = listed.iter().map(|s| s.as_str()).collect();
+    assert_eq!(
+        listed, known,
+        "the README's problem-code table and `Code` differ"
+    );
+    let mut unknown = Vec::new();
+    for (file, _, text) in tree() {
+        for (n, code) in code_lines(&text) {
+            for tag in code
+                .split('[')
+                .skip(1)
+                .filter_map(|t| t.split_once(']'))
+                .map(|(t, _)| t)
+            {
+                let looks_like_code = !tag.is_empty()
+                    && tag.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && tag.contains('-');
+                if looks_like_code && !known.contains(tag) {
+                    unknown.push(format!(
+                        "{file}:{n}: [{tag}] is not a problem code of `Code`"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "{}", unknown.join("\n"));
 }

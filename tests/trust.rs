@@ -22,8 +22,8 @@ const PAYMENT_OK: &str = "record payment --donor DEU --mandate icat --amount 5 -
 
 fn two_pledges() -> Test {
     let t = Test::init();
-    t.ok(&w(PLEDGE_JPN));
-    t.ok(&w(PLEDGE_DEU));
+    t.ok(PLEDGE_JPN);
+    t.ok(PLEDGE_DEU);
     t
 }
 
@@ -75,24 +75,21 @@ fn issue_7_1_a_forged_index_decides_nothing() {
     let snapshot = r#"{"entries":2,"last_recorded_at":"2026-01-01T00:00:00Z","kinds":"PP","reversed":[],"named_by":[],"registrations":[{"kind":"donor","code":"FAKE","name":"Fake","category":"foundation"}],"rates":[],"names":["JPN","icat"],"pledges":[[1,0,1,"USD"],[2,0,1,"USD"]]}"#;
     std::fs::write(index_path(&t), forged_index(&t, snapshot)).unwrap();
     t.rejects(
-        &w(PAYMENT_WRONG_DONOR),
+        PAYMENT_WRONG_DONOR,
         1,
         "error: --pledge: pledge #2 belongs to DEU, not JPN [wrong-donor]",
     );
     t.rejects(
-        &w("record pledge --donor FAKE --mandate icat --amount 5 --currency USD --date 2009-01-01"),
+        "record pledge --donor FAKE --mandate icat --amount 5 --currency USD --date 2009-01-01",
         1,
         "unknown donor \"FAKE\"",
     );
     // A kind letter with no pledge behind it once made `record` panic (exit 101).
     let snapshot = r#"{"entries":2,"last_recorded_at":"2026-01-01T00:00:00Z","kinds":"PX","reversed":[],"named_by":[],"registrations":[],"rates":[],"names":[],"pledges":[]}"#;
     std::fs::write(index_path(&t), forged_index(&t, snapshot)).unwrap();
+    assert!(t.ok(PAYMENT_OK).starts_with("#3 payment DEU icat 5.00 USD"));
     assert!(
-        t.ok(&w(PAYMENT_OK))
-            .starts_with("#3 payment DEU icat 5.00 USD")
-    );
-    assert!(
-        t.ok(&w("verify --rules"))
+        t.ok("verify --rules")
             .starts_with("rules: every entry keeps the recording rules\nok: 3 entries")
     );
 }
@@ -121,16 +118,16 @@ proptest! {
         }
         std::fs::write(index_path(&t), &index).unwrap();
         let before = t.journal();
-        let bad = t.run(&w(PAYMENT_WRONG_DONOR));
+        let bad = t.run(PAYMENT_WRONG_DONOR);
         prop_assert!(bad.status == 1 || bad.status == 3, "{bad:?}");
         prop_assert_eq!(&before, &t.journal());
-        let good = t.run(&w(PAYMENT_OK));
+        let good = t.run(PAYMENT_OK);
         prop_assert!(good.status == 0 || good.status == 3, "{good:?}");
         if good.status == 3 {
             prop_assert_eq!(&before, &t.journal());
             prop_assert!(good.stderr.contains("the journal disagrees with its index"), "{good:?}");
         }
-        let verify = t.run(&w("verify --rules"));
+        let verify = t.run("verify --rules");
         prop_assert!(verify.status == 0 || good.status == 3, "{verify:?}");
     }
 }
@@ -149,8 +146,8 @@ fn issue_7_1_verify_rules_names_an_entry_the_rules_refuse() {
         "2026-01-01T00:00:00Z",
     );
     // The bytes are a valid chain: the everyday check passes.
-    assert!(t.ok(&w("verify")).starts_with("ok: 4 entries"));
-    let o = t.fails(&w("verify --rules"), 3);
+    assert!(t.ok("verify").starts_with("ok: 4 entries"));
+    let o = t.fails("verify --rules", 3);
     let path = t.ledger().display().to_string();
     assert_eq!(
         o.stderr,
@@ -195,7 +192,7 @@ fn issue_7_2_a_report_never_writes_over_the_ledger_or_an_existing_file() {
         }
     }
     assert_eq!(std::fs::read(index_path(&t)).unwrap(), index_before);
-    assert!(t.ok(&w("verify")).starts_with("ok: 2 entries"));
+    assert!(t.ok("verify").starts_with("ok: 2 entries"));
 
     let report = t.write("donors.csv", "keep me");
     let target = report.display().to_string();
@@ -219,26 +216,22 @@ fn issue_7_2_a_report_never_writes_over_the_ledger_or_an_existing_file() {
 #[test]
 fn issue_7_3_a_far_future_clock_is_refused_and_never_written() {
     let t = Test::init().at("9999-12-31T23:59:59-01:00");
-    let o = t.rejects(&w(PLEDGE_JPN), 1, "+10000-01-01T00:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW");
+    let o = t.rejects(PLEDGE_JPN, 1, "+10000-01-01T00:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW");
     assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
     let t = t.at("2199-12-31T00:00:00Z");
     t.rejects(
-        &w(PLEDGE_JPN),
+        PLEDGE_JPN,
         1,
         "2199-12-31T00:00:00Z (LEDGER_NOW), which is in the future; LEDGER_NOW may set a past time, for back-filling, never a later one",
     );
     let t = t.at("1999-12-31T23:59:59Z");
-    t.rejects(
-        &w(PLEDGE_JPN),
-        1,
-        "is not a plausible time to record an entry",
-    );
+    t.rejects(PLEDGE_JPN, 1, "is not a plausible time to record an entry");
     let u = Test::new().at("2250-01-01T00:00:00Z");
     u.rejects(&["init"], 1, "is not a plausible time");
     assert!(!u.ledger().exists());
     let t = t.at("2026-01-01T00:00:00Z");
-    assert!(t.ok(&w(PLEDGE_JPN)).starts_with("#1 "));
-    assert!(t.ok(&w("verify")).starts_with("ok: 1 entries"));
+    assert!(t.ok(PLEDGE_JPN).starts_with("#1 "));
+    assert!(t.ok("verify").starts_with("ok: 1 entries"));
 }
 
 #[test]
@@ -250,18 +243,18 @@ fn issue_7_3_a_ledger_whose_last_entry_is_in_the_future_has_a_way_out() {
         r#"{"kind":"rate","currency":"EUR","per_usd":"0.7","date":"2009-01-01"}"#,
         "2150-06-01T00:00:00Z",
     );
-    assert!(t.ok(&w("verify --rules")).contains("ok: 1 entries"));
+    assert!(t.ok("verify --rules").contains("ok: 1 entries"));
     t.rejects(
-        &w(PLEDGE_JPN),
+        PLEDGE_JPN,
         1,
         "is before the last entry's recorded_at (2150-06-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2150-06-01T00:00:00Z (or later) until the clock has passed it",
     );
     let t = t.at("2150-06-01T00:00:00Z");
-    assert!(t.ok(&w(PLEDGE_JPN)).starts_with("#2 "));
+    assert!(t.ok(PLEDGE_JPN).starts_with("#2 "));
     // Later than the last entry and in the future: refused as any future clock.
     let t = t.at("2150-06-02T00:00:00Z");
-    t.rejects(&w(PLEDGE_DEU), 1, "which is in the future");
-    assert!(t.ok(&w("verify")).starts_with("ok: 2 entries"));
+    t.rejects(PLEDGE_DEU, 1, "which is in the future");
+    assert!(t.ok("verify").starts_with("ok: 2 entries"));
 }
 
 #[test]
@@ -297,21 +290,21 @@ fn issue_7_5_a_link_planted_at_the_index_or_its_temporary_name_is_never_followed
     tmp.push(".tmp");
     std::os::unix::fs::symlink(&victim, &tmp).unwrap();
     std::os::unix::fs::symlink(t.ledger(), t.dir().join("test.jsonl.index.tmp.1")).unwrap();
-    assert!(t.ok(&w(PAYMENT_OK)).starts_with("#3 "));
+    assert!(t.ok(PAYMENT_OK).starts_with("#3 "));
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-    assert!(t.ok(&w("verify")).starts_with("ok: 3 entries"));
+    assert!(t.ok("verify").starts_with("ok: 3 entries"));
     // A link at the index's own name: not an index, so left alone and not used.
     std::fs::remove_file(index_path(&t)).unwrap();
     std::os::unix::fs::symlink(&victim, index_path(&t)).unwrap();
-    assert!(t.ok(&w(PAYMENT_OK)).starts_with("#4 "));
+    assert!(t.ok(PAYMENT_OK).starts_with("#4 "));
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-    assert!(t.ok(&w("verify")).starts_with("ok: 4 entries"));
+    assert!(t.ok("verify").starts_with("ok: 4 entries"));
 }
 
 #[test]
 fn issue_7_11_a_writer_that_finds_a_tampered_journal_exits_3() {
     let t = two_pledges();
-    t.ok(&w(PAYMENT_OK));
+    t.ok(PAYMENT_OK);
     let good = t.journal();
     let text = String::from_utf8(good.clone()).unwrap();
     // Alter the first pledge's amount: the chain breaks at entry #1.
@@ -326,4 +319,47 @@ fn issue_7_11_a_writer_that_finds_a_tampered_journal_exits_3() {
         let o = t.rejects(&w(line), 3, "entry #1 fails verification");
         assert!(o.stdout.is_empty(), "{o:?}");
     }
+}
+
+#[test]
+fn issue_7_9_verify_during_a_write_verifies_the_committed_entries() {
+    let t = two_pledges();
+    let committed = t.journal();
+    let head = t.ok("verify");
+    // The first line of a two-entry batch is on disk; the writer still holds the lock.
+    let text = String::from_utf8(committed.clone()).unwrap();
+    let last = text.lines().last().unwrap();
+    let body: ledger::domain::Body = serde_json::from_str(
+        r#"{"kind":"rate","currency":"EUR","per_usd":"0.7","date":"2009-01-01"}"#,
+    )
+    .unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let (line, _) = ledger::journal::encode(
+        3,
+        &last[last.len() - 66..last.len() - 2],
+        at,
+        Some([1, 2]),
+        &body,
+    );
+    let mut torn = committed.clone();
+    torn.extend_from_slice(&line);
+    std::fs::write(t.ledger(), &torn).unwrap();
+    let writer = std::fs::File::open(t.ledger()).unwrap();
+    writer.lock().unwrap();
+    let o = t.run("verify");
+    assert_eq!((o.status, o.stdout.as_str()), (0, head.as_str()), "{o:?}");
+    assert_eq!(
+        o.stderr,
+        format!(
+            "note: {}: a write is in progress ({} bytes after entry #2); the committed entries before it were verified\n",
+            t.ledger().display(),
+            line.len()
+        )
+    );
+    // Once the writer is gone, the same bytes are a crash's torn tail.
+    writer.unlock().unwrap();
+    drop(writer);
+    t.rejects("verify", 3, "the ledger has a torn tail after entry #2");
 }

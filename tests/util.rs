@@ -75,7 +75,8 @@ impl Test {
         std::fs::read(&self.ledger).unwrap_or_default()
     }
 
-    pub fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: impl CommandLine) -> Command {
+        let args = args.words();
         let mut cmd = Command::cargo_bin("ledger").expect("binary");
         cmd.current_dir(self.dir.path())
             .env("CONTRIB_LEDGER", &self.ledger)
@@ -85,7 +86,7 @@ impl Test {
         cmd
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub fn run(&self, args: impl CommandLine) -> Output {
         let out = self.command(args).output().expect("run ledger");
         Output {
             status: out.status.code().unwrap_or(-1),
@@ -96,8 +97,9 @@ impl Test {
 
     /// Runs and asserts success; returns stdout.
     #[track_caller]
-    pub fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
+    pub fn ok(&self, args: impl CommandLine) -> String {
+        let args = args.words();
+        let o = self.run(&args);
         assert_eq!(
             o.status, 0,
             "ledger {args:?} failed:\nstdout: {}\nstderr: {}",
@@ -108,8 +110,9 @@ impl Test {
 
     /// Runs and asserts the exit status; returns the output.
     #[track_caller]
-    pub fn fails(&self, args: &[&str], status: i32) -> Output {
-        let o = self.run(args);
+    pub fn fails(&self, args: impl CommandLine, status: i32) -> Output {
+        let args = args.words();
+        let o = self.run(&args);
         assert_eq!(
             o.status, status,
             "ledger {args:?}: wrong exit status\nstdout: {}\nstderr: {}",
@@ -121,9 +124,10 @@ impl Test {
     /// Asserts that a command is rejected: the exit status, a message containing
     /// `message` on stderr, and the journal byte-for-byte unchanged.
     #[track_caller]
-    pub fn rejects(&self, args: &[&str], status: i32, message: &str) -> Output {
+    pub fn rejects(&self, args: impl CommandLine, status: i32, message: &str) -> Output {
+        let args = args.words();
         let before = self.journal();
-        let o = self.fails(args, status);
+        let o = self.fails(&args, status);
         assert!(
             o.stderr.contains(message),
             "ledger {args:?}: stderr lacks {message:?}:\n{}",
@@ -135,5 +139,76 @@ impl Test {
             "ledger {args:?} changed the journal although it failed"
         );
         o
+    }
+}
+
+/// A command line: either the words already split (`&["record", "pledge", ...]`)
+/// or one string as a user types it (`"report quarterly --year 2009 --quarter 3"`),
+/// split on spaces, with '…' or "…" keeping spaces inside one word.
+pub trait CommandLine {
+    fn words(&self) -> Vec<String>;
+}
+
+impl CommandLine for &str {
+    fn words(&self) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut quote: Option<char> = None;
+        let mut started = false;
+        for c in self.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.push(c),
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    started = true;
+                }
+                (None, c) if c.is_whitespace() => {
+                    if started || !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                (None, c) => word.push(c),
+            }
+        }
+        assert!(quote.is_none(), "unclosed quote in {self:?}");
+        if started || !word.is_empty() {
+            words.push(word);
+        }
+        words
+    }
+}
+
+impl CommandLine for &String {
+    fn words(&self) -> Vec<String> {
+        self.as_str().words()
+    }
+}
+
+impl<T: AsRef<str>> CommandLine for &[T] {
+    fn words(&self) -> Vec<String> {
+        self.iter().map(|w| w.as_ref().to_string()).collect()
+    }
+}
+
+impl<T: ?Sized> CommandLine for &&T
+where
+    for<'a> &'a T: CommandLine,
+{
+    fn words(&self) -> Vec<String> {
+        (**self).words()
+    }
+}
+
+impl<T: AsRef<str>, const N: usize> CommandLine for &[T; N] {
+    fn words(&self) -> Vec<String> {
+        self.as_slice().words()
+    }
+}
+
+impl<T: AsRef<str>> CommandLine for &Vec<T> {
+    fn words(&self) -> Vec<String> {
+        self.as_slice().words()
     }
 }

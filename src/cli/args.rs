@@ -1,4 +1,4 @@
-//! The command-line grammar (the README's command list) and dispatch to subcommands.
+//! The command-line grammar and dispatch to subcommands.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,10 +12,10 @@ use super::{Context, Failure};
     name = "ledger",
     version,
     about = "An append-only, tamper-evident ledger of voluntary contributions: pledges, payments, imports and funding reports.",
-    after_help = "The ledger file: --ledger PATH, else $CONTRIB_LEDGER, else ledgers/demo.jsonl.\nExit status: 0 success, 1 failed, 2 usage error, 3 the ledger failed verification."
+    after_help = "The ledger file: --ledger PATH, else $CONTRIB_LEDGER, else ledger.jsonl in the current directory (what `ledger init` creates), else the demo ledgers/demo.jsonl (read only).\nExit status: 0 success, 1 failed, 2 usage error, 3 the ledger failed verification."
 )]
 pub struct Cli {
-    /// The ledger file (default: $CONTRIB_LEDGER, else ledgers/demo.jsonl)
+    /// The ledger file (default: $CONTRIB_LEDGER, else ./ledger.jsonl, else the demo ledgers/demo.jsonl)
     #[arg(long, global = true, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
 
@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create an empty ledger (never overwrites one)
+    /// Create an empty ledger (never overwrites one): ./ledger.jsonl unless one is named
     Init,
     /// Record a pledge, payment, refund, write-off, reversal or rate
     #[command(subcommand)]
@@ -46,6 +46,19 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Remove an uncommitted torn tail left by an interrupted write (and nothing else)
     Repair,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  ledger completions bash > ~/.local/share/bash-completion/completions/ledger\n  ledger completions zsh > ~/.zfunc/_ledger\n  ledger completions fish > ~/.config/fish/completions/ledger.fish"
+    )]
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man`
+    #[command(
+        after_help = "Examples:\n  ledger man > ledger.1 && man ./ledger.1\n  ledger man | gzip > /usr/local/share/man/man1/ledger.1.gz"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,6 +91,9 @@ pub struct MoneyArgs {
     /// Free text
     #[arg(long)]
     pub memo: Option<String>,
+    /// A refund of money received before (or outside) the ledger's records
+    #[arg(long)]
+    pub prior_period: bool,
     /// Print the recorded entry as JSON
     #[arg(long, value_enum, default_value = "text")]
     pub format: RecordFormat,
@@ -98,6 +114,12 @@ pub enum RecordCmd {
         /// Due date, YYYY-MM-DD
         #[arg(long)]
         due: Option<String>,
+        /// For a pledge made before the ledger's records: the date they begin, YYYY-MM-DD
+        #[arg(long)]
+        opening: Option<String>,
+        /// With --opening: what was still outstanding on that date
+        #[arg(long, allow_hyphen_values = true)]
+        outstanding: Option<String>,
     },
     /// Money received
     Payment {
@@ -115,26 +137,10 @@ pub enum RecordCmd {
         #[arg(long, value_parser = parse_seq)]
         pledge: Option<u64>,
     },
-    /// Part or all of an open pledge that will not be paid
-    WriteOff {
-        /// The pledge (its entry number)
-        #[arg(long, value_parser = parse_seq)]
-        pledge: u64,
-        #[arg(long, allow_hyphen_values = true)]
-        amount: String,
-        /// Currency (default: the pledge's; must be the pledge's)
-        #[arg(long)]
-        currency: Option<String>,
-        /// YYYY-MM-DD (default: today)
-        #[arg(long)]
-        date: Option<String>,
-        #[arg(long)]
-        reference: Option<String>,
-        #[arg(long)]
-        memo: Option<String>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: RecordFormat,
-    },
+    /// Part or all of an open pledge that will not be paid (needs --reason)
+    WriteOff(TakeArgs),
+    /// The donor reduced or cancelled a pledge (needs --reason)
+    Reduction(TakeArgs),
     /// Void an earlier entry recorded in error
     Reversal {
         /// The entry to void (its number)
@@ -156,6 +162,32 @@ pub enum RecordCmd {
         #[arg(long, value_enum, default_value = "text")]
         format: RecordFormat,
     },
+}
+
+/// A write-off or a reduction of a pledge.
+#[derive(Debug, Args)]
+pub struct TakeArgs {
+    /// The pledge (its entry number)
+    #[arg(long, value_parser = parse_seq)]
+    pub pledge: u64,
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
+    /// Currency (default: the pledge's; must be the pledge's)
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// YYYY-MM-DD (default: today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The authority for a write-off, the donor's notice for a reduction (required)
+    #[arg(long, visible_alias = "memo")]
+    pub reason: Option<String>,
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Refused: only a refund can be a prior-period refund
+    #[arg(long, hide = true)]
+    pub prior_period: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -316,5 +348,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
         Command::Log(args) => super::log::run(ctx, out, args),
         Command::Verify(args) => super::verify::verify(ctx, out, args),
         Command::Repair => super::verify::repair(ctx, out),
+        Command::Completions { shell } => super::help::completions(shell, out),
+        Command::Man => super::help::man(out),
     }
 }

@@ -6,58 +6,58 @@ use std::fmt;
 use crate::domain::Problem;
 use crate::journal::JournalError;
 
+/// Why a command failed. The variant alone decides the exit status and the
+/// message's `error:` prefix; messages are stored without it.
 #[derive(Debug)]
-pub struct Failure {
-    code: u8,
-    message: String,
-    broken_pipe: bool,
+pub enum Failure {
+    /// The command failed: bad input, a missing rate, a locked ledger (exit 1).
+    Failed(String),
+    /// The command line itself is wrong (exit 2).
+    Usage(String),
+    /// The ledger failed verification: tampered, torn, not a ledger (exit 3).
+    Verification(String),
+    /// Writing the output failed (exit 1; a closed pipe ends the output quietly).
+    Output(std::io::Error),
 }
 
 impl Failure {
     pub fn failed(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 1,
-            message: message.into(),
-            broken_pipe: false,
-        }
+        Failure::Failed(message.into())
     }
 
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 2,
-            message: message.into(),
-            broken_pipe: false,
-        }
+        Failure::Usage(message.into())
     }
 
     pub fn verification(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 3,
-            message: message.into(),
-            broken_pipe: false,
-        }
+        Failure::Verification(message.into())
     }
 
     /// A rejected input: where (a flag or file:line), then the problem.
     pub fn problem(place: &str, p: &Problem) -> Failure {
-        Failure::failed(format!("error: {place}: {p}"))
+        Failure::failed(format!("{place}: {p}"))
     }
 
     pub fn exit_code(&self) -> u8 {
-        self.code
+        match self {
+            Failure::Failed(_) | Failure::Output(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Verification(_) => 3,
+        }
     }
 
     pub fn is_broken_pipe(&self) -> bool {
-        self.broken_pipe
+        matches!(self, Failure::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.message.starts_with("error") {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "error: {}", self.message)
+        match self {
+            Failure::Failed(m) | Failure::Usage(m) | Failure::Verification(m) => {
+                write!(f, "error: {m}")
+            }
+            Failure::Output(e) => write!(f, "error: {e}"),
         }
     }
 }
@@ -74,11 +74,7 @@ impl From<JournalError> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
-        Failure {
-            code: 1,
-            broken_pipe: e.kind() == std::io::ErrorKind::BrokenPipe,
-            message: e.to_string(),
-        }
+        Failure::Output(e)
     }
 }
 

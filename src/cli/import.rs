@@ -8,6 +8,7 @@
 //!   ledger import rates-2024.csv --profile rates
 //!   ledger import anything.csv --profile ./my-profile.toml
 
+use crate::domain::Code;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -43,7 +44,7 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
     let max = if is_path { 4096 } else { limits::NAME };
     if longer_than(given, max) {
         return Err(Failure::failed(format!(
-            "error: --profile: {} {} [too-long]",
+            "--profile: {} {} [too-long]",
             shown(given),
             too_long(max)
         )));
@@ -57,12 +58,21 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
         });
     }
     let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            Failure::failed(format!(
-                "error: profile {}: cannot read it: {e} [unknown-profile]",
-                path.display()
-            ))
-        })
+        read_regular(path)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    )
+                })
+            })
+            .map_err(|e| {
+                Failure::failed(format!(
+                    "profile {}: cannot read it: {e} [unknown-profile]",
+                    path.display()
+                ))
+            })
     };
     let stem = |path: &Path| {
         path.file_stem()
@@ -104,41 +114,61 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
         });
     }
     Err(Failure::failed(format!(
-        "error: --profile: no profile {}: it is not built in (canonical, rates, umoja-receipts) and neither {} nor {} exists [unknown-profile]",
+        "--profile: no profile {}: it is not built in (canonical, rates, umoja-receipts) and neither {} nor {} exists [unknown-profile]",
         crate::domain::problem::shown(given),
         beside.display(),
         shipped.display()
     )))
 }
 
+/// Reads a file named on the command line. Only a regular file (or a symbolic link
+/// to one) is read: a directory, a named pipe or a device (`/dev/zero`) is refused
+/// before it is opened, so that nothing blocks or reads without end.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let refuse = |meta: &std::fs::Metadata| match crate::journal::special_kind(meta) {
+        None => Ok(()),
+        Some(what) => Err(std::io::Error::other(format!(
+            "it is {what}, not a regular file"
+        ))),
+    };
+    refuse(&std::fs::metadata(path)?)?;
+    let mut file = std::fs::File::open(path)?;
+    refuse(&file.metadata()?)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
+}
+
 fn profile_failure(shown: &str, errors: &[ProfileError]) -> Failure {
-    let lines: Vec<String> = errors
-        .iter()
-        .map(|e| format!("error: {}", e.render(shown)))
-        .collect();
+    let lines: Vec<String> = errors.iter().map(|e| e.render(shown)).collect();
+    // The first line's `error:` comes from the failure itself.
     Failure::failed(format!(
         "{}\nimport refused: the profile has {} problem{}; nothing was read or written",
-        lines.join("\n"),
+        lines.join("\nerror: "),
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     ))
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), Failure> {
+    if !args.dry_run {
+        ctx.writable()?;
+    }
     let found = find_profile(&args.profile, &ctx.ledger)?;
     let profile = Profile::parse(&found.text, &found.name)
         .map_err(|e| profile_failure(&found.shown, &[e]))?;
-    let bytes = std::fs::read(&args.file).map_err(|e| {
-        Failure::failed(format!(
-            "error: {}: cannot read it: {e}",
-            args.file.display()
-        ))
-    })?;
+    let bytes = read_regular(&args.file)
+        .map_err(|e| Failure::failed(format!("{}: cannot read it: {e}", args.file.display())))?;
     let file = args
         .file
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| args.file.display().to_string());
+    if bytes.is_empty() {
+        return Err(Failure::failed(format!(
+            "{file}: the file is empty; there is nothing to import [no-header]"
+        )));
+    }
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let text = decode(&bytes, profile.encoding).map_err(|m| {
         let sep = if m.starts_with(|c: char| c.is_ascii_digit()) {
@@ -146,12 +176,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         } else {
             ": "
         };
-        Failure::failed(format!("error: {file}{sep}{m} [bad-encoding]"))
+        Failure::failed(format!("{file}{sep}{m} [bad-encoding]"))
     })?;
     let table = Table::open(&text, &profile).map_err(|e| match e {
         OpenError::Profile(e) => profile_failure(&found.shown, &[e]),
         OpenError::File(p) => Failure::failed(format!(
-            "error: {}\nimport refused: the file's header has a problem; nothing was read or written",
+            "{}\nimport refused: the file's header has a problem; nothing was read or written",
             p.render(&file)
         )),
     })?;
@@ -188,7 +218,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
                 Ok(_) => repeats.staged(key),
                 // A refund listed before the payment it returns (an export sorted
                 // newest first) is tried again once every other row is staged.
-                Err(p) if p.code == "refund-exceeds" => deferred.push((row, key)),
+                Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
                 Err(p) => problems.push(rejected(&row, name_staged(p, &writer))),
             },
         }
@@ -236,22 +266,24 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
             lines.dedup();
             lines.len()
         };
-        let mut message: Vec<String> = problems
+        let listed: Vec<String> = problems
             .iter()
             .take(LIST_LIMIT)
-            .map(|p| format!("error: {}", p.render(&file)))
+            .map(|p| p.render(&file))
             .collect();
+        // The first line's `error:` comes from the failure itself.
+        let mut message = listed.join("\nerror: ");
         if problems.len() > LIST_LIMIT {
-            message.push(format!(
-                "... and {} more problems not listed",
+            message.push_str(&format!(
+                "\n... and {} more problems not listed",
                 problems.len() - LIST_LIMIT
             ));
         }
-        message.push(format!(
-            "import refused: {bad_rows} of {} rows have problems; nothing was written",
+        message.push_str(&format!(
+            "\nimport refused: {bad_rows} of {} rows have problems; nothing was written",
             parsed.total
         ));
-        return Err(Failure::failed(message.join("\n")));
+        return Err(Failure::failed(message));
     }
 
     if args.dry_run {

@@ -34,6 +34,12 @@ pub fn describe(e: &Entry) -> String {
             if let Some(d) = p.due {
                 s.push_str(&format!(" due {d}"));
             }
+            if let (Some(d), Some(a)) = (p.opening, p.outstanding) {
+                s.push_str(&format!(
+                    ", opening {d} with {} outstanding",
+                    p.currency.format_grouped(a)
+                ));
+            }
             s
         }
         Body::Payment(p) | Body::Refund(p) => {
@@ -49,10 +55,14 @@ pub fn describe(e: &Entry) -> String {
             if let Some(n) = p.pledge {
                 s.push_str(&format!(" pledge #{n}"));
             }
+            if p.prior_period {
+                s.push_str(" (prior period)");
+            }
             s
         }
-        Body::WriteOff(w) => format!(
-            "write-off pledge #{} {} {} {}",
+        Body::WriteOff(w) | Body::Reduction(w) => format!(
+            "{} pledge #{} {} {} {}",
+            e.body.kind().as_str(),
             w.pledge,
             w.currency.format_grouped(w.amount),
             w.currency,
@@ -107,7 +117,7 @@ impl Filter {
             Body::Payment(p) | Body::Refund(p) => {
                 (Some(p.donor.as_str()), Some(p.mandate.as_str()))
             }
-            Body::WriteOff(w) => pledge_donor
+            Body::WriteOff(w) | Body::Reduction(w) => pledge_donor
                 .get(&w.pledge)
                 .map(|(d, m)| (Some(d.as_str()), Some(m.as_str())))
                 .unwrap_or((None, None)),
@@ -177,7 +187,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         && from > to
     {
         return Err(Failure::failed(format!(
-            "error: --from: {from} is after --to {to}; nothing could match [bad-period]"
+            "--from: {from} is after --to {to}; nothing could match [bad-period]"
         )));
     }
     let resolve = |register: &Register, filter: &mut Filter| {
@@ -257,35 +267,32 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     if let Some(d) = args.donor.as_deref()
         && let Err(u) = register.resolve_donor(d)
     {
-        return Err(Failure::failed(format!(
-            "error: --donor: {u} [unknown-donor]"
-        )));
+        return Err(Failure::failed(format!("--donor: {u} [unknown-donor]")));
     }
     if let Some(m) = args.mandate.as_deref()
         && let Err(u) = register.resolve_mandate(m)
     {
-        return Err(Failure::failed(format!(
-            "error: --mandate: {u} [unknown-mandate]"
-        )));
+        return Err(Failure::failed(format!("--mandate: {u} [unknown-mandate]")));
     }
     Ok(())
 }
 
-/// An entry's reference and memo, as `log` shows them after `describe` (the memo
+/// An entry's reference and memo (a write-off's or reduction's reason), as `log` shows them after `describe` (the memo
 /// quoted, so a line break in it stays on one line).
 pub fn details(e: &Entry) -> String {
     let mut text = String::new();
     if let Some(r) = e.body.reference() {
         text.push_str(&format!("  ref {r}"));
     }
-    let memo = match &e.body {
-        Body::Pledge(p) => p.memo.as_deref(),
-        Body::Payment(p) | Body::Refund(p) => p.memo.as_deref(),
-        Body::WriteOff(w) => w.memo.as_deref(),
-        _ => None,
+    // A write-off's or reduction's memo is its reason.
+    let (label, memo) = match &e.body {
+        Body::Pledge(p) => ("memo", p.memo.as_deref()),
+        Body::Payment(p) | Body::Refund(p) => ("memo", p.memo.as_deref()),
+        Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.memo.as_deref()),
+        _ => ("memo", None),
     };
     if let Some(m) = memo {
-        text.push_str(&format!("  memo {m:?}"));
+        text.push_str(&format!("  {label} {m:?}"));
     }
     text
 }
@@ -311,7 +318,7 @@ fn write_text(out: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
 }
 
 /// The header of `--format csv` entry listings.
-pub const CSV_HEADER: &str = "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source,reason,name,category,earmarking,aliases,fund";
+pub const CSV_HEADER: &str = "seq,recorded_at,kind,date,donor,mandate,amount,currency,pledge,entry,reference,memo,source,reason,name,category,earmarking,aliases,fund,opening,outstanding,prior_period";
 
 pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
     let v = serde_json::to_value(e).map_err(std::io::Error::other)?;
@@ -358,6 +365,9 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
             _ => String::new(),
         },
         get("fund"),
+        get("opening"),
+        get("outstanding"),
+        get("prior_period"),
     ];
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)

@@ -5,6 +5,7 @@
 
 mod args;
 mod failure;
+mod help;
 mod import;
 mod list;
 mod log;
@@ -23,8 +24,13 @@ use clap::Parser;
 pub use args::Cli;
 pub use failure::Failure;
 
-/// The default ledger when neither `--ledger` nor `CONTRIB_LEDGER` names one.
+/// The default ledger when neither `--ledger` nor `CONTRIB_LEDGER` names one and
+/// there is no `LOCAL_LEDGER` here: the shipped demo, which is only read.
 pub const DEFAULT_LEDGER: &str = "ledgers/demo.jsonl";
+
+/// The ledger `ledger init` creates, and later commands use, in the current
+/// directory when neither `--ledger` nor `CONTRIB_LEDGER` names one.
+pub const LOCAL_LEDGER: &str = "ledger.jsonl";
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -53,9 +59,34 @@ pub fn main() -> ExitCode {
 /// What every command needs from the environment, checked once.
 pub struct Context {
     pub ledger: PathBuf,
+    /// How the ledger was found.
+    pub found: Found,
+}
+
+/// Where the ledger's path came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// `--ledger` or `CONTRIB_LEDGER`.
+    Named,
+    /// `ledger.jsonl` in the current directory.
+    Local,
+    /// The shipped demo, `ledgers/demo.jsonl`.
+    Demo,
 }
 
 impl Context {
+    /// Refuses to write into the shipped demo ledger when it was reached only by
+    /// default (no `--ledger`, no `CONTRIB_LEDGER`, no `ledger.jsonl` here): it stays
+    /// exactly what its generator builds.
+    pub fn writable(&self) -> Result<(), Failure> {
+        if self.found == Found::Demo {
+            return Err(Failure::failed(format!(
+                "{DEFAULT_LEDGER} is the shipped demo ledger, kept exactly as its generator builds it; nothing is recorded in it. Start your own with `ledger init` (it creates {LOCAL_LEDGER} in this directory, which later commands run here use), or name one with --ledger PATH or CONTRIB_LEDGER [demo-ledger]"
+            )));
+        }
+        Ok(())
+    }
+
     /// The writers' clock: `LEDGER_NOW` if set, else the system clock, which the
     /// writer reads once it holds the lock.
     pub fn clock(&self) -> Result<crate::journal::Clock, Failure> {
@@ -82,16 +113,20 @@ impl Context {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    let ledger = cli
-        .ledger
-        .clone()
-        .or_else(|| {
-            std::env::var_os("CONTRIB_LEDGER")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_LEDGER));
-    let ctx = Context { ledger };
+    let named = cli.ledger.clone().or_else(|| {
+        std::env::var_os("CONTRIB_LEDGER")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let init = matches!(cli.command, args::Command::Init);
+    let (ledger, found) = match named {
+        Some(path) => (path, Found::Named),
+        None if init || std::path::Path::new(LOCAL_LEDGER).exists() => {
+            (PathBuf::from(LOCAL_LEDGER), Found::Local)
+        }
+        None => (PathBuf::from(DEFAULT_LEDGER), Found::Demo),
+    };
+    let ctx = Context { ledger, found };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     args::dispatch(cli.command, &ctx, &mut out)

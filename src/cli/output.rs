@@ -19,17 +19,17 @@ pub fn check(path: &Path, ledger: &Path, force: bool) -> Result<(), Failure> {
     for p in &protected {
         if same_file(path, p) {
             return Err(Failure::failed(format!(
-                "error: --output {shown}: that is the ledger's own file ({}); a report is never written over it",
+                "--output {shown}: that is the ledger's own file ({}); a report is never written over it",
                 p.display()
             )));
         }
     }
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(Failure::failed(format!(
-            "error: --output {shown}: is a directory; name a file"
+            "--output {shown}: is a directory; name a file"
         ))),
         Ok(_) if !force => Err(Failure::failed(format!(
-            "error: --output {shown}: the file exists; add --force to replace it"
+            "--output {shown}: the file exists; add --force to replace it"
         ))),
         _ => Ok(()),
     }
@@ -37,8 +37,7 @@ pub fn check(path: &Path, ledger: &Path, force: bool) -> Result<(), Failure> {
 
 /// Writes `bytes` to `path` through a new temporary file in the same directory.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let fail =
-        |e: std::io::Error| Failure::failed(format!("error: --output {}: {e}", path.display()));
+    let fail = |e: std::io::Error| Failure::failed(format!("--output {}: {e}", path.display()));
     // A symbolic link at the target is replaced by the file, never written through.
     let (tmp, mut file) = temporary(path).map_err(fail)?;
     let written = file

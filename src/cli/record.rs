@@ -26,17 +26,23 @@ pub fn init(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
         ctx.ledger.display(),
         head.hash
     )?;
+    if ctx.found == super::Found::Local {
+        writeln!(
+            out,
+            "ledger commands run in this directory use it; from elsewhere, give its path with --ledger or CONTRIB_LEDGER"
+        )?;
+    }
     Ok(())
 }
 
 fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
-    move |m| Failure::failed(format!("error: --{name}: {m}"))
+    move |m| Failure::failed(format!("--{name}: {m}"))
 }
 
 fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
     Currency::lookup(text).ok_or_else(|| {
         Failure::failed(format!(
-            "error: --{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
+            "--{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
             shown(text)
         ))
     })
@@ -89,6 +95,7 @@ fn append_with(
     draft: impl FnOnce(&crate::domain::Book) -> Result<Body, Failure>,
     format: RecordFormat,
 ) -> Result<(), Failure> {
+    ctx.writable()?;
     let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
     let draft = draft(writer.book())?;
     writer.stage(draft).map_err(|p| rejected(&p))?;
@@ -117,7 +124,13 @@ fn print_entry(out: &mut dyn Write, e: &Entry, format: RecordFormat) -> Result<(
 
 pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
     let (draft, format) = match cmd {
-        RecordCmd::Pledge { money, due } => {
+        RecordCmd::Pledge {
+            money,
+            due,
+            opening,
+            outstanding,
+        } => {
+            not_prior_period(money.prior_period, "pledge")?;
             let c = currency(&money.currency, "currency")?;
             let draft = Body::Pledge(Pledge {
                 donor: money.donor,
@@ -126,6 +139,11 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
                 currency: c,
                 date: date_or_today(money.date.as_deref(), ctx, "date")?,
                 due: due.as_deref().map(|d| date(d, "due")).transpose()?,
+                opening: opening.as_deref().map(|d| date(d, "opening")).transpose()?,
+                outstanding: outstanding
+                    .as_deref()
+                    .map(|a| amount(a, "outstanding"))
+                    .transpose()?,
                 reference: text(money.reference),
                 memo: text(money.memo),
                 source: None,
@@ -140,39 +158,8 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
             let p = payment(money.clone_fields(), pledge, ctx)?;
             (Body::Refund(p), money.format)
         }
-        RecordCmd::WriteOff {
-            pledge,
-            amount: a,
-            currency: c,
-            date: d,
-            reference,
-            memo,
-            format,
-        } => {
-            let a = amount(&a, "amount")?;
-            let given = c.as_deref().map(|c| currency(c, "currency")).transpose()?;
-            let d = date_or_today(d.as_deref(), ctx, "date")?;
-            // The currency defaults to the pledge's; the book checks that a given one matches.
-            return append_with(
-                ctx,
-                out,
-                |book| {
-                    let cur = given
-                        .or_else(|| book.pledge(pledge).map(|p| p.currency))
-                        .unwrap_or(Currency::USD);
-                    Ok(Body::WriteOff(WriteOff {
-                        pledge,
-                        amount: a,
-                        currency: cur,
-                        date: d,
-                        reference: text(reference),
-                        memo: text(memo),
-                        source: None,
-                    }))
-                },
-                format,
-            );
-        }
+        RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
+        RecordCmd::Reduction(args) => return take(ctx, out, args, true),
         RecordCmd::Reversal {
             entry,
             reason,
@@ -203,6 +190,62 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
     append_one(ctx, out, draft, format)
 }
 
+/// `--prior-period` belongs to refunds only.
+fn not_prior_period(given: bool, kind: &str) -> Result<(), Failure> {
+    if given {
+        return Err(Failure::failed(format!(
+            "--prior-period: only a refund can be a prior-period refund, not a {kind} [prior-period-not-refund]"
+        )));
+    }
+    Ok(())
+}
+
+/// `record write-off` and `record reduction`: the currency defaults to the pledge's
+/// (the book checks that a given one matches); the reason is stored as the memo.
+fn take(
+    ctx: &Context,
+    out: &mut dyn Write,
+    args: super::args::TakeArgs,
+    reduction: bool,
+) -> Result<(), Failure> {
+    not_prior_period(
+        args.prior_period,
+        if reduction { "reduction" } else { "write-off" },
+    )?;
+    let a = amount(&args.amount, "amount")?;
+    let given = args
+        .currency
+        .as_deref()
+        .map(|c| currency(c, "currency"))
+        .transpose()?;
+    let d = date_or_today(args.date.as_deref(), ctx, "date")?;
+    let pledge = args.pledge;
+    append_with(
+        ctx,
+        out,
+        |book| {
+            let cur = given
+                .or_else(|| book.pledge(pledge).map(|p| p.currency))
+                .unwrap_or(Currency::USD);
+            let w = WriteOff {
+                pledge,
+                amount: a,
+                currency: cur,
+                date: d,
+                reference: text(args.reference),
+                memo: text(args.reason),
+                source: None,
+            };
+            Ok(if reduction {
+                Body::Reduction(w)
+            } else {
+                Body::WriteOff(w)
+            })
+        },
+        args.format,
+    )
+}
+
 struct MoneyFields {
     donor: String,
     mandate: String,
@@ -211,6 +254,7 @@ struct MoneyFields {
     date: Option<String>,
     reference: Option<String>,
     memo: Option<String>,
+    prior_period: bool,
 }
 
 impl super::args::MoneyArgs {
@@ -223,6 +267,7 @@ impl super::args::MoneyArgs {
             date: self.date.clone(),
             reference: self.reference.clone(),
             memo: self.memo.clone(),
+            prior_period: self.prior_period,
         }
     }
 }
@@ -235,6 +280,7 @@ fn payment(m: MoneyFields, pledge: Option<u64>, ctx: &Context) -> Result<Payment
         currency: currency(&m.currency, "currency")?,
         date: date_or_today(m.date.as_deref(), ctx, "date")?,
         pledge,
+        prior_period: m.prior_period,
         reference: text(m.reference),
         memo: text(m.memo),
         source: None,
@@ -253,7 +299,7 @@ pub fn donor_add(
     let category = DonorCategory::parse(&category).ok_or_else(|| {
         let all: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.as_str()).collect();
         Failure::failed(format!(
-            "error: --category: unknown category {}; use one of {} [unknown-category]",
+            "--category: unknown category {}; use one of {} [unknown-category]",
             shown(&category),
             all.join(", ")
         ))
@@ -279,7 +325,7 @@ pub fn mandate_add(
     let earmarking = Earmarking::parse(&earmarking).ok_or_else(|| {
         let all: Vec<&str> = Earmarking::ALL.iter().map(|c| c.as_str()).collect();
         Failure::failed(format!(
-            "error: --earmarking: unknown level {}; use one of {} [unknown-earmarking]",
+            "--earmarking: unknown level {}; use one of {} [unknown-earmarking]",
             shown(&earmarking),
             all.join(", ")
         ))

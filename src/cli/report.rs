@@ -158,7 +158,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
                 .register
                 .resolve_donor(d)
                 .map(|d| d.code.clone())
-                .map_err(|u| Failure::failed(format!("error: --donor: {u} [unknown-donor]")))?;
+                .map_err(|u| Failure::failed(format!("--donor: {u} [unknown-donor]")))?;
             book = one_donor_book(ctx, c.until, &code)?;
             Some(code)
         }
@@ -170,7 +170,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     } else {
         settlement::settle_pledges(&book)
     }
-    .map_err(|e| Failure::failed(format!("error: {e} [missing-rate]")))?;
+    .map_err(|e| Failure::failed(format!("{e} [missing-rate]")))?;
     let src = Source {
         book: &book,
         settlement: &settled,
@@ -185,9 +185,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let fail = |e: report::ReportError| match (&e, &src.only_donor) {
         // With --donor the book holds one donor's entries: say whose are missing.
         (report::ReportError::Empty(when), Some(code)) => Failure::failed(format!(
-            "error: {code} has no pledges, payments, refunds or write-offs{when}, so there is no period to report on; give --year or --from/--to [empty-ledger]"
+            "{code} has no pledges, payments, refunds or write-offs{when}, so there is no period to report on; give --year or --from/--to [empty-ledger]"
         )),
-        _ => Failure::failed(format!("error: {e}")),
+        _ => Failure::failed(format!("{e}")),
     };
     let report = match c.kind {
         Kind::Donors => {
@@ -227,7 +227,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     Ok(())
 }
 
-/// A book of one donor's pledges, payments, refunds and write-offs, with every rate,
+/// A book of one donor's pledges, payments, refunds, write-offs and reductions, with every rate,
 /// registration and reversal (a reversal of another donor's entry finds nothing).
 fn one_donor_book(
     ctx: &Context,
@@ -241,7 +241,7 @@ fn one_donor_book(
         let keep = match &e.body {
             Body::Pledge(p) => p.donor == code && pledges.insert(e.seq),
             Body::Payment(p) | Body::Refund(p) => p.donor == code,
-            Body::WriteOff(w) => pledges.contains(&w.pledge),
+            Body::WriteOff(w) | Body::Reduction(w) => pledges.contains(&w.pledge),
             _ => true,
         };
         if keep {

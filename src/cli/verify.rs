@@ -28,19 +28,23 @@ pub fn verify(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<()
     } = scan.tail
     {
         if journal::writer_active(&ctx.ledger) {
-            return Err(Failure::failed(format!(
-                "{}: a write is in progress; verify again when it has finished",
-                ctx.ledger.display()
-            )));
+            // The tail is the write in progress, not damage: what was committed
+            // before it is verified, as every other reader uses it.
+            eprintln!(
+                "note: {}: a write is in progress ({bytes} bytes after entry #{}); the committed entries before it were verified",
+                ctx.ledger.display(),
+                scan.head.entries
+            );
+        } else {
+            return Err(JournalError::Torn {
+                path: ctx.ledger.clone(),
+                entries: scan.head.entries,
+                offset,
+                bytes,
+                what,
+            }
+            .into());
         }
-        return Err(JournalError::Torn {
-            path: ctx.ledger.clone(),
-            entries: scan.head.entries,
-            offset,
-            bytes,
-            what,
-        }
-        .into());
     }
     if args.rules {
         rules(ctx, out)?;
@@ -101,7 +105,7 @@ fn rules(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
         "\n{count} entr{} of this ledger could not have been recorded by `ledger record` or `ledger import`",
         if count == 1 { "y" } else { "ies" }
     ));
-    Err(Failure::verification(format!("error: {message}")))
+    Err(Failure::verification(message))
 }
 
 fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {

@@ -19,7 +19,9 @@ pub struct Source {
     pub profile: String,
 }
 
-/// A donor's commitment.
+/// A donor's commitment. An *opening* pledge (`opening` and `outstanding` set) was
+/// made before the ledger's records: `date`, `due` and `amount` are the original
+/// ones, and `outstanding` is what was still owed on the `opening` date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pledge {
     pub donor: String,
@@ -30,6 +32,10 @@ pub struct Pledge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outstanding: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
@@ -37,7 +43,9 @@ pub struct Pledge {
     pub source: Option<Source>,
 }
 
-/// Money received (kind `payment`) or returned to the donor (kind `refund`).
+/// Money received (kind `payment`) or returned to the donor (kind `refund`). A
+/// `prior_period` refund returns money received before (or outside) the ledger's
+/// records: no recorded payment limits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     pub donor: String,
@@ -47,6 +55,8 @@ pub struct Payment {
     pub date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pledge: Option<u64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub prior_period: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +65,13 @@ pub struct Payment {
     pub source: Option<Source>,
 }
 
-/// Part or all of an open pledge that will not be paid. The currency is the pledge's.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Part or all of an open pledge that will not be paid (kind `write-off`), or by
+/// which the donor reduced or cancelled it (kind `reduction`). The currency is the
+/// pledge's; `memo` holds the reason (a write-off's authority, a reduction's notice).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WriteOff {
     pub pledge: u64,
@@ -110,6 +126,7 @@ pub enum Body {
     Rate(Rate),
     Donor(Donor),
     Mandate(Mandate),
+    Reduction(WriteOff),
 }
 
 impl Body {
@@ -124,6 +141,7 @@ impl Body {
             Body::Rate(_) => Kind::Rate,
             Body::Donor(_) => Kind::Donor,
             Body::Mandate(_) => Kind::Mandate,
+            Body::Reduction(_) => Kind::Reduction,
         }
     }
 
@@ -132,7 +150,7 @@ impl Body {
         match self {
             Body::Pledge(p) => Some(p.date),
             Body::Payment(p) | Body::Refund(p) => Some(p.date),
-            Body::WriteOff(w) => Some(w.date),
+            Body::WriteOff(w) | Body::Reduction(w) => Some(w.date),
             Body::Rate(r) => Some(r.date),
             _ => None,
         }
@@ -142,7 +160,7 @@ impl Body {
         match self {
             Body::Pledge(p) => p.source.as_ref(),
             Body::Payment(p) | Body::Refund(p) => p.source.as_ref(),
-            Body::WriteOff(w) => w.source.as_ref(),
+            Body::WriteOff(w) | Body::Reduction(w) => w.source.as_ref(),
             Body::Rate(r) => r.source.as_ref(),
             _ => None,
         }
@@ -152,7 +170,7 @@ impl Body {
         match self {
             Body::Pledge(p) => p.reference.as_deref(),
             Body::Payment(p) | Body::Refund(p) => p.reference.as_deref(),
-            Body::WriteOff(w) => w.reference.as_deref(),
+            Body::WriteOff(w) | Body::Reduction(w) => w.reference.as_deref(),
             _ => None,
         }
     }
@@ -170,10 +188,11 @@ pub enum Kind {
     Rate,
     Donor,
     Mandate,
+    Reduction,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Ledger,
         Kind::Pledge,
         Kind::Payment,
@@ -183,6 +202,7 @@ impl Kind {
         Kind::Rate,
         Kind::Donor,
         Kind::Mandate,
+        Kind::Reduction,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -196,6 +216,7 @@ impl Kind {
             Kind::Rate => "rate",
             Kind::Donor => "donor",
             Kind::Mandate => "mandate",
+            Kind::Reduction => "reduction",
         }
     }
 

@@ -13,4 +13,4 @@ pub mod time;
 pub use book::Book;
 pub use currency::Currency;
 pub use entry::{Body, Entry, Kind};
-pub use problem::Problem;
+pub use problem::{Code, Problem};

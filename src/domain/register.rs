@@ -1,10 +1,13 @@
 //! The donor and mandate registers: built-in entries plus those a ledger adds.
 //!
-//! Owns: the built-in donors (every ISO 3166-1 country and territory with its UN
-//! name, and a few non-state donors), the starter mandates, and name resolution
-//! (code, UN name, ISO name, alias; case- and accent-insensitive) with suggestions.
+//! Owns: the built-in donors (every inhabited ISO 3166-1 country and territory with
+//! its UN name, former and common names, and a few non-state donors), the starter
+//! mandates, and name resolution (code, UN name, ISO name, alias; case- and
+//! accent-insensitive, either apostrophe) with suggestions. The seven uninhabited
+//! places of ISO 3166-1 are known only to be refused.
 //! Does not read the journal: the ledger state feeds registrations in.
 
+use crate::domain::Code;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -119,7 +122,7 @@ pub struct Mandate {
 }
 
 /// Why a registration is refused: (problem code, field, message).
-pub type Refused = (&'static str, &'static str, String);
+pub type Refused = (Code, &'static str, String);
 
 /// A name that did not resolve, with the closest known codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +130,8 @@ pub struct Unknown {
     pub what: &'static str,
     pub text: String,
     pub suggestions: Vec<String>,
+    /// Why no donor can have this name (an uninhabited place).
+    pub note: Option<String>,
 }
 
 impl fmt::Display for Unknown {
@@ -137,6 +142,9 @@ impl fmt::Display for Unknown {
             self.what,
             crate::domain::problem::shown(&self.text)
         )?;
+        if let Some(n) = &self.note {
+            return write!(f, "; {n}");
+        }
         if !self.suggestions.is_empty() {
             write!(f, "; did you mean {}?", self.suggestions.join(", "))?;
         }
@@ -173,6 +181,8 @@ pub struct Register {
     donors: BTreeMap<String, Donor>,
     donor_names: HashMap<String, String>,
     mandates: BTreeMap<String, Mandate>,
+    /// Folded codes and names of uninhabited places -> their name.
+    uninhabited: HashMap<String, String>,
 }
 
 impl Default for Register {
@@ -187,18 +197,31 @@ impl Register {
             donors: BTreeMap::new(),
             donor_names: HashMap::new(),
             mandates: BTreeMap::new(),
+            uninhabited: HashMap::new(),
         };
-        let mut rdr = csv::Reader::from_reader(COUNTRIES.as_bytes());
+        // Some rows leave out trailing columns they have no value for.
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(COUNTRIES.as_bytes());
         for rec in rdr.records() {
             let rec = rec.expect("built-in country table is valid CSV");
-            let category = match &rec[7] {
+            let col = |i: usize| rec.get(i).unwrap_or("");
+            let category = match col(7) {
                 "member" => DonorCategory::MemberState,
                 "observer" => DonorCategory::ObserverState,
+                "uninhabited" => {
+                    for name in [col(0), col(3), col(4)] {
+                        r.uninhabited.insert(fold(name), col(4).to_string());
+                    }
+                    continue;
+                }
                 _ => DonorCategory::OtherGovernment,
             };
-            let un_name = rec[4].to_string();
+            let un_name = col(4).to_string();
             let mut aliases: Vec<String> = Vec::new();
-            for alt in [&rec[3], &rec[5], &rec[6]] {
+            // ISO name, UNTERM short and formal names, then former and common names.
+            let others = col(10).split(';').map(str::trim);
+            for alt in [col(3), col(5), col(6)].into_iter().chain(others) {
                 let alt = alt.trim_end_matches('*').trim();
                 let alt = alt.strip_suffix("(the)").unwrap_or(alt).trim();
                 if !alt.is_empty()
@@ -209,7 +232,7 @@ impl Register {
                 }
             }
             r.put_donor(Donor {
-                code: rec[0].to_string(),
+                code: col(0).to_string(),
                 name: un_name,
                 category,
                 aliases,
@@ -228,6 +251,11 @@ impl Register {
                 DonorCategory::UnEntity,
             ),
             ("PRIVATE", "Private donors", DonorCategory::PrivateSector),
+            (
+                "OCHA",
+                "Office for the Coordination of Humanitarian Affairs",
+                DonorCategory::UnEntity,
+            ),
         ] {
             r.put_donor(Donor {
                 code: code.into(),
@@ -271,6 +299,28 @@ impl Register {
                 "ccpcj-programme",
                 "Crime Prevention and Criminal Justice Programme (para. 12)",
                 Earmarking::SoftlyEarmarked,
+            ),
+            // The financing instruments of the UN system's revenue tables (UN Data
+            // Standards, Standard IV), for revenue imported from CEB exports.
+            (
+                "assessed",
+                "Assessed contributions (R01)",
+                Earmarking::Unearmarked,
+            ),
+            (
+                "pooled-funds",
+                "UN inter-agency pooled funds (R03A)",
+                Earmarking::SoftlyEarmarked,
+            ),
+            (
+                "non-core",
+                "Voluntary non-core (earmarked) contributions (R03)",
+                Earmarking::Earmarked,
+            ),
+            (
+                "other-revenue",
+                "Revenue from other activities (R04)",
+                Earmarking::Earmarked,
             ),
         ] {
             r.mandates.insert(
@@ -320,7 +370,7 @@ impl Register {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !code_ok {
             return Err((
-                "bad-code",
+                Code::BadCode,
                 "code",
                 format!(
                     "donor code {:?} must be 1 to 16 letters, digits, '-' or '_'",
@@ -329,15 +379,22 @@ impl Register {
             ));
         }
         if donor.name.trim().is_empty() {
-            return Err(("missing-name", "name", "a donor needs a name".into()));
+            return Err((Code::MissingName, "name", "a donor needs a name".into()));
         }
         let texts = std::iter::once(("code", &donor.code))
             .chain(std::iter::once(("name", &donor.name)))
             .chain(donor.aliases.iter().map(|a| ("alias", a)));
         for (field, text) in texts {
+            if let Some(place) = self.uninhabited.get(&fold(text)) {
+                return Err((
+                    Code::Uninhabited,
+                    field,
+                    format!("{text:?} names {place}, which is uninhabited: it cannot be a donor"),
+                ));
+            }
             if let Some(existing) = self.donor_names.get(&fold(text)) {
                 return Err((
-                    "donor-exists",
+                    Code::DonorExists,
                     field,
                     format!("{text:?} already names donor {existing}"),
                 ));
@@ -360,7 +417,7 @@ impl Register {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !slug_ok {
             return Err((
-                "bad-code",
+                Code::BadCode,
                 "slug",
                 format!(
                     "mandate slug {:?} must be 1 to 40 lower-case letters, digits or '-'",
@@ -369,11 +426,11 @@ impl Register {
             ));
         }
         if mandate.name.trim().is_empty() {
-            return Err(("missing-name", "name", "a mandate needs a name".into()));
+            return Err((Code::MissingName, "name", "a mandate needs a name".into()));
         }
         if self.mandates.contains_key(&mandate.slug) {
             return Err((
-                "mandate-exists",
+                Code::MandateExists,
                 "slug",
                 format!("mandate {} already exists", mandate.slug),
             ));
@@ -385,7 +442,7 @@ impl Register {
             .find(|m| fold(&m.name) == name || fold(&m.slug) == name)
         {
             return Err((
-                "mandate-exists",
+                Code::MandateExists,
                 "name",
                 format!("{:?} already names mandate {}", mandate.name, other.slug),
             ));
@@ -421,16 +478,28 @@ impl Register {
                 what: "donor",
                 text: text.to_string(),
                 suggestions: Vec::new(),
+                note: None,
             });
         }
         let key = fold(text);
         if let Some(code) = self.donor_names.get(&key) {
             return Ok(&self.donors[code]);
         }
+        if let Some(place) = self.uninhabited.get(&key) {
+            return Err(Unknown {
+                what: "donor",
+                text: text.to_string(),
+                suggestions: vec![],
+                note: Some(format!(
+                    "{place} is uninhabited: no contribution can come from it"
+                )),
+            });
+        }
         Err(Unknown {
             what: "donor",
             text: text.to_string(),
             suggestions: self.suggest_donors(&key),
+            note: None,
         })
     }
 
@@ -441,6 +510,7 @@ impl Register {
                 what: "mandate",
                 text: text.to_string(),
                 suggestions: Vec::new(),
+                note: None,
             });
         }
         let slug = Self::canonical_mandate_slug(text);
@@ -469,6 +539,7 @@ impl Register {
             what: "mandate",
             text: text.to_string(),
             suggestions: best(&mut scored),
+            note: None,
         })
     }
 
@@ -533,6 +604,51 @@ mod tests {
             r.resolve_donor("the Republic of Korea").unwrap().code,
             "KOR"
         );
+        // The UN name of CIV, either apostrophe; former and common names.
+        assert_eq!(r.donor("CIV").unwrap().name, "C\u{f4}te d\u{2019}Ivoire");
+        for name in [
+            "C\u{f4}te d\u{2019}Ivoire",
+            "C\u{f4}te d'Ivoire",
+            "Ivory Coast",
+            "Cote d\u{2019}Ivoire",
+        ] {
+            assert_eq!(r.resolve_donor(name).unwrap().code, "CIV", "{name}");
+        }
+        for (name, code) in [
+            ("Turkey", "TUR"),
+            ("Swaziland", "SWZ"),
+            ("UK", "GBR"),
+            ("Taiwan Province of China", "TWN"),
+            ("Cura\u{e7}ao", "CUW"),
+            ("Bermuda", "BMU"),
+        ] {
+            assert_eq!(r.resolve_donor(name).unwrap().code, code, "{name}");
+        }
+    }
+
+    #[test]
+    fn uninhabited_places_cannot_be_donors() {
+        let r = Register::builtin();
+        for name in [
+            "ATA",
+            "Antarctica",
+            "Bouvet Island",
+            "UMI",
+            "IOT",
+            "SGS",
+            "HMD",
+            "ATF",
+        ] {
+            let e = r.resolve_donor(name).unwrap_err();
+            assert!(e.to_string().contains("uninhabited"), "{e}");
+        }
+        let d = Donor {
+            code: "ANT".into(),
+            name: "Antarctica".into(),
+            category: DonorCategory::Foundation,
+            aliases: vec![],
+        };
+        assert_eq!(r.check_new_donor(&d).unwrap_err().0, Code::Uninhabited);
     }
 
     #[test]

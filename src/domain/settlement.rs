@@ -1,8 +1,10 @@
-//! Settlement: which payments and write-offs settle which pledges (the README's settlement rules).
+//! Settlement: which payments, write-offs and reductions settle which pledges.
 //!
 //! Owns: the settlement order and the cross-currency settlement rule. Pure: takes the
-//! live pledges, payments and write-offs of a book, returns allocations. Does not
-//! decide what is live (reversals, `--as-of`): the caller passes only what counts.
+//! live pledges, payments, write-offs and reductions of a book, returns allocations.
+//! Does not decide what is live (reversals, `--as-of`): the caller passes only what
+//! counts. An opening pledge starts from what was outstanding at its opening date,
+//! and nothing dated before that date settles it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,17 +23,32 @@ pub struct Allocation {
     pub unpledged: Decimal,
 }
 
+/// What took an amount off a pledge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    /// A payment settled it.
+    Settled,
+    /// A write-off: pledged stays, outstanding falls.
+    WrittenOff,
+    /// A reduction by the donor: pledged and outstanding fall.
+    Reduced,
+}
+
 #[derive(Debug, Default)]
 pub struct Settlement {
-    /// By payment or write-off seq.
+    /// By payment, write-off or reduction seq.
     pub allocations: HashMap<u64, Allocation>,
-    /// Per pledge: (event date, amount settled or written off, is write-off), in order.
-    pub pledge_events: HashMap<u64, Vec<(NaiveDate, Decimal, bool)>>,
+    /// Per pledge: (event date, amount taken off, by what), in (date, #) order.
+    pub pledge_events: HashMap<u64, Vec<(NaiveDate, Decimal, Take)>>,
 }
 
 impl Settlement {
-    /// Outstanding of a pledge at the end of `date`, in the pledge's currency.
+    /// Outstanding of a pledge at the end of `date`, in the pledge's currency. An
+    /// opening pledge has none before its opening date: the ledger holds nothing then.
     pub fn outstanding(&self, pledge: &PledgeRec, date: NaiveDate) -> Decimal {
+        if date < pledge.counted_on() {
+            return Decimal::ZERO;
+        }
         let used: Decimal = self
             .pledge_events
             .get(&pledge.seq)
@@ -42,7 +59,15 @@ impl Settlement {
                     .sum()
             })
             .unwrap_or_default();
-        (pledge.amount - used).max(Decimal::ZERO)
+        (pledge.base() - used).max(Decimal::ZERO)
+    }
+
+    /// The events of one pledge, in (date, #) order.
+    pub fn events(&self, pledge: u64) -> &[(NaiveDate, Decimal, Take)] {
+        self.pledge_events
+            .get(&pledge)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// Outstanding of a pledge at the end of each of `dates` (ascending), into `out`:
@@ -64,7 +89,11 @@ impl Settlement {
                 used += *a;
                 next += 1;
             }
-            out[i] = (pledge.amount - used).max(Decimal::ZERO);
+            out[i] = if *d < pledge.counted_on() {
+                Decimal::ZERO
+            } else {
+                (pledge.base() - used).max(Decimal::ZERO)
+            };
         }
     }
 
@@ -74,7 +103,7 @@ impl Settlement {
             .get(&pledge)
             .map(|evs| {
                 evs.iter()
-                    .filter(|(d, _, w)| *w && *d <= date)
+                    .filter(|(d, _, t)| *t == Take::WrittenOff && *d <= date)
                     .map(|(_, a, _)| *a)
                     .sum()
             })
@@ -91,6 +120,7 @@ enum Event<'a> {
         seq: u64,
         pledge: u64,
         amount: Decimal,
+        reduction: bool,
     },
 }
 
@@ -139,23 +169,32 @@ fn settle_with(
                     seq: w.seq,
                     pledge: w.pledge,
                     amount: w.amount,
+                    reduction: w.reduction,
                 },
             ));
         }
     }
     events.sort_by_key(|(d, s, _)| (*d, *s));
 
-    // Open pledges per (donor, mandate, currency), in (pledge date, seq) order.
+    // Open pledges per (donor, mandate, currency), in (pledge date, seq) order, with
+    // what is left on each and the date from which anything may settle it (an
+    // opening pledge's opening date).
     let mut open: HashMap<GroupKey, BTreeMap<(NaiveDate, u64), Decimal>> = HashMap::new();
     let mut outstanding: HashMap<u64, Decimal> = HashMap::new();
+    let mut from: HashMap<u64, NaiveDate> = HashMap::new();
     for p in book.live_pledges() {
         if in_group(&p.donor, &p.mandate) && only.is_none_or(|o| o.currency == p.currency) {
             open.entry((&p.donor, &p.mandate, p.currency.code()))
                 .or_default()
-                .insert((p.date, p.seq), p.amount);
-            outstanding.insert(p.seq, p.amount);
+                .insert((p.date, p.seq), p.base());
+            outstanding.insert(p.seq, p.base());
+            if p.is_opening() {
+                from.insert(p.seq, p.counted_on());
+            }
         }
     }
+    // Nothing dated before an opening pledge's opening date settles it.
+    let settles = |pledge: u64, date: NaiveDate| from.get(&pledge).is_none_or(|f| *f <= date);
     let mut out = Settlement::default();
     for (date, seq, ev) in events {
         match ev {
@@ -163,16 +202,26 @@ fn settle_with(
                 seq,
                 pledge,
                 amount,
+                reduction,
             } => {
                 let Some(left) = outstanding.get_mut(&pledge) else {
                     continue;
                 };
-                let take = amount.min(*left);
+                let take = if settles(pledge, date) {
+                    amount.min(*left)
+                } else {
+                    Decimal::ZERO
+                };
                 *left -= take;
+                let what = if reduction {
+                    Take::Reduced
+                } else {
+                    Take::WrittenOff
+                };
                 out.pledge_events
                     .entry(pledge)
                     .or_default()
-                    .push((date, take, true));
+                    .push((date, take, what));
                 if allocations {
                     out.allocations.insert(
                         seq,
@@ -195,8 +244,11 @@ fn settle_with(
                     unpledged: pay.amount,
                 };
                 if let Some(named) = pay.pledge {
-                    if let (Some(p), Some(left)) = (book.pledge(named), outstanding.get_mut(&named))
-                    {
+                    if let (Some(p), Some(left), true) = (
+                        book.pledge(named),
+                        outstanding.get_mut(&named),
+                        settles(named, date),
+                    ) {
                         let value = if p.currency == pay.currency {
                             pay.amount
                         } else {
@@ -207,10 +259,11 @@ fn settle_with(
                         *left -= take;
                         if take > Decimal::ZERO {
                             alloc.settled.push((named, take));
-                            out.pledge_events
-                                .entry(named)
-                                .or_default()
-                                .push((date, take, false));
+                            out.pledge_events.entry(named).or_default().push((
+                                date,
+                                take,
+                                Take::Settled,
+                            ));
                         }
                         alloc.unpledged = if value.is_zero() || take == value {
                             Decimal::ZERO
@@ -229,7 +282,7 @@ fn settle_with(
                         if *pdate > date || alloc.unpledged.is_zero() {
                             break;
                         }
-                        if left.is_zero() {
+                        if left.is_zero() || !settles(*pseq, date) {
                             continue;
                         }
                         let take = alloc.unpledged.min(*left);
@@ -239,10 +292,11 @@ fn settle_with(
                             *o = *left;
                         }
                         alloc.settled.push((*pseq, take));
-                        out.pledge_events
-                            .entry(*pseq)
-                            .or_default()
-                            .push((date, take, false));
+                        out.pledge_events.entry(*pseq).or_default().push((
+                            date,
+                            take,
+                            Take::Settled,
+                        ));
                     }
                 }
                 if allocations {

@@ -1,9 +1,11 @@
-//! The fields a row fills (the canonical header, plus `per_usd` for rates) and the
+//! The fields a row fills (the canonical header, plus `per_usd` for rates,
+//! `prior_period` for refunds, `opening` and `outstanding` for opening pledges) and the
 //! columns a profile takes them from. Names only: no parsing of values here.
 
 use serde::Deserialize;
 
 /// The fields a row can fill: the canonical CSV header, plus `per_usd` for rates.
+/// `prior_period` is a yes/no: see `parse_yes_no`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     Date,
@@ -17,10 +19,13 @@ pub enum Field {
     Due,
     Memo,
     PerUsd,
+    PriorPeriod,
+    Opening,
+    Outstanding,
 }
 
 impl Field {
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 14] = [
         Field::Date,
         Field::Donor,
         Field::Mandate,
@@ -32,6 +37,9 @@ impl Field {
         Field::Due,
         Field::Memo,
         Field::PerUsd,
+        Field::PriorPeriod,
+        Field::Opening,
+        Field::Outstanding,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +55,9 @@ impl Field {
             Field::Due => "due",
             Field::Memo => "memo",
             Field::PerUsd => "per_usd",
+            Field::PriorPeriod => "prior_period",
+            Field::Opening => "opening",
+            Field::Outstanding => "outstanding",
         }
     }
 
@@ -62,7 +73,10 @@ impl Field {
             | Field::Amount
             | Field::Currency
             | Field::Due
-            | Field::PerUsd => limits::CODE,
+            | Field::PerUsd
+            | Field::PriorPeriod
+            | Field::Opening
+            | Field::Outstanding => limits::CODE,
         }
     }
 
@@ -90,5 +104,14 @@ impl std::fmt::Display for Column {
             Column::Number(n) => write!(f, "column {n}"),
             Column::Name(s) => write!(f, "column {s:?}"),
         }
+    }
+}
+
+/// A yes/no field's text: true/false, yes/no, y/n or 1/0, in any case.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(true),
+        "false" | "no" | "n" | "0" => Some(false),
+        _ => None,
     }
 }

@@ -29,7 +29,7 @@ use crate::domain::{Body, Problem};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileError {
     pub line: Option<u64>,
-    pub code: &'static str,
+    pub code: crate::domain::Code,
     pub message: String,
 }
 

@@ -1,10 +1,11 @@
 //! Mapping profiles: the TOML file that says how one export's columns become entries
-//! (the README's import contract), and the two built-in profiles, `canonical` and `rates`.
+//! and the two built-in profiles, `canonical` and `rates`.
 //!
 //! Owns: reading a profile (unknown keys refused, every mistake named by its profile
 //! line), and checking its value maps and aliases against a ledger's register. Does
 //! not read the CSV file (see `table`) or find profile files on disk (the CLI does).
 
+use crate::domain::Code;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -94,7 +95,7 @@ impl ProfileFile {
             if longer_than(value, max) {
                 return Err(ProfileError {
                     line,
-                    code: "too-long",
+                    code: Code::TooLong,
                     message: format!("{} {}", shown(value), too_long(max)),
                 });
             }
@@ -224,11 +225,11 @@ impl Profile {
     pub fn parse(text: &str, name: &str) -> Result<Profile, ProfileError> {
         let file: ProfileFile = toml::from_str(text).map_err(|e| ProfileError {
             line: e.span().map(|s| line_of(text, s.start)),
-            code: "bad-profile",
+            code: Code::BadProfile,
             message: e.message().trim().to_string(),
         })?;
         let at = |span: std::ops::Range<usize>| line_of(text, span.start);
-        let err = |line: u64, code: &'static str, message: String| ProfileError {
+        let err = |line: u64, code: Code, message: String| ProfileError {
             line: Some(line),
             code,
             message,
@@ -244,7 +245,7 @@ impl Profile {
                 if c.len() != 1 {
                     return Err(err(
                         at(d.span()),
-                        "bad-profile",
+                        Code::BadProfile,
                         format!("delimiter must be one ASCII character, not {v:?}"),
                     ));
                 }
@@ -257,7 +258,7 @@ impl Profile {
                 .ok_or_else(|| {
                     err(
                         at(e.span()),
-                        "bad-profile",
+                        Code::BadProfile,
                         format!(
                             "unknown encoding {:?}; use \"utf-8\", \"utf-16le\", \"utf-16be\" or \"windows-1252\"",
                             e.get_ref()
@@ -275,7 +276,7 @@ impl Profile {
                 if list.is_empty() || list.iter().any(|s| !s.contains('%')) {
                     return Err(err(
                         at(f.span()),
-                        "bad-profile",
+                        Code::BadProfile,
                         "date_format must be a chrono format such as \"%d.%m.%Y\" (or a list of them)".into(),
                     ));
                 }
@@ -290,7 +291,7 @@ impl Profile {
                 other => {
                     return Err(err(
                         at(m.span()),
-                        "bad-profile",
+                        Code::BadProfile,
                         format!("decimal_mark must be \".\" or \",\", not {other:?}"),
                     ));
                 }
@@ -306,7 +307,7 @@ impl Profile {
                 .unwrap_or(1);
             return Err(err(
                 line,
-                "bad-profile",
+                Code::BadProfile,
                 format!("the decimal mark {decimal_mark:?} cannot also be a thousands separator"),
             ));
         }
@@ -315,7 +316,7 @@ impl Profile {
             Field::parse(key).ok_or_else(|| {
                 err(
                     line,
-                    "bad-profile",
+                    Code::BadProfile,
                     format!("unknown field {key:?}; fields are {}", Field::list()),
                 )
             })
@@ -324,7 +325,11 @@ impl Profile {
         for (key, col) in &file.columns {
             let line = at(col.span());
             if let Column::Number(0) = col.get_ref() {
-                return Err(err(line, "bad-profile", "column numbers start at 1".into()));
+                return Err(err(
+                    line,
+                    Code::BadProfile,
+                    "column numbers start at 1".into(),
+                ));
             }
             columns.insert(field_of(key, line)?, (col.get_ref().clone(), line));
         }
@@ -342,7 +347,7 @@ impl Profile {
             if let Some((_, column_line)) = columns.get(&field) {
                 return Err(err(
                     line,
-                    "bad-profile",
+                    Code::BadProfile,
                     format!(
                         "{key} is given both as a constant and as a column (line {column_line}); keep one"
                     ),
@@ -425,7 +430,7 @@ impl Profile {
             if !self.has(f) {
                 return Err(ProfileError {
                     line: None,
-                    code: "bad-profile",
+                    code: Code::BadProfile,
                     message: format!(
                         "the profile does not say where the {} comes from: add it under [columns] or [constants]",
                         f.as_str()
@@ -441,7 +446,7 @@ impl Profile {
         {
             return Err(ProfileError {
                 line: Some(*line),
-                code: "bad-profile",
+                code: Code::BadProfile,
                 message: format!(
                     "{c} is a header name, but [csv] header = false; use a column number"
                 ),
@@ -469,18 +474,26 @@ impl Profile {
                     .then(|| format!("unknown currency {value:?}")),
                 Field::Kind => match Kind::parse(value) {
                     Some(
-                        Kind::Pledge | Kind::Payment | Kind::Refund | Kind::WriteOff | Kind::Rate,
+                        Kind::Pledge
+                        | Kind::Payment
+                        | Kind::Refund
+                        | Kind::WriteOff
+                        | Kind::Reduction
+                        | Kind::Rate,
                     ) => None,
                     _ => Some(format!(
-                        "unknown kind {value:?}; use pledge, payment, refund, write-off or rate"
+                        "unknown kind {value:?}; use pledge, payment, refund, write-off, reduction or rate"
                     )),
                 },
+                Field::PriorPeriod => super::field::parse_yes_no(value)
+                    .is_none()
+                    .then(|| format!("prior_period {value:?} is not true/false or yes/no")),
                 _ => None,
             };
             if let Some(message) = bad {
                 problems.push(ProfileError {
                     line,
-                    code: "bad-profile",
+                    code: Code::BadProfile,
                     message,
                 });
             }

@@ -9,6 +9,7 @@
 //! already has that rate for that currency and date. Reversed entries still count:
 //! re-importing a file never brings back what was deliberately reversed.
 
+use crate::domain::Code;
 use std::collections::HashMap;
 
 use super::{Row, RowProblem};
@@ -147,7 +148,7 @@ fn key(row: &Row, book: &Book) -> Option<String> {
         Body::Payment(p) | Body::Refund(p) => {
             book.register.resolve_donor(&p.donor).ok()?.code.clone()
         }
-        Body::WriteOff(_) => book
+        Body::WriteOff(_) | Body::Reduction(_) => book
             .pledge_by_reference(row.pledge_reference.as_deref()?)?
             .donor
             .to_string(),
@@ -171,14 +172,14 @@ pub fn resolve(row: &Row, book: &Book) -> Result<Body, RowProblem> {
             field: Some("pledge_reference".into()),
             value: Some(r.to_string()),
             problem: Problem::new(
-                "unknown-pledge-reference",
+                Code::UnknownPledgeReference,
                 "no pledge has this reference (recorded before, or earlier in this file)",
             ),
         });
     };
     match &mut body {
         Body::Payment(p) | Body::Refund(p) => p.pledge = Some(pledge.seq),
-        Body::WriteOff(w) => {
+        Body::WriteOff(w) | Body::Reduction(w) => {
             w.pledge = pledge.seq;
             if !row.currency_given {
                 w.currency = pledge.currency;
@@ -194,6 +195,9 @@ pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
     let field = problem.field.map(|f| match f {
         "pledge" => "pledge_reference",
         "per-usd" => "per_usd",
+        "prior-period" => "prior_period",
+        // A write-off's or reduction's reason is its memo.
+        "reason" => "memo",
         other => other,
     });
     let value = field.map(|f| row.raw(f).unwrap_or("").to_string());
@@ -206,10 +210,11 @@ pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
 }
 
 /// Kinds an import can record.
-pub const KINDS: [Kind; 5] = [
+pub const KINDS: [Kind; 6] = [
     Kind::Pledge,
     Kind::Payment,
     Kind::Refund,
     Kind::WriteOff,
+    Kind::Reduction,
     Kind::Rate,
 ];

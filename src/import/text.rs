@@ -25,14 +25,37 @@ pub fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<
         }
     }
     if encoding == encoding_rs::UTF_8 {
-        if bytes.iter().take(4096).filter(|b| **b == 0).count() > 1 {
+        if looks_like_utf16(bytes) {
             return Err(
                 "the file looks like UTF-16 text without a byte-order mark; set [csv] encoding = \"utf-16le\" (or \"utf-16be\") in the profile".into(),
             );
         }
+        if let Some(at) = bytes.iter().position(|b| *b == 0) {
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(format!(
+                "{line}: byte 0x00 is not text; the file is not a CSV export (a binary file?)"
+            ));
+        }
         return utf8(bytes, 0);
     }
     strict(encoding, bytes)
+}
+
+/// UTF-16 text of mostly ASCII characters has a zero byte in every other place:
+/// zeros crowd on one side (odd places for LE, even for BE), where random binary
+/// bytes scatter the few zeros they have.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    let (more, fewer) = (even.max(odd), even.min(odd));
+    more > 1 && more * 8 >= head.len() && fewer * 4 <= more
 }
 
 fn utf8(bytes: &[u8], _: usize) -> Result<String, String> {
@@ -135,17 +158,22 @@ pub fn parse_amount(
 }
 
 /// Parses a date with the first of `formats` that fits. `%Y-%m-%d` (the canonical
-/// profile's) means exactly YYYY-MM-DD, as `ledger record` reads dates; other chrono
-/// formats are read as chrono reads them, but never a date with a sign (`+2009`;
-/// a minus sign makes a year before 1945, which the ledger refuses anyway).
+/// profile's) means exactly YYYY-MM-DD, as `ledger record` reads dates; `%Y` alone
+/// reads a year as its last day, 31 December (annual revenue tables give only the
+/// year); other chrono formats are read as chrono reads them, but never a date with
+/// a sign (`+2009`; a minus sign makes a year before 1945, which the ledger refuses
+/// anyway).
 pub fn parse_date(text: &str, formats: &[String]) -> Result<NaiveDate, String> {
     let t = text.trim();
     if !t.starts_with('-') && !t.contains('+') {
         for f in formats {
-            let d = if f == "%Y-%m-%d" {
-                crate::domain::time::parse_date(t).ok()
-            } else {
-                NaiveDate::parse_from_str(t, f).ok()
+            let d = match f.as_str() {
+                "%Y-%m-%d" => crate::domain::time::parse_date(t).ok(),
+                "%Y" => (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| t.parse::<i32>().ok())
+                    .flatten()
+                    .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
+                _ => NaiveDate::parse_from_str(t, f).ok(),
             };
             if let Some(d) = d {
                 return Ok(d);
@@ -203,6 +231,18 @@ mod tests {
         assert!(parse_date("1.1.2009", &dotted).is_ok());
         for bad in ["01.01.+2009", "+01.01.2009"] {
             assert!(parse_date(bad, &dotted).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_year_alone_is_its_last_day() {
+        let year = vec!["%Y".to_string()];
+        assert_eq!(
+            parse_date("2024", &year).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
+        );
+        for bad in ["24", "2024-01", "20x4", ""] {
+            assert!(parse_date(bad, &year).is_err(), "{bad}");
         }
     }
 

@@ -36,6 +36,12 @@ struct Flat<'a> {
     #[serde(default)]
     due: Option<NaiveDate>,
     #[serde(default)]
+    opening: Option<NaiveDate>,
+    #[serde(borrow, default)]
+    outstanding: Option<Cow<'a, str>>,
+    #[serde(default)]
+    prior_period: bool,
+    #[serde(default)]
     reference: Option<String>,
     #[serde(default)]
     memo: Option<String>,
@@ -94,6 +100,11 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
             currency: currency(f.currency)?,
             date: need(f.date, "date")?,
             due: f.due,
+            opening: f.opening,
+            outstanding: f
+                .outstanding
+                .map(|o| decimal(Some(o), "outstanding"))
+                .transpose()?,
             reference: f.reference,
             memo: f.memo,
             source: f.source,
@@ -106,6 +117,7 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
                 currency: currency(f.currency)?,
                 date: need(f.date, "date")?,
                 pledge: f.pledge,
+                prior_period: f.prior_period,
                 reference: f.reference,
                 memo: f.memo,
                 source: f.source,
@@ -116,15 +128,22 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
                 Body::Refund(p)
             }
         }
-        "write-off" => Body::WriteOff(WriteOff {
-            pledge: need(f.pledge, "pledge")?,
-            amount: decimal(f.amount, "amount")?,
-            currency: currency(f.currency)?,
-            date: need(f.date, "date")?,
-            reference: f.reference,
-            memo: f.memo,
-            source: f.source,
-        }),
+        kind @ ("write-off" | "reduction") => {
+            let w = WriteOff {
+                pledge: need(f.pledge, "pledge")?,
+                amount: decimal(f.amount, "amount")?,
+                currency: currency(f.currency)?,
+                date: need(f.date, "date")?,
+                reference: f.reference,
+                memo: f.memo,
+                source: f.source,
+            };
+            if kind == "write-off" {
+                Body::WriteOff(w)
+            } else {
+                Body::Reduction(w)
+            }
+        }
         "reversal" => Body::Reversal(Reversal {
             entry: need(f.entry, "entry")?,
             reason: need(f.reason, "reason")?,
@@ -172,6 +191,9 @@ mod tests {
             r#"{"seq":2,"recorded_at":"2026-01-01T00:00:00Z","kind":"payment","donor":"JPN","mandate":"icat","amount":"1.00","currency":"USD","date":"2008-07-24","pledge":1}"#,
             r#"{"seq":3,"recorded_at":"2026-01-01T00:00:00Z","kind":"refund","donor":"JPN","mandate":"icat","amount":"1","currency":"JPY","date":"2008-07-24"}"#,
             r#"{"seq":4,"recorded_at":"2026-01-01T00:00:00Z","kind":"write-off","pledge":1,"amount":"2.000","currency":"KWD","date":"2008-07-24"}"#,
+            r#"{"seq":9,"recorded_at":"2026-01-01T00:00:00Z","kind":"pledge","donor":"JPN","mandate":"icat","amount":"100.00","currency":"EUR","date":"2019-05-01","opening":"2024-01-01","outstanding":"40.00"}"#,
+            r#"{"seq":10,"recorded_at":"2026-01-01T00:00:00Z","kind":"refund","donor":"JPN","mandate":"icat","amount":"1","currency":"JPY","date":"2024-07-24","prior_period":true}"#,
+            r#"{"seq":11,"recorded_at":"2026-01-01T00:00:00Z","kind":"reduction","pledge":9,"amount":"5.00","currency":"EUR","date":"2024-07-24","memo":"letter"}"#,
             r#"{"seq":5,"recorded_at":"2026-01-01T00:00:00Z","kind":"reversal","entry":2,"reason":"r"}"#,
             r#"{"seq":6,"recorded_at":"2026-01-01T00:00:00Z","kind":"rate","currency":"EUR","per_usd":"0.634","date":"2008-07-01"}"#,
             r#"{"seq":7,"recorded_at":"2026-01-01T00:00:00Z","kind":"donor","code":"GATES","name":"G","category":"foundation","aliases":["BMGF"]}"#,

@@ -97,7 +97,12 @@ pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
     if rest.len() < 66 {
         return Err("the previous-hash field is cut short".into());
     }
-    let prev = &rest[..64];
+    // A line is checked against its own hash only, which anyone can compute: what
+    // follows must hold for any bytes, so nothing here may slice inside a character.
+    let prev = rest
+        .get(..64)
+        .filter(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or("the previous-hash field is not 64 hexadecimal digits")?;
     let rest = rest[64..]
         .strip_prefix("\",\"recorded_at\":\"")
         .ok_or("the line has no recorded_at field")?;

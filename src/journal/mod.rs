@@ -12,12 +12,15 @@ mod decode;
 mod index;
 mod line;
 mod lock;
+mod open;
 mod scan;
 mod write;
 
+pub use decode::decode as decode_line;
 pub use index::{Judgement, path_for as index_path};
-pub use line::{ZERO_HASH, encode};
+pub use line::{Checked, ZERO_HASH, check as check_line, encode};
 pub use lock::lock_timeout;
+pub use open::special_kind;
 pub use scan::{Head, Scan, Tail, read, scan};
 pub use write::{Clock, Draft, Writer, init, repair};
 
@@ -43,7 +46,21 @@ pub enum JournalError {
         "{path}: ledger is locked by another process (waited {waited_secs} s); try again when it has finished"
     )]
     Locked { path: PathBuf, waited_secs: u64 },
-    #[error("{path}:{line}: not a ledger: {reason}")]
+    #[error(
+        "{path}: is {what}, not a regular file; a ledger is a regular file: name yours with --ledger or CONTRIB_LEDGER"
+    )]
+    NotAFile { path: PathBuf, what: String },
+    #[error(
+        "{path}: is a symbolic link to {target}, which does not exist; to create the ledger there run `ledger --ledger {target} init`, or name another ledger with --ledger or CONTRIB_LEDGER"
+    )]
+    DanglingLink { path: PathBuf, target: PathBuf },
+    #[error(
+        "{path}: not a ledger: {what}; it holds no entries, so nothing is lost: run `ledger init` to write a new ledger header into it"
+    )]
+    NoEntries { path: PathBuf, what: String },
+    #[error(
+        "{path}:{line}: not a ledger: {reason}; no command changes this file: if it is not your ledger, name yours with --ledger or CONTRIB_LEDGER (or move this file away and run `ledger init`); if it was your ledger, restore it from a copy"
+    )]
     NotALedger {
         path: PathBuf,
         line: u64,
@@ -93,6 +110,7 @@ impl JournalError {
             JournalError::Tampered { .. }
                 | JournalError::Torn { .. }
                 | JournalError::NotALedger { .. }
+                | JournalError::NoEntries { .. }
                 | JournalError::Unreadable { .. }
                 | JournalError::IndexDisagrees { .. }
         )
@@ -125,14 +143,14 @@ pub use write::Repaired;
 
 /// Is a writer holding the lock on this ledger right now?
 pub fn writer_active(path: &std::path::Path) -> bool {
-    std::fs::File::open(path)
+    open::read(path)
         .map(|f| !lock::no_writer(&f))
         .unwrap_or(false)
 }
 
 /// Checks a journal just read against what its index recorded (see `index`).
 pub fn check_index(path: &std::path::Path, scan: &Scan) -> Result<(), JournalError> {
-    let file = std::fs::File::open(path).map_err(JournalError::opening(path))?;
+    let file = open::read(path)?;
     check_index_of(&file, path, scan)
 }
 

@@ -6,7 +6,7 @@
 //! line, an unfinished batch) is reported as the tail, never as entries.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -106,7 +106,7 @@ impl Pending {
         out: &mut Chunk,
         emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
     ) -> Result<(), JournalError> {
-        use std::io::{Read, Seek, SeekFrom};
+        use std::io::{Seek, SeekFrom};
         if self.lines.is_empty() {
             return Ok(());
         }
@@ -143,6 +143,66 @@ impl Pending {
 /// How many bytes of lines go to the decoder at a time.
 const CHUNK_BYTES: usize = 1 << 18;
 
+/// How much of a first line is read looking for its line break. A header is one
+/// short line (under 200 bytes); a longer first line is not one.
+const HEADER_LIMIT: u64 = 64 << 10;
+
+/// The first bytes of every ledger header, the same in every ledger.
+fn header_start() -> String {
+    format!("{{\"seq\":0,\"prev\":\"{ZERO_HASH}\",\"recorded_at\":\"")
+}
+
+/// A file that holds no committed entry and no whole header: `ledger init` may write
+/// a header into it. When an index beside it recorded a committed head, the file
+/// lost what it held, and that is the error instead.
+fn no_entries(file: &File, path: &Path, what: String) -> JournalError {
+    let scan = Scan {
+        head: Head {
+            entries: 0,
+            hash: ZERO_HASH.to_string(),
+        },
+        committed_len: 0,
+        head_offset: 0,
+        last_recorded_at: None,
+        tail: Tail::Clean,
+        stopped_before: None,
+    };
+    match super::check_index_of(file, path, &scan) {
+        Err(e) => e,
+        Ok(()) => JournalError::NoEntries {
+            path: path.to_path_buf(),
+            what,
+        },
+    }
+}
+
+/// A file whose only line has no line break: a header cut short by an interrupted
+/// `ledger init` (its bytes are the start of a header), or something else.
+fn cut_first_line(file: &File, path: &Path, bytes: &[u8]) -> JournalError {
+    let start = header_start();
+    let common = bytes.len().min(start.len());
+    if bytes[..common] == start.as_bytes()[..common] {
+        no_entries(
+            file,
+            path,
+            format!(
+                "its only line is a ledger header cut short ({} bytes, no line break), as an interrupted `ledger init` leaves it",
+                bytes.len()
+            ),
+        )
+    } else {
+        let reason = match line::check(bytes) {
+            Err(reason) => reason,
+            Ok(_) => "it has no line break".into(),
+        };
+        JournalError::NotALedger {
+            path: path.to_path_buf(),
+            line: 1,
+            reason: format!("the first line is not a ledger header ({reason})"),
+        }
+    }
+}
+
 /// Walks the whole journal at `path`. With `parse`, each committed entry recorded at
 /// or before `until` is parsed and given to `visit`; without, only the chain is checked
 /// (what `verify` does, near the speed of hashing the file).
@@ -152,7 +212,7 @@ pub fn scan(
     until: Option<DateTime<Utc>>,
     mut visit: impl FnMut(Entry),
 ) -> Result<Scan, JournalError> {
-    let file = File::open(path).map_err(JournalError::opening(path))?;
+    let file = super::open::read(path)?;
     scan_file(&file, path, parse, until, &mut visit)
 }
 
@@ -247,6 +307,26 @@ fn walk(
     result
 }
 
+/// What a walk knows between lines: where it is, the chain so far, the batch it is
+/// in, and the committed prefix. Each step of a line has a method of its own.
+struct Walk<'a> {
+    path: &'a Path,
+    parse: bool,
+    until: Option<String>,
+    offset: u64,
+    line_no: u64,
+    head: Head,
+    committed_len: u64,
+    head_offset: u64,
+    last_at: Option<String>,
+    batch: Option<OpenBatch>,
+    pending: Pending,
+    stopped_before: Option<String>,
+    tail: Tail,
+    /// Where `until` cut the journal: the head, committed length and head offset then.
+    cut_at: Option<(Head, u64, u64)>,
+}
+
 fn walk_lines(
     file: &File,
     path: &Path,
@@ -256,247 +336,295 @@ fn walk_lines(
     emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
 ) -> Result<Scan, JournalError> {
     use std::io::{Seek, SeekFrom};
-    let until_text = until.map(crate::domain::time::format_timestamp);
     let mut f = file;
     f.seek(SeekFrom::Start(0)).map_err(JournalError::io(path))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
-    let mut offset: u64 = 0;
-    let mut line_no: u64 = 0;
-    let mut head = Head {
-        entries: 0,
-        hash: ZERO_HASH.to_string(),
+    let mut w = Walk {
+        path,
+        parse,
+        until: until.map(crate::domain::time::format_timestamp),
+        offset: 0,
+        line_no: 0,
+        head: Head {
+            entries: 0,
+            hash: ZERO_HASH.to_string(),
+        },
+        committed_len: 0,
+        head_offset: 0,
+        last_at: None,
+        batch: None,
+        pending: Pending::default(),
+        stopped_before: None,
+        tail: Tail::Clean,
+        cut_at: None,
     };
-    let mut committed_len = 0;
-    let mut head_offset = 0;
-    let mut last_at: Option<String> = None;
-    let mut batch: Option<OpenBatch> = None;
-    let mut pending = Pending::default();
-    let mut stopped_before: Option<String> = None;
-    let mut tail = Tail::Clean;
-    let mut cut_at: Option<(Head, u64, u64)> = None;
-
     loop {
         buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(JournalError::io(path))?;
+        let first = w.line_no == 0;
+        let n = if first {
+            // A file that is not a ledger is not read to its end looking for a line break.
+            (&mut reader).take(HEADER_LIMIT).read_until(b'\n', &mut buf)
+        } else {
+            reader.read_until(b'\n', &mut buf)
+        }
+        .map_err(JournalError::io(path))?;
         if n == 0 {
             break;
         }
-        line_no += 1;
-        let expected = line_no - 1;
+        w.line_no += 1;
         if buf.last() != Some(&b'\n') {
-            // A crash cuts a line short; it does not put other bytes after a whole
-            // line. That is an altered entry, never a torn tail `repair` may cut.
-            if let Some(end) = buf.windows(2).rposition(|w| w == b"\"}")
-                && end + 2 < n
-                && line::check(&buf[..end + 2]).is_ok()
-            {
-                return Err(JournalError::Tampered {
-                    path: path.to_path_buf(),
-                    line: line_no,
-                    seq: line_no - 1,
-                    reason: "its line does not end with a line break but with other bytes".into(),
-                });
-            }
-            let (start, what) = match &batch {
-                Some(b) => (
-                    b.offset,
-                    format!(
-                        "an unfinished batch of {} entries, {} written, the last cut short",
-                        b.size,
-                        b.next - 1
-                    ),
-                ),
-                None => (
-                    offset,
-                    format!("entry #{expected} cut short ({} of its bytes written)", n),
-                ),
-            };
-            tail = Tail::Torn {
-                offset: start,
-                bytes: offset + n as u64 - start,
-                what,
-            };
+            w.unterminated(file, &buf)?;
             break;
         }
         let text = &buf[..n - 1];
+        let checked = w.check(text)?;
+        if w.line_no == 1 {
+            check_header(path, text)?;
+        }
+        w.place(&checked, text, n, out, emit)?;
+        if out.bytes.len() >= CHUNK_BYTES {
+            emit(std::mem::take(out))?;
+        }
+    }
+    if w.line_no == 0 {
+        return Err(no_entries(file, path, "the file is empty".into()));
+    }
+    Ok(w.finish())
+}
+
+impl Walk<'_> {
+    fn tampered(&self, reason: String) -> JournalError {
+        JournalError::Tampered {
+            path: self.path.to_path_buf(),
+            line: self.line_no,
+            seq: self.line_no - 1,
+            reason,
+        }
+    }
+
+    /// A last line without its line break: a torn tail (a crash cuts a line short),
+    /// unless whole-looking bytes follow a complete entry, which is an alteration.
+    fn unterminated(&mut self, file: &File, buf: &[u8]) -> Result<(), JournalError> {
+        let n = buf.len();
+        if self.line_no == 1 && n as u64 == HEADER_LIMIT {
+            return Err(JournalError::NotALedger {
+                path: self.path.to_path_buf(),
+                line: 1,
+                reason: format!(
+                    "the first line is not a ledger header (it runs over {HEADER_LIMIT} bytes without a line break)"
+                ),
+            });
+        }
+        // A crash cuts a line short; it does not put other bytes after a whole
+        // line. That is an altered entry, never a torn tail `repair` may cut.
+        if let Some(end) = buf.windows(2).rposition(|w| w == b"\"}")
+            && end + 2 < n
+            && line::check(&buf[..end + 2]).is_ok()
+        {
+            return Err(self
+                .tampered("its line does not end with a line break but with other bytes".into()));
+        }
+        if self.line_no == 1 {
+            return Err(cut_first_line(file, self.path, buf));
+        }
+        let (start, what) = match &self.batch {
+            Some(b) => (
+                b.offset,
+                format!(
+                    "an unfinished batch of {} entries, {} written, the last cut short",
+                    b.size,
+                    b.next - 1
+                ),
+            ),
+            None => (
+                self.offset,
+                format!(
+                    "entry #{} cut short ({n} of its bytes written)",
+                    self.line_no - 1
+                ),
+            ),
+        };
+        self.tail = Tail::Torn {
+            offset: start,
+            bytes: self.offset + n as u64 - start,
+            what,
+        };
+        Ok(())
+    }
+
+    /// The line's own hash, then its number, link and time against the chain so far.
+    fn check<'t>(&self, text: &'t [u8]) -> Result<line::Checked<'t>, JournalError> {
+        let expected = self.line_no - 1;
         let checked = line::check(text).map_err(|reason| {
-            if line_no == 1 {
+            if self.line_no == 1 {
                 JournalError::NotALedger {
-                    path: path.to_path_buf(),
+                    path: self.path.to_path_buf(),
                     line: 1,
                     reason: format!("the first line is not a ledger header ({reason})"),
                 }
             } else {
-                JournalError::Tampered {
-                    path: path.to_path_buf(),
-                    line: line_no,
-                    seq: expected,
-                    reason,
-                }
+                self.tampered(reason)
             }
         })?;
-        let tampered = |reason: String| JournalError::Tampered {
-            path: path.to_path_buf(),
-            line: line_no,
-            seq: expected,
-            reason,
-        };
         if checked.seq != expected {
-            return Err(tampered(format!(
-                "line {line_no} holds entry #{} where entry #{expected} belongs (an entry was deleted, duplicated or moved)",
-                checked.seq
+            return Err(self.tampered(format!(
+                "line {} holds entry #{} where entry #{expected} belongs (an entry was deleted, duplicated or moved)",
+                self.line_no, checked.seq
             )));
         }
-        if checked.prev != head.hash {
-            return Err(tampered(format!(
+        if checked.prev != self.head.hash {
+            return Err(self.tampered(format!(
                 "it does not chain to the entry before it (its prev is not the hash of entry #{})",
                 expected.saturating_sub(1)
             )));
         }
-        if let Some(last) = last_at.as_deref().filter(|l| checked.recorded_at < *l) {
-            return Err(tampered(format!(
+        if let Some(last) = self.last_at.as_deref().filter(|l| checked.recorded_at < *l) {
+            return Err(self.tampered(format!(
                 "it was recorded at {}, before the entry before it ({last})",
                 checked.recorded_at
             )));
         }
-        if line_no == 1 {
-            let header: Entry =
-                serde_json::from_slice(text).map_err(|e| JournalError::NotALedger {
-                    path: path.to_path_buf(),
-                    line: 1,
-                    reason: e.to_string(),
-                })?;
-            match header.body {
-                Body::Ledger(h) if h.format == FORMAT_NAME && h.version == 1 => {}
-                Body::Ledger(h) => {
-                    return Err(JournalError::NotALedger {
-                        path: path.to_path_buf(),
-                        line: 1,
-                        reason: format!(
-                            "format {:?} version {} is not one this program reads",
-                            h.format, h.version
-                        ),
-                    });
-                }
-                _ => {
-                    return Err(JournalError::NotALedger {
-                        path: path.to_path_buf(),
-                        line: 1,
-                        reason: "the first line is not a ledger header".into(),
-                    });
-                }
-            }
-        }
-        let included = cut_at.is_none()
-            && until_text
+        Ok(checked)
+    }
+
+    /// Moves the head past a checked line and decides what it commits: a single
+    /// entry at once, a batch's lines only with its last one.
+    fn place(
+        &mut self,
+        checked: &line::Checked<'_>,
+        text: &[u8],
+        n: usize,
+        out: &mut Chunk,
+        emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
+    ) -> Result<(), JournalError> {
+        let expected = self.line_no - 1;
+        let included = self.cut_at.is_none()
+            && self
+                .until
                 .as_deref()
                 .is_none_or(|u| checked.recorded_at <= u);
-        if !included && cut_at.is_none() && line_no > 1 {
-            stopped_before = Some(checked.recorded_at.to_string());
-            cut_at = Some((head.clone(), committed_len, head_offset));
+        if !included && self.cut_at.is_none() && self.line_no > 1 {
+            self.stopped_before = Some(checked.recorded_at.to_string());
+            self.cut_at = Some((self.head.clone(), self.committed_len, self.head_offset));
         }
-        let keep = parse && included && line_no > 1;
+        let keep = self.parse && included && self.line_no > 1;
+        let offset = self.offset;
         let line_end = offset + n as u64;
-        head = Head {
+        self.head = Head {
             entries: expected,
             hash: checked.hash.to_string(),
         };
-        last_at = Some(checked.recorded_at.to_string());
-        match (checked.batch, batch.as_mut()) {
+        self.last_at = Some(checked.recorded_at.to_string());
+        let line_no = self.line_no;
+        match (checked.batch, self.batch.as_mut()) {
             (None, None) => {
-                committed_len = line_end;
-                head_offset = offset;
+                self.committed_len = line_end;
+                self.head_offset = offset;
                 if keep {
                     out.push(text, line_no, expected);
                 }
             }
             (Some((1, size)), None) => {
-                let b = OpenBatch {
-                    offset,
-                    head: Head {
-                        entries: expected - 1,
-                        hash: checked.prev.to_string(),
-                    },
-                    next: 2,
-                    size,
-                };
                 if keep {
-                    pending.lines.push((offset, text.len(), line_no, expected));
+                    self.pending
+                        .lines
+                        .push((offset, text.len(), line_no, expected));
                 }
                 if size == 1 {
-                    committed_len = line_end;
-                    head_offset = offset;
-                    pending.release(path, out, emit)?;
+                    self.committed_len = line_end;
+                    self.head_offset = offset;
+                    self.pending.release(self.path, out, emit)?;
                 } else {
-                    batch = Some(b);
+                    self.batch = Some(OpenBatch {
+                        offset,
+                        head: Head {
+                            entries: expected - 1,
+                            hash: checked.prev.to_string(),
+                        },
+                        next: 2,
+                        size,
+                    });
                 }
             }
             (Some((i, size)), Some(b)) if i == b.next && size == b.size => {
                 if keep {
-                    pending.lines.push((offset, text.len(), line_no, expected));
+                    self.pending
+                        .lines
+                        .push((offset, text.len(), line_no, expected));
                 }
                 b.next += 1;
                 if i == size {
-                    committed_len = line_end;
-                    head_offset = offset;
-                    batch = None;
-                    pending.release(path, out, emit)?;
+                    self.committed_len = line_end;
+                    self.head_offset = offset;
+                    self.batch = None;
+                    self.pending.release(self.path, out, emit)?;
                 }
             }
             (Some((i, size)), _) => {
-                return Err(tampered(format!(
+                return Err(self.tampered(format!(
                     "its batch marker [{i},{size}] does not follow the batch it is in"
                 )));
             }
             (None, Some(b)) => {
-                return Err(tampered(format!(
-                    "it interrupts a batch of {} entries begun at entry #{}",
-                    b.size,
-                    b.head.entries + 1
+                let (size, first) = (b.size, b.head.entries + 1);
+                return Err(self.tampered(format!(
+                    "it interrupts a batch of {size} entries begun at entry #{first}"
                 )));
             }
         }
-        offset = line_end;
-        if out.bytes.len() >= CHUNK_BYTES {
-            emit(std::mem::take(out))?;
+        self.offset = line_end;
+        Ok(())
+    }
+
+    /// The scan's result: an unfinished batch is the tail, and `until` may have cut
+    /// the committed prefix shorter.
+    fn finish(mut self) -> Scan {
+        if let (Some(b), Tail::Clean) = (&self.batch, &self.tail) {
+            self.tail = Tail::Torn {
+                offset: b.offset,
+                bytes: self.offset - b.offset,
+                what: format!(
+                    "an unfinished batch: {} of its {} entries written (#{} to #{})",
+                    b.next - 1,
+                    b.size,
+                    b.head.entries + 1,
+                    b.head.entries + u64::from(b.next - 1)
+                ),
+            };
+        }
+        if let Some(b) = self.batch {
+            self.head = b.head;
+        }
+        let (head, committed_len, head_offset) = match self.cut_at {
+            Some(cut) => cut,
+            None => (self.head, self.committed_len, self.head_offset),
+        };
+        Scan {
+            head,
+            committed_len,
+            head_offset,
+            last_recorded_at: self.last_at,
+            tail: self.tail,
+            stopped_before: self.stopped_before,
         }
     }
-    if line_no == 0 {
-        return Err(JournalError::NotALedger {
-            path: path.to_path_buf(),
-            line: 1,
-            reason: "the file is empty".into(),
-        });
-    }
-    if let (Some(b), Tail::Clean) = (&batch, &tail) {
-        tail = Tail::Torn {
-            offset: b.offset,
-            bytes: offset - b.offset,
-            what: format!(
-                "an unfinished batch: {} of its {} entries written (#{} to #{})",
-                b.next - 1,
-                b.size,
-                b.head.entries + 1,
-                b.head.entries + u64::from(b.next - 1)
-            ),
-        };
-    }
-    if let Some(b) = batch {
-        head = b.head;
-    }
-    let (head, committed_len, head_offset) = match cut_at {
-        Some(cut) => cut,
-        None => (head, committed_len, head_offset),
+}
+
+/// The first line must be a ledger header of a format and version this program reads.
+fn check_header(path: &Path, text: &[u8]) -> Result<(), JournalError> {
+    let not_a_ledger = |reason: String| JournalError::NotALedger {
+        path: path.to_path_buf(),
+        line: 1,
+        reason,
     };
-    Ok(Scan {
-        head,
-        committed_len,
-        head_offset,
-        last_recorded_at: last_at,
-        tail,
-        stopped_before,
-    })
+    let header: Entry = serde_json::from_slice(text).map_err(|e| not_a_ledger(e.to_string()))?;
+    match header.body {
+        Body::Ledger(h) if h.format == FORMAT_NAME && h.version == 1 => Ok(()),
+        Body::Ledger(h) => Err(not_a_ledger(format!(
+            "format {:?} version {} is not one this program reads",
+            h.format, h.version
+        ))),
+        _ => Err(not_a_ledger("the first line is not a ledger header".into())),
+    }
 }

@@ -45,22 +45,19 @@ impl From<DateTime<Utc>> for Clock {
 /// A new entry before it is checked and numbered.
 pub type Draft = Body;
 
-/// Creates an empty ledger (its header line). Refuses to overwrite anything.
+/// Creates an empty ledger (its header line). Never overwrites a ledger or any other
+/// file; a file already there that holds no entries (empty, or a header cut short by
+/// an interrupted `init`) gets the header.
 pub fn init(path: &Path, now: DateTime<Utc>) -> Result<Head, JournalError> {
     let now = checked_time(path, Clock::Fixed(now), None)?;
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => JournalError::Exists {
-                path: path.to_path_buf(),
-            },
-            _ => JournalError::Io {
-                path: path.to_path_buf(),
-                source: e,
-            },
-        })?;
+    let created = OpenOptions::new().write(true).create_new(true).open(path);
+    let mut file = match created {
+        Ok(file) => file,
+        // A file that holds no entries (empty, or a header cut short) takes a new
+        // header; anything else is refused as every command refuses it.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => super::open::claim_empty(path)?,
+        Err(e) => return Err(JournalError::io(path)(e)),
+    };
     let header = Body::Ledger(Header {
         format: FORMAT_NAME.into(),
         version: FORMAT_VERSION,
@@ -132,11 +129,7 @@ impl Writer {
     /// beside it is only a witness of what was committed, never a source of facts.
     pub fn open(path: &Path, clock: impl Into<Clock>) -> Result<Writer, JournalError> {
         let clock = clock.into();
-        let file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(JournalError::opening(path))?;
+        let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
         let (book, scan) = Self::read_all(&file, path)?;
         // The index is a witness of what was committed: a journal it says has lost or
@@ -288,11 +281,7 @@ pub struct Repaired {
 /// Cuts an uncommitted torn tail, and nothing else. A ledger that fails verification
 /// in its committed part is left untouched (that is tampering, not a crash).
 pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(JournalError::opening(path))?;
+    let file = super::open::open(path, OpenOptions::new().read(true).write(true))?;
     lock::exclusive(&file, path, lock::lock_timeout())?;
     let scan = scan_file(&file, path, false, None, &mut |_| {})?;
     // A committed entry that lost only its line break gets it back.

@@ -122,12 +122,14 @@ pub(super) fn sheet(
     }
 }
 
-const FIGURE_COLUMNS: [(&str, bool); 5] = [
+const FIGURE_COLUMNS: [(&str, bool); 7] = [
     ("Pledged", true),
     ("Paid", true),
     ("Outstanding", true),
     ("Paid GP", true),
     ("Paid SP", true),
+    ("Reduced", true),
+    ("Written off", true),
 ];
 
 fn figure_cells(f: &Figures) -> Vec<Cell> {
@@ -137,6 +139,8 @@ fn figure_cells(f: &Figures) -> Vec<Cell> {
         m(f.outstanding),
         m(f.paid_unearmarked),
         m(f.paid_earmarked),
+        m(f.reduced),
+        m(f.written_off),
     ]
 }
 
@@ -187,6 +191,7 @@ pub(super) fn header(
     as_of: &Option<String>,
     ledger: &LedgerHead,
     donor: &Option<String>,
+    warnings: &[String],
 ) -> Vec<(&'static str, String)> {
     let mut lines = vec![
         ("Period", format!("{} to {}", period.from, period.to)),
@@ -206,6 +211,7 @@ pub(super) fn header(
     if let Some(d) = donor {
         lines.insert(1, ("Donor", format!("{d} only")));
     }
+    lines.extend(warnings.iter().map(|w| ("Warning", w.clone())));
     lines
 }
 
@@ -213,14 +219,14 @@ pub fn build(report: &Report) -> Doc {
     match report {
         Report::Donors(r) => Doc {
             title: "Contributions by donor".into(),
-            header: header(&r.period, &r.as_of, &r.ledger, &r.donor),
+            header: header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
             main: "donors",
             sheets: vec![donor_sheet("donors", "By donor", &r.rows, &r.totals)],
             footnotes: usd_note(),
         },
         Report::Mandates(r) => Doc {
             title: "Contributions by mandate".into(),
-            header: header(&r.period, &r.as_of, &r.ledger, &r.donor),
+            header: header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
             main: "mandates",
             sheets: vec![mandate_sheet("mandates", "By mandate", &r.rows, &r.totals)],
             footnotes: usd_note(),
@@ -233,6 +239,7 @@ pub fn build(report: &Report) -> Doc {
 fn usd_note() -> Vec<String> {
     vec![
         "Amounts in US dollars at UN operational rates of exchange: pledges at the pledge-date rate, payments at the value-date rate, outstanding at the rate of the period's last day. Paid is payments minus refunds. GP: general-purpose (unearmarked); SP: special-purpose.".into(),
+        "Pledged is net of reductions (counted at the rate their pledge was counted at); a write-off leaves pledged as it was and lowers outstanding.".into(),
         "Unaudited.".into(),
     ]
 }

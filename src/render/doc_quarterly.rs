@@ -17,7 +17,7 @@ fn split_row(label: &str, s: &Split) -> Vec<Cell> {
 }
 
 pub fn build(q: &Quarterly) -> Doc {
-    let mut head = header(&q.period, &q.as_of, &q.ledger, &q.donor);
+    let mut head = header(&q.period, &q.as_of, &q.ledger, &q.donor, &q.warnings);
     let rates = if q.rates.used.is_empty() {
         format!("{} (none needed: every amount is in USD)", q.rates.source)
     } else {
@@ -39,6 +39,70 @@ pub fn build(q: &Quarterly) -> Doc {
 
     let (c, p, ch) = (&q.totals, &q.prior_year, &q.change_percent);
     let py = q.year - 1;
+    let mut rows = vec![
+        vec![
+            t("Pledged in the quarter"),
+            m(c.pledged_quarter),
+            m(p.pledged_quarter),
+            opt_pct(&ch.pledged_quarter),
+        ],
+        vec![
+            t("Paid in the quarter"),
+            m(c.paid_quarter),
+            m(p.paid_quarter),
+            opt_pct(&ch.paid_quarter),
+        ],
+        vec![
+            t("Pledged, year to date"),
+            m(c.pledged_year_to_date),
+            m(p.pledged_year_to_date),
+            opt_pct(&ch.pledged_year_to_date),
+        ],
+        vec![
+            t("Paid, year to date"),
+            m(c.paid_year_to_date),
+            m(p.paid_year_to_date),
+            opt_pct(&ch.paid_year_to_date),
+        ],
+        vec![
+            t("Outstanding at quarter end"),
+            m(c.outstanding),
+            m(p.outstanding),
+            opt_pct(&ch.outstanding),
+        ],
+    ];
+    // Reductions and write-offs get their lines when either year has any.
+    let extra = [
+        (
+            "Reduced in the quarter",
+            c.reduced_quarter,
+            p.reduced_quarter,
+            &ch.reduced_quarter,
+        ),
+        (
+            "Written off in the quarter",
+            c.written_off_quarter,
+            p.written_off_quarter,
+            &ch.written_off_quarter,
+        ),
+        (
+            "Reduced, year to date",
+            c.reduced_year_to_date,
+            p.reduced_year_to_date,
+            &ch.reduced_year_to_date,
+        ),
+        (
+            "Written off, year to date",
+            c.written_off_year_to_date,
+            p.written_off_year_to_date,
+            &ch.written_off_year_to_date,
+        ),
+    ];
+    for (label, now, then, change) in extra {
+        if !now.is_zero() || !then.is_zero() {
+            rows.push(vec![t(label), m(now), m(then), opt_pct(change)]);
+        }
+    }
     let totals = sheet(
         "totals",
         format!(
@@ -51,38 +115,7 @@ pub fn build(q: &Quarterly) -> Doc {
             ("A year earlier", true),
             ("Change", true),
         ],
-        vec![
-            vec![
-                t("Pledged in the quarter"),
-                m(c.pledged_quarter),
-                m(p.pledged_quarter),
-                opt_pct(&ch.pledged_quarter),
-            ],
-            vec![
-                t("Paid in the quarter"),
-                m(c.paid_quarter),
-                m(p.paid_quarter),
-                opt_pct(&ch.paid_quarter),
-            ],
-            vec![
-                t("Pledged, year to date"),
-                m(c.pledged_year_to_date),
-                m(p.pledged_year_to_date),
-                opt_pct(&ch.pledged_year_to_date),
-            ],
-            vec![
-                t("Paid, year to date"),
-                m(c.paid_year_to_date),
-                m(p.paid_year_to_date),
-                opt_pct(&ch.paid_year_to_date),
-            ],
-            vec![
-                t("Outstanding at quarter end"),
-                m(c.outstanding),
-                m(p.outstanding),
-                opt_pct(&ch.outstanding),
-            ],
-        ],
+        rows,
         None,
     );
     let gp_sp = sheet(

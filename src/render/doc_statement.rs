@@ -37,16 +37,20 @@ pub fn build(s: &Statement) -> Doc {
             if let Some(r) = &l.reference {
                 note.push(format!("ref {r}"));
             }
-            if let (Some(e), Some(r)) = (l.entry, &l.reason) {
-                note.push(format!("voids #{e}: {r}"));
+            match (l.entry, &l.reason) {
+                (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
+                (None, Some(r)) => note.push(r.clone()),
+                _ => {}
             }
             if let Some(b) = l.reversed_by {
                 note.push(format!("reversed by #{b}; counts nowhere"));
             }
             if let Some(a) = &l.applied {
-                note.push(format!(
-                    "only {a} was outstanding: that much is written off"
-                ));
+                note.push(if l.kind == "reduction" {
+                    format!("only {a} was outstanding: that much is reduced")
+                } else {
+                    format!("only {a} was outstanding: that much is written off")
+                });
             }
             vec![
                 t(l.date.to_string()),
@@ -92,6 +96,7 @@ pub fn build(s: &Statement) -> Doc {
             ("Refunded", true),
             ("Written off", true),
             ("Outstanding", true),
+            ("Reduced", true),
         ],
         vec![vec![
             m(to.pledged),
@@ -99,6 +104,7 @@ pub fn build(s: &Statement) -> Doc {
             m(to.refunded),
             m(to.written_off),
             m(to.outstanding),
+            m(to.reduced),
         ]],
         None,
     );
@@ -114,6 +120,8 @@ pub fn build(s: &Statement) -> Doc {
             ("Unpledged", true),
             ("Written off", true),
             ("Outstanding", true),
+            ("Reduced", true),
+            ("Opening", true),
         ],
         s.balances
             .iter()
@@ -127,12 +135,14 @@ pub fn build(s: &Statement) -> Doc {
                     ms(&b.unpledged),
                     ms(&b.written_off),
                     ms(&b.outstanding),
+                    ms(&b.reduced),
+                    ms(&b.opening),
                 ]
             })
             .collect(),
         None,
     );
-    let mut head = header(&s.period, &s.as_of, &s.ledger, &None);
+    let mut head = header(&s.period, &s.as_of, &s.ledger, &None, &s.warnings);
     head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
     Doc {
         title: format!("Statement of account: {}", s.name),

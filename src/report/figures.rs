@@ -13,11 +13,13 @@ use serde::Serialize;
 use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
 use crate::domain::book::PledgeRec;
 use crate::domain::register::Earmarking;
+use crate::domain::settlement::Take;
 
 /// The amount keys of a donor or mandate row and of its totals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Figures {
-    /// Pledges dated in the period, at their pledge-date rates.
+    /// Pledges dated in the period, at their pledge-date rates, less reductions
+    /// dated in the period (so it can be negative). Opening pledges never count.
     pub pledged: Usd,
     /// Payments minus refunds dated in the period, at their value-date rates.
     pub paid: Usd,
@@ -25,6 +27,11 @@ pub struct Figures {
     pub outstanding: Usd,
     pub paid_unearmarked: Usd,
     pub paid_earmarked: Usd,
+    /// Reductions dated in the period, at the rate their pledge was counted at
+    /// (already taken off `pledged`).
+    pub reduced: Usd,
+    /// Write-offs dated in the period, at their own date's rate.
+    pub written_off: Usd,
 }
 
 impl Figures {
@@ -34,6 +41,8 @@ impl Figures {
         self.outstanding += o.outstanding;
         self.paid_unearmarked += o.paid_unearmarked;
         self.paid_earmarked += o.paid_earmarked;
+        self.reduced += o.reduced;
+        self.written_off += o.written_off;
     }
 
     pub fn is_zero(&self) -> bool {
@@ -103,7 +112,7 @@ pub(crate) fn is_general_purpose(src: &Source, mandate: &str) -> bool {
         .is_some_and(|m| m.earmarking.is_general_purpose())
 }
 
-/// Pledged, paid and outstanding over `period`, as the README's JSON contract defines them.
+/// Pledged, paid and outstanding over `period` (the rules are in the README's JSON contract).
 pub(crate) fn tally<'a>(
     src: &Source<'a>,
     conv: &Conv,
@@ -142,17 +151,38 @@ pub(crate) fn tallies<'a>(
         }
         src.settlement.outstanding_at(p, &ends, &mut left_at);
         usd_at.iter_mut().for_each(|u| *u = None);
+        // Reductions and write-offs of this pledge (most pledges have none).
+        let events = src.settlement.events(p.seq);
+        let takes = if events.iter().any(|(_, _, t)| *t != Take::Settled) {
+            events
+        } else {
+            &[]
+        };
         let mut pledged: Option<Usd> = None;
         for (i, w) in wants.iter().enumerate() {
             if p.date > w.period.to {
                 continue;
             }
             let mut f = Figures::default();
-            if w.period.contains(p.date) {
+            if w.period.contains(p.date) && !p.is_opening() {
                 f.pledged = match pledged {
                     Some(u) => u,
                     None => *pledged.insert(conv.usd(p.amount, p.currency, p.date)?),
                 };
+            }
+            for (d, a, take) in takes {
+                if !w.period.contains(*d) || a.is_zero() {
+                    continue;
+                }
+                match take {
+                    Take::Settled => {}
+                    Take::Reduced => {
+                        let u = conv.usd(*a, p.currency, p.counted_on())?;
+                        f.reduced += u;
+                        f.pledged += -u;
+                    }
+                    Take::WrittenOff => f.written_off += conv.usd(*a, p.currency, *d)?,
+                }
             }
             let e = end_of[i];
             let left = left_at[e];
@@ -290,6 +320,8 @@ pub struct DonorsReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
     pub currency: &'static str,
+    /// What the reader must know about the period (see `Source::warnings`).
+    pub warnings: Vec<String>,
     pub rows: Vec<DonorRow>,
     pub totals: Figures,
 }
@@ -304,6 +336,8 @@ pub struct MandatesReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
     pub currency: &'static str,
+    /// What the reader must know about the period (see `Source::warnings`).
+    pub warnings: Vec<String>,
     pub rows: Vec<MandateRow>,
     pub totals: Figures,
 }
@@ -318,6 +352,7 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
         currency: "USD",
+        warnings: src.warnings(period),
         rows: donor_rows(src, &t),
         totals: t.total,
     })
@@ -333,6 +368,7 @@ pub fn mandates(src: &Source, period: Period) -> Result<MandatesReport, ReportEr
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
         currency: "USD",
+        warnings: src.warnings(period),
         rows: mandate_rows(src, &t),
         totals: t.total,
     })

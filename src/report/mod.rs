@@ -1,5 +1,5 @@
 //! Funding reports: aggregation of a book into plain report structs that serialise
-//! to the JSON contract in the README.
+//! to the JSON contract the README documents.
 //!
 //! Owns: the period rules, USD conversion with the record of which rates were used,
 //! and the figures of the `donors`, `mandates`, `quarterly` and `statement` reports.
@@ -181,10 +181,11 @@ impl Source<'_> {
     pub fn value_dates(&self) -> Option<Period> {
         // Reversed entries are still in the ledger (statements list them), so they
         // count for its span though not for any figure.
+        // An opening pledge enters the records on its opening date.
         let dates = self
             .book
             .pledges()
-            .map(|p| p.date)
+            .map(|p| p.counted_on())
             .chain(self.book.payments().map(|p| p.date))
             .chain(self.book.write_offs().map(|w| w.date));
         let mut range: Option<Period> = None;
@@ -198,6 +199,17 @@ impl Source<'_> {
             });
         }
         range
+    }
+
+    /// What a report over `period` must say: that the ledger holds no figures
+    /// before its earliest opening date, when the period starts before it.
+    pub fn warnings(&self, period: Period) -> Vec<String> {
+        match self.book.earliest_opening() {
+            Some(o) if period.from < o => vec![format!(
+                "The ledger holds no figures before {o}: pledges made earlier are carried in at their opening date with what was outstanding then, and money received earlier is not in it."
+            )],
+            _ => vec![],
+        }
     }
 
     /// Resolves a period request against this ledger.
@@ -238,7 +250,7 @@ pub struct RateUsed {
     pub per_usd: String,
 }
 
-/// Converts to USD by the one rule (per entry, then summed) and remembers which rates
+/// Converts to USD by the one rule (per entry, rounded) and remembers which rates
 /// (currency, effective date) it used, so a report can name its rate source.
 pub(crate) struct Conv<'a> {
     rates: &'a Rates,

@@ -17,11 +17,16 @@ pub const RATE_SOURCE: &str = "UN operational rates of exchange";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct QuarterTotals {
+    /// Net of reductions, as `Figures::pledged`.
     pub pledged_quarter: Usd,
     pub paid_quarter: Usd,
     pub pledged_year_to_date: Usd,
     pub paid_year_to_date: Usd,
     pub outstanding: Usd,
+    pub reduced_quarter: Usd,
+    pub written_off_quarter: Usd,
+    pub reduced_year_to_date: Usd,
+    pub written_off_year_to_date: Usd,
 }
 
 /// Change from the same quarter a year earlier, in per cent (null: nothing then).
@@ -32,6 +37,10 @@ pub struct QuarterChange {
     pub pledged_year_to_date: Option<String>,
     pub paid_year_to_date: Option<String>,
     pub outstanding: Option<String>,
+    pub reduced_quarter: Option<String>,
+    pub written_off_quarter: Option<String>,
+    pub reduced_year_to_date: Option<String>,
+    pub written_off_year_to_date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,6 +125,8 @@ pub struct Quarterly {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
     pub currency: &'static str,
+    /// What the reader must know about the period (see `Source::warnings`).
+    pub warnings: Vec<String>,
     pub title: String,
     pub year: i32,
     pub quarter: u32,
@@ -210,6 +221,10 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         pledged_year_to_date: ty.total.pledged,
         paid_year_to_date: ty.total.paid,
         outstanding: tq.total.outstanding,
+        reduced_quarter: tq.total.reduced,
+        written_off_quarter: tq.total.written_off,
+        reduced_year_to_date: ty.total.reduced,
+        written_off_year_to_date: ty.total.written_off,
     };
     let prior = QuarterTotals {
         pledged_quarter: pq.total.pledged,
@@ -217,6 +232,10 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         pledged_year_to_date: py.total.pledged,
         paid_year_to_date: py.total.paid,
         outstanding: pq.total.outstanding,
+        reduced_quarter: pq.total.reduced,
+        written_off_quarter: pq.total.written_off,
+        reduced_year_to_date: py.total.reduced,
+        written_off_year_to_date: py.total.written_off,
     };
 
     let mut largest: Vec<LargestDonor> = donor_rows(src, &ty)
@@ -268,7 +287,8 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
                 outstanding: closing,
             });
         }
-        let at_pledge = conv.usd(left, p.currency, p.date)?;
+        // Measured from the USD value the pledge entered the books at.
+        let at_pledge = conv.usd(left, p.currency, p.counted_on())?;
         if at_pledge != closing {
             fx.push(ExchangeDifference {
                 seq: p.seq,
@@ -300,6 +320,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
         currency: "USD",
+        warnings: src.warnings(period),
         title: format!(
             "Voluntary contributions to UNODC: funding status, Q{q} {year}"
         ),
@@ -312,6 +333,13 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
             pledged_year_to_date: change(now.pledged_year_to_date, prior.pledged_year_to_date),
             paid_year_to_date: change(now.paid_year_to_date, prior.paid_year_to_date),
             outstanding: change(now.outstanding, prior.outstanding),
+            reduced_quarter: change(now.reduced_quarter, prior.reduced_quarter),
+            written_off_quarter: change(now.written_off_quarter, prior.written_off_quarter),
+            reduced_year_to_date: change(now.reduced_year_to_date, prior.reduced_year_to_date),
+            written_off_year_to_date: change(
+                now.written_off_year_to_date,
+                prior.written_off_year_to_date,
+            ),
         },
         prior_year: prior,
         by_donor: donor_rows(src, &tq),

@@ -1,9 +1,11 @@
-//! A donor's statement of account: every pledge, payment, refund, write-off and
-//! reversal of one donor in date order, what each payment settled, the running
-//! outstanding per pledge, and totals in USD and in each currency.
+//! A donor's statement of account: every pledge, payment, refund, write-off,
+//! reduction and reversal of one donor in date order, what each payment settled, the
+//! running outstanding per pledge, and totals in USD and in each currency. An opening
+//! pledge is listed on its opening date (kind `opening-pledge`) with what it was
+//! carried in with; a prior-period refund is labelled in its `reason`.
 //!
 //! Pure aggregation; prints nothing. Reversed entries are listed (marked) but count
-//! nowhere, as the settlement rules require.
+//! nowhere.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,28 +46,34 @@ pub struct Line {
     pub unpledged: Option<String>,
     /// For pledges and write-offs: the pledge's outstanding after this line.
     pub outstanding: Option<String>,
-    /// For a reversal: the entry it voids, and why.
+    /// For a reversal: the entry it voids, and why. For a write-off or reduction:
+    /// its reason; for an opening pledge: the original pledge; for a prior-period
+    /// refund: that label.
     pub entry: Option<u64>,
     pub reason: Option<String>,
     pub reversed_by: Option<u64>,
-    /// For a write-off larger than what was outstanding at its date (payments dated
-    /// before it arrived later): what it actually took off, in the pledge's currency.
+    /// For a write-off or reduction larger than what was outstanding at its date
+    /// (payments dated before it arrived later): what it actually took off, in the
+    /// pledge's currency.
     pub applied: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StatementTotals {
+    /// Net of reductions.
     pub pledged: Usd,
     pub paid: Usd,
     pub refunded: Usd,
     pub written_off: Usd,
     pub outstanding: Usd,
+    pub reduced: Usd,
 }
 
 /// Balances in one currency, over everything dated up to the period end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CurrencyBalance {
     pub currency: String,
+    /// Net of reductions; opening pledges are under `opening`.
     pub pledged: String,
     pub payments: String,
     pub refunds: String,
@@ -73,6 +81,9 @@ pub struct CurrencyBalance {
     pub unpledged: String,
     pub written_off: String,
     pub outstanding: String,
+    pub reduced: String,
+    /// What opening pledges were carried in with.
+    pub opening: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,6 +93,8 @@ pub struct Statement {
     pub period: Period,
     pub as_of: Option<String>,
     pub currency: &'static str,
+    /// What the reader must know about the period (see `Source::warnings`).
+    pub warnings: Vec<String>,
     pub donor: String,
     pub name: String,
     pub lines: Vec<Line>,
@@ -98,6 +111,8 @@ struct Bal {
     unpledged: Decimal,
     written_off: Decimal,
     outstanding: Decimal,
+    reduced: Decimal,
+    opening: Decimal,
 }
 
 fn blank(seq: u64, date: NaiveDate, kind: &'static str) -> Line {
@@ -136,17 +151,30 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
     let pledge_of = |seq: u64| book.pledge(seq).filter(|p| *p.donor == *code);
 
     for p in book.pledges().filter(|p| *p.donor == *code) {
-        let mut l = blank(p.seq, p.date, "pledge");
+        let mut l = blank(p.seq, p.counted_on(), "pledge");
         l.mandate = Some(p.mandate.to_string());
         l.currency = Some(p.currency.code().to_string());
-        l.amount = Some(p.currency.format(p.amount));
+        l.amount = Some(p.currency.format(p.base()));
         l.due = p.due;
         l.reference = p.reference.clone();
         l.reversed_by = p.reversed_by;
-        if p.reversed_by.is_none() && p.date <= period.to {
-            l.usd = Some(conv.usd(p.amount, p.currency, p.date)?);
+        if p.is_opening() {
+            l.kind = "opening-pledge";
+            l.reason = Some(format!(
+                "carried in from a pledge of {} {} made {}",
+                p.currency.format_grouped(p.amount),
+                p.currency,
+                p.date
+            ));
+        }
+        if p.reversed_by.is_none() && p.counted_on() <= period.to {
+            l.usd = Some(conv.usd(p.base(), p.currency, p.counted_on())?);
             let b = bal.entry(p.currency).or_default();
-            b.pledged += p.amount;
+            if p.is_opening() {
+                b.opening += p.base();
+            } else {
+                b.pledged += p.amount;
+            }
             b.outstanding += src.settlement.outstanding(p, period.to);
         }
         lines.push(l);
@@ -160,6 +188,10 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         l.pledge = pay.pledge;
         l.reference = pay.reference.clone();
         l.reversed_by = pay.reversed_by;
+        if pay.prior_period {
+            l.reason =
+                Some("prior-period refund: money received before the ledger's records".into());
+        }
         if pay.reversed_by.is_none() && pay.date <= period.to {
             l.usd = Some(conv.usd(pay.amount, pay.currency, pay.date)?);
             let b = bal.entry(pay.currency).or_default();
@@ -191,25 +223,43 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         let Some(p) = pledge_of(w.pledge) else {
             continue;
         };
-        let mut l = blank(w.seq, w.date, "write-off");
+        let mut l = blank(
+            w.seq,
+            w.date,
+            if w.reduction {
+                "reduction"
+            } else {
+                "write-off"
+            },
+        );
         l.mandate = Some(p.mandate.to_string());
         l.currency = Some(w.currency.code().to_string());
         l.amount = Some(w.currency.format(w.amount));
         l.pledge = Some(w.pledge);
+        l.reason = w.reason.clone();
         l.reversed_by = w.reversed_by;
         if w.reversed_by.is_none() && w.date <= period.to {
-            // What the write-off actually took off the pledge (it never goes below zero).
+            // What it actually took off the pledge (never below zero).
             let applied: Decimal = src
                 .settlement
                 .allocations
                 .get(&w.seq)
                 .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
                 .unwrap_or_default();
-            l.usd = Some(conv.usd(applied, w.currency, w.date)?);
+            // A reduction counts at the rate its pledge was counted at; a write-off
+            // at its own date's.
+            let rate_date = if w.reduction { p.counted_on() } else { w.date };
+            l.usd = Some(conv.usd(applied, w.currency, rate_date)?);
             if applied < w.amount {
                 l.applied = Some(w.currency.format(applied));
             }
-            bal.entry(w.currency).or_default().written_off += applied;
+            let b = bal.entry(w.currency).or_default();
+            if w.reduction {
+                b.reduced += applied;
+                b.pledged -= applied;
+            } else {
+                b.written_off += applied;
+            }
         }
         lines.push(l);
     }
@@ -234,9 +284,9 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             continue;
         }
         match l.kind {
-            "pledge" => {
+            "pledge" | "opening-pledge" => {
                 if let Some(p) = book.pledge(l.seq) {
-                    let left = running.entry(p.seq).or_insert(p.amount);
+                    let left = running.entry(p.seq).or_insert(p.base());
                     l.outstanding = Some(p.currency.format(*left));
                 }
             }
@@ -246,17 +296,17 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                 };
                 for (s, (ps, x)) in l.settled.iter_mut().zip(&a.settled) {
                     if let Some(p) = book.pledge(*ps) {
-                        let left = running.entry(p.seq).or_insert(p.amount);
+                        let left = running.entry(p.seq).or_insert(p.base());
                         *left -= *x;
                         s.outstanding = p.currency.format(*left);
                     }
                 }
             }
-            "write-off" => {
+            "write-off" | "reduction" => {
                 if let (Some(ps), Some(a)) = (l.pledge, src.settlement.allocations.get(&l.seq))
                     && let Some(p) = book.pledge(ps)
                 {
-                    let left = running.entry(ps).or_insert(p.amount);
+                    let left = running.entry(ps).or_insert(p.base());
                     for (_, x) in &a.settled {
                         *left -= *x;
                     }
@@ -281,6 +331,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             match l.kind {
                 "refund" => totals.refunded += usd,
                 "write-off" => totals.written_off += usd,
+                "reduction" => totals.reduced += usd,
                 _ => {}
             }
         }
@@ -296,6 +347,8 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             unpledged: c.format(b.unpledged),
             written_off: c.format(b.written_off),
             outstanding: c.format(b.outstanding),
+            reduced: c.format(b.reduced),
+            opening: c.format(b.opening),
         })
         .collect();
     Ok(Statement {
@@ -304,6 +357,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         period,
         as_of: src.as_of.clone(),
         currency: "USD",
+        warnings: src.warnings(period),
         donor: code.clone(),
         name: d.name.clone(),
         lines,

@@ -38,14 +38,19 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
         v["totals"],
         json!({"pledged_quarter": "20000.00", "paid_quarter": "64000.00",
                "pledged_year_to_date": "220000.00", "paid_year_to_date": "104000.00",
-               "outstanding": "131666.67"})
+               "outstanding": "131666.67",
+               // The write-off #14 of 5,000 USD in the quarter; no reductions.
+               "reduced_quarter": "0.00", "written_off_quarter": "5000.00",
+               "reduced_year_to_date": "0.00", "written_off_year_to_date": "5000.00"})
     );
     // Q3 2008: #1 pledged 50,000 and #2 paid it; nothing outstanding.
     assert_eq!(
         v["prior_year"],
         json!({"pledged_quarter": "50000.00", "paid_quarter": "50000.00",
                "pledged_year_to_date": "50000.00", "paid_year_to_date": "50000.00",
-               "outstanding": "0.00"})
+               "outstanding": "0.00",
+               "reduced_quarter": "0.00", "written_off_quarter": "0.00",
+               "reduced_year_to_date": "0.00", "written_off_year_to_date": "0.00"})
     );
     // (20,000 - 50,000) / 50,000 = -60 %; (64,000 - 50,000) / 50,000 = 28 %;
     // (220,000 - 50,000) / 50,000 = 340 %; (104,000 - 50,000) / 50,000 = 108 %.
@@ -53,7 +58,9 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
         v["change_percent"],
         json!({"pledged_quarter": "-60.0", "paid_quarter": "28.0",
                "pledged_year_to_date": "340.0", "paid_year_to_date": "108.0",
-               "outstanding": null})
+               "outstanding": null,
+               "reduced_quarter": null, "written_off_quarter": null,
+               "reduced_year_to_date": null, "written_off_year_to_date": null})
     );
     // Sorted by paid: DEU 40,000, SWE 14,000, JPN 10,000, NOR 0.
     let donors: Vec<(&str, &str, &str, &str)> = v["by_donor"]
@@ -81,7 +88,8 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
     assert_eq!(
         v["by_donor"][0],
         json!({"donor": "DEU", "name": "Germany", "pledged": "0.00", "paid": "40000.00",
-               "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00"})
+               "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00",
+               "reduced": "0.00", "written_off": "0.00"})
     );
     let mandates: Vec<(&str, &str, &str)> = v["by_mandate"]
         .as_array()
@@ -192,17 +200,22 @@ fn donors_and_mandates_for_2009() {
         v["rows"],
         json!([
             {"donor": "JPN", "name": "Japan", "pledged": "100000.00", "paid": "50000.00",
-             "outstanding": "50000.00", "paid_unearmarked": "0.00", "paid_earmarked": "50000.00"},
+             "outstanding": "50000.00", "paid_unearmarked": "0.00", "paid_earmarked": "50000.00",
+             "reduced": "0.00", "written_off": "0.00"},
             {"donor": "DEU", "name": "Germany", "pledged": "100000.00", "paid": "40000.00",
-             "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00"},
+             "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00",
+             "reduced": "0.00", "written_off": "0.00"},
             {"donor": "SWE", "name": "Sweden", "pledged": "0.00", "paid": "14000.00",
-             "outstanding": "0.00", "paid_unearmarked": "0.00", "paid_earmarked": "14000.00"},
+             "outstanding": "0.00", "paid_unearmarked": "0.00", "paid_earmarked": "14000.00",
+             "reduced": "0.00", "written_off": "0.00"},
             {"donor": "NOR", "name": "Norway", "pledged": "20000.00", "paid": "0.00",
-             "outstanding": "15000.00", "paid_unearmarked": "0.00", "paid_earmarked": "0.00"}
+             "outstanding": "15000.00", "paid_unearmarked": "0.00", "paid_earmarked": "0.00",
+             "reduced": "0.00", "written_off": "5000.00"}
         ])
     );
     let totals = json!({"pledged": "220000.00", "paid": "104000.00", "outstanding": "131666.67",
-                        "paid_unearmarked": "40000.00", "paid_earmarked": "64000.00"});
+                        "paid_unearmarked": "40000.00", "paid_earmarked": "64000.00",
+                        "reduced": "0.00", "written_off": "5000.00"});
     assert_eq!(v["totals"], totals);
     let m = json(&t, &["mandates", "--year", "2009"]);
     assert_eq!(m["totals"], totals);
@@ -210,7 +223,8 @@ fn donors_and_mandates_for_2009() {
         m["rows"][0],
         json!({"mandate": "coordination", "name": m["rows"][0]["name"], "earmarking": "softly-earmarked",
                "pledged": "100000.00", "paid": "50000.00", "outstanding": "50000.00",
-               "paid_unearmarked": "0.00", "paid_earmarked": "50000.00"})
+               "paid_unearmarked": "0.00", "paid_earmarked": "50000.00",
+               "reduced": "0.00", "written_off": "0.00"})
     );
     // With no period: the whole ledger, first to last value date.
     let all = json(&t, &["donors"]);
@@ -262,7 +276,7 @@ fn statement_of_japan_by_name() {
     assert_eq!(
         v["totals"],
         json!({"pledged": "150000.00", "paid": "100000.00", "refunded": "0.00",
-               "written_off": "0.00", "outstanding": "50000.00"})
+               "written_off": "0.00", "outstanding": "50000.00", "reduced": "0.00"})
     );
 }
 
@@ -294,7 +308,7 @@ fn statement_shows_reversal_write_off_unpledged_and_refund() {
     assert_eq!(
         nor["totals"],
         json!({"pledged": "20000.00", "paid": "0.00", "refunded": "0.00",
-               "written_off": "5000.00", "outstanding": "15000.00"})
+               "written_off": "5000.00", "outstanding": "15000.00", "reduced": "0.00"})
     );
     let swe = json(&t, &["statement", "--donor", "SWE"]);
     assert_eq!(swe["lines"][0]["unpledged"], "15000.00");
@@ -302,12 +316,13 @@ fn statement_shows_reversal_write_off_unpledged_and_refund() {
     assert_eq!(
         swe["totals"],
         json!({"pledged": "0.00", "paid": "14000.00", "refunded": "1000.00",
-               "written_off": "0.00", "outstanding": "0.00"})
+               "written_off": "0.00", "outstanding": "0.00", "reduced": "0.00"})
     );
     assert_eq!(
         swe["balances"],
         json!([{"currency": "USD", "pledged": "0.00", "payments": "15000.00", "refunds": "1000.00",
-                "settled": "0.00", "unpledged": "15000.00", "written_off": "0.00", "outstanding": "0.00"}])
+                "settled": "0.00", "unpledged": "15000.00", "written_off": "0.00", "outstanding": "0.00",
+                "reduced": "0.00", "opening": "0.00"}])
     );
     let deu = json(&t, &["statement", "--donor", "DEU", "--year", "2009"]);
     // #12 is 30,000 EUR naming #5: it settles 30,000 EUR; USD at 0.75 = 40,000.00.

@@ -7,6 +7,7 @@ mod demo;
 mod errors;
 mod formats;
 mod hand;
+mod opening;
 mod props;
 
 use crate::util::Test;
@@ -262,6 +263,8 @@ pub fn hand_ledger() -> Test {
             &[
                 "record",
                 "write-off",
+                "--reason",
+                "approved",
                 "--pledge",
                 "10",
                 "--amount",

@@ -1,16 +1,17 @@
 //! The checks a new entry must pass against a book: every rule `record` and
-//! `import` enforce (the README's recording and settlement rules), each failure a `Problem` with a
+//! `import` enforce, each failure a `Problem` with a
 //! stable code. Returns entries in canonical form; never changes the book.
 
+use crate::domain::Code;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::{Book, PledgeRec, WriteOffRec};
+use super::take::{before_opening, check_opening};
+use super::{Book, PledgeRec};
 use crate::domain::currency::{Currency, max_amount};
 use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::problem::{Problem, check_length, limits, shown};
 use crate::domain::register::{Register, Unknown};
-use crate::domain::settlement;
 
 impl Book {
     /// Judges a new entry against the book and returns it in canonical form (donor
@@ -18,7 +19,7 @@ impl Book {
     pub fn check(&self, body: Body) -> Result<Body, Problem> {
         match body {
             Body::Ledger(_) => Err(Problem::new(
-                "bad-entry",
+                Code::BadEntry,
                 "a ledger header cannot be recorded",
             )),
             Body::Pledge(mut p) => {
@@ -34,55 +35,45 @@ impl Book {
                     check_date(due, "due")?;
                     if due < p.date {
                         return Err(Problem::field(
-                            "due-before-date",
+                            Code::DueBeforeDate,
                             "due",
                             format!("the due date {due} is before the pledge date {}", p.date),
                         ));
                     }
                 }
+                check_opening(&mut p)?;
                 Ok(Body::Pledge(p))
             }
-            Body::Payment(p) => Ok(Body::Payment(self.check_payment(p)?)),
+            Body::Payment(p) => {
+                if p.prior_period {
+                    return Err(Problem::field(
+                        Code::PriorPeriodNotRefund,
+                        "prior-period",
+                        "only a refund can be a prior-period refund; a payment is recorded as received",
+                    ));
+                }
+                let p = self.check_payment(p)?;
+                if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
+                    before_opening(pledge, p.date, "payment")?;
+                }
+                Ok(Body::Payment(p))
+            }
             Body::Refund(p) => {
                 let p = self.check_payment(p)?;
-                self.check_refund_fits(&p)?;
+                // A prior-period refund returns money the ledger never recorded.
+                if !p.prior_period {
+                    self.check_refund_fits(&p)?;
+                }
                 Ok(Body::Refund(p))
             }
-            Body::WriteOff(mut w) => {
-                check_text("reference", w.reference.as_deref(), false)?;
-                check_text("memo", w.memo.as_deref(), true)?;
-                let pledge = self.live_pledge_named(w.pledge, "pledge")?;
-                if w.currency != pledge.currency {
-                    return Err(Problem::field(
-                        "currency-mismatch",
-                        "currency",
-                        format!(
-                            "pledge #{} is in {}; a write-off is in the pledge's currency",
-                            pledge.seq, pledge.currency
-                        ),
-                    ));
-                }
-                w.amount = check_amount(w.amount, pledge.currency, "amount")?;
-                check_date(w.date, "date")?;
-                if w.date < pledge.date {
-                    return Err(Problem::field(
-                        "date-before-pledge",
-                        "date",
-                        format!(
-                            "the write-off date {} is before the pledge date {}",
-                            w.date, pledge.date
-                        ),
-                    ));
-                }
-                self.check_write_off_fits(pledge, &w)?;
-                Ok(Body::WriteOff(w))
-            }
+            Body::WriteOff(w) => Ok(Body::WriteOff(self.check_take(w, false)?)),
+            Body::Reduction(w) => Ok(Body::Reduction(self.check_take(w, true)?)),
             Body::Reversal(r) => {
                 check_text("reason", Some(&r.reason), true)?;
                 let target = r.entry;
                 let Some(kind) = self.kind_of(target) else {
                     return Err(Problem::field(
-                        "no-such-entry",
+                        Code::NoSuchEntry,
                         "entry",
                         format!(
                             "there is no entry #{target} (the ledger has {} entries)",
@@ -92,14 +83,14 @@ impl Book {
                 };
                 if r.reason.trim().is_empty() {
                     return Err(Problem::field(
-                        "reason-required",
+                        Code::ReasonRequired,
                         "reason",
                         "a reversal needs a reason",
                     ));
                 }
                 if let Some(by) = self.reversed_by(target) {
                     return Err(Problem::field(
-                        "already-reversed",
+                        Code::AlreadyReversed,
                         "entry",
                         format!("entry #{target} was already reversed by #{by}"),
                     ));
@@ -107,7 +98,7 @@ impl Book {
                 match kind {
                     Kind::Reversal => {
                         return Err(Problem::field(
-                            "reversal-of-reversal",
+                            Code::ReversalOfReversal,
                             "entry",
                             format!(
                                 "entry #{target} is a reversal; a reversal cannot be reversed (record the entry again instead)"
@@ -116,7 +107,7 @@ impl Book {
                     }
                     Kind::Donor | Kind::Mandate | Kind::Ledger => {
                         return Err(Problem::field(
-                            "not-reversible",
+                            Code::NotReversible,
                             "entry",
                             format!(
                                 "entry #{target} is a {} registration; registrations cannot be reversed",
@@ -141,7 +132,7 @@ impl Book {
                             seqs.sort_unstable();
                             let names: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
                             return Err(Problem::field(
-                                "pledge-in-use",
+                                Code::PledgeInUse,
                                 "entry",
                                 format!(
                                     "pledge #{target} is still named by {}; reverse {} first",
@@ -158,14 +149,14 @@ impl Book {
             Body::Rate(mut r) => {
                 if r.per_usd <= Decimal::ZERO {
                     return Err(Problem::field(
-                        "bad-rate",
+                        Code::BadRate,
                         "per-usd",
                         format!("a rate must be above zero; {} is not", r.per_usd),
                     ));
                 }
                 if r.currency == Currency::USD && r.per_usd != Decimal::ONE {
                     return Err(Problem::field(
-                        "bad-rate",
+                        Code::BadRate,
                         "currency",
                         "USD is the base currency; its rate is always 1",
                     ));
@@ -175,7 +166,7 @@ impl Book {
                 // USD figure far from the limits of exact decimal arithmetic.
                 if r.per_usd < Decimal::new(1, 4) || r.per_usd > Decimal::from(1_000_000_000) {
                     return Err(Problem::field(
-                        "bad-rate",
+                        Code::BadRate,
                         "per-usd",
                         format!(
                             "{} units per USD is not a plausible rate (0.0001 to 1,000,000,000)",
@@ -196,7 +187,7 @@ impl Book {
                             r.currency, r.date
                         )
                     };
-                    return Err(Problem::field("rate-exists", "date", what));
+                    return Err(Problem::field(Code::RateExists, "date", what));
                 }
                 Ok(Body::Rate(r))
             }
@@ -243,7 +234,7 @@ impl Book {
         let canonical = self.check(entry.body.clone())?;
         if canonical != entry.body {
             return Err(Problem::new(
-                "not-canonical",
+                Code::NotCanonical,
                 "the entry is not stored as the recording rules would store it (a code, name or amount differs from its canonical form)",
             ));
         }
@@ -258,7 +249,7 @@ impl Book {
         };
         let mut moves: Vec<(NaiveDate, Decimal, u64, bool)> = self
             .payments_of(&pay.donor, &pay.mandate, pay.currency)
-            .filter(|p| p.seq != target)
+            .filter(|p| p.seq != target && !p.prior_period)
             .map(|p| {
                 (
                     p.date,
@@ -285,7 +276,7 @@ impl Book {
                     .map(|m| format!("#{}", m.2))
                     .collect();
                 return Err(Problem::field(
-                    "payment-refunded",
+                    Code::PaymentRefunded,
                     "entry",
                     format!(
                         "without payment #{target}, the refunds to {} for {} in {} ({}) would be more than was paid; reverse {} first",
@@ -317,14 +308,14 @@ impl Book {
             let pledge = self.live_pledge_named(n, "pledge")?;
             if *pledge.donor != *p.donor {
                 return Err(Problem::field(
-                    "wrong-donor",
+                    Code::WrongDonor,
                     "pledge",
                     format!("pledge #{n} belongs to {}, not {}", pledge.donor, p.donor),
                 ));
             }
             if *pledge.mandate != *p.mandate {
                 return Err(Problem::field(
-                    "wrong-mandate",
+                    Code::WrongMandate,
                     "pledge",
                     format!(
                         "pledge #{n} is for mandate {}, not {}",
@@ -336,10 +327,14 @@ impl Book {
         Ok(p)
     }
 
-    fn live_pledge_named(&self, n: u64, field: &'static str) -> Result<&PledgeRec, Problem> {
+    pub(super) fn live_pledge_named(
+        &self,
+        n: u64,
+        field: &'static str,
+    ) -> Result<&PledgeRec, Problem> {
         match self.kind_of(n) {
             None => Err(Problem::field(
-                "no-such-pledge",
+                Code::NoSuchPledge,
                 field,
                 format!("there is no entry #{n}"),
             )),
@@ -347,7 +342,7 @@ impl Book {
                 let p = &self.pledges[&n];
                 match p.reversed_by {
                     Some(by) => Err(Problem::field(
-                        "pledge-reversed",
+                        Code::PledgeReversed,
                         field,
                         format!("pledge #{n} was reversed by #{by}"),
                     )),
@@ -355,7 +350,7 @@ impl Book {
                 }
             }
             Some(k) => Err(Problem::field(
-                "not-a-pledge",
+                Code::NotAPledge,
                 field,
                 format!("entry #{n} is a {}, not a pledge", k.as_str()),
             )),
@@ -369,6 +364,7 @@ impl Book {
     fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
         let mut moves: Vec<(NaiveDate, Decimal)> = self
             .payments_of(&r.donor, &r.mandate, r.currency)
+            .filter(|p| !p.prior_period)
             .map(|p| (p.date, if p.refund { -p.amount } else { p.amount }))
             .collect();
         moves.sort_by_key(|(date, _)| *date);
@@ -394,7 +390,7 @@ impl Book {
                         r.date
                     )
                 };
-                return Err(Problem::field("refund-exceeds", "amount", message));
+                return Err(Problem::field(Code::RefundExceeds, "amount", message));
             }
             let Some(&(date, _)) = rest.first() else {
                 return Ok(());
@@ -403,93 +399,6 @@ impl Book {
             net += rest[..n].iter().map(|(_, a)| *a).sum::<Decimal>();
             rest = &rest[n..];
             by = date;
-        }
-    }
-
-    /// A write-off may not exceed what is outstanding on its pledge at its date, nor
-    /// make an existing write-off on that pledge exceed it.
-    fn check_write_off_fits(
-        &self,
-        pledge: &PledgeRec,
-        w: &crate::domain::entry::WriteOff,
-    ) -> Result<(), Problem> {
-        let mut trial = self.clone_for_pledge(pledge.seq);
-        let seq = self.entries + 1;
-        trial.write_offs.insert(
-            seq,
-            WriteOffRec {
-                seq,
-                pledge: w.pledge,
-                amount: w.amount,
-                currency: w.currency,
-                date: w.date,
-                reversed_by: None,
-            },
-        );
-        let s = settlement::settle(&trial, Some(pledge))
-            .map_err(|e| Problem::new("missing-rate", e.to_string()))?;
-        for wo in trial.live_write_offs() {
-            let applied = s
-                .allocations
-                .get(&wo.seq)
-                .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
-                .unwrap_or_default();
-            if applied < wo.amount {
-                let before = s.outstanding(pledge, w.date)
-                    + if wo.seq == seq {
-                        applied
-                    } else {
-                        Decimal::ZERO
-                    };
-                let outstanding = if wo.seq == seq {
-                    before
-                } else {
-                    s.outstanding(pledge, w.date) + w.amount
-                };
-                return Err(Problem::field(
-                    "write-off-exceeds",
-                    "amount",
-                    format!(
-                        "pledge #{} has {} {} outstanding on {}; a write-off of {} {} is larger",
-                        pledge.seq,
-                        pledge.currency.format(outstanding),
-                        pledge.currency,
-                        w.date,
-                        pledge.currency.format(w.amount),
-                        pledge.currency
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// A copy of the book holding only what settling one pledge needs.
-    fn clone_for_pledge(&self, seq: u64) -> Book {
-        let p = &self.pledges[&seq];
-        let same_group = |d: &str, m: &str| d == &*p.donor && m == &*p.mandate;
-        Book {
-            rates: self.rates.clone(),
-            entries: self.entries,
-            pledges: self
-                .pledges
-                .iter()
-                .filter(|(_, q)| same_group(&q.donor, &q.mandate))
-                .map(|(k, v)| (*k, v.clone()))
-                .collect(),
-            payments: self
-                .payments
-                .iter()
-                .filter(|(_, q)| q.pledge == Some(seq) || same_group(&q.donor, &q.mandate))
-                .map(|(k, v)| (*k, v.clone()))
-                .collect(),
-            write_offs: self
-                .write_offs
-                .iter()
-                .filter(|(_, w)| w.pledge == seq)
-                .map(|(k, v)| (*k, v.clone()))
-                .collect(),
-            ..Book::default()
         }
     }
 
@@ -511,7 +420,7 @@ impl Book {
     pub fn check_clock(&self, now: DateTime<Utc>) -> Result<(), Problem> {
         match self.last_recorded_at {
             Some(last) if now < last => Err(Problem::new(
-                "clock-backwards",
+                Code::ClockBackwards,
                 format!(
                     "the time now ({}) is before the last entry's recorded_at ({}); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW={} (or later) until the clock has passed it",
                     crate::domain::time::format_timestamp(now),
@@ -527,44 +436,44 @@ impl Book {
 fn unknown(u: Unknown, field: &'static str) -> Problem {
     Problem::field(
         if field == "donor" {
-            "unknown-donor"
+            Code::UnknownDonor
         } else {
-            "unknown-mandate"
+            Code::UnknownMandate
         },
         field,
         u.to_string(),
     )
 }
 
-fn check_amount(
+pub(super) fn check_amount(
     amount: Decimal,
     currency: Currency,
     field: &'static str,
 ) -> Result<Decimal, Problem> {
     if amount <= Decimal::ZERO {
         return Err(Problem::field(
-            "bad-amount",
+            Code::BadAmount,
             field,
             format!("the amount must be above zero; {amount} is not"),
         ));
     }
     if amount > max_amount() {
         return Err(Problem::field(
-            "bad-amount",
+            Code::BadAmount,
             field,
             format!("{amount} is larger than any plausible contribution"),
         ));
     }
     currency
         .exact(amount)
-        .map_err(|m| Problem::field("too-many-decimals", field, m))
+        .map_err(|m| Problem::field(Code::TooManyDecimals, field, m))
 }
 
-fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
+pub(super) fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
     use chrono::Datelike;
     if !(1945..=2199).contains(&date.year()) {
         return Err(Problem::field(
-            "bad-date",
+            Code::BadDate,
             field,
             format!("{date} is outside the years 1945 to 2199"),
         ));
@@ -575,7 +484,11 @@ fn check_date(date: NaiveDate, field: &'static str) -> Result<(), Problem> {
 /// Stored text is one line a person can read: no control or invisible characters,
 /// except line breaks and tabs in free text (memos, reasons); and no longer than its
 /// field allows (checked first).
-fn check_text(field: &'static str, text: Option<&str>, free: bool) -> Result<(), Problem> {
+pub(super) fn check_text(
+    field: &'static str,
+    text: Option<&str>,
+    free: bool,
+) -> Result<(), Problem> {
     let Some(t) = text else { return Ok(()) };
     let max = match field {
         "reference" => limits::REFERENCE,
@@ -591,7 +504,7 @@ fn check_text(field: &'static str, text: Option<&str>, free: bool) -> Result<(),
         .find(|c| (c.is_control() || invisible(*c)) && !(free && matches!(c, '\n' | '\t')));
     match bad {
         Some(c) => Err(Problem::field(
-            "bad-text",
+            Code::BadText,
             field,
             format!(
                 "{} contains the {} character {:?}; {}",

@@ -5,6 +5,7 @@
 //! `check`. Pure: no I/O.
 
 mod check;
+mod take;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -44,8 +45,29 @@ pub struct PledgeRec {
     pub currency: Currency,
     pub date: NaiveDate,
     pub due: Option<NaiveDate>,
+    /// For an opening pledge: the opening date and what was outstanding then.
+    pub opening: Option<(NaiveDate, Decimal)>,
     pub reference: Option<String>,
     pub reversed_by: Option<u64>,
+}
+
+impl PledgeRec {
+    /// The date the pledge entered the books: its opening date for an opening
+    /// pledge, else its pledge date. Its USD value is counted at this date's rate
+    /// (what reductions are measured at, and exchange differences from).
+    pub fn counted_on(&self) -> NaiveDate {
+        self.opening.map_or(self.date, |(d, _)| d)
+    }
+
+    /// What settlement starts from: the outstanding at the opening date for an
+    /// opening pledge, else the amount pledged.
+    pub fn base(&self) -> Decimal {
+        self.opening.map_or(self.amount, |(_, a)| a)
+    }
+
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -58,17 +80,23 @@ pub struct PaymentRec {
     pub currency: Currency,
     pub date: NaiveDate,
     pub pledge: Option<u64>,
+    /// A refund of money received before (or outside) the ledger's records.
+    pub prior_period: bool,
     pub reference: Option<String>,
     pub reversed_by: Option<u64>,
 }
 
+/// A write-off, or (with `reduction`) a reduction of a pledge by its donor.
 #[derive(Debug, Clone)]
 pub struct WriteOffRec {
     pub seq: u64,
+    pub reduction: bool,
     pub pledge: u64,
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
+    /// The reason on record (stored as the entry's memo).
+    pub reason: Option<String>,
     pub reversed_by: Option<u64>,
 }
 
@@ -158,6 +186,7 @@ impl Book {
         self.payments.values()
     }
 
+    /// Write-offs and reductions (told apart by `reduction`).
     pub fn write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
         self.write_offs.values()
     }
@@ -172,6 +201,14 @@ impl Book {
 
     pub fn live_write_offs(&self) -> impl Iterator<Item = &WriteOffRec> {
         self.write_offs.values().filter(|w| w.reversed_by.is_none())
+    }
+
+    /// The earliest opening date of a live opening pledge: the ledger holds no
+    /// figures before it.
+    pub fn earliest_opening(&self) -> Option<NaiveDate> {
+        self.live_pledges()
+            .filter_map(|p| p.opening.map(|(d, _)| d))
+            .min()
     }
 
     /// The live pledge recorded with this reference, if any.
@@ -238,7 +275,9 @@ impl Book {
         let donor = match body {
             Body::Pledge(p) => Some(p.donor.as_str()),
             Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
-            Body::WriteOff(w) => self.pledges.get(&w.pledge).map(|p| &*p.donor),
+            Body::WriteOff(w) | Body::Reduction(w) => {
+                self.pledges.get(&w.pledge).map(|p| &*p.donor)
+            }
             _ => None,
         };
         if let Some(donor) = donor {
@@ -278,6 +317,7 @@ impl Book {
                         currency: p.currency,
                         date: p.date,
                         due: p.due,
+                        opening: p.opening.zip(p.outstanding),
                         reference: p.reference.clone(),
                         reversed_by: None,
                     },
@@ -306,21 +346,24 @@ impl Book {
                         currency: p.currency,
                         date: p.date,
                         pledge: p.pledge,
+                        prior_period: p.prior_period,
                         reference: p.reference.clone(),
                         reversed_by: None,
                     },
                 );
             }
-            Body::WriteOff(w) => {
+            Body::WriteOff(w) | Body::Reduction(w) => {
                 *self.named_by.entry(w.pledge).or_default() += 1;
                 self.write_offs.insert(
                     seq,
                     WriteOffRec {
                         seq,
+                        reduction: matches!(entry.body, Body::Reduction(_)),
                         pledge: w.pledge,
                         amount: w.amount,
                         currency: w.currency,
                         date: w.date,
+                        reason: w.memo.clone(),
                         reversed_by: None,
                     },
                 );

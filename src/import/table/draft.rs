@@ -5,6 +5,7 @@
 //! refunds. Does not read records or count lines (`rows`), and does not judge drafts
 //! against the ledger (`Book::check` does that).
 
+use crate::domain::Code;
 use csv::StringRecord;
 use rust_decimal::Decimal;
 
@@ -13,6 +14,7 @@ use crate::domain::entry::{Payment, Pledge, Rate, Source, WriteOff};
 use crate::domain::problem::{Problem, longer_than, too_long};
 use crate::domain::register::fold;
 use crate::domain::{Body, Currency, Kind};
+use crate::import::field::parse_yes_no;
 use crate::import::profile::Field;
 use crate::import::text::{parse_amount, parse_date};
 use crate::import::{Row, RowProblem};
@@ -56,7 +58,7 @@ impl Table<'_> {
         for (f, v) in &raw {
             let max = f.max_length();
             if longer_than(v, max) {
-                bad.add(f.as_str(), v, "too-long", too_long(max));
+                bad.add(f.as_str(), v, Code::TooLong, too_long(max));
             }
         }
         if !bad.list.is_empty() {
@@ -65,7 +67,7 @@ impl Table<'_> {
         let text = |f: Field| raw.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
         let kind = match text(Field::Kind) {
             None => {
-                bad.add("kind", "", "missing-value", "the row has no kind");
+                bad.add("kind", "", Code::MissingValue, "the row has no kind");
                 return Err(bad.list);
             }
             Some(k) => match Kind::parse(&k) {
@@ -74,14 +76,15 @@ impl Table<'_> {
                     | Kind::Payment
                     | Kind::Refund
                     | Kind::WriteOff
+                    | Kind::Reduction
                     | Kind::Rate),
                 ) => kind,
                 _ => {
                     bad.add(
                         "kind",
                         &k,
-                        "bad-kind",
-                        "is not pledge, payment, refund, write-off or rate (map it under [values.kind])",
+                        Code::BadKind,
+                        "is not pledge, payment, refund, write-off, reduction or rate (map it under [values.kind])",
                     );
                     return Err(bad.list);
                 }
@@ -93,7 +96,7 @@ impl Table<'_> {
                 bad.add(
                     f.as_str(),
                     "",
-                    "missing-value",
+                    Code::MissingValue,
                     format!("a {} row needs {what}", kind.as_str()),
                 );
             }
@@ -107,7 +110,7 @@ impl Table<'_> {
         };
         let amount = need(&mut bad, amount_field, "an amount");
         let (donor, mandate, currency) = match kind {
-            Kind::WriteOff => (None, None, text(Field::Currency)),
+            Kind::WriteOff | Kind::Reduction => (None, None, text(Field::Currency)),
             Kind::Rate => (None, None, need(&mut bad, Field::Currency, "a currency")),
             _ => (
                 need(&mut bad, Field::Donor, "a donor"),
@@ -116,33 +119,55 @@ impl Table<'_> {
             ),
         };
         let pledge_reference = text(Field::PledgeReference);
-        if kind == Kind::WriteOff && pledge_reference.is_none() {
+        if matches!(kind, Kind::WriteOff | Kind::Reduction) && pledge_reference.is_none() {
             bad.add(
                 "pledge_reference",
                 "",
-                "missing-value",
-                "a write-off row must name its pledge by reference",
+                Code::MissingValue,
+                format!("a {} row must name its pledge by reference", kind.as_str()),
             );
         }
+        let prior_period = text(Field::PriorPeriod).and_then(|v| match parse_yes_no(&v) {
+            Some(b) => Some(b),
+            None => {
+                bad.add(
+                    "prior_period",
+                    &v,
+                    Code::BadPriorPeriod,
+                    "is not true/false or yes/no",
+                );
+                None
+            }
+        });
+        let outstanding = text(Field::Outstanding).and_then(|a| {
+            match parse_amount(&a, p.decimal_mark, &p.thousands) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    bad.add("outstanding", &a, Code::BadAmount, m);
+                    None
+                }
+            }
+        });
         let date_of = |bad: &mut Bad, f: Field, d: Option<String>| {
             d.and_then(|d| match parse_date(&d, &p.date_formats) {
                 Ok(v) => Some(v),
                 Err(m) => {
-                    bad.add(f.as_str(), &d, "bad-date", m);
+                    bad.add(f.as_str(), &d, Code::BadDate, m);
                     None
                 }
             })
         };
         let date = date_of(&mut bad, Field::Date, date);
         let due = date_of(&mut bad, Field::Due, text(Field::Due));
+        let opening = date_of(&mut bad, Field::Opening, text(Field::Opening));
         let mut amount: Option<Decimal> =
             amount.and_then(|a| match parse_amount(&a, p.decimal_mark, &p.thousands) {
                 Ok(v) => Some(v),
                 Err(m) => {
                     let code = if kind == Kind::Rate {
-                        "bad-rate"
+                        Code::BadRate
                     } else {
-                        "bad-amount"
+                        Code::BadAmount
                     };
                     let why = m
                         .strip_prefix(&format!("\"{a}\" "))
@@ -161,7 +186,7 @@ impl Table<'_> {
                 bad.add(
                     "sign",
                     v,
-                    "bad-sign",
+                    Code::BadSign,
                     "is neither a positive nor a negative value of the profile's [sign] section",
                 );
             }
@@ -172,7 +197,7 @@ impl Table<'_> {
                 bad.add(
                     "currency",
                     &c,
-                    "unknown-currency",
+                    Code::UnknownCurrency,
                     "is not an ISO 4217 currency code such as USD, EUR, JPY",
                 );
             }
@@ -190,6 +215,21 @@ impl Table<'_> {
             kind = Kind::Refund;
             amount = -amount;
         }
+        // A constant `prior_period` speaks of the file's refunds; a column's yes on
+        // any other row is a mistake.
+        let prior_period = prior_period.unwrap_or(false);
+        if prior_period && kind != Kind::Refund && !p.constants.contains_key(&Field::PriorPeriod) {
+            bad.add(
+                "prior_period",
+                &text(Field::PriorPeriod).unwrap_or_default(),
+                Code::PriorPeriodNotRefund,
+                format!(
+                    "only a refund can be a prior-period refund, not a {}",
+                    kind.as_str()
+                ),
+            );
+            return Err(bad.list);
+        }
         let reference = text(Field::Reference);
         // A memo over several lines of a CRLF file keeps its line breaks as "\n".
         let memo = text(Field::Memo).map(|m| m.replace("\r\n", "\n").replace('\r', "\n"));
@@ -204,6 +244,8 @@ impl Table<'_> {
                 currency,
                 date,
                 due,
+                opening,
+                outstanding,
                 reference,
                 memo,
                 source,
@@ -216,6 +258,7 @@ impl Table<'_> {
                     currency,
                     date,
                     pledge: None,
+                    prior_period: prior_period && kind == Kind::Refund,
                     reference,
                     memo,
                     source,
@@ -226,15 +269,22 @@ impl Table<'_> {
                     Body::Refund(pay)
                 }
             }
-            Kind::WriteOff => Body::WriteOff(WriteOff {
-                pledge: 0,
-                amount,
-                currency,
-                date,
-                reference,
-                memo,
-                source,
-            }),
+            Kind::WriteOff | Kind::Reduction => {
+                let w = WriteOff {
+                    pledge: 0,
+                    amount,
+                    currency,
+                    date,
+                    reference,
+                    memo,
+                    source,
+                };
+                if kind == Kind::WriteOff {
+                    Body::WriteOff(w)
+                } else {
+                    Body::Reduction(w)
+                }
+            }
             _ => Body::Rate(Rate {
                 currency,
                 per_usd: amount,
@@ -259,7 +309,7 @@ struct Bad {
 }
 
 impl Bad {
-    fn add(&mut self, field: &str, value: &str, code: &'static str, why: impl Into<String>) {
+    fn add(&mut self, field: &str, value: &str, code: Code, why: impl Into<String>) {
         self.list.push(RowProblem {
             line: self.line,
             field: Some(field.to_string()),

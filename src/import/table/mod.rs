@@ -10,6 +10,7 @@
 mod draft;
 mod rows;
 
+use crate::domain::Code;
 use std::collections::BTreeMap;
 
 use csv::StringRecord;
@@ -79,7 +80,11 @@ impl<'a> Table<'a> {
         for _ in 0..profile.skip_rows {
             match text[start..].find('\n') {
                 Some(i) => start += i + 1,
-                None => start = text.len(),
+                // Past the end: a huge skip_rows must not count on in vain.
+                None => {
+                    start = text.len();
+                    break;
+                }
             }
         }
         let body = &text[start..];
@@ -96,7 +101,7 @@ impl<'a> Table<'a> {
                     line: header_line,
                     field: None,
                     value: None,
-                    problem: Problem::new("too-long", why),
+                    problem: Problem::new(Code::TooLong, why),
                 })
             };
             if let Some(name) = h.iter().find(|n| longer_than(n, limits::CSV_FIELD)) {
@@ -117,7 +122,7 @@ impl<'a> Table<'a> {
                 None => {
                     return Err(ProfileError {
                         line: None,
-                        code: "no-header",
+                        code: Code::NoHeader,
                         message: format!(
                             "the file has no header line after skipping {} line(s)",
                             profile.skip_rows
@@ -149,7 +154,7 @@ impl<'a> Table<'a> {
                             field: None,
                             value: None,
                             problem: Problem::new(
-                                "duplicate-column",
+                                Code::DuplicateColumn,
                                 format!(
                                     "the header names {col} {} (columns {} and {last}); rename one",
                                     if at.len() == 2 {
@@ -166,7 +171,7 @@ impl<'a> Table<'a> {
                 }
                 (Column::Name(_), None) => Err(ProfileError {
                     line: Some(line),
-                    code: "bad-profile",
+                    code: Code::BadProfile,
                     message: "a header name needs [csv] header = true".into(),
                 }
                 .into()),
@@ -190,7 +195,7 @@ impl<'a> Table<'a> {
             };
             ProfileError {
                 line: Some(line),
-                code: "missing-column",
+                code: Code::MissingColumn,
                 message,
             }
             .into()

@@ -5,6 +5,7 @@
 //! Owns: which records become rows, and each row's line and `Source`. Does not bind
 //! columns (`table`) or read a row's fields (`draft`).
 
+use crate::domain::Code;
 use csv::StringRecord;
 
 use super::{Table, reader};
@@ -55,7 +56,7 @@ impl Table<'_> {
                         field: None,
                         value: None,
                         problem: Problem::new(
-                            "bad-csv",
+                            Code::BadCsv,
                             format!("cannot read this line as CSV: {e}"),
                         ),
                     });
@@ -127,7 +128,7 @@ impl Table<'_> {
             line: at(i),
             field: Some(self.column_name(i)),
             value: Some(shown(&rec[i])),
-            problem: Problem::new("bad-csv", why),
+            problem: Problem::new(Code::BadCsv, why),
         };
         let span = rec
             .position()
@@ -154,7 +155,7 @@ impl Table<'_> {
                 line,
                 field: Some(self.column_name(i)),
                 value: Some(rec[i].to_string()),
-                problem: Problem::new("too-long", too_long(limits::CSV_FIELD)),
+                problem: Problem::new(Code::TooLong, too_long(limits::CSV_FIELD)),
             });
         }
         let row = rec.as_slice();
@@ -163,7 +164,10 @@ impl Table<'_> {
                 line,
                 field: None,
                 value: None,
-                problem: Problem::new("too-long", format!("the row {}", too_long(limits::CSV_ROW))),
+                problem: Problem::new(
+                    Code::TooLong,
+                    format!("the row {}", too_long(limits::CSV_ROW)),
+                ),
             });
         }
         None
@@ -199,7 +203,7 @@ impl Table<'_> {
             line,
             field: None,
             value: None,
-            problem: Problem::new("bad-csv", why),
+            problem: Problem::new(Code::BadCsv, why),
         })
     }
 }

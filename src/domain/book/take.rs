@@ -1,0 +1,238 @@
+//! The checks of what lowers a pledge without a payment, and of opening pledges.
+//!
+//! Owns: the rules of write-offs and reductions (a reason on record; never more than
+//! what is outstanding on the pledge at their date, nor squeezing one already
+//! recorded), of opening pledges (a pledge made before the ledger's records, carried
+//! in at an opening date with what was still owed then), and of entries dated before
+//! an opening date. Pure: never changes the book.
+
+use crate::domain::Code;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::check::{check_amount, check_date, check_text};
+use super::{Book, PledgeRec, WriteOffRec};
+use crate::domain::entry::{Pledge, WriteOff};
+use crate::domain::problem::Problem;
+use crate::domain::settlement;
+
+fn what(reduction: bool) -> &'static str {
+    if reduction { "reduction" } else { "write-off" }
+}
+
+impl Book {
+    /// Checks a write-off (`reduction` false) or a reduction of a pledge.
+    pub(super) fn check_take(&self, mut w: WriteOff, reduction: bool) -> Result<WriteOff, Problem> {
+        let what = what(reduction);
+        check_text("reference", w.reference.as_deref(), false)?;
+        check_text("reason", w.memo.as_deref(), true)?;
+        if w.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
+            return Err(Problem::field(
+                Code::ReasonRequired,
+                "reason",
+                if reduction {
+                    "a reduction needs its reason on record (the donor's letter or note verbale)"
+                } else {
+                    "a write-off needs its authority on record (the approval that writes it off)"
+                },
+            ));
+        }
+        let pledge = self.live_pledge_named(w.pledge, "pledge")?;
+        if w.currency != pledge.currency {
+            return Err(Problem::field(
+                Code::CurrencyMismatch,
+                "currency",
+                format!(
+                    "pledge #{} is in {}; a {what} is in the pledge's currency",
+                    pledge.seq, pledge.currency
+                ),
+            ));
+        }
+        w.amount = check_amount(w.amount, pledge.currency, "amount")?;
+        check_date(w.date, "date")?;
+        if w.date < pledge.date {
+            return Err(Problem::field(
+                Code::DateBeforePledge,
+                "date",
+                format!(
+                    "the {what} date {} is before the pledge date {}",
+                    w.date, pledge.date
+                ),
+            ));
+        }
+        before_opening(pledge, w.date, what)?;
+        self.check_take_fits(pledge, &w, reduction)?;
+        Ok(w)
+    }
+
+    /// A write-off or reduction may not exceed what is outstanding on its pledge at
+    /// its date, nor make one already recorded on that pledge exceed it.
+    fn check_take_fits(
+        &self,
+        pledge: &PledgeRec,
+        w: &WriteOff,
+        reduction: bool,
+    ) -> Result<(), Problem> {
+        let mut trial = self.clone_for_pledge(pledge.seq);
+        let seq = self.entries + 1;
+        trial.write_offs.insert(
+            seq,
+            WriteOffRec {
+                seq,
+                reduction,
+                pledge: w.pledge,
+                amount: w.amount,
+                currency: w.currency,
+                date: w.date,
+                reason: None,
+                reversed_by: None,
+            },
+        );
+        let s = settlement::settle(&trial, Some(pledge))
+            .map_err(|e| Problem::new(Code::MissingRate, e.to_string()))?;
+        // The new one first: when it does not fit, say so about it.
+        let mut takes: Vec<&WriteOffRec> = trial.live_write_offs().collect();
+        takes.sort_by_key(|w| (w.seq != seq, w.seq));
+        for wo in takes {
+            let applied: Decimal = s
+                .allocations
+                .get(&wo.seq)
+                .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
+                .unwrap_or_default();
+            if applied < wo.amount {
+                let outstanding = if wo.seq == seq {
+                    s.outstanding(pledge, w.date) + applied
+                } else {
+                    s.outstanding(pledge, w.date) + w.amount
+                };
+                let c = pledge.currency;
+                return Err(Problem::field(
+                    if reduction {
+                        Code::ReductionExceeds
+                    } else {
+                        Code::WriteOffExceeds
+                    },
+                    "amount",
+                    format!(
+                        "pledge #{} has {} {c} outstanding on {}; a {} of {} {c} is larger",
+                        pledge.seq,
+                        c.format(outstanding),
+                        w.date,
+                        what(reduction),
+                        c.format(w.amount),
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A copy of the book holding only what settling one pledge needs.
+    pub(super) fn clone_for_pledge(&self, seq: u64) -> Book {
+        let p = &self.pledges[&seq];
+        let same_group = |d: &str, m: &str| d == &*p.donor && m == &*p.mandate;
+        Book {
+            rates: self.rates.clone(),
+            entries: self.entries,
+            pledges: self
+                .pledges
+                .iter()
+                .filter(|(_, q)| same_group(&q.donor, &q.mandate))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            payments: self
+                .payments
+                .iter()
+                .filter(|(_, q)| q.pledge == Some(seq) || same_group(&q.donor, &q.mandate))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            write_offs: self
+                .write_offs
+                .iter()
+                .filter(|(_, w)| w.pledge == seq)
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            ..Book::default()
+        }
+    }
+}
+
+/// Checks an opening pledge's two fields: both or neither, an opening date on or
+/// after the pledge date, and an outstanding from zero up to the amount pledged
+/// (scaled to the currency's decimals).
+pub(super) fn check_opening(p: &mut Pledge) -> Result<(), Problem> {
+    let (opening, outstanding) = match (p.opening, p.outstanding) {
+        (None, None) => return Ok(()),
+        (Some(_), None) => {
+            return Err(Problem::field(
+                Code::IncompleteOpening,
+                "outstanding",
+                "an opening pledge needs what was still outstanding on its opening date",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Problem::field(
+                Code::IncompleteOpening,
+                "opening",
+                "an outstanding amount is given only for an opening pledge: add its opening date",
+            ));
+        }
+        (Some(d), Some(a)) => (d, a),
+    };
+    check_date(opening, "opening")?;
+    if opening < p.date {
+        return Err(Problem::field(
+            Code::OpeningBeforePledge,
+            "opening",
+            format!(
+                "the opening date {opening} is before the pledge date {}",
+                p.date
+            ),
+        ));
+    }
+    if outstanding < Decimal::ZERO {
+        return Err(Problem::field(
+            Code::BadAmount,
+            "outstanding",
+            format!("what is outstanding cannot be negative; {outstanding} is"),
+        ));
+    }
+    let outstanding = p
+        .currency
+        .exact(outstanding)
+        .map_err(|m| Problem::field(Code::TooManyDecimals, "outstanding", m))?;
+    if outstanding > p.amount {
+        let c = p.currency;
+        return Err(Problem::field(
+            Code::OutstandingExceedsAmount,
+            "outstanding",
+            format!(
+                "{} {c} outstanding is more than the {} {c} pledged",
+                c.format(outstanding),
+                c.format(p.amount)
+            ),
+        ));
+    }
+    p.outstanding = Some(outstanding);
+    Ok(())
+}
+
+/// Nothing dated before an opening pledge's opening date may name it: what happened
+/// before is already in the outstanding it was carried in with.
+pub(super) fn before_opening(
+    pledge: &PledgeRec,
+    date: NaiveDate,
+    what: &str,
+) -> Result<(), Problem> {
+    match pledge.opening {
+        Some((opening, _)) if date < opening => Err(Problem::field(
+            Code::BeforeOpening,
+            "date",
+            format!(
+                "pledge #{} was carried in as an opening pledge on {opening}; a {what} dated {date} is before that (what it owed then already counts everything earlier)",
+                pledge.seq
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
