@@ -841,7 +841,7 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
 }
 
 /// Writes a canonical import CSV
-/// (`date,donor,mandate,kind,amount,currency,reference,pledge_reference,due`) of `rows`
+/// (`date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo`) of `rows`
 /// rows dated in 2012, after the synthetic ledger, with only built-in donors and
 /// mandates so that it imports into an empty ledger as well: pledges, payments naming
 /// a pledge of the file by its reference or settled first in, first out, refunds
@@ -855,7 +855,7 @@ pub fn canonical_csv(path: &Path, rows: u64, seed: u64) {
     let mandates = builtin_mandate_slugs();
     writeln!(
         w,
-        "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due"
+        "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo"
     )
     .expect("write");
     let first = day((2012, 1, 2));
@@ -875,11 +875,16 @@ pub fn canonical_csv(path: &Path, rows: u64, seed: u64) {
                        due: &str| {
             writeln!(
                 w,
-                "{date},{},{},{kind},{},{},IMP/{r},{pref},{due}",
+                "{date},{},{},{kind},{},{},IMP/{r},{pref},{due},{}",
                 donors[d as usize],
                 mandates[m as usize],
                 money(units, c),
-                CURRENCIES[c as usize].0
+                CURRENCIES[c as usize].0,
+                if kind == "write-off" {
+                    "Controller's approval (synthetic)"
+                } else {
+                    ""
+                }
             )
             .expect("write");
         };

@@ -597,6 +597,8 @@ fn bench() {
                         "1",
                         "--date",
                         "2011-12-31",
+                        "--reason",
+                        "Controller's approval (benchmark)",
                     ]
                     .iter()
                     .map(|s| s.to_string())
