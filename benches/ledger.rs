@@ -1,16 +1,26 @@
 //! `cargo bench --bench ledger`: the release binary on a large synthetic ledger,
-//! side by side with `sha256sum` and a minimal streaming Rust program.
+//! side by side with `sha256sum`, a minimal streaming Rust program and, when they
+//! are installed, `hledger balance` and ledger-cli's `ledger balance` on the same
+//! data exported as plain-text journals.
 //!
-//! Owns: building the release binary, generating the ledger and an import CSV in a
-//! temp dir (see `generate.rs`), timing each command a few times (median wall time,
-//! peak memory from `/usr/bin/time -v` when present) and printing the figures and
-//! their ratios. Commands the binary does not support yet (exit status not 0 on the
+//! Owns: building the release binary, generating the ledger, its plain-text copies
+//! and an import CSV in a temp dir (see `generate.rs`), timing each command a few
+//! times (median wall time, peak memory from `/usr/bin/time -v` when present) and
+//! printing the figures, their ratios to `ledger verify` of the same run, and a
+//! Markdown table of them. Commands the binary refuses (exit status not 0 on the
 //! first try) are reported as not available, not failed.
 //!
-//! Environment: `LEDGER_BENCH_ENTRIES` (default 1000000), `LEDGER_BENCH_RUNS`
-//! (default 3), `LEDGER_BENCH_IMPORT_ROWS` (default 100000), `LEDGER_BENCH_DIR`
-//! (where the temp dir goes; default the system's). Also a tool:
-//! `cargo bench --bench ledger -- --generate PATH N` writes a synthetic ledger, and
+//! Environment: `LEDGER_BENCH_ENTRIES` (default 1000000; 10000000 for the large
+//! run), `LEDGER_BENCH_RUNS` (default 3), `LEDGER_BENCH_IMPORT_ROWS` (rows imported
+//! into an empty ledger, default 100000), `LEDGER_BENCH_BIG_IMPORT_ROWS` (rows
+//! imported into the large one, default 5000), `LEDGER_BENCH_SEED`,
+//! `LEDGER_BENCH_RULES=1` (also time `verify --rules`, once),
+//! `LEDGER_BENCH_PEERS=0` (skip hledger and ledger-cli; `=1` runs them above 2M
+//! entries too), `LEDGER_BENCH_PEER_RUNS` (default 1), `LEDGER_BENCH_DIR` (where
+//! the temp dir goes; default the system's).
+//! Also a tool: `cargo bench --bench ledger -- --generate PATH N [SEED]
+//! [--hledger PATH] [--ledger-cli PATH]` writes a synthetic ledger (and its
+//! plain-text copies), `-- --csv PATH ROWS [SEED]` a canonical import CSV,
 //! `-- --baseline PATH` runs the minimal program on one, `-- --check PATH` replays
 //! one through every rule `ledger record` enforces.
 //!
@@ -29,22 +39,53 @@ const SEED: u64 = 20_090_930;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(PathBuf::from)
+    };
+    let num = |i: usize, default: u64| {
+        args.get(i)
+            .filter(|a| !a.starts_with("--"))
+            .and_then(|s| s.replace('_', "").parse().ok())
+            .unwrap_or(default)
+    };
     match args.first().map(String::as_str) {
         Some("--baseline") => baseline(Path::new(&args[1])),
         Some("--generate") => {
-            let n = args
-                .get(2)
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1_000_000);
-            let g = generate::ledger(Path::new(&args[1]), n, SEED);
+            let (n, seed) = (num(2, 1_000_000), num(3, SEED));
+            let (h, l) = (flag("--hledger"), flag("--ledger-cli"));
+            let exports = generate::Exports {
+                hledger: h.as_deref(),
+                ledger_cli: l.as_deref(),
+            };
+            let g = generate::ledger_and_exports(Path::new(&args[1]), n, seed, &exports);
             println!(
-                "{}: {} entries, {} bytes, head {}",
-                args[1], g.entries, g.bytes, g.head
+                "{}: {} entries, {} bytes, head {}, last recorded_at {}",
+                args[1], g.entries, g.bytes, g.head, g.last_recorded_at
             );
+            println!("mix: {}", mix(&g));
+        }
+        Some("--csv") => {
+            generate::canonical_csv(Path::new(&args[1]), num(2, 100_000), num(3, SEED + 1))
         }
         Some("--check") => check(Path::new(&args[1])),
-        _ => bench(),
+        // `cargo bench` passes `--bench`; anything else (`cargo test --all-targets`
+        // runs bench targets as tests) gets a line, not a ten-minute run.
+        _ if args.iter().any(|a| a == "--bench") => bench(),
+        _ => println!("run with `cargo bench --bench ledger` (see benches/ledger.rs)"),
     }
+}
+
+fn mix(g: &generate::Generated) -> String {
+    let counts: Vec<String> = g
+        .counts
+        .iter()
+        .filter(|(_, c)| *c > 0)
+        .map(|(k, c)| format!("{} {c}", k.as_str()))
+        .collect();
+    counts.join(", ")
 }
 
 /// Replays a ledger through `Book::check`, the rules `ledger record` enforces, and
@@ -122,15 +163,20 @@ struct Run {
 }
 
 fn time_v() -> Option<PathBuf> {
-    let p = PathBuf::from("/usr/bin/time");
-    let ok = Command::new(&p)
-        .args(["-v", "true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    ok.then_some(p)
+    static FOUND: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let p = PathBuf::from("/usr/bin/time");
+            let ok = Command::new(&p)
+                .args(["-v", "true"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            ok.then_some(p)
+        })
+        .clone()
 }
 
 fn run(program: &Path, args: &[OsString], env: &[(&str, String)]) -> Run {
@@ -243,10 +289,43 @@ fn release_binary() -> PathBuf {
     target.join("release").join("ledger")
 }
 
+/// A peer tool (`hledger`, ledger-cli) when installed: its path and version line.
+fn peer(var: &str, path: &str, needle: &str) -> Option<(PathBuf, String)> {
+    if std::env::var("LEDGER_BENCH_PEERS").is_ok_and(|v| v == "0") {
+        return None;
+    }
+    let p = std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(path));
+    let out = Command::new(&p)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let version = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    (out.status.success() && version.contains(needle)).then_some((p, version))
+}
+
+/// The arguments of the i-th `record` of one kind.
+type RecordArgs = Box<dyn Fn(usize) -> Vec<String>>;
+
+fn size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
 fn bench() {
     let n = env_num("LEDGER_BENCH_ENTRIES", 1_000_000);
     let runs = env_num("LEDGER_BENCH_RUNS", 3).max(1) as usize;
     let rows = env_num("LEDGER_BENCH_IMPORT_ROWS", 100_000);
+    let big_rows = env_num("LEDGER_BENCH_BIG_IMPORT_ROWS", 5_000);
+    let peer_runs = env_num("LEDGER_BENCH_PEER_RUNS", 1).max(1) as usize;
+    let rules = std::env::var("LEDGER_BENCH_RULES").is_ok_and(|v| v == "1");
+    let seed = env_num("LEDGER_BENCH_SEED", SEED);
     let bin = release_binary();
     let dir = match std::env::var_os("LEDGER_BENCH_DIR") {
         Some(d) => tempfile::tempdir_in(d),
@@ -255,22 +334,48 @@ fn bench() {
     .expect("temp dir");
     let journal = dir.path().join("big.jsonl");
     let csv = dir.path().join("import.csv");
+    let big_csv = dir.path().join("import-big.csv");
+    // The peers hold every transaction in memory (hledger about 7 GB at 1M entries):
+    // above 2M entries they run only when asked for (LEDGER_BENCH_PEERS=1).
+    let peers_fit = n <= 2_000_000 || std::env::var("LEDGER_BENCH_PEERS").is_ok_and(|v| v == "1");
+    let (hledger, ledger_cli) = if peers_fit {
+        (
+            peer("LEDGER_BENCH_HLEDGER", "/usr/bin/hledger", "hledger"),
+            peer("LEDGER_BENCH_LEDGER_CLI", "/usr/bin/ledger", "Ledger"),
+        )
+    } else {
+        (None, None)
+    };
+    let hledger_file = dir.path().join("big.hledger");
+    let ledger_cli_file = dir.path().join("big.ledger");
 
     eprintln!("generating {n} entries in {}", journal.display());
     let t = Instant::now();
-    let g = generate::ledger(&journal, n, SEED);
+    let g = generate::ledger(&journal, n, seed);
     let gen_secs = t.elapsed().as_secs_f64();
-    generate::canonical_csv(&csv, rows, SEED + 1);
+    if hledger.is_some() || ledger_cli.is_some() {
+        // A second pass with the same seed writes the same entries and their copies.
+        let copy = dir.path().join("same.jsonl");
+        let exports = generate::Exports {
+            hledger: hledger.as_ref().map(|_| hledger_file.as_path()),
+            ledger_cli: ledger_cli.as_ref().map(|_| ledger_cli_file.as_path()),
+        };
+        let again = generate::ledger_and_exports(&copy, n, seed, &exports);
+        assert_eq!(again.head, g.head, "the generator is deterministic");
+        let _ = std::fs::remove_file(&copy);
+    }
+    generate::canonical_csv(&csv, rows, seed + 1);
+    generate::canonical_csv(&big_csv, big_rows, seed + 2);
     let now =
         ledger::domain::time::format_timestamp(g.last_recorded_at + chrono::Duration::days(1));
     let env = [("LEDGER_NOW", now)];
-    let j = journal.as_os_str().to_owned();
-    let with_ledger = |args: &[&str]| {
+    let with = |path: &Path, args: &[&str]| {
         let mut v = os(args);
         v.push("--ledger".into());
-        v.push(j.clone());
+        v.push(path.as_os_str().to_owned());
         v
     };
+    let j = journal.as_os_str().to_owned();
 
     // Warm the page cache so that every command reads the file from memory alike.
     let sha = Path::new("sha256sum");
@@ -282,113 +387,363 @@ fn bench() {
             run(sha, std::slice::from_ref(&j), &[])
         }),
         series(
-            "baseline: stream + sum per donor (std + serde_json)",
+            "floor: stream + sum per donor (std + serde_json)",
             runs,
             |_| run(&me, &[OsString::from("--baseline"), j.clone()], &[]),
         ),
         series("ledger verify", runs, |_| {
-            run(&bin, &with_ledger(&["verify"]), &env)
+            run(&bin, &with(&journal, &["verify"]), &env)
         }),
-        series("ledger log --format json > /dev/null", runs, |_| {
-            run(&bin, &with_ledger(&["log", "--format", "json"]), &env)
-        }),
-        series(
-            "ledger report quarterly --year 2009 --quarter 3 --format json",
-            runs,
-            |_| {
-                run(
-                    &bin,
-                    &with_ledger(&[
-                        "report",
-                        "quarterly",
-                        "--year",
-                        "2009",
-                        "--quarter",
-                        "3",
-                        "--format",
-                        "json",
-                    ]),
-                    &env,
-                )
-            },
-        ),
     ];
-    let csv_os = csv.as_os_str().to_owned();
-    let import_name = format!("ledger import ({rows} canonical CSV rows, into a copy)");
-    stats.push(series(&import_name, runs, |i| {
-        let copy = dir.path().join(format!("import-{i}.jsonl"));
-        std::fs::copy(&journal, &copy).expect("copy the ledger");
-        let mut args = vec![OsString::from("import"), csv_os.clone()];
+    if rules {
+        stats.push(series("ledger verify --rules", 1, |_| {
+            run(&bin, &with(&journal, &["verify", "--rules"]), &env)
+        }));
+    }
+    let statement_donor = "USA";
+    let statement_name = format!("ledger report statement --donor {statement_donor} --format json");
+    for (name, args) in [
+        (
+            "ledger report donors --format json".to_string(),
+            vec!["report", "donors", "--format", "json"],
+        ),
+        (
+            "ledger report mandates --format json".to_string(),
+            vec!["report", "mandates", "--format", "json"],
+        ),
+        (
+            "ledger report quarterly --year 2011 --quarter 4 --format json".to_string(),
+            vec![
+                "report",
+                "quarterly",
+                "--year",
+                "2011",
+                "--quarter",
+                "4",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            statement_name,
+            vec![
+                "report",
+                "statement",
+                "--donor",
+                statement_donor,
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "ledger log --format json".to_string(),
+            vec!["log", "--format", "json"],
+        ),
+    ] {
+        stats.push(series(&name, runs, |_| {
+            run(&bin, &with(&journal, &args), &env)
+        }));
+    }
+
+    // Import into an empty ledger, then verify what it wrote.
+    let empty = dir.path().join("empty.jsonl");
+    let init = run(&bin, &with(&empty, &["init"]), &env);
+    assert_eq!(init.status, 0, "ledger init: {}", init.stderr);
+    let imported = dir.path().join("imported.jsonl");
+    let import = |csv: &Path, base: &Path, copy: &Path| {
+        std::fs::copy(base, copy).expect("copy a ledger");
+        let _ = std::fs::remove_file(copy.with_extension("jsonl.index"));
+        let mut args = vec![OsString::from("import"), csv.as_os_str().to_owned()];
         args.push("--ledger".into());
         args.push(copy.as_os_str().to_owned());
-        let r = run(&bin, &args, &env);
-        let _ = std::fs::remove_file(&copy);
-        r
-    }));
-    let record = |i: usize| {
-        let reference = format!("BENCH/{i}");
-        run(
-            &bin,
-            &with_ledger(&[
-                "record",
-                "payment",
-                "--donor",
-                "JPN",
-                "--mandate",
-                "coordination",
-                "--amount",
-                "1000.00",
-                "--currency",
-                "USD",
-                "--date",
-                "2011-12-30",
-                "--reference",
-                &reference,
-            ]),
-            &env,
-        )
+        run(&bin, &args, &env)
     };
-    // The first append reads the whole journal and writes the index beside it;
-    // later appends start from the index and read only what follows it.
     stats.push(series(
-        "ledger record payment (first: reads all, writes the index)",
-        1,
-        |_| record(0),
+        &format!("ledger import {rows} rows into an empty ledger"),
+        runs,
+        |_| import(&csv, &empty, &imported),
+    ));
+    let imported_bytes = size(&imported).saturating_sub(size(&empty));
+    stats.push(series(
+        &format!("ledger verify of that import ({rows} entries)"),
+        runs,
+        |_| run(&bin, &with(&imported, &["verify"]), &env),
     ));
     stats.push(series(
-        "ledger record payment (one entry appended, from the index)",
+        &format!("ledger import {big_rows} rows into the {n}-entry ledger"),
         runs,
-        |i| record(i + 1),
+        |i| {
+            let copy = dir.path().join(format!("import-{i}.jsonl"));
+            let r = import(&big_csv, &journal, &copy);
+            let _ = std::fs::remove_file(&copy);
+            let _ = std::fs::remove_file(copy.with_extension("jsonl.index"));
+            r
+        },
     ));
 
-    let mb = g.bytes as f64 / 1e6;
+    // Record each kind into the big ledger itself (each run adds one entry).
+    let t = &g.targets;
+    let rate_day = |i: usize| {
+        (chrono::NaiveDate::from_ymd_opt(2013, 1, 1).expect("date")
+            + chrono::Duration::days(i as i64))
+        .to_string()
+    };
+    let mut kinds: Vec<(&str, RecordArgs)> = vec![
+        (
+            "pledge",
+            Box::new(|i| {
+                [
+                    "record",
+                    "pledge",
+                    "--donor",
+                    "JPN",
+                    "--mandate",
+                    "coordination",
+                    "--amount",
+                    "250000",
+                    "--currency",
+                    "JPY",
+                    "--date",
+                    "2011-12-30",
+                    "--due",
+                    "2012-06-30",
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(["--reference".into(), format!("BENCH/P/{i}")])
+                .collect()
+            }),
+        ),
+        (
+            "payment",
+            Box::new(|i| {
+                [
+                    "record",
+                    "payment",
+                    "--donor",
+                    "Japan",
+                    "--mandate",
+                    "coordination",
+                    "--amount",
+                    "1000.00",
+                    "--currency",
+                    "USD",
+                    "--date",
+                    "2011-12-30",
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(["--reference".into(), format!("BENCH/{i}")])
+                .collect()
+            }),
+        ),
+        (
+            "rate",
+            Box::new(move |i| {
+                vec![
+                    "record".into(),
+                    "rate".into(),
+                    "--currency".into(),
+                    "EUR".into(),
+                    "--per-usd".into(),
+                    "0.7".into(),
+                    "--date".into(),
+                    rate_day(i),
+                ]
+            }),
+        ),
+    ];
+    let mut missing = Vec::new();
+    match &t.refund {
+        Some((donor, mandate, currency, whole)) if *whole >= runs as i64 => {
+            let (d, m, c) = (donor.clone(), mandate.clone(), currency.clone());
+            kinds.push((
+                "refund",
+                Box::new(move |_| {
+                    [
+                        "record",
+                        "refund",
+                        "--donor",
+                        &d,
+                        "--mandate",
+                        &m,
+                        "--amount",
+                        "1",
+                        "--currency",
+                        &c,
+                        "--date",
+                        "2011-12-31",
+                    ]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+                }),
+            ))
+        }
+        _ => missing.push("refund (no payment to refund in the generated ledger)"),
+    }
+    match &t.write_off {
+        Some((pledge, _, whole)) if *whole >= runs as i64 => {
+            let pledge = pledge.to_string();
+            kinds.push((
+                "write-off",
+                Box::new(move |_| {
+                    [
+                        "record",
+                        "write-off",
+                        "--pledge",
+                        &pledge,
+                        "--amount",
+                        "1",
+                        "--date",
+                        "2011-12-31",
+                        "--reason",
+                        "Controller's approval (benchmark)",
+                    ]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+                }),
+            ))
+        }
+        _ => missing.push("write-off (no open pledge to write off in the generated ledger)"),
+    }
+    if t.reversible.len() >= runs {
+        let targets = t.reversible.clone();
+        kinds.push((
+            "reversal",
+            Box::new(move |i| {
+                vec![
+                    "record".into(),
+                    "reversal".into(),
+                    "--entry".into(),
+                    targets[i].to_string(),
+                    "--reason".into(),
+                    "benchmark".into(),
+                ]
+            }),
+        ));
+    } else {
+        missing.push("reversal (too few reversible payments in the generated ledger)");
+    }
+    for (kind, args) in &kinds {
+        stats.push(series(
+            &format!("ledger record {kind} into the {n}-entry ledger"),
+            runs,
+            |i| {
+                let owned = args(i);
+                let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+                run(&bin, &with(&journal, &refs), &env)
+            },
+        ));
+    }
+
+    // The peers, on the same entries as plain-text journals.
+    let mut peer_notes = Vec::new();
+    match &hledger {
+        Some((p, v)) => {
+            let f = hledger_file.as_os_str().to_owned();
+            stats.push(series(
+                &format!("hledger balance ({v}) on the same data"),
+                peer_runs,
+                |_| run(p, &[OsString::from("-f"), f.clone(), "balance".into()], &[]),
+            ));
+            peer_notes.push(format!(
+                "hledger journal: {:.1} MB",
+                size(&hledger_file) as f64 / 1e6
+            ));
+        }
+        None if !peers_fit => peer_notes.push(
+            "hledger, ledger-cli: skipped above 2M entries (LEDGER_BENCH_PEERS=1 to run them)"
+                .into(),
+        ),
+        None => peer_notes.push("hledger: not installed (apt-get install hledger), skipped".into()),
+    }
+    match &ledger_cli {
+        Some((p, v)) => {
+            let f = ledger_cli_file.as_os_str().to_owned();
+            stats.push(series(
+                &format!("ledger-cli balance ({v}) on the same data"),
+                peer_runs,
+                |_| run(p, &[OsString::from("-f"), f.clone(), "balance".into()], &[]),
+            ));
+            peer_notes.push(format!(
+                "ledger-cli journal: {:.1} MB",
+                size(&ledger_cli_file) as f64 / 1e6
+            ));
+        }
+        None if !peers_fit => {}
+        None => {
+            peer_notes.push("ledger-cli: not installed (apt-get install ledger), skipped".into())
+        }
+    }
+
+    report(
+        &stats,
+        &Summary {
+            g: &g,
+            gen_secs,
+            runs,
+            rows,
+            imported_bytes,
+            peer_notes,
+            missing,
+        },
+    );
+}
+
+struct Summary<'a> {
+    g: &'a generate::Generated,
+    gen_secs: f64,
+    runs: usize,
+    rows: u64,
+    imported_bytes: u64,
+    peer_notes: Vec<String>,
+    missing: Vec<&'static str>,
+}
+
+fn report(stats: &[Stat], s: &Summary) {
+    let g = s.g;
+    let find = |prefix: &str| {
+        stats
+            .iter()
+            .find(|st| st.name.starts_with(prefix))
+            .and_then(|st| st.median)
+    };
+    let verify = find("ledger verify");
+    let sha = find("sha256sum");
     println!();
     println!(
-        "ledger bench: {} entries, {:.1} MB, generated in {:.2} s ({:.0} entries/s); median of {runs} runs, warm page cache",
+        "ledger bench: {} entries, {:.1} MB ({:.0} bytes per recorded entry), generated in {:.2} s; median of {} runs, warm page cache; {} cores",
         g.entries,
-        mb,
-        gen_secs,
-        g.entries as f64 / gen_secs
+        g.bytes as f64 / 1e6,
+        g.bytes as f64 / g.entries.max(1) as f64,
+        s.gen_secs,
+        s.runs,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    let counts: Vec<String> = g
-        .counts
-        .iter()
-        .filter(|(_, c)| *c > 0)
-        .map(|(k, c)| format!("{} {c}", k.as_str()))
-        .collect();
-    println!("mix: {}", counts.join(", "));
+    println!("mix: {}", mix(g));
+    println!(
+        "import: {} rows wrote {:.1} MB ({:.0} bytes per imported entry)",
+        s.rows,
+        s.imported_bytes as f64 / 1e6,
+        s.imported_bytes as f64 / s.rows.max(1) as f64
+    );
+    for note in &s.peer_notes {
+        println!("{note}");
+    }
+    for m in &s.missing {
+        println!("not timed: record {m}");
+    }
     if time_v().is_none() {
         println!("(no /usr/bin/time: peak memory not measured)");
     }
-    let sha_t = stats[0].median;
-    let base_t = stats[1].median;
-    println!(
-        "{:<64} {:>10} {:>10} {:>12} {:>12}",
-        "command", "median s", "peak MB", "x sha256sum", "x baseline"
-    );
-    for s in &stats {
-        let Some(m) = s.median else {
-            println!("{:<64} {}", s.name, s.note);
+    println!();
+    println!("| command | median s | peak MB | × verify | × sha256sum |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for st in stats {
+        let Some(m) = st.median else {
+            println!("| {} | {} | | | |", st.name, st.note);
             continue;
         };
         let ratio = |b: Option<f64>| match b {
@@ -396,21 +751,28 @@ fn bench() {
             _ => "-".into(),
         };
         println!(
-            "{:<64} {:>10.3} {:>10} {:>12} {:>12}",
-            s.name,
+            "| {} | {:.3} | {} | {} | {} |",
+            st.name,
             m,
-            s.peak_kb
+            st.peak_kb
                 .map(|k| format!("{:.1}", k as f64 / 1024.0))
                 .unwrap_or_else(|| "-".into()),
-            ratio(sha_t),
-            ratio(base_t)
+            ratio(verify),
+            ratio(sha)
+        );
+    }
+    if let (Some(i), Some(v)) = (find("ledger import"), find("ledger verify of that import")) {
+        println!();
+        println!(
+            "import into an empty ledger / verify of what it wrote: {:.2}",
+            i / v
         );
     }
     println!();
-    for s in &stats {
-        if !s.runs.is_empty() {
-            let runs: Vec<String> = s.runs.iter().map(|t| format!("{t:.3}")).collect();
-            println!("{}: runs {} s", s.name, runs.join(", "));
+    for st in stats {
+        if !st.runs.is_empty() {
+            let runs: Vec<String> = st.runs.iter().map(|t| format!("{t:.3}")).collect();
+            println!("{}: runs {} s", st.name, runs.join(", "));
         }
     }
 }
