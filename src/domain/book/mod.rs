@@ -124,6 +124,12 @@ pub struct Book {
     /// Payments and refunds by (donor, mandate, currency), for the refund check;
     /// not kept in a book for reading.
     payment_groups: HashMap<(Name, Name, Currency), Vec<u64>>,
+    /// Pledges by (donor, mandate), and write-offs and reductions by the pledge they
+    /// name: what judging one write-off or reduction needs, so that it never walks
+    /// the whole book (which made an import of write-offs, and `verify --rules`,
+    /// quadratic). Not kept in a book for reading.
+    pledge_groups: HashMap<(Name, Name), Vec<u64>>,
+    takes: HashMap<u64, Vec<u64>>,
     /// The entries (reversed or not) that carry each (kind, donor, reference) key, in
     /// order: how `import` knows a row with a reference is already recorded.
     reference_keys: HashMap<String, Vec<u64>>,
@@ -307,12 +313,20 @@ impl Book {
                 {
                     self.pledge_refs.insert(r.clone(), seq);
                 }
+                let donor = self.names.get(&p.donor);
+                let mandate = self.names.get(&p.mandate);
+                if !self.reading {
+                    self.pledge_groups
+                        .entry((donor.clone(), mandate.clone()))
+                        .or_default()
+                        .push(seq);
+                }
                 self.pledges.insert(
                     seq,
                     PledgeRec {
                         seq,
-                        donor: self.names.get(&p.donor),
-                        mandate: self.names.get(&p.mandate),
+                        donor,
+                        mandate,
                         amount: p.amount,
                         currency: p.currency,
                         date: p.date,
@@ -354,6 +368,9 @@ impl Book {
             }
             Body::WriteOff(w) | Body::Reduction(w) => {
                 *self.named_by.entry(w.pledge).or_default() += 1;
+                if !self.reading {
+                    self.takes.entry(w.pledge).or_default().push(seq);
+                }
                 self.write_offs.insert(
                     seq,
                     WriteOffRec {

@@ -130,27 +130,27 @@ impl Book {
     /// A copy of the book holding only what settling one pledge needs.
     pub(super) fn clone_for_pledge(&self, seq: u64) -> Book {
         let p = &self.pledges[&seq];
-        let same_group = |d: &str, m: &str| d == &*p.donor && m == &*p.mandate;
+        let key = (p.donor.clone(), p.mandate.clone());
+        let pledges = self.pledge_groups.get(&key).into_iter().flatten();
+        // Payments of the pledge's donor and mandate in any currency (one that names
+        // it must be of its donor and mandate).
+        let payments = self
+            .payment_groups
+            .iter()
+            .filter(|((d, m, _), _)| *d == key.0 && *m == key.1)
+            .flat_map(|(_, seqs)| seqs);
+        let takes = self.takes.get(&seq).into_iter().flatten();
         Book {
             rates: self.rates.clone(),
             entries: self.entries,
-            pledges: self
-                .pledges
-                .iter()
-                .filter(|(_, q)| same_group(&q.donor, &q.mandate))
-                .map(|(k, v)| (*k, v.clone()))
+            pledges: pledges
+                .filter_map(|s| self.pledges.get(s).map(|v| (*s, v.clone())))
                 .collect(),
-            payments: self
-                .payments
-                .iter()
-                .filter(|(_, q)| q.pledge == Some(seq) || same_group(&q.donor, &q.mandate))
-                .map(|(k, v)| (*k, v.clone()))
+            payments: payments
+                .filter_map(|s| self.payments.get(s).map(|v| (*s, v.clone())))
                 .collect(),
-            write_offs: self
-                .write_offs
-                .iter()
-                .filter(|(_, w)| w.pledge == seq)
-                .map(|(k, v)| (*k, v.clone()))
+            write_offs: takes
+                .filter_map(|s| self.write_offs.get(s).map(|v| (*s, v.clone())))
                 .collect(),
             ..Book::default()
         }
