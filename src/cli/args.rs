@@ -251,28 +251,42 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ledger report quarterly --year 2009 --quarter 3\n  ledger report statement --donor Japan --format csv --table reconciliation\n  ledger report donors --from 2009-01-01 --to 2009-09-30 --as-of 2009-10-15"
+)]
 pub struct ReportArgs {
     /// donors, mandates, quarterly or statement
     pub kind: String,
+    /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
     #[arg(long)]
     pub year: Option<i32>,
+    /// Quarter of --year (1-4); the quarterly report needs both
     #[arg(long)]
     pub quarter: Option<u32>,
+    /// First value date of the period, YYYY-MM-DD (default: the first in the ledger)
     #[arg(long)]
     pub from: Option<String>,
+    /// Last value date of the period, YYYY-MM-DD, inclusive: the balance date (default: the last in the ledger)
     #[arg(long)]
     pub to: Option<String>,
-    /// Only entries recorded by then: a date (end of that day, UTC) or an RFC 3339 timestamp
+    /// Cut-off on when entries were RECORDED (not a balance date: that is --to): only entries recorded up to then, a date (end of that day, UTC) or an RFC 3339 timestamp, to reproduce a report as it stood
     #[arg(long)]
     pub as_of: Option<String>,
+    /// One donor only (code, UN name, ISO name or alias); required by statement
     #[arg(long)]
     pub donor: Option<String>,
     /// table, csv, json, markdown or html
     #[arg(long)]
     pub format: Option<String>,
-    /// For csv: which table of the quarterly report
+    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors; mandates: mandates
     #[arg(long)]
     pub table: Option<String>,
+    /// Overdue balances at or below this many USD (at the closing rate) are listed apart as small balances, likely bank charges (default 100; 0 lists none apart)
+    #[arg(long, value_name = "USD", allow_hyphen_values = true)]
+    pub tolerance: Option<String>,
+    /// Fail instead of warning when a figure uses a rate more than 31 days older than its date
+    #[arg(long)]
+    pub strict_rates: bool,
     /// Write to this file instead of standard output (never the ledger or its index)
     #[arg(long)]
     pub output: Option<PathBuf>,

@@ -70,7 +70,7 @@ impl Doc {
 }
 
 /// Every table key any report offers.
-pub const TABLES: [&str; 14] = [
+pub const TABLES: [&str; 17] = [
     "donors",
     "mandates",
     "totals",
@@ -78,12 +78,15 @@ pub const TABLES: [&str; 14] = [
     "by-donor",
     "by-mandate",
     "largest-donors",
+    "largest-donors-pledged",
     "overdue",
     "ageing",
+    "small-balances",
     "exchange-differences",
     "quarters",
     "rates",
     "lines",
+    "reconciliation",
     "balances",
 ];
 

@@ -10,6 +10,7 @@
 //! converted and rounded on its own; totals are sums of those rounded figures.
 
 mod figures;
+pub mod overdue;
 pub mod quarterly;
 pub mod statement;
 
@@ -174,6 +175,12 @@ pub struct Source<'a> {
     /// With `--donor` on a donors, mandates or quarterly report: the donor whose
     /// entries alone the book was built from.
     pub only_donor: Option<String>,
+    /// Overdue balances at or below this many USD at the closing rate are small
+    /// balances (likely bank charges), listed apart; zero lists none apart.
+    pub tolerance: Usd,
+    /// A rate more than 31 days older than the date it is used for fails the report
+    /// instead of being named in its warnings.
+    pub strict_rates: bool,
 }
 
 impl Source<'_> {
