@@ -12,6 +12,7 @@
 mod figures;
 pub mod overdue;
 pub mod quarterly;
+pub mod reconcile;
 pub mod statement;
 
 use std::cell::RefCell;
