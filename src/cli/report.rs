@@ -236,6 +236,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     }
     let mut bytes = Vec::new();
     render::render(&report, c.format, c.table.as_deref(), &mut bytes)?;
+    if c.format == Format::Csv {
+        // A CSV file holds one table and nothing else: its warnings go beside it.
+        for w in render::warnings(&report) {
+            eprintln!("warning: {w}");
+        }
+    }
     match &args.output {
         Some(path) => super::output::write(path, &bytes)?,
         None => out.write_all(&bytes)?,

@@ -286,7 +286,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
         currency: "USD",
-        warnings: src.warnings(period),
+        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         title: format!(
             "Voluntary contributions to UNODC: funding status, Q{q} {year}"
         ),
