@@ -94,7 +94,10 @@ pub struct MoneyArgs {
     /// A refund of money received before (or outside) the ledger's records
     #[arg(long)]
     pub prior_period: bool,
-    /// Print the recorded entry as JSON
+    /// Record it although an entry of this kind, donor and reference exists (another line of the same document)
+    #[arg(long)]
+    pub allow_duplicate_reference: bool,
+    /// text (one line) or json (the entry as recorded)
     #[arg(long, value_enum, default_value = "text")]
     pub format: RecordFormat,
 }
@@ -181,11 +184,16 @@ pub struct TakeArgs {
     /// The authority for a write-off, the donor's notice for a reduction (required)
     #[arg(long, visible_alias = "memo")]
     pub reason: Option<String>,
+    /// Approval or note verbale reference
     #[arg(long)]
     pub reference: Option<String>,
     /// Refused: only a refund can be a prior-period refund
     #[arg(long, hide = true)]
     pub prior_period: bool,
+    /// Record it although an entry of this kind, donor and reference exists (another line of the same document)
+    #[arg(long)]
+    pub allow_duplicate_reference: bool,
+    /// text (one line) or json (the entry as recorded)
     #[arg(long, value_enum, default_value = "text")]
     pub format: RecordFormat,
 }

@@ -136,7 +136,7 @@ impl Book {
                                 format!(
                                     "pledge #{target} is still named by {}; reverse {} first",
                                     names.join(", "),
-                                    if names.len() == 1 { "it" } else { "them" }
+                                    and_list(&names)
                                 ),
                             ));
                         }
@@ -230,7 +230,7 @@ impl Book {
     /// of the entries before it: what `verify --rules` replays. An entry passes
     /// when the rules accept it and it is already in the canonical form they give.
     pub fn recheck(&self, entry: &Entry) -> Result<(), Problem> {
-        let canonical = self.check(entry.body.clone())?;
+        let canonical = self.check_recorded(entry.body.clone(), entry.recorded_at)?;
         if canonical != entry.body {
             return Err(Problem::new(
                 "not-canonical",
@@ -283,7 +283,7 @@ impl Book {
                         pay.mandate,
                         pay.currency,
                         refunds.join(", "),
-                        if refunds.len() == 1 { "it" } else { "them" }
+                        and_list(&refunds)
                     ),
                 ));
             }
@@ -522,5 +522,14 @@ pub(super) fn check_text(
             ),
         )),
         None => Ok(()),
+    }
+}
+
+/// "#5", "#5 and #6", "#5, #6 and #7": the entries a message tells the user to act on.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
