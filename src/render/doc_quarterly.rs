@@ -65,7 +65,7 @@ pub fn build(q: &Quarterly) -> Doc {
             opt_pct(&ch.paid_year_to_date),
         ],
         vec![
-            t("Outstanding at quarter end"),
+            t("Outstanding (receivable) at quarter end"),
             m(c.outstanding),
             m(p.outstanding),
             opt_pct(&ch.outstanding),
@@ -124,9 +124,9 @@ pub fn build(q: &Quarterly) -> Doc {
         &[
             ("Period", false),
             ("General-purpose", true),
-            ("Share", true),
+            ("General-purpose share", true),
             ("Special-purpose", true),
-            ("Share", true),
+            ("Special-purpose share", true),
         ],
         vec![
             split_row("Quarter", &q.gp_sp.quarter),

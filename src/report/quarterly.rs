@@ -331,7 +331,8 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
                 "Amounts in US dollars at {RATE_SOURCE}: pledges at the pledge-date rate, payments and refunds at the value-date rate, outstanding at the rate of {} (closing rate).",
                 period.to
             ),
-            "Paid is payments minus refunds; outstanding is what remains on pledges dated up to the quarter's end after payments and write-offs dated up to then.".to_string(),
+            "Paid is payments received minus refunds (net paid); outstanding (contributions receivable) is what remains on pledges dated up to the quarter's end after payments, reductions and write-offs dated up to then; unpledged is a receipt applied to no pledge.".to_string(),
+            "Overdue: pledges past their due date, and pledges without a due date pledged over a year ago; balances at or below the small-balance tolerance (likely bank charges) are listed apart so that they can be written off.".to_string(),
             "Unaudited.".to_string(),
         ],
         rates: RateSource {
