@@ -7,6 +7,13 @@ use crate::domain::currency::group_thousands;
 use crate::report::reconcile::Terms;
 use crate::report::{Statement, Usd};
 
+/// A reconciliation line: its label, and its term in a currency and in USD.
+type Term = (
+    String,
+    fn(&Terms<String>) -> &String,
+    fn(&Terms<Usd>) -> Usd,
+);
+
 fn opt(s: &Option<String>) -> Cell {
     t(s.clone().unwrap_or_default())
 }
@@ -116,11 +123,7 @@ pub fn build(s: &Statement) -> Doc {
             .map(|c| (currency_label(&c.currency), true)),
     );
     columns.push(("USD equivalent", true));
-    let terms: [(
-        String,
-        fn(&Terms<String>) -> &String,
-        fn(&Terms<Usd>) -> Usd,
-    ); 12] = [
+    let terms: [Term; 12] = [
         (
             format!(
                 "Outstanding (contributions receivable) at {}",
@@ -163,7 +166,7 @@ pub fn build(s: &Statement) -> Doc {
             |x| x.settled_by_other_currencies,
         ),
         (
-            "± Exchange difference (outstanding at the closing rate)".into(),
+            "± Exchange difference (settled or revalued at other rates than pledged)".into(),
             |x| &x.exchange_difference,
             |x| x.exchange_difference,
         ),

@@ -310,10 +310,13 @@ pub(crate) struct Conv<'a> {
     rates: &'a Rates,
     used: RefCell<BTreeSet<(Currency, NaiveDate)>>,
     /// (currency, effective date) -> (first, last date it served, how many figures).
-    stale: RefCell<BTreeMap<(Currency, NaiveDate), (NaiveDate, NaiveDate, u64)>>,
+    stale: RefCell<BTreeMap<(Currency, NaiveDate), Served>>,
     /// (currency, first of the month) -> the earliest date a rate was wanted for.
     missing: RefCell<BTreeMap<(Currency, NaiveDate), NaiveDate>>,
 }
+
+/// The first and last date a stale rate served, and how many figures it served.
+type Served = (NaiveDate, NaiveDate, u64);
 
 /// A rate older than this many days before the date it is used for is stale: UN
 /// operational rates are set monthly.

@@ -12,9 +12,10 @@
 //! "Not applied to a pledge" is the unpledged part of receipts less refunds (a refund
 //! reopens no pledge). The two cross-currency terms move a payment from the column of
 //! its currency to the column of the pledge it settled. In a currency's own column the
-//! exchange difference is zero; in USD it is what revaluing the outstanding from the
-//! rates the entries were counted at to the closing rate adds, so every other USD term
-//! is entries converted one by one at their own rates.
+//! exchange difference is zero; in USD it is what settling pledges at other rates than
+//! they were counted at (realised) and valuing what is left at the closing rate
+//! (unrealised) adds, while every other USD term is entries converted one by one at
+//! their own rates.
 
 use std::collections::BTreeMap;
 

@@ -114,7 +114,7 @@ pub struct Statement {
     pub totals: StatementTotals,
     pub balances: Vec<CurrencyBalance>,
     /// From the outstanding before the period to the outstanding at its end.
-    pub reconciliation: Reconciliation,
+    pub reconciliation: Box<Reconciliation>,
 }
 
 #[derive(Default)]
@@ -391,6 +391,6 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         lines,
         totals,
         balances,
-        reconciliation,
+        reconciliation: Box::new(reconciliation),
     })
 }
