@@ -34,3 +34,47 @@ fn the_manual_page_names_the_program_and_its_commands() {
         assert!(page.contains(command), "man page lacks {command}");
     }
 }
+
+#[test]
+fn every_flag_of_every_command_has_help_and_every_command_examples() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" || arg.is_hide_set() {
+                continue;
+            }
+            if arg
+                .get_help()
+                .is_none_or(|h| h.to_string().trim().is_empty())
+            {
+                missing.push(format!("{path} --{id}: no help"));
+            }
+        }
+        let examples = cmd
+            .get_after_help()
+            .is_some_and(|h| h.to_string().contains("Examples:\n  ledger "));
+        if !examples && cmd.get_name() != "help" {
+            missing.push(format!("{path}: no examples after its help"));
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() != "help" {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&ledger::cli::Cli::command(), "ledger", &mut missing);
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    let help = Test::new().ok("report --help");
+    for words in [
+        "--year",
+        "recorded",
+        "balance date",
+        "reconciliation",
+        "small-balances",
+        "contributions receivable",
+    ] {
+        assert!(help.contains(words), "report --help lacks {words}:\n{help}");
+    }
+}

@@ -1100,7 +1100,7 @@ fn reversals_refuse_what_cannot_be_undone() {
     t.rejects(
         &["record", "reversal", "--entry", "2", "--reason", "wrong"],
         1,
-        "error: --entry: pledge #2 is still named by #5; reverse it first [pledge-in-use]",
+        "error: --entry: pledge #2 is still named by #5; reverse #5 first [pledge-in-use]",
     );
     t.rejects(
         &["record", "reversal", "--entry", "9", "--reason", "x"],
@@ -1117,13 +1117,13 @@ fn reversals_refuse_what_cannot_be_undone() {
     t.rejects(
         &["record", "reversal", "--entry", "2", "--reason", "wrong"],
         1,
-        "pledge #2 is still named by #5, #6; reverse them first",
+        "pledge #2 is still named by #5, #6; reverse #5 and #6 first",
     );
     t.ok(&["record", "reversal", "--entry", "5", "--reason", "x"]);
     t.rejects(
         &["record", "reversal", "--entry", "2", "--reason", "wrong"],
         1,
-        "pledge #2 is still named by #6; reverse it first",
+        "pledge #2 is still named by #6; reverse #6 first",
     );
     t.ok(&["record", "reversal", "--entry", "6", "--reason", "x"]);
     assert_eq!(
@@ -1844,7 +1844,7 @@ fn a_payment_refunds_depend_on_cannot_be_reversed_before_them() {
     t.rejects(
         &["record", "reversal", "--entry", "2", "--reason", "oops"],
         1,
-        "error: --entry: without payment #2, the refunds to ITA for icat in USD (#3) would be more than was paid; reverse it first [payment-refunded]",
+        "error: --entry: without payment #2, the refunds to ITA for icat in USD (#3) would be more than was paid; reverse #3 first [payment-refunded]",
     );
     // Another payment that covers the refund frees the first.
     run(&[

@@ -6,6 +6,7 @@ mod util;
 mod books;
 mod ceb;
 mod demo;
+mod entries;
 mod fuzz;
 mod help;
 mod hostile;

@@ -12,7 +12,7 @@ use super::{Context, Failure};
     name = "ledger",
     version,
     about = "An append-only, tamper-evident ledger of voluntary contributions: pledges, payments, imports and funding reports.",
-    after_help = "The ledger file: --ledger PATH, else $CONTRIB_LEDGER, else ledger.jsonl in the current directory (what `ledger init` creates), else the demo ledgers/demo.jsonl (read only).\nExit status: 0 success, 1 failed, 2 usage error, 3 the ledger failed verification."
+    after_help = "The ledger file: --ledger PATH, else $CONTRIB_LEDGER, else ledger.jsonl in the current directory (what `ledger init` creates), else the demo ledgers/demo.jsonl (read only).\nExit status: 0 success, 1 failed, 2 usage error, 3 the ledger failed verification.\n\nExamples:\n  ledger init\n  ledger record pledge --donor Japan --mandate coordination --amount 250000 --currency USD --date 2024-07-24 --due 2025-06-30\n  ledger report quarterly --year 2009 --quarter 3"
 )]
 pub struct Cli {
     /// The ledger file (default: $CONTRIB_LEDGER, else ./ledger.jsonl, else the demo ledgers/demo.jsonl)
@@ -26,15 +26,25 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an empty ledger (never overwrites one): ./ledger.jsonl unless one is named
+    #[command(after_help = "Examples:\n  ledger init\n  ledger --ledger books/2024.jsonl init")]
     Init,
-    /// Record a pledge, payment, refund, write-off, reversal or rate
-    #[command(subcommand)]
+    /// Record a pledge, payment, refund, write-off, reduction, reversal or rate
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger record pledge --donor JPN --mandate coordination --amount 250000 --currency USD --date 2024-07-24\n  ledger record payment --donor JPN --mandate coordination --amount 250000 --currency USD --date 2024-09-02 --pledge 3\n  ledger record rate --currency EUR --per-usd 0.905 --date 2024-01-01"
+    )]
     Record(RecordCmd),
     /// Register or list donors
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger donor list\n  ledger donor add GATES --name \"Bill & Melinda Gates Foundation\" --category foundation"
+    )]
     Donor(DonorCmd),
     /// Register or list mandates
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger mandate list\n  ledger mandate add cybercrime --name \"Global Programme on Cybercrime\" --earmarking earmarked"
+    )]
     Mandate(MandateCmd),
     /// Import entries from a CSV file through a mapping profile (all or nothing)
     Import(ImportArgs),
@@ -45,6 +55,9 @@ pub enum Command {
     /// Check every byte of the hash chain; print the entry count and head hash
     Verify(VerifyArgs),
     /// Remove an uncommitted torn tail left by an interrupted write (and nothing else)
+    #[command(
+        after_help = "Examples:\n  ledger verify        # exit 3 and a description when the tail is torn\n  ledger repair        # prints the bytes it removed"
+    )]
     Repair,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(
@@ -82,7 +95,7 @@ pub struct MoneyArgs {
     /// ISO 4217 currency code
     #[arg(long)]
     pub currency: String,
-    /// Value date, YYYY-MM-DD (default: today)
+    /// Value date, YYYY-MM-DD, not later than today (default: today)
     #[arg(long)]
     pub date: Option<String>,
     /// Note verbale, agreement or finance-system reference
@@ -94,7 +107,10 @@ pub struct MoneyArgs {
     /// A refund of money received before (or outside) the ledger's records
     #[arg(long)]
     pub prior_period: bool,
-    /// Print the recorded entry as JSON
+    /// Record it although an entry of this kind, donor and reference exists (another line of the same document)
+    #[arg(long)]
+    pub allow_duplicate_reference: bool,
+    /// text (one line) or json (the entry as recorded)
     #[arg(long, value_enum, default_value = "text")]
     pub format: RecordFormat,
 }
@@ -108,10 +124,13 @@ pub enum RecordFormat {
 #[derive(Debug, Subcommand)]
 pub enum RecordCmd {
     /// A donor's commitment
+    #[command(
+        after_help = "Examples:\n  ledger record pledge --donor Japan --mandate coordination --amount 250000 --currency USD --date 2024-07-24 --due 2025-06-30 --reference NV/2024/117\n  ledger record pledge --donor JPN --mandate coordination --amount 1000000 --currency EUR --date 2019-05-01 --opening 2024-01-01 --outstanding 400000"
+    )]
     Pledge {
         #[command(flatten)]
         money: MoneyArgs,
-        /// Due date, YYYY-MM-DD
+        /// Due date, YYYY-MM-DD (may lie ahead; without one, a pledge is listed as undated once over a year old)
         #[arg(long)]
         due: Option<String>,
         /// For a pledge made before the ledger's records: the date they begin, YYYY-MM-DD
@@ -122,14 +141,20 @@ pub enum RecordCmd {
         outstanding: Option<String>,
     },
     /// Money received
+    #[command(
+        after_help = "Examples:\n  ledger record payment --donor JPN --mandate coordination --amount 250000 --currency USD --date 2024-09-02\n  ledger record payment --donor JPN --mandate coordination --amount 100000 --currency EUR --date 2024-09-02 --pledge 3 --reference UMJ/2024/118"
+    )]
     Payment {
         #[command(flatten)]
         money: MoneyArgs,
-        /// The pledge this payment settles (its entry number)
+        /// The pledge this payment settles (its entry number); without it, a payment equal to what one open pledge of its donor, mandate and currency still owes settles that pledge, else the oldest first
         #[arg(long, value_parser = parse_seq)]
         pledge: Option<u64>,
     },
     /// Money returned to a donor
+    #[command(
+        after_help = "Examples:\n  ledger record refund --donor SWE --mandate victim-assistance --amount 1000 --currency USD --date 2024-09-25\n  ledger record refund --donor QAT --mandate un-gift --amount 2534000 --currency USD --date 2024-12-31 --prior-period"
+    )]
     Refund {
         #[command(flatten)]
         money: MoneyArgs,
@@ -138,27 +163,45 @@ pub enum RecordCmd {
         pledge: Option<u64>,
     },
     /// Part or all of an open pledge that will not be paid (needs --reason)
+    #[command(
+        after_help = "Examples:\n  ledger record write-off --pledge 36 --amount 33.24 --date 2011-06-30 --reason \"Controller's approval 2011/12: bank charges\"\n  ledger record write-off --pledge 3 --amount 1000 --date 2024-12-31 --reason \"Controller's approval 2024/88\""
+    )]
     WriteOff(TakeArgs),
     /// The donor reduced or cancelled a pledge (needs --reason)
+    #[command(
+        after_help = "Examples:\n  ledger record reduction --pledge 3 --amount 50000 --date 2024-06-30 --reason \"letter of the Permanent Mission, 2024-06-12\"\n  ledger record reduction --pledge 7 --amount 20000 --reason \"note verbale 2024/201: pledge cancelled\""
+    )]
     Reduction(TakeArgs),
     /// Void an earlier entry recorded in error
+    #[command(
+        after_help = "Examples:\n  ledger record reversal --entry 8 --reason \"wrong amount; recorded again as #10\"\n  ledger record reversal --entry '#12' --reason \"duplicate of #11\""
+    )]
     Reversal {
         /// The entry to void (its number)
         #[arg(long, value_parser = parse_seq)]
         entry: u64,
+        /// Why it is voided (kept with the reversal)
         #[arg(long)]
         reason: String,
+        /// text (one line) or json (the entry as recorded)
         #[arg(long, value_enum, default_value = "text")]
         format: RecordFormat,
     },
     /// A UN operational rate of exchange: units of a currency per 1 USD from a date
+    #[command(
+        after_help = "Examples:\n  ledger record rate --currency EUR --per-usd 0.905 --date 2024-01-01\n  ledger record rate --currency JPY --per-usd 141.2 --date 2024-02-01"
+    )]
     Rate {
+        /// ISO 4217 currency code
         #[arg(long)]
         currency: String,
+        /// Units of the currency per 1 USD, e.g. 0.905
         #[arg(long, allow_hyphen_values = true)]
         per_usd: String,
+        /// The first day it applies, YYYY-MM-DD (rates are monthly: the first of the month; at most a month ahead)
         #[arg(long)]
         date: String,
+        /// text (one line) or json (the entry as recorded)
         #[arg(long, value_enum, default_value = "text")]
         format: RecordFormat,
     },
@@ -170,22 +213,28 @@ pub struct TakeArgs {
     /// The pledge (its entry number)
     #[arg(long, value_parser = parse_seq)]
     pub pledge: u64,
+    /// Amount in the pledge's currency, at most what it has outstanding
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// Currency (default: the pledge's; must be the pledge's)
     #[arg(long)]
     pub currency: Option<String>,
-    /// YYYY-MM-DD (default: today)
+    /// YYYY-MM-DD, not later than today (default: today)
     #[arg(long)]
     pub date: Option<String>,
     /// The authority for a write-off, the donor's notice for a reduction (required)
     #[arg(long, visible_alias = "memo")]
     pub reason: Option<String>,
+    /// Approval or note verbale reference
     #[arg(long)]
     pub reference: Option<String>,
     /// Refused: only a refund can be a prior-period refund
     #[arg(long, hide = true)]
     pub prior_period: bool,
+    /// Record it although an entry of this kind, donor and reference exists (another line of the same document)
+    #[arg(long)]
+    pub allow_duplicate_reference: bool,
+    /// text (one line) or json (the entry as recorded)
     #[arg(long, value_enum, default_value = "text")]
     pub format: RecordFormat,
 }
@@ -193,8 +242,13 @@ pub struct TakeArgs {
 #[derive(Debug, Subcommand)]
 pub enum DonorCmd {
     /// Register a donor
+    #[command(
+        after_help = "Examples:\n  ledger donor add GATES --name \"Bill & Melinda Gates Foundation\" --category foundation\n  ledger donor add EU --name \"European Union\" --category intergovernmental --alias \"European Commission\""
+    )]
     Add {
+        /// The donor's code (letters, digits, hyphens), e.g. GATES
         code: String,
+        /// The donor's name as reports show it
         #[arg(long)]
         name: String,
         /// member-state, observer-state, other-government, intergovernmental, un-entity, pooled-fund, private-sector, foundation, individual
@@ -203,11 +257,16 @@ pub enum DonorCmd {
         /// Another name this donor is known by (repeatable)
         #[arg(long = "alias")]
         aliases: Vec<String>,
+        /// text (one line) or json (the entry as recorded)
         #[arg(long, value_enum, default_value = "text")]
         format: RecordFormat,
     },
     /// List every known donor
+    #[command(
+        after_help = "Examples:\n  ledger donor list\n  ledger donor list --format csv > donors.csv"
+    )]
     List {
+        /// table, json or csv
         #[arg(long, value_enum, default_value = "table")]
         format: OutFormat,
     },
@@ -216,26 +275,38 @@ pub enum DonorCmd {
 #[derive(Debug, Subcommand)]
 pub enum MandateCmd {
     /// Register a mandate
+    #[command(
+        after_help = "Examples:\n  ledger mandate add cybercrime --name \"Global Programme on Cybercrime\" --earmarking earmarked\n  ledger mandate add gp-2025 --name \"General-purpose 2025\" --earmarking unearmarked --fund GP"
+    )]
     Add {
+        /// The mandate's slug (lower case, digits, hyphens), e.g. cybercrime
         slug: String,
+        /// The mandate's name as reports show it
         #[arg(long)]
         name: String,
         /// unearmarked, softly-earmarked, earmarked, tightly-earmarked
         #[arg(long)]
         earmarking: String,
+        /// The fund it belongs to (free text)
         #[arg(long)]
         fund: Option<String>,
+        /// text (one line) or json (the entry as recorded)
         #[arg(long, value_enum, default_value = "text")]
         format: RecordFormat,
     },
     /// List every known mandate
+    #[command(after_help = "Examples:\n  ledger mandate list\n  ledger mandate list --format json")]
     List {
+        /// table, json or csv
         #[arg(long, value_enum, default_value = "table")]
         format: OutFormat,
     },
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ledger import tests/fixtures/import/umoja-receipts-2024-q3.csv --profile umoja-receipts --dry-run\n  ledger import tests/fixtures/import/canonical-example.csv\n  ledger import tests/fixtures/import/rates-example.csv --profile rates"
+)]
 pub struct ImportArgs {
     /// The CSV file
     pub file: PathBuf,
@@ -245,34 +316,48 @@ pub struct ImportArgs {
     /// Show what would be recorded; write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Output format of the dry run listing
+    /// Output format of the dry run listing: table, json or csv
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutFormat,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Outstanding is contributions receivable: what pledges still owe. Unpledged is a receipt applied to no pledge.\n--to is the balance date; --as-of is a cut-off on when entries were recorded (a report as it stood then), not a balance date.\n\nExamples:\n  ledger report quarterly --year 2009 --quarter 3\n  ledger report statement --donor Japan --format csv --table reconciliation\n  ledger report donors --from 2009-01-01 --to 2009-09-30 --as-of 2009-10-15"
+)]
 pub struct ReportArgs {
     /// donors, mandates, quarterly or statement
     pub kind: String,
+    /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
     #[arg(long)]
     pub year: Option<i32>,
+    /// Quarter of --year (1-4); the quarterly report needs both
     #[arg(long)]
     pub quarter: Option<u32>,
+    /// First value date of the period, YYYY-MM-DD (default: the first in the ledger)
     #[arg(long)]
     pub from: Option<String>,
+    /// Last value date of the period, YYYY-MM-DD, inclusive: the balance date (default: the last in the ledger)
     #[arg(long)]
     pub to: Option<String>,
-    /// Only entries recorded by then: a date (end of that day, UTC) or an RFC 3339 timestamp
+    /// Cut-off on when entries were RECORDED, not a balance date (that is --to): only entries recorded up to then, a date (end of that day, UTC) or an RFC 3339 timestamp, to reproduce a report as it stood
     #[arg(long)]
     pub as_of: Option<String>,
+    /// One donor only (code, UN name, ISO name or alias); required by statement
     #[arg(long)]
     pub donor: Option<String>,
     /// table, csv, json, markdown or html
     #[arg(long)]
     pub format: Option<String>,
-    /// For csv: which table of the quarterly report
+    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors; mandates: mandates
     #[arg(long)]
     pub table: Option<String>,
+    /// Overdue balances at or below this many USD (at the closing rate) are listed apart as small balances, likely bank charges (default 100; 0 lists none apart)
+    #[arg(long, value_name = "USD", allow_hyphen_values = true)]
+    pub tolerance: Option<String>,
+    /// Fail instead of warning when a figure uses a rate more than 31 days older than its date
+    #[arg(long)]
+    pub strict_rates: bool,
     /// Write to this file instead of standard output (never the ledger or its index)
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -282,12 +367,17 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ledger log --donor Japan --from 2009-01-01 --to 2009-12-31\n  ledger log --kind payment --kind refund --format csv\n  ledger log --as-of 2009-10-15"
+)]
 pub struct LogArgs {
+    /// Only this donor's entries (code, UN name, ISO name or alias)
     #[arg(long)]
     pub donor: Option<String>,
+    /// Only this mandate's entries (slug or name)
     #[arg(long)]
     pub mandate: Option<String>,
-    /// pledge, payment, refund, write-off, reversal, rate, donor, mandate (repeatable)
+    /// pledge, payment, refund, write-off, reduction, reversal, rate, donor, mandate (repeatable)
     #[arg(long)]
     pub kind: Vec<String>,
     /// Value dates from (YYYY-MM-DD)
@@ -296,14 +386,18 @@ pub struct LogArgs {
     /// Value dates to (YYYY-MM-DD, inclusive)
     #[arg(long)]
     pub to: Option<String>,
-    /// Only entries recorded by then
+    /// Cut-off on when entries were RECORDED (not a value date): a date (end of that day, UTC) or an RFC 3339 timestamp
     #[arg(long)]
     pub as_of: Option<String>,
+    /// table, json or csv
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutFormat,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ledger verify\n  ledger verify --head 0f19e5098e8be1b19df6280fbd972ff15ca97f4f307f0d5d000179978bb74367\n  ledger verify --rules"
+)]
 pub struct VerifyArgs {
     /// Also require that this head hash (from a published report) is an entry of the chain
     #[arg(long, value_name = "HASH")]

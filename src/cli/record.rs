@@ -5,6 +5,7 @@
 //!   ledger record pledge --donor JPN --mandate coordination --amount 250000 --currency USD --date 2008-07-24
 //!   ledger record reversal --entry 3 --reason "wrong value date"
 
+use crate::domain::Code;
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -85,7 +86,7 @@ pub fn append_one(
     draft: Body,
     format: RecordFormat,
 ) -> Result<(), Failure> {
-    append_with(ctx, out, |_| Ok(draft), format)
+    append_with(ctx, out, |_| Ok(draft), format, true)
 }
 
 /// Like `append_one`, for drafts that need the ledger to be built (a write-off's currency).
@@ -94,10 +95,14 @@ fn append_with(
     out: &mut dyn Write,
     draft: impl FnOnce(&crate::domain::Book) -> Result<Body, Failure>,
     format: RecordFormat,
+    allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
     ctx.writable()?;
     let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
     let draft = draft(writer.book())?;
+    if !allow_duplicate_reference && let Some(p) = duplicate_reference(writer.book(), &draft) {
+        return Err(rejected(&p));
+    }
     writer.stage(draft).map_err(|p| rejected(&p))?;
     let (entries, _head) = writer.commit()?;
     for e in &entries {
@@ -148,15 +153,18 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
                 memo: text(money.memo),
                 source: None,
             });
-            (draft, money.format)
+            let allow = money.allow_duplicate_reference;
+            return append_with(ctx, out, |_| Ok(draft), money.format, allow);
         }
         RecordCmd::Payment { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
-            (Body::Payment(p), money.format)
+            let allow = money.allow_duplicate_reference;
+            return append_with(ctx, out, |_| Ok(Body::Payment(p)), money.format, allow);
         }
         RecordCmd::Refund { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
-            (Body::Refund(p), money.format)
+            let allow = money.allow_duplicate_reference;
+            return append_with(ctx, out, |_| Ok(Body::Refund(p)), money.format, allow);
         }
         RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
         RecordCmd::Reduction(args) => return take(ctx, out, args, true),
@@ -188,6 +196,43 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
         }
     };
     append_one(ctx, out, draft, format)
+}
+
+/// A draft whose kind, donor and reference are already in the ledger (reversed
+/// entries included, as `import` counts them): refused unless the user says it is a
+/// second line of the same document, since later imports would count it against
+/// their rows.
+fn duplicate_reference(book: &crate::domain::Book, draft: &Body) -> Option<Problem> {
+    // The rules' canonical form (the donor's code); a draft they refuse is left to
+    // them, so their message comes first.
+    let body = book.check(draft.clone()).ok()?;
+    let (donor, reference) = match &body {
+        Body::Pledge(p) => (p.donor.clone(), p.reference.clone()?),
+        Body::Payment(p) | Body::Refund(p) => (p.donor.clone(), p.reference.clone()?),
+        Body::WriteOff(w) | Body::Reduction(w) => (
+            book.pledge(w.pledge)?.donor.to_string(),
+            w.reference.clone()?,
+        ),
+        _ => return None,
+    };
+    let kind = body.kind();
+    let key = crate::domain::Book::reference_key(kind, &donor, &reference);
+    let first = book.recorded_with_reference_nth(&key, 1)?;
+    let count = book.recorded_with_reference(&key);
+    Some(Problem::field(
+        Code::DuplicateReference,
+        "reference",
+        format!(
+            "a {} of {donor} with reference {} is already recorded as #{first}{}; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #{first} was wrong, reverse it and record again with --allow-duplicate-reference",
+            kind.as_str(),
+            crate::domain::problem::shown(&reference),
+            if count > 1 {
+                format!(" (and {} more)", count - 1)
+            } else {
+                String::new()
+            }
+        ),
+    ))
 }
 
 /// `--prior-period` belongs to refunds only.
@@ -243,6 +288,7 @@ fn take(
             })
         },
         args.format,
+        args.allow_duplicate_reference,
     )
 }
 

@@ -34,6 +34,7 @@ struct Checked {
     until: Option<chrono::DateTime<chrono::Utc>>,
     format: Format,
     table: Option<String>,
+    tolerance: rust_decimal::Decimal,
 }
 
 fn check(args: &ReportArgs) -> Result<Checked, Failure> {
@@ -122,12 +123,25 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
         .as_deref()
         .map(|t| time::parse_as_of(t).map_err(|m| Failure::usage(format!("--as-of: {m}"))))
         .transpose()?;
+    let tolerance = match args.tolerance.as_deref() {
+        None => report::overdue::DEFAULT_TOLERANCE,
+        Some(text) => crate::domain::currency::parse_decimal(text)
+            .and_then(|v| crate::domain::currency::Currency::USD.exact(v))
+            .ok()
+            .filter(|v| !v.is_sign_negative())
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "--tolerance: {text:?} is not an amount in USD (e.g. 100 or 25.50; 0 lists no small balances apart)"
+                ))
+            })?,
+    };
     Ok(Checked {
         kind,
         period,
         until,
         format,
         table: args.table.clone(),
+        tolerance,
     })
 }
 
@@ -181,6 +195,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         },
         as_of: c.until.map(time::format_timestamp),
         only_donor,
+        tolerance: report::Usd(c.tolerance),
+        strict_rates: args.strict_rates,
     };
     let fail = |e: report::ReportError| match (&e, &src.only_donor) {
         // With --donor the book holds one donor's entries: say whose are missing.
@@ -220,6 +236,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     }
     let mut bytes = Vec::new();
     render::render(&report, c.format, c.table.as_deref(), &mut bytes)?;
+    if c.format == Format::Csv {
+        // A CSV file holds one table and nothing else: its warnings go beside it.
+        for w in render::warnings(&report) {
+            eprintln!("warning: {w}");
+        }
+    }
     match &args.output {
         Some(path) => super::output::write(path, &bytes)?,
         None => out.write_all(&bytes)?,

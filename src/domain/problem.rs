@@ -29,7 +29,9 @@ pub enum Code {
     DonorExists,
     DueBeforeDate,
     DuplicateColumn,
+    DuplicateReference,
     EmptyLedger,
+    FutureDate,
     IncompleteOpening,
     MandateExists,
     MissingColumn,
@@ -53,6 +55,7 @@ pub enum Code {
     ReductionExceeds,
     RefundExceeds,
     ReversalOfReversal,
+    StaleRate,
     TooLong,
     TooManyDecimals,
     Uninhabited,
@@ -69,7 +72,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 59] = [
+    pub const ALL: [Code; 62] = [
         Code::AlreadyReversed,
         Code::BadAmount,
         Code::BadCode,
@@ -92,7 +95,9 @@ impl Code {
         Code::DonorExists,
         Code::DueBeforeDate,
         Code::DuplicateColumn,
+        Code::DuplicateReference,
         Code::EmptyLedger,
+        Code::FutureDate,
         Code::IncompleteOpening,
         Code::MandateExists,
         Code::MissingColumn,
@@ -116,6 +121,7 @@ impl Code {
         Code::ReductionExceeds,
         Code::RefundExceeds,
         Code::ReversalOfReversal,
+        Code::StaleRate,
         Code::TooLong,
         Code::TooManyDecimals,
         Code::Uninhabited,
@@ -156,7 +162,9 @@ impl Code {
             Code::DonorExists => "donor-exists",
             Code::DueBeforeDate => "due-before-date",
             Code::DuplicateColumn => "duplicate-column",
+            Code::DuplicateReference => "duplicate-reference",
             Code::EmptyLedger => "empty-ledger",
+            Code::FutureDate => "future-date",
             Code::IncompleteOpening => "incomplete-opening",
             Code::MandateExists => "mandate-exists",
             Code::MissingColumn => "missing-column",
@@ -180,6 +188,7 @@ impl Code {
             Code::ReductionExceeds => "reduction-exceeds",
             Code::RefundExceeds => "refund-exceeds",
             Code::ReversalOfReversal => "reversal-of-reversal",
+            Code::StaleRate => "stale-rate",
             Code::TooLong => "too-long",
             Code::TooManyDecimals => "too-many-decimals",
             Code::Uninhabited => "uninhabited",

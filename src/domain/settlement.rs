@@ -5,6 +5,10 @@
 //! Does not decide what is live (reversals, `--as-of`): the caller passes only what
 //! counts. An opening pledge starts from what was outstanding at its opening date,
 //! and nothing dated before that date settles it.
+//!
+//! An unnamed payment whose amount equals what is left on exactly one open pledge of
+//! its group (same donor, mandate and currency, pledged on or before the payment)
+//! settles that pledge; any other unnamed payment settles the oldest pledges first.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -278,6 +282,34 @@ fn settle_with(
                 } else if let Some(group) =
                     open.get_mut(&(&*pay.donor, &*pay.mandate, pay.currency.code()))
                 {
+                    // A payment equal to what is left on exactly one open pledge of
+                    // its group settles that pledge; otherwise the oldest first.
+                    let exact: Vec<(NaiveDate, u64)> = group
+                        .iter()
+                        .filter(|((pdate, pseq), left)| {
+                            *pdate <= date
+                                && !left.is_zero()
+                                && **left == pay.amount
+                                && settles(*pseq, date)
+                        })
+                        .map(|(k, _)| *k)
+                        .collect();
+                    if let [key] = exact.as_slice()
+                        && let Some(left) = group.get_mut(key)
+                    {
+                        let take = *left;
+                        *left = Decimal::ZERO;
+                        alloc.unpledged = Decimal::ZERO;
+                        if let Some(o) = outstanding.get_mut(&key.1) {
+                            *o = Decimal::ZERO;
+                        }
+                        alloc.settled.push((key.1, take));
+                        out.pledge_events.entry(key.1).or_default().push((
+                            date,
+                            take,
+                            Take::Settled,
+                        ));
+                    }
                     for ((pdate, pseq), left) in group.iter_mut() {
                         if *pdate > date || alloc.unpledged.is_zero() {
                             break;

@@ -195,7 +195,7 @@ impl Writer {
     /// it under the next number. Nothing is written until `commit`.
     pub fn stage(&mut self, draft: Draft) -> Result<&Entry, Problem> {
         self.book.check_clock(self.now)?;
-        let body = self.book.check(draft)?;
+        let body = self.book.check_recorded(draft, self.now)?;
         let entry = Entry {
             seq: self.head.entries + self.staged.len() as u64 + 1,
             recorded_at: self.now,

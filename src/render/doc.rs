@@ -70,7 +70,7 @@ impl Doc {
 }
 
 /// Every table key any report offers.
-pub const TABLES: [&str; 14] = [
+pub const TABLES: [&str; 17] = [
     "donors",
     "mandates",
     "totals",
@@ -78,12 +78,15 @@ pub const TABLES: [&str; 14] = [
     "by-donor",
     "by-mandate",
     "largest-donors",
+    "largest-donors-pledged",
     "overdue",
     "ageing",
+    "small-balances",
     "exchange-differences",
     "quarters",
     "rates",
     "lines",
+    "reconciliation",
     "balances",
 ];
 
@@ -198,7 +201,10 @@ pub(super) fn header(
         (
             "Cut-off",
             match as_of {
-                Some(a) => format!("entries recorded by {a}"),
+                Some(a) => format!(
+                    "Entries recorded up to {a} only (a cut-off on when entries were recorded, not a balance date: balances are at {})",
+                    period.to
+                ),
                 None => "every entry in the ledger".to_string(),
             },
         ),
@@ -238,7 +244,7 @@ pub fn build(report: &Report) -> Doc {
 
 fn usd_note() -> Vec<String> {
     vec![
-        "Amounts in US dollars at UN operational rates of exchange: pledges at the pledge-date rate, payments at the value-date rate, outstanding at the rate of the period's last day. Paid is payments minus refunds. GP: general-purpose (unearmarked); SP: special-purpose.".into(),
+        "Amounts in US dollars at UN operational rates of exchange: pledges at the pledge-date rate, payments at the value-date rate, outstanding (contributions receivable: what pledges still owe) at the rate of the period's last day. Paid is payments received minus refunds (net paid). GP: general-purpose (unearmarked); SP: special-purpose.".into(),
         "Pledged is net of reductions (counted at the rate their pledge was counted at); a write-off leaves pledged as it was and lowers outstanding.".into(),
         "Unaudited.".into(),
     ]

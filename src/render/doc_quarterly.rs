@@ -4,7 +4,7 @@
 use super::doc::{Cell, Doc};
 use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, t};
 use crate::report::Quarterly;
-use crate::report::quarterly::Split;
+use crate::report::quarterly::{LargestDonor, Overdue, Split};
 
 fn split_row(label: &str, s: &Split) -> Vec<Cell> {
     vec![
@@ -65,7 +65,7 @@ pub fn build(q: &Quarterly) -> Doc {
             opt_pct(&ch.paid_year_to_date),
         ],
         vec![
-            t("Outstanding at quarter end"),
+            t("Outstanding (receivable) at quarter end"),
             m(c.outstanding),
             m(p.outstanding),
             opt_pct(&ch.outstanding),
@@ -124,9 +124,9 @@ pub fn build(q: &Quarterly) -> Doc {
         &[
             ("Period", false),
             ("General-purpose", true),
-            ("Share", true),
+            ("General-purpose share", true),
             ("Special-purpose", true),
-            ("Share", true),
+            ("Special-purpose share", true),
         ],
         vec![
             split_row("Quarter", &q.gp_sp.quarter),
@@ -134,68 +134,110 @@ pub fn build(q: &Quarterly) -> Doc {
         ],
         None,
     );
-    let largest = sheet(
+    let ranking = |key: &'static str, title: &str, rows: &[LargestDonor], by_paid: bool| {
+        let cols: &[(&'static str, bool)] = if by_paid {
+            &[
+                ("Rank", true),
+                ("Donor", false),
+                ("Name", false),
+                ("Paid", true),
+                ("Share of paid", true),
+                ("Pledged", true),
+                ("Share of pledged", true),
+            ]
+        } else {
+            &[
+                ("Rank", true),
+                ("Donor", false),
+                ("Name", false),
+                ("Pledged", true),
+                ("Share of pledged", true),
+                ("Paid", true),
+                ("Share of paid", true),
+            ]
+        };
+        sheet(
+            key,
+            title,
+            cols,
+            rows.iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let paid = [m(d.paid_year_to_date), opt_pct(&d.share)];
+                    let pledged = [m(d.pledged_year_to_date), opt_pct(&d.pledged_share)];
+                    let (a, b) = if by_paid {
+                        (paid, pledged)
+                    } else {
+                        (pledged, paid)
+                    };
+                    let mut row = vec![n(i + 1), t(&d.donor), t(&d.name)];
+                    row.extend(a);
+                    row.extend(b);
+                    row
+                })
+                .collect(),
+            None,
+        )
+    };
+    let largest = ranking(
         "largest-donors",
-        "Largest donors, year to date",
-        &[
-            ("Rank", true),
-            ("Donor", false),
-            ("Name", false),
-            ("Paid", true),
-            ("Share", true),
-            ("Pledged", true),
-        ],
-        q.largest_donors
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                vec![
-                    n(i + 1),
-                    t(&d.donor),
-                    t(&d.name),
-                    m(d.paid_year_to_date),
-                    opt_pct(&d.share),
-                    m(d.pledged_year_to_date),
-                ]
-            })
-            .collect(),
-        None,
+        "Largest donors by paid, year to date",
+        &q.largest_donors,
+        true,
     );
-    let overdue = sheet(
-        "overdue",
-        format!("Overdue pledges at {}", q.period.to),
-        &[
-            ("#", true),
-            ("Donor", false),
-            ("Mandate", false),
-            ("Due", false),
-            ("Days", true),
-            ("Ageing", false),
-            ("Currency", false),
-            ("Outstanding", true),
-            ("USD", true),
-        ],
-        q.overdue
-            .iter()
+    let largest_pledged = ranking(
+        "largest-donors-pledged",
+        "Largest donors by pledged, year to date",
+        &q.largest_donors_by_pledged,
+        false,
+    );
+    let overdue_cols: &[(&'static str, bool)] = &[
+        ("#", true),
+        ("Donor", false),
+        ("Mandate", false),
+        ("Pledged on", false),
+        ("Due", false),
+        ("Days", true),
+        ("Ageing", false),
+        ("Currency", false),
+        ("Outstanding", true),
+        ("USD", true),
+    ];
+    let overdue_rows = |rows: &[Overdue]| -> Vec<Vec<Cell>> {
+        rows.iter()
             .map(|o| {
                 vec![
-                    n(format!("#{}", o.seq)),
+                    n(o.seq),
                     t(&o.donor),
                     t(&o.mandate),
-                    t(o.due.to_string()),
-                    n(o.days_overdue),
-                    t(format!("{} days", o.bucket)),
+                    t(o.pledged_on.to_string()),
+                    t(o.due.map(|d| d.to_string()).unwrap_or_default()),
+                    n(o.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
+                    t(if o.days_overdue.is_some() {
+                        format!("{} days", o.bucket)
+                    } else {
+                        o.bucket.to_string()
+                    }),
                     t(&o.currency),
                     Cell::Money(o.outstanding_in_currency.clone()),
                     m(o.outstanding),
                 ]
             })
-            .collect(),
+            .collect()
+    };
+    let overdue = sheet(
+        "overdue",
+        format!(
+            "Overdue pledges at {} (outstanding: contributions receivable)",
+            q.period.to
+        ),
+        overdue_cols,
+        overdue_rows(&q.overdue),
         None,
     );
     let ageing = sheet(
         "ageing",
-        "Ageing of overdue pledges",
+        "Ageing of overdue pledges (small balances apart)",
         &[
             ("Days overdue", false),
             ("Pledges", true),
@@ -210,6 +252,20 @@ pub fn build(q: &Quarterly) -> Doc {
             n(q.ageing_total.pledges),
             m(q.ageing_total.outstanding),
         ]),
+    );
+    let mut small_totals = vec![t("Total"); 1];
+    small_totals.extend(std::iter::repeat_n(t(""), overdue_cols.len() - 3));
+    small_totals.push(n(format!("{} pledges", q.small_balances_total.pledges)));
+    small_totals.push(m(q.small_balances_total.outstanding));
+    let small = sheet(
+        "small-balances",
+        format!(
+            "Small balances, likely bank charges (overdue, at or below USD {} each): to be written off",
+            q.small_balance_tolerance
+        ),
+        overdue_cols,
+        overdue_rows(&q.small_balances),
+        Some(small_totals),
     );
     let fx = sheet(
         "exchange-differences",
@@ -284,7 +340,18 @@ pub fn build(q: &Quarterly) -> Doc {
         header: head,
         main: "by-donor",
         sheets: vec![
-            totals, gp_sp, by_donor, by_mandate, largest, overdue, ageing, fx, quarters, rates,
+            totals,
+            gp_sp,
+            by_donor,
+            by_mandate,
+            largest,
+            largest_pledged,
+            overdue,
+            ageing,
+            small,
+            fx,
+            quarters,
+            rates,
         ],
         footnotes: q.footnotes.clone(),
     }

@@ -4,7 +4,15 @@
 use super::doc::{Cell, Doc};
 use super::doc::{header, m, ms, n, sheet, t};
 use crate::domain::currency::group_thousands;
-use crate::report::Statement;
+use crate::report::reconcile::Terms;
+use crate::report::{Statement, Usd};
+
+/// A reconciliation line: its label, and its term in a currency and in USD.
+type Term = (
+    String,
+    fn(&Terms<String>) -> &String,
+    fn(&Terms<Usd>) -> Usd,
+);
 
 fn opt(s: &Option<String>) -> Cell {
     t(s.clone().unwrap_or_default())
@@ -28,15 +36,6 @@ pub fn build(s: &Statement) -> Doc {
                 })
                 .collect();
             let mut note: Vec<String> = Vec::new();
-            if let Some(d) = l.due {
-                note.push(format!("due {d}"));
-            }
-            if let Some(u) = &l.unpledged {
-                note.push(format!("unpledged {u}"));
-            }
-            if let Some(r) = &l.reference {
-                note.push(format!("ref {r}"));
-            }
             match (l.entry, &l.reason) {
                 (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
                 (None, Some(r)) => note.push(r.clone()),
@@ -54,14 +53,17 @@ pub fn build(s: &Statement) -> Doc {
             }
             vec![
                 t(l.date.to_string()),
-                n(format!("#{}", l.seq)),
+                n(l.seq),
                 t(l.kind),
                 opt(&l.mandate),
                 opt(&l.currency),
                 l.amount.clone().map(Cell::Money).unwrap_or(t("")),
                 l.usd.map(m).unwrap_or(t("")),
-                n(l.pledge.map(|p| format!("#{p}")).unwrap_or_default()),
+                n(l.pledge.map(|p| p.to_string()).unwrap_or_default()),
+                t(l.due.map(|d| d.to_string()).unwrap_or_default()),
+                opt(&l.reference),
                 t(settled.join("; ")),
+                l.unpledged.clone().map(Cell::Money).unwrap_or(t("")),
                 l.outstanding.clone().map(Cell::Money).unwrap_or(t("")),
                 t(note.join("; ")),
             ]
@@ -79,7 +81,10 @@ pub fn build(s: &Statement) -> Doc {
             ("Amount", true),
             ("USD", true),
             ("Pledge", true),
+            ("Due", false),
+            ("Reference", false),
             ("Settled", false),
+            ("Unpledged", true),
             ("Outstanding", true),
             ("Note", false),
         ],
@@ -91,21 +96,102 @@ pub fn build(s: &Statement) -> Doc {
         "totals",
         "Totals in USD",
         &[
-            ("Pledged", true),
-            ("Paid", true),
+            ("Pledged (net of reductions)", true),
+            ("Received", true),
             ("Refunded", true),
+            ("Net paid (received less refunded)", true),
             ("Written off", true),
-            ("Outstanding", true),
             ("Reduced", true),
+            ("Outstanding (contributions receivable)", true),
         ],
         vec![vec![
             m(to.pledged),
-            m(to.paid),
+            m(to.received),
             m(to.refunded),
+            m(to.net_paid),
             m(to.written_off),
-            m(to.outstanding),
             m(to.reduced),
+            m(to.outstanding),
         ]],
+        None,
+    );
+    let r = &s.reconciliation;
+    let mut columns: Vec<(&'static str, bool)> = vec![("Term", false)];
+    columns.extend(
+        r.in_currency
+            .iter()
+            .map(|c| (currency_label(&c.currency), true)),
+    );
+    columns.push(("USD equivalent", true));
+    let terms: [Term; 12] = [
+        (
+            format!(
+                "Outstanding (contributions receivable) at {}",
+                r.opening_date
+            ),
+            |x| &x.opening_outstanding,
+            |x| x.opening_outstanding,
+        ),
+        ("+ Pledged".into(), |x| &x.pledged, |x| x.pledged),
+        (
+            "+ Carried in (opening pledges)".into(),
+            |x| &x.carried_in,
+            |x| x.carried_in,
+        ),
+        (
+            "− Reduced by the donor".into(),
+            |x| &x.reduced,
+            |x| x.reduced,
+        ),
+        (
+            "− Written off".into(),
+            |x| &x.written_off,
+            |x| x.written_off,
+        ),
+        ("− Received".into(), |x| &x.received, |x| x.received),
+        ("+ Refunded".into(), |x| &x.refunded, |x| x.refunded),
+        (
+            "+ Applied to no pledge (unpledged receipts less refunds)".into(),
+            |x| &x.not_applied,
+            |x| x.not_applied,
+        ),
+        (
+            "+ Paid for pledges in another currency".into(),
+            |x| &x.paid_for_other_currencies,
+            |x| x.paid_for_other_currencies,
+        ),
+        (
+            "− Settled by payments in another currency".into(),
+            |x| &x.settled_by_other_currencies,
+            |x| x.settled_by_other_currencies,
+        ),
+        (
+            "± Exchange difference (settled or revalued at other rates than pledged)".into(),
+            |x| &x.exchange_difference,
+            |x| x.exchange_difference,
+        ),
+        (
+            format!(
+                "= Outstanding (contributions receivable) at {}",
+                r.closing_date
+            ),
+            |x| &x.closing_outstanding,
+            |x| x.closing_outstanding,
+        ),
+    ];
+    let reconciliation = sheet(
+        "reconciliation",
+        "Reconciliation of the outstanding, in each currency and in USD",
+        &columns,
+        terms
+            .iter()
+            .map(|(label, f, g)| {
+                let mut row = vec![t(label.clone())];
+                row.extend(r.in_currency.iter().map(|c| ms(f(&c.terms))));
+                row.push(m(g(&r.usd)));
+                row
+            })
+            .collect(),
         None,
     );
     let balances = sheet(
@@ -114,9 +200,12 @@ pub fn build(s: &Statement) -> Doc {
         &[
             ("Currency", false),
             ("Pledged", true),
-            ("Payments", true),
-            ("Refunds", true),
-            ("Settled", true),
+            ("Received", true),
+            ("Refunded", true),
+            ("Net paid", true),
+            ("Settled on pledges", true),
+            ("of which paid in other currencies", true),
+            ("Paid for pledges in other currencies", true),
             ("Unpledged", true),
             ("Written off", true),
             ("Outstanding", true),
@@ -131,7 +220,10 @@ pub fn build(s: &Statement) -> Doc {
                     ms(&b.pledged),
                     ms(&b.payments),
                     ms(&b.refunds),
+                    ms(&b.net_paid),
                     ms(&b.settled),
+                    ms(&b.settled_by_other_currencies),
+                    ms(&b.paid_for_other_currencies),
                     ms(&b.unpledged),
                     ms(&b.written_off),
                     ms(&b.outstanding),
@@ -148,11 +240,25 @@ pub fn build(s: &Statement) -> Doc {
         title: format!("Statement of account: {}", s.name),
         header: head,
         main: "lines",
-        sheets: vec![lines, totals, balances],
+        sheets: vec![lines, totals, reconciliation, balances],
         footnotes: vec![
-            "USD at UN operational rates of exchange: each entry at its own date's rate; outstanding at the rate of the period's last day. Paid is payments minus refunds. Settled and outstanding are in the pledge's currency.".into(),
+            "USD at UN operational rates of exchange: each entry at its own date's rate; outstanding at the rate of the period's last day. Received is payments before refunds; net paid is received less refunded. Outstanding is contributions receivable. Settled and outstanding are in the pledge's currency; unpledged is a receipt applied to no pledge.".into(),
             "Reversed entries are listed for the record and count nowhere.".into(),
             "Unaudited.".into(),
         ],
     }
+}
+
+/// A column heading for a currency: headings are static, so the code is leaked once
+/// per distinct currency (a few per process at most).
+fn currency_label(code: &str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static LABELS: OnceLock<Mutex<HashMap<String, &'static str>>> = OnceLock::new();
+    let mut map = LABELS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    map.entry(code.to_string())
+        .or_insert_with(|| Box::leak(code.to_string().into_boxed_str()))
 }

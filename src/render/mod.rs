@@ -90,6 +90,17 @@ pub fn render(
 }
 
 /// The table keys a report offers (for `--table`).
+/// What the reader must know about a report (its `warnings`): the CSV formats carry
+/// only a table, so the command line says these beside it.
+pub fn warnings(report: &Report) -> &[String] {
+    match report {
+        Report::Donors(r) => &r.warnings,
+        Report::Mandates(r) => &r.warnings,
+        Report::Quarterly(r) => &r.warnings,
+        Report::Statement(r) => &r.warnings,
+    }
+}
+
 pub fn table_keys(report: &Report) -> Vec<&'static str> {
     doc::build(report).sheets.iter().map(|s| s.key).collect()
 }

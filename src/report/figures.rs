@@ -352,7 +352,7 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
         currency: "USD",
-        warnings: src.warnings(period),
+        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         rows: donor_rows(src, &t),
         totals: t.total,
     })
@@ -368,7 +368,7 @@ pub fn mandates(src: &Source, period: Period) -> Result<MandatesReport, ReportEr
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
         currency: "USD",
-        warnings: src.warnings(period),
+        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         rows: mandate_rows(src, &t),
         totals: t.total,
     })

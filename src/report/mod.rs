@@ -10,11 +10,13 @@
 //! converted and rounded on its own; totals are sums of those rounded figures.
 
 mod figures;
+pub mod overdue;
 pub mod quarterly;
+pub mod reconcile;
 pub mod statement;
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub};
@@ -159,6 +161,50 @@ pub enum ReportError {
     Empty(&'static str),
     #[error("{0} [bad-period]")]
     BadPeriod(String),
+    #[error("{0} [missing-rate]")]
+    MissingRates(MissingRates),
+    #[error("--strict-rates: {0} [stale-rate]")]
+    StaleRates(String),
+}
+
+/// Every rate a report lacked: (currency, first of the month, earliest date wanted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingRates(pub Vec<(Currency, NaiveDate, NaiveDate)>);
+
+impl fmt::Display for MissingRates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Per currency: the earliest date wanted and the months.
+        let mut by: BTreeMap<Currency, (NaiveDate, Vec<NaiveDate>)> = BTreeMap::new();
+        for (c, month, date) in &self.0 {
+            let e = by.entry(*c).or_insert((*date, vec![]));
+            e.0 = e.0.min(*date);
+            e.1.push(*month);
+        }
+        let parts: Vec<String> = by
+            .iter()
+            .map(|(c, (date, months))| {
+                let months: Vec<String> = months
+                    .iter()
+                    .map(|m| m.format("%Y-%m").to_string())
+                    .collect();
+                format!("{c} on or before {date} (needed in {})", months.join(", "))
+            })
+            .collect();
+        let commands: Vec<String> = by
+            .iter()
+            .flat_map(|(c, (_, months))| {
+                months.iter().map(move |m| {
+                    format!("`ledger record rate --currency {c} --per-usd X --date {m}`")
+                })
+            })
+            .collect();
+        write!(
+            f,
+            "no rate of exchange for {}; record the UN operational rate of each month from its first day: {}",
+            parts.join(" nor for "),
+            commands.join(", ")
+        )
+    }
 }
 
 /// What every report is computed from: a folded book, its settlement, the reversal
@@ -174,6 +220,12 @@ pub struct Source<'a> {
     /// With `--donor` on a donors, mandates or quarterly report: the donor whose
     /// entries alone the book was built from.
     pub only_donor: Option<String>,
+    /// Overdue balances at or below this many USD at the closing rate are small
+    /// balances (likely bank charges), listed apart; zero lists none apart.
+    pub tolerance: Usd,
+    /// A rate more than 31 days older than the date it is used for fails the report
+    /// instead of being named in its warnings.
+    pub strict_rates: bool,
 }
 
 impl Source<'_> {
@@ -251,47 +303,131 @@ pub struct RateUsed {
 }
 
 /// Converts to USD by the one rule (per entry, rounded) and remembers which rates
-/// (currency, effective date) it used, so a report can name its rate source.
+/// (currency, effective date) it used, so a report can name its rate source; which
+/// of them were older than a month for the date they served (stale); and every rate
+/// that was missing, so that a report fails naming them all at once (`finish`).
 pub(crate) struct Conv<'a> {
     rates: &'a Rates,
     used: RefCell<BTreeSet<(Currency, NaiveDate)>>,
+    /// (currency, effective date) -> (first, last date it served, how many figures).
+    stale: RefCell<BTreeMap<(Currency, NaiveDate), Served>>,
+    /// (currency, first of the month) -> the earliest date a rate was wanted for.
+    missing: RefCell<BTreeMap<(Currency, NaiveDate), NaiveDate>>,
 }
+
+/// The first and last date a stale rate served, and how many figures it served.
+type Served = (NaiveDate, NaiveDate, u64);
+
+/// A rate older than this many days before the date it is used for is stale: UN
+/// operational rates are set monthly.
+pub const STALE_DAYS: i64 = 31;
 
 impl<'a> Conv<'a> {
     pub fn new(rates: &'a Rates) -> Conv<'a> {
         Conv {
             rates,
             used: RefCell::new(BTreeSet::new()),
+            stale: RefCell::new(BTreeMap::new()),
+            missing: RefCell::new(BTreeMap::new()),
         }
     }
 
+    /// Notes that the rate effective on `eff` served `date`.
+    fn served(&self, currency: Currency, eff: NaiveDate, date: NaiveDate) {
+        self.used.borrow_mut().insert((currency, eff));
+        if (date - eff).num_days() > STALE_DAYS {
+            let mut stale = self.stale.borrow_mut();
+            let e = stale.entry((currency, eff)).or_insert((date, date, 0));
+            e.0 = e.0.min(date);
+            e.1 = e.1.max(date);
+            e.2 += 1;
+        }
+    }
+
+    /// Notes a missing rate; the report fails in `finish`.
+    fn lacks(&self, currency: Currency, date: NaiveDate) {
+        let month = date.with_day(1).unwrap_or(date);
+        let mut missing = self.missing.borrow_mut();
+        let e = missing.entry((currency, month)).or_insert(date);
+        *e = (*e).min(date);
+    }
+
+    /// `amount` in USD at the rate in force on `date`. A missing rate is noted and
+    /// counts as zero until `finish` fails the report.
     pub fn usd(
         &self,
         amount: Decimal,
         currency: Currency,
         date: NaiveDate,
     ) -> Result<Usd, MissingRate> {
-        let v = self.rates.to_usd(amount, currency, date)?;
-        if currency != Currency::USD
-            && let Some(eff) = self.rates.effective_date(currency, date)
-        {
-            self.used.borrow_mut().insert((currency, eff));
+        match self.rates.to_usd(amount, currency, date) {
+            Ok(v) => {
+                if currency != Currency::USD
+                    && let Some(eff) = self.rates.effective_date(currency, date)
+                {
+                    self.served(currency, eff, date);
+                }
+                Ok(Usd(v))
+            }
+            Err(m) => {
+                self.lacks(m.currency, m.date);
+                Ok(Usd::ZERO)
+            }
         }
-        Ok(Usd(v))
     }
 
     /// Notes the rate in force at `date` as used, as `usd` would, without converting
-    /// anything; fails the same way when there is none.
+    /// anything; a missing one is noted the same way.
     pub fn note(&self, currency: Currency, date: NaiveDate) -> Result<(), MissingRate> {
         if currency == Currency::USD {
             return Ok(());
         }
-        let eff = self
-            .rates
-            .effective_date(currency, date)
-            .ok_or(MissingRate { currency, date })?;
-        self.used.borrow_mut().insert((currency, eff));
+        match self.rates.effective_date(currency, date) {
+            Some(eff) => self.served(currency, eff, date),
+            None => self.lacks(currency, date),
+        }
         Ok(())
+    }
+
+    /// The end of every report: fails naming every missing rate; else, with
+    /// `strict`, fails naming every stale one; else returns the report's warnings
+    /// (`earlier`, then one line per stale rate).
+    pub fn finish(&self, strict: bool, earlier: Vec<String>) -> Result<Vec<String>, ReportError> {
+        let missing = self.missing.borrow();
+        if !missing.is_empty() {
+            return Err(ReportError::MissingRates(MissingRates(
+                missing.iter().map(|((c, m), d)| (*c, *m, *d)).collect(),
+            )));
+        }
+        let stale: Vec<String> = self
+            .stale
+            .borrow()
+            .iter()
+            .map(|((c, eff), (first, last, count))| {
+                let rate = self
+                    .rates
+                    .rate(*c, *eff)
+                    .map(|r| r.normalize().to_string())
+                    .unwrap_or_default();
+                let span = if first == last {
+                    format!("dated {last}")
+                } else {
+                    format!("dated {first} to {last}")
+                };
+                format!(
+                    "Stale rate: {c} needed for {last}, but the latest rate is {c} {rate} per USD from {eff}, more than {STALE_DAYS} days earlier (UN operational rates are set monthly); {count} figure{} {span} use{} it. Record the rate of each month with `ledger record rate --currency {c} --per-usd X --date {}`.",
+                    if *count == 1 { "" } else { "s" },
+                    if *count == 1 { "s" } else { "" },
+                    last.with_day(1).unwrap_or(*last),
+                )
+            })
+            .collect();
+        if strict && !stale.is_empty() {
+            return Err(ReportError::StaleRates(stale.join("\n")));
+        }
+        let mut w = earlier;
+        w.extend(stale);
+        Ok(w)
     }
 
     /// The rate in force at `date` for each currency this converter has used.

@@ -11,6 +11,8 @@ use serde::Serialize;
 use super::figures::{
     DonorRow, MandateRow, Want, donor_rows, mandate_rows, outstanding_usd, tallies,
 };
+use super::overdue::overdue_at;
+pub use super::overdue::{Ageing, BUCKETS, NO_DUE_DATE, Overdue};
 use super::{Conv, LedgerHead, Period, RateUsed, ReportError, Source, Usd, change, percent};
 
 pub const RATE_SOURCE: &str = "UN operational rates of exchange";
@@ -63,29 +65,10 @@ pub struct LargestDonor {
     pub name: String,
     pub paid_year_to_date: Usd,
     pub pledged_year_to_date: Usd,
+    /// Share of the year's paid.
     pub share: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Overdue {
-    pub seq: u64,
-    pub donor: String,
-    pub mandate: String,
-    pub due: NaiveDate,
-    pub days_overdue: i64,
-    pub bucket: &'static str,
-    pub currency: String,
-    /// In the pledge's currency.
-    pub outstanding_in_currency: String,
-    /// In USD at the closing rate.
-    pub outstanding: Usd,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Ageing {
-    pub bucket: &'static str,
-    pub pledges: u64,
-    pub outstanding: Usd,
+    /// Share of the year's pledged.
+    pub pledged_share: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -139,26 +122,28 @@ pub struct Quarterly {
     /// The totals row of `by_donor` and `by_mandate` (the same figures).
     pub quarter_figures: super::Figures,
     pub gp_sp: GpSp,
+    /// The ten largest donors of the year to date by paid.
     pub largest_donors: Vec<LargestDonor>,
+    /// The ten largest donors of the year to date by pledged.
+    pub largest_donors_by_pledged: Vec<LargestDonor>,
+    /// Overdue pledges, small balances left out; pledges without a due date pledged
+    /// over a year ago last (bucket `NO_DUE_DATE`).
     pub overdue: Vec<Overdue>,
     pub ageing: Vec<Ageing>,
     /// The totals row of `ageing` (`bucket` is "total").
     pub ageing_total: Ageing,
+    /// Overdue balances at or below `small_balance_tolerance` USD at the closing
+    /// rate (likely bank charges), set apart from `overdue` and `ageing`.
+    pub small_balances: Vec<Overdue>,
+    /// Their count and total (`bucket` is "total").
+    pub small_balances_total: Ageing,
+    /// The tolerance in USD; "0.00" when small balances are not set apart.
+    pub small_balance_tolerance: Usd,
     pub exchange_differences: Vec<ExchangeDifference>,
     /// The sum of `exchange_differences`' differences.
     pub exchange_difference_total: Usd,
     pub quarters: Vec<QuarterBar>,
     pub footnotes: Vec<String>,
-}
-
-pub const BUCKETS: [&str; 3] = ["1-90", "91-365", "over 365"];
-
-fn bucket(days: i64) -> &'static str {
-    match days {
-        ..=90 => BUCKETS[0],
-        91..=365 => BUCKETS[1],
-        _ => BUCKETS[2],
-    }
 }
 
 fn split(paid_gp: Usd, paid_sp: Usd) -> Split {
@@ -238,29 +223,30 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         written_off_year_to_date: py.total.written_off,
     };
 
-    let mut largest: Vec<LargestDonor> = donor_rows(src, &ty)
+    let ranked: Vec<LargestDonor> = donor_rows(src, &ty)
         .into_iter()
         .filter(|r| !r.figures.paid.is_zero() || !r.figures.pledged.is_zero())
         .map(|r| LargestDonor {
             share: percent(r.figures.paid, ty.total.paid),
+            pledged_share: percent(r.figures.pledged, ty.total.pledged),
             donor: r.donor,
             name: r.name,
             paid_year_to_date: r.figures.paid,
             pledged_year_to_date: r.figures.pledged,
         })
         .collect();
+    let mut by_pledged = ranked.clone();
+    by_pledged.sort_by(|a, b| {
+        b.pledged_year_to_date
+            .cmp(&a.pledged_year_to_date)
+            .then_with(|| a.donor.cmp(&b.donor))
+    });
+    by_pledged.truncate(10);
+    let mut largest = ranked;
     largest.truncate(10);
 
     let d = period.to;
-    let mut overdue = Vec::new();
-    let mut ageing: Vec<Ageing> = BUCKETS
-        .iter()
-        .map(|b| Ageing {
-            bucket: b,
-            pledges: 0,
-            outstanding: Usd::ZERO,
-        })
-        .collect();
+    let od = overdue_at(src, &conv, d, src.tolerance)?;
     let mut fx = Vec::new();
     for p in src.book.live_pledges().filter(|p| p.date <= d) {
         let left = src.settlement.outstanding(p, d);
@@ -268,25 +254,6 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
             continue;
         }
         let closing = outstanding_usd(src, &conv, p, d)?;
-        if let Some(due) = p.due.filter(|due| *due < d) {
-            let days = (d - due).num_days();
-            let b = bucket(days);
-            if let Some(a) = ageing.iter_mut().find(|a| a.bucket == b) {
-                a.pledges += 1;
-                a.outstanding += closing;
-            }
-            overdue.push(Overdue {
-                seq: p.seq,
-                donor: p.donor.to_string(),
-                mandate: p.mandate.to_string(),
-                due,
-                days_overdue: days,
-                bucket: b,
-                currency: p.currency.code().to_string(),
-                outstanding_in_currency: p.currency.format(left),
-                outstanding: closing,
-            });
-        }
         // Measured from the USD value the pledge entered the books at.
         let at_pledge = conv.usd(left, p.currency, p.counted_on())?;
         if at_pledge != closing {
@@ -301,7 +268,6 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
             });
         }
     }
-    overdue.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.seq.cmp(&b.seq)));
 
     let quarters = wants[4..]
         .iter()
@@ -320,7 +286,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
         currency: "USD",
-        warnings: src.warnings(period),
+        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         title: format!(
             "Voluntary contributions to UNODC: funding status, Q{q} {year}"
         ),
@@ -350,13 +316,13 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
             year_to_date: split(ty.total.paid_unearmarked, ty.total.paid_earmarked),
         },
         largest_donors: largest,
-        overdue,
-        ageing_total: Ageing {
-            bucket: "total",
-            pledges: ageing.iter().map(|a| a.pledges).sum(),
-            outstanding: ageing.iter().map(|a| a.outstanding).sum(),
-        },
-        ageing,
+        largest_donors_by_pledged: by_pledged,
+        overdue: od.overdue,
+        ageing: od.ageing,
+        ageing_total: od.ageing_total,
+        small_balances: od.small_balances,
+        small_balances_total: od.small_balances_total,
+        small_balance_tolerance: src.tolerance,
         exchange_difference_total: fx.iter().map(|x| x.difference).sum(),
         exchange_differences: fx,
         quarters,
@@ -365,7 +331,8 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
                 "Amounts in US dollars at {RATE_SOURCE}: pledges at the pledge-date rate, payments and refunds at the value-date rate, outstanding at the rate of {} (closing rate).",
                 period.to
             ),
-            "Paid is payments minus refunds; outstanding is what remains on pledges dated up to the quarter's end after payments and write-offs dated up to then.".to_string(),
+            "Paid is payments received minus refunds (net paid); outstanding (contributions receivable) is what remains on pledges dated up to the quarter's end after payments, reductions and write-offs dated up to then; unpledged is a receipt applied to no pledge.".to_string(),
+            "Overdue: pledges past their due date, and pledges without a due date pledged over a year ago; balances at or below the small-balance tolerance (likely bank charges) are listed apart so that they can be written off.".to_string(),
             "Unaudited.".to_string(),
         ],
         rates: RateSource {

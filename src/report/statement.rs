@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::figures::tally;
+use super::reconcile::{Reconciliation, reconcile};
 use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
 use crate::domain::currency::Currency;
 use crate::domain::entry::Body;
@@ -62,11 +63,16 @@ pub struct Line {
 pub struct StatementTotals {
     /// Net of reductions.
     pub pledged: Usd,
+    /// Net paid: received less refunded (the same as `net_paid`).
     pub paid: Usd,
     pub refunded: Usd,
     pub written_off: Usd,
     pub outstanding: Usd,
     pub reduced: Usd,
+    /// Payments received, before refunds.
+    pub received: Usd,
+    /// Received less refunded.
+    pub net_paid: Usd,
 }
 
 /// Balances in one currency, over everything dated up to the period end.
@@ -84,6 +90,13 @@ pub struct CurrencyBalance {
     pub reduced: String,
     /// What opening pledges were carried in with.
     pub opening: String,
+    /// Payments less refunds.
+    pub net_paid: String,
+    /// The part of `settled` paid in other currencies (in this currency).
+    pub settled_by_other_currencies: String,
+    /// Payments in this currency that settled pledges in other currencies: payments =
+    /// settled − settled_by_other_currencies + paid_for_other_currencies + unpledged.
+    pub paid_for_other_currencies: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,6 +113,8 @@ pub struct Statement {
     pub lines: Vec<Line>,
     pub totals: StatementTotals,
     pub balances: Vec<CurrencyBalance>,
+    /// From the outstanding before the period to the outstanding at its end.
+    pub reconciliation: Box<Reconciliation>,
 }
 
 #[derive(Default)]
@@ -113,6 +128,8 @@ struct Bal {
     outstanding: Decimal,
     reduced: Decimal,
     opening: Decimal,
+    by_other: Decimal,
+    for_other: Decimal,
 }
 
 fn blank(seq: u64, date: NaiveDate, kind: &'static str) -> Line {
@@ -207,6 +224,11 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                 }
                 for (ps, amt) in &a.settled {
                     if let Some(pl) = book.pledge(*ps) {
+                        if pl.currency != pay.currency {
+                            bal.entry(pl.currency).or_default().by_other += *amt;
+                            bal.entry(pay.currency).or_default().for_other +=
+                                pay.amount - a.unpledged;
+                        }
                         bal.entry(pl.currency).or_default().settled += *amt;
                         l.settled.push(Settled {
                             pledge: *ps,
@@ -329,6 +351,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
     for l in &lines {
         if let Some(usd) = l.usd {
             match l.kind {
+                "payment" => totals.received += usd,
                 "refund" => totals.refunded += usd,
                 "write-off" => totals.written_off += usd,
                 "reduction" => totals.reduced += usd,
@@ -336,6 +359,8 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             }
         }
     }
+    totals.net_paid = totals.received - totals.refunded;
+    let reconciliation = reconcile(src, &conv, &code, period)?;
     let balances = bal
         .into_iter()
         .map(|(c, b)| CurrencyBalance {
@@ -349,6 +374,9 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             outstanding: c.format(b.outstanding),
             reduced: c.format(b.reduced),
             opening: c.format(b.opening),
+            net_paid: c.format(b.payments - b.refunds),
+            settled_by_other_currencies: c.format(b.by_other),
+            paid_for_other_currencies: c.format(b.for_other),
         })
         .collect();
     Ok(Statement {
@@ -357,11 +385,12 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         period,
         as_of: src.as_of.clone(),
         currency: "USD",
-        warnings: src.warnings(period),
+        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         donor: code.clone(),
         name: d.name.clone(),
         lines,
         totals,
         balances,
+        reconciliation: Box::new(reconciliation),
     })
 }

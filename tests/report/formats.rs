@@ -56,9 +56,9 @@ fn quarterly_csv_tables() {
     overdue.extend_from_slice(&["--table", "overdue"]);
     assert_eq!(
         t.ok(&overdue),
-        "#,Donor,Mandate,Due,Days,Ageing,Currency,Outstanding,USD\n\
-         #4,JPN,coordination,2009-06-30,92,91-365 days,USD,50000.00,50000.00\n\
-         #10,NOR,icat,2009-09-15,15,1-90 days,USD,15000.00,15000.00\n"
+        "#,Donor,Mandate,Pledged on,Due,Days,Ageing,Currency,Outstanding,USD\n\
+         4,JPN,coordination,2009-02-10,2009-06-30,92,91-365 days,USD,50000.00,50000.00\n\
+         10,NOR,icat,2009-07-15,2009-09-15,15,1-90 days,USD,15000.00,15000.00\n"
     );
     let mut by_mandate = q.to_vec();
     by_mandate.extend_from_slice(&["--table", "by-mandate"]);

@@ -130,10 +130,12 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
         json!([
             {"seq": 4, "donor": "JPN", "mandate": "coordination", "due": "2009-06-30",
              "days_overdue": 92, "bucket": "91-365", "currency": "USD",
-             "outstanding_in_currency": "50000.00", "outstanding": "50000.00"},
+             "outstanding_in_currency": "50000.00", "outstanding": "50000.00",
+             "pledged_on": "2009-02-10", "days_since_pledge": 232},
             {"seq": 10, "donor": "NOR", "mandate": "icat", "due": "2009-09-15",
              "days_overdue": 15, "bucket": "1-90", "currency": "USD",
-             "outstanding_in_currency": "15000.00", "outstanding": "15000.00"}
+             "outstanding_in_currency": "15000.00", "outstanding": "15000.00",
+             "pledged_on": "2009-07-15", "days_since_pledge": 77}
         ])
     );
     assert_eq!(
@@ -276,7 +278,8 @@ fn statement_of_japan_by_name() {
     assert_eq!(
         v["totals"],
         json!({"pledged": "150000.00", "paid": "100000.00", "refunded": "0.00",
-               "written_off": "0.00", "outstanding": "50000.00", "reduced": "0.00"})
+               "written_off": "0.00", "outstanding": "50000.00", "reduced": "0.00",
+               "received": "100000.00", "net_paid": "100000.00"})
     );
 }
 
@@ -308,7 +311,8 @@ fn statement_shows_reversal_write_off_unpledged_and_refund() {
     assert_eq!(
         nor["totals"],
         json!({"pledged": "20000.00", "paid": "0.00", "refunded": "0.00",
-               "written_off": "5000.00", "outstanding": "15000.00", "reduced": "0.00"})
+               "written_off": "5000.00", "outstanding": "15000.00", "reduced": "0.00",
+               "received": "0.00", "net_paid": "0.00"})
     );
     let swe = json(&t, &["statement", "--donor", "SWE"]);
     assert_eq!(swe["lines"][0]["unpledged"], "15000.00");
@@ -316,13 +320,15 @@ fn statement_shows_reversal_write_off_unpledged_and_refund() {
     assert_eq!(
         swe["totals"],
         json!({"pledged": "0.00", "paid": "14000.00", "refunded": "1000.00",
-               "written_off": "0.00", "outstanding": "0.00", "reduced": "0.00"})
+               "written_off": "0.00", "outstanding": "0.00", "reduced": "0.00",
+               "received": "15000.00", "net_paid": "14000.00"})
     );
     assert_eq!(
         swe["balances"],
         json!([{"currency": "USD", "pledged": "0.00", "payments": "15000.00", "refunds": "1000.00",
                 "settled": "0.00", "unpledged": "15000.00", "written_off": "0.00", "outstanding": "0.00",
-                "reduced": "0.00", "opening": "0.00"}])
+                "reduced": "0.00", "opening": "0.00", "net_paid": "14000.00",
+                "settled_by_other_currencies": "0.00", "paid_for_other_currencies": "0.00"}])
     );
     let deu = json(&t, &["statement", "--donor", "DEU", "--year", "2009"]);
     // #12 is 30,000 EUR naming #5: it settles 30,000 EUR; USD at 0.75 = 40,000.00.

@@ -9,6 +9,7 @@ mod formats;
 mod hand;
 mod opening;
 mod props;
+mod signable;
 
 use crate::util::Test;
 

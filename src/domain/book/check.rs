@@ -137,7 +137,7 @@ impl Book {
                                 format!(
                                     "pledge #{target} is still named by {}; reverse {} first",
                                     names.join(", "),
-                                    if names.len() == 1 { "it" } else { "them" }
+                                    and_list(&names)
                                 ),
                             ));
                         }
@@ -234,11 +234,12 @@ impl Book {
     /// One rule is newer than the journal format: a write-off's reason. A write-off
     /// recorded without one, when none was asked for, is not reported.
     pub fn recheck(&self, entry: &Entry) -> Result<(), Problem> {
-        let canonical = match (self.check(entry.body.clone()), &entry.body) {
+        let at = entry.recorded_at;
+        let canonical = match (self.check_recorded(entry.body.clone(), at), &entry.body) {
             (Err(p), Body::WriteOff(w)) if p.code == Code::ReasonRequired && w.memo.is_none() => {
                 let mut with_reason = w.clone();
                 with_reason.memo = Some("(recorded before reasons were required)".into());
-                match self.check(Body::WriteOff(with_reason))? {
+                match self.check_recorded(Body::WriteOff(with_reason), at)? {
                     Body::WriteOff(mut c) => {
                         c.memo = None;
                         Body::WriteOff(c)
@@ -300,7 +301,7 @@ impl Book {
                         pay.mandate,
                         pay.currency,
                         refunds.join(", "),
-                        if refunds.len() == 1 { "it" } else { "them" }
+                        and_list(&refunds)
                     ),
                 ));
             }
@@ -539,5 +540,14 @@ pub(super) fn check_text(
             ),
         )),
         None => Ok(()),
+    }
+}
+
+/// "#5", "#5 and #6", "#5, #6 and #7": the entries a message tells the user to act on.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -6,6 +6,7 @@
 
 mod check;
 mod take;
+mod when;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -1,0 +1,155 @@
+//! Overdue pledges at a date: the ageing buckets, pledges without a due date that were
+//! pledged over a year ago, and the small balances (residues at or below a tolerance,
+//! likely bank charges) set apart from both so that they can be written off.
+//!
+//! Outstanding itself is not changed here: a small balance is still outstanding; it is
+//! only listed on its own instead of being chased as an arrear.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::figures::outstanding_usd;
+use super::{Conv, ReportError, Source, Usd};
+
+/// The ageing buckets, in order; the last holds pledges without a due date.
+pub const BUCKETS: [&str; 4] = ["1-90", "91-365", "over 365", NO_DUE_DATE];
+
+/// The bucket of a pledge without a due date pledged more than 365 days earlier.
+pub const NO_DUE_DATE: &str = "no due date, pledged over a year ago";
+
+/// The default tolerance for small balances, in USD at the closing rate.
+pub const DEFAULT_TOLERANCE: rust_decimal::Decimal = rust_decimal::Decimal::ONE_HUNDRED;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overdue {
+    pub seq: u64,
+    pub donor: String,
+    pub mandate: String,
+    /// None for a pledge without a due date (bucket `NO_DUE_DATE`).
+    pub due: Option<NaiveDate>,
+    /// Days since the due date; none without a due date.
+    pub days_overdue: Option<i64>,
+    pub bucket: &'static str,
+    pub currency: String,
+    /// In the pledge's currency.
+    pub outstanding_in_currency: String,
+    /// In USD at the closing rate.
+    pub outstanding: Usd,
+    /// The pledge date, and the days from it to the report date.
+    pub pledged_on: NaiveDate,
+    pub days_since_pledge: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ageing {
+    pub bucket: &'static str,
+    pub pledges: u64,
+    pub outstanding: Usd,
+}
+
+/// What is overdue at a date, with small balances set apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueAt {
+    /// Most days first; pledges without a due date last, oldest first.
+    pub overdue: Vec<Overdue>,
+    pub ageing: Vec<Ageing>,
+    pub ageing_total: Ageing,
+    /// Residues at or below the tolerance, in the same order.
+    pub small_balances: Vec<Overdue>,
+    pub small_balances_total: Ageing,
+}
+
+fn bucket(days: i64) -> &'static str {
+    match days {
+        ..=90 => BUCKETS[0],
+        91..=365 => BUCKETS[1],
+        _ => BUCKETS[2],
+    }
+}
+
+fn total(rows: &[Ageing]) -> Ageing {
+    Ageing {
+        bucket: "total",
+        pledges: rows.iter().map(|a| a.pledges).sum(),
+        outstanding: rows.iter().map(|a| a.outstanding).sum(),
+    }
+}
+
+/// The overdue pledges at the end of `d`. A balance at or below `tolerance` USD (at
+/// the closing rate) is a small balance, unless `tolerance` is zero.
+pub(crate) fn overdue_at(
+    src: &Source,
+    conv: &Conv,
+    d: NaiveDate,
+    tolerance: Usd,
+) -> Result<OverdueAt, ReportError> {
+    let mut overdue = Vec::new();
+    let mut small = Vec::new();
+    let mut ageing: Vec<Ageing> = BUCKETS
+        .iter()
+        .map(|b| Ageing {
+            bucket: b,
+            pledges: 0,
+            outstanding: Usd::ZERO,
+        })
+        .collect();
+    for p in src.book.live_pledges().filter(|p| p.date <= d) {
+        let left = src.settlement.outstanding(p, d);
+        if left.is_zero() {
+            continue;
+        }
+        let since = (d - p.date).num_days();
+        let (days, b) = match p.due {
+            Some(due) if due < d => {
+                let days = (d - due).num_days();
+                (Some(days), bucket(days))
+            }
+            Some(_) => continue,
+            None if since > 365 => (None, NO_DUE_DATE),
+            None => continue,
+        };
+        let closing = outstanding_usd(src, conv, p, d)?;
+        let row = Overdue {
+            seq: p.seq,
+            donor: p.donor.to_string(),
+            mandate: p.mandate.to_string(),
+            due: p.due,
+            days_overdue: days,
+            bucket: b,
+            currency: p.currency.code().to_string(),
+            outstanding_in_currency: p.currency.format(left),
+            outstanding: closing,
+            pledged_on: p.date,
+            days_since_pledge: since,
+        };
+        if tolerance > Usd::ZERO && closing <= tolerance {
+            small.push(row);
+            continue;
+        }
+        if let Some(a) = ageing.iter_mut().find(|a| a.bucket == b) {
+            a.pledges += 1;
+            a.outstanding += closing;
+        }
+        overdue.push(row);
+    }
+    // Dated first, most days overdue first; then undated, oldest pledge first.
+    let key = |o: &Overdue| match o.days_overdue {
+        Some(days) => (false, -days, o.seq),
+        None => (true, -o.days_since_pledge, o.seq),
+    };
+    let order = |a: &Overdue, b: &Overdue| key(a).cmp(&key(b));
+    overdue.sort_by(order);
+    small.sort_by(order);
+    let small_total = Ageing {
+        bucket: "total",
+        pledges: small.len() as u64,
+        outstanding: small.iter().map(|o| o.outstanding).sum(),
+    };
+    Ok(OverdueAt {
+        ageing_total: total(&ageing),
+        overdue,
+        ageing,
+        small_balances: small,
+        small_balances_total: small_total,
+    })
+}

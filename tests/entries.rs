@@ -1,0 +1,99 @@
+//! Entries that should not go in: value dates later than the day they are recorded
+//! (`future-date`), and a manual record repeating a kind, donor and reference
+//! (`duplicate-reference`).
+
+use crate::util::Test;
+
+#[test]
+fn value_dates_after_the_recording_date_are_refused() {
+    let t = Test::init().at("2026-01-10T00:00:00Z");
+    t.ok("record pledge --donor JPN --mandate coordination --amount 100 --currency USD --date 2025-12-01 --due 2030-01-01");
+    for (args, field) in [
+        (
+            "record payment --donor JPN --mandate coordination --amount 10 --currency USD --date 2030-01-01",
+            "--date",
+        ),
+        (
+            "record refund --donor JPN --mandate coordination --amount 10 --currency USD --date 2026-01-11 --prior-period",
+            "--date",
+        ),
+        (
+            "record pledge --donor JPN --mandate coordination --amount 10 --currency USD --date 2026-02-01",
+            "--date",
+        ),
+        (
+            "record write-off --pledge 1 --amount 10 --date 2026-01-11 --reason approval",
+            "--date",
+        ),
+        (
+            "record reduction --pledge 1 --amount 10 --date 2026-01-11 --reason notice",
+            "--date",
+        ),
+        (
+            "record rate --currency EUR --per-usd 0.9 --date 2026-02-11",
+            "--date",
+        ),
+    ] {
+        let o = t.rejects(args, 1, "[future-date]");
+        assert!(o.stderr.contains(field), "{args}: {}", o.stderr);
+    }
+    // Today is fine, and a rate may be recorded a month ahead.
+    t.ok("record payment --donor JPN --mandate coordination --amount 10 --currency USD --date 2026-01-10");
+    t.ok("record rate --currency EUR --per-usd 0.9 --date 2026-02-10");
+    assert!(
+        t.ok("verify --rules")
+            .contains("every entry keeps the recording rules")
+    );
+}
+
+#[test]
+fn the_demo_ledger_keeps_the_future_date_rule() {
+    let t = Test::new();
+    let path = format!("{}/ledgers/demo.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let out = t.ok(&["--ledger", path.as_str(), "verify", "--rules"]);
+    assert!(
+        out.contains("every entry keeps the recording rules"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_repeated_reference_is_refused_unless_allowed() {
+    let t = Test::init();
+    t.ok("record pledge --donor JPN --mandate coordination --amount 100 --currency USD --date 2025-01-01 --reference NV/1");
+    let o = t.rejects(
+        "record pledge --donor Japan --mandate coordination --amount 100 --currency USD --date 2025-02-01 --reference NV/1",
+        1,
+        "[duplicate-reference]",
+    );
+    assert!(o.stderr.contains("--reference"), "{}", o.stderr);
+    assert!(o.stderr.contains("#1"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("--allow-duplicate-reference"),
+        "{}",
+        o.stderr
+    );
+    t.ok("record pledge --donor JPN --mandate coordination --amount 100 --currency USD --date 2025-02-01 --reference NV/1 --allow-duplicate-reference");
+    // Another kind or another donor with the same reference is another document.
+    t.ok("record payment --donor JPN --mandate coordination --amount 100 --currency USD --date 2025-03-01 --reference NV/1");
+    t.ok("record pledge --donor DEU --mandate coordination --amount 100 --currency USD --date 2025-02-01 --reference NV/1");
+    // #3 (100.00, no pledge named) settled #1, the oldest of two pledges owing 100.00.
+    t.ok("record write-off --pledge 2 --amount 1 --date 2025-06-01 --reason ok --reference W/1");
+    t.rejects(
+        "record write-off --pledge 2 --amount 1 --date 2025-06-02 --reason ok --reference W/1",
+        1,
+        "[duplicate-reference]",
+    );
+}
+
+#[test]
+fn a_pledge_in_use_names_the_entries_to_reverse() {
+    let t = Test::init();
+    t.ok("record pledge --donor JPN --mandate coordination --amount 100 --currency USD --date 2025-01-01");
+    t.ok("record payment --donor JPN --mandate coordination --amount 10 --currency USD --date 2025-02-01 --pledge 1");
+    t.rejects(
+        "record reversal --entry 1 --reason wrong",
+        1,
+        "reverse #2 first",
+    );
+}
