@@ -18,6 +18,7 @@ mod kill;
 mod readme;
 mod record;
 mod report;
+mod rules;
 mod special;
 mod start;
 mod tidy;

@@ -1,0 +1,291 @@
+//! The money rules at the level of the library, where they live: settlement (oldest
+//! first, ties, an exact match, named and cross-currency payments, write-offs,
+//! reversals, unpledged receipts) and each check of `Book::check`, one problem code
+//! at a time. Entries are written as the journal stores them.
+
+use chrono::{DateTime, Utc};
+use ledger::domain::settlement::{self, Allocation};
+use ledger::domain::{Body, Book, Code, Entry};
+use rust_decimal::Decimal;
+
+fn body(json: &str) -> Body {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+fn at() -> DateTime<Utc> {
+    "2026-01-01T00:00:00Z".parse().unwrap()
+}
+
+/// A book of these entries, numbered from #1 in order, each checked first.
+fn book(entries: &[&str]) -> Book {
+    let mut b = Book::new();
+    for (i, json) in entries.iter().enumerate() {
+        let checked = b
+            .check(body(json))
+            .unwrap_or_else(|p| panic!("#{}: {json}: {p}", i + 1));
+        b.apply(&Entry {
+            seq: i as u64 + 1,
+            recorded_at: at(),
+            body: checked,
+        });
+    }
+    b
+}
+
+fn pledge(amount: &str, date: &str) -> String {
+    format!(
+        r#"{{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"{amount}","currency":"USD","date":"{date}"}}"#
+    )
+}
+
+fn payment(amount: &str, date: &str, named: Option<u64>) -> String {
+    let named = named.map_or(String::new(), |n| format!(r#","pledge":{n}"#));
+    format!(
+        r#"{{"kind":"payment","donor":"JPN","mandate":"icat","amount":"{amount}","currency":"USD","date":"{date}"{named}}}"#
+    )
+}
+
+fn d(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn allocation(b: &Book, seq: u64) -> Allocation {
+    let s = settlement::settle(b, None).expect("rates");
+    s.allocations.get(&seq).cloned().unwrap_or_default()
+}
+
+fn settled(pairs: &[(u64, &str)]) -> Vec<(u64, Decimal)> {
+    pairs.iter().map(|(s, a)| (*s, d(a))).collect()
+}
+
+#[test]
+fn an_unnamed_payment_settles_the_oldest_pledge_first() {
+    let p2 = pledge("100", "2009-02-01");
+    let p1 = pledge("100", "2009-01-01");
+    // #1 is the newer pledge, recorded first: pledge date decides, not entry order.
+    let b = book(&[&p2, &p1, &payment("150", "2009-03-01", None)]);
+    let a = allocation(&b, 3);
+    assert_eq!(a.settled, settled(&[(2, "100.00"), (1, "50.00")]));
+    assert_eq!(a.unpledged, Decimal::ZERO);
+}
+
+#[test]
+fn pledges_of_one_date_settle_in_entry_order() {
+    let p = pledge("100", "2009-01-01");
+    let b = book(&[&p, &p, &payment("50", "2009-03-01", None)]);
+    assert_eq!(allocation(&b, 3).settled, settled(&[(1, "50.00")]));
+}
+
+#[test]
+fn an_unnamed_payment_equal_to_one_open_pledge_settles_that_pledge() {
+    let b = book(&[
+        &pledge("100", "2009-01-01"),
+        &pledge("70", "2009-02-01"),
+        &payment("70", "2009-03-01", None),
+    ]);
+    assert_eq!(allocation(&b, 3).settled, settled(&[(2, "70.00")]));
+    // Two pledges with that outstanding: no single match, so oldest first.
+    let b = book(&[
+        &pledge("70", "2009-01-01"),
+        &pledge("70", "2009-02-01"),
+        &payment("70", "2009-03-01", None),
+    ]);
+    assert_eq!(allocation(&b, 3).settled, settled(&[(1, "70.00")]));
+}
+
+#[test]
+fn a_named_payment_settles_its_pledge_and_the_rest_is_unpledged() {
+    let b = book(&[
+        &pledge("100", "2009-01-01"),
+        &pledge("100", "2009-02-01"),
+        &payment("130", "2009-03-01", Some(2)),
+    ]);
+    let a = allocation(&b, 3);
+    assert_eq!(a.settled, settled(&[(2, "100.00")]));
+    assert_eq!(a.unpledged, d("30.00"));
+}
+
+#[test]
+fn a_pledge_dated_after_the_payment_is_not_settled_by_it() {
+    let b = book(&[
+        &pledge("100", "2009-06-01"),
+        &payment("40", "2009-03-01", None),
+    ]);
+    let a = allocation(&b, 2);
+    assert!(a.settled.is_empty());
+    assert_eq!(a.unpledged, d("40.00"));
+}
+
+#[test]
+fn a_payment_in_another_currency_settles_the_pledge_currency_equivalent() {
+    let b = book(&[
+        r#"{"kind":"rate","currency":"EUR","per_usd":"0.8","date":"2009-01-01"}"#,
+        r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"100.00","currency":"EUR","date":"2009-01-10"}"#,
+        r#"{"kind":"payment","donor":"JPN","mandate":"icat","amount":"50.00","currency":"USD","date":"2009-02-01","pledge":2}"#,
+    ]);
+    // 50 USD / 1 x 0.8 = 40.00 EUR.
+    assert_eq!(allocation(&b, 3).settled, settled(&[(2, "40.00")]));
+}
+
+#[test]
+fn a_write_off_lowers_outstanding_from_its_date_and_payments_settle_the_rest() {
+    let b = book(&[
+        &pledge("100", "2009-01-01"),
+        r#"{"kind":"write-off","pledge":1,"amount":"30.00","currency":"USD","date":"2009-02-01","memo":"approval 1"}"#,
+        &payment("100", "2009-03-01", None),
+    ]);
+    let s = settlement::settle(&b, None).unwrap();
+    let p = b.pledge(1).unwrap();
+    let day = |t: &str| t.parse().unwrap();
+    assert_eq!(s.outstanding(p, day("2009-01-31")), d("100.00"));
+    assert_eq!(s.outstanding(p, day("2009-02-01")), d("70.00"));
+    assert_eq!(s.outstanding(p, day("2009-03-01")), d("0.00"));
+    let a = allocation(&b, 3);
+    assert_eq!(a.settled, settled(&[(1, "70.00")]));
+    assert_eq!(a.unpledged, d("30.00"));
+}
+
+#[test]
+fn a_reversed_payment_settles_nothing() {
+    let b = book(&[
+        &pledge("100", "2009-01-01"),
+        &payment("100", "2009-03-01", None),
+        r#"{"kind":"reversal","entry":2,"reason":"wrong value date"}"#,
+        &payment("60", "2009-03-05", None),
+    ]);
+    let s = settlement::settle(&b, None).unwrap();
+    assert!(
+        !s.allocations.contains_key(&2),
+        "a reversed payment was settled"
+    );
+    assert_eq!(allocation(&b, 4).settled, settled(&[(1, "60.00")]));
+}
+
+/// Each check of `Book::check`, one code at a time, against one small book.
+#[test]
+fn each_check_refuses_with_its_own_code() {
+    let b = book(&[
+        &pledge("100", "2009-01-01"), // #1
+        r#"{"kind":"pledge","donor":"DEU","mandate":"un-gift","amount":"50.00","currency":"EUR","date":"2009-01-01"}"#, // #2
+        r#"{"kind":"rate","currency":"EUR","per_usd":"0.8","date":"2009-01-01"}"#, // #3
+        &payment("40", "2009-02-01", Some(1)),                                     // #4
+        r#"{"kind":"refund","donor":"JPN","mandate":"icat","amount":"10.00","currency":"USD","date":"2009-02-10"}"#, // #5
+        &pledge("5", "2009-01-01"),                                // #6
+        r#"{"kind":"reversal","entry":6,"reason":"typed twice"}"#, // #7
+        r#"{"kind":"write-off","pledge":2,"amount":"1.00","currency":"EUR","date":"2009-03-01","memo":"approval"}"#, // #8
+    ]);
+    let cases: &[(&str, Code)] = &[
+        (
+            r#"{"kind":"pledge","donor":"JPNN","mandate":"icat","amount":"1","currency":"USD","date":"2009-01-01"}"#,
+            Code::UnknownDonor,
+        ),
+        (
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icatt","amount":"1","currency":"USD","date":"2009-01-01"}"#,
+            Code::UnknownMandate,
+        ),
+        (
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"1.005","currency":"USD","date":"2009-01-01"}"#,
+            Code::TooManyDecimals,
+        ),
+        (
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"0","currency":"USD","date":"2009-01-01"}"#,
+            Code::BadAmount,
+        ),
+        (
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"1","currency":"USD","date":"1900-01-01"}"#,
+            Code::BadDate,
+        ),
+        (
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"1","currency":"USD","date":"2009-01-01","due":"2008-12-31"}"#,
+            Code::DueBeforeDate,
+        ),
+        (&payment("1", "2009-02-01", Some(99)), Code::NoSuchPledge),
+        (&payment("1", "2009-02-01", Some(3)), Code::NotAPledge),
+        (&payment("1", "2009-02-01", Some(6)), Code::PledgeReversed),
+        (&payment("1", "2009-02-01", Some(2)), Code::WrongDonor),
+        (
+            r#"{"kind":"payment","donor":"DEU","mandate":"icat","amount":"1.00","currency":"EUR","date":"2009-02-01","pledge":2}"#,
+            Code::WrongMandate,
+        ),
+        (
+            r#"{"kind":"write-off","pledge":1,"amount":"61.00","currency":"USD","date":"2009-03-01","memo":"approval"}"#,
+            Code::WriteOffExceeds,
+        ),
+        (
+            r#"{"kind":"write-off","pledge":1,"amount":"1.00","currency":"EUR","date":"2009-03-01","memo":"approval"}"#,
+            Code::CurrencyMismatch,
+        ),
+        (
+            r#"{"kind":"write-off","pledge":1,"amount":"1.00","currency":"USD","date":"2008-12-01","memo":"approval"}"#,
+            Code::DateBeforePledge,
+        ),
+        (
+            r#"{"kind":"write-off","pledge":1,"amount":"1.00","currency":"USD","date":"2009-03-01"}"#,
+            Code::ReasonRequired,
+        ),
+        (
+            r#"{"kind":"reduction","pledge":1,"amount":"61.00","currency":"USD","date":"2009-03-01","memo":"letter"}"#,
+            Code::ReductionExceeds,
+        ),
+        (
+            r#"{"kind":"refund","donor":"JPN","mandate":"icat","amount":"31.00","currency":"USD","date":"2009-03-01"}"#,
+            Code::RefundExceeds,
+        ),
+        (
+            r#"{"kind":"reversal","entry":99,"reason":"x"}"#,
+            Code::NoSuchEntry,
+        ),
+        (
+            r#"{"kind":"reversal","entry":6,"reason":"x"}"#,
+            Code::AlreadyReversed,
+        ),
+        (
+            r#"{"kind":"reversal","entry":7,"reason":"x"}"#,
+            Code::ReversalOfReversal,
+        ),
+        (
+            r#"{"kind":"reversal","entry":1,"reason":"x"}"#,
+            Code::PledgeInUse,
+        ),
+        (
+            r#"{"kind":"reversal","entry":4,"reason":"x"}"#,
+            Code::PaymentRefunded,
+        ),
+        (
+            r#"{"kind":"reversal","entry":8,"reason":" "}"#,
+            Code::ReasonRequired,
+        ),
+        (
+            r#"{"kind":"rate","currency":"EUR","per_usd":"0.9","date":"2009-01-01"}"#,
+            Code::RateExists,
+        ),
+        (
+            r#"{"kind":"rate","currency":"USD","per_usd":"2","date":"2009-01-01"}"#,
+            Code::BadRate,
+        ),
+        (
+            r#"{"kind":"rate","currency":"EUR","per_usd":"0","date":"2009-02-01"}"#,
+            Code::BadRate,
+        ),
+        (
+            r#"{"kind":"donor","code":"JPN","name":"Japan again","category":"member-state"}"#,
+            Code::DonorExists,
+        ),
+        (
+            r#"{"kind":"mandate","slug":"icat","name":"ICAT again","earmarking":"earmarked"}"#,
+            Code::MandateExists,
+        ),
+        (
+            r#"{"kind":"ledger","format":"contributions-ledger","version":1}"#,
+            Code::BadEntry,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (json, want) in cases {
+        match b.check(body(json)) {
+            Err(p) if p.code == *want => {}
+            other => wrong.push(format!("{json}\n  wanted [{want}], got {other:?}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
