@@ -88,10 +88,10 @@ fn mix(g: &generate::Generated) -> String {
     counts.join(", ")
 }
 
-/// Replays a ledger through `Book::check`, the rules `ledger record` enforces, and
+/// Replays a ledger through `Checker::check`, the rules `ledger record` enforces, and
 /// panics at the first entry the generator got wrong.
 fn check(path: &Path) {
-    let mut book = ledger::domain::Book::new();
+    let mut book = ledger::domain::Checker::new();
     let mut n = 0u64;
     ledger::journal::scan(path, true, None, |e| {
         if e.seq > 0 {

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{TimeZone, Utc};
-use ledger::domain::{Book, Entry};
+use ledger::domain::{Checker, Entry};
 use ledger::import::repeat::{rejected, resolve};
 use ledger::import::table::OpenError;
 use ledger::import::{Profile, Repeats, Seen, Table, decode};
@@ -318,12 +318,12 @@ fn named_line(e: &JournalError) -> Option<u64> {
 /// the fixture ledger's entries, without writing anything. Every message is
 /// rendered (rendering must not panic either). Returns the rows staged.
 fn import(bytes: &[u8], profile: &Profile) -> usize {
-    static BOOK: OnceLock<Book> = OnceLock::new();
+    static BOOK: OnceLock<Checker> = OnceLock::new();
     let base = BOOK.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.jsonl");
         std::fs::write(&path, ledger_fixture()).unwrap();
-        let mut book = Book::new();
+        let mut book = Checker::new();
         journal::scan(&path, true, None, |e| book.apply(&e)).unwrap();
         book
     });

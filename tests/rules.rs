@@ -1,11 +1,11 @@
 //! The money rules at the level of the library, where they live: settlement (oldest
 //! first, ties, an exact match, named and cross-currency payments, write-offs,
-//! reversals, unpledged receipts) and each check of `Book::check`, one problem code
+//! reversals, unpledged receipts) and each check of `Checker::check`, one problem code
 //! at a time. Entries are written as the journal stores them.
 
 use chrono::{DateTime, Utc};
 use ledger::domain::settlement::{self, Allocation};
-use ledger::domain::{Body, Book, Code, Entry};
+use ledger::domain::{Body, Checker, Code, Entry};
 use rust_decimal::Decimal;
 
 fn body(json: &str) -> Body {
@@ -17,8 +17,8 @@ fn at() -> DateTime<Utc> {
 }
 
 /// A book of these entries, numbered from #1 in order, each checked first.
-fn book(entries: &[&str]) -> Book {
-    let mut b = Book::new();
+fn book(entries: &[&str]) -> Checker {
+    let mut b = Checker::new();
     for (i, json) in entries.iter().enumerate() {
         let checked = b
             .check(body(json))
@@ -49,8 +49,8 @@ fn d(text: &str) -> Decimal {
     text.parse().unwrap()
 }
 
-fn allocation(b: &Book, seq: u64) -> Allocation {
-    let s = settlement::settle(b, None).expect("rates");
+fn allocation(b: &Checker, seq: u64) -> Allocation {
+    let s = settlement::settle(b.book(), None).expect("rates");
     s.allocations.get(&seq).cloned().unwrap_or_default()
 }
 
@@ -134,7 +134,7 @@ fn a_write_off_lowers_outstanding_from_its_date_and_payments_settle_the_rest() {
         r#"{"kind":"write-off","pledge":1,"amount":"30.00","currency":"USD","date":"2009-02-01","memo":"approval 1"}"#,
         &payment("100", "2009-03-01", None),
     ]);
-    let s = settlement::settle(&b, None).unwrap();
+    let s = settlement::settle(b.book(), None).unwrap();
     let p = b.pledge(1).unwrap();
     let day = |t: &str| t.parse().unwrap();
     assert_eq!(s.outstanding(p, day("2009-01-31")), d("100.00"));
@@ -153,7 +153,7 @@ fn a_reversed_payment_settles_nothing() {
         r#"{"kind":"reversal","entry":2,"reason":"wrong value date"}"#,
         &payment("60", "2009-03-05", None),
     ]);
-    let s = settlement::settle(&b, None).unwrap();
+    let s = settlement::settle(b.book(), None).unwrap();
     assert!(
         !s.allocations.contains_key(&2),
         "a reversed payment was settled"
@@ -161,7 +161,7 @@ fn a_reversed_payment_settles_nothing() {
     assert_eq!(allocation(&b, 4).settled, settled(&[(1, "60.00")]));
 }
 
-/// Each check of `Book::check`, one code at a time, against one small book.
+/// Each check of `Checker::check`, one code at a time, against one small book.
 #[test]
 fn each_check_refuses_with_its_own_code() {
     let b = book(&[

@@ -93,7 +93,7 @@ pub fn append_one(
 fn append_with(
     ctx: &Context,
     out: &mut dyn Write,
-    draft: impl FnOnce(&crate::domain::Book) -> Result<Body, Failure>,
+    draft: impl FnOnce(&crate::domain::Checker) -> Result<Body, Failure>,
     format: RecordFormat,
     allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
@@ -202,7 +202,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
 /// entries included, as `import` counts them): refused unless the user says it is a
 /// second line of the same document, since later imports would count it against
 /// their rows.
-fn duplicate_reference(book: &crate::domain::Book, draft: &Body) -> Option<Problem> {
+fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Problem> {
     // The rules' canonical form (the donor's code); a draft they refuse is left to
     // them, so their message comes first.
     let body = book.check(draft.clone()).ok()?;
@@ -216,7 +216,7 @@ fn duplicate_reference(book: &crate::domain::Book, draft: &Body) -> Option<Probl
         _ => return None,
     };
     let kind = body.kind();
-    let key = crate::domain::Book::reference_key(kind, &donor, &reference);
+    let key = crate::domain::Checker::reference_key(kind, &donor, &reference);
     let first = book.recorded_with_reference_nth(&key, 1)?;
     let count = book.recorded_with_reference(&key);
     Some(Problem::field(

@@ -153,7 +153,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // Stream the journal into the book; keep only reversals, and only for a
     // statement (it lists them): memory grows with pledges and payments, not with
     // every entry read.
-    let mut book = Book::for_reading();
+    let mut book = Book::new();
     let mut entries = Vec::new();
     let statement = c.kind == Kind::Statement;
     let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
@@ -257,7 +257,7 @@ fn one_donor_book(
     code: &str,
 ) -> Result<Book, Failure> {
     use crate::domain::Body;
-    let mut book = Book::for_reading();
+    let mut book = Book::new();
     let mut pledges = std::collections::HashSet::new();
     journal::scan(&ctx.ledger, true, until, |e| {
         let keep = match &e.body {

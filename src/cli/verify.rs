@@ -76,7 +76,7 @@ const MAX_NAMED: usize = 100;
 /// and names each one the rules would refuse (exit 3: the record is not one the
 /// program could have written).
 fn rules(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
-    let mut book = crate::domain::Book::new();
+    let mut book = crate::domain::Checker::new();
     let mut broken: Vec<String> = Vec::new();
     let mut count = 0usize;
     journal::scan(&ctx.ledger, true, None, |e| {

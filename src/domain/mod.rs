@@ -10,7 +10,7 @@ pub mod register;
 pub mod settlement;
 pub mod time;
 
-pub use book::Book;
+pub use book::{Book, Checker};
 pub use currency::Currency;
 pub use entry::{Body, Entry, Kind};
 pub use problem::{Code, Problem};

@@ -13,7 +13,7 @@ use crate::domain::Code;
 use std::collections::HashMap;
 
 use super::{Row, RowProblem};
-use crate::domain::{Body, Book, Kind, Problem};
+use crate::domain::{Body, Checker, Kind, Problem};
 
 /// What `Repeats::seen` decided about a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub struct Repeats {
 impl Repeats {
     /// Judges a row against `book`, which holds the committed entries plus what this
     /// import has staged so far.
-    pub fn seen(&mut self, row: &Row, book: &Book) -> Seen {
+    pub fn seen(&mut self, row: &Row, book: &Checker) -> Seen {
         if let Some(key) = key(row, book) {
             let n = self.in_file.entry(key.clone()).or_default();
             *n += 1;
@@ -48,7 +48,7 @@ impl Repeats {
             };
         }
         // The same rate for the same currency and day is already recorded; a different
-        // one is new, and `Book::check` refuses it (rate-exists) as an error row.
+        // one is new, and `Checker::check` refuses it (rate-exists) as an error row.
         if let Body::Rate(r) = &row.body
             && book.rates.on(r.currency, r.date).map(|(_, rate)| rate) == Some(r.per_usd)
         {
@@ -70,7 +70,7 @@ impl Repeats {
 /// What differs between a row known by its reference and the entry `seq` that
 /// records it: the names of the fields (amount, currency, date, due, mandate) whose
 /// values differ, each with the entry's value and the row's. Empty when they agree.
-pub fn differences(row: &Row, book: &Book, seq: u64) -> Vec<(&'static str, String, String)> {
+pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();
     let mut compare = |field: &'static str, recorded: String, found: String| {
         if recorded != found {
@@ -141,7 +141,7 @@ fn amount(a: rust_decimal::Decimal, currency: crate::domain::Currency) -> String
 }
 
 /// The row's reference key, when it has a reference and its donor is known.
-fn key(row: &Row, book: &Book) -> Option<String> {
+fn key(row: &Row, book: &Checker) -> Option<String> {
     let reference = row.body.reference()?;
     let donor = match &row.body {
         Body::Pledge(p) => book.register.resolve_donor(&p.donor).ok()?.code.clone(),
@@ -154,11 +154,11 @@ fn key(row: &Row, book: &Book) -> Option<String> {
             .to_string(),
         _ => return None,
     };
-    Some(Book::reference_key(row.body.kind(), &donor, reference))
+    Some(Checker::reference_key(row.body.kind(), &donor, reference))
 }
 
-/// The draft with its pledge named by number, ready for `Book::check`.
-pub fn resolve(row: &Row, book: &Book) -> Result<Body, RowProblem> {
+/// The draft with its pledge named by number, ready for `Checker::check`.
+pub fn resolve(row: &Row, book: &Checker) -> Result<Body, RowProblem> {
     let mut body = row.body.clone();
     let Some(r) = row.pledge_reference.as_deref() else {
         return Ok(body);
@@ -190,7 +190,7 @@ pub fn resolve(row: &Row, book: &Book) -> Result<Body, RowProblem> {
     Ok(body)
 }
 
-/// A problem `Book::check` found, placed on the row's field and the text it had.
+/// A problem `Checker::check` found, placed on the row's field and the text it had.
 pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
     let field = problem.field.map(|f| match f {
         "pledge" => "pledge_reference",

@@ -17,7 +17,7 @@ use super::line::{self, ZERO_HASH};
 use super::lock;
 use super::scan::{Head, Scan, Tail, scan_file};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
-use crate::domain::{Book, Problem};
+use crate::domain::{Checker, Problem};
 
 /// Where a writer's `recorded_at` comes from: a fixed time (`LEDGER_NOW`, tests,
 /// back-filling) or the system clock, read once the lock is held.
@@ -116,7 +116,7 @@ fn sync_dir(path: &Path) {
 pub struct Writer {
     file: File,
     path: PathBuf,
-    book: Book,
+    book: Checker,
     head: Head,
     committed_len: u64,
     now: DateTime<Utc>,
@@ -156,7 +156,8 @@ impl Writer {
             .as_deref()
             .and_then(|t| crate::domain::time::parse_timestamp(t).ok())
         {
-            book.last_recorded_at = book.last_recorded_at.max(Some(at));
+            let last = book.last_recorded_at.max(Some(at));
+            book.set_last_recorded_at(last);
         }
         // Read the clock only now, holding the lock: a writer that waited for another
         // must not record a time before the entries committed while it waited.
@@ -172,14 +173,14 @@ impl Writer {
         })
     }
 
-    fn read_all(file: &File, path: &Path) -> Result<(Book, Scan), JournalError> {
-        let mut book = Book::new();
+    fn read_all(file: &File, path: &Path) -> Result<(Checker, Scan), JournalError> {
+        let mut book = Checker::new();
         let scan = scan_file(file, path, true, None, &mut |e| book.apply(&e))?;
         Ok((book, scan))
     }
 
     /// The book as committed plus everything staged so far.
-    pub fn book(&self) -> &Book {
+    pub fn book(&self) -> &Checker {
         &self.book
     }
 

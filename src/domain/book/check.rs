@@ -7,13 +7,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::take::{before_opening, check_opening};
-use super::{Book, PledgeRec};
+use super::{Checker, PledgeRec};
 use crate::domain::currency::{Currency, max_amount};
 use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::problem::{Problem, check_length, limits, shown};
 use crate::domain::register::{Register, Unknown};
 
-impl Book {
+impl Checker {
     /// Judges a new entry against the book and returns it in canonical form (donor
     /// and mandate codes resolved, amounts scaled to the currency's decimals).
     pub fn check(&self, body: Body) -> Result<Body, Problem> {

@@ -5,10 +5,13 @@
 //! `check`. Pure: no I/O.
 
 mod check;
+mod checker;
 mod take;
 mod when;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+pub use checker::Checker;
+
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -118,57 +121,11 @@ pub struct Book {
     rate_entries: HashMap<u64, (Currency, NaiveDate)>,
     /// Live payments and write-offs that name each pledge.
     named_by: HashMap<u64, u32>,
-    pledge_refs: HashMap<String, u64>,
-    /// True for a book made only to be read (reports): the indexes that only
-    /// `import` needs (references, source rows) are not kept.
-    reading: bool,
-    /// Payments and refunds by (donor, mandate, currency), for the refund check;
-    /// not kept in a book for reading.
-    payment_groups: HashMap<(Name, Name, Currency), Vec<u64>>,
-    /// Pledges by (donor, mandate), and write-offs and reductions by the pledge they
-    /// name: what judging one write-off or reduction needs, so that it never walks
-    /// the whole book (which made an import of write-offs, and `verify --rules`,
-    /// quadratic). Not kept in a book for reading.
-    pledge_groups: HashMap<(Name, Name), Vec<u64>>,
-    takes: HashMap<u64, Vec<u64>>,
-    /// The entries (reversed or not) that carry each (kind, donor, reference) key, in
-    /// order: how `import` knows a row with a reference is already recorded.
-    reference_keys: HashMap<String, Vec<u64>>,
-    /// Source file digest -> rows recorded from it: how `import` knows a row
-    /// without a reference is already recorded.
-    source_rows: HashMap<String, HashSet<u64>>,
 }
 
 impl Book {
     pub fn new() -> Book {
         Book::default()
-    }
-
-    /// A book for reports: the same figures as `new`, without the per-entry indexes
-    /// that only `import` asks about (`pledge_by_reference`, `recorded_with_reference`,
-    /// `has_source`), so its memory grows with pledges and payments only.
-    pub fn for_reading() -> Book {
-        Book {
-            reading: true,
-            ..Book::default()
-        }
-    }
-
-    /// The live payments and refunds of one donor, mandate and currency.
-    pub fn payments_of(
-        &self,
-        donor: &str,
-        mandate: &str,
-        currency: Currency,
-    ) -> impl Iterator<Item = &PaymentRec> {
-        assert!(!self.reading, "a book for reading keeps no payment groups");
-        let key = (Name::from(donor), Name::from(mandate), currency);
-        self.payment_groups
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter_map(|seq| self.payments.get(seq))
-            .filter(|p| p.reversed_by.is_none())
     }
 
     pub fn kind_of(&self, seq: u64) -> Option<Kind> {
@@ -218,79 +175,12 @@ impl Book {
             .min()
     }
 
-    /// The live pledge recorded with this reference, if any.
-    pub fn pledge_by_reference(&self, reference: &str) -> Option<&PledgeRec> {
-        assert!(!self.reading, "a book for reading keeps no references");
-        self.pledge_refs
-            .get(reference)
-            .and_then(|s| self.pledges.get(s))
-            .filter(|p| p.reversed_by.is_none())
-    }
-
-    /// The key under which an entry with a reference is known to `import`: its kind,
-    /// its donor (a write-off's is its pledge's) and its reference.
-    pub fn reference_key(kind: Kind, donor: &str, reference: &str) -> String {
-        format!("{}\u{1f}{donor}\u{1f}{reference}", kind.as_str())
-    }
-
-    /// How many recorded entries (reversed ones included) carry this reference key.
-    pub fn recorded_with_reference(&self, key: &str) -> u32 {
-        assert!(
-            !self.reading,
-            "duplicate detection needs a book read from the whole journal"
-        );
-        self.reference_keys.get(key).map_or(0, |v| v.len() as u32)
-    }
-
-    /// The `n`-th entry (from 1) recorded with this reference key.
-    pub fn recorded_with_reference_nth(&self, key: &str, n: u32) -> Option<u64> {
-        let seqs = self.reference_keys.get(key)?;
-        seqs.get((n as usize).checked_sub(1)?).copied()
-    }
-
     pub fn payment(&self, seq: u64) -> Option<&PaymentRec> {
         self.payments.get(&seq)
     }
 
     pub fn write_off(&self, seq: u64) -> Option<&WriteOffRec> {
         self.write_offs.get(&seq)
-    }
-
-    /// Was an entry recorded from this row of the file with this SHA-256?
-    pub fn has_source(&self, sha256: &str, row: u64) -> bool {
-        assert!(
-            !self.reading,
-            "duplicate detection needs a book read from the whole journal"
-        );
-        self.source_rows
-            .get(sha256)
-            .is_some_and(|rows| rows.contains(&row))
-    }
-
-    fn note_provenance(&mut self, seq: u64, body: &Body) {
-        if let Some(s) = body.source() {
-            if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
-                rows.insert(s.row);
-            } else {
-                self.source_rows
-                    .insert(s.sha256.clone(), HashSet::from([s.row]));
-            }
-        }
-        let Some(reference) = body.reference() else {
-            return;
-        };
-        let donor = match body {
-            Body::Pledge(p) => Some(p.donor.as_str()),
-            Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
-            Body::WriteOff(w) | Body::Reduction(w) => {
-                self.pledges.get(&w.pledge).map(|p| &*p.donor)
-            }
-            _ => None,
-        };
-        if let Some(donor) = donor {
-            let key = Self::reference_key(body.kind(), donor, reference);
-            self.reference_keys.entry(key).or_default().push(seq);
-        }
     }
 
     /// Applies a committed entry. Entries come from a verified journal, so this
@@ -300,28 +190,14 @@ impl Book {
         if let Body::Ledger(_) = entry.body {
             return;
         }
-        if !self.reading {
-            self.note_provenance(seq, &entry.body);
-        }
         self.entries = self.entries.max(seq);
         self.kinds.push(entry.body.kind());
         self.last_recorded_at = Some(entry.recorded_at);
         match &entry.body {
             Body::Ledger(_) => {}
             Body::Pledge(p) => {
-                if let Some(r) = &p.reference
-                    && !self.reading
-                {
-                    self.pledge_refs.insert(r.clone(), seq);
-                }
                 let donor = self.names.get(&p.donor);
                 let mandate = self.names.get(&p.mandate);
-                if !self.reading {
-                    self.pledge_groups
-                        .entry((donor.clone(), mandate.clone()))
-                        .or_default()
-                        .push(seq);
-                }
                 self.pledges.insert(
                     seq,
                     PledgeRec {
@@ -344,12 +220,6 @@ impl Book {
                 }
                 let donor = self.names.get(&p.donor);
                 let mandate = self.names.get(&p.mandate);
-                if !self.reading {
-                    self.payment_groups
-                        .entry((donor.clone(), mandate.clone(), p.currency))
-                        .or_default()
-                        .push(seq);
-                }
                 self.payments.insert(
                     seq,
                     PaymentRec {
@@ -369,9 +239,6 @@ impl Book {
             }
             Body::WriteOff(w) | Body::Reduction(w) => {
                 *self.named_by.entry(w.pledge).or_default() += 1;
-                if !self.reading {
-                    self.takes.entry(w.pledge).or_default().push(seq);
-                }
                 self.write_offs.insert(
                     seq,
                     WriteOffRec {

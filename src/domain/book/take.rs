@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::check::{check_amount, check_date, check_text};
-use super::{Book, PledgeRec, WriteOffRec};
+use super::{Book, Checker, PledgeRec, WriteOffRec};
 use crate::domain::entry::{Pledge, WriteOff};
 use crate::domain::problem::Problem;
 use crate::domain::settlement;
@@ -20,7 +20,7 @@ fn what(reduction: bool) -> &'static str {
     if reduction { "reduction" } else { "write-off" }
 }
 
-impl Book {
+impl Checker {
     /// Checks a write-off (`reduction` false) or a reduction of a pledge.
     pub(super) fn check_take(&self, mut w: WriteOff, reduction: bool) -> Result<WriteOff, Problem> {
         let what = what(reduction);

@@ -9,11 +9,11 @@
 use crate::domain::Code;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
-use super::Book;
+use super::Checker;
 use crate::domain::entry::Body;
 use crate::domain::problem::Problem;
 
-impl Book {
+impl Checker {
     /// `check`, and the value dates of `body` against `recorded_at`, the time it is
     /// (or was) recorded.
     pub fn check_recorded(&self, body: Body, recorded_at: DateTime<Utc>) -> Result<Body, Problem> {

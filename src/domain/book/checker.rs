@@ -1,0 +1,167 @@
+//! The checker: a book plus the indexes that judging new entries needs. The two
+//! modes of reading a journal are two types: a `Book` holds what reports ask
+//! (pledges, payments, write-offs, rates, registrations, reversals) and cannot judge
+//! an entry; a `Checker` derefs to its `Book` and adds the indexes the rules and
+//! `import` ask about (payments by group, pledges by group, takes by pledge,
+//! references, source rows), so only a checker can `check`, and a report's book
+//! never pays for them. Pure: no I/O.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Book, Name, PaymentRec};
+use crate::domain::currency::Currency;
+use crate::domain::entry::{Body, Entry, Kind};
+
+/// A book that can judge new entries: see the module doc.
+#[derive(Debug, Clone, Default)]
+pub struct Checker {
+    book: Book,
+    pledge_refs: HashMap<String, u64>,
+    /// Payments and refunds by (donor, mandate, currency), for the refund check.
+    pub(super) payment_groups: HashMap<(Name, Name, Currency), Vec<u64>>,
+    /// Pledges by (donor, mandate), and write-offs and reductions by the pledge they
+    /// name: what judging one write-off or reduction needs, so that it never walks
+    /// the whole book (which made an import of write-offs, and `verify --rules`,
+    /// quadratic).
+    pub(super) pledge_groups: HashMap<(Name, Name), Vec<u64>>,
+    pub(super) takes: HashMap<u64, Vec<u64>>,
+    /// The entries (reversed or not) that carry each (kind, donor, reference) key, in
+    /// order: how `import` knows a row with a reference is already recorded.
+    reference_keys: HashMap<String, Vec<u64>>,
+    /// Source file digest -> rows recorded from it: how `import` knows a row
+    /// without a reference is already recorded.
+    source_rows: HashMap<String, HashSet<u64>>,
+}
+
+impl std::ops::Deref for Checker {
+    type Target = Book;
+
+    fn deref(&self) -> &Book {
+        &self.book
+    }
+}
+
+impl Checker {
+    pub fn new() -> Checker {
+        Checker::default()
+    }
+
+    /// The book without the checker's indexes.
+    pub fn book(&self) -> &Book {
+        &self.book
+    }
+
+    /// Sets the time of the last entry (a journal's header counts too).
+    pub fn set_last_recorded_at(&mut self, at: Option<chrono::DateTime<chrono::Utc>>) {
+        self.book.last_recorded_at = at;
+    }
+
+    /// Applies a committed entry to the book and to the indexes.
+    pub fn apply(&mut self, entry: &Entry) {
+        let seq = entry.seq;
+        if let Body::Ledger(_) = entry.body {
+            return;
+        }
+        self.note_provenance(seq, &entry.body);
+        match &entry.body {
+            Body::Pledge(p) => {
+                if let Some(r) = &p.reference {
+                    self.pledge_refs.insert(r.clone(), seq);
+                }
+                let key = (
+                    self.book.names.get(&p.donor),
+                    self.book.names.get(&p.mandate),
+                );
+                self.pledge_groups.entry(key).or_default().push(seq);
+            }
+            Body::Payment(p) | Body::Refund(p) => {
+                let key = (
+                    self.book.names.get(&p.donor),
+                    self.book.names.get(&p.mandate),
+                    p.currency,
+                );
+                self.payment_groups.entry(key).or_default().push(seq);
+            }
+            Body::WriteOff(w) | Body::Reduction(w) => {
+                self.takes.entry(w.pledge).or_default().push(seq);
+            }
+            _ => {}
+        }
+        self.book.apply(entry);
+    }
+
+    /// The live payments and refunds of one donor, mandate and currency.
+    pub fn payments_of(
+        &self,
+        donor: &str,
+        mandate: &str,
+        currency: Currency,
+    ) -> impl Iterator<Item = &PaymentRec> {
+        let key = (Name::from(donor), Name::from(mandate), currency);
+        self.payment_groups
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter_map(|seq| self.book.payments.get(seq))
+            .filter(|p| p.reversed_by.is_none())
+    }
+
+    /// The live pledge recorded with this reference, if any.
+    pub fn pledge_by_reference(&self, reference: &str) -> Option<&super::PledgeRec> {
+        self.pledge_refs
+            .get(reference)
+            .and_then(|s| self.book.pledges.get(s))
+            .filter(|p| p.reversed_by.is_none())
+    }
+
+    /// The key under which an entry with a reference is known to `import`: its kind,
+    /// its donor (a write-off's is its pledge's) and its reference.
+    pub fn reference_key(kind: Kind, donor: &str, reference: &str) -> String {
+        format!("{}\u{1f}{donor}\u{1f}{reference}", kind.as_str())
+    }
+
+    /// How many recorded entries (reversed ones included) carry this reference key.
+    pub fn recorded_with_reference(&self, key: &str) -> u32 {
+        self.reference_keys.get(key).map_or(0, |v| v.len() as u32)
+    }
+
+    /// The `n`-th entry (from 1) recorded with this reference key.
+    pub fn recorded_with_reference_nth(&self, key: &str, n: u32) -> Option<u64> {
+        let seqs = self.reference_keys.get(key)?;
+        seqs.get((n as usize).checked_sub(1)?).copied()
+    }
+
+    /// Was an entry recorded from this row of the file with this SHA-256?
+    pub fn has_source(&self, sha256: &str, row: u64) -> bool {
+        self.source_rows
+            .get(sha256)
+            .is_some_and(|rows| rows.contains(&row))
+    }
+
+    fn note_provenance(&mut self, seq: u64, body: &Body) {
+        if let Some(s) = body.source() {
+            // Looked up before inserting: one allocation per file, not per entry.
+            if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
+                rows.insert(s.row);
+            } else {
+                self.source_rows
+                    .insert(s.sha256.clone(), HashSet::from([s.row]));
+            }
+        }
+        let Some(reference) = body.reference() else {
+            return;
+        };
+        let donor = match body {
+            Body::Pledge(p) => Some(p.donor.as_str()),
+            Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
+            Body::WriteOff(w) | Body::Reduction(w) => {
+                self.book.pledges.get(&w.pledge).map(|p| &*p.donor)
+            }
+            _ => None,
+        };
+        if let Some(donor) = donor {
+            let key = Self::reference_key(body.kind(), donor, reference);
+            self.reference_keys.entry(key).or_default().push(seq);
+        }
+    }
+}
