@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use ledger::domain::entry::{Body, Payment, Pledge, Rate, Reversal, WriteOff};
+use ledger::domain::fund::Fund;
 use ledger::domain::register::{Donor, Mandate};
 use ledger::domain::register::{DonorCategory, Earmarking};
 use ledger::domain::{Currency, Kind};
@@ -667,8 +668,17 @@ impl Demo {
             None,
         );
 
-        // The trust fund set up in 2010 (General Assembly resolution 64/293).
+        // The trust fund set up in 2010 (General Assembly resolution 64/293), kept
+        // apart from UNODC's two funds: registered as a fund of its own first.
         let at = self.recorded(date(2010, 11, 4));
+        self.push(
+            at,
+            Plan::Body(Body::Fund(Fund {
+                code: "UNVTF".into(),
+                name: "United Nations Voluntary Trust Fund for Victims of Trafficking in Persons"
+                    .into(),
+            })),
+        );
         self.push(
             at,
             Plan::Body(Body::Mandate(Mandate {
@@ -901,7 +911,7 @@ fn demo_ledger_has_the_notable_cases() {
         (n(Kind::Refund), n(Kind::WriteOff), n(Kind::Reversal)),
         (1, 1, 2)
     );
-    assert_eq!((n(Kind::Donor), n(Kind::Mandate)), (1, 1));
+    assert_eq!((n(Kind::Donor), n(Kind::Mandate), n(Kind::Fund)), (1, 1, 1));
     assert!(donors.len() >= 30, "{donors:?}");
     assert!(currencies.len() >= 8, "{currencies:?}");
 }

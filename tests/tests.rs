@@ -19,5 +19,6 @@ mod record;
 mod report;
 mod special;
 mod start;
+mod structure;
 mod tidy;
 mod trust;

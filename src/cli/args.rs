@@ -36,6 +36,9 @@ pub enum Command {
     /// Register or list mandates
     #[command(subcommand)]
     Mandate(MandateCmd),
+    /// Register or list funds
+    #[command(subcommand)]
+    Fund(FundCmd),
     /// Import entries from a CSV file through a mapping profile (all or nothing)
     Import(ImportArgs),
     /// Funding reports: by donor, by mandate, quarterly, donor statements
@@ -223,12 +226,30 @@ pub enum MandateCmd {
         /// unearmarked, softly-earmarked, earmarked, tightly-earmarked
         #[arg(long)]
         earmarking: String,
+        /// The fund it belongs to (required): a fund code or name, see `ledger fund list`
         #[arg(long)]
         fund: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: RecordFormat,
     },
     /// List every known mandate
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FundCmd {
+    /// Register a fund
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// List every known fund
     List {
         #[arg(long, value_enum, default_value = "table")]
         format: OutFormat,
@@ -252,7 +273,7 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// donors, mandates, quarterly or statement
+    /// donors, mandates, funds, quarterly or statement
     pub kind: String,
     #[arg(long)]
     pub year: Option<i32>,
@@ -279,6 +300,9 @@ pub struct ReportArgs {
     /// Replace the --output file if it exists
     #[arg(long, requires = "output")]
     pub force: bool,
+    /// Only the entries of this fund's mandates (a fund code or name)
+    #[arg(long)]
+    pub fund: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -343,6 +367,10 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
             format,
         }) => super::record::mandate_add(ctx, out, slug, name, earmarking, fund, format),
         Command::Mandate(MandateCmd::List { format }) => super::list::mandates(ctx, out, format),
+        Command::Fund(FundCmd::Add { code, name, format }) => {
+            super::record::fund_add(ctx, out, code, name, format)
+        }
+        Command::Fund(FundCmd::List { format }) => super::list::funds(ctx, out, format),
         Command::Import(args) => super::import::run(ctx, out, args),
         Command::Report(args) => super::report::run(ctx, out, args),
         Command::Log(args) => super::log::run(ctx, out, args),

@@ -77,6 +77,7 @@ pub fn describe(e: &Entry) -> String {
             m.name,
             m.earmarking.as_str()
         ),
+        Body::Fund(f) => format!("fund {} {:?}", f.code, f.name),
     }
 }
 
@@ -232,6 +233,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
                 register.add_mandate(m.clone());
                 resolve(&register, &mut filter);
             }
+            Body::Fund(f) => register.add_fund(f.clone()),
             _ => {}
         }
         if !filter.keeps(&e, &pledge_donor, &shown) {
@@ -364,7 +366,10 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
             Body::Donor(d) => d.aliases.join("; "),
             _ => String::new(),
         },
-        get("fund"),
+        match &e.body {
+            Body::Fund(f) => f.code.clone(),
+            _ => get("fund"),
+        },
         get("opening"),
         get("outstanding"),
         get("prior_period"),

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
+use super::fund::Fund;
 use super::register::{Donor, Mandate};
 
 /// Where an imported entry came from.
@@ -127,6 +128,7 @@ pub enum Body {
     Donor(Donor),
     Mandate(Mandate),
     Reduction(WriteOff),
+    Fund(Fund),
 }
 
 impl Body {
@@ -142,6 +144,7 @@ impl Body {
             Body::Donor(_) => Kind::Donor,
             Body::Mandate(_) => Kind::Mandate,
             Body::Reduction(_) => Kind::Reduction,
+            Body::Fund(_) => Kind::Fund,
         }
     }
 
@@ -189,10 +192,11 @@ pub enum Kind {
     Donor,
     Mandate,
     Reduction,
+    Fund,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Ledger,
         Kind::Pledge,
         Kind::Payment,
@@ -203,6 +207,7 @@ impl Kind {
         Kind::Donor,
         Kind::Mandate,
         Kind::Reduction,
+        Kind::Fund,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -217,6 +222,7 @@ impl Kind {
             Kind::Donor => "donor",
             Kind::Mandate => "mandate",
             Kind::Reduction => "reduction",
+            Kind::Fund => "fund",
         }
     }
 

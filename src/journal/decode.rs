@@ -166,6 +166,10 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
             earmarking: need(f.earmarking, "earmarking")?,
             fund: f.fund,
         }),
+        "fund" => Body::Fund(crate::domain::fund::Fund {
+            code: need(f.code, "code")?,
+            name: need(f.name, "name")?,
+        }),
         "ledger" => Body::Ledger(Header {
             format: need(f.format, "format")?,
             version: need(f.version, "version")?,

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
+use super::{Conv, LedgerHead, Period, ReportError, Scope, Source, Usd};
 use crate::domain::book::PledgeRec;
 use crate::domain::register::Earmarking;
 use crate::domain::settlement::Take;
@@ -35,7 +35,7 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn add(&mut self, o: &Figures) {
+    pub(crate) fn add(&mut self, o: &Figures) {
         self.pledged += o.pledged;
         self.paid += o.paid;
         self.outstanding += o.outstanding;
@@ -256,6 +256,8 @@ pub struct MandateRow {
     pub mandate: String,
     pub name: String,
     pub earmarking: Earmarking,
+    /// The code of the fund the mandate is in.
+    pub fund: String,
     #[serde(flatten)]
     pub figures: Figures,
 }
@@ -297,6 +299,7 @@ pub(crate) fn mandate_rows(src: &Source, t: &Tally) -> Vec<MandateRow> {
                     .map(|m| m.name.clone())
                     .unwrap_or_else(|| slug.to_string()),
                 earmarking: m.map(|m| m.earmarking).unwrap_or(Earmarking::Earmarked),
+                fund: src.book.register.fund_of_slug(slug).code.clone(),
                 figures: *f,
             }
         })
@@ -319,6 +322,9 @@ pub struct DonorsReport {
     /// With `--donor`: the one donor the report is limited to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
+    /// With `--fund` or `--category`: what else the report is limited to.
+    #[serde(flatten)]
+    pub scope: Scope,
     pub currency: &'static str,
     /// What the reader must know about the period (see `Source::warnings`).
     pub warnings: Vec<String>,
@@ -335,11 +341,45 @@ pub struct MandatesReport {
     /// With `--donor`: the one donor the report is limited to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
+    /// With `--fund` or `--category`: what else the report is limited to.
+    #[serde(flatten)]
+    pub scope: Scope,
     pub currency: &'static str,
     /// What the reader must know about the period (see `Source::warnings`).
     pub warnings: Vec<String>,
     pub rows: Vec<MandateRow>,
+    /// The rows' figures summed by fund (every fund with a row, by code).
+    pub funds: Vec<FundTotal>,
     pub totals: Figures,
+}
+
+/// One fund's figures: the sum of its mandates' rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundTotal {
+    pub fund: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The mandate rows' figures summed by fund, in order of fund code.
+pub(crate) fn fund_totals(src: &Source, rows: &[MandateRow]) -> Vec<FundTotal> {
+    let mut by: BTreeMap<&str, Figures> = BTreeMap::new();
+    for r in rows {
+        by.entry(&r.fund).or_default().add(&r.figures);
+    }
+    by.into_iter()
+        .map(|(code, figures)| FundTotal {
+            fund: code.to_string(),
+            name: src
+                .book
+                .register
+                .fund(code)
+                .map(|f| f.name.clone())
+                .unwrap_or_else(|| code.to_string()),
+            figures,
+        })
+        .collect()
 }
 
 pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError> {
@@ -351,6 +391,7 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
         period,
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
+        scope: src.scope.clone(),
         currency: "USD",
         warnings: src.warnings(period),
         rows: donor_rows(src, &t),
@@ -361,15 +402,18 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
 pub fn mandates(src: &Source, period: Period) -> Result<MandatesReport, ReportError> {
     let conv = Conv::new(&src.book.rates);
     let t = tally(src, &conv, period)?;
+    let rows = mandate_rows(src, &t);
     Ok(MandatesReport {
         report: "mandates",
         ledger: src.ledger.clone(),
         period,
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
+        scope: src.scope.clone(),
         currency: "USD",
         warnings: src.warnings(period),
-        rows: mandate_rows(src, &t),
+        funds: fund_totals(src, &rows),
+        rows,
         totals: t.total,
     })
 }

@@ -2,7 +2,7 @@
 //! to the JSON contract the README documents.
 //!
 //! Owns: the period rules, USD conversion with the record of which rates were used,
-//! and the figures of the `donors`, `mandates`, `quarterly` and `statement` reports.
+//! and the figures of the `donors`, `mandates`, `funds`, `quarterly` and `statement` reports.
 //! Never prints and never reads files: `cli` reads the journal, `render` prints.
 //! Depends on `domain` only.
 //!
@@ -10,6 +10,7 @@
 //! converted and rounded on its own; totals are sums of those rounded figures.
 
 mod figures;
+pub mod funds;
 pub mod quarterly;
 pub mod statement;
 
@@ -30,7 +31,10 @@ use crate::domain::rates::{MissingRate, Rates};
 use crate::domain::register::Unknown;
 use crate::domain::settlement::Settlement;
 
-pub use figures::{DonorRow, DonorsReport, Figures, MandateRow, MandatesReport, donors, mandates};
+pub use figures::{
+    DonorRow, DonorsReport, Figures, FundTotal, MandateRow, MandatesReport, donors, mandates,
+};
+pub use funds::FundsReport;
 pub use quarterly::Quarterly;
 pub use statement::Statement;
 
@@ -174,6 +178,19 @@ pub struct Source<'a> {
     /// With `--donor` on a donors, mandates or quarterly report: the donor whose
     /// entries alone the book was built from.
     pub only_donor: Option<String>,
+    /// With `--fund` or `--category`: the fund or donor category whose entries alone
+    /// the book was built from.
+    pub scope: Scope,
+}
+
+/// What else than a donor a report is limited to (`--fund`, `--category`); each key
+/// appears in the JSON only when given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fund: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 impl Source<'_> {

@@ -222,6 +222,7 @@ fn donors_and_mandates_for_2009() {
     assert_eq!(
         m["rows"][0],
         json!({"mandate": "coordination", "name": m["rows"][0]["name"], "earmarking": "softly-earmarked",
+               "fund": "CPCJF",
                "pledged": "100000.00", "paid": "50000.00", "outstanding": "50000.00",
                "paid_unearmarked": "0.00", "paid_earmarked": "50000.00",
                "reduced": "0.00", "written_off": "0.00"})

@@ -104,7 +104,7 @@ impl Book {
                             ),
                         ));
                     }
-                    Kind::Donor | Kind::Mandate | Kind::Ledger => {
+                    Kind::Donor | Kind::Mandate | Kind::Fund | Kind::Ledger => {
                         return Err(Problem::field(
                             "not-reversible",
                             "entry",
@@ -221,7 +221,34 @@ impl Book {
                 self.register
                     .check_new_mandate(&m)
                     .map_err(|(code, field, m)| Problem::field(code, field, m))?;
+                // A mandate names a registered fund, by its code. One without a
+                // fund is accepted here so that older journals replay (it is in the
+                // crime fund); `mandate add` requires --fund.
+                if let Some(f) = &m.fund {
+                    let fund = self.register.resolve_fund(f).map_err(|u| {
+                        Problem::field(
+                            "unknown-fund",
+                            "fund",
+                            format!(
+                                "unknown fund {}; use one of {}",
+                                shown(&u.text),
+                                u.suggestions.join(", ")
+                            ),
+                        )
+                    })?;
+                    m.fund = Some(fund.code.clone());
+                }
                 Ok(Body::Mandate(m))
+            }
+            Body::Fund(mut f) => {
+                check_length("code", &f.code, limits::CODE)?;
+                check_text("name", Some(&f.name), false)?;
+                f.code = Register::canonical_donor_code(&f.code);
+                f.name = f.name.trim().to_string();
+                self.register
+                    .check_new_fund(&f)
+                    .map_err(|(code, field, m)| Problem::field(code, field, m))?;
+                Ok(Body::Fund(f))
             }
         }
     }
@@ -229,7 +256,27 @@ impl Book {
     /// Judges a committed entry as if it were being recorded now, against the book
     /// of the entries before it: what `verify --rules` replays. An entry passes
     /// when the rules accept it and it is already in the canonical form they give.
+    ///
+    /// A mandate's fund was free text before funds were a register: a stored fund
+    /// that names no registered fund is judged as that older field was (any one line
+    /// of text), and the mandate is read as being in the crime fund.
     pub fn recheck(&self, entry: &Entry) -> Result<(), Problem> {
+        if let Body::Mandate(m) = &entry.body
+            && let Some(f) = &m.fund
+            && self.register.resolve_fund(f).is_err()
+        {
+            check_text("fund", Some(f), false)?;
+            let mut older = m.clone();
+            older.fund = None;
+            let canonical = self.check(Body::Mandate(older.clone()))?;
+            if canonical != Body::Mandate(older) {
+                return Err(Problem::new(
+                    "not-canonical",
+                    "the entry is not stored as the recording rules would store it (a code, name or amount differs from its canonical form)",
+                ));
+            }
+            return Ok(());
+        }
         let canonical = self.check(entry.body.clone())?;
         if canonical != entry.body {
             return Err(Problem::new(

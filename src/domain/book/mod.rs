@@ -378,6 +378,9 @@ impl Book {
             Body::Mandate(m) => {
                 self.register.add_mandate(m.clone());
             }
+            Body::Fund(f) => {
+                self.register.add_fund(f.clone());
+            }
             Body::Reversal(r) => self.reverse(r.entry, seq),
         }
     }
