@@ -248,6 +248,7 @@ pub fn ledger(path: &Path, n: u64, seed: u64) -> Generated {
                 due: Some(due),
                 opening: None,
                 outstanding: None,
+                in_kind: false,
                 reference: Some(format!("SYN/{}", out.seq)),
                 memo: None,
                 source: None,

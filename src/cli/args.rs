@@ -123,6 +123,9 @@ pub enum RecordCmd {
         /// With --opening: what was still outstanding on that date
         #[arg(long, allow_hyphen_values = true)]
         outstanding: Option<String>,
+        /// A pledge of goods or services: only in-kind contributions settle it
+        #[arg(long)]
+        in_kind: bool,
     },
     /// Money received
     Payment {
@@ -137,6 +140,14 @@ pub enum RecordCmd {
         #[command(flatten)]
         money: MoneyArgs,
         /// The pledge the refunded money was paid against (its entry number)
+        #[arg(long, value_parser = parse_seq)]
+        pledge: Option<u64>,
+    },
+    /// Goods or services given instead of money, at fair value (--memo says what)
+    InKind {
+        #[command(flatten)]
+        money: MoneyArgs,
+        /// The in-kind pledge this contribution settles (its entry number)
         #[arg(long, value_parser = parse_seq)]
         pledge: Option<u64>,
     },

@@ -34,6 +34,9 @@ pub fn describe(e: &Entry) -> String {
             if let Some(d) = p.due {
                 s.push_str(&format!(" due {d}"));
             }
+            if p.in_kind {
+                s.push_str(" in kind");
+            }
             if let (Some(d), Some(a)) = (p.opening, p.outstanding) {
                 s.push_str(&format!(
                     ", opening {d} with {} outstanding",
@@ -42,7 +45,7 @@ pub fn describe(e: &Entry) -> String {
             }
             s
         }
-        Body::Payment(p) | Body::Refund(p) => {
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
             let mut s = format!(
                 "{} {} {} {} {} {}",
                 e.body.kind().as_str(),
@@ -115,7 +118,7 @@ impl Filter {
         }
         let (donor, mandate) = match &e.body {
             Body::Pledge(p) => (Some(p.donor.as_str()), Some(p.mandate.as_str())),
-            Body::Payment(p) | Body::Refund(p) => {
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
                 (Some(p.donor.as_str()), Some(p.mandate.as_str()))
             }
             Body::WriteOff(w) | Body::Reduction(w) => pledge_donor
@@ -289,7 +292,7 @@ pub fn details(e: &Entry) -> String {
     // A write-off's or reduction's memo is its reason.
     let (label, memo) = match &e.body {
         Body::Pledge(p) => ("memo", p.memo.as_deref()),
-        Body::Payment(p) | Body::Refund(p) => ("memo", p.memo.as_deref()),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => ("memo", p.memo.as_deref()),
         Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.memo.as_deref()),
         _ => ("memo", None),
     };

@@ -129,6 +129,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
             due,
             opening,
             outstanding,
+            in_kind,
         } => {
             not_prior_period(money.prior_period, "pledge")?;
             let c = currency(&money.currency, "currency")?;
@@ -144,6 +145,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
                     .as_deref()
                     .map(|a| amount(a, "outstanding"))
                     .transpose()?,
+                in_kind,
                 reference: text(money.reference),
                 memo: text(money.memo),
                 source: None,
@@ -157,6 +159,10 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
         RecordCmd::Refund { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
             (Body::Refund(p), money.format)
+        }
+        RecordCmd::InKind { money, pledge } => {
+            let p = payment(money.clone_fields(), pledge, ctx)?;
+            (Body::InKind(p), money.format)
         }
         RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
         RecordCmd::Reduction(args) => return take(ctx, out, args, true),

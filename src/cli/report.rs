@@ -284,7 +284,9 @@ fn filtered_book(
     journal::scan(&ctx.ledger, true, until, |e| {
         let keep = match &e.body {
             Body::Pledge(p) => keep.keeps(&p.donor, &p.mandate) && pledges.insert(e.seq),
-            Body::Payment(p) | Body::Refund(p) => keep.keeps(&p.donor, &p.mandate),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
+                keep.keeps(&p.donor, &p.mandate)
+            }
             Body::WriteOff(w) | Body::Reduction(w) => pledges.contains(&w.pledge),
             _ => true,
         };

@@ -123,7 +123,7 @@ pub(super) fn sheet(
     }
 }
 
-pub(super) const FIGURE_COLUMNS: [(&str, bool); 7] = [
+pub(super) const FIGURE_COLUMNS: [(&str, bool); 8] = [
     ("Pledged", true),
     ("Paid", true),
     ("Outstanding", true),
@@ -131,6 +131,7 @@ pub(super) const FIGURE_COLUMNS: [(&str, bool); 7] = [
     ("Paid SP", true),
     ("Reduced", true),
     ("Written off", true),
+    ("In kind", true),
 ];
 
 pub(super) fn figure_cells(f: &Figures) -> Vec<Cell> {
@@ -142,6 +143,7 @@ pub(super) fn figure_cells(f: &Figures) -> Vec<Cell> {
         m(f.paid_earmarked),
         m(f.reduced),
         m(f.written_off),
+        m(f.in_kind),
     ]
 }
 

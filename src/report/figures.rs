@@ -32,6 +32,9 @@ pub struct Figures {
     pub reduced: Usd,
     /// Write-offs dated in the period, at their own date's rate.
     pub written_off: Usd,
+    /// In-kind contributions dated in the period (goods and services at fair value),
+    /// at their value-date rates. Never part of `paid`.
+    pub in_kind: Usd,
 }
 
 impl Figures {
@@ -43,6 +46,7 @@ impl Figures {
         self.paid_earmarked += o.paid_earmarked;
         self.reduced += o.reduced;
         self.written_off += o.written_off;
+        self.in_kind += o.in_kind;
     }
 
     pub fn is_zero(&self) -> bool {
@@ -238,6 +242,26 @@ pub(crate) fn tallies<'a>(
                 f.paid_earmarked = usd;
             }
             out[i].add(w.rows, &pay.donor, &pay.mandate, &f);
+        }
+    }
+    for gift in src.book.live_in_kind() {
+        if gift.date < first || gift.date > last {
+            continue;
+        }
+        let mut usd: Option<Usd> = None;
+        for (i, w) in wants.iter().enumerate() {
+            if !w.period.contains(gift.date) {
+                continue;
+            }
+            let usd = match usd {
+                Some(u) => u,
+                None => *usd.insert(conv.usd(gift.amount, gift.currency, gift.date)?),
+            };
+            let f = Figures {
+                in_kind: usd,
+                ..Figures::default()
+            };
+            out[i].add(w.rows, &gift.donor, &gift.mandate, &f);
         }
     }
     Ok(out)

@@ -204,6 +204,7 @@ impl Source<'_> {
             .pledges()
             .map(|p| p.counted_on())
             .chain(self.book.payments().map(|p| p.date))
+            .chain(self.book.in_kind().map(|p| p.date))
             .chain(self.book.write_offs().map(|w| w.date));
         let mut range: Option<Period> = None;
         for d in dates {

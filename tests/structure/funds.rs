@@ -78,20 +78,22 @@ fn a_new_mandate_names_its_fund() {
 /// Pledged, paid and outstanding by fund over 2024, from the ledger's comment:
 ///
 /// ```text
-/// CPCJF  pledged  50,000 (#4)  paid 70,000 (#5 50,000 SP + #6 20,000 GP)  outstanding 0
-///   icat              50,000         50,000 SP                          0
-///   general-purpose        0         20,000 GP                          0
+/// CPCJF  pledged 90,000 (#4, #7)  paid 75,000 (#5 50,000 + #9 5,000 SP, #6 20,000 GP)
+///        outstanding 25,000 (#7 less the in-kind #8)  in kind 15,000 (#8)
+///   icat              90,000   55,000 SP   outstanding 25,000   in kind 15,000
+///   general-purpose        0   20,000 GP                0
 /// UNDCP  pledged 300,000 (#2)  paid 100,000 SP (#3)  outstanding 200,000
-///   drug-prevention  300,000        100,000 SP                    200,000
-/// total  pledged 350,000  paid 170,000 (GP 20,000, SP 150,000)  outstanding 200,000
+///   drug-prevention  300,000  100,000 SP  200,000
+/// total  pledged 390,000  paid 175,000 (GP 20,000, SP 155,000)  outstanding 225,000
+///        in kind 15,000
 /// ```
 #[test]
 fn the_funds_report_by_hand() {
     let t = structure_ledger();
     let r = json(&t, "report funds --year 2024 --format json");
-    let fig = |p: &str, paid: &str, o: &str, gp: &str, sp: &str| {
+    let fig = |p: &str, paid: &str, o: &str, gp: &str, sp: &str, ik: &str| {
         json!({"pledged": p, "paid": paid, "outstanding": o, "paid_unearmarked": gp,
-               "paid_earmarked": sp, "reduced": "0.00", "written_off": "0.00"})
+               "paid_earmarked": sp, "reduced": "0.00", "written_off": "0.00", "in_kind": ik})
     };
     let rows = r["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 2);
@@ -106,11 +108,20 @@ fn the_funds_report_by_hand() {
     };
     assert_eq!(
         strip(&rows[0]),
-        fig("50000.00", "70000.00", "0.00", "20000.00", "50000.00")
+        fig(
+            "90000.00", "75000.00", "25000.00", "20000.00", "55000.00", "15000.00"
+        )
     );
     assert_eq!(
         strip(&rows[1]),
-        fig("300000.00", "100000.00", "200000.00", "0.00", "100000.00")
+        fig(
+            "300000.00",
+            "100000.00",
+            "200000.00",
+            "0.00",
+            "100000.00",
+            "0.00"
+        )
     );
     let subs: Vec<&str> = rows[0]["mandates"]
         .as_array()
@@ -121,16 +132,30 @@ fn the_funds_report_by_hand() {
     assert_eq!(subs, ["icat", "general-purpose"]);
     assert_eq!(
         strip(&rows[1]["mandates"][0]),
-        fig("300000.00", "100000.00", "200000.00", "0.00", "100000.00")
+        fig(
+            "300000.00",
+            "100000.00",
+            "200000.00",
+            "0.00",
+            "100000.00",
+            "0.00"
+        )
+    );
+    assert_eq!(
+        strip(&rows[0]["mandates"][0]),
+        fig(
+            "90000.00", "55000.00", "25000.00", "0.00", "55000.00", "15000.00"
+        )
     );
     assert_eq!(
         r["totals"],
         fig(
-            "350000.00",
-            "170000.00",
-            "200000.00",
+            "390000.00",
+            "175000.00",
+            "225000.00",
             "20000.00",
-            "150000.00"
+            "155000.00",
+            "15000.00"
         )
     );
 

@@ -3,6 +3,7 @@
 //! in the comments, and snapshotted in every format.
 
 mod funds;
+mod in_kind;
 
 use crate::util::Test;
 
@@ -18,6 +19,10 @@ pub const FORMATS: [&str; 5] = ["table", "csv", "json", "markdown", "html"];
 /// #4  2024-04-01 pledge  JPN icat               50,000 USD
 /// #5  2024-05-01 payment JPN icat               50,000 USD names #4
 /// #6  2024-06-01 payment DEU general-purpose    20,000 USD (unpledged, GP)
+/// #7  2024-07-01 pledge  ITA icat               40,000 USD in kind (a venue)
+/// #8  2024-09-15 in-kind ITA icat               15,000 USD names #7
+/// #9  2024-10-01 payment ITA icat                5,000 USD (unpledged: money never
+///                                                          settles an in-kind pledge)
 /// ```
 pub fn structure_ledger() -> Test {
     let t = Test::new().at("2024-12-31T12:00:00Z");
@@ -29,6 +34,9 @@ pub fn structure_ledger() -> Test {
         "record pledge --donor JPN --mandate icat --amount 50000 --currency USD --date 2024-04-01",
         "record payment --donor JPN --mandate icat --amount 50000 --currency USD --date 2024-05-01 --pledge 4",
         "record payment --donor DEU --mandate general-purpose --amount 20000 --currency USD --date 2024-06-01",
+        "record pledge --donor ITA --mandate icat --amount 40000 --currency USD --date 2024-07-01 --in-kind --memo 'conference venue, Rome'",
+        "record in-kind --donor ITA --mandate icat --amount 15000 --currency USD --date 2024-09-15 --pledge 7 --memo 'venue for the expert group meeting, Rome'",
+        "record payment --donor ITA --mandate icat --amount 5000 --currency USD --date 2024-10-01",
     ] {
         t.ok(line);
     }

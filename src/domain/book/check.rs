@@ -53,9 +53,50 @@ impl Book {
                 }
                 let p = self.check_payment(p)?;
                 if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
+                    if pledge.in_kind {
+                        return Err(Problem::field(
+                            "in-kind-pledge",
+                            "pledge",
+                            format!(
+                                "pledge #{} is a pledge of goods or services; only an in-kind contribution settles it (record in-kind --pledge {})",
+                                pledge.seq, pledge.seq
+                            ),
+                        ));
+                    }
                     before_opening(pledge, p.date, "payment")?;
                 }
                 Ok(Body::Payment(p))
+            }
+            Body::InKind(p) => {
+                if p.prior_period {
+                    return Err(Problem::field(
+                        "prior-period-not-refund",
+                        "prior-period",
+                        "only a refund can be a prior-period refund; an in-kind contribution is recorded as given",
+                    ));
+                }
+                let p = self.check_payment(p)?;
+                if p.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
+                    return Err(Problem::field(
+                        "description-required",
+                        "memo",
+                        "an in-kind contribution needs what was given on record (--memo: the expert seconded, the venue, the equipment)",
+                    ));
+                }
+                if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
+                    if !pledge.in_kind {
+                        return Err(Problem::field(
+                            "not-in-kind-pledge",
+                            "pledge",
+                            format!(
+                                "pledge #{} is a pledge of money; an in-kind contribution settles only a pledge recorded with --in-kind",
+                                pledge.seq
+                            ),
+                        ));
+                    }
+                    before_opening(pledge, p.date, "in-kind contribution")?;
+                }
+                Ok(Body::InKind(p))
             }
             Body::Refund(p) => {
                 let p = self.check_payment(p)?;
@@ -120,6 +161,7 @@ impl Book {
                         if n > 0 {
                             let mut seqs: Vec<u64> = self
                                 .live_payments()
+                                .chain(self.live_in_kind())
                                 .filter(|p| p.pledge == Some(target))
                                 .map(|p| p.seq)
                                 .chain(
