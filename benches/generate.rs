@@ -544,6 +544,7 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
                 due: Some(due),
                 opening: None,
                 outstanding: None,
+                in_kind: false,
                 reference: Some(format!("SYN/{seq}")),
                 memo: (rng.below(10) == 0).then(|| "note verbale received".to_string()),
                 source: None,

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use ledger::domain::entry::{Body, Payment, Pledge, Rate, Reversal, WriteOff};
+use ledger::domain::fund::Fund;
 use ledger::domain::register::{Donor, Mandate};
 use ledger::domain::register::{DonorCategory, Earmarking};
 use ledger::domain::{Currency, Kind};
@@ -280,6 +281,7 @@ impl Demo {
                 due,
                 opening: None,
                 outstanding: None,
+                in_kind: false,
                 reference: Some(reference),
                 memo: None,
                 source: None,
@@ -667,8 +669,17 @@ impl Demo {
             None,
         );
 
-        // The trust fund set up in 2010 (General Assembly resolution 64/293).
+        // The trust fund set up in 2010 (General Assembly resolution 64/293), kept
+        // apart from UNODC's two funds: registered as a fund of its own first.
         let at = self.recorded(date(2010, 11, 4));
+        self.push(
+            at,
+            Plan::Body(Body::Fund(Fund {
+                code: "UNVTF".into(),
+                name: "United Nations Voluntary Trust Fund for Victims of Trafficking in Persons"
+                    .into(),
+            })),
+        );
         self.push(
             at,
             Plan::Body(Body::Mandate(Mandate {
@@ -734,6 +745,50 @@ impl Demo {
     }
 }
 
+impl Demo {
+    /// Goods and services instead of money: Italy pledges a venue and equipment for
+    /// the trust fund's expert meeting, and gives the venue.
+    fn in_kind(&mut self) {
+        let at = self.recorded(date(2011, 3, 1));
+        let pledge = self.push(
+            at,
+            Plan::Body(Body::Pledge(Pledge {
+                donor: "ITA".into(),
+                mandate: "unvtf".into(),
+                amount: dec("60000"),
+                currency: ccy("EUR"),
+                date: date(2011, 3, 1),
+                due: Some(date(2011, 9, 30)),
+                opening: None,
+                outstanding: None,
+                in_kind: true,
+                reference: Some("NV/ITA/2011/INK".into()),
+                memo: Some("venue and equipment for the expert group meeting, Rome".into()),
+                source: None,
+            })),
+        );
+        let at = self.recorded(date(2011, 6, 14));
+        self.push(
+            at,
+            Plan::Naming(
+                Body::InKind(Payment {
+                    donor: "ITA".into(),
+                    mandate: "unvtf".into(),
+                    amount: dec("45000"),
+                    currency: ccy("EUR"),
+                    date: date(2011, 6, 14),
+                    pledge: None,
+                    prior_period: false,
+                    reference: Some("ITA/INK/2011/1".into()),
+                    memo: Some("conference venue, Rome, 13-14 June 2011 (fair value)".into()),
+                    source: None,
+                }),
+                pledge,
+            ),
+        );
+    }
+}
+
 fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
     d.checked_add_months(chrono::Months::new(months))
         .expect("date in range")
@@ -765,6 +820,7 @@ pub fn build(path: &Path) {
     demo.rates();
     demo.contributions();
     demo.notable();
+    demo.in_kind();
     // A typo in a rate, reversed and keyed again minutes later.
     let march = demo
         .events
@@ -809,7 +865,11 @@ pub fn build(path: &Path) {
                 p.pledge = Some(seq_of[id]);
                 Body::Refund(p)
             }
-            Plan::Naming(..) => unreachable!("only payments and refunds name a pledge"),
+            Plan::Naming(Body::InKind(mut p), id) => {
+                p.pledge = Some(seq_of[id]);
+                Body::InKind(p)
+            }
+            Plan::Naming(..) => unreachable!("only payments, refunds and in-kind name a pledge"),
             Plan::WriteOff(id, amount, currency, memo, d) => Body::WriteOff(WriteOff {
                 pledge: seq_of[id],
                 amount,
@@ -901,7 +961,8 @@ fn demo_ledger_has_the_notable_cases() {
         (n(Kind::Refund), n(Kind::WriteOff), n(Kind::Reversal)),
         (1, 1, 2)
     );
-    assert_eq!((n(Kind::Donor), n(Kind::Mandate)), (1, 1));
+    assert_eq!((n(Kind::Donor), n(Kind::Mandate), n(Kind::Fund)), (1, 1, 1));
+    assert_eq!(n(Kind::InKind), 1);
     assert!(donors.len() >= 30, "{donors:?}");
     assert!(currencies.len() >= 8, "{currencies:?}");
 }

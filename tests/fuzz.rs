@@ -70,7 +70,7 @@ fn ledger_fixture() -> &'static [u8] {
                 "--earmarking",
                 "earmarked",
                 "--fund",
-                "F1",
+                "CPCJF",
             ],
             &[
                 "record",

@@ -291,7 +291,7 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
         "error: bad.csv:4: mandate \"cordination\": unknown mandate \"cordination\"; did you mean coordination? [unknown-mandate]",
         "error: bad.csv:5: pledge_reference \"NV/none\": no pledge has this reference (recorded before, or earlier in this file) [unknown-pledge-reference]",
         "error: bad.csv:6: pledge_reference \"\": a write-off row must name its pledge by reference [missing-value]",
-        "error: bad.csv:7: kind \"gift\": is not pledge, payment, refund, write-off, reduction or rate (map it under [values.kind]) [bad-kind]",
+        "error: bad.csv:7: kind \"gift\": is not pledge, payment, refund, in-kind, write-off, reduction or rate (map it under [values.kind]) [bad-kind]",
         "error: bad.csv:8: amount \"-5.00\": the amount must be above zero; -5.00 is not [bad-amount]",
         "error: bad.csv:9: amount \"10.001\": USD allows 2 decimals; 10.001 has 3 [too-many-decimals]",
         "import refused: 7 of 8 rows have problems; nothing was written",

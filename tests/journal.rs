@@ -39,6 +39,7 @@ fn pledge(donor: &str, amount: &str, currency: &str, reference: String) -> Body 
         due: Some(date(2009, 12, 31)),
         opening: None,
         outstanding: None,
+        in_kind: false,
         reference: Some(reference),
         memo: None,
         source: None,

@@ -455,7 +455,7 @@ fn an_added_donor_is_usable_by_code_name_and_alias() {
         "--earmarking",
         "softly-earmarked",
         "--fund",
-        "UNVTF",
+        "CPCJF",
     ]);
     assert_eq!(
         out,
@@ -483,7 +483,7 @@ fn an_added_donor_is_usable_by_code_name_and_alias() {
     let row = list.lines().find(|l| l.starts_with("unvtf ")).expect(&list);
     assert_eq!(
         row.split_whitespace().collect::<Vec<_>>().join(" "),
-        "unvtf softly-earmarked SP UNVTF UN Voluntary Trust Fund for Victims of Trafficking"
+        "unvtf softly-earmarked SP CPCJF UN Voluntary Trust Fund for Victims of Trafficking"
     );
     // The log filter knows the registered donor by its alias and name too.
     for name in ["BMGF", "gates", "Bill & Melinda Gates Foundation"] {
@@ -1452,6 +1452,8 @@ fn donor_and_mandate_registrations_refuse_duplicates() {
         "Victims trust fund",
         "--earmarking",
         "earmarked",
+        "--fund",
+        "united nations crime prevention and criminal justice fund",
     ]);
     t.rejects(
         &[

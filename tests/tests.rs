@@ -21,5 +21,6 @@ mod report;
 mod rules;
 mod special;
 mod start;
+mod structure;
 mod tidy;
 mod trust;

@@ -43,9 +43,15 @@ pub enum Command {
     /// Register or list mandates
     #[command(
         subcommand,
-        after_help = "Examples:\n  ledger mandate list\n  ledger mandate add cybercrime --name \"Global Programme on Cybercrime\" --earmarking earmarked"
+        after_help = "Examples:\n  ledger mandate list\n  ledger mandate add cybercrime --name \"Global Programme on Cybercrime\" --earmarking earmarked --fund CPCJF"
     )]
     Mandate(MandateCmd),
+    /// Register or list funds
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger fund list\n  ledger fund add UNVTF --name \"UN Voluntary Trust Fund for Victims of Trafficking\""
+    )]
+    Fund(FundCmd),
     /// Import entries from a CSV file through a mapping profile (all or nothing)
     Import(ImportArgs),
     /// Funding reports: by donor, by mandate, quarterly, donor statements
@@ -139,6 +145,9 @@ pub enum RecordCmd {
         /// With --opening: what was still outstanding on that date
         #[arg(long, allow_hyphen_values = true)]
         outstanding: Option<String>,
+        /// A pledge of goods or services: only in-kind contributions settle it
+        #[arg(long)]
+        in_kind: bool,
     },
     /// Money received
     #[command(
@@ -159,6 +168,17 @@ pub enum RecordCmd {
         #[command(flatten)]
         money: MoneyArgs,
         /// The pledge the refunded money was paid against (its entry number)
+        #[arg(long, value_parser = parse_seq)]
+        pledge: Option<u64>,
+    },
+    /// Goods or services given instead of money, at fair value (--memo says what)
+    #[command(
+        after_help = "Examples:\n  ledger record in-kind --donor ITA --mandate victim-assistance --amount 45000 --currency EUR --date 2011-03-15 --memo \"shelter premises, 12 months\"\n  ledger record in-kind --donor JPN --mandate icat --amount 20000 --currency USD --date 2024-05-01 --pledge 12 --memo \"seconded expert, 3 months\""
+    )]
+    InKind {
+        #[command(flatten)]
+        money: MoneyArgs,
+        /// The in-kind pledge this contribution settles (its entry number)
         #[arg(long, value_parser = parse_seq)]
         pledge: Option<u64>,
     },
@@ -276,7 +296,7 @@ pub enum DonorCmd {
 pub enum MandateCmd {
     /// Register a mandate
     #[command(
-        after_help = "Examples:\n  ledger mandate add cybercrime --name \"Global Programme on Cybercrime\" --earmarking earmarked\n  ledger mandate add gp-2025 --name \"General-purpose 2025\" --earmarking unearmarked --fund GP"
+        after_help = "Examples:\n  ledger mandate add cybercrime --name \"Global Programme on Cybercrime\" --earmarking earmarked --fund CPCJF\n  ledger mandate add gp-2025 --name \"General-purpose 2025\" --earmarking unearmarked --fund CPCJF"
     )]
     Add {
         /// The mandate's slug (lower case, digits, hyphens), e.g. cybercrime
@@ -287,7 +307,7 @@ pub enum MandateCmd {
         /// unearmarked, softly-earmarked, earmarked, tightly-earmarked
         #[arg(long)]
         earmarking: String,
-        /// The fund it belongs to (free text)
+        /// The fund it belongs to (required): a fund code or name, see `ledger fund list`
         #[arg(long)]
         fund: Option<String>,
         /// text (one line) or json (the entry as recorded)
@@ -296,6 +316,31 @@ pub enum MandateCmd {
     },
     /// List every known mandate
     #[command(after_help = "Examples:\n  ledger mandate list\n  ledger mandate list --format json")]
+    List {
+        /// table, json or csv
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FundCmd {
+    /// Register a fund
+    #[command(
+        after_help = "Examples:\n  ledger fund add UNVTF --name \"UN Voluntary Trust Fund for Victims of Trafficking\"\n  ledger fund add UNVTF --name \"UN Voluntary Trust Fund for Victims of Trafficking\" --format json"
+    )]
+    Add {
+        /// The fund's code (capitals, digits, hyphens), e.g. UNVTF
+        code: String,
+        /// The fund's name as reports show it
+        #[arg(long)]
+        name: String,
+        /// text (one line) or json (the entry as recorded)
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// List every known fund
+    #[command(after_help = "Examples:\n  ledger fund list\n  ledger fund list --format json")]
     List {
         /// table, json or csv
         #[arg(long, value_enum, default_value = "table")]
@@ -326,7 +371,7 @@ pub struct ImportArgs {
     after_help = "Outstanding is contributions receivable: what pledges still owe. Unpledged is a receipt applied to no pledge.\n--to is the balance date; --as-of is a cut-off on when entries were recorded (a report as it stood then), not a balance date.\n\nExamples:\n  ledger report quarterly --year 2009 --quarter 3\n  ledger report statement --donor Japan --format csv --table reconciliation\n  ledger report donors --from 2009-01-01 --to 2009-09-30 --as-of 2009-10-15"
 )]
 pub struct ReportArgs {
-    /// donors, mandates, quarterly or statement
+    /// donors, mandates, funds, quarterly or statement
     pub kind: String,
     /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
     #[arg(long)]
@@ -364,6 +409,9 @@ pub struct ReportArgs {
     /// Replace the --output file if it exists
     #[arg(long, requires = "output")]
     pub force: bool,
+    /// Only the entries of this fund's mandates (a fund code or name)
+    #[arg(long)]
+    pub fund: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -437,6 +485,10 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
             format,
         }) => super::record::mandate_add(ctx, out, slug, name, earmarking, fund, format),
         Command::Mandate(MandateCmd::List { format }) => super::list::mandates(ctx, out, format),
+        Command::Fund(FundCmd::Add { code, name, format }) => {
+            super::record::fund_add(ctx, out, code, name, format)
+        }
+        Command::Fund(FundCmd::List { format }) => super::list::funds(ctx, out, format),
         Command::Import(args) => super::import::run(ctx, out, args),
         Command::Report(args) => super::report::run(ctx, out, args),
         Command::Log(args) => super::log::run(ctx, out, args),

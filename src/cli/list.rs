@@ -1,4 +1,4 @@
-//! `ledger donor list` and `ledger mandate list`: the registers as the ledger knows
+//! `ledger donor list`, `ledger mandate list` and `ledger fund list`: the registers as the ledger knows
 //! them (built-in entries plus registrations).
 
 use std::io::Write;
@@ -118,7 +118,7 @@ pub fn mandates(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result
                     "SP"
                 }
                 .to_string(),
-                m.fund.clone().unwrap_or_default(),
+                book.register.fund_of(m).code.clone(),
                 m.name.clone(),
             ]
         })
@@ -129,5 +129,29 @@ pub fn mandates(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result
         &["mandate", "earmarking", "purpose", "fund", "name"],
         rows,
         serde_json::to_value(&mandates).expect("mandates serialise"),
+    )
+}
+
+pub fn funds(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(), Failure> {
+    let book = book(ctx)?;
+    let funds: Vec<_> = book.register.funds().collect();
+    let rows = funds
+        .iter()
+        .map(|f| {
+            let mandates: Vec<&str> = book
+                .register
+                .mandates()
+                .filter(|m| book.register.fund_of(m).code == f.code)
+                .map(|m| m.slug.as_str())
+                .collect();
+            vec![f.code.clone(), f.name.clone(), mandates.join(", ")]
+        })
+        .collect();
+    emit(
+        out,
+        format,
+        &["code", "name", "mandates"],
+        rows,
+        serde_json::to_value(&funds).expect("funds serialise"),
     )
 }

@@ -34,6 +34,9 @@ pub fn describe(e: &Entry) -> String {
             if let Some(d) = p.due {
                 s.push_str(&format!(" due {d}"));
             }
+            if p.in_kind {
+                s.push_str(" in kind");
+            }
             if let (Some(d), Some(a)) = (p.opening, p.outstanding) {
                 s.push_str(&format!(
                     ", opening {d} with {} outstanding",
@@ -42,7 +45,7 @@ pub fn describe(e: &Entry) -> String {
             }
             s
         }
-        Body::Payment(p) | Body::Refund(p) => {
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
             let mut s = format!(
                 "{} {} {} {} {} {}",
                 e.body.kind().as_str(),
@@ -77,6 +80,7 @@ pub fn describe(e: &Entry) -> String {
             m.name,
             m.earmarking.as_str()
         ),
+        Body::Fund(f) => format!("fund {} {:?}", f.code, f.name),
     }
 }
 
@@ -114,7 +118,7 @@ impl Filter {
         }
         let (donor, mandate) = match &e.body {
             Body::Pledge(p) => (Some(p.donor.as_str()), Some(p.mandate.as_str())),
-            Body::Payment(p) | Body::Refund(p) => {
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
                 (Some(p.donor.as_str()), Some(p.mandate.as_str()))
             }
             Body::WriteOff(w) | Body::Reduction(w) => pledge_donor
@@ -232,6 +236,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
                 register.add_mandate(m.clone());
                 resolve(&register, &mut filter);
             }
+            Body::Fund(f) => register.add_fund(f.clone()),
             _ => {}
         }
         if !filter.keeps(&e, &pledge_donor, &shown) {
@@ -287,7 +292,7 @@ pub fn details(e: &Entry) -> String {
     // A write-off's or reduction's memo is its reason.
     let (label, memo) = match &e.body {
         Body::Pledge(p) => ("memo", p.memo.as_deref()),
-        Body::Payment(p) | Body::Refund(p) => ("memo", p.memo.as_deref()),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => ("memo", p.memo.as_deref()),
         Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.memo.as_deref()),
         _ => ("memo", None),
     };
@@ -364,7 +369,10 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
             Body::Donor(d) => d.aliases.join("; "),
             _ => String::new(),
         },
-        get("fund"),
+        match &e.body {
+            Body::Fund(f) => f.code.clone(),
+            _ => get("fund"),
+        },
         get("opening"),
         get("outstanding"),
         get("prior_period"),

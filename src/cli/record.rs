@@ -1,4 +1,4 @@
-//! `ledger init`, `ledger record ...`, `ledger donor add`, `ledger mandate add`:
+//! `ledger init`, `ledger record ...`, `ledger donor add`, `ledger mandate add`, `ledger fund add`:
 //! parse the flags into a draft entry, check it against the ledger, append it.
 //!
 //! Examples:
@@ -134,6 +134,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
             due,
             opening,
             outstanding,
+            in_kind,
         } => {
             not_prior_period(money.prior_period, "pledge")?;
             let c = currency(&money.currency, "currency")?;
@@ -149,6 +150,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
                     .as_deref()
                     .map(|a| amount(a, "outstanding"))
                     .transpose()?,
+                in_kind,
                 reference: text(money.reference),
                 memo: text(money.memo),
                 source: None,
@@ -165,6 +167,10 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
             let p = payment(money.clone_fields(), pledge, ctx)?;
             let allow = money.allow_duplicate_reference;
             return append_with(ctx, out, |_| Ok(Body::Refund(p)), money.format, allow);
+        }
+        RecordCmd::InKind { money, pledge } => {
+            let p = payment(money.clone_fields(), pledge, ctx)?;
+            (Body::InKind(p), money.format)
         }
         RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
         RecordCmd::Reduction(args) => return take(ctx, out, args, true),
@@ -376,11 +382,51 @@ pub fn mandate_add(
             all.join(", ")
         ))
     })?;
-    let draft = Body::Mandate(crate::domain::register::Mandate {
-        slug,
-        name,
-        earmarking,
-        fund: text(fund),
-    });
+    let fund = text(fund);
+    append_with(
+        ctx,
+        out,
+        |book| {
+            // Every new mandate belongs to one fund: say which there are (after
+            // any other fault of the registration).
+            let Some(fund) = fund else {
+                book.check(Body::Mandate(crate::domain::register::Mandate {
+                    slug,
+                    name,
+                    earmarking,
+                    fund: None,
+                }))
+                .map_err(|p| rejected(&p))?;
+                let all: Vec<String> = book
+                    .register
+                    .funds()
+                    .map(|f| format!("{} ({})", f.code, f.name))
+                    .collect();
+                return Err(Failure::failed(format!(
+                    "--fund: a mandate belongs to one fund; give --fund with one of {} [fund-required]",
+                    all.join(", ")
+                )));
+            };
+            Ok(Body::Mandate(crate::domain::register::Mandate {
+                slug,
+                name,
+                earmarking,
+                fund: Some(fund),
+            }))
+        },
+        format,
+        false,
+    )
+}
+
+/// `ledger fund add CODE --name NAME`.
+pub fn fund_add(
+    ctx: &Context,
+    out: &mut dyn Write,
+    code: String,
+    name: String,
+    format: RecordFormat,
+) -> Result<(), Failure> {
+    let draft = Body::Fund(crate::domain::fund::Fund { code, name });
     append_one(ctx, out, draft, format)
 }

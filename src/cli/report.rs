@@ -1,4 +1,4 @@
-//! `ledger report donors|mandates|quarterly|statement`: checks the flags, reads the
+//! `ledger report donors|mandates|funds|quarterly|statement`: checks the flags, reads the
 //! ledger (up to `--as-of`), folds and settles it, asks `report` for the figures and
 //! `render` for the bytes, and writes them to stdout or `--output`.
 //!
@@ -23,6 +23,7 @@ use crate::report::{self, LedgerHead, PeriodSpec, Source, quarterly};
 enum Kind {
     Donors,
     Mandates,
+    Funds,
     Quarterly,
     Statement,
 }
@@ -41,11 +42,12 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
     let kind = match args.kind.trim().to_ascii_lowercase().as_str() {
         "donors" => Kind::Donors,
         "mandates" => Kind::Mandates,
+        "funds" => Kind::Funds,
         "quarterly" => Kind::Quarterly,
         "statement" => Kind::Statement,
         other => {
             return Err(Failure::usage(format!(
-                "unknown report {other:?}; use donors, mandates, quarterly or statement"
+                "unknown report {other:?}; use donors, mandates, funds, quarterly or statement"
             )));
         }
     };
@@ -163,21 +165,44 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         }
     })?;
     super::warn_if_torn(ctx, &scan);
-    // `--donor`: the report over that donor's entries alone (with every rate and
-    // registration), read again into a book of its own. A statement is built the
-    // same way, so its default period is the donor's own span, as for the others.
+    // `--donor` (and `--fund`): the report over that donor's (that fund's) entries
+    // alone (with every rate and registration), read again into a book of its own.
+    // A statement is built the same way, so its default period is the donor's own
+    // span, as for the others.
     let only_donor = match args.donor.as_deref() {
-        Some(d) => {
-            let code = book
-                .register
+        Some(d) => Some(
+            book.register
                 .resolve_donor(d)
                 .map(|d| d.code.clone())
-                .map_err(|u| Failure::failed(format!("--donor: {u} [unknown-donor]")))?;
-            book = one_donor_book(ctx, c.until, &code)?;
-            Some(code)
-        }
+                .map_err(|u| Failure::failed(format!("--donor: {u} [unknown-donor]")))?,
+        ),
         _ => None,
     };
+    let mut scope = report::Scope::default();
+    let mut keep = Keep {
+        donor: only_donor.clone(),
+        mandates: None,
+    };
+    if let Some(f) = args.fund.as_deref() {
+        let fund = book.register.resolve_fund(f).map_err(|u| {
+            Failure::failed(format!(
+                "--fund: unknown fund {}; use one of {} [unknown-fund]",
+                crate::domain::problem::shown(&u.text),
+                u.suggestions.join(", ")
+            ))
+        })?;
+        keep.mandates = Some(
+            book.register
+                .mandates()
+                .filter(|m| book.register.fund_of(m).code == fund.code)
+                .map(|m| m.slug.clone())
+                .collect(),
+        );
+        scope.fund = Some(fund.code.clone());
+    }
+    if keep.donor.is_some() || keep.mandates.is_some() {
+        book = filtered_book(ctx, c.until, &keep)?;
+    }
     // Only a statement shows what each payment settled.
     let settled = if statement {
         settlement::settle(&book, None)
@@ -197,6 +222,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         only_donor,
         tolerance: report::Usd(c.tolerance),
         strict_rates: args.strict_rates,
+        scope,
     };
     let fail = |e: report::ReportError| match (&e, &src.only_donor) {
         // With --donor the book holds one donor's entries: say whose are missing.
@@ -211,6 +237,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         }
         Kind::Mandates => Report::Mandates(
             report::mandates(&src, src.period(c.period).map_err(fail)?).map_err(fail)?,
+        ),
+        Kind::Funds => Report::Funds(
+            report::funds::funds(&src, src.period(c.period).map_err(fail)?).map_err(fail)?,
         ),
         Kind::Quarterly => {
             let (y, q) = match c.period {
@@ -249,20 +278,37 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     Ok(())
 }
 
-/// A book of one donor's pledges, payments, refunds, write-offs and reductions, with every rate,
-/// registration and reversal (a reversal of another donor's entry finds nothing).
-fn one_donor_book(
+/// Which money entries a filtered report keeps: one donor's, and those of some
+/// mandates (a fund's).
+struct Keep {
+    donor: Option<String>,
+    mandates: Option<std::collections::HashSet<String>>,
+}
+
+impl Keep {
+    fn keeps(&self, donor: &str, mandate: &str) -> bool {
+        self.donor.as_deref().is_none_or(|d| d == donor)
+            && self.mandates.as_ref().is_none_or(|m| m.contains(mandate))
+    }
+}
+
+/// A book of the pledges, payments, refunds, write-offs and reductions `keep` keeps,
+/// with every rate, registration and reversal (a reversal of an entry left out
+/// finds nothing).
+fn filtered_book(
     ctx: &Context,
     until: Option<chrono::DateTime<chrono::Utc>>,
-    code: &str,
+    keep: &Keep,
 ) -> Result<Book, Failure> {
     use crate::domain::Body;
     let mut book = Book::new();
     let mut pledges = std::collections::HashSet::new();
     journal::scan(&ctx.ledger, true, until, |e| {
         let keep = match &e.body {
-            Body::Pledge(p) => p.donor == code && pledges.insert(e.seq),
-            Body::Payment(p) | Body::Refund(p) => p.donor == code,
+            Body::Pledge(p) => keep.keeps(&p.donor, &p.mandate) && pledges.insert(e.seq),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
+                keep.keeps(&p.donor, &p.mandate)
+            }
             Body::WriteOff(w) | Body::Reduction(w) => pledges.contains(&w.pledge),
             _ => true,
         };

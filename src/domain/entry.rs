@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
+use super::fund::Fund;
 use super::register::{Donor, Mandate};
 
 /// Where an imported entry came from.
@@ -35,6 +36,9 @@ pub struct Pledge {
     pub opening: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outstanding: Option<Decimal>,
+    /// A pledge of goods or services: only in-kind contributions settle it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub in_kind: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,9 +47,11 @@ pub struct Pledge {
     pub source: Option<Source>,
 }
 
-/// Money received (kind `payment`) or returned to the donor (kind `refund`). A
-/// `prior_period` refund returns money received before (or outside) the ledger's
-/// records: no recorded payment limits it.
+/// Money received (kind `payment`) or returned to the donor (kind `refund`), or goods
+/// and services given instead of money, at fair value (kind `in-kind`: `memo` says
+/// what was given; it settles only the in-kind pledge it names). A `prior_period`
+/// refund returns money received before (or outside) the ledger's records: no
+/// recorded payment limits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     pub donor: String,
@@ -127,6 +133,8 @@ pub enum Body {
     Donor(Donor),
     Mandate(Mandate),
     Reduction(WriteOff),
+    Fund(Fund),
+    InKind(Payment),
 }
 
 impl Body {
@@ -142,6 +150,8 @@ impl Body {
             Body::Donor(_) => Kind::Donor,
             Body::Mandate(_) => Kind::Mandate,
             Body::Reduction(_) => Kind::Reduction,
+            Body::Fund(_) => Kind::Fund,
+            Body::InKind(_) => Kind::InKind,
         }
     }
 
@@ -149,7 +159,7 @@ impl Body {
     pub fn date(&self) -> Option<NaiveDate> {
         match self {
             Body::Pledge(p) => Some(p.date),
-            Body::Payment(p) | Body::Refund(p) => Some(p.date),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.date),
             Body::WriteOff(w) | Body::Reduction(w) => Some(w.date),
             Body::Rate(r) => Some(r.date),
             _ => None,
@@ -159,7 +169,7 @@ impl Body {
     pub fn source(&self) -> Option<&Source> {
         match self {
             Body::Pledge(p) => p.source.as_ref(),
-            Body::Payment(p) | Body::Refund(p) => p.source.as_ref(),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.source.as_ref(),
             Body::WriteOff(w) | Body::Reduction(w) => w.source.as_ref(),
             Body::Rate(r) => r.source.as_ref(),
             _ => None,
@@ -169,7 +179,7 @@ impl Body {
     pub fn reference(&self) -> Option<&str> {
         match self {
             Body::Pledge(p) => p.reference.as_deref(),
-            Body::Payment(p) | Body::Refund(p) => p.reference.as_deref(),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.reference.as_deref(),
             Body::WriteOff(w) | Body::Reduction(w) => w.reference.as_deref(),
             _ => None,
         }
@@ -189,10 +199,12 @@ pub enum Kind {
     Donor,
     Mandate,
     Reduction,
+    Fund,
+    InKind,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Ledger,
         Kind::Pledge,
         Kind::Payment,
@@ -203,6 +215,8 @@ impl Kind {
         Kind::Donor,
         Kind::Mandate,
         Kind::Reduction,
+        Kind::Fund,
+        Kind::InKind,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -217,6 +231,8 @@ impl Kind {
             Kind::Donor => "donor",
             Kind::Mandate => "mandate",
             Kind::Reduction => "reduction",
+            Kind::Fund => "fund",
+            Kind::InKind => "in-kind",
         }
     }
 

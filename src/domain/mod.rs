@@ -4,6 +4,7 @@
 pub mod book;
 pub mod currency;
 pub mod entry;
+pub mod fund;
 pub mod problem;
 pub mod rates;
 pub mod register;

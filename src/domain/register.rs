@@ -1,4 +1,5 @@
-//! The donor and mandate registers: built-in entries plus those a ledger adds.
+//! The donor and mandate registers: built-in entries plus those a ledger adds (the
+//! funds register is in `fund`).
 //!
 //! Owns: the built-in donors (every inhabited ISO 3166-1 country and territory with
 //! its UN name, former and common names, and a few non-state donors), the starter
@@ -117,6 +118,8 @@ pub struct Mandate {
     pub slug: String,
     pub name: String,
     pub earmarking: Earmarking,
+    /// The code of the fund it belongs to (see `fund`). `mandate add` requires it; a
+    /// mandate of an older journal without one is in the crime fund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund: Option<String>,
 }
@@ -181,6 +184,8 @@ pub struct Register {
     donors: BTreeMap<String, Donor>,
     donor_names: HashMap<String, String>,
     mandates: BTreeMap<String, Mandate>,
+    /// The funds (see `fund`), by code.
+    pub(crate) funds: BTreeMap<String, crate::domain::fund::Fund>,
     /// Folded codes and names of uninhabited places -> their name.
     uninhabited: HashMap<String, String>,
 }
@@ -197,8 +202,15 @@ impl Register {
             donors: BTreeMap::new(),
             donor_names: HashMap::new(),
             mandates: BTreeMap::new(),
+            funds: BTreeMap::new(),
             uninhabited: HashMap::new(),
         };
+        for (code, name) in crate::domain::fund::BUILTIN {
+            r.add_fund(crate::domain::fund::Fund {
+                code: code.into(),
+                name: name.into(),
+            });
+        }
         // Some rows leave out trailing columns they have no value for.
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
@@ -329,7 +341,7 @@ impl Register {
                     slug: slug.into(),
                     name: name.into(),
                     earmarking,
-                    fund: None,
+                    fund: Some(crate::domain::fund::CRIME_FUND.into()),
                 },
             );
         }

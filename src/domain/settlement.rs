@@ -164,6 +164,14 @@ fn settle_with(
             events.push((p.date, p.seq, Event::Pay(p)));
         }
     }
+    // An in-kind contribution settles only the in-kind pledge it names.
+    for p in book.live_in_kind() {
+        if let Some(named) = p.pledge
+            && only.is_none_or(|o| o.seq == named)
+        {
+            events.push((p.date, p.seq, Event::Pay(p)));
+        }
+    }
     for w in book.live_write_offs() {
         if only.is_none_or(|o| o.seq == w.pledge) {
             events.push((
@@ -188,9 +196,12 @@ fn settle_with(
     let mut from: HashMap<u64, NaiveDate> = HashMap::new();
     for p in book.live_pledges() {
         if in_group(&p.donor, &p.mandate) && only.is_none_or(|o| o.currency == p.currency) {
-            open.entry((&p.donor, &p.mandate, p.currency.code()))
-                .or_default()
-                .insert((p.date, p.seq), p.base());
+            // Money never settles a pledge of goods or services unnamed.
+            if !p.in_kind {
+                open.entry((&p.donor, &p.mandate, p.currency.code()))
+                    .or_default()
+                    .insert((p.date, p.seq), p.base());
+            }
             outstanding.insert(p.seq, p.base());
             if p.is_opening() {
                 from.insert(p.seq, p.counted_on());
@@ -237,6 +248,7 @@ fn settle_with(
                 }
                 if let Some(g) = book
                     .pledge(pledge)
+                    .filter(|p| !p.in_kind)
                     .and_then(|p| open.get_mut(&(&*p.donor, &*p.mandate, p.currency.code())))
                 {
                     g.insert((book.pledge(pledge).expect("found").date, pledge), *left);
@@ -274,7 +286,9 @@ fn settle_with(
                         } else {
                             pay.currency.round(pay.amount * (value - take) / value)
                         };
-                        if let Some(g) = open.get_mut(&(&*p.donor, &*p.mandate, p.currency.code()))
+                        if let Some(g) = open
+                            .get_mut(&(&*p.donor, &*p.mandate, p.currency.code()))
+                            .filter(|_| !p.in_kind)
                         {
                             g.insert((p.date, p.seq), *left);
                         }

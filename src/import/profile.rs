@@ -479,10 +479,11 @@ impl Profile {
                         | Kind::Refund
                         | Kind::WriteOff
                         | Kind::Reduction
-                        | Kind::Rate,
+                        | Kind::Rate
+                        | Kind::InKind,
                     ) => None,
                     _ => Some(format!(
-                        "unknown kind {value:?}; use pledge, payment, refund, write-off, reduction or rate"
+                        "unknown kind {value:?}; use pledge, payment, refund, in-kind, write-off, reduction or rate"
                     )),
                 },
                 Field::PriorPeriod => super::field::parse_yes_no(value)

@@ -145,7 +145,7 @@ fn key(row: &Row, book: &Checker) -> Option<String> {
     let reference = row.body.reference()?;
     let donor = match &row.body {
         Body::Pledge(p) => book.register.resolve_donor(&p.donor).ok()?.code.clone(),
-        Body::Payment(p) | Body::Refund(p) => {
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
             book.register.resolve_donor(&p.donor).ok()?.code.clone()
         }
         Body::WriteOff(_) | Body::Reduction(_) => book
@@ -178,7 +178,7 @@ pub fn resolve(row: &Row, book: &Checker) -> Result<Body, RowProblem> {
         });
     };
     match &mut body {
-        Body::Payment(p) | Body::Refund(p) => p.pledge = Some(pledge.seq),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.pledge = Some(pledge.seq),
         Body::WriteOff(w) | Body::Reduction(w) => {
             w.pledge = pledge.seq;
             if !row.currency_given {
@@ -210,10 +210,11 @@ pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
 }
 
 /// Kinds an import can record.
-pub const KINDS: [Kind; 6] = [
+pub const KINDS: [Kind; 7] = [
     Kind::Pledge,
     Kind::Payment,
     Kind::Refund,
+    Kind::InKind,
     Kind::WriteOff,
     Kind::Reduction,
     Kind::Rate,

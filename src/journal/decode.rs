@@ -42,6 +42,8 @@ struct Flat<'a> {
     #[serde(default)]
     prior_period: bool,
     #[serde(default)]
+    in_kind: bool,
+    #[serde(default)]
     reference: Option<String>,
     #[serde(default)]
     memo: Option<String>,
@@ -105,11 +107,12 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
                 .outstanding
                 .map(|o| decimal(Some(o), "outstanding"))
                 .transpose()?,
+            in_kind: f.in_kind,
             reference: f.reference,
             memo: f.memo,
             source: f.source,
         }),
-        kind @ ("payment" | "refund") => {
+        kind @ ("payment" | "refund" | "in-kind") => {
             let p = Payment {
                 donor: need(f.donor, "donor")?.into_owned(),
                 mandate: need(f.mandate, "mandate")?.into_owned(),
@@ -122,10 +125,10 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
                 memo: f.memo,
                 source: f.source,
             };
-            if kind == "payment" {
-                Body::Payment(p)
-            } else {
-                Body::Refund(p)
+            match kind {
+                "payment" => Body::Payment(p),
+                "refund" => Body::Refund(p),
+                _ => Body::InKind(p),
             }
         }
         kind @ ("write-off" | "reduction") => {
@@ -165,6 +168,10 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
             name: need(f.name, "name")?,
             earmarking: need(f.earmarking, "earmarking")?,
             fund: f.fund,
+        }),
+        "fund" => Body::Fund(crate::domain::fund::Fund {
+            code: need(f.code, "code")?,
+            name: need(f.name, "name")?,
         }),
         "ledger" => Body::Ledger(Header {
             format: need(f.format, "format")?,

@@ -4,7 +4,7 @@
 //!
 //! Lays out, never computes: each cell is a field of the report, formatted.
 
-use crate::report::{DonorRow, Figures, LedgerHead, MandateRow, Period, Usd};
+use crate::report::{DonorRow, Figures, FundTotal, LedgerHead, MandateRow, Period, Scope, Usd};
 
 use super::Report;
 
@@ -70,9 +70,10 @@ impl Doc {
 }
 
 /// Every table key any report offers.
-pub const TABLES: [&str; 17] = [
+pub const TABLES: [&str; 18] = [
     "donors",
     "mandates",
+    "funds",
     "totals",
     "gp-sp",
     "by-donor",
@@ -125,7 +126,7 @@ pub(super) fn sheet(
     }
 }
 
-const FIGURE_COLUMNS: [(&str, bool); 7] = [
+pub(super) const FIGURE_COLUMNS: [(&str, bool); 8] = [
     ("Pledged", true),
     ("Paid", true),
     ("Outstanding", true),
@@ -133,9 +134,10 @@ const FIGURE_COLUMNS: [(&str, bool); 7] = [
     ("Paid SP", true),
     ("Reduced", true),
     ("Written off", true),
+    ("In kind", true),
 ];
 
-fn figure_cells(f: &Figures) -> Vec<Cell> {
+pub(super) fn figure_cells(f: &Figures) -> Vec<Cell> {
     vec![
         m(f.pledged),
         m(f.paid),
@@ -144,6 +146,7 @@ fn figure_cells(f: &Figures) -> Vec<Cell> {
         m(f.paid_earmarked),
         m(f.reduced),
         m(f.written_off),
+        m(f.in_kind),
     ]
 }
 
@@ -174,19 +177,57 @@ pub(super) fn mandate_sheet(
     rows: &[MandateRow],
     totals: &Figures,
 ) -> Sheet {
-    let mut cols = vec![("Mandate", false), ("Name", false), ("Earmarking", false)];
+    let mut cols = vec![
+        ("Mandate", false),
+        ("Name", false),
+        ("Earmarking", false),
+        ("Fund", false),
+    ];
     cols.extend(FIGURE_COLUMNS);
     let body = rows
         .iter()
         .map(|r| {
-            let mut c = vec![t(&r.mandate), t(&r.name), t(r.earmarking.as_str())];
+            let mut c = vec![
+                t(&r.mandate),
+                t(&r.name),
+                t(r.earmarking.as_str()),
+                t(&r.fund),
+            ];
             c.extend(figure_cells(&r.figures));
             c
         })
         .collect();
-    let mut tot = vec![t("Total"), t(""), t("")];
+    let mut tot = vec![t("Total"), t(""), t(""), t("")];
     tot.extend(figure_cells(totals));
     sheet(key, title, &cols, body, Some(tot))
+}
+
+/// The mandates report's fund subtotals.
+pub(super) fn fund_total_sheet(funds: &[FundTotal], totals: &Figures) -> Sheet {
+    let mut cols = vec![("Fund", false), ("Name", false)];
+    cols.extend(FIGURE_COLUMNS);
+    let body = funds
+        .iter()
+        .map(|f| {
+            let mut c = vec![t(&f.fund), t(&f.name)];
+            c.extend(figure_cells(&f.figures));
+            c
+        })
+        .collect();
+    let mut tot = vec![t("Total"), t("")];
+    tot.extend(figure_cells(totals));
+    sheet("funds", "By fund", &cols, body, Some(tot))
+}
+
+/// The header lines that say what else than a donor a report is limited to.
+pub(super) fn scope_lines(lines: &mut Vec<(&'static str, String)>, scope: &Scope) {
+    let at = lines.len().min(2);
+    if let Some(c) = &scope.category {
+        lines.insert(at, ("Category", format!("{c} only")));
+    }
+    if let Some(f) = &scope.fund {
+        lines.insert(at, ("Fund", format!("{f} only")));
+    }
 }
 
 pub(super) fn header(
@@ -225,24 +266,39 @@ pub fn build(report: &Report) -> Doc {
     match report {
         Report::Donors(r) => Doc {
             title: "Contributions by donor".into(),
-            header: header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
+            header: scoped(
+                header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
+                &r.scope,
+            ),
             main: "donors",
             sheets: vec![donor_sheet("donors", "By donor", &r.rows, &r.totals)],
             footnotes: usd_note(),
         },
         Report::Mandates(r) => Doc {
             title: "Contributions by mandate".into(),
-            header: header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
+            header: scoped(
+                header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
+                &r.scope,
+            ),
             main: "mandates",
-            sheets: vec![mandate_sheet("mandates", "By mandate", &r.rows, &r.totals)],
+            sheets: vec![
+                mandate_sheet("mandates", "By mandate", &r.rows, &r.totals),
+                fund_total_sheet(&r.funds, &r.totals),
+            ],
             footnotes: usd_note(),
         },
+        Report::Funds(r) => super::doc_funds::build(r),
         Report::Quarterly(q) => super::doc_quarterly::build(q),
         Report::Statement(s) => super::doc_statement::build(s),
     }
 }
 
-fn usd_note() -> Vec<String> {
+fn scoped(mut lines: Vec<(&'static str, String)>, scope: &Scope) -> Vec<(&'static str, String)> {
+    scope_lines(&mut lines, scope);
+    lines
+}
+
+pub(super) fn usd_note() -> Vec<String> {
     vec![
         "Amounts in US dollars at UN operational rates of exchange: pledges at the pledge-date rate, payments at the value-date rate, outstanding (contributions receivable: what pledges still owe) at the rate of the period's last day. Paid is payments received minus refunds (net paid). GP: general-purpose (unearmarked); SP: special-purpose.".into(),
         "Pledged is net of reductions (counted at the rate their pledge was counted at); a write-off leaves pledged as it was and lowers outstanding.".into(),

@@ -235,6 +235,7 @@ pub fn build(s: &Statement) -> Doc {
         None,
     );
     let mut head = header(&s.period, &s.as_of, &s.ledger, &None, &s.warnings);
+    super::doc::scope_lines(&mut head, &s.scope);
     head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
     Doc {
         title: format!("Statement of account: {}", s.name),

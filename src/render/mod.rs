@@ -7,6 +7,7 @@
 
 mod csv;
 mod doc;
+mod doc_funds;
 mod doc_quarterly;
 mod doc_statement;
 mod html;
@@ -16,7 +17,7 @@ mod table;
 
 use std::io::Write;
 
-use crate::report::{DonorsReport, MandatesReport, Quarterly, Statement};
+use crate::report::{DonorsReport, FundsReport, MandatesReport, Quarterly, Statement};
 
 pub use doc::{Cell, Doc, Sheet, TABLES};
 
@@ -25,6 +26,7 @@ pub use doc::{Cell, Doc, Sheet, TABLES};
 pub enum Report {
     Donors(DonorsReport),
     Mandates(MandatesReport),
+    Funds(FundsReport),
     Quarterly(Box<Quarterly>),
     Statement(Statement),
 }
@@ -66,6 +68,7 @@ pub fn render(
             match report {
                 Report::Donors(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Mandates(r) => serde_json::to_writer_pretty(&mut *out, r),
+                Report::Funds(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Quarterly(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Statement(r) => serde_json::to_writer_pretty(&mut *out, r),
             }
@@ -98,6 +101,7 @@ pub fn warnings(report: &Report) -> &[String] {
         Report::Mandates(r) => &r.warnings,
         Report::Quarterly(r) => &r.warnings,
         Report::Statement(r) => &r.warnings,
+        Report::Funds(r) => &r.warnings,
     }
 }
 

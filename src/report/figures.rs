@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
+use super::{Conv, LedgerHead, Period, ReportError, Scope, Source, Usd};
 use crate::domain::book::PledgeRec;
 use crate::domain::register::Earmarking;
 use crate::domain::settlement::Take;
@@ -32,10 +32,13 @@ pub struct Figures {
     pub reduced: Usd,
     /// Write-offs dated in the period, at their own date's rate.
     pub written_off: Usd,
+    /// In-kind contributions dated in the period (goods and services at fair value),
+    /// at their value-date rates. Never part of `paid`.
+    pub in_kind: Usd,
 }
 
 impl Figures {
-    fn add(&mut self, o: &Figures) {
+    pub(crate) fn add(&mut self, o: &Figures) {
         self.pledged += o.pledged;
         self.paid += o.paid;
         self.outstanding += o.outstanding;
@@ -43,6 +46,7 @@ impl Figures {
         self.paid_earmarked += o.paid_earmarked;
         self.reduced += o.reduced;
         self.written_off += o.written_off;
+        self.in_kind += o.in_kind;
     }
 
     pub fn is_zero(&self) -> bool {
@@ -240,6 +244,26 @@ pub(crate) fn tallies<'a>(
             out[i].add(w.rows, &pay.donor, &pay.mandate, &f);
         }
     }
+    for gift in src.book.live_in_kind() {
+        if gift.date < first || gift.date > last {
+            continue;
+        }
+        let mut usd: Option<Usd> = None;
+        for (i, w) in wants.iter().enumerate() {
+            if !w.period.contains(gift.date) {
+                continue;
+            }
+            let usd = match usd {
+                Some(u) => u,
+                None => *usd.insert(conv.usd(gift.amount, gift.currency, gift.date)?),
+            };
+            let f = Figures {
+                in_kind: usd,
+                ..Figures::default()
+            };
+            out[i].add(w.rows, &gift.donor, &gift.mandate, &f);
+        }
+    }
     Ok(out)
 }
 
@@ -256,6 +280,8 @@ pub struct MandateRow {
     pub mandate: String,
     pub name: String,
     pub earmarking: Earmarking,
+    /// The code of the fund the mandate is in.
+    pub fund: String,
     #[serde(flatten)]
     pub figures: Figures,
 }
@@ -297,6 +323,7 @@ pub(crate) fn mandate_rows(src: &Source, t: &Tally) -> Vec<MandateRow> {
                     .map(|m| m.name.clone())
                     .unwrap_or_else(|| slug.to_string()),
                 earmarking: m.map(|m| m.earmarking).unwrap_or(Earmarking::Earmarked),
+                fund: src.book.register.fund_of_slug(slug).code.clone(),
                 figures: *f,
             }
         })
@@ -319,6 +346,9 @@ pub struct DonorsReport {
     /// With `--donor`: the one donor the report is limited to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
+    /// With `--fund` or `--category`: what else the report is limited to.
+    #[serde(flatten)]
+    pub scope: Scope,
     pub currency: &'static str,
     /// What the reader must know about the period (see `Source::warnings`).
     pub warnings: Vec<String>,
@@ -335,11 +365,45 @@ pub struct MandatesReport {
     /// With `--donor`: the one donor the report is limited to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
+    /// With `--fund` or `--category`: what else the report is limited to.
+    #[serde(flatten)]
+    pub scope: Scope,
     pub currency: &'static str,
     /// What the reader must know about the period (see `Source::warnings`).
     pub warnings: Vec<String>,
     pub rows: Vec<MandateRow>,
+    /// The rows' figures summed by fund (every fund with a row, by code).
+    pub funds: Vec<FundTotal>,
     pub totals: Figures,
+}
+
+/// One fund's figures: the sum of its mandates' rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundTotal {
+    pub fund: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The mandate rows' figures summed by fund, in order of fund code.
+pub(crate) fn fund_totals(src: &Source, rows: &[MandateRow]) -> Vec<FundTotal> {
+    let mut by: BTreeMap<&str, Figures> = BTreeMap::new();
+    for r in rows {
+        by.entry(&r.fund).or_default().add(&r.figures);
+    }
+    by.into_iter()
+        .map(|(code, figures)| FundTotal {
+            fund: code.to_string(),
+            name: src
+                .book
+                .register
+                .fund(code)
+                .map(|f| f.name.clone())
+                .unwrap_or_else(|| code.to_string()),
+            figures,
+        })
+        .collect()
 }
 
 pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError> {
@@ -351,6 +415,7 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
         period,
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
+        scope: src.scope.clone(),
         currency: "USD",
         warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         rows: donor_rows(src, &t),
@@ -361,15 +426,18 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
 pub fn mandates(src: &Source, period: Period) -> Result<MandatesReport, ReportError> {
     let conv = Conv::new(&src.book.rates);
     let t = tally(src, &conv, period)?;
+    let rows = mandate_rows(src, &t);
     Ok(MandatesReport {
         report: "mandates",
         ledger: src.ledger.clone(),
         period,
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
+        scope: src.scope.clone(),
         currency: "USD",
         warnings: conv.finish(src.strict_rates, src.warnings(period))?,
-        rows: mandate_rows(src, &t),
+        funds: fund_totals(src, &rows),
+        rows,
         totals: t.total,
     })
 }

@@ -2,7 +2,7 @@
 //! to the JSON contract the README documents.
 //!
 //! Owns: the period rules, USD conversion with the record of which rates were used,
-//! and the figures of the `donors`, `mandates`, `quarterly` and `statement` reports.
+//! and the figures of the `donors`, `mandates`, `funds`, `quarterly` and `statement` reports.
 //! Never prints and never reads files: `cli` reads the journal, `render` prints.
 //! Depends on `domain` only.
 //!
@@ -10,6 +10,7 @@
 //! converted and rounded on its own; totals are sums of those rounded figures.
 
 mod figures;
+pub mod funds;
 pub mod overdue;
 pub mod quarterly;
 pub mod reconcile;
@@ -32,7 +33,10 @@ use crate::domain::rates::{MissingRate, Rates};
 use crate::domain::register::Unknown;
 use crate::domain::settlement::Settlement;
 
-pub use figures::{DonorRow, DonorsReport, Figures, MandateRow, MandatesReport, donors, mandates};
+pub use figures::{
+    DonorRow, DonorsReport, Figures, FundTotal, MandateRow, MandatesReport, donors, mandates,
+};
+pub use funds::FundsReport;
 pub use quarterly::Quarterly;
 pub use statement::Statement;
 
@@ -226,6 +230,19 @@ pub struct Source<'a> {
     /// A rate more than 31 days older than the date it is used for fails the report
     /// instead of being named in its warnings.
     pub strict_rates: bool,
+    /// With `--fund` or `--category`: the fund or donor category whose entries alone
+    /// the book was built from.
+    pub scope: Scope,
+}
+
+/// What else than a donor a report is limited to (`--fund`, `--category`); each key
+/// appears in the JSON only when given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fund: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 impl Source<'_> {
@@ -239,6 +256,7 @@ impl Source<'_> {
             .pledges()
             .map(|p| p.counted_on())
             .chain(self.book.payments().map(|p| p.date))
+            .chain(self.book.in_kind().map(|p| p.date))
             .chain(self.book.write_offs().map(|w| w.date));
         let mut range: Option<Period> = None;
         for d in dates {

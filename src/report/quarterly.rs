@@ -107,6 +107,9 @@ pub struct Quarterly {
     /// With `--donor`: the one donor the report is limited to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
+    /// With `--fund` or `--category`: what else the report is limited to.
+    #[serde(flatten)]
+    pub scope: super::Scope,
     pub currency: &'static str,
     /// What the reader must know about the period (see `Source::warnings`).
     pub warnings: Vec<String>,
@@ -285,6 +288,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         period,
         as_of: src.as_of.clone(),
         donor: src.only_donor.clone(),
+        scope: src.scope.clone(),
         currency: "USD",
         warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         title: format!(

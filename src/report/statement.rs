@@ -105,6 +105,9 @@ pub struct Statement {
     pub ledger: LedgerHead,
     pub period: Period,
     pub as_of: Option<String>,
+    /// With `--fund` or `--category`: what the statement is limited to.
+    #[serde(flatten)]
+    pub scope: super::Scope,
     pub currency: &'static str,
     /// What the reader must know about the period (see `Source::warnings`).
     pub warnings: Vec<String>,
@@ -384,6 +387,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         ledger: src.ledger.clone(),
         period,
         as_of: src.as_of.clone(),
+        scope: src.scope.clone(),
         currency: "USD",
         warnings: conv.finish(src.strict_rates, src.warnings(period))?,
         donor: code.clone(),

@@ -89,7 +89,7 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
         v["by_donor"][0],
         json!({"donor": "DEU", "name": "Germany", "pledged": "0.00", "paid": "40000.00",
                "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00",
-               "reduced": "0.00", "written_off": "0.00"})
+               "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"})
     );
     let mandates: Vec<(&str, &str, &str)> = v["by_mandate"]
         .as_array()
@@ -203,30 +203,31 @@ fn donors_and_mandates_for_2009() {
         json!([
             {"donor": "JPN", "name": "Japan", "pledged": "100000.00", "paid": "50000.00",
              "outstanding": "50000.00", "paid_unearmarked": "0.00", "paid_earmarked": "50000.00",
-             "reduced": "0.00", "written_off": "0.00"},
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"},
             {"donor": "DEU", "name": "Germany", "pledged": "100000.00", "paid": "40000.00",
              "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00",
-             "reduced": "0.00", "written_off": "0.00"},
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"},
             {"donor": "SWE", "name": "Sweden", "pledged": "0.00", "paid": "14000.00",
              "outstanding": "0.00", "paid_unearmarked": "0.00", "paid_earmarked": "14000.00",
-             "reduced": "0.00", "written_off": "0.00"},
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"},
             {"donor": "NOR", "name": "Norway", "pledged": "20000.00", "paid": "0.00",
              "outstanding": "15000.00", "paid_unearmarked": "0.00", "paid_earmarked": "0.00",
-             "reduced": "0.00", "written_off": "5000.00"}
+             "reduced": "0.00", "written_off": "5000.00", "in_kind": "0.00"}
         ])
     );
     let totals = json!({"pledged": "220000.00", "paid": "104000.00", "outstanding": "131666.67",
                         "paid_unearmarked": "40000.00", "paid_earmarked": "64000.00",
-                        "reduced": "0.00", "written_off": "5000.00"});
+                        "reduced": "0.00", "written_off": "5000.00", "in_kind": "0.00"});
     assert_eq!(v["totals"], totals);
     let m = json(&t, &["mandates", "--year", "2009"]);
     assert_eq!(m["totals"], totals);
     assert_eq!(
         m["rows"][0],
         json!({"mandate": "coordination", "name": m["rows"][0]["name"], "earmarking": "softly-earmarked",
+               "fund": "CPCJF",
                "pledged": "100000.00", "paid": "50000.00", "outstanding": "50000.00",
                "paid_unearmarked": "0.00", "paid_earmarked": "50000.00",
-               "reduced": "0.00", "written_off": "0.00"})
+               "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"})
     );
     // With no period: the whole ledger, first to last value date.
     let all = json(&t, &["donors"]);

@@ -244,15 +244,15 @@ fn donors_and_mandates_of_2024_agree_with_the_hand_calculation() {
         json!([
             {"donor": "DEU", "name": "Germany", "pledged": "87500.00", "paid": "128333.33",
              "outstanding": "186666.66", "paid_unearmarked": "0.00", "paid_earmarked": "128333.33",
-             "reduced": "37500.00", "written_off": "13333.33"},
+             "reduced": "37500.00", "written_off": "13333.33", "in_kind": "0.00"},
             {"donor": "JPN", "name": "Japan", "pledged": "50000.00", "paid": "20000.00",
              "outstanding": "30000.00", "paid_unearmarked": "0.00", "paid_earmarked": "20000.00",
-             "reduced": "0.00", "written_off": "0.00"}
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"}
         ])
     );
     let totals = json!({"pledged": "137500.00", "paid": "148333.33", "outstanding": "216666.66",
                         "paid_unearmarked": "0.00", "paid_earmarked": "148333.33",
-                        "reduced": "37500.00", "written_off": "13333.33"});
+                        "reduced": "37500.00", "written_off": "13333.33", "in_kind": "0.00"});
     assert_eq!(v["totals"], totals);
     assert_only_stale_rates(&v["warnings"]);
     let m = json(&t, &["mandates", "--year", "2024"]);

@@ -32,12 +32,12 @@ fn an_unnamed_payment_equal_to_one_pledge_settles_that_pledge() {
             .cloned()
             .expect("line")
     };
-    // #499 (325,000.00 USD, no pledge named) is exactly what #464 still owes.
-    let settled = &line(499)["settled"];
+    // #500 (325,000.00 USD, no pledge named) is exactly what #464 still owes.
+    let settled = &line(500)["settled"];
     assert_eq!(settled.as_array().map(Vec::len), Some(1), "{settled}");
     assert_eq!(settled[0]["pledge"], 464);
     assert_eq!(settled[0]["amount"], "325000.00");
-    // So the 2008 pledge #27 stays in arrears until #686 settles it.
+    // So the 2008 pledge #27 stays in arrears.
     let q = json(
         &t,
         &["report", "quarterly", "--year", "2011", "--quarter", "2"],

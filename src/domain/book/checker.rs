@@ -153,7 +153,7 @@ impl Checker {
         };
         let donor = match body {
             Body::Pledge(p) => Some(p.donor.as_str()),
-            Body::Payment(p) | Body::Refund(p) => Some(p.donor.as_str()),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.donor.as_str()),
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.book.pledges.get(&w.pledge).map(|p| &*p.donor)
             }

@@ -51,6 +51,8 @@ pub struct PledgeRec {
     pub due: Option<NaiveDate>,
     /// For an opening pledge: the opening date and what was outstanding then.
     pub opening: Option<(NaiveDate, Decimal)>,
+    /// A pledge of goods or services, settled only by in-kind contributions.
+    pub in_kind: bool,
     pub reference: Option<String>,
     pub reversed_by: Option<u64>,
 }
@@ -117,6 +119,8 @@ pub struct Book {
     reversed: HashMap<u64, u64>,
     pledges: BTreeMap<u64, PledgeRec>,
     payments: BTreeMap<u64, PaymentRec>,
+    /// In-kind contributions (kept apart: they are never cash paid).
+    in_kind: BTreeMap<u64, PaymentRec>,
     write_offs: BTreeMap<u64, WriteOffRec>,
     rate_entries: HashMap<u64, (Currency, NaiveDate)>,
     /// Live payments and write-offs that name each pledge.
@@ -157,6 +161,16 @@ impl Book {
 
     pub fn live_pledges(&self) -> impl Iterator<Item = &PledgeRec> {
         self.pledges.values().filter(|p| p.reversed_by.is_none())
+    }
+
+    /// The live in-kind contributions.
+    pub fn live_in_kind(&self) -> impl Iterator<Item = &PaymentRec> {
+        self.in_kind.values().filter(|p| p.reversed_by.is_none())
+    }
+
+    /// Every in-kind contribution, reversed ones included.
+    pub fn in_kind(&self) -> impl Iterator<Item = &PaymentRec> {
+        self.in_kind.values()
     }
 
     pub fn live_payments(&self) -> impl Iterator<Item = &PaymentRec> {
@@ -209,6 +223,7 @@ impl Book {
                         date: p.date,
                         due: p.due,
                         opening: p.opening.zip(p.outstanding),
+                        in_kind: p.in_kind,
                         reference: p.reference.clone(),
                         reversed_by: None,
                     },
@@ -263,6 +278,30 @@ impl Book {
             Body::Mandate(m) => {
                 self.register.add_mandate(m.clone());
             }
+            Body::Fund(f) => {
+                self.register.add_fund(f.clone());
+            }
+            Body::InKind(p) => {
+                if let Some(n) = p.pledge {
+                    *self.named_by.entry(n).or_default() += 1;
+                }
+                self.in_kind.insert(
+                    seq,
+                    PaymentRec {
+                        seq,
+                        refund: false,
+                        donor: self.names.get(&p.donor),
+                        mandate: self.names.get(&p.mandate),
+                        amount: p.amount,
+                        currency: p.currency,
+                        date: p.date,
+                        pledge: p.pledge,
+                        prior_period: false,
+                        reference: p.reference.clone(),
+                        reversed_by: None,
+                    },
+                );
+            }
             Body::Reversal(r) => self.reverse(r.entry, seq),
         }
     }
@@ -272,7 +311,11 @@ impl Book {
         if let Some(p) = self.pledges.get_mut(&target) {
             p.reversed_by = Some(by);
         }
-        if let Some(p) = self.payments.get_mut(&target) {
+        if let Some(p) = self
+            .payments
+            .get_mut(&target)
+            .or_else(|| self.in_kind.get_mut(&target))
+        {
             p.reversed_by = Some(by);
             if let Some(n) = p.pledge {
                 self.named_by

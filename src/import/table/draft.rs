@@ -77,14 +77,15 @@ impl Table<'_> {
                     | Kind::Refund
                     | Kind::WriteOff
                     | Kind::Reduction
-                    | Kind::Rate),
+                    | Kind::Rate
+                    | Kind::InKind),
                 ) => kind,
                 _ => {
                     bad.add(
                         "kind",
                         &k,
                         Code::BadKind,
-                        "is not pledge, payment, refund, write-off, reduction or rate (map it under [values.kind])",
+                        "is not pledge, payment, refund, in-kind, write-off, reduction or rate (map it under [values.kind])",
                     );
                     return Err(bad.list);
                 }
@@ -246,11 +247,12 @@ impl Table<'_> {
                 due,
                 opening,
                 outstanding,
+                in_kind: false,
                 reference,
                 memo,
                 source,
             }),
-            Kind::Payment | Kind::Refund => {
+            Kind::Payment | Kind::Refund | Kind::InKind => {
                 let pay = Payment {
                     donor: donor.unwrap_or_default(),
                     mandate: mandate.unwrap_or_default(),
@@ -263,10 +265,10 @@ impl Table<'_> {
                     memo,
                     source,
                 };
-                if kind == Kind::Payment {
-                    Body::Payment(pay)
-                } else {
-                    Body::Refund(pay)
+                match kind {
+                    Kind::Payment => Body::Payment(pay),
+                    Kind::InKind => Body::InKind(pay),
+                    _ => Body::Refund(pay),
                 }
             }
             Kind::WriteOff | Kind::Reduction => {

@@ -1,0 +1,78 @@
+//! The `funds` report: pledged, paid, outstanding and the general-purpose /
+//! special-purpose split by fund over a period, with each fund's mandates under it.
+//!
+//! A fund's figures are the sum of its mandates' rows (see `figures`), so the rows
+//! under a fund add up to it and the funds add up to the totals.
+
+use serde::Serialize;
+
+use super::figures::{FundTotal, MandateRow, fund_totals, mandate_rows, tally};
+use super::{Conv, Figures, LedgerHead, Period, ReportError, Scope, Source};
+
+/// One fund and the mandates under it (every mandate with a figure in the period).
+#[derive(Debug, Clone, Serialize)]
+pub struct FundRow {
+    pub fund: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+    pub mandates: Vec<MandateRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundsReport {
+    pub report: &'static str,
+    pub ledger: LedgerHead,
+    pub period: Period,
+    pub as_of: Option<String>,
+    /// With `--donor`: the one donor the report is limited to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
+    /// With `--fund` or `--category`: what else the report is limited to.
+    #[serde(flatten)]
+    pub scope: Scope,
+    pub currency: &'static str,
+    /// What the reader must know about the period (see `Source::warnings`).
+    pub warnings: Vec<String>,
+    /// By fund code; the mandates under each as in the mandates report (largest
+    /// paid first).
+    pub rows: Vec<FundRow>,
+    pub totals: Figures,
+}
+
+pub fn funds(src: &Source, period: Period) -> Result<FundsReport, ReportError> {
+    let conv = Conv::new(&src.book.rates);
+    let t = tally(src, &conv, period)?;
+    let mandates = mandate_rows(src, &t);
+    let rows = fund_totals(src, &mandates)
+        .into_iter()
+        .map(
+            |FundTotal {
+                 fund,
+                 name,
+                 figures,
+             }| FundRow {
+                mandates: mandates
+                    .iter()
+                    .filter(|m| m.fund == fund)
+                    .cloned()
+                    .collect(),
+                fund,
+                name,
+                figures,
+            },
+        )
+        .collect();
+    Ok(FundsReport {
+        report: "funds",
+        ledger: src.ledger.clone(),
+        period,
+        as_of: src.as_of.clone(),
+        donor: src.only_donor.clone(),
+        scope: src.scope.clone(),
+        currency: "USD",
+        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        rows,
+        totals: t.total,
+    })
+}

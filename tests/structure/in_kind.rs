@@ -1,0 +1,95 @@
+//! In-kind contributions: recorded with what was given, reported as their own figure
+//! (never cash paid), settling only the in-kind pledge they name; and the canonical
+//! import's `in-kind` kind.
+
+use super::{json, structure_ledger};
+
+/// ITA over 2024, from the ledger's comment:
+///
+/// ```text
+/// pledged      40,000 (#7, an in-kind pledge is a pledge)
+/// paid          5,000 (#9; the in-kind #8 is not cash)
+/// in_kind      15,000 (#8)
+/// outstanding  25,000 (#7 less #8; #9 settles nothing: it is unpledged)
+/// ```
+#[test]
+fn in_kind_is_its_own_figure_by_hand() {
+    let t = structure_ledger();
+    let d = json(&t, "report donors --year 2024 --donor ITA --format json");
+    let ita = &d["rows"][0];
+    assert_eq!(
+        (
+            &ita["pledged"],
+            &ita["paid"],
+            &ita["in_kind"],
+            &ita["outstanding"]
+        ),
+        (
+            &"40000.00".into(),
+            &"5000.00".into(),
+            &"15000.00".into(),
+            &"25000.00".into()
+        )
+    );
+    // In the whole ledger's totals: paid 170,000 + 5,000; in kind 15,000.
+    let all = json(&t, "report donors --year 2024 --format json");
+    assert_eq!(all["totals"]["paid"], "175000.00");
+    assert_eq!(all["totals"]["in_kind"], "15000.00");
+    assert_eq!(all["totals"]["outstanding"], "225000.00");
+    t.ok("verify --rules");
+}
+
+#[test]
+fn in_kind_needs_what_was_given_and_an_in_kind_pledge() {
+    let t = structure_ledger();
+    let before = t.journal();
+    t.rejects(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-11-01",
+        1,
+        "[description-required]",
+    );
+    t.rejects(
+        "record in-kind --donor SWE --mandate drug-prevention --amount 10 --currency USD --date 2024-11-01 --memo x --pledge 2",
+        1,
+        "error: --pledge: pledge #2 is a pledge of money; an in-kind contribution settles only a pledge recorded with --in-kind [not-in-kind-pledge]",
+    );
+    t.rejects(
+        "record payment --donor ITA --mandate icat --amount 10 --currency USD --date 2024-11-01 --pledge 7",
+        1,
+        "[in-kind-pledge]",
+    );
+    t.rejects(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-11-01 --memo x --prior-period",
+        1,
+        "[prior-period-not-refund]",
+    );
+    t.rejects("record reversal --entry 7 --reason x", 1, "[pledge-in-use]");
+    assert_eq!(t.journal(), before);
+    assert_eq!(
+        t.ok("log --kind in-kind"),
+        t.ok("log --kind in-kind --donor Italy")
+    );
+}
+
+/// A finance officer's `INK` rows, mapped to the canonical `in-kind` kind.
+#[test]
+fn the_import_reads_in_kind_rows() {
+    let t = structure_ledger();
+    let csv = t.write(
+        "receipts.csv",
+        "kind,date,donor,mandate,amount,currency,memo,reference\nINK,2024-11-05,ITA,icat,2500,USD,laptops for the field office,ITA/INK/1\n",
+    );
+    let profile = t.write(
+        "officer.toml",
+        "name = \"officer\"\n[columns]\nkind = \"kind\"\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\namount = \"amount\"\ncurrency = \"currency\"\nmemo = \"memo\"\nreference = \"reference\"\n[values.kind]\n\"INK\" = \"in-kind\"\n",
+    );
+    t.ok(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+    ]);
+    let d = json(&t, "report donors --year 2024 --donor ITA --format json");
+    assert_eq!(d["rows"][0]["in_kind"], "17500.00");
+    assert_eq!(d["rows"][0]["paid"], "5000.00");
+}
