@@ -70,7 +70,7 @@ impl Doc {
 }
 
 /// Every table key any report offers.
-pub const TABLES: [&str; 18] = [
+pub const TABLES: [&str; 19] = [
     "donors",
     "mandates",
     "funds",
@@ -87,6 +87,7 @@ pub const TABLES: [&str; 18] = [
     "quarters",
     "rates",
     "lines",
+    "settlements",
     "reconciliation",
     "balances",
 ];

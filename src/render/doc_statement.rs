@@ -3,7 +3,6 @@
 
 use super::doc::{Cell, Doc};
 use super::doc::{header, m, ms, n, sheet, t};
-use crate::domain::currency::group_thousands;
 use crate::report::reconcile::Terms;
 use crate::report::{Statement, Usd};
 
@@ -23,18 +22,6 @@ pub fn build(s: &Statement) -> Doc {
         .lines
         .iter()
         .map(|l| {
-            let settled: Vec<String> = l
-                .settled
-                .iter()
-                .map(|x| {
-                    format!(
-                        "#{} {} (left {})",
-                        x.pledge,
-                        group_thousands(&x.amount),
-                        group_thousands(&x.outstanding)
-                    )
-                })
-                .collect();
             let mut note: Vec<String> = Vec::new();
             match (l.entry, &l.reason) {
                 (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
@@ -62,13 +49,44 @@ pub fn build(s: &Statement) -> Doc {
                 n(l.pledge.map(|p| p.to_string()).unwrap_or_default()),
                 t(l.due.map(|d| d.to_string()).unwrap_or_default()),
                 opt(&l.reference),
-                t(settled.join("; ")),
                 l.unpledged.clone().map(Cell::Money).unwrap_or(t("")),
                 l.outstanding.clone().map(Cell::Money).unwrap_or(t("")),
                 t(note.join("; ")),
             ]
         })
         .collect();
+    // One row per pledge a line settled: the same figures as the lines' Settled
+    // column, one value per cell, for a spreadsheet.
+    let settlements = sheet(
+        "settlements",
+        "What each payment, write-off and reduction settled",
+        &[
+            ("Date", false),
+            ("#", true),
+            ("Kind", false),
+            ("Pledge", true),
+            ("Currency", false),
+            ("Settled", true),
+            ("Left on the pledge", true),
+        ],
+        s.lines
+            .iter()
+            .flat_map(|l| {
+                l.settled.iter().map(move |x| {
+                    vec![
+                        t(l.date.to_string()),
+                        n(l.seq),
+                        t(l.kind),
+                        n(x.pledge),
+                        t(x.currency.clone()),
+                        Cell::Money(x.amount.clone()),
+                        Cell::Money(x.outstanding.clone()),
+                    ]
+                })
+            })
+            .collect(),
+        None,
+    );
     let lines = sheet(
         "lines",
         format!("Statement of account: {} ({})", s.name, s.donor),
@@ -83,7 +101,6 @@ pub fn build(s: &Statement) -> Doc {
             ("Pledge", true),
             ("Due", false),
             ("Reference", false),
-            ("Settled", false),
             ("Unpledged", true),
             ("Outstanding", true),
             ("Note", false),
@@ -241,7 +258,7 @@ pub fn build(s: &Statement) -> Doc {
         title: format!("Statement of account: {}", s.name),
         header: head,
         main: "lines",
-        sheets: vec![lines, totals, reconciliation, balances],
+        sheets: vec![lines, settlements, totals, reconciliation, balances],
         footnotes: vec![
             "USD at UN operational rates of exchange: each entry at its own date's rate; outstanding at the rate of the period's last day. Received is payments before refunds; net paid is received less refunded. Outstanding is contributions receivable. Settled and outstanding are in the pledge's currency; unpledged is a receipt applied to no pledge.".into(),
             "Reversed entries are listed for the record and count nowhere.".into(),

@@ -22,6 +22,8 @@ use crate::domain::entry::Body;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Settled {
     pub pledge: u64,
+    /// The pledge's currency.
+    pub currency: String,
     /// In the pledge's currency.
     pub amount: String,
     /// What is left on that pledge after this line.
@@ -235,6 +237,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                         bal.entry(pl.currency).or_default().settled += *amt;
                         l.settled.push(Settled {
                             pledge: *ps,
+                            currency: pl.currency.to_string(),
                             amount: pl.currency.format(*amt),
                             outstanding: String::new(),
                         });

@@ -270,11 +270,11 @@ fn statement_of_japan_by_name() {
     // #6 names no pledge: it settles JPN's oldest open coordination pledge, #4.
     assert_eq!(
         v["lines"][3]["settled"],
-        json!([{"pledge": 4, "amount": "40000.00", "outstanding": "60000.00"}])
+        json!([{"pledge": 4, "currency": "USD", "amount": "40000.00", "outstanding": "60000.00"}])
     );
     assert_eq!(
         v["lines"][4]["settled"],
-        json!([{"pledge": 4, "amount": "10000.00", "outstanding": "50000.00"}])
+        json!([{"pledge": 4, "currency": "USD", "amount": "10000.00", "outstanding": "50000.00"}])
     );
     assert_eq!(
         v["totals"],
@@ -336,7 +336,7 @@ fn statement_shows_reversal_write_off_unpledged_and_refund() {
     assert_eq!(deu["lines"][1]["usd"], "40000.00");
     assert_eq!(
         deu["lines"][1]["settled"],
-        json!([{"pledge": 5, "amount": "30000.00", "outstanding": "50000.00"}])
+        json!([{"pledge": 5, "currency": "EUR", "amount": "30000.00", "outstanding": "50000.00"}])
     );
 }
 

@@ -367,7 +367,7 @@ fn statement_of_germany_lists_the_opening_reduction_write_off_and_refund() {
     assert_eq!(l[0]["outstanding"], "200000.00");
     assert_eq!(
         l[2]["settled"],
-        json!([{"pledge": 4, "amount": "120000.00", "outstanding": "80000.00"}])
+        json!([{"pledge": 4, "currency": "EUR", "amount": "120000.00", "outstanding": "80000.00"}])
     );
     assert!(
         l[3]["reason"]
