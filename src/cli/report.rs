@@ -209,7 +209,16 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     } else {
         settlement::settle_pledges(&book)
     }
-    .map_err(|e| Failure::failed(format!("{e} [missing-rate]")))?;
+    .map_err(|missing| {
+        let first_of_month = |d: chrono::NaiveDate| chrono::Datelike::with_day(&d, 1).unwrap_or(d);
+        let all = report::MissingRates(
+            missing
+                .iter()
+                .map(|m| (m.currency, first_of_month(m.date), m.date))
+                .collect(),
+        );
+        Failure::failed(format!("{all} [{}]", crate::domain::Code::MissingRate))
+    })?;
     let src = Source {
         book: &book,
         settlement: &settled,

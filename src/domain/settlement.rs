@@ -131,14 +131,14 @@ enum Event<'a> {
 /// Settles every live payment and write-off of the book against its live pledges.
 /// `only_pledge_group` limits the work to the pledges of one (donor, mandate, currency)
 /// group and the payments that could touch them (used to check one write-off).
-pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, MissingRate> {
+pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Vec<MissingRate>> {
     settle_with(book, only, true)
 }
 
 /// Settles like `settle` but keeps only what each pledge had settled and written off
 /// (`pledge_events`), not what each payment settled (`allocations` stays empty):
 /// all that outstanding figures need, without an entry per payment.
-pub fn settle_pledges(book: &Book) -> Result<Settlement, MissingRate> {
+pub fn settle_pledges(book: &Book) -> Result<Settlement, Vec<MissingRate>> {
     settle_with(book, None, false)
 }
 
@@ -146,7 +146,10 @@ fn settle_with(
     book: &Book,
     only: Option<&PledgeRec>,
     allocations: bool,
-) -> Result<Settlement, MissingRate> {
+) -> Result<Settlement, Vec<MissingRate>> {
+    // Every missing rate is gathered, so that one error names them all; the payment
+    // that needed one settles nothing meanwhile.
+    let mut missing: Vec<MissingRate> = Vec::new();
     let in_group = |donor: &str, mandate: &str| match only {
         Some(p) => *p.donor == *donor && *p.mandate == *mandate,
         None => true,
@@ -268,8 +271,17 @@ fn settle_with(
                         let value = if p.currency == pay.currency {
                             pay.amount
                         } else {
-                            let usd = pay.amount / book.rates.rate(pay.currency, date)?;
-                            p.currency.round(usd * book.rates.rate(p.currency, date)?)
+                            match (
+                                book.rates.rate(pay.currency, date),
+                                book.rates.rate(p.currency, date),
+                            ) {
+                                (Ok(from), Ok(to)) => p.currency.round(pay.amount / from * to),
+                                (a, b) => {
+                                    missing.extend(a.err());
+                                    missing.extend(b.err());
+                                    Decimal::ZERO
+                                }
+                            }
                         };
                         let take = value.min(*left);
                         *left -= take;
@@ -351,5 +363,9 @@ fn settle_with(
             }
         }
     }
-    Ok(out)
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        Err(missing)
+    }
 }

@@ -365,3 +365,23 @@ fn every_missing_rate_is_named_in_one_error() {
         assert!(o.stderr.contains(part), "{part}: {}", o.stderr);
     }
 }
+
+#[test]
+fn missing_rates_met_in_settlement_are_named_together() {
+    let t = Test::init();
+    for line in [
+        "record rate --currency EUR --per-usd 0.9 --date 2024-01-01",
+        "record rate --currency CHF --per-usd 0.9 --date 2024-01-01",
+        "record pledge --donor JPN --mandate icat --amount 100 --currency EUR --date 2024-01-10",
+        "record pledge --donor DEU --mandate icat --amount 100 --currency CHF --date 2024-01-10",
+        "record payment --donor JPN --mandate icat --amount 50 --currency SEK --date 2024-03-05 --pledge 3",
+        "record payment --donor DEU --mandate icat --amount 50 --currency NOK --date 2024-04-05 --pledge 4",
+    ] {
+        t.ok(line);
+    }
+    let o = t.fails("report donors --year 2024", 1);
+    assert_eq!(
+        o.stderr,
+        "error: no rate of exchange for NOK on or before 2024-04-05 (needed in 2024-04) nor for SEK on or before 2024-03-05 (needed in 2024-03); record the UN operational rate of each month from its first day: `ledger record rate --currency NOK --per-usd X --date 2024-04-01`, `ledger record rate --currency SEK --per-usd X --date 2024-03-01` [missing-rate]\n"
+    );
+}

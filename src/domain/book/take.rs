@@ -88,8 +88,10 @@ impl Checker {
                 reversed_by: None,
             },
         );
-        let s = settlement::settle(&trial, Some(pledge))
-            .map_err(|e| Problem::new(Code::MissingRate, e.to_string()))?;
+        let s = settlement::settle(&trial, Some(pledge)).map_err(|e| {
+            let all: Vec<String> = e.iter().map(ToString::to_string).collect();
+            Problem::new(Code::MissingRate, all.join("; "))
+        })?;
         // The new one first: when it does not fit, say so about it.
         let mut takes: Vec<&WriteOffRec> = trial.live_write_offs().collect();
         takes.sort_by_key(|w| (w.seq != seq, w.seq));
