@@ -75,18 +75,7 @@ fn books() -> Test {
 fn opening_pledges_reductions_and_write_offs_are_recorded() {
     let t = books();
     assert_eq!(
-        t.ok(&[
-            "record",
-            "reduction",
-            "--pledge",
-            "3",
-            "--amount",
-            "50000",
-            "--date",
-            "2024-06-30",
-            "--reason",
-            "letter of the Permanent Mission, 2024-06-12"
-        ]),
+        t.ok("record reduction --pledge 3 --amount 50000 --date 2024-06-30 --reason 'letter of the Permanent Mission, 2024-06-12'"),
         "#5 reduction pledge #3 50,000.00 EUR 2024-06-30\n"
     );
     assert_eq!(
@@ -105,24 +94,10 @@ fn opening_pledges_reductions_and_write_offs_are_recorded() {
         "#6 write-off pledge #3 1,000.00 EUR 2024-12-31\n"
     );
     assert_eq!(
-        t.ok(&[
-            "record",
-            "refund",
-            "--donor",
-            "QAT",
-            "--mandate",
-            "un-gift",
-            "--amount",
-            "2534000",
-            "--currency",
-            "USD",
-            "--date",
-            "2024-12-31",
-            "--prior-period"
-        ]),
+        t.ok("record refund --donor QAT --mandate un-gift --amount 2534000 --currency USD --date 2024-12-31 --prior-period"),
         "#7 refund QAT un-gift 2,534,000.00 USD 2024-12-31 (prior period)\n"
     );
-    let log = t.ok(&["log", "--format", "json"]);
+    let log = t.ok("log --format json");
     let v: serde_json::Value = serde_json::from_str(&log).unwrap();
     assert_eq!(v[2]["opening"], "2024-01-01");
     assert_eq!(v[2]["outstanding"], "400000.00");
@@ -130,44 +105,15 @@ fn opening_pledges_reductions_and_write_offs_are_recorded() {
     assert_eq!(v[6]["prior_period"], true);
     // Outstanding: 400,000 - 150,000 - 50,000 - 1,000 = 199,000 EUR at 0.95.
     let d: serde_json::Value =
-        serde_json::from_str(&t.ok(&["report", "donors", "--year", "2024", "--format", "json"]))
-            .unwrap();
+        serde_json::from_str(&t.ok("report donors --year 2024 --format json")).unwrap();
     assert_eq!(d["rows"][0]["donor"], "JPN");
     assert_eq!(d["rows"][0]["outstanding"], "209473.68");
     assert_eq!(d["rows"][1]["paid"], "-2534000.00");
     // A reduction can be reversed like any entry; then the pledge can be too.
-    t.ok(&[
-        "record",
-        "reversal",
-        "--entry",
-        "5",
-        "--reason",
-        "letter withdrawn",
-    ]);
-    t.ok(&[
-        "record",
-        "reversal",
-        "--entry",
-        "6",
-        "--reason",
-        "not approved",
-    ]);
-    t.ok(&[
-        "record",
-        "reversal",
-        "--entry",
-        "4",
-        "--reason",
-        "wrong donor",
-    ]);
-    t.ok(&[
-        "record",
-        "reversal",
-        "--entry",
-        "3",
-        "--reason",
-        "carried in twice",
-    ]);
+    t.ok("record reversal --entry 5 --reason 'letter withdrawn'");
+    t.ok("record reversal --entry 6 --reason 'not approved'");
+    t.ok("record reversal --entry 4 --reason 'wrong donor'");
+    t.ok("record reversal --entry 3 --reason 'carried in twice'");
 }
 
 #[test]
@@ -245,102 +191,44 @@ fn bad_opening_pledges_reductions_and_flags_are_refused() {
         "error: --date: pledge #3 was carried in as an opening pledge on 2024-01-01; a reduction dated 2023-12-31 is before that",
     );
     t.rejects(
-        &["record", "reduction", "--pledge", "3", "--amount", "1", "--date", "2024-06-30"],
+        "record reduction --pledge 3 --amount 1 --date 2024-06-30",
         1,
         "error: --reason: a reduction needs its reason on record (the donor's letter or note verbale) [reason-required]",
     );
     t.rejects(
-        &["record", "write-off", "--pledge", "3", "--amount", "1", "--date", "2024-06-30"],
+        "record write-off --pledge 3 --amount 1 --date 2024-06-30",
         1,
         "error: --reason: a write-off needs its authority on record (the approval that writes it off) [reason-required]",
     );
     t.rejects(
-        &[
-            "record",
-            "write-off",
-            "--pledge",
-            "3",
-            "--amount",
-            "1",
-            "--date",
-            "2024-06-30",
-            "--reason",
-            "  ",
-        ],
+        "record write-off --pledge 3 --amount 1 --date 2024-06-30 --reason '  '",
         1,
         "[reason-required]",
     );
     t.rejects(
-        &[
-            "record",
-            "write-off",
-            "--pledge",
-            "3",
-            "--amount",
-            "1",
-            "--date",
-            "2024-06-30",
-            "--reason",
-            "x",
-            "--prior-period",
-        ],
+        "record write-off --pledge 3 --amount 1 --date 2024-06-30 --reason x --prior-period",
         1,
         "[prior-period-not-refund]",
     );
     t.rejects(
-        &["record", "payment", "--donor", "JPN", "--mandate", "coordination", "--amount", "1",
-          "--currency", "EUR", "--date", "2023-12-31", "--pledge", "3"],
+        "record payment --donor JPN --mandate coordination --amount 1 --currency EUR --date 2023-12-31 --pledge 3",
         1,
         "error: --date: pledge #3 was carried in as an opening pledge on 2024-01-01; a payment dated 2023-12-31 is before that",
     );
     t.rejects(
-        &["record", "payment", "--donor", "JPN", "--mandate", "coordination", "--amount", "1",
-          "--currency", "EUR", "--date", "2024-03-01", "--prior-period"],
+        "record payment --donor JPN --mandate coordination --amount 1 --currency EUR --date 2024-03-01 --prior-period",
         1,
         "error: --prior-period: only a refund can be a prior-period refund; a payment is recorded as received [prior-period-not-refund]",
     );
     // Without --prior-period, a refund is still limited by what was paid.
     t.rejects(
-        &[
-            "record",
-            "refund",
-            "--donor",
-            "QAT",
-            "--mandate",
-            "un-gift",
-            "--amount",
-            "1",
-            "--currency",
-            "USD",
-            "--date",
-            "2024-12-31",
-        ],
+        "record refund --donor QAT --mandate un-gift --amount 1 --currency USD --date 2024-12-31",
         1,
         "[refund-exceeds]",
     );
     // A reversed pledge cannot be reduced.
-    t.ok(&[
-        "record",
-        "pledge",
-        "--donor",
-        "JPN",
-        "--mandate",
-        "icat",
-        "--amount",
-        "100",
-        "--currency",
-        "USD",
-        "--date",
-        "2024-02-01",
-    ]);
-    t.ok(&[
-        "record",
-        "reversal",
-        "--entry",
-        "5",
-        "--reason",
-        "recorded in error",
-    ]);
+    t.ok("record pledge --donor JPN --mandate icat --amount 100 --currency USD --date 2024-02-01");
+    t.ok("record reversal --entry 5 --reason 'recorded in error'");
     t.rejects(
         &red("5", "1", "2024-06-30"),
         1,
@@ -352,33 +240,10 @@ fn bad_opening_pledges_reductions_and_flags_are_refused() {
 fn payments_before_the_opening_date_do_not_settle_an_opening_pledge() {
     let t = books();
     // Named or not, money dated before the opening date is not what #3 still owed.
-    t.ok(&[
-        "record",
-        "rate",
-        "--currency",
-        "EUR",
-        "--per-usd",
-        "0.92",
-        "--date",
-        "2023-12-01",
-    ]);
-    t.ok(&[
-        "record",
-        "payment",
-        "--donor",
-        "JPN",
-        "--mandate",
-        "coordination",
-        "--amount",
-        "10",
-        "--currency",
-        "EUR",
-        "--date",
-        "2023-12-31",
-    ]);
+    t.ok("record rate --currency EUR --per-usd 0.92 --date 2023-12-01");
+    t.ok("record payment --donor JPN --mandate coordination --amount 10 --currency EUR --date 2023-12-31");
     let s: serde_json::Value =
-        serde_json::from_str(&t.ok(&["report", "statement", "--donor", "JPN", "--format", "json"]))
-            .unwrap();
+        serde_json::from_str(&t.ok("report statement --donor JPN --format json")).unwrap();
     let early = s["lines"]
         .as_array()
         .unwrap()
@@ -408,13 +273,12 @@ fn import_reads_prior_period_and_reductions() {
          2024-03-11,NOR,icat,payment,-25.00,USD,F2,,,true\n\
          2024-03-12,NOR,icat,write-off,100.00,USD,W1,P1,approved 2024/3,no\n",
     );
-    let out = t.ok(&["import", "rows.csv"]);
+    let out = t.ok("import rows.csv");
     assert!(
         out.ends_with("5 rows: 5 new entries, 0 already recorded\n"),
         "{out}"
     );
-    let d: serde_json::Value =
-        serde_json::from_str(&t.ok(&["report", "donors", "--format", "json"])).unwrap();
+    let d: serde_json::Value = serde_json::from_str(&t.ok("report donors --format json")).unwrap();
     let r = &d["rows"][0];
     assert_eq!(
         (
@@ -436,7 +300,7 @@ fn import_reads_prior_period_and_reductions() {
          2024-04-13,NOR,icat,reduction,5000.00,USD,R3,P1,letter,\n\
          2024-04-14,NOR,icat,reduction,5.00,USD,R4,,letter,\n",
     );
-    let o = t.rejects(&["import", "bad.csv"], 1, "nothing was written");
+    let o = t.rejects("import bad.csv", 1, "nothing was written");
     for line in [
         "error: bad.csv:2: prior_period \"maybe\": is not true/false or yes/no [bad-prior-period]",
         "error: bad.csv:3: prior_period \"yes\": only a refund can be a prior-period refund, not a payment [prior-period-not-refund]",

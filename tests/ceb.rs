@@ -41,7 +41,7 @@ fn the_ceb_non_government_table_gives_the_published_totals() {
     let t = Test::init();
     // The four non-state donors the file names are in the register, under the names
     // the profile maps (MPTFO also by its own name, without the hyphen).
-    let donors = t.ok(&["donor", "list", "--format", "csv"]);
+    let donors = t.ok("donor list --format csv");
     for code in ["EU", "MPTFO", "PRIVATE", "OCHA"] {
         assert!(
             donors.lines().any(|l| l.starts_with(&format!("{code},"))),
@@ -49,7 +49,7 @@ fn the_ceb_non_government_table_gives_the_published_totals() {
         );
     }
     std::fs::copy(CEB, t.dir().join("ceb.csv")).unwrap();
-    let out = t.ok(&["import", "ceb.csv", "--profile", "ceb-non-government"]);
+    let out = t.ok("import ceb.csv --profile ceb-non-government");
     assert!(
         out.ends_with("44 rows: 44 new entries, 0 already recorded\n"),
         "{out}"
@@ -81,7 +81,7 @@ fn the_ceb_non_government_table_gives_the_published_totals() {
     assert_eq!(paid_by(&m, "mandate"), want);
     // The three pairs of identical rows stay two entries each; the negative rows
     // are prior-period refunds.
-    let log: Value = serde_json::from_str(&t.ok(&["log", "--format", "json"])).unwrap();
+    let log: Value = serde_json::from_str(&t.ok("log --format json")).unwrap();
     let entries = log.as_array().unwrap();
     let count = |kind: &str, amount: &str| {
         entries
@@ -98,7 +98,7 @@ fn the_ceb_non_government_table_gives_the_published_totals() {
     assert!(entries.iter().all(|e| e["date"] == "2024-12-31"));
     // Importing it again adds nothing.
     let before = t.journal();
-    let again = t.ok(&["import", "ceb.csv", "--profile", "ceb-non-government"]);
+    let again = t.ok("import ceb.csv --profile ceb-non-government");
     assert!(
         again.ends_with("44 rows: 0 new entries, 44 already recorded\n"),
         "{again}"
@@ -137,7 +137,7 @@ fn the_ceb_government_profile_reads_its_export() {
          United Kingdom of Great Britain and Northern Ireland,UNODC,Voluntary non-core (earmarked) contributions,2024,-5 000\n\
          Germany,UNDP,Voluntary non-core (earmarked) contributions,2024,999 000\n",
     );
-    let out = t.ok(&["import", "gov.csv", "--profile", "ceb-government"]);
+    let out = t.ok("import gov.csv --profile ceb-government");
     assert!(
         out.ends_with(
             "6 rows: 5 new entries, 0 already recorded, 1 left out by the profile's filter\n"

@@ -42,7 +42,7 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         format!("{CANONICAL}2009-01-01,{donor},icat,pledge,5,USD,R1\n"),
     );
     let start = Instant::now();
-    let o = t.rejects(&["import", "big.csv"], 1, "[too-long]");
+    let o = t.rejects("import big.csv", 1, "[too-long]");
     let took = start.elapsed();
     // It used to look for close donor names in the whole text: minutes of CPU.
     assert!(took < Duration::from_secs(10), "took {took:?}");
@@ -64,11 +64,7 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         ),
     );
     t.write("p.csv", "date,amount\n2009-01-01,5\n");
-    let o = t.rejects(
-        &["import", "p.csv", "--profile", "./p.toml"],
-        1,
-        "[too-long]",
-    );
+    let o = t.rejects("import p.csv --profile ./p.toml", 1, "[too-long]");
     assert_eq!(
         o.stderr,
         format!(
@@ -82,7 +78,7 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         format!("{},amount\n2009-01-01,5\n", "h".repeat(20_000)),
     );
     t.rejects(
-        &["import", "h.csv"],
+        "import h.csv",
         1,
         &format!(
             "error: h.csv:1: the header's column {} is longer than the 10,000 characters allowed [too-long]\n",
@@ -96,7 +92,7 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         "long.csv",
         format!("{CANONICAL}2009-01-01,{donor},icat,pledge,5,USD,R1\n"),
     );
-    let o = t.rejects(&["import", "long.csv"], 1, "[too-long]");
+    let o = t.rejects("import long.csv", 1, "[too-long]");
     assert!(
         o.stderr.starts_with(&format!(
             "error: long.csv:2: donor {}: is longer than the 200 characters allowed [too-long]\n",
@@ -195,7 +191,7 @@ fn sizes_a_bad_text_value_is_echoed_once_and_cut() {
         "bad.csv",
         format!("{CANONICAL}2009-01-01,JPN,icat,pledge,5,USD,{reference}\n"),
     );
-    let o = t.rejects(&["import", "bad.csv"], 1, "[bad-text]");
+    let o = t.rejects("import bad.csv", 1, "[bad-text]");
     assert_eq!(o.stderr.matches(&"R".repeat(99)).count(), 1, "{}", o.stderr);
     assert!(
         o.stderr.starts_with(&format!(
@@ -211,38 +207,23 @@ fn sizes_a_bad_text_value_is_echoed_once_and_cut() {
         "memo.csv",
         format!("date,donor,mandate,kind,amount,currency,memo\n2009-01-01,JPN,icat,pledge,5,USD,{memo}\n"),
     );
-    let o = t.rejects(&["import", "memo.csv"], 1, "[too-long]");
+    let o = t.rejects("import memo.csv", 1, "[too-long]");
     assert!(o.stderr.len() < 300, "{}", o.stderr);
 }
 
 #[test]
 fn injection_markdown_shows_ledger_text_as_written() {
     let t = Test::init();
-    t.ok(&[
-        "donor",
-        "add",
-        "EVIL",
-        "--name",
-        "[click](http://evil.example) **bold** `code` www.evil.example @team",
-        "--category",
-        "foundation",
-    ]);
+    t.ok("donor add EVIL --name '[click](http://evil.example) **bold** `code` www.evil.example @team' --category foundation");
     t.ok(&pledge("EVIL", "5", &[]));
-    let md = t.ok(&["report", "donors", "--year", "2009", "--format", "markdown"]);
+    let md = t.ok("report donors --year 2009 --format markdown");
     assert!(
         md.contains(
             "| EVIL | \\[click\\](http\\://evil.example) \\*\\*bold\\*\\* \\`code\\` www\\.evil.example \\@team | 5.00 |"
         ),
         "{md}"
     );
-    let md = t.ok(&[
-        "report",
-        "statement",
-        "--donor",
-        "EVIL",
-        "--format",
-        "markdown",
-    ]);
+    let md = t.ok("report statement --donor EVIL --format markdown");
     assert!(
         md.starts_with(
             "# Statement of account: \\[click\\](http\\://evil.example) \\*\\*bold\\*\\* \\`code\\` www\\.evil.example \\@team\n"
@@ -256,7 +237,7 @@ fn injection_csv_text_that_reads_as_a_number_is_neutralised() {
     let t = Test::init();
     t.ok(&pledge("JPN", "5", &["--reference", "+1"]));
     t.ok(&pledge("JPN", "7", &["--reference=-1"]));
-    let log = t.ok(&["log", "--format", "csv"]);
+    let log = t.ok("log --format csv");
     assert!(
         log.contains(",pledge,2009-01-01,JPN,icat,5.00,USD,,,'+1,"),
         "{log}"
@@ -267,19 +248,11 @@ fn injection_csv_text_that_reads_as_a_number_is_neutralised() {
     );
     // Entry numbers and amounts stay plain numbers.
     assert!(log.contains("\n1,2026-01-01T00:00:00Z,pledge,"), "{log}");
-    t.ok(&[
-        "donor",
-        "add",
-        "ACME",
-        "--name",
-        "007",
-        "--category",
-        "foundation",
-    ]);
-    let list = t.ok(&["donor", "list", "--format", "csv"]);
+    t.ok("donor add ACME --name 007 --category foundation");
+    let list = t.ok("donor list --format csv");
     assert!(list.contains("\nACME,foundation,'007,\n"), "{list}");
     t.ok(&pledge("ACME", "9", &[]));
-    let csv = t.ok(&["report", "donors", "--year", "2009", "--format", "csv"]);
+    let csv = t.ok("report donors --year 2009 --format csv");
     assert!(
         csv.contains("\nACME,'007,9.00,0.00,9.00,0.00,0.00,0.00,0.00,0.00\n"),
         "{csv}"
@@ -302,7 +275,7 @@ fn injection_one_line_listings_escape_control_characters() {
         )),
         "{log}"
     );
-    let statement = t.ok(&["report", "statement", "--donor", "JPN"]);
+    let statement = t.ok("report statement --donor JPN");
     assert!(!statement.contains(&format!("\n{fake}")), "{statement}");
 }
 
@@ -330,7 +303,7 @@ fn smaller_import_dates_are_exactly_yyyy_mm_dd() {
             "{CANONICAL}+2009-01-01,JPN,icat,pledge,5,USD,A\n2009-1-1,JPN,icat,pledge,5,USD,B\n"
         ),
     );
-    let o = t.rejects(&["import", "dates.csv"], 1, "[bad-date]");
+    let o = t.rejects("import dates.csv", 1, "[bad-date]");
     assert_eq!(
         o.stderr,
         "error: dates.csv:2: date \"+2009-01-01\": is not a date in the profile's format %Y-%m-%d [bad-date]\n\
@@ -345,12 +318,12 @@ fn smaller_import_dates_are_exactly_yyyy_mm_dd() {
     );
     t.write("dotted.csv", "date,amount\n01.01.+2009,5\n");
     t.rejects(
-        &["import", "dotted.csv", "--profile", "./dotted.toml"],
+        "import dotted.csv --profile ./dotted.toml",
         1,
         "error: dotted.csv:2: date \"01.01.+2009\": is not a date in the profile's format %d.%m.%Y [bad-date]",
     );
     t.write("dotted.csv", "date,amount\n1.1.2009,5\n");
-    t.ok(&["import", "dotted.csv", "--profile", "./dotted.toml"]);
+    t.ok("import dotted.csv --profile ./dotted.toml");
 }
 
 #[test]
@@ -365,7 +338,7 @@ fn smaller_record_and_import_share_one_amount_grammar() {
         "a.csv",
         format!("{CANONICAL}2009-01-01,JPN,icat,pledge,.5,USD,A\n"),
     );
-    t.rejects(&["import", "a.csv"], 1, "amount \".5\": is not an amount");
+    t.rejects("import a.csv", 1, "amount \".5\": is not an amount");
     // What both take.
     t.ok(&pledge("JPN", "0.5", &[]));
     t.ok(&pledge("JPN", "+2", &[]));
@@ -389,14 +362,7 @@ fn smaller_as_of_outside_1945_to_2199_is_refused() {
         assert_eq!(o.stdout, "");
         t.rejects(&["log", "--as-of", as_of], 2, &message);
     }
-    t.ok(&[
-        "report",
-        "donors",
-        "--year",
-        "2009",
-        "--as-of",
-        "2199-12-31",
-    ]);
+    t.ok("report donors --year 2009 --as-of 2199-12-31");
 }
 
 #[test]
@@ -408,7 +374,7 @@ fn smaller_reimported_rows_that_differ_are_named() {
             "{CANONICAL}2009-01-01,JPN,icat,pledge,100,USD,NV/1\n2009-02-01,JPN,icat,payment,50,USD,PAY/1\n"
         ),
     );
-    t.ok(&["import", "a.csv"]);
+    t.ok("import a.csv");
     let before = t.journal();
     t.write(
         "b.csv",
@@ -416,7 +382,7 @@ fn smaller_reimported_rows_that_differ_are_named() {
             "{CANONICAL}2009-01-01,Japan,icat,pledge,100.00,USD,NV/1\n2009-02-02,JPN,coordination,payment,60,USD,PAY/1\n"
         ),
     );
-    let o = t.run(&["import", "b.csv"]);
+    let o = t.run("import b.csv");
     assert_eq!(o.status, 0, "{}", o.stderr);
     assert_eq!(o.stdout, "2 rows: 0 new entries, 2 already recorded\n");
     assert_eq!(

@@ -24,7 +24,7 @@ fn summary(stdout: &str) -> &str {
 }
 
 fn log_json(t: &Test) -> String {
-    t.ok(&["log", "--format", "json"])
+    t.ok("log --format json")
 }
 
 #[test]
@@ -118,8 +118,8 @@ fn byte_order_mark_crlf_and_quoted_commas() {
          1 row: 1 new entry, 0 already recorded (dry run: nothing was written)\n"
     );
     assert_eq!(before, t.journal());
-    t.ok(&["import", "bom-crlf.csv"]);
-    let log = t.ok(&["log", "--format", "csv"]);
+    t.ok("import bom-crlf.csv");
+    let log = t.ok("log --format csv");
     assert!(log.contains(r#"R-1,"ICAT, phase 2, ""final""""#), "{log}");
 }
 
@@ -165,7 +165,7 @@ fn a_refund_row_larger_than_what_was_paid_is_refused() {
         ),
     );
     t.rejects(
-        &["import", "refunds.csv"],
+        "import refunds.csv",
         1,
         "error: refunds.csv:4: amount \"50.00\": NOR has been paid 40.00 NOK net for icat by 2024-03-06; a refund of 50.00 NOK is larger (record the payment it returns first) [refund-exceeds]\n\
          import refused: 1 of 3 rows have problems; nothing was written",
@@ -258,20 +258,7 @@ fn row_filter_keeps_only_and_skips() {
 #[test]
 fn every_bad_row_is_listed_and_nothing_is_written() {
     let t = Test::init();
-    t.ok(&[
-        "record",
-        "pledge",
-        "--donor",
-        "JPN",
-        "--mandate",
-        "icat",
-        "--amount",
-        "10",
-        "--currency",
-        "USD",
-        "--date",
-        "2024-01-01",
-    ]);
+    t.ok("record pledge --donor JPN --mandate icat --amount 10 --currency USD --date 2024-01-01");
     t.write(
         "bad.csv",
         "date,donor,mandate,kind,amount,currency,reference,pledge_reference\n\
@@ -284,7 +271,7 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
          2024-01-07,JPN,icat,pledge,-5.00,USD,P1,\n\
          2024-01-08,JPN,icat,payment,10.001,USD,A5,\n",
     );
-    let o = t.rejects(&["import", "bad.csv"], 1, "nothing was written");
+    let o = t.rejects("import bad.csv", 1, "nothing was written");
     for want in [
         "error: bad.csv:3: date \"2024-13-02\": is not a date in the profile's format %Y-%m-%d [bad-date]",
         "error: bad.csv:3: currency \"23\": is not an ISO 4217 currency code such as USD, EUR, JPY [unknown-currency]",
@@ -314,11 +301,7 @@ fn more_than_a_hundred_problems_are_counted() {
         ));
     }
     t.write("many.csv", csv);
-    let o = t.rejects(
-        &["import", "many.csv"],
-        1,
-        "... and 50 more problems not listed",
-    );
+    let o = t.rejects("import many.csv", 1, "... and 50 more problems not listed");
     assert_eq!(
         o.stderr.lines().filter(|l| l.starts_with("error:")).count(),
         100
@@ -414,8 +397,8 @@ fn overlapping_exports_add_only_new_rows() {
         "q2.csv",
         format!("{head}{}{}{}{}", row(2), row(3), row(4), row(5)),
     );
-    t.ok(&["import", "june.csv"]);
-    let out = t.ok(&["import", "q2.csv"]);
+    t.ok("import june.csv");
+    let out = t.ok("import q2.csv");
     assert_eq!(summary(&out), "4 rows: 2 new entries, 2 already recorded");
     assert!(out.starts_with("recorded #4 to #5 from q2.csv"), "{out}");
 }
@@ -428,10 +411,10 @@ fn identical_rows_in_one_file_are_two_entries() {
         "twice.csv",
         format!("date,donor,mandate,kind,amount,currency\n{same}{same}"),
     );
-    let out = t.ok(&["import", "twice.csv"]);
+    let out = t.ok("import twice.csv");
     assert_eq!(summary(&out), "2 rows: 2 new entries, 0 already recorded");
     assert_eq!(
-        t.ok(&["import", "twice.csv"]),
+        t.ok("import twice.csv"),
         "2 rows: 0 new entries, 2 already recorded\n"
     );
     // A document split over two lines (same reference) is two entries too.
@@ -441,11 +424,11 @@ fn identical_rows_in_one_file_are_two_entries() {
         format!("date,donor,mandate,kind,amount,currency,reference\n{line}{line}"),
     );
     assert_eq!(
-        summary(&t.ok(&["import", "split.csv"])),
+        summary(&t.ok("import split.csv")),
         "2 rows: 2 new entries, 0 already recorded"
     );
     assert_eq!(
-        t.ok(&["import", "split.csv"]),
+        t.ok("import split.csv"),
         "2 rows: 0 new entries, 2 already recorded\n"
     );
 }
@@ -455,14 +438,7 @@ fn a_reversed_import_is_not_brought_back() {
     let t = Test::init();
     let c = fixture(&t, "negatives.csv");
     t.ok(&["import", &c]);
-    t.ok(&[
-        "record",
-        "reversal",
-        "--entry",
-        "2",
-        "--reason",
-        "duplicate",
-    ]);
+    t.ok("record reversal --entry 2 --reason duplicate");
     assert_eq!(
         t.ok(&["import", &c]),
         "5 rows: 0 new entries, 5 already recorded\n"
@@ -495,7 +471,7 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
         ),
     );
     let o = t.rejects(
-        &["import", "bad3.csv"],
+        "import bad3.csv",
         1,
         "error: bad3.csv:2: reference \"X15...\": a quote is not closed: the field runs to the end of the file [bad-csv]",
     );
@@ -515,7 +491,7 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
          2024-01-01,JPN,icat,pledge,12,USD,X17,m3\n",
     );
     t.rejects(
-        &["import", "bad4.csv"],
+        "import bad4.csv",
         1,
         "error: bad4.csv:2: reference \"X15,m...\": holds a line break (a quote is not closed?); only the memo may run over several lines [bad-csv]",
     );
@@ -527,7 +503,7 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
          2024-01-01,JPN,icat,pledge,11,USD,X16,second\n",
     );
     t.rejects(
-        &["import", "bad5.csv"],
+        "import bad5.csv",
         1,
         "error: bad5.csv:2: memo \"first...\": a quote is not closed: the field runs to the end of the file [bad-csv]",
     );
@@ -543,7 +519,7 @@ fn a_memo_may_run_over_lines_and_later_rows_keep_their_file_lines() {
          2024-01-02,JPN,icat,pledge,11,USD,M2,plain\n\
          2024-01-03,JPN,icat,pledge,12,USD,M3,\"last\n\n\"\"row\"\"\"\n",
     );
-    let out = t.ok(&["import", "memo.csv", "--dry-run"]);
+    let out = t.ok("import memo.csv --dry-run");
     assert!(out.contains("(memo.csv:2)\n"), "{out}");
     assert!(out.contains("(memo.csv:4)\n"), "{out}");
     assert!(out.contains("(memo.csv:5)\n"), "{out}");
@@ -551,7 +527,7 @@ fn a_memo_may_run_over_lines_and_later_rows_keep_their_file_lines() {
         summary(&out),
         "3 rows: 3 new entries, 0 already recorded (dry run: nothing was written)"
     );
-    t.ok(&["import", "memo.csv"]);
+    t.ok("import memo.csv");
     let log = log_json(&t);
     assert!(
         log.contains(r#""memo":"first line\nsecond, line""#),
@@ -566,7 +542,7 @@ fn a_memo_may_run_over_lines_and_later_rows_keep_their_file_lines() {
          2024-01-02,Jpaan,icat,pledge,11,USD,N2,\n",
     );
     t.rejects(
-        &["import", "memo-bad.csv"],
+        "import memo-bad.csv",
         1,
         "error: memo-bad.csv:5: donor \"Jpaan\"",
     );
@@ -582,7 +558,7 @@ fn rows_wider_or_shorter_than_the_header() {
          2024-01-01,JPN,icat,pledge,10,USD,X14,m,extra\n",
     );
     t.rejects(
-        &["import", "wide.csv"],
+        "import wide.csv",
         1,
         "error: wide.csv:3: the row has 9 fields but the header has 8; a delimiter too many or a quote missing? [bad-csv]",
     );
@@ -591,7 +567,7 @@ fn rows_wider_or_shorter_than_the_header() {
         "trailing.csv",
         format!("{CANONICAL_HEAD}2024-01-01,JPN,icat,pledge,10,USD,X13,,\n"),
     );
-    let out = t.ok(&["import", "trailing.csv", "--dry-run"]);
+    let out = t.ok("import trailing.csv --dry-run");
     assert!(summary(&out).starts_with("1 row: 1 new entry"), "{out}");
     // Short rows: fine when only optional columns at the end are left out...
     t.write(
@@ -601,7 +577,7 @@ fn rows_wider_or_shorter_than_the_header() {
          2024-01-01,JPN,icat,pledge,10,USD,S2\n\
          2024-01-01,JPN,icat,pledge,10,USD\n",
     );
-    let out = t.ok(&["import", "short.csv", "--dry-run"]);
+    let out = t.ok("import short.csv --dry-run");
     assert!(summary(&out).starts_with("3 rows: 3 new entries"), "{out}");
     // ...and an error when a column the profile needs is left out.
     t.write(
@@ -609,7 +585,7 @@ fn rows_wider_or_shorter_than_the_header() {
         format!("{CANONICAL_HEAD}2024-01-01,JPN,icat,pledge,10\n"),
     );
     let o = t.rejects(
-        &["import", "short-bad.csv"],
+        "import short-bad.csv",
         1,
         "error: short-bad.csv:2: the row has 5 fields but the header has 7; it leaves out currency, which is not optional [bad-csv]",
     );
@@ -625,7 +601,7 @@ fn a_header_naming_a_used_column_twice_is_refused() {
          2024-01-01,JPN,icat,pledge,10,USD,D1,20\n",
     );
     let o = t.rejects(
-        &["import", "dup.csv"],
+        "import dup.csv",
         1,
         "error: dup.csv:1: the header names column \"amount\" twice (columns 5 and 8); rename one [duplicate-column]",
     );
@@ -640,7 +616,7 @@ fn a_header_naming_a_used_column_twice_is_refused() {
         "date,donor,mandate,kind,amount,currency,reference,note,note\n\
          2024-01-01,JPN,icat,pledge,10,USD,D1,a,b\n",
     );
-    let out = t.ok(&["import", "dup-unused.csv", "--dry-run"]);
+    let out = t.ok("import dup-unused.csv --dry-run");
     assert!(summary(&out).starts_with("1 row: 1 new entry"), "{out}");
     // Counted after the skipped lines; names that differ only in case count too.
     t.write("dup2.csv", "Export;x\nDate;Amount;AMOUNT\n01.01.2024;1;2\n");
@@ -649,7 +625,7 @@ fn a_header_naming_a_used_column_twice_is_refused() {
         "[csv]\ndelimiter = \";\"\nskip_rows = 1\n[parse]\ndate_format = \"%d.%m.%Y\"\n[columns]\ndate = \"date\"\namount = \"amount\"\n[constants]\nkind = \"payment\"\ndonor = \"JPN\"\nmandate = \"icat\"\ncurrency = \"USD\"\n",
     );
     t.rejects(
-        &["import", "dup2.csv", "--profile", "./p.toml"],
+        "import dup2.csv --profile ./p.toml",
         1,
         "error: dup2.csv:2: the header names column \"amount\" twice (columns 2 and 3); rename one [duplicate-column]",
     );
@@ -667,7 +643,7 @@ fn a_column_number_beyond_the_file_is_one_profile_error() {
         "[columns]\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\nkind = \"kind\"\namount = 99\ncurrency = \"currency\"\n",
     );
     let o = t.rejects(
-        &["import", "n.csv", "--profile", "./wide.toml"],
+        "import n.csv --profile ./wide.toml",
         1,
         "error: ./wide.toml:6: column 99 is not in the file: its header has 7 columns (date, donor, mandate, kind, amount, currency, reference) [missing-column]",
     );
@@ -679,7 +655,7 @@ fn a_column_number_beyond_the_file_is_one_profile_error() {
         "[csv]\nheader = false\n[columns]\ndate = 1\ndonor = 2\nmandate = 3\nkind = 4\namount = 5\ncurrency = 7\n",
     );
     t.rejects(
-        &["import", "plain.csv", "--profile", "./plain.toml"],
+        "import plain.csv --profile ./plain.toml",
         1,
         "error: ./plain.toml:9: column 7 is not in the file: its first line has 6 columns [missing-column]",
     );
@@ -697,7 +673,7 @@ fn a_field_given_as_column_and_constant_is_a_profile_error() {
         "[columns]\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\nkind = \"kind\"\namount = \"amount\"\ncurrency = \"currency\"\n[constants]\ncurrency = \"USD\"\n",
     );
     t.rejects(
-        &["import", "n.csv", "--profile", "./both.toml"],
+        "import n.csv --profile ./both.toml",
         1,
         "error: ./both.toml:9: currency is given both as a constant and as a column (line 7); keep one [bad-profile]",
     );
@@ -706,21 +682,12 @@ fn a_field_given_as_column_and_constant_is_a_profile_error() {
 #[test]
 fn rates_already_recorded_or_differing() {
     let t = Test::init();
-    t.ok(&[
-        "record",
-        "rate",
-        "--currency",
-        "EUR",
-        "--per-usd",
-        "0.905",
-        "--date",
-        "2024-01-01",
-    ]);
+    t.ok("record rate --currency EUR --per-usd 0.905 --date 2024-01-01");
     t.write(
         "same.csv",
         "currency,date,per_usd\nEUR,2024-01-01,0.9050\nEUR,2024-02-01,0.921\n",
     );
-    let out = t.ok(&["import", "same.csv", "--profile", "rates"]);
+    let out = t.ok("import same.csv --profile rates");
     assert_eq!(summary(&out), "2 rows: 1 new entry, 1 already recorded");
     // A different rate for a currency and day that has one is the core's refusal,
     // on its row; so is a second, different rate for one day within the file.
@@ -729,7 +696,7 @@ fn rates_already_recorded_or_differing() {
         "currency,date,per_usd\nEUR,2024-01-01,0.95\nJPY,2024-03-01,150\nJPY,2024-03-01,151\nJPY,2024-03-01,150.0\n",
     );
     let o = t.rejects(
-        &["import", "differ.csv", "--profile", "rates"],
+        "import differ.csv --profile rates",
         1,
         "error: differ.csv:2: date \"2024-01-01\": #1 already sets EUR at 0.905 per USD from 2024-01-01; reverse #1 first to replace it [rate-exists]",
     );
@@ -756,7 +723,7 @@ fn a_refund_listed_before_its_payment_is_recorded_after_it() {
          2009-01-10,Japan,coordination,refund,30,USD,RF1\r\n\
          2009-01-05,JPN,coordination,payment,100,USD,P1\r\n",
     );
-    let out = t.ok(&["import", "q1.csv"]);
+    let out = t.ok("import q1.csv");
     assert!(
         out.ends_with("2 rows: 2 new entries, 0 already recorded\n"),
         "{out}"
@@ -777,7 +744,7 @@ fn a_refund_listed_before_its_payment_is_recorded_after_it() {
         "date,donor,mandate,kind,amount,currency,reference\n2009-02-10,JPN,coordination,refund,500,USD,RF2\n",
     );
     t.rejects(
-        &["import", "q2.csv"],
+        "import q2.csv",
         1,
         "error: q2.csv:2: amount \"500\": JPN has been paid 70.00 USD net for coordination by 2009-02-10",
     );
@@ -791,7 +758,7 @@ fn a_column_repeated_in_another_case_is_ambiguous_even_with_an_exact_match() {
         "date,donor,mandate,kind,amount,currency,Reference,reference\n2009-01-07,JPN,coordination,payment,100,USD,P9,x\n",
     );
     t.rejects(
-        &["import", "d.csv", "--dry-run"],
+        "import d.csv --dry-run",
         1,
         "error: d.csv:1: the header names column \"reference\" twice (columns 7 and 8); rename one [duplicate-column]",
     );

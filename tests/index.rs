@@ -36,22 +36,7 @@ fn recording_writes_an_index_and_deleting_it_changes_nothing() {
     std::fs::remove_file(index_path(&b)).unwrap();
     for t in [&a, &b] {
         assert!(
-            t.ok(&[
-                "record",
-                "payment",
-                "--donor",
-                "DEU",
-                "--mandate",
-                "icat",
-                "--amount",
-                "5",
-                "--currency",
-                "USD",
-                "--date",
-                "2009-02-01",
-                "--pledge",
-                "2"
-            ])
+            t.ok("record payment --donor DEU --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 2")
             .starts_with("#3 ")
         );
     }
@@ -67,40 +52,10 @@ fn a_stale_index_is_caught_up_from_the_journal() {
     pledge(&t, "FRA", "3000");
     std::fs::write(index_path(&t), stale).unwrap();
     // Entry #3 is known only from the journal, not from the stale index.
-    let out = t.ok(&[
-        "record",
-        "payment",
-        "--donor",
-        "FRA",
-        "--mandate",
-        "icat",
-        "--amount",
-        "5",
-        "--currency",
-        "USD",
-        "--date",
-        "2009-02-01",
-        "--pledge",
-        "3",
-    ]);
+    let out = t.ok("record payment --donor FRA --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 3");
     assert!(out.starts_with("#4 payment FRA"), "{out}");
     t.rejects(
-        &[
-            "record",
-            "payment",
-            "--donor",
-            "JPN",
-            "--mandate",
-            "icat",
-            "--amount",
-            "5",
-            "--currency",
-            "USD",
-            "--date",
-            "2009-02-01",
-            "--pledge",
-            "3",
-        ],
+        "record payment --donor JPN --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 3",
         1,
         "pledge #3 belongs to FRA, not JPN",
     );
@@ -128,16 +83,7 @@ fn an_index_whose_head_line_was_altered_is_not_trusted() {
     // The index still names the old head hash; the writer falls back to reading the
     // journal, which fails verification at entry #2.
     let o = t.rejects(
-        &[
-            "record",
-            "rate",
-            "--currency",
-            "EUR",
-            "--per-usd",
-            "0.7",
-            "--date",
-            "2009-01-01",
-        ],
+        "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
         3,
         "entry #2 fails verification",
     );
@@ -148,62 +94,20 @@ fn an_index_whose_head_line_was_altered_is_not_trusted() {
 fn checks_that_need_every_entry_still_run_with_an_index() {
     let t = Test::init();
     pledge(&t, "JPN", "1000");
-    t.ok(&[
-        "record",
-        "payment",
-        "--donor",
-        "JPN",
-        "--mandate",
-        "icat",
-        "--amount",
-        "600",
-        "--currency",
-        "USD",
-        "--date",
-        "2009-02-01",
-    ]);
+    t.ok("record payment --donor JPN --mandate icat --amount 600 --currency USD --date 2009-02-01");
     // Settling needs the payments, which the index does not hold.
     t.rejects(
-        &[
-            "record",
-            "write-off",
-            "--reason",
-            "approved",
-            "--pledge",
-            "1",
-            "--amount",
-            "400.01",
-            "--date",
-            "2009-03-01",
-        ],
+        "record write-off --reason approved --pledge 1 --amount 400.01 --date 2009-03-01",
         1,
         "has 400.00 USD outstanding",
     );
-    t.ok(&[
-        "record",
-        "reversal",
-        "--entry",
-        "2",
-        "--reason",
-        "entered twice",
-    ]);
+    t.ok("record reversal --entry 2 --reason 'entered twice'");
     assert!(
-        t.ok(&[
-            "record",
-            "write-off",
-            "--reason",
-            "approved",
-            "--pledge",
-            "1",
-            "--amount",
-            "1000",
-            "--date",
-            "2009-03-01"
-        ])
-        .starts_with("#4 ")
+        t.ok("record write-off --reason approved --pledge 1 --amount 1000 --date 2009-03-01")
+            .starts_with("#4 ")
     );
     t.rejects(
-        &["record", "reversal", "--entry", "1", "--reason", "x"],
+        "record reversal --entry 1 --reason x",
         1,
         "pledge #1 is still named by #4",
     );
@@ -232,16 +136,7 @@ fn an_index_naming_entries_the_journal_lost_makes_the_ledger_fail_verification()
         o.stderr
     );
     t.rejects(
-        &[
-            "record",
-            "rate",
-            "--currency",
-            "EUR",
-            "--per-usd",
-            "0.7",
-            "--date",
-            "2009-01-01",
-        ],
+        "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
         3,
         message,
     );
@@ -272,30 +167,12 @@ fn init_over_a_removed_ledger_drops_its_old_index() {
 fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
     let t = Test::init();
     pledge(&t, "JPN", "1000");
-    t.ok(&[
-        "record",
-        "rate",
-        "--currency",
-        "EUR",
-        "--per-usd",
-        "0.9",
-        "--date",
-        "2009-04-01",
-    ]);
+    t.ok("record rate --currency EUR --per-usd 0.9 --date 2009-04-01");
     let full = t.journal();
     std::fs::write(t.ledger(), &full[..full.len() - 1]).unwrap();
     t.rejects(&["verify"], 3, "entry #2 is intact and only the line break after it is missing; `ledger repair` restores it");
     t.rejects(
-        &[
-            "record",
-            "rate",
-            "--currency",
-            "EUR",
-            "--per-usd",
-            "0.8",
-            "--date",
-            "2009-05-01",
-        ],
+        "record rate --currency EUR --per-usd 0.8 --date 2009-05-01",
         3,
         "`ledger repair` restores it",
     );

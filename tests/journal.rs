@@ -347,16 +347,7 @@ fn verify_exits_3_naming_the_entry() {
         t.rejects(&["verify"], 3, message);
         // Writers refuse too.
         t.rejects(
-            &[
-                "record",
-                "rate",
-                "--currency",
-                "EUR",
-                "--per-usd",
-                "1",
-                "--date",
-                "2009-01-01",
-            ],
+            "record rate --currency EUR --per-usd 1 --date 2009-01-01",
             3,
             message,
         );
@@ -515,16 +506,7 @@ fn the_commands_after_a_crash() {
             assert!(o.stderr.contains("an unfinished batch"), "{}", o.stderr);
         }
         t.rejects(
-            &[
-                "record",
-                "rate",
-                "--currency",
-                "EUR",
-                "--per-usd",
-                "1",
-                "--date",
-                "2009-01-01",
-            ],
+            "record rate --currency EUR --per-usd 1 --date 2009-01-01",
             3,
             "run `ledger repair`",
         );
@@ -556,16 +538,7 @@ fn the_commands_after_a_crash() {
             t.ok(&["repair"]),
             "nothing to repair: the ledger has no torn tail\n"
         );
-        let out = t.ok(&[
-            "record",
-            "rate",
-            "--currency",
-            "EUR",
-            "--per-usd",
-            "1",
-            "--date",
-            "2009-01-01",
-        ]);
+        let out = t.ok("record rate --currency EUR --per-usd 1 --date 2009-01-01");
         assert!(out.starts_with("#13 rate EUR 1 per USD"), "{out}");
         assert!(t.ok(&["verify"]).starts_with("ok: 13 entries, head "));
     }
@@ -574,20 +547,7 @@ fn the_commands_after_a_crash() {
 #[test]
 fn four_processes_recording_at_once_interleave_nothing() {
     let t = Test::init();
-    t.ok(&[
-        "record",
-        "pledge",
-        "--donor",
-        "JPN",
-        "--mandate",
-        "coordination",
-        "--amount",
-        "100000",
-        "--currency",
-        "USD",
-        "--date",
-        "2009-01-01",
-    ]);
+    t.ok("record pledge --donor JPN --mandate coordination --amount 100000 --currency USD --date 2009-01-01");
     const WRITERS: usize = 4;
     const EACH: usize = 100;
     let numbers: Vec<u64> = std::thread::scope(|s| {
@@ -651,7 +611,7 @@ fn four_processes_recording_at_once_interleave_nothing() {
         "numbers are contiguous and each given once"
     );
     let log: serde_json::Value =
-        serde_json::from_str(&t.ok(&["log", "--format", "json", "--kind", "payment"])).unwrap();
+        serde_json::from_str(&t.ok("log --format json --kind payment")).unwrap();
     let mut refs: Vec<String> = log
         .as_array()
         .unwrap()
@@ -707,7 +667,7 @@ fn every_currency_round_trips_its_minor_units_exactly() {
         w.commit().unwrap();
     }
     let journal = String::from_utf8(t.journal()).unwrap();
-    let log: serde_json::Value = serde_json::from_str(&t.ok(&["log", "--format", "json"])).unwrap();
+    let log: serde_json::Value = serde_json::from_str(&t.ok("log --format json")).unwrap();
     let log = log.as_array().unwrap();
     assert_eq!(log.len(), currencies.len());
     for (c, e) in currencies.iter().zip(log) {
@@ -774,20 +734,7 @@ fn amounts_typed_are_stored_scaled_to_the_currency() {
         );
     }
     t.rejects(
-        &[
-            "record",
-            "pledge",
-            "--donor",
-            "JPN",
-            "--mandate",
-            "coordination",
-            "--amount",
-            "1000000000000000.01",
-            "--currency",
-            "USD",
-            "--date",
-            "2009-01-15",
-        ],
+        "record pledge --donor JPN --mandate coordination --amount 1000000000000000.01 --currency USD --date 2009-01-15",
         1,
         "larger than any plausible contribution",
     );
@@ -798,20 +745,7 @@ fn amounts_typed_are_stored_scaled_to_the_currency() {
 #[test]
 fn readers_warn_about_a_torn_tail() {
     let t = crate::util::Test::init();
-    t.ok(&[
-        "record",
-        "pledge",
-        "--donor",
-        "JPN",
-        "--mandate",
-        "icat",
-        "--amount",
-        "100",
-        "--currency",
-        "USD",
-        "--date",
-        "2009-01-01",
-    ]);
+    t.ok("record pledge --donor JPN --mandate icat --amount 100 --currency USD --date 2009-01-01");
     let mut bytes = t.journal();
     bytes.extend_from_slice(b"{\"seq\":2,\"prev\":\"00");
     std::fs::write(t.ledger(), &bytes).unwrap();
@@ -824,10 +758,7 @@ fn readers_warn_about_a_torn_tail() {
             o.stderr
         );
     }
-    assert!(
-        t.ok(&["report", "donors", "--format", "csv"])
-            .contains("JPN")
-    );
+    assert!(t.ok("report donors --format csv").contains("JPN"));
 }
 
 /// A batch far larger than one read chunk is handed over whole, in order, once its

@@ -274,16 +274,7 @@ fn an_empty_file_whose_index_recorded_entries_is_not_reinitialised() {
     let t = Test::init();
     t.write("rates.csv", "currency,date,per_usd\nEUR,2009-01-01,0.7\n");
     t.ok(READERS[4]);
-    t.ok(&[
-        "record",
-        "rate",
-        "--currency",
-        "GBP",
-        "--per-usd",
-        "0.5",
-        "--date",
-        "2009-01-01",
-    ]);
+    t.ok("record rate --currency GBP --per-usd 0.5 --date 2009-01-01");
     assert!(journal_index(&t).exists(), "the writer left an index");
     t.write("test.jsonl", "");
     let message = format!(

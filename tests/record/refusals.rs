@@ -1,0 +1,483 @@
+//! Every input `record` must refuse: unknown names, bad amounts, currencies and dates,
+//! payments that name no live pledge, reversals that cannot be, write-offs larger than
+//! what is outstanding, and implausible rates (message, exit status 1, journal unchanged).
+
+#[allow(unused_imports)]
+use super::{number, payment, pledge, walkthrough};
+use crate::util::Test;
+
+#[test]
+fn unknown_donors_and_mandates_are_refused_with_suggestions() {
+    let t = walkthrough();
+    t.rejects(
+        &pledge("JPX", "coordination", "1", "USD"),
+        1,
+        "error: --donor: unknown donor \"JPX\"; did you mean JPN",
+    );
+    t.rejects(
+        &pledge("Untied Kingdom", "coordination", "1", "USD"),
+        1,
+        "GBR",
+    );
+    t.rejects(
+        &pledge("JPN", "coordinaton", "1", "USD"),
+        1,
+        "error: --mandate: unknown mandate \"coordinaton\"; did you mean coordination",
+    );
+    t.rejects(&pledge("JPN", "unvtf", "1", "USD"), 1, "[unknown-mandate]");
+    t.rejects(&payment("Atlantis", "1", None), 1, "[unknown-donor]");
+    t.rejects(
+        "donor add X1 --name X --category charity",
+        1,
+        "error: --category: unknown category \"charity\"; use one of member-state",
+    );
+    t.rejects(
+        "mandate add x1 --name X --earmarking loose",
+        1,
+        "error: --earmarking: unknown level \"loose\"; use one of unearmarked",
+    );
+}
+
+#[test]
+fn bad_currencies_amounts_and_dates_are_refused() {
+    let t = walkthrough();
+    t.rejects(
+        &pledge("JPN", "coordination", "1", "USX"),
+        1,
+        "error: --currency: unknown currency \"USX\"; use an ISO 4217 code",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "1", "XAU"),
+        1,
+        "[unknown-currency]",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "100.005", "USD"),
+        1,
+        "error: --amount: USD allows 2 decimals; 100.005 has 3 [too-many-decimals]",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "10.5", "JPY"),
+        1,
+        "error: --amount: JPY allows 0 decimals; 10.5 has 1 [too-many-decimals]",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "1.0001", "KWD"),
+        1,
+        "KWD allows 3 decimals; 1.0001 has 4",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "0", "USD"),
+        1,
+        "error: --amount: the amount must be above zero; 0 is not [bad-amount]",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "0.00", "USD"),
+        1,
+        "must be above zero",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "-5", "USD"),
+        1,
+        "the amount must be above zero; -5 is not",
+    );
+    t.rejects(&payment("JPN", "-5", None), 1, "must be above zero");
+    t.rejects(&payment("JPN", "0", None), 1, "must be above zero");
+    t.rejects(
+        "record write-off --reason approved --pledge 2 --amount 0 --date 2009-12-31",
+        1,
+        "must be above zero",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "1,000", "USD"),
+        1,
+        "\"1,000\" is not a number",
+    );
+    t.rejects(
+        &pledge("JPN", "coordination", "1e5", "USD"),
+        1,
+        "[bad-amount]",
+    );
+    for (date, why) in [
+        (
+            "2009-02-30",
+            "\"2009-02-30\" is not a date in the calendar [bad-date]",
+        ),
+        (
+            "2009-13-01",
+            "\"2009-13-01\" is not a date in the calendar [bad-date]",
+        ),
+        (
+            "yesterday",
+            "\"yesterday\" is not a date of the form YYYY-MM-DD [bad-date]",
+        ),
+        (
+            "15/01/2009",
+            "\"15/01/2009\" is not a date of the form YYYY-MM-DD",
+        ),
+    ] {
+        let mut args = pledge("JPN", "coordination", "1", "USD");
+        *args.last_mut().unwrap() = date;
+        t.rejects(&args, 1, &format!("error: --date: {why}"));
+        t.rejects(
+            &[
+                "record",
+                "rate",
+                "--currency",
+                "EUR",
+                "--per-usd",
+                "1",
+                "--date",
+                date,
+            ],
+            1,
+            "--date:",
+        );
+    }
+    let mut args = pledge("JPN", "coordination", "1", "USD");
+    args.extend(["--due", "2009-02-29"]);
+    t.rejects(
+        &args,
+        1,
+        "error: --due: \"2009-02-29\" is not a date in the calendar",
+    );
+    let mut args = pledge("JPN", "coordination", "1", "USD");
+    args.extend(["--due", "2008-12-31"]);
+    t.rejects(
+        &args,
+        1,
+        "the due date 2008-12-31 is before the pledge date 2009-01-15 [due-before-date]",
+    );
+}
+
+#[test]
+fn payments_must_name_a_live_pledge_of_the_same_donor() {
+    let t = walkthrough();
+    // #6: a pledge that is then reversed by #7.
+    t.ok(&pledge("JPN", "coordination", "500", "USD"));
+    t.ok("record reversal --entry 6 --reason duplicate");
+    t.rejects(
+        &payment("JPN", "5", Some("99")),
+        1,
+        "error: --pledge: there is no entry #99 [no-such-pledge]",
+    );
+    t.rejects(
+        &payment("JPN", "5", Some("1")),
+        1,
+        "error: --pledge: entry #1 is a rate, not a pledge [not-a-pledge]",
+    );
+    t.rejects(
+        &payment("JPN", "5", Some("3")),
+        1,
+        "entry #3 is a payment, not a pledge",
+    );
+    t.rejects(
+        &payment("JPN", "5", Some("6")),
+        1,
+        "error: --pledge: pledge #6 was reversed by #7 [pledge-reversed]",
+    );
+    t.rejects(
+        &payment("DEU", "5", Some("2")),
+        1,
+        "error: --pledge: pledge #2 belongs to JPN, not DEU [wrong-donor]",
+    );
+    t.rejects(
+        &payment("Germany", "5", Some("2")),
+        1,
+        "belongs to JPN, not DEU",
+    );
+    let mut other_mandate = payment("JPN", "5", Some("2"));
+    other_mandate[5] = "icat";
+    t.rejects(
+        &other_mandate,
+        1,
+        "pledge #2 is for mandate coordination, not icat [wrong-mandate]",
+    );
+    // Write-offs follow the same rule on what they name.
+    t.rejects(
+        "record write-off --reason approved --pledge 6 --amount 1 --date 2009-12-31",
+        1,
+        "pledge #6 was reversed by #7",
+    );
+    t.rejects(
+        "record write-off --reason approved --pledge 4 --amount 1 --date 2009-12-31",
+        1,
+        "entry #4 is a reversal, not a pledge",
+    );
+    t.rejects(
+        "record write-off --reason approved --pledge 2 --amount 1 --currency EUR --date 2009-12-31",
+        1,
+        "pledge #2 is in USD; a write-off is in the pledge's currency [currency-mismatch]",
+    );
+    // And a refund naming a pledge.
+    t.rejects(
+        "record refund --donor DEU --mandate coordination --amount 1 --currency USD --date 2009-03-01 --pledge 2",
+        1,
+        "belongs to JPN, not DEU",
+    );
+}
+
+#[test]
+fn reversals_refuse_what_cannot_be_undone() {
+    let t = walkthrough();
+    t.rejects(
+        "record reversal --entry 3 --reason again",
+        1,
+        "error: --entry: entry #3 was already reversed by #4 [already-reversed]",
+    );
+    t.rejects(
+        "record reversal --entry 4 --reason undo",
+        1,
+        "error: --entry: entry #4 is a reversal; a reversal cannot be reversed",
+    );
+    // Pledge #2 is still named by write-off #5.
+    t.rejects(
+        "record reversal --entry 2 --reason wrong",
+        1,
+        "error: --entry: pledge #2 is still named by #5; reverse #5 first [pledge-in-use]",
+    );
+    t.rejects(
+        "record reversal --entry 9 --reason x",
+        1,
+        "there is no entry #9 (the ledger has 5 entries) [no-such-entry]",
+    );
+    t.rejects(
+        "record reversal --entry 2 --reason '  '",
+        1,
+        "a reversal needs a reason",
+    );
+    // Once what names it is reversed, the pledge can be.
+    assert_eq!(number(&t.ok(&payment("JPN", "7", Some("2")))), 6);
+    t.rejects(
+        "record reversal --entry 2 --reason wrong",
+        1,
+        "pledge #2 is still named by #5, #6; reverse #5 and #6 first",
+    );
+    t.ok("record reversal --entry 5 --reason x");
+    t.rejects(
+        "record reversal --entry 2 --reason wrong",
+        1,
+        "pledge #2 is still named by #6; reverse #6 first",
+    );
+    t.ok("record reversal --entry 6 --reason x");
+    assert_eq!(number(&t.ok("record reversal --entry 2 --reason wrong")), 9);
+    // Registrations are not reversible.
+    t.ok("donor add X1 --name Someone --category individual");
+    t.rejects(
+        "record reversal --entry 10 --reason x",
+        1,
+        "entry #10 is a donor registration; registrations cannot be reversed",
+    );
+}
+
+#[test]
+fn write_offs_may_not_exceed_what_is_outstanding() {
+    let t = Test::init();
+    t.ok(&pledge("JPN", "coordination", "1000", "USD")); // 1, dated 2009-01-15
+    let wo = |amount: &'static str| {
+        vec![
+            "record",
+            "write-off",
+            "--reason",
+            "approved",
+            "--pledge",
+            "1",
+            "--amount",
+            amount,
+            "--date",
+            "2009-12-31",
+        ]
+    };
+    t.rejects(&wo("1000.01"), 1, "error: --amount: pledge #1 has 1000.00 USD outstanding on 2009-12-31; a write-off of 1000.01 USD is larger [write-off-exceeds]");
+    // A payment naming the pledge lowers what can be written off.
+    t.ok(&payment("JPN", "300", Some("1"))); // 2
+    t.rejects(
+        &wo("700.01"),
+        1,
+        "pledge #1 has 700.00 USD outstanding on 2009-12-31; a write-off of 700.01 USD is larger",
+    );
+    // So does one naming none (same donor, mandate and currency; pledge dated before it).
+    t.ok(&payment("JPN", "200", None)); // 3
+    t.rejects(
+        &wo("500.01"),
+        1,
+        "pledge #1 has 500.00 USD outstanding on 2009-12-31; a write-off of 500.01 USD is larger",
+    );
+    // Another donor's unnamed payment does not.
+    t.ok(&payment("DEU", "200", None)); // 4
+    t.rejects(&wo("500.01"), 1, "has 500.00 USD outstanding");
+    assert_eq!(number(&t.ok(&wo("100"))), 5);
+    t.rejects(
+        &wo("400.01"),
+        1,
+        "pledge #1 has 400.00 USD outstanding on 2009-12-31; a write-off of 400.01 USD is larger",
+    );
+    assert_eq!(number(&t.ok(&wo("400"))), 6);
+    t.rejects(&wo("0.01"), 1, "pledge #1 has 0.00 USD outstanding");
+    // A write-off dated before the pledge is refused.
+    t.rejects(
+        "record write-off --reason approved --pledge 1 --amount 1 --date 2009-01-14",
+        1,
+        "is before the pledge date 2009-01-15 [date-before-pledge]",
+    );
+}
+
+#[test]
+fn rates_must_be_above_zero() {
+    let t = walkthrough();
+    let rate = |x: &'static str| {
+        vec![
+            "record",
+            "rate",
+            "--currency",
+            "EUR",
+            "--per-usd",
+            x,
+            "--date",
+            "2009-01-01",
+        ]
+    };
+    t.rejects(
+        &rate("0"),
+        1,
+        "error: --per-usd: a rate must be above zero; 0 is not [bad-rate]",
+    );
+    t.rejects(&rate("-0.7"), 1, "a rate must be above zero; -0.7 is not");
+    t.rejects(&rate("abc"), 1, "error: --per-usd: \"abc\" is not a number");
+    t.rejects(
+        "record rate --currency USD --per-usd 2 --date 2009-01-01",
+        1,
+        "USD is the base currency",
+    );
+    t.rejects(
+        "record rate --currency EUX --per-usd 2 --date 2009-01-01",
+        1,
+        "unknown currency \"EUX\"",
+    );
+}
+
+#[test]
+fn one_rate_per_currency_and_day() {
+    let t = Test::init();
+    let rate = |r: &str| {
+        [
+            "record",
+            "rate",
+            "--currency",
+            "EUR",
+            "--per-usd",
+            r,
+            "--date",
+            "2009-07-01",
+        ]
+        .map(str::to_string)
+    };
+    let args = rate("0.7");
+    t.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let args = rate("0.70");
+    t.rejects(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+        "error: --date: #1 already records this rate; it is not recorded twice [rate-exists]",
+    );
+    let args = rate("0.6");
+    t.rejects(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+        "error: --date: #1 already sets EUR at 0.7 per USD from 2009-07-01; reverse #1 first to replace it [rate-exists]",
+    );
+    // Reversed, the day is free again.
+    t.ok("record reversal --entry 1 --reason 'wrong rate'");
+    let args = rate("0.6");
+    assert!(
+        t.ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .starts_with("#3 rate EUR 0.6")
+    );
+}
+
+#[test]
+fn stored_text_is_one_line_and_dates_are_exactly_yyyy_mm_dd() {
+    let t = Test::init();
+    let base = [
+        "record",
+        "pledge",
+        "--donor",
+        "JPN",
+        "--mandate",
+        "icat",
+        "--amount",
+        "5",
+        "--currency",
+        "USD",
+    ];
+    let with = |extra: &[&str]| {
+        base.iter()
+            .chain(extra)
+            .copied()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    for (extra, message) in [
+        (
+            vec!["--reference", "a\nb"],
+            "error: --reference: \"a\\nb\" contains the control character '\\n'; this field must be one line of text [bad-text]",
+        ),
+        (
+            vec!["--date", "2008-8-1"],
+            "error: --date: \"2008-8-1\" is not a date of the form YYYY-MM-DD [bad-date]",
+        ),
+        (
+            vec!["--date", "+2008-08-01"],
+            "is not a date of the form YYYY-MM-DD [bad-date]",
+        ),
+        (
+            vec!["--date", "08-08-01"],
+            "is not a date of the form YYYY-MM-DD [bad-date]",
+        ),
+    ] {
+        let args = with(&extra);
+        t.rejects(
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            1,
+            message,
+        );
+    }
+    // A memo may hold line breaks; `log` shows them escaped on one line.
+    let args = with(&["--memo", "first line\nsecond line", "--date", "2008-08-01"]);
+    t.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let log = t.ok(&["log"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains("memo \"first line\\nsecond line\""), "{log}");
+}
+
+#[test]
+fn implausible_rates_and_malformed_heads_are_refused() {
+    let t = Test::init();
+    for r in ["0.00001", "1000000001"] {
+        t.rejects(
+            &[
+                "record",
+                "rate",
+                "--currency",
+                "KWD",
+                "--per-usd",
+                r,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "is not a plausible rate (0.0001 to 1,000,000,000) [bad-rate]",
+        );
+    }
+    t.ok("record rate --currency KWD --per-usd 0.3049 --date 2020-01-01");
+    // A head that is not a hash is a usage error, not a failed verification.
+    for bad in ["xyz", "", "3aa84770ab15"] {
+        let o = t.fails(&["verify", "--head", bad], 2);
+        assert!(
+            o.stderr
+                .contains("is not a head hash (64 hexadecimal digits"),
+            "{}",
+            o.stderr
+        );
+    }
+}
