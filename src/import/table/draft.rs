@@ -65,31 +65,8 @@ impl Table<'_> {
             return Err(bad.list);
         }
         let text = |f: Field| raw.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
-        let kind = match text(Field::Kind) {
-            None => {
-                bad.add("kind", "", Code::MissingValue, "the row has no kind");
-                return Err(bad.list);
-            }
-            Some(k) => match Kind::parse(&k) {
-                Some(
-                    kind @ (Kind::Pledge
-                    | Kind::Payment
-                    | Kind::Refund
-                    | Kind::WriteOff
-                    | Kind::Reduction
-                    | Kind::Rate
-                    | Kind::InKind),
-                ) => kind,
-                _ => {
-                    bad.add(
-                        "kind",
-                        &k,
-                        Code::BadKind,
-                        "is not pledge, payment, refund, in-kind, write-off, reduction or rate (map it under [values.kind])",
-                    );
-                    return Err(bad.list);
-                }
-            },
+        let Some(kind) = row_kind(text(Field::Kind), &mut bad) else {
+            return Err(bad.list);
         };
         let need = |bad: &mut Bad, f: Field, what: &str| -> Option<String> {
             let v = text(f);
@@ -161,7 +138,7 @@ impl Table<'_> {
         let date = date_of(&mut bad, Field::Date, date);
         let due = date_of(&mut bad, Field::Due, text(Field::Due));
         let opening = date_of(&mut bad, Field::Opening, text(Field::Opening));
-        let mut amount: Option<Decimal> =
+        let amount: Option<Decimal> =
             amount.and_then(|a| match parse_amount(&a, p.decimal_mark, &p.thousands) {
                 Ok(v) => Some(v),
                 Err(m) => {
@@ -178,20 +155,7 @@ impl Table<'_> {
                     None
                 }
             });
-        if let (Some(i), Some(sign)) = (self.sign, &p.sign) {
-            let v = rec.get(i).map(str::trim).unwrap_or("");
-            let f = fold(v);
-            if sign.negative.contains(&f) {
-                amount = amount.map(|a| -a);
-            } else if !sign.positive.is_empty() && !sign.positive.contains(&f) {
-                bad.add(
-                    "sign",
-                    v,
-                    Code::BadSign,
-                    "is neither a positive nor a negative value of the profile's [sign] section",
-                );
-            }
-        }
+        let amount = self.signed(rec, amount, &mut bad);
         let currency = currency.and_then(|c| {
             let found = Currency::lookup(&c);
             if found.is_none() {
@@ -234,66 +198,22 @@ impl Table<'_> {
         let reference = text(Field::Reference);
         // A memo over several lines of a CRLF file keeps its line breaks as "\n".
         let memo = text(Field::Memo).map(|m| m.replace("\r\n", "\n").replace('\r', "\n"));
-        let source = Some(source);
         let currency_given = currency.is_some();
-        let currency = currency.unwrap_or(Currency::USD);
-        let body = match kind {
-            Kind::Pledge => Body::Pledge(Pledge {
-                donor: donor.unwrap_or_default(),
-                mandate: mandate.unwrap_or_default(),
-                amount,
-                currency,
-                date,
-                due,
-                opening,
-                outstanding,
-                in_kind: false,
-                reference,
-                memo,
-                source,
-            }),
-            Kind::Payment | Kind::Refund | Kind::InKind => {
-                let pay = Payment {
-                    donor: donor.unwrap_or_default(),
-                    mandate: mandate.unwrap_or_default(),
-                    amount,
-                    currency,
-                    date,
-                    pledge: None,
-                    prior_period: prior_period && kind == Kind::Refund,
-                    reference,
-                    memo,
-                    source,
-                };
-                match kind {
-                    Kind::Payment => Body::Payment(pay),
-                    Kind::InKind => Body::InKind(pay),
-                    _ => Body::Refund(pay),
-                }
-            }
-            Kind::WriteOff | Kind::Reduction => {
-                let w = WriteOff {
-                    pledge: 0,
-                    amount,
-                    currency,
-                    date,
-                    reference,
-                    memo,
-                    source,
-                };
-                if kind == Kind::WriteOff {
-                    Body::WriteOff(w)
-                } else {
-                    Body::Reduction(w)
-                }
-            }
-            _ => Body::Rate(Rate {
-                currency,
-                per_usd: amount,
-                date,
-                source,
-            }),
-        };
+        let body = assemble(Assembled {
+            kind,
+            donor: donor.unwrap_or_default(),
+            mandate: mandate.unwrap_or_default(),
+            amount,
+            currency: currency.unwrap_or(Currency::USD),
+            date,
+            due,
+            opening,
+            outstanding,
+            prior_period,
+            reference,
+            memo,
+            source: Some(source),
+        });
         Ok(Row {
             line,
             body,
@@ -301,6 +221,141 @@ impl Table<'_> {
             currency_given,
             raw: raw.into_iter().map(|(f, v)| (f.as_str(), v)).collect(),
         })
+    }
+}
+
+impl Table<'_> {
+    /// The amount with the profile's `[sign]` column applied (a negative value
+    /// negates it; a value that is neither is a problem of the row).
+    fn signed(
+        &self,
+        rec: &StringRecord,
+        amount: Option<Decimal>,
+        bad: &mut Bad,
+    ) -> Option<Decimal> {
+        let (Some(i), Some(sign)) = (self.sign, &self.profile.sign) else {
+            return amount;
+        };
+        let v = rec.get(i).map(str::trim).unwrap_or("");
+        let f = fold(v);
+        if sign.negative.contains(&f) {
+            return amount.map(|a| -a);
+        }
+        if !sign.positive.is_empty() && !sign.positive.contains(&f) {
+            bad.add(
+                "sign",
+                v,
+                Code::BadSign,
+                "is neither a positive nor a negative value of the profile's [sign] section",
+            );
+        }
+        amount
+    }
+}
+
+/// The kind of a row: one an import may record, else a problem of the row.
+fn row_kind(text: Option<String>, bad: &mut Bad) -> Option<Kind> {
+    let Some(k) = text else {
+        bad.add("kind", "", Code::MissingValue, "the row has no kind");
+        return None;
+    };
+    match Kind::parse(&k) {
+        Some(
+            kind @ (Kind::Pledge
+            | Kind::Payment
+            | Kind::Refund
+            | Kind::WriteOff
+            | Kind::Reduction
+            | Kind::Rate
+            | Kind::InKind),
+        ) => Some(kind),
+        _ => {
+            bad.add(
+                "kind",
+                &k,
+                Code::BadKind,
+                "is not pledge, payment, refund, in-kind, write-off, reduction or rate (map it under [values.kind])",
+            );
+            None
+        }
+    }
+}
+
+/// A row's fields, parsed and checked, ready to become an entry.
+struct Assembled {
+    kind: Kind,
+    donor: String,
+    mandate: String,
+    amount: Decimal,
+    currency: Currency,
+    date: chrono::NaiveDate,
+    due: Option<chrono::NaiveDate>,
+    opening: Option<chrono::NaiveDate>,
+    outstanding: Option<Decimal>,
+    prior_period: bool,
+    reference: Option<String>,
+    memo: Option<String>,
+    source: Option<Source>,
+}
+
+/// The entry a row records, by its kind.
+fn assemble(a: Assembled) -> Body {
+    match a.kind {
+        Kind::Pledge => Body::Pledge(Pledge {
+            donor: a.donor,
+            mandate: a.mandate,
+            amount: a.amount,
+            currency: a.currency,
+            date: a.date,
+            due: a.due,
+            opening: a.opening,
+            outstanding: a.outstanding,
+            in_kind: false,
+            reference: a.reference,
+            memo: a.memo,
+            source: a.source,
+        }),
+        Kind::Payment | Kind::Refund | Kind::InKind => {
+            let pay = Payment {
+                donor: a.donor,
+                mandate: a.mandate,
+                amount: a.amount,
+                currency: a.currency,
+                date: a.date,
+                pledge: None,
+                prior_period: a.prior_period && a.kind == Kind::Refund,
+                reference: a.reference,
+                memo: a.memo,
+                source: a.source,
+            };
+            match a.kind {
+                Kind::Payment => Body::Payment(pay),
+                Kind::InKind => Body::InKind(pay),
+                _ => Body::Refund(pay),
+            }
+        }
+        Kind::WriteOff | Kind::Reduction => {
+            let w = WriteOff {
+                pledge: 0,
+                amount: a.amount,
+                currency: a.currency,
+                date: a.date,
+                reference: a.reference,
+                memo: a.memo,
+                source: a.source,
+            };
+            if a.kind == Kind::WriteOff {
+                Body::WriteOff(w)
+            } else {
+                Body::Reduction(w)
+            }
+        }
+        _ => Body::Rate(Rate {
+            currency: a.currency,
+            per_usd: a.amount,
+            date: a.date,
+            source: a.source,
+        }),
     }
 }
 
