@@ -7,6 +7,7 @@ mod books;
 mod ceb;
 mod demo;
 mod entries;
+mod export_iati;
 mod fuzz;
 mod help;
 mod hostile;

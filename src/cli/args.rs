@@ -58,6 +58,12 @@ pub enum Command {
     Report(ReportArgs),
     /// Show entries, with filters
     Log(LogArgs),
+    /// Files for other systems: an IATI 2.03 activities file
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger export iati --year 2024 --reporting-org XM-EXAMPLE --output unodc-2024.xml"
+    )]
+    Export(super::export::ExportCmd),
     /// Check every byte of the hash chain; print the entry count and head hash
     Verify(VerifyArgs),
     /// Remove an uncommitted torn tail left by an interrupted write (and nothing else)
@@ -492,6 +498,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
         Command::Import(args) => super::import::run(ctx, out, args),
         Command::Report(args) => super::report::run(ctx, out, args),
         Command::Log(args) => super::log::run(ctx, out, args),
+        Command::Export(cmd) => super::export::run(cmd, ctx, out),
         Command::Verify(args) => super::verify::verify(ctx, out, args),
         Command::Repair => super::verify::repair(ctx, out),
         Command::Completions { shell } => super::help::completions(shell, out),

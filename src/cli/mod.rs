@@ -4,8 +4,10 @@
 //! Invariant: only `cli` reads the environment, prints, or chooses an exit status.
 
 mod args;
+mod export;
 mod failure;
 mod help;
+mod iati;
 mod import;
 mod list;
 mod log;

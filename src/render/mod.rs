@@ -11,6 +11,7 @@ mod doc_funds;
 mod doc_quarterly;
 mod doc_statement;
 mod html;
+pub mod iati;
 mod markdown;
 mod svg;
 mod table;

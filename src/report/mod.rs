@@ -11,6 +11,7 @@
 
 mod figures;
 pub mod funds;
+pub mod iati;
 pub mod overdue;
 pub mod quarterly;
 pub mod reconcile;

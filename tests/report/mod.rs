@@ -3,7 +3,7 @@
 //! report in a real browser.
 
 mod browser;
-mod demo;
+pub mod demo;
 mod errors;
 mod formats;
 mod hand;
