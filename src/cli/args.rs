@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::export::ExportCmd;
 use super::{Context, Failure};
 
 #[derive(Debug, Parser)]
@@ -56,6 +57,12 @@ pub enum Command {
     Import(ImportArgs),
     /// Funding reports: by donor, by mandate, quarterly, donor statements
     Report(ReportArgs),
+    /// Tables for other systems: the CEB revenue table
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger export ceb --year 2024\n  ledger export ceb --year 2024 --government --output ceb-gov-2024.csv"
+    )]
+    Export(ExportCmd),
     /// Show entries, with filters
     Log(LogArgs),
     /// Check every byte of the hash chain; print the entry count and head hash
@@ -412,6 +419,12 @@ pub struct ReportArgs {
     /// Only the entries of this fund's mandates (a fund code or name)
     #[arg(long)]
     pub fund: Option<String>,
+    /// Only the entries of donors of this category: member-state, observer-state, other-government, intergovernmental, un-entity, pooled-fund, private-sector, foundation, individual
+    #[arg(long)]
+    pub category: Option<String>,
+    /// donors only: one row per donor category (with its contributor type) instead of per donor
+    #[arg(long, value_name = "category")]
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -491,6 +504,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
         Command::Fund(FundCmd::List { format }) => super::list::funds(ctx, out, format),
         Command::Import(args) => super::import::run(ctx, out, args),
         Command::Report(args) => super::report::run(ctx, out, args),
+        Command::Export(cmd) => super::export::run(ctx, out, cmd),
         Command::Log(args) => super::log::run(ctx, out, args),
         Command::Verify(args) => super::verify::verify(ctx, out, args),
         Command::Repair => super::verify::repair(ctx, out),

@@ -4,6 +4,7 @@
 //! Invariant: only `cli` reads the environment, prints, or chooses an exit status.
 
 mod args;
+mod export;
 mod failure;
 mod help;
 mod import;

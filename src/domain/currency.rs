@@ -48,6 +48,14 @@ impl Currency {
         r
     }
 
+    /// Rounds by the same rule (half away from zero) to whole units of the currency:
+    /// the CEB's revenue tables are in whole US dollars.
+    pub fn round_whole(&self, amount: Decimal) -> Decimal {
+        let mut r = amount.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+        r.rescale(0);
+        r
+    }
+
     /// Formats an amount with exactly this currency's decimals ("1234.50").
     pub fn format(&self, amount: Decimal) -> String {
         let mut a = amount;
