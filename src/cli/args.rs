@@ -401,7 +401,7 @@ pub struct ReportArgs {
     /// table, csv, json, markdown or html
     #[arg(long)]
     pub format: Option<String>,
-    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors; mandates: mandates
+    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors (with --by category: categories); mandates: mandates
     #[arg(long)]
     pub table: Option<String>,
     /// Overdue balances at or below this many USD (at the closing rate) are listed apart as small balances, likely bank charges (default 100; 0 lists none apart)

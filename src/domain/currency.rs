@@ -245,6 +245,24 @@ mod tests {
     }
 
     #[test]
+    fn whole_units_round_half_away_from_zero() {
+        let usd = Currency::USD;
+        for (x, want) in [
+            ("20000.50", "20001"),
+            ("-20000.50", "-20001"),
+            ("10000.49", "10000"),
+            ("-0.40", "0"),
+            ("57111000.00", "57111000"),
+        ] {
+            assert_eq!(
+                usd.round_whole(parse_decimal(x).unwrap()).to_string(),
+                want,
+                "{x}"
+            );
+        }
+    }
+
+    #[test]
     fn parse_rejects_what_is_not_a_plain_number() {
         for bad in ["", "abc", "1,000", "1e5", "1.2.3", "--1", "."] {
             assert!(parse_decimal(bad).is_err(), "{bad}");
