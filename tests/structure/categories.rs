@@ -394,3 +394,48 @@ fn the_published_ceb_table_exports_its_published_totals() {
         "government_donor,entity,rev_type,calendar_year,amount\n"
     );
 }
+
+/// Other currencies at the value-date rate, reversed entries left out, stale rates
+/// named beside the file or (with `--strict-rates`) refused:
+///
+/// ```text
+/// #1 rate EUR 0.9 per USD from 2024-01-01
+/// #2 2024-01-15 payment DEU general-purpose 1,000.00 EUR = 1,111.11 USD -> 1,111
+/// #3 2024-01-20 payment DEU general-purpose 5,000.00 USD, reversed by #4
+/// #5 2024-03-10 payment EU  non-core          900.00 EUR = 1,000.00 USD at a rate
+///                                             from January (stale)
+/// ```
+#[test]
+fn the_ceb_export_converts_at_value_date_rates_and_leaves_reversals_out() {
+    let t = Test::new().at("2024-12-31T12:00:00Z");
+    t.ok("init");
+    for line in [
+        "record rate --currency EUR --per-usd 0.9 --date 2024-01-01",
+        "record payment --donor DEU --mandate general-purpose --amount 1000 --currency EUR --date 2024-01-15",
+        "record payment --donor DEU --mandate general-purpose --amount 5000 --currency USD --date 2024-01-20",
+        "record reversal --entry 3 --reason 'wrong donor'",
+        "record payment --donor EU --mandate non-core --amount 900 --currency EUR --date 2024-03-10",
+    ] {
+        t.ok(line);
+    }
+    let o = t.run("export ceb --year 2024 --government");
+    assert_eq!(o.status, 0);
+    assert_eq!(
+        o.stdout,
+        "government_donor,entity,rev_type,calendar_year,amount\n\
+         Germany,UNODC,Voluntary core (un-earmarked) contributions,2024,1 111\n"
+    );
+    let o = t.run("export ceb --year 2024");
+    assert_eq!(
+        o.stdout,
+        "amount,_currency,entity,calendar_year,rev_type,donor,contrib_type\n\
+         1000,USD,UNODC,2024,R03E,European Union,C08A\n"
+    );
+    assert!(
+        o.stderr
+            .starts_with("warning: Stale rate: EUR needed for 2024-03-10"),
+        "{}",
+        o.stderr
+    );
+    t.rejects("export ceb --year 2024 --strict-rates", 1, "[stale-rate]");
+}
