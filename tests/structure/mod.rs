@@ -3,6 +3,7 @@
 //! in the comments, and snapshotted in every format.
 
 mod categories;
+mod ceb_export;
 mod funds;
 mod in_kind;
 
