@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::export::ExportCmd;
 use super::{Context, Failure};
 
 #[derive(Debug, Parser)]
@@ -56,14 +57,14 @@ pub enum Command {
     Import(ImportArgs),
     /// Funding reports: by donor, by mandate, quarterly, donor statements
     Report(ReportArgs),
-    /// Show entries, with filters
-    Log(LogArgs),
-    /// Files for other systems: an IATI 2.03 activities file
+    /// Files for other systems: the CEB revenue table, an IATI 2.03 activities file
     #[command(
         subcommand,
-        after_help = "Examples:\n  ledger export iati --year 2024 --reporting-org XM-EXAMPLE --output unodc-2024.xml"
+        after_help = "Examples:\n  ledger export ceb --year 2024\n  ledger export ceb --year 2024 --government --output ceb-gov-2024.csv\n  ledger export iati --year 2024 --reporting-org XM-EXAMPLE --output unodc-2024.xml"
     )]
-    Export(super::export::ExportCmd),
+    Export(ExportCmd),
+    /// Show entries, with filters
+    Log(LogArgs),
     /// Check every byte of the hash chain; print the entry count and head hash
     Verify(VerifyArgs),
     /// Remove an uncommitted torn tail left by an interrupted write (and nothing else)
@@ -400,7 +401,7 @@ pub struct ReportArgs {
     /// table, csv, json, markdown or html
     #[arg(long)]
     pub format: Option<String>,
-    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors; mandates: mandates
+    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors (with --by category: categories); mandates: mandates
     #[arg(long)]
     pub table: Option<String>,
     /// Overdue balances at or below this many USD (at the closing rate) are listed apart as small balances, likely bank charges (default 100; 0 lists none apart)
@@ -418,6 +419,12 @@ pub struct ReportArgs {
     /// Only the entries of this fund's mandates (a fund code or name)
     #[arg(long)]
     pub fund: Option<String>,
+    /// Only the entries of donors of this category: member-state, observer-state, other-government, intergovernmental, un-entity, pooled-fund, private-sector, foundation, individual
+    #[arg(long)]
+    pub category: Option<String>,
+    /// donors only: one row per donor category (with its contributor type) instead of per donor
+    #[arg(long, value_name = "category")]
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,20 +1,106 @@
-//! `ledger export`: files for other systems. Only the dispatch lives here; each
-//! format has its own module (`cli::iati` for IATI).
+//! `ledger export ...`: tables for other systems, written to stdout or `--output`.
+//! `export ceb` writes the CEB revenue table of a year (see the README, "The CEB
+//! export"): reads the ledger, asks `report::ceb` for the rows and `render::ceb`
+//! for the bytes. `export iati` lives in `cli::iati`; only its dispatch is here.
+//!
+//! Examples:
+//!   ledger export ceb --year 2024
+//!   ledger export ceb --year 2024 --government --output ceb-gov-2024.csv
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use super::{Context, Failure};
+use crate::domain::{Book, settlement};
+use crate::journal;
+use crate::report::{self, LedgerHead, Source};
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
+    /// The CEB revenue table of a year: by donor and financing instrument, whole US dollars
+    #[command(
+        after_help = "The figure is paid (payments less refunds) plus in-kind dated in the year, in USD at the value-date rates, rounded to whole dollars half away from zero.\n\nExamples:\n  ledger export ceb --year 2024\n  ledger export ceb --year 2024 --government --output ceb-gov-2024.csv"
+    )]
+    Ceb(CebArgs),
     /// An IATI 2.03 activities file of one year: one activity per mandate, its incoming pledges and funds
     Iati(super::iati::IatiArgs),
 }
 
+#[derive(Debug, Args)]
+pub struct CebArgs {
+    /// The calendar year (1945-2199)
+    #[arg(long)]
+    pub year: i32,
+    /// The government-donor layout (C01 donors) instead of the non-government one
+    #[arg(long)]
+    pub government: bool,
+    /// csv (the only format of the CEB's tables)
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Fail instead of warning when a figure uses a rate more than 31 days older than its date
+    #[arg(long)]
+    pub strict_rates: bool,
+    /// Write to this file instead of standard output (never the ledger or its index)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
 pub fn run(cmd: ExportCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
     match cmd {
+        ExportCmd::Ceb(args) => ceb(ctx, out, args),
         ExportCmd::Iati(args) => super::iati::run(ctx, out, args),
     }
+}
+
+fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure> {
+    if !(1945..=2199).contains(&args.year) {
+        return Err(Failure::usage(format!(
+            "--year: {} is outside the years 1945 to 2199",
+            args.year
+        )));
+    }
+    if !args.format.trim().eq_ignore_ascii_case("csv") {
+        return Err(Failure::usage(format!(
+            "--format: {:?}; the CEB's tables are csv",
+            args.format
+        )));
+    }
+    if let Some(path) = &args.output {
+        super::output::check(path, &ctx.ledger, args.force)?;
+    }
+    let mut book = Book::new();
+    let scan = journal::scan(&ctx.ledger, true, None, |e| book.apply(&e))?;
+    super::warn_if_torn(ctx, &scan);
+    let settled = settlement::settle_pledges(&book).map_err(super::report::missing_rates)?;
+    let src = Source {
+        book: &book,
+        settlement: &settled,
+        entries: &[],
+        ledger: LedgerHead {
+            entries: scan.head.entries,
+            head: scan.head.hash.clone(),
+        },
+        as_of: None,
+        only_donor: None,
+        tolerance: report::Usd::ZERO,
+        strict_rates: args.strict_rates,
+        scope: report::Scope::default(),
+    };
+    let table = report::ceb::ceb(&src, args.year, args.government)
+        .map_err(|e| Failure::failed(format!("{e}")))?;
+    let mut bytes = Vec::new();
+    crate::render::ceb::write(&table, &mut bytes)?;
+    for w in &table.warnings {
+        eprintln!("warning: {w}");
+    }
+    match &args.output {
+        Some(path) => super::output::write(path, &bytes)?,
+        None => out.write_all(&bytes)?,
+    }
+    Ok(())
 }

@@ -13,6 +13,7 @@ use std::io::Write;
 use super::args::ReportArgs;
 use super::{Context, Failure};
 use crate::domain::Book;
+use crate::domain::register::DonorCategory;
 use crate::domain::settlement;
 use crate::domain::time;
 use crate::journal;
@@ -36,6 +37,7 @@ struct Checked {
     format: Format,
     table: Option<String>,
     tolerance: rust_decimal::Decimal,
+    by_category: bool,
 }
 
 fn check(args: &ReportArgs) -> Result<Checked, Failure> {
@@ -98,6 +100,20 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
             "the statement report needs --donor (a code, UN name, ISO name or alias)",
         ));
     }
+    let by_category = match args.by.as_deref().map(|b| b.trim().to_ascii_lowercase()) {
+        None => false,
+        Some(b) if b == "category" && kind == Kind::Donors => true,
+        Some(b) if b == "category" => {
+            return Err(Failure::usage(
+                "--by category groups the donors report; use `report donors --by category`",
+            ));
+        }
+        Some(b) => {
+            return Err(Failure::usage(format!(
+                "--by: {b:?} is not a grouping; use --by category"
+            )));
+        }
+    };
     let format = match args.format.as_deref() {
         None => Format::Table,
         Some(f) => Format::parse(f).ok_or_else(|| {
@@ -144,6 +160,7 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
         format,
         table: args.table.clone(),
         tolerance,
+        by_category,
     })
 }
 
@@ -182,6 +199,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let mut keep = Keep {
         donor: only_donor.clone(),
         mandates: None,
+        donors: None,
     };
     if let Some(f) = args.fund.as_deref() {
         let fund = book.register.resolve_fund(f).map_err(|u| {
@@ -200,7 +218,24 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         );
         scope.fund = Some(fund.code.clone());
     }
-    if keep.donor.is_some() || keep.mandates.is_some() {
+    if let Some(text) = args.category.as_deref() {
+        let category = DonorCategory::parse(text).ok_or_else(|| {
+            Failure::failed(format!(
+                "--category: unknown category {}; use one of {} [unknown-category]",
+                crate::domain::problem::shown(text),
+                DonorCategory::ALL.map(DonorCategory::as_str).join(", ")
+            ))
+        })?;
+        keep.donors = Some(
+            book.register
+                .donors()
+                .filter(|d| d.category == category)
+                .map(|d| d.code.clone())
+                .collect(),
+        );
+        scope.category = Some(category.as_str().to_string());
+    }
+    if keep.donor.is_some() || keep.mandates.is_some() || keep.donors.is_some() {
         book = filtered_book(ctx, c.until, &keep)?;
     }
     // Only a statement shows what each payment settled.
@@ -209,16 +244,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     } else {
         settlement::settle_pledges(&book)
     }
-    .map_err(|missing| {
-        let first_of_month = |d: chrono::NaiveDate| chrono::Datelike::with_day(&d, 1).unwrap_or(d);
-        let all = report::MissingRates(
-            missing
-                .iter()
-                .map(|m| (m.currency, first_of_month(m.date), m.date))
-                .collect(),
-        );
-        Failure::failed(format!("{all} [{}]", crate::domain::Code::MissingRate))
-    })?;
+    .map_err(missing_rates)?;
     let src = Source {
         book: &book,
         settlement: &settled,
@@ -241,6 +267,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         _ => Failure::failed(format!("{e}")),
     };
     let report = match c.kind {
+        Kind::Donors if c.by_category => Report::Categories(
+            report::categories::by_category(&src, src.period(c.period).map_err(fail)?)
+                .map_err(fail)?,
+        ),
         Kind::Donors => {
             Report::Donors(report::donors(&src, src.period(c.period).map_err(fail)?).map_err(fail)?)
         }
@@ -287,17 +317,19 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     Ok(())
 }
 
-/// Which money entries a filtered report keeps: one donor's, and those of some
-/// mandates (a fund's).
+/// Which money entries a filtered report keeps: one donor's, those of some
+/// mandates (a fund's), and those of some donors (a category's).
 struct Keep {
     donor: Option<String>,
     mandates: Option<std::collections::HashSet<String>>,
+    donors: Option<std::collections::HashSet<String>>,
 }
 
 impl Keep {
     fn keeps(&self, donor: &str, mandate: &str) -> bool {
         self.donor.as_deref().is_none_or(|d| d == donor)
             && self.mandates.as_ref().is_none_or(|m| m.contains(mandate))
+            && self.donors.as_ref().is_none_or(|d| d.contains(donor))
     }
 }
 
@@ -326,4 +358,17 @@ fn filtered_book(
         }
     })?;
     Ok(book)
+}
+
+/// The failure for rates settlement needed and did not find: every currency and
+/// month in one message, each with the command that records it.
+pub(super) fn missing_rates(missing: Vec<crate::domain::rates::MissingRate>) -> Failure {
+    let first_of_month = |d: chrono::NaiveDate| chrono::Datelike::with_day(&d, 1).unwrap_or(d);
+    let all = report::MissingRates(
+        missing
+            .iter()
+            .map(|m| (m.currency, first_of_month(m.date), m.date))
+            .collect(),
+    );
+    Failure::failed(format!("{all} [{}]", crate::domain::Code::MissingRate))
 }

@@ -48,6 +48,14 @@ impl Currency {
         r
     }
 
+    /// Rounds by the same rule (half away from zero) to whole units of the currency:
+    /// the CEB's revenue tables are in whole US dollars.
+    pub fn round_whole(&self, amount: Decimal) -> Decimal {
+        let mut r = amount.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+        r.rescale(0);
+        r
+    }
+
     /// Formats an amount with exactly this currency's decimals ("1234.50").
     pub fn format(&self, amount: Decimal) -> String {
         let mut a = amount;
@@ -234,6 +242,24 @@ mod tests {
             usd.round(parse_decimal("0.124").unwrap()).to_string(),
             "0.12"
         );
+    }
+
+    #[test]
+    fn whole_units_round_half_away_from_zero() {
+        let usd = Currency::USD;
+        for (x, want) in [
+            ("20000.50", "20001"),
+            ("-20000.50", "-20001"),
+            ("10000.49", "10000"),
+            ("-0.40", "0"),
+            ("57111000.00", "57111000"),
+        ] {
+            assert_eq!(
+                usd.round_whole(parse_decimal(x).unwrap()).to_string(),
+                want,
+                "{x}"
+            );
+        }
     }
 
     #[test]

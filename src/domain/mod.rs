@@ -9,6 +9,7 @@ pub mod problem;
 pub mod rates;
 pub mod register;
 pub mod settlement;
+pub mod standards;
 pub mod time;
 
 pub use book::{Book, Checker};

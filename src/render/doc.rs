@@ -70,8 +70,9 @@ impl Doc {
 }
 
 /// Every table key any report offers.
-pub const TABLES: [&str; 19] = [
+pub const TABLES: [&str; 20] = [
     "donors",
+    "categories",
     "mandates",
     "funds",
     "totals",
@@ -289,6 +290,7 @@ pub fn build(report: &Report) -> Doc {
             footnotes: usd_note(),
         },
         Report::Funds(r) => super::doc_funds::build(r),
+        Report::Categories(r) => super::doc_categories::build(r),
         Report::Quarterly(q) => super::doc_quarterly::build(q),
         Report::Statement(s) => super::doc_statement::build(s),
     }

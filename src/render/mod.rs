@@ -5,8 +5,10 @@
 //! neutralisation). Never computes a figure: every number printed is a field of a
 //! `report` struct. Depends on `report`'s structs only.
 
+pub mod ceb;
 mod csv;
 mod doc;
+mod doc_categories;
 mod doc_funds;
 mod doc_quarterly;
 mod doc_statement;
@@ -18,7 +20,9 @@ mod table;
 
 use std::io::Write;
 
-use crate::report::{DonorsReport, FundsReport, MandatesReport, Quarterly, Statement};
+use crate::report::{
+    CategoriesReport, DonorsReport, FundsReport, MandatesReport, Quarterly, Statement,
+};
 
 pub use doc::{Cell, Doc, Sheet, TABLES};
 
@@ -26,6 +30,8 @@ pub use doc::{Cell, Doc, Sheet, TABLES};
 #[derive(Debug, Clone)]
 pub enum Report {
     Donors(DonorsReport),
+    /// `report donors --by category`.
+    Categories(CategoriesReport),
     Mandates(MandatesReport),
     Funds(FundsReport),
     Quarterly(Box<Quarterly>),
@@ -68,6 +74,7 @@ pub fn render(
         Format::Json => {
             match report {
                 Report::Donors(r) => serde_json::to_writer_pretty(&mut *out, r),
+                Report::Categories(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Mandates(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Funds(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Quarterly(r) => serde_json::to_writer_pretty(&mut *out, r),
@@ -99,6 +106,7 @@ pub fn render(
 pub fn warnings(report: &Report) -> &[String] {
     match report {
         Report::Donors(r) => &r.warnings,
+        Report::Categories(r) => &r.warnings,
         Report::Mandates(r) => &r.warnings,
         Report::Quarterly(r) => &r.warnings,
         Report::Statement(r) => &r.warnings,

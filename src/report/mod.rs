@@ -9,6 +9,8 @@
 //! Invariant: no floats. Every USD figure is one entry (or one pledge's outstanding)
 //! converted and rounded on its own; totals are sums of those rounded figures.
 
+pub mod categories;
+pub mod ceb;
 mod figures;
 pub mod funds;
 pub mod iati;
@@ -34,6 +36,7 @@ use crate::domain::rates::{MissingRate, Rates};
 use crate::domain::register::Unknown;
 use crate::domain::settlement::Settlement;
 
+pub use categories::CategoriesReport;
 pub use figures::{
     DonorRow, DonorsReport, Figures, FundTotal, MandateRow, MandatesReport, donors, mandates,
 };

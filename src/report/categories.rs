@@ -1,0 +1,83 @@
+//! `report donors --by category`: the donors report's figures summed by donor
+//! category, each row with its contributor type (UN Data Standards, Standard VI).
+//!
+//! Sums the donor tally's rows, so the rows add up to the donors report's totals.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::figures::{Figures, tally};
+use super::{Conv, LedgerHead, Period, ReportError, Scope, Source};
+use crate::domain::register::DonorCategory;
+use crate::domain::standards;
+
+/// One donor category's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryRow {
+    pub category: DonorCategory,
+    /// Its donors' contributor types, `/`-separated when more than one
+    /// (intergovernmental: `C08A` for the European Union, `C08B` for the others).
+    pub contributor_type: String,
+    /// How many donors of the category have a figure in the period.
+    pub donors: usize,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoriesReport {
+    pub report: &'static str,
+    pub by: &'static str,
+    pub ledger: LedgerHead,
+    pub period: Period,
+    pub as_of: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
+    #[serde(flatten)]
+    pub scope: Scope,
+    pub currency: &'static str,
+    pub warnings: Vec<String>,
+    pub rows: Vec<CategoryRow>,
+    pub totals: Figures,
+}
+
+pub fn by_category(src: &Source, period: Period) -> Result<CategoriesReport, ReportError> {
+    let conv = Conv::new(&src.book.rates);
+    let t = tally(src, &conv, period)?;
+    let mut by: BTreeMap<DonorCategory, (BTreeSet<&'static str>, usize, Figures)> = BTreeMap::new();
+    for (code, f) in &t.by_donor {
+        // Every recorded donor is registered; an unknown one would be a government.
+        let category = src
+            .book
+            .register
+            .donor(code)
+            .map_or(DonorCategory::OtherGovernment, |d| d.category);
+        let row = by.entry(category).or_default();
+        row.0.insert(standards::contributor_type(category, code));
+        row.1 += 1;
+        row.2.add(f);
+    }
+    let rows = by
+        .into_iter()
+        .map(|(category, (types, donors, figures))| CategoryRow {
+            category,
+            contributor_type: types.into_iter().collect::<Vec<_>>().join("/"),
+            donors,
+            figures,
+        })
+        .collect();
+    Ok(CategoriesReport {
+        report: "donors",
+        by: "category",
+        ledger: src.ledger.clone(),
+        period,
+        as_of: src.as_of.clone(),
+        donor: src.only_donor.clone(),
+        scope: src.scope.clone(),
+        currency: "USD",
+        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        rows,
+        totals: t.total,
+    })
+}
