@@ -52,6 +52,12 @@ pub enum Command {
         after_help = "Examples:\n  ledger fund list\n  ledger fund add UNVTF --name \"UN Voluntary Trust Fund for Victims of Trafficking\""
     )]
     Fund(FundCmd),
+    /// Register or list contribution agreements (instalments are pledges that name one)
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger agreement list\n  ledger agreement add SE-2024-01 --donor SWE --mandate victim-assistance --currency SEK --signed 2024-02-01 --title \"Three-year support 2024-2026\""
+    )]
+    Agreement(super::agreement::AgreementCmd),
     /// Import entries from a CSV file through a mapping profile (all or nothing)
     Import(ImportArgs),
     /// Funding reports: by donor, by mandate, quarterly, donor statements
@@ -148,6 +154,27 @@ pub enum RecordCmd {
         /// A pledge of goods or services: only in-kind contributions settle it
         #[arg(long)]
         in_kind: bool,
+        /// The agreement this pledge is an instalment of (its code; same donor, mandate and currency)
+        #[arg(long)]
+        agreement: Option<String>,
+    },
+    /// The condition of a conditional agreement was met: its instalments count as pledged from this date
+    #[command(
+        after_help = "Examples:\n  ledger record condition-met --agreement US-2024-07 --date 2024-11-15 --memo \"matching funds confirmed\""
+    )]
+    ConditionMet {
+        /// The agreement's code
+        #[arg(long)]
+        agreement: String,
+        /// The date the condition was met, YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// What met it (free text)
+        #[arg(long)]
+        memo: Option<String>,
+        /// text (one line) or json (the entry as recorded)
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
     },
     /// Money received
     #[command(
@@ -489,6 +516,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
             super::record::fund_add(ctx, out, code, name, format)
         }
         Command::Fund(FundCmd::List { format }) => super::list::funds(ctx, out, format),
+        Command::Agreement(cmd) => super::agreement::run(ctx, out, cmd),
         Command::Import(args) => super::import::run(ctx, out, args),
         Command::Report(args) => super::report::run(ctx, out, args),
         Command::Log(args) => super::log::run(ctx, out, args),

@@ -251,6 +251,7 @@ impl Table<'_> {
                 reference,
                 memo,
                 source,
+                agreement: None,
             }),
             Kind::Payment | Kind::Refund | Kind::InKind => {
                 let pay = Payment {
