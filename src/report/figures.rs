@@ -35,6 +35,15 @@ pub struct Figures {
     /// In-kind contributions dated in the period (goods and services at fair value),
     /// at their value-date rates. Never part of `paid`.
     pub in_kind: Usd,
+    /// The part of `outstanding` due within 12 months of the period's last day, or
+    /// overdue, or without a due date (each pledge at the closing rate).
+    pub current: Usd,
+    /// The part of `outstanding` due more than 12 months after the period's last day.
+    pub non_current: Usd,
+    /// Instalments of conditional agreements pledged up to the period's last day whose
+    /// condition was not met by then: conditional, not yet recognised (at the closing
+    /// rate; never part of pledged or outstanding).
+    pub conditional: Usd,
 }
 
 impl Figures {
@@ -47,6 +56,9 @@ impl Figures {
         self.reduced += o.reduced;
         self.written_off += o.written_off;
         self.in_kind += o.in_kind;
+        self.current += o.current;
+        self.non_current += o.non_current;
+        self.conditional += o.conditional;
     }
 
     pub fn is_zero(&self) -> bool {
@@ -196,6 +208,11 @@ pub(crate) fn tallies<'a>(
                         Some(u) => u,
                         None => *usd_at[e].insert(conv.usd(left, p.currency, ends[e])?),
                     };
+                    if is_current(p.due, ends[e]) {
+                        f.current = f.outstanding;
+                    } else {
+                        f.non_current = f.outstanding;
+                    }
                 } else {
                     conv.note(p.currency, ends[e])?;
                 }
@@ -205,6 +222,8 @@ pub(crate) fn tallies<'a>(
             }
         }
     }
+
+    conditional(src, conv, wants, &mut out)?;
 
     let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
     let mut gp: Option<(&str, bool)> = None;
@@ -265,6 +284,48 @@ pub(crate) fn tallies<'a>(
         }
     }
     Ok(out)
+}
+
+/// Is a balance due on `due` current at `end`: due within 12 months of `end`, or
+/// overdue, or without a due date?
+pub(crate) fn is_current(due: Option<NaiveDate>, end: NaiveDate) -> bool {
+    let horizon = end
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap_or(NaiveDate::MAX);
+    due.is_none_or(|d| d <= horizon)
+}
+
+/// Is this instalment of a conditional agreement pledged by `end` but not yet
+/// recognised then (its condition not met, or met after `end`)?
+pub(crate) fn is_conditional_at(p: &PledgeRec, end: NaiveDate) -> bool {
+    p.reversed_by.is_none() && p.pledged_on <= end && (p.pending || p.date > end)
+}
+
+/// The `conditional` figure of every want with outstanding: each instalment of a
+/// conditional agreement not yet recognised at the period's end, at the closing rate.
+fn conditional<'a>(
+    src: &Source<'a>,
+    conv: &Conv,
+    wants: &[Want],
+    out: &mut [Tally<'a>],
+) -> Result<(), ReportError> {
+    let book = src.book;
+    for a in book.agreements.iter().filter(|a| a.agreement.conditional) {
+        for p in a.instalments.iter().filter_map(|s| book.pledge(*s)) {
+            for (i, w) in wants.iter().enumerate() {
+                let end = w.period.to;
+                if !w.outstanding || !is_conditional_at(p, end) {
+                    continue;
+                }
+                let f = Figures {
+                    conditional: conv.usd(p.amount, p.currency, end)?,
+                    ..Figures::default()
+                };
+                out[i].add(w.rows, &p.donor, &p.mandate, &f);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]

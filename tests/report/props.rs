@@ -140,6 +140,7 @@ fn draft(op: &Op, pledges: &[(u64, Pledge)], seqs: &[u64]) -> Option<Body> {
             reference: None,
             memo: None,
             source: None,
+            agreement: None,
         }),
         Op::Opening {
             d,
@@ -167,6 +168,7 @@ fn draft(op: &Op, pledges: &[(u64, Pledge)], seqs: &[u64]) -> Option<Body> {
                 reference: None,
                 memo: None,
                 source: None,
+                agreement: None,
             })
         }
         Op::Payment {
