@@ -398,7 +398,7 @@ pub struct ImportArgs {
     after_help = "Outstanding is contributions receivable: what pledges still owe. Unpledged is a receipt applied to no pledge.\n--to is the balance date; --as-of is a cut-off on when entries were recorded (a report as it stood then), not a balance date.\n\nExamples:\n  ledger report quarterly --year 2009 --quarter 3\n  ledger report statement --donor Japan --format csv --table reconciliation\n  ledger report donors --from 2009-01-01 --to 2009-09-30 --as-of 2009-10-15"
 )]
 pub struct ReportArgs {
-    /// donors, mandates, funds, quarterly or statement
+    /// donors, mandates, funds, quarterly, statement or agreements
     pub kind: String,
     /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
     #[arg(long)]
@@ -421,7 +421,7 @@ pub struct ReportArgs {
     /// table, csv, json, markdown or html
     #[arg(long)]
     pub format: Option<String>,
-    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors; mandates: mandates
+    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances, schedule (with agreements); agreements: agreements, schedule; donors: donors; mandates: mandates
     #[arg(long)]
     pub table: Option<String>,
     /// Overdue balances at or below this many USD (at the closing rate) are listed apart as small balances, likely bank charges (default 100; 0 lists none apart)

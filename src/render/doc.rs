@@ -70,7 +70,7 @@ impl Doc {
 }
 
 /// Every table key any report offers.
-pub const TABLES: [&str; 18] = [
+pub const TABLES: [&str; 20] = [
     "donors",
     "mandates",
     "funds",
@@ -89,6 +89,8 @@ pub const TABLES: [&str; 18] = [
     "lines",
     "reconciliation",
     "balances",
+    "agreements",
+    "schedule",
 ];
 
 pub(super) fn t(s: impl Into<String>) -> Cell {
@@ -294,6 +296,7 @@ pub fn build(report: &Report) -> Doc {
         Report::Funds(r) => super::doc_funds::build(r),
         Report::Quarterly(q) => super::doc_quarterly::build(q),
         Report::Statement(s) => super::doc_statement::build(s),
+        Report::Agreements(r) => super::doc_agreements::build(r),
     }
 }
 

@@ -9,6 +9,7 @@
 //! Invariant: no floats. Every USD figure is one entry (or one pledge's outstanding)
 //! converted and rounded on its own; totals are sums of those rounded figures.
 
+pub mod agreements;
 mod figures;
 pub mod funds;
 pub mod overdue;

@@ -57,6 +57,9 @@ pub struct Line {
     /// (payments dated before it arrived later): what it actually took off, in the
     /// pledge's currency.
     pub applied: Option<String>,
+    /// For an instalment, and a payment, write-off or reduction of one: its agreement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -118,6 +121,10 @@ pub struct Statement {
     pub balances: Vec<CurrencyBalance>,
     /// From the outstanding before the period to the outstanding at its end.
     pub reconciliation: Box<Reconciliation>,
+    /// The donor's agreements at the period's end, each with its instalment schedule
+    /// (left out when the donor has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agreements: Vec<super::agreements::AgreementRow>,
 }
 
 #[derive(Default)]
@@ -154,6 +161,7 @@ fn blank(seq: u64, date: NaiveDate, kind: &'static str) -> Line {
         reason: None,
         reversed_by: None,
         applied: None,
+        agreement: None,
     }
 }
 
@@ -178,6 +186,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         l.due = p.due;
         l.reference = p.reference.clone();
         l.reversed_by = p.reversed_by;
+        l.agreement = p.agreement.as_deref().map(str::to_string);
         if p.is_opening() {
             l.kind = "opening-pledge";
             l.reason = Some(format!(
@@ -187,7 +196,17 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                 p.date
             ));
         }
-        if p.reversed_by.is_none() && p.counted_on() <= period.to {
+        if p.pending || p.date > period.to && p.pledged_on <= period.to && p.agreement.is_some() {
+            l.kind = "conditional-pledge";
+            l.date = p.pledged_on;
+            l.reason = Some("conditional, not yet recognised: counts as pledged once its agreement's condition is met".into());
+        } else if p.date > p.pledged_on {
+            l.reason = Some(format!(
+                "conditional instalment pledged {}, recognised when its agreement's condition was met",
+                p.pledged_on
+            ));
+        }
+        if p.reversed_by.is_none() && !p.pending && p.counted_on() <= period.to {
             l.usd = Some(conv.usd(p.base(), p.currency, p.counted_on())?);
             let b = bal.entry(p.currency).or_default();
             if p.is_opening() {
@@ -261,6 +280,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         l.currency = Some(w.currency.code().to_string());
         l.amount = Some(w.currency.format(w.amount));
         l.pledge = Some(w.pledge);
+        l.agreement = p.agreement.as_deref().map(str::to_string);
         l.reason = w.reason.clone();
         l.reversed_by = w.reversed_by;
         if w.reversed_by.is_none() && w.date <= period.to {
@@ -342,6 +362,21 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         }
     }
     lines.retain(|l| period.contains(l.date));
+    // A payment belongs to an agreement when everything it settled is of one.
+    for l in lines.iter_mut().filter(|l| l.kind == "payment") {
+        let mut of = l.settled.iter().map(|s| {
+            book.pledge(s.pledge)
+                .and_then(|p| p.agreement.as_deref().map(str::to_string))
+        });
+        if let Some(Some(first)) = of.next()
+            && of.all(|a| a.as_deref() == Some(first.as_str()))
+        {
+            l.agreement = Some(first);
+        }
+    }
+    // Grouped by agreement: lines of no agreement first, then each agreement's, each
+    // group in date order.
+    lines.sort_by(|a, b| (&a.agreement, a.date, a.seq).cmp(&(&b.agreement, b.date, b.seq)));
 
     let t = tally(src, &conv, period)?;
     let f = t.by_donor.get(code.as_str()).copied().unwrap_or_default();
@@ -396,5 +431,6 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         totals,
         balances,
         reconciliation: Box::new(reconciliation),
+        agreements: super::agreements::rows(src, Some(&code), period.to),
     })
 }
