@@ -2,6 +2,7 @@
 //! financing instruments, on a hand-checked ledger whose every figure is worked out
 //! in the comments, and snapshotted in every format.
 
+mod agreements;
 mod funds;
 mod in_kind;
 
