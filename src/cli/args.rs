@@ -452,7 +452,7 @@ pub struct LogArgs {
     /// Only this mandate's entries (slug or name)
     #[arg(long)]
     pub mandate: Option<String>,
-    /// pledge, payment, refund, write-off, reduction, reversal, rate, donor, mandate (repeatable)
+    /// pledge, payment, refund, write-off, reduction, reversal, rate, donor, mandate, fund, in-kind, agreement, condition-met (repeatable)
     #[arg(long)]
     pub kind: Vec<String>,
     /// Value dates from (YYYY-MM-DD)
