@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::figures::{is_conditional_at, is_current};
+use super::receivable::{is_conditional_at, is_current};
 use super::{LedgerHead, Period, ReportError, Scope, Source};
 use crate::domain::agreement::AgreementRec;
 use crate::domain::settlement::Take;
@@ -160,6 +160,24 @@ pub(crate) fn row(src: &Source, a: &AgreementRec, end: NaiveDate) -> AgreementRo
         next_due,
         instalments,
     }
+}
+
+/// Tags each payment line with the agreement of the instalments it settled (when
+/// they are all of one), then groups the lines: those of no agreement first, then
+/// each agreement's, each group in (date, #) order.
+pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statement::Line]) {
+    for l in lines.iter_mut().filter(|l| l.kind == "payment") {
+        let mut of = l.settled.iter().map(|s| {
+            book.pledge(s.pledge)
+                .and_then(|p| p.agreement.as_deref().map(str::to_string))
+        });
+        if let Some(Some(first)) = of.next()
+            && of.all(|a| a.as_deref() == Some(first.as_str()))
+        {
+            l.agreement = Some(first);
+        }
+    }
+    lines.sort_by(|a, b| (&a.agreement, a.date, a.seq).cmp(&(&b.agreement, b.date, b.seq)));
 }
 
 /// The agreements a report covers: signed by `end`, of the report's donor and fund.

@@ -76,7 +76,7 @@ pub(crate) struct Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
-    fn add(&mut self, rows: bool, donor: &'a str, mandate: &'a str, f: &Figures) {
+    pub(crate) fn add(&mut self, rows: bool, donor: &'a str, mandate: &'a str, f: &Figures) {
         if rows {
             self.by_donor.entry(donor).or_default().add(f);
             self.by_mandate.entry(mandate).or_default().add(f);
@@ -208,7 +208,7 @@ pub(crate) fn tallies<'a>(
                         Some(u) => u,
                         None => *usd_at[e].insert(conv.usd(left, p.currency, ends[e])?),
                     };
-                    if is_current(p.due, ends[e]) {
+                    if super::receivable::is_current(p.due, ends[e]) {
                         f.current = f.outstanding;
                     } else {
                         f.non_current = f.outstanding;
@@ -223,7 +223,7 @@ pub(crate) fn tallies<'a>(
         }
     }
 
-    conditional(src, conv, wants, &mut out)?;
+    super::receivable::conditional(src, conv, wants, &mut out)?;
 
     let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
     let mut gp: Option<(&str, bool)> = None;
@@ -284,48 +284,6 @@ pub(crate) fn tallies<'a>(
         }
     }
     Ok(out)
-}
-
-/// Is a balance due on `due` current at `end`: due within 12 months of `end`, or
-/// overdue, or without a due date?
-pub(crate) fn is_current(due: Option<NaiveDate>, end: NaiveDate) -> bool {
-    let horizon = end
-        .checked_add_months(chrono::Months::new(12))
-        .unwrap_or(NaiveDate::MAX);
-    due.is_none_or(|d| d <= horizon)
-}
-
-/// Is this instalment of a conditional agreement pledged by `end` but not yet
-/// recognised then (its condition not met, or met after `end`)?
-pub(crate) fn is_conditional_at(p: &PledgeRec, end: NaiveDate) -> bool {
-    p.reversed_by.is_none() && p.pledged_on <= end && (p.pending || p.date > end)
-}
-
-/// The `conditional` figure of every want with outstanding: each instalment of a
-/// conditional agreement not yet recognised at the period's end, at the closing rate.
-fn conditional<'a>(
-    src: &Source<'a>,
-    conv: &Conv,
-    wants: &[Want],
-    out: &mut [Tally<'a>],
-) -> Result<(), ReportError> {
-    let book = src.book;
-    for a in book.agreements.iter().filter(|a| a.agreement.conditional) {
-        for p in a.instalments.iter().filter_map(|s| book.pledge(*s)) {
-            for (i, w) in wants.iter().enumerate() {
-                let end = w.period.to;
-                if !w.outstanding || !is_conditional_at(p, end) {
-                    continue;
-                }
-                let f = Figures {
-                    conditional: conv.usd(p.amount, p.currency, end)?,
-                    ..Figures::default()
-                };
-                out[i].add(w.rows, &p.donor, &p.mandate, &f);
-            }
-        }
-    }
-    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -14,6 +14,7 @@ mod figures;
 pub mod funds;
 pub mod overdue;
 pub mod quarterly;
+pub mod receivable;
 pub mod reconcile;
 pub mod statement;
 

@@ -362,21 +362,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         }
     }
     lines.retain(|l| period.contains(l.date));
-    // A payment belongs to an agreement when everything it settled is of one.
-    for l in lines.iter_mut().filter(|l| l.kind == "payment") {
-        let mut of = l.settled.iter().map(|s| {
-            book.pledge(s.pledge)
-                .and_then(|p| p.agreement.as_deref().map(str::to_string))
-        });
-        if let Some(Some(first)) = of.next()
-            && of.all(|a| a.as_deref() == Some(first.as_str()))
-        {
-            l.agreement = Some(first);
-        }
-    }
-    // Grouped by agreement: lines of no agreement first, then each agreement's, each
-    // group in date order.
-    lines.sort_by(|a, b| (&a.agreement, a.date, a.seq).cmp(&(&b.agreement, b.date, b.seq)));
+    super::agreements::group_lines(book, &mut lines);
 
     let t = tally(src, &conv, period)?;
     let f = t.by_donor.get(code.as_str()).copied().unwrap_or_default();

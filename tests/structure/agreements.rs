@@ -277,6 +277,14 @@ fn bad_agreements_are_refused_and_the_ledger_is_unchanged() {
             "[condition-not-met]",
         ),
         ("record reversal --entry 5 --reason x", "[not-reversible]"),
+        (
+            "agreement add F-1 --donor SWE --mandate coordination --currency SEK --signed 2026-02-01 --title later",
+            "[future-date]",
+        ),
+        (
+            "agreement add 'BAD CODE' --donor SWE --mandate coordination --currency SEK --signed 2024-01-01 --title t",
+            "[bad-code]",
+        ),
         ("record reversal --entry 13 --reason x", "[not-reversible]"),
     ] {
         t.rejects(line, 1, code);
