@@ -36,6 +36,9 @@ pub fn build(s: &Statement) -> Doc {
                 })
                 .collect();
             let mut note: Vec<String> = Vec::new();
+            if let Some(a) = &l.agreement {
+                note.push(format!("agreement {a}"));
+            }
             match (l.entry, &l.reason) {
                 (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
                 (None, Some(r)) => note.push(r.clone()),
