@@ -139,6 +139,7 @@ fn donors_split_outstanding_and_set_conditional_apart() {
     for (name, line) in [
         ("agreements_donors_2024", "report donors --year 2024"),
         ("agreements_donors_2025", "report donors --year 2025"),
+        ("agreements_mandates_2024", "report mandates --year 2024"),
         (
             "agreements_quarterly_2024q4",
             "report quarterly --year 2024 --quarter 4",
