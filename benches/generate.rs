@@ -548,6 +548,7 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
                 reference: Some(format!("SYN/{seq}")),
                 memo: (rng.below(10) == 0).then(|| "note verbale received".to_string()),
                 source: None,
+                agreement: None,
             })
         } else if roll < 84 {
             // A payment: naming its pledge (in the pledge's currency, or from 60 on

@@ -285,6 +285,7 @@ impl Demo {
                 reference: Some(reference),
                 memo: None,
                 source: None,
+                agreement: None,
             })),
         )
     }
@@ -765,6 +766,7 @@ impl Demo {
                 reference: Some("NV/ITA/2011/INK".into()),
                 memo: Some("venue and equipment for the expert group meeting, Rome".into()),
                 source: None,
+                agreement: None,
             })),
         );
         let at = self.recorded(date(2011, 6, 14));

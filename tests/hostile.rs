@@ -254,7 +254,7 @@ fn injection_csv_text_that_reads_as_a_number_is_neutralised() {
     t.ok(&pledge("ACME", "9", &[]));
     let csv = t.ok("report donors --year 2009 --format csv");
     assert!(
-        csv.contains("\nACME,'007,9.00,0.00,9.00,0.00,0.00,0.00,0.00,0.00\n"),
+        csv.contains("\nACME,'007,9.00,0.00,9.00,9.00,0.00,0.00,0.00,0.00,0.00,0.00\n"),
         "{csv}"
     );
 }

@@ -43,6 +43,7 @@ fn pledge(donor: &str, amount: &str, currency: &str, reference: String) -> Body 
         reference: Some(reference),
         memo: None,
         source: None,
+        agreement: None,
     })
 }
 

@@ -53,6 +53,12 @@ pub enum Command {
         after_help = "Examples:\n  ledger fund list\n  ledger fund add UNVTF --name \"UN Voluntary Trust Fund for Victims of Trafficking\""
     )]
     Fund(FundCmd),
+    /// Register or list contribution agreements (instalments are pledges that name one)
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ledger agreement list\n  ledger agreement add SE-2024-01 --donor SWE --mandate victim-assistance --currency SEK --signed 2024-02-01 --title \"Three-year support 2024-2026\""
+    )]
+    Agreement(super::agreement::AgreementCmd),
     /// Import entries from a CSV file through a mapping profile (all or nothing)
     Import(ImportArgs),
     /// Funding reports: by donor, by mandate, quarterly, donor statements
@@ -155,6 +161,27 @@ pub enum RecordCmd {
         /// A pledge of goods or services: only in-kind contributions settle it
         #[arg(long)]
         in_kind: bool,
+        /// The agreement this pledge is an instalment of (its code; same donor, mandate and currency)
+        #[arg(long)]
+        agreement: Option<String>,
+    },
+    /// The condition of a conditional agreement was met: its instalments count as pledged from this date
+    #[command(
+        after_help = "Examples:\n  ledger record condition-met --agreement US-2024-07 --date 2024-11-15 --memo \"matching funds confirmed\""
+    )]
+    ConditionMet {
+        /// The agreement's code
+        #[arg(long)]
+        agreement: String,
+        /// The date the condition was met, YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// What met it (free text)
+        #[arg(long)]
+        memo: Option<String>,
+        /// text (one line) or json (the entry as recorded)
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
     },
     /// Money received
     #[command(
@@ -378,7 +405,7 @@ pub struct ImportArgs {
     after_help = "Outstanding is contributions receivable: what pledges still owe. Unpledged is a receipt applied to no pledge.\n--to is the balance date; --as-of is a cut-off on when entries were recorded (a report as it stood then), not a balance date.\n\nExamples:\n  ledger report quarterly --year 2009 --quarter 3\n  ledger report statement --donor Japan --format csv --table reconciliation\n  ledger report donors --from 2009-01-01 --to 2009-09-30 --as-of 2009-10-15"
 )]
 pub struct ReportArgs {
-    /// donors, mandates, funds, quarterly or statement
+    /// donors, mandates, funds, quarterly, statement or agreements
     pub kind: String,
     /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
     #[arg(long)]
@@ -401,7 +428,7 @@ pub struct ReportArgs {
     /// table, csv, json, markdown or html
     #[arg(long)]
     pub format: Option<String>,
-    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, totals, reconciliation, balances; donors: donors (with --by category: categories); mandates: mandates
+    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, settlements, totals, reconciliation, balances, schedule (with agreements); agreements: agreements, schedule; donors: donors (with --by category: categories); mandates: mandates
     #[arg(long)]
     pub table: Option<String>,
     /// Overdue balances at or below this many USD (at the closing rate) are listed apart as small balances, likely bank charges (default 100; 0 lists none apart)
@@ -438,7 +465,7 @@ pub struct LogArgs {
     /// Only this mandate's entries (slug or name)
     #[arg(long)]
     pub mandate: Option<String>,
-    /// pledge, payment, refund, write-off, reduction, reversal, rate, donor, mandate (repeatable)
+    /// pledge, payment, refund, write-off, reduction, reversal, rate, donor, mandate, fund, in-kind, agreement, condition-met (repeatable)
     #[arg(long)]
     pub kind: Vec<String>,
     /// Value dates from (YYYY-MM-DD)
@@ -502,6 +529,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
             super::record::fund_add(ctx, out, code, name, format)
         }
         Command::Fund(FundCmd::List { format }) => super::list::funds(ctx, out, format),
+        Command::Agreement(cmd) => super::agreement::run(ctx, out, cmd),
         Command::Import(args) => super::import::run(ctx, out, args),
         Command::Report(args) => super::report::run(ctx, out, args),
         Command::Log(args) => super::log::run(ctx, out, args),

@@ -8,7 +8,7 @@ use super::{Context, Failure};
 use crate::domain::Book;
 use crate::journal;
 
-fn book(ctx: &Context) -> Result<Book, Failure> {
+pub(super) fn book(ctx: &Context) -> Result<Book, Failure> {
     let mut book = Book::new();
     let scan = journal::scan(&ctx.ledger, true, None, |e| book.apply(&e))?;
     super::warn_if_torn(ctx, &scan);
@@ -51,7 +51,7 @@ fn table(out: &mut dyn Write, header: &[&str], rows: Vec<Vec<String>>) -> Result
     Ok(())
 }
 
-fn emit(
+pub(super) fn emit(
     out: &mut dyn Write,
     format: OutFormat,
     header: &[&str],

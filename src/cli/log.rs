@@ -37,6 +37,9 @@ pub fn describe(e: &Entry) -> String {
             if p.in_kind {
                 s.push_str(" in kind");
             }
+            if let Some(a) = &p.agreement {
+                s.push_str(&format!(" agreement {a}"));
+            }
             if let (Some(d), Some(a)) = (p.opening, p.outstanding) {
                 s.push_str(&format!(
                     ", opening {d} with {} outstanding",
@@ -81,6 +84,19 @@ pub fn describe(e: &Entry) -> String {
             m.earmarking.as_str()
         ),
         Body::Fund(f) => format!("fund {} {:?}", f.code, f.name),
+        Body::Agreement(a) => format!(
+            "agreement {} {} {} {} signed {} {:?}{}",
+            a.code,
+            a.donor,
+            a.mandate,
+            a.currency,
+            a.signed,
+            a.title,
+            if a.conditional { " (conditional)" } else { "" }
+        ),
+        Body::ConditionMet(c) => {
+            format!("condition met for agreement {} on {}", c.agreement, c.date)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //!
 //! Invariant: only `cli` reads the environment, prints, or chooses an exit status.
 
+mod agreement;
 mod args;
 mod export;
 mod failure;

@@ -40,7 +40,7 @@ fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
     move |m| Failure::failed(format!("--{name}: {m}"))
 }
 
-fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
+pub(super) fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
     Currency::lookup(text).ok_or_else(|| {
         Failure::failed(format!(
             "--{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
@@ -53,7 +53,7 @@ fn amount(text: &str, name: &str) -> Result<rust_decimal::Decimal, Failure> {
     parse_decimal(text).map_err(|m| flag(name)(format!("{m} [bad-amount]")))
 }
 
-fn date(text: &str, name: &str) -> Result<NaiveDate, Failure> {
+pub(super) fn date(text: &str, name: &str) -> Result<NaiveDate, Failure> {
     time::parse_date(text).map_err(|m| flag(name)(format!("{m} [bad-date]")))
 }
 
@@ -135,6 +135,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
             opening,
             outstanding,
             in_kind,
+            agreement,
         } => {
             not_prior_period(money.prior_period, "pledge")?;
             let c = currency(&money.currency, "currency")?;
@@ -154,6 +155,7 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
                 reference: text(money.reference),
                 memo: text(money.memo),
                 source: None,
+                agreement: text(agreement),
             });
             let allow = money.allow_duplicate_reference;
             return append_with(ctx, out, |_| Ok(draft), money.format, allow);
@@ -182,6 +184,19 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
             Body::Reversal(Reversal {
                 entry,
                 reason: reason.trim().to_string(),
+            }),
+            format,
+        ),
+        RecordCmd::ConditionMet {
+            agreement,
+            date: d,
+            memo,
+            format,
+        } => (
+            Body::ConditionMet(crate::domain::agreement::ConditionMet {
+                agreement,
+                date: date(&d, "date")?,
+                memo: text(memo),
             }),
             format,
         ),

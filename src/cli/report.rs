@@ -27,6 +27,7 @@ enum Kind {
     Funds,
     Quarterly,
     Statement,
+    Agreements,
 }
 
 /// The flags, checked before the ledger is read.
@@ -47,9 +48,10 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
         "funds" => Kind::Funds,
         "quarterly" => Kind::Quarterly,
         "statement" => Kind::Statement,
+        "agreements" => Kind::Agreements,
         other => {
             return Err(Failure::usage(format!(
-                "unknown report {other:?}; use donors, mandates, funds, quarterly or statement"
+                "unknown report {other:?}; use donors, mandates, funds, quarterly, statement or agreements"
             )));
         }
     };
@@ -288,6 +290,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             };
             Report::Quarterly(Box::new(quarterly::quarterly(&src, y, q).map_err(fail)?))
         }
+        Kind::Agreements => Report::Agreements(
+            report::agreements::agreements(&src, src.period(c.period).map_err(fail)?)
+                .map_err(fail)?,
+        ),
         Kind::Statement => {
             let donor = args.donor.as_deref().unwrap_or_default();
             let period = src.period(c.period).map_err(fail)?;

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::agreement::{Agreement, ConditionMet};
 use super::currency::Currency;
 use super::fund::Fund;
 use super::register::{Donor, Mandate};
@@ -45,6 +46,9 @@ pub struct Pledge {
     pub memo: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// The code of the agreement this pledge is an instalment of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<String>,
 }
 
 /// Money received (kind `payment`) or returned to the donor (kind `refund`), or goods
@@ -71,7 +75,7 @@ pub struct Payment {
     pub source: Option<Source>,
 }
 
-fn is_false(b: &bool) -> bool {
+pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -135,6 +139,8 @@ pub enum Body {
     Reduction(WriteOff),
     Fund(Fund),
     InKind(Payment),
+    Agreement(Agreement),
+    ConditionMet(ConditionMet),
 }
 
 impl Body {
@@ -152,6 +158,8 @@ impl Body {
             Body::Reduction(_) => Kind::Reduction,
             Body::Fund(_) => Kind::Fund,
             Body::InKind(_) => Kind::InKind,
+            Body::Agreement(_) => Kind::Agreement,
+            Body::ConditionMet(_) => Kind::ConditionMet,
         }
     }
 
@@ -162,6 +170,8 @@ impl Body {
             Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.date),
             Body::WriteOff(w) | Body::Reduction(w) => Some(w.date),
             Body::Rate(r) => Some(r.date),
+            Body::Agreement(a) => Some(a.signed),
+            Body::ConditionMet(c) => Some(c.date),
             _ => None,
         }
     }
@@ -201,10 +211,12 @@ pub enum Kind {
     Reduction,
     Fund,
     InKind,
+    Agreement,
+    ConditionMet,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Ledger,
         Kind::Pledge,
         Kind::Payment,
@@ -217,6 +229,8 @@ impl Kind {
         Kind::Reduction,
         Kind::Fund,
         Kind::InKind,
+        Kind::Agreement,
+        Kind::ConditionMet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -233,6 +247,8 @@ impl Kind {
             Kind::Reduction => "reduction",
             Kind::Fund => "fund",
             Kind::InKind => "in-kind",
+            Kind::Agreement => "agreement",
+            Kind::ConditionMet => "condition-met",
         }
     }
 

@@ -1,6 +1,7 @@
 //! The domain: money, currencies, rates, donors, mandates, entries, and the rules
 //! that judge and settle them. Pure: depends on nothing else in the crate, does no I/O.
 
+pub mod agreement;
 pub mod book;
 pub mod currency;
 pub mod entry;

@@ -7,6 +7,12 @@ use std::fmt;
 /// (`[unknown-donor]`), listed in the README's table (a test keeps the two equal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
+    UnknownAgreement,
+    NotConditional,
+    ConditionNotMet,
+    ConditionAlreadyMet,
+    AgreementMismatch,
+    AgreementExists,
     AlreadyReversed,
     BadAmount,
     BadCode,
@@ -78,8 +84,14 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 68] = [
+    pub const ALL: [Code; 74] = [
         Code::AlreadyReversed,
+        Code::UnknownAgreement,
+        Code::NotConditional,
+        Code::ConditionNotMet,
+        Code::ConditionAlreadyMet,
+        Code::AgreementMismatch,
+        Code::AgreementExists,
         Code::BadAmount,
         Code::BadCode,
         Code::BadCsv,
@@ -152,6 +164,12 @@ impl Code {
     /// The stable text of the code, as printed and documented.
     pub fn as_str(self) -> &'static str {
         match self {
+            Code::AgreementExists => "agreement-exists",
+            Code::AgreementMismatch => "agreement-mismatch",
+            Code::ConditionAlreadyMet => "condition-already-met",
+            Code::ConditionNotMet => "condition-not-met",
+            Code::NotConditional => "not-conditional",
+            Code::UnknownAgreement => "unknown-agreement",
             Code::AlreadyReversed => "already-reversed",
             Code::BadAmount => "bad-amount",
             Code::BadCode => "bad-code",

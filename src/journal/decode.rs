@@ -72,6 +72,14 @@ struct Flat<'a> {
     #[serde(default)]
     fund: Option<String>,
     #[serde(default)]
+    agreement: Option<String>,
+    #[serde(default)]
+    signed: Option<NaiveDate>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    conditional: bool,
+    #[serde(default)]
     format: Option<String>,
     #[serde(default)]
     version: Option<u32>,
@@ -111,6 +119,7 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
             reference: f.reference,
             memo: f.memo,
             source: f.source,
+            agreement: f.agreement,
         }),
         kind @ ("payment" | "refund" | "in-kind") => {
             let p = Payment {
@@ -173,6 +182,20 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
             code: need(f.code, "code")?,
             name: need(f.name, "name")?,
         }),
+        "agreement" => Body::Agreement(crate::domain::agreement::Agreement {
+            code: need(f.code, "code")?,
+            donor: need(f.donor, "donor")?.into_owned(),
+            mandate: need(f.mandate, "mandate")?.into_owned(),
+            currency: currency(f.currency)?,
+            signed: need(f.signed, "signed")?,
+            title: need(f.title, "title")?,
+            conditional: f.conditional,
+        }),
+        "condition-met" => Body::ConditionMet(crate::domain::agreement::ConditionMet {
+            agreement: need(f.agreement, "agreement")?,
+            date: need(f.date, "date")?,
+            memo: f.memo,
+        }),
         "ledger" => Body::Ledger(Header {
             format: need(f.format, "format")?,
             version: need(f.version, "version")?,
@@ -205,6 +228,9 @@ mod tests {
             r#"{"seq":6,"recorded_at":"2026-01-01T00:00:00Z","kind":"rate","currency":"EUR","per_usd":"0.634","date":"2008-07-01"}"#,
             r#"{"seq":7,"recorded_at":"2026-01-01T00:00:00Z","kind":"donor","code":"GATES","name":"G","category":"foundation","aliases":["BMGF"]}"#,
             r#"{"seq":8,"recorded_at":"2026-01-01T00:00:00Z","kind":"mandate","slug":"x","name":"X","earmarking":"earmarked","fund":"F"}"#,
+            r#"{"seq":12,"recorded_at":"2026-01-01T00:00:00Z","kind":"agreement","code":"SE-1","donor":"SWE","mandate":"x","currency":"SEK","signed":"2024-01-10","title":"T","conditional":true}"#,
+            r#"{"seq":13,"recorded_at":"2026-01-01T00:00:00Z","kind":"pledge","donor":"SWE","mandate":"x","amount":"10.00","currency":"SEK","date":"2024-01-10","agreement":"SE-1"}"#,
+            r#"{"seq":14,"recorded_at":"2026-01-01T00:00:00Z","kind":"condition-met","agreement":"SE-1","date":"2024-03-01","memo":"m"}"#,
         ];
         for l in lines {
             let slow: Entry = serde_json::from_str(l).unwrap();

@@ -70,7 +70,7 @@ impl Doc {
 }
 
 /// Every table key any report offers.
-pub const TABLES: [&str; 20] = [
+pub const TABLES: [&str; 22] = [
     "donors",
     "categories",
     "mandates",
@@ -91,6 +91,8 @@ pub const TABLES: [&str; 20] = [
     "settlements",
     "reconciliation",
     "balances",
+    "agreements",
+    "schedule",
 ];
 
 pub(super) fn t(s: impl Into<String>) -> Cell {
@@ -128,10 +130,12 @@ pub(super) fn sheet(
     }
 }
 
-pub(super) const FIGURE_COLUMNS: [(&str, bool); 8] = [
+pub(super) const FIGURE_COLUMNS: [(&str, bool); 10] = [
     ("Pledged", true),
     ("Paid", true),
     ("Outstanding", true),
+    ("Current", true),
+    ("Non-current", true),
     ("Paid GP", true),
     ("Paid SP", true),
     ("Reduced", true),
@@ -144,6 +148,8 @@ pub(super) fn figure_cells(f: &Figures) -> Vec<Cell> {
         m(f.pledged),
         m(f.paid),
         m(f.outstanding),
+        m(f.current),
+        m(f.non_current),
         m(f.paid_unearmarked),
         m(f.paid_earmarked),
         m(f.reduced),
@@ -293,6 +299,7 @@ pub fn build(report: &Report) -> Doc {
         Report::Categories(r) => super::doc_categories::build(r),
         Report::Quarterly(q) => super::doc_quarterly::build(q),
         Report::Statement(s) => super::doc_statement::build(s),
+        Report::Agreements(r) => super::doc_agreements::build(r),
     }
 }
 
@@ -305,6 +312,7 @@ pub(super) fn usd_note() -> Vec<String> {
     vec![
         "Amounts in US dollars at UN operational rates of exchange: pledges at the pledge-date rate, payments at the value-date rate, outstanding (contributions receivable: what pledges still owe) at the rate of the period's last day. Paid is payments received minus refunds (net paid). GP: general-purpose (unearmarked); SP: special-purpose.".into(),
         "Pledged is net of reductions (counted at the rate their pledge was counted at); a write-off leaves pledged as it was and lowers outstanding.".into(),
+        "Outstanding is current (due within 12 months of the period's last day, overdue, or without a due date) or non-current (due later). Instalments of conditional agreements whose condition was not met by then are not counted as pledged or outstanding (see report agreements).".into(),
         "Unaudited.".into(),
     ]
 }

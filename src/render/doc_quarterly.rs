@@ -71,6 +71,18 @@ pub fn build(q: &Quarterly) -> Doc {
             m(p.outstanding),
             opt_pct(&ch.outstanding),
         ],
+        vec![
+            t("of which current (due within 12 months)"),
+            m(c.current),
+            m(p.current),
+            opt_pct(&ch.current),
+        ],
+        vec![
+            t("of which non-current (due later)"),
+            m(c.non_current),
+            m(p.non_current),
+            opt_pct(&ch.non_current),
+        ],
     ];
     // Reductions and write-offs get their lines when either year has any.
     let extra = [
@@ -99,6 +111,14 @@ pub fn build(q: &Quarterly) -> Doc {
             &ch.written_off_year_to_date,
         ),
     ];
+    if !c.conditional.is_zero() || !p.conditional.is_zero() {
+        rows.push(vec![
+            t("Conditional, not yet recognised, at quarter end"),
+            m(c.conditional),
+            m(p.conditional),
+            opt_pct(&ch.conditional),
+        ]);
+    }
     for (label, now, then, change) in extra {
         if !now.is_zero() || !then.is_zero() {
             rows.push(vec![t(label), m(now), m(then), opt_pct(change)]);

@@ -23,6 +23,9 @@ pub fn build(s: &Statement) -> Doc {
         .iter()
         .map(|l| {
             let mut note: Vec<String> = Vec::new();
+            if let Some(a) = &l.agreement {
+                note.push(format!("agreement {a}"));
+            }
             match (l.entry, &l.reason) {
                 (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
                 (None, Some(r)) => note.push(r.clone()),
@@ -258,7 +261,13 @@ pub fn build(s: &Statement) -> Doc {
         title: format!("Statement of account: {}", s.name),
         header: head,
         main: "lines",
-        sheets: vec![lines, settlements, totals, reconciliation, balances],
+        sheets: {
+            let mut sheets = vec![lines, settlements, totals, reconciliation, balances];
+            if !s.agreements.is_empty() {
+                sheets.push(super::doc_agreements::schedule_sheet(&s.agreements));
+            }
+            sheets
+        },
         footnotes: vec![
             "USD at UN operational rates of exchange: each entry at its own date's rate; outstanding at the rate of the period's last day. Received is payments before refunds; net paid is received less refunded. Outstanding is contributions receivable. Settled and outstanding are in the pledge's currency; unpledged is a receipt applied to no pledge.".into(),
             "Reversed entries are listed for the record and count nowhere.".into(),

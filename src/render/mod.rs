@@ -8,6 +8,7 @@
 pub mod ceb;
 mod csv;
 mod doc;
+mod doc_agreements;
 mod doc_categories;
 mod doc_funds;
 mod doc_quarterly;
@@ -36,6 +37,7 @@ pub enum Report {
     Funds(FundsReport),
     Quarterly(Box<Quarterly>),
     Statement(Statement),
+    Agreements(crate::report::agreements::AgreementsReport),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,7 @@ pub fn render(
                 Report::Funds(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Quarterly(r) => serde_json::to_writer_pretty(&mut *out, r),
                 Report::Statement(r) => serde_json::to_writer_pretty(&mut *out, r),
+                Report::Agreements(r) => serde_json::to_writer_pretty(&mut *out, r),
             }
             .map_err(std::io::Error::other)?;
             writeln!(out)
@@ -111,6 +114,7 @@ pub fn warnings(report: &Report) -> &[String] {
         Report::Quarterly(r) => &r.warnings,
         Report::Statement(r) => &r.warnings,
         Report::Funds(r) => &r.warnings,
+        Report::Agreements(r) => &r.warnings,
     }
 }
 

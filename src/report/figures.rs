@@ -35,6 +35,15 @@ pub struct Figures {
     /// In-kind contributions dated in the period (goods and services at fair value),
     /// at their value-date rates. Never part of `paid`.
     pub in_kind: Usd,
+    /// The part of `outstanding` due within 12 months of the period's last day, or
+    /// overdue, or without a due date (each pledge at the closing rate).
+    pub current: Usd,
+    /// The part of `outstanding` due more than 12 months after the period's last day.
+    pub non_current: Usd,
+    /// Instalments of conditional agreements pledged up to the period's last day whose
+    /// condition was not met by then: conditional, not yet recognised (at the closing
+    /// rate; never part of pledged or outstanding).
+    pub conditional: Usd,
 }
 
 impl Figures {
@@ -47,6 +56,9 @@ impl Figures {
         self.reduced += o.reduced;
         self.written_off += o.written_off;
         self.in_kind += o.in_kind;
+        self.current += o.current;
+        self.non_current += o.non_current;
+        self.conditional += o.conditional;
     }
 
     pub fn is_zero(&self) -> bool {
@@ -64,7 +76,7 @@ pub(crate) struct Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
-    fn add(&mut self, rows: bool, donor: &'a str, mandate: &'a str, f: &Figures) {
+    pub(crate) fn add(&mut self, rows: bool, donor: &'a str, mandate: &'a str, f: &Figures) {
         if rows {
             self.by_donor.entry(donor).or_default().add(f);
             self.by_mandate.entry(mandate).or_default().add(f);
@@ -196,6 +208,11 @@ pub(crate) fn tallies<'a>(
                         Some(u) => u,
                         None => *usd_at[e].insert(conv.usd(left, p.currency, ends[e])?),
                     };
+                    if super::receivable::is_current(p.due, ends[e]) {
+                        f.current = f.outstanding;
+                    } else {
+                        f.non_current = f.outstanding;
+                    }
                 } else {
                     conv.note(p.currency, ends[e])?;
                 }
@@ -205,6 +222,8 @@ pub(crate) fn tallies<'a>(
             }
         }
     }
+
+    super::receivable::conditional(src, conv, wants, &mut out)?;
 
     let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
     let mut gp: Option<(&str, bool)> = None;

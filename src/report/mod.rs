@@ -9,6 +9,7 @@
 //! Invariant: no floats. Every USD figure is one entry (or one pledge's outstanding)
 //! converted and rounded on its own; totals are sums of those rounded figures.
 
+pub mod agreements;
 pub mod categories;
 pub mod ceb;
 mod figures;
@@ -16,6 +17,7 @@ pub mod funds;
 pub mod iati;
 pub mod overdue;
 pub mod quarterly;
+pub mod receivable;
 pub mod reconcile;
 pub mod statement;
 

@@ -29,6 +29,12 @@ pub struct QuarterTotals {
     pub written_off_quarter: Usd,
     pub reduced_year_to_date: Usd,
     pub written_off_year_to_date: Usd,
+    /// `outstanding` split: due within 12 months of the quarter's end (or overdue,
+    /// or undated), and due later.
+    pub current: Usd,
+    pub non_current: Usd,
+    /// Instalments of conditional agreements not yet recognised at the quarter's end.
+    pub conditional: Usd,
 }
 
 /// Change from the same quarter a year earlier, in per cent (null: nothing then).
@@ -43,6 +49,9 @@ pub struct QuarterChange {
     pub written_off_quarter: Option<String>,
     pub reduced_year_to_date: Option<String>,
     pub written_off_year_to_date: Option<String>,
+    pub current: Option<String>,
+    pub non_current: Option<String>,
+    pub conditional: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -213,6 +222,9 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         written_off_quarter: tq.total.written_off,
         reduced_year_to_date: ty.total.reduced,
         written_off_year_to_date: ty.total.written_off,
+        current: tq.total.current,
+        non_current: tq.total.non_current,
+        conditional: tq.total.conditional,
     };
     let prior = QuarterTotals {
         pledged_quarter: pq.total.pledged,
@@ -224,6 +236,9 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         written_off_quarter: pq.total.written_off,
         reduced_year_to_date: py.total.reduced,
         written_off_year_to_date: py.total.written_off,
+        current: pq.total.current,
+        non_current: pq.total.non_current,
+        conditional: pq.total.conditional,
     };
 
     let ranked: Vec<LargestDonor> = donor_rows(src, &ty)
@@ -310,6 +325,9 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
                 now.written_off_year_to_date,
                 prior.written_off_year_to_date,
             ),
+            current: change(now.current, prior.current),
+            non_current: change(now.non_current, prior.non_current),
+            conditional: change(now.conditional, prior.conditional),
         },
         prior_year: prior,
         by_donor: donor_rows(src, &tq),

@@ -59,6 +59,9 @@ pub struct Line {
     /// (payments dated before it arrived later): what it actually took off, in the
     /// pledge's currency.
     pub applied: Option<String>,
+    /// For an instalment, and a payment, write-off or reduction of one: its agreement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -120,6 +123,10 @@ pub struct Statement {
     pub balances: Vec<CurrencyBalance>,
     /// From the outstanding before the period to the outstanding at its end.
     pub reconciliation: Box<Reconciliation>,
+    /// The donor's agreements at the period's end, each with its instalment schedule
+    /// (left out when the donor has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agreements: Vec<super::agreements::AgreementRow>,
 }
 
 #[derive(Default)]
@@ -156,6 +163,7 @@ fn blank(seq: u64, date: NaiveDate, kind: &'static str) -> Line {
         reason: None,
         reversed_by: None,
         applied: None,
+        agreement: None,
     }
 }
 
@@ -180,6 +188,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         l.due = p.due;
         l.reference = p.reference.clone();
         l.reversed_by = p.reversed_by;
+        l.agreement = p.agreement.as_deref().map(str::to_string);
         if p.is_opening() {
             l.kind = "opening-pledge";
             l.reason = Some(format!(
@@ -189,7 +198,17 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                 p.date
             ));
         }
-        if p.reversed_by.is_none() && p.counted_on() <= period.to {
+        if p.pending || p.date > period.to && p.pledged_on <= period.to && p.agreement.is_some() {
+            l.kind = "conditional-pledge";
+            l.date = p.pledged_on;
+            l.reason = Some("conditional, not yet recognised: counts as pledged once its agreement's condition is met".into());
+        } else if p.date > p.pledged_on {
+            l.reason = Some(format!(
+                "conditional instalment pledged {}, recognised when its agreement's condition was met",
+                p.pledged_on
+            ));
+        }
+        if p.reversed_by.is_none() && !p.pending && p.counted_on() <= period.to {
             l.usd = Some(conv.usd(p.base(), p.currency, p.counted_on())?);
             let b = bal.entry(p.currency).or_default();
             if p.is_opening() {
@@ -264,6 +283,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         l.currency = Some(w.currency.code().to_string());
         l.amount = Some(w.currency.format(w.amount));
         l.pledge = Some(w.pledge);
+        l.agreement = p.agreement.as_deref().map(str::to_string);
         l.reason = w.reason.clone();
         l.reversed_by = w.reversed_by;
         if w.reversed_by.is_none() && w.date <= period.to {
@@ -345,6 +365,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         }
     }
     lines.retain(|l| period.contains(l.date));
+    super::agreements::group_lines(book, &mut lines);
 
     let t = tally(src, &conv, period)?;
     let f = t.by_donor.get(code.as_str()).copied().unwrap_or_default();
@@ -399,5 +420,6 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         totals,
         balances,
         reconciliation: Box::new(reconciliation),
+        agreements: super::agreements::rows(src, Some(&code), period.to),
     })
 }

@@ -128,7 +128,7 @@ fn ledger_text_is_neutralised_in_csv_and_escaped_in_html() {
     );
     let csv = t.ok("report donors --year 2009 --format csv");
     assert!(
-        csv.contains("EVIL,\"'=HYPERLINK(\"\"http://x\"\")<script>alert(1)</script>\",0.00,1.00,0.00,0.00,1.00,0.00,0.00,0.00\n"),
+        csv.contains("EVIL,\"'=HYPERLINK(\"\"http://x\"\")<script>alert(1)</script>\",0.00,1.00,0.00,0.00,0.00,0.00,1.00,0.00,0.00,0.00\n"),
         "{csv}"
     );
     let html = t.ok("report quarterly --year 2009 --quarter 3 --format html");

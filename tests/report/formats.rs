@@ -46,11 +46,11 @@ fn quarterly_csv_tables() {
     ];
     assert_eq!(
         t.ok(&q),
-        "Donor,Name,Pledged,Paid,Outstanding,Paid GP,Paid SP,Reduced,Written off,In kind\n\
-         DEU,Germany,0.00,40000.00,66666.67,40000.00,0.00,0.00,0.00,0.00\n\
-         SWE,Sweden,0.00,14000.00,0.00,0.00,14000.00,0.00,0.00,0.00\n\
-         JPN,Japan,0.00,10000.00,50000.00,0.00,10000.00,0.00,0.00,0.00\n\
-         NOR,Norway,20000.00,0.00,15000.00,0.00,0.00,0.00,5000.00,0.00\n"
+        "Donor,Name,Pledged,Paid,Outstanding,Current,Non-current,Paid GP,Paid SP,Reduced,Written off,In kind\n\
+         DEU,Germany,0.00,40000.00,66666.67,66666.67,0.00,40000.00,0.00,0.00,0.00,0.00\n\
+         SWE,Sweden,0.00,14000.00,0.00,0.00,0.00,0.00,14000.00,0.00,0.00,0.00\n\
+         JPN,Japan,0.00,10000.00,50000.00,50000.00,0.00,0.00,10000.00,0.00,0.00,0.00\n\
+         NOR,Norway,20000.00,0.00,15000.00,15000.00,0.00,0.00,0.00,0.00,5000.00,0.00\n"
     );
     let mut overdue = q.to_vec();
     overdue.extend_from_slice(&["--table", "overdue"]);
@@ -71,13 +71,13 @@ fn the_table_has_thousands_separators_and_a_totals_row() {
     let out = t.ok(&["report", "donors", "--year", "2009"]);
     assert!(
         out.contains(
-            " JPN     Japan     100,000.00    50,000.00     50,000.00        0.00   50,000.00      0.00          0.00      0.00 \n"
+            " JPN     Japan     100,000.00    50,000.00     50,000.00    50,000.00          0.00        0.00   50,000.00      0.00          0.00      0.00 \n"
         ),
         "{out}"
     );
     assert!(
         out.contains(
-            " Total             220,000.00   104,000.00    131,666.67   40,000.00   64,000.00      0.00      5,000.00      0.00 \n"
+            " Total             220,000.00   104,000.00    131,666.67   131,666.67          0.00   40,000.00   64,000.00      0.00      5,000.00      0.00 \n"
         ),
         "{out}"
     );

@@ -41,7 +41,8 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
                "outstanding": "131666.67",
                // The write-off #14 of 5,000 USD in the quarter; no reductions.
                "reduced_quarter": "0.00", "written_off_quarter": "5000.00",
-               "reduced_year_to_date": "0.00", "written_off_year_to_date": "5000.00"})
+               "reduced_year_to_date": "0.00", "written_off_year_to_date": "5000.00",
+               "current": "131666.67", "non_current": "0.00", "conditional": "0.00"})
     );
     // Q3 2008: #1 pledged 50,000 and #2 paid it; nothing outstanding.
     assert_eq!(
@@ -50,7 +51,8 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
                "pledged_year_to_date": "50000.00", "paid_year_to_date": "50000.00",
                "outstanding": "0.00",
                "reduced_quarter": "0.00", "written_off_quarter": "0.00",
-               "reduced_year_to_date": "0.00", "written_off_year_to_date": "0.00"})
+               "reduced_year_to_date": "0.00", "written_off_year_to_date": "0.00",
+               "current": "0.00", "non_current": "0.00", "conditional": "0.00"})
     );
     // (20,000 - 50,000) / 50,000 = -60 %; (64,000 - 50,000) / 50,000 = 28 %;
     // (220,000 - 50,000) / 50,000 = 340 %; (104,000 - 50,000) / 50,000 = 108 %.
@@ -60,7 +62,8 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
                "pledged_year_to_date": "340.0", "paid_year_to_date": "108.0",
                "outstanding": null,
                "reduced_quarter": null, "written_off_quarter": null,
-               "reduced_year_to_date": null, "written_off_year_to_date": null})
+               "reduced_year_to_date": null, "written_off_year_to_date": null,
+               "current": null, "non_current": null, "conditional": null})
     );
     // Sorted by paid: DEU 40,000, SWE 14,000, JPN 10,000, NOR 0.
     let donors: Vec<(&str, &str, &str, &str)> = v["by_donor"]
@@ -89,7 +92,7 @@ fn quarterly_q3_2009_agrees_with_the_hand_calculation() {
         v["by_donor"][0],
         json!({"donor": "DEU", "name": "Germany", "pledged": "0.00", "paid": "40000.00",
                "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00",
-               "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"})
+               "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00", "current": "66666.67", "non_current": "0.00", "conditional": "0.00"})
     );
     let mandates: Vec<(&str, &str, &str)> = v["by_mandate"]
         .as_array()
@@ -203,21 +206,21 @@ fn donors_and_mandates_for_2009() {
         json!([
             {"donor": "JPN", "name": "Japan", "pledged": "100000.00", "paid": "50000.00",
              "outstanding": "50000.00", "paid_unearmarked": "0.00", "paid_earmarked": "50000.00",
-             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"},
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00", "current": "50000.00", "non_current": "0.00", "conditional": "0.00"},
             {"donor": "DEU", "name": "Germany", "pledged": "100000.00", "paid": "40000.00",
              "outstanding": "66666.67", "paid_unearmarked": "40000.00", "paid_earmarked": "0.00",
-             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"},
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00", "current": "66666.67", "non_current": "0.00", "conditional": "0.00"},
             {"donor": "SWE", "name": "Sweden", "pledged": "0.00", "paid": "14000.00",
              "outstanding": "0.00", "paid_unearmarked": "0.00", "paid_earmarked": "14000.00",
-             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"},
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00", "current": "0.00", "non_current": "0.00", "conditional": "0.00"},
             {"donor": "NOR", "name": "Norway", "pledged": "20000.00", "paid": "0.00",
              "outstanding": "15000.00", "paid_unearmarked": "0.00", "paid_earmarked": "0.00",
-             "reduced": "0.00", "written_off": "5000.00", "in_kind": "0.00"}
+             "reduced": "0.00", "written_off": "5000.00", "in_kind": "0.00", "current": "15000.00", "non_current": "0.00", "conditional": "0.00"}
         ])
     );
     let totals = json!({"pledged": "220000.00", "paid": "104000.00", "outstanding": "131666.67",
                         "paid_unearmarked": "40000.00", "paid_earmarked": "64000.00",
-                        "reduced": "0.00", "written_off": "5000.00", "in_kind": "0.00"});
+                        "reduced": "0.00", "written_off": "5000.00", "in_kind": "0.00", "current": "131666.67", "non_current": "0.00", "conditional": "0.00"});
     assert_eq!(v["totals"], totals);
     let m = json(&t, &["mandates", "--year", "2009"]);
     assert_eq!(m["totals"], totals);
@@ -227,7 +230,7 @@ fn donors_and_mandates_for_2009() {
                "fund": "CPCJF",
                "pledged": "100000.00", "paid": "50000.00", "outstanding": "50000.00",
                "paid_unearmarked": "0.00", "paid_earmarked": "50000.00",
-               "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"})
+               "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00", "current": "50000.00", "non_current": "0.00", "conditional": "0.00"})
     );
     // With no period: the whole ledger, first to last value date.
     let all = json(&t, &["donors"]);

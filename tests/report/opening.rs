@@ -244,15 +244,15 @@ fn donors_and_mandates_of_2024_agree_with_the_hand_calculation() {
         json!([
             {"donor": "DEU", "name": "Germany", "pledged": "87500.00", "paid": "128333.33",
              "outstanding": "186666.66", "paid_unearmarked": "0.00", "paid_earmarked": "128333.33",
-             "reduced": "37500.00", "written_off": "13333.33", "in_kind": "0.00"},
+             "reduced": "37500.00", "written_off": "13333.33", "in_kind": "0.00", "current": "186666.66", "non_current": "0.00", "conditional": "0.00"},
             {"donor": "JPN", "name": "Japan", "pledged": "50000.00", "paid": "20000.00",
              "outstanding": "30000.00", "paid_unearmarked": "0.00", "paid_earmarked": "20000.00",
-             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00"}
+             "reduced": "0.00", "written_off": "0.00", "in_kind": "0.00", "current": "30000.00", "non_current": "0.00", "conditional": "0.00"}
         ])
     );
     let totals = json!({"pledged": "137500.00", "paid": "148333.33", "outstanding": "216666.66",
                         "paid_unearmarked": "0.00", "paid_earmarked": "148333.33",
-                        "reduced": "37500.00", "written_off": "13333.33", "in_kind": "0.00"});
+                        "reduced": "37500.00", "written_off": "13333.33", "in_kind": "0.00", "current": "216666.66", "non_current": "0.00", "conditional": "0.00"});
     assert_eq!(v["totals"], totals);
     assert_only_stale_rates(&v["warnings"]);
     let m = json(&t, &["mandates", "--year", "2024"]);
@@ -281,7 +281,8 @@ fn quarterly_q3_2024_agrees_with_the_hand_calculation() {
                "pledged_year_to_date": "137500.00", "paid_year_to_date": "148333.33",
                "outstanding": "196666.67",
                "reduced_quarter": "37500.00", "written_off_quarter": "0.00",
-               "reduced_year_to_date": "37500.00", "written_off_year_to_date": "0.00"})
+               "reduced_year_to_date": "37500.00", "written_off_year_to_date": "0.00",
+               "current": "196666.67", "non_current": "0.00", "conditional": "0.00"})
     );
     // Q3 2023 lies before the opening date: nothing, and no EUR rate of 2023 needed.
     assert_eq!(
@@ -290,7 +291,8 @@ fn quarterly_q3_2024_agrees_with_the_hand_calculation() {
                "pledged_year_to_date": "0.00", "paid_year_to_date": "0.00",
                "outstanding": "0.00",
                "reduced_quarter": "0.00", "written_off_quarter": "0.00",
-               "reduced_year_to_date": "0.00", "written_off_year_to_date": "0.00"})
+               "reduced_year_to_date": "0.00", "written_off_year_to_date": "0.00",
+               "current": "0.00", "non_current": "0.00", "conditional": "0.00"})
     );
     // #4 ages from its original due date: 2021-12-31 to 2024-09-30 is 365 + 365 +
     // 274 = 1,004 days; 50,000 EUR at 0.90 = 55,555.56.

@@ -45,9 +45,12 @@ pub fn contributors_ledger() -> Test {
     t
 }
 
+/// Every pledge of this ledger is due within a year of 2024's end (or overdue), so
+/// all that is outstanding is current, and none is conditional.
 fn fig(pledged: &str, paid: &str, out: &str, gp: &str, sp: &str, ik: &str) -> serde_json::Value {
     json!({"pledged": pledged, "paid": paid, "outstanding": out, "paid_unearmarked": gp,
-           "paid_earmarked": sp, "reduced": "0.00", "written_off": "0.00", "in_kind": ik})
+           "paid_earmarked": sp, "reduced": "0.00", "written_off": "0.00", "in_kind": ik,
+           "current": out, "non_current": "0.00", "conditional": "0.00"})
 }
 
 /// By category over 2024, from the ledger's comment:

@@ -93,7 +93,7 @@ fn the_funds_report_by_hand() {
     let r = json(&t, "report funds --year 2024 --format json");
     let fig = |p: &str, paid: &str, o: &str, gp: &str, sp: &str, ik: &str| {
         json!({"pledged": p, "paid": paid, "outstanding": o, "paid_unearmarked": gp,
-               "paid_earmarked": sp, "reduced": "0.00", "written_off": "0.00", "in_kind": ik})
+               "paid_earmarked": sp, "reduced": "0.00", "written_off": "0.00", "in_kind": ik, "current": o, "non_current": "0.00", "conditional": "0.00"})
     };
     let rows = r["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 2);

@@ -2,6 +2,7 @@
 //! financing instruments, on a hand-checked ledger whose every figure is worked out
 //! in the comments, and snapshotted in every format.
 
+mod agreements;
 mod categories;
 mod ceb_export;
 mod funds;

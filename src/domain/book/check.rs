@@ -42,6 +42,7 @@ impl Checker {
                     }
                 }
                 check_opening(&mut p)?;
+                self.check_instalment(&mut p)?;
                 Ok(Body::Pledge(p))
             }
             Body::Payment(p) => {
@@ -65,6 +66,7 @@ impl Checker {
                         ));
                     }
                     before_opening(pledge, p.date, "payment")?;
+                    self.check_recognised(pledge, p.date, "payment")?;
                 }
                 Ok(Body::Payment(p))
             }
@@ -96,6 +98,7 @@ impl Checker {
                         ));
                     }
                     before_opening(pledge, p.date, "in-kind contribution")?;
+                    self.check_recognised(pledge, p.date, "in-kind contribution")?;
                 }
                 Ok(Body::InKind(p))
             }
@@ -146,7 +149,12 @@ impl Checker {
                             ),
                         ));
                     }
-                    Kind::Donor | Kind::Mandate | Kind::Fund | Kind::Ledger => {
+                    Kind::Donor
+                    | Kind::Mandate
+                    | Kind::Fund
+                    | Kind::Agreement
+                    | Kind::ConditionMet
+                    | Kind::Ledger => {
                         return Err(Problem::field(
                             Code::NotReversible,
                             "entry",
@@ -283,6 +291,8 @@ impl Checker {
                 }
                 Ok(Body::Mandate(m))
             }
+            Body::Agreement(a) => Ok(Body::Agreement(self.check_agreement(a)?)),
+            Body::ConditionMet(c) => Ok(Body::ConditionMet(self.check_condition_met(c)?)),
             Body::Fund(mut f) => {
                 check_length("code", &f.code, limits::CODE)?;
                 check_text("name", Some(&f.name), false)?;
@@ -508,14 +518,14 @@ impl Checker {
         }
     }
 
-    fn resolve_donor(&self, text: &str) -> Result<String, Problem> {
+    pub(super) fn resolve_donor(&self, text: &str) -> Result<String, Problem> {
         self.register
             .resolve_donor(text)
             .map(|d| d.code.clone())
             .map_err(|u| unknown(u, "donor"))
     }
 
-    fn resolve_mandate(&self, text: &str) -> Result<String, Problem> {
+    pub(super) fn resolve_mandate(&self, text: &str) -> Result<String, Problem> {
         self.register
             .resolve_mandate(text)
             .map(|m| m.slug.clone())

@@ -4,6 +4,7 @@
 //! queries writers and reports ask. The checks a new entry must pass live in
 //! `check`. Pure: no I/O.
 
+mod agreement;
 mod check;
 mod checker;
 mod take;
@@ -16,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
+use super::agreement::Agreements;
 use super::currency::Currency;
 use super::entry::{Body, Entry, Kind};
 use super::rates::Rates;
@@ -55,6 +57,14 @@ pub struct PledgeRec {
     pub in_kind: bool,
     pub reference: Option<String>,
     pub reversed_by: Option<u64>,
+    /// The agreement it is an instalment of.
+    pub agreement: Option<Name>,
+    /// The date on the entry. `date` is the date it counts from: the same, except
+    /// for an instalment of a conditional agreement whose condition was met later.
+    pub pledged_on: NaiveDate,
+    /// An instalment of a conditional agreement whose condition is not met: not
+    /// pledged, not outstanding, not live (see `pending_pledges`).
+    pub pending: bool,
 }
 
 impl PledgeRec {
@@ -111,6 +121,7 @@ pub struct Book {
     /// Donor codes and mandate slugs, each stored once and shared by every record.
     names: Names,
     pub register: Register,
+    pub agreements: Agreements,
     pub rates: Rates,
     /// Number of entries applied (the header is not an entry).
     pub entries: u64,
@@ -159,8 +170,20 @@ impl Book {
         self.write_offs.values()
     }
 
+    /// The live pledges that count: instalments of a conditional agreement whose
+    /// condition is not met are left out (see `pending_pledges`).
     pub fn live_pledges(&self) -> impl Iterator<Item = &PledgeRec> {
-        self.pledges.values().filter(|p| p.reversed_by.is_none())
+        self.pledges
+            .values()
+            .filter(|p| p.reversed_by.is_none() && !p.pending)
+    }
+
+    /// The live instalments of conditional agreements whose condition is not met:
+    /// conditional, not yet recognised.
+    pub fn pending_pledges(&self) -> impl Iterator<Item = &PledgeRec> {
+        self.pledges
+            .values()
+            .filter(|p| p.reversed_by.is_none() && p.pending)
     }
 
     /// The live in-kind contributions.
@@ -212,6 +235,16 @@ impl Book {
             Body::Pledge(p) => {
                 let donor = self.names.get(&p.donor);
                 let mandate = self.names.get(&p.mandate);
+                let mut date = Some(p.date);
+                if let Some(a) = p
+                    .agreement
+                    .as_deref()
+                    .and_then(|a| self.agreements.get_mut(a))
+                {
+                    a.instalments.push(seq);
+                    date = a.recognised_from(p.date);
+                }
+                let agreement = p.agreement.as_deref().map(|a| self.names.get(a));
                 self.pledges.insert(
                     seq,
                     PledgeRec {
@@ -220,7 +253,10 @@ impl Book {
                         mandate,
                         amount: p.amount,
                         currency: p.currency,
-                        date: p.date,
+                        date: date.unwrap_or(p.date),
+                        agreement,
+                        pledged_on: p.date,
+                        pending: date.is_none(),
                         due: p.due,
                         opening: p.opening.zip(p.outstanding),
                         in_kind: p.in_kind,
@@ -301,6 +337,18 @@ impl Book {
                         reversed_by: None,
                     },
                 );
+            }
+            Body::Agreement(a) => self.agreements.add(seq, a.clone()),
+            Body::ConditionMet(c) => {
+                if let Some(a) = self.agreements.get_mut(&c.agreement) {
+                    a.condition_met = Some(c.date);
+                    for s in &a.instalments {
+                        if let Some(p) = self.pledges.get_mut(s) {
+                            p.pending = false;
+                            p.date = p.pledged_on.max(c.date);
+                        }
+                    }
+                }
             }
             Body::Reversal(r) => self.reverse(r.entry, seq),
         }

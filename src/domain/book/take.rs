@@ -38,6 +38,7 @@ impl Checker {
             ));
         }
         let pledge = self.live_pledge_named(w.pledge, "pledge")?;
+        self.check_recognised(pledge, w.date, what)?;
         if w.currency != pledge.currency {
             return Err(Problem::field(
                 Code::CurrencyMismatch,

@@ -50,6 +50,8 @@ pub fn check_not_future(body: &Body, today: NaiveDate) -> Result<(), Problem> {
         Body::Refund(p) => ahead("date", "refund", p.date),
         Body::WriteOff(w) => ahead("date", "write-off", w.date),
         Body::Reduction(w) => ahead("date", "reduction", w.date),
+        Body::Agreement(a) => ahead("signed", "agreement", a.signed),
+        Body::ConditionMet(c) => ahead("date", "condition met", c.date),
         Body::Rate(r) => {
             let limit = today.checked_add_months(Months::new(1)).unwrap_or(today);
             if r.date > limit {

@@ -314,6 +314,7 @@ fn assemble(a: Assembled) -> Body {
             reference: a.reference,
             memo: a.memo,
             source: a.source,
+            agreement: None,
         }),
         Kind::Payment | Kind::Refund | Kind::InKind => {
             let pay = Payment {
