@@ -265,3 +265,40 @@ fn bad_flags_are_refused() {
         "the ledger's own file",
     );
 }
+
+/// An agreement's instalments are commitments (11), dated when they count; a
+/// conditional agreement's count only once its condition is met, and a plain
+/// pledge stays a pledge (13). The file still validates.
+#[test]
+fn agreement_instalments_are_incoming_commitments() {
+    let t = Test::init().at("2026-01-01T00:00:00Z");
+    for line in [
+        "record rate --currency SEK --per-usd 10 --date 2024-01-01",
+        "agreement add SE-2024-01 --donor SWE --mandate coordination --currency SEK --signed 2024-01-15 --title 'Coordination 2024-2026'",
+        "agreement add US-2024-C --donor USA --mandate icat --currency USD --signed 2024-02-01 --title 'ICAT, on conditions' --conditional",
+        "record pledge --donor SWE --mandate coordination --amount 1000000 --currency SEK --date 2024-01-20 --due 2024-06-30 --agreement SE-2024-01",
+        "record pledge --donor SWE --mandate coordination --amount 1000000 --currency SEK --date 2024-01-20 --due 2025-06-30 --agreement SE-2024-01",
+        "record pledge --donor USA --mandate icat --amount 500000 --currency USD --date 2024-02-10 --due 2025-03-31 --agreement US-2024-C",
+        "record pledge --donor SWE --mandate icat --amount 300000 --currency SEK --date 2024-03-01",
+    ] {
+        t.ok(line);
+    }
+    let before = t.ok("export iati --year 2024 --reporting-org XM-TEST");
+    assert_eq!(
+        transactions(&before),
+        [
+            "XM-TEST-coordination #4 11 2024-01-20 2024-01-20 SEK 1000000.00 SWE/10",
+            "XM-TEST-coordination #5 11 2024-01-20 2024-01-20 SEK 1000000.00 SWE/10",
+            "XM-TEST-icat #7 13 2024-03-01 2024-03-01 SEK 300000.00 SWE/10",
+        ]
+    );
+    t.ok("record condition-met --agreement US-2024-C --date 2024-09-30");
+    let after = t.ok("export iati --year 2024 --reporting-org XM-TEST");
+    assert!(
+        transactions(&after)
+            .contains(&"XM-TEST-icat #6 11 2024-09-30 2024-09-30 USD 500000.00 USA/10".to_string()),
+        "{after}"
+    );
+    let file = t.write("agreements.xml", &after);
+    validate(&file);
+}

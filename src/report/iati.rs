@@ -9,13 +9,15 @@
 //! `recorded_at`, given by the caller.
 //!
 //! What becomes a transaction (the README's "ledger export iati" says why):
-//! - a pledge dated in the year: Incoming Pledge (13), its amount;
-//! - a reduction dated in the year: Incoming Pledge (13), minus its amount;
+//! - a pledge dated in the year: Incoming Pledge (13), its amount; an instalment of
+//!   an agreement (a signed, binding commitment): Incoming Commitment (11), dated
+//!   when it counts (a conditional agreement's once its condition is met);
+//! - a reduction dated in the year: the same type as its pledge, minus its amount;
 //! - a payment or an in-kind contribution received in the year: Incoming Funds (1);
 //! - a refund (prior-period ones too) made in the year: Incoming Funds (1), negative.
 //!
-//! Write-offs and reversed entries are left out. Pledges carry no agreement, so no
-//! Incoming Commitment (11) is written.
+//! Write-offs, reversed entries and instalments whose condition is not met are left
+//! out.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,6 +80,8 @@ pub struct Activity {
 pub enum TransactionType {
     /// 1: money (or goods and services) received.
     IncomingFunds,
+    /// 11: an instalment of a signed agreement (or its reduction, negative).
+    IncomingCommitment,
     /// 13: a donor's pledge (or its reduction, negative).
     IncomingPledge,
 }
@@ -86,6 +90,7 @@ impl TransactionType {
     pub fn code(self) -> &'static str {
         match self {
             TransactionType::IncomingFunds => "1",
+            TransactionType::IncomingCommitment => "11",
             TransactionType::IncomingPledge => "13",
         }
     }
@@ -172,6 +177,15 @@ impl Gathered {
     }
 }
 
+/// An agreement's instalment is a commitment (11); any other pledge a pledge (13).
+fn pledge_type(p: &crate::domain::book::PledgeRec) -> TransactionType {
+    if p.agreement.is_some() {
+        TransactionType::IncomingCommitment
+    } else {
+        TransactionType::IncomingPledge
+    }
+}
+
 /// The activities file of `year` for the reporting organisation `reference`, from
 /// every live entry of `book`; `generated` is the ledger head's `recorded_at`.
 pub fn activities(
@@ -187,7 +201,7 @@ pub fn activities(
         let g = by_mandate.entry(p.mandate.clone()).or_default();
         g.saw(p.date, &p.donor);
         if in_year(p.date) {
-            let t = TransactionType::IncomingPledge;
+            let t = pledge_type(p);
             g.transactions
                 .push((p.date, p.seq, t, p.amount, p.currency, p.donor.clone()));
         }
@@ -201,7 +215,7 @@ pub fn activities(
         };
         let g = by_mandate.entry(p.mandate.clone()).or_default();
         g.saw(r.date, &p.donor);
-        let t = TransactionType::IncomingPledge;
+        let t = pledge_type(p);
         g.transactions
             .push((r.date, r.seq, t, -r.amount, r.currency, p.donor.clone()));
     }
