@@ -122,6 +122,7 @@ pub fn build(s: &Statement) -> Doc {
             ("Net paid (received less refunded)", true),
             ("Written off", true),
             ("Reduced", true),
+            ("In kind (not paid)", true),
             ("Outstanding (contributions receivable)", true),
         ],
         vec![vec![
@@ -131,6 +132,7 @@ pub fn build(s: &Statement) -> Doc {
             m(to.net_paid),
             m(to.written_off),
             m(to.reduced),
+            m(to.in_kind),
             m(to.outstanding),
         ]],
         None,
@@ -143,7 +145,7 @@ pub fn build(s: &Statement) -> Doc {
             .map(|c| (currency_label(&c.currency), true)),
     );
     columns.push(("USD equivalent", true));
-    let terms: [Term; 12] = [
+    let terms: [Term; 13] = [
         (
             format!(
                 "Outstanding (contributions receivable) at {}",
@@ -167,6 +169,11 @@ pub fn build(s: &Statement) -> Doc {
             "− Written off".into(),
             |x| &x.written_off,
             |x| x.written_off,
+        ),
+        (
+            "− Settled by contributions in kind".into(),
+            |x| &x.settled_in_kind,
+            |x| x.settled_in_kind,
         ),
         ("− Received".into(), |x| &x.received, |x| x.received),
         ("+ Refunded".into(), |x| &x.refunded, |x| x.refunded),

@@ -40,6 +40,8 @@ pub struct Terms<T> {
     pub carried_in: T,
     pub reduced: T,
     pub written_off: T,
+    /// What contributions in kind settled on in-kind pledges in the period.
+    pub settled_in_kind: T,
     /// Payments received in the period (before refunds).
     pub received: T,
     pub refunded: T,
@@ -78,6 +80,7 @@ struct Sums<T> {
     carried: T,
     reduced: T,
     written_off: T,
+    in_kind: T,
     received: T,
     refunded: T,
     not_applied: T,
@@ -89,7 +92,11 @@ struct Sums<T> {
 impl<T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + Default> Sums<T> {
     /// What the terms other than the exchange difference add up to.
     fn without_exchange(&self) -> T {
-        self.opening + self.pledged + self.carried - self.reduced - self.written_off - self.received
+        self.opening + self.pledged + self.carried
+            - self.reduced
+            - self.written_off
+            - self.in_kind
+            - self.received
             + self.refunded
             + self.not_applied
             + self.for_other
@@ -103,6 +110,7 @@ impl<T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + Default> 
             carried_in: f(self.carried),
             reduced: f(self.reduced),
             written_off: f(self.written_off),
+            settled_in_kind: f(self.in_kind),
             received: f(self.received),
             refunded: f(self.refunded),
             not_applied: f(self.not_applied),
@@ -210,6 +218,21 @@ pub(crate) fn reconcile(
             usd.for_other += conv.usd(paid, pay.currency, pay.date)?;
             cur.entry(pl.currency).or_default().by_other += *amt;
             usd.by_other += conv.usd(*amt, pl.currency, pay.date)?;
+        }
+    }
+    // Contributions in kind are not money received; what they settled on in-kind
+    // pledges lowers outstanding like a payment would.
+    for ik in book.live_in_kind().filter(|p| *p.donor == *code) {
+        if !period.contains(ik.date) {
+            continue;
+        }
+        let Some(a) = st.allocations.get(&ik.seq) else {
+            continue;
+        };
+        for (ps, amt) in &a.settled {
+            let Some(pl) = book.pledge(*ps) else { continue };
+            cur.entry(pl.currency).or_default().in_kind += *amt;
+            usd.in_kind += conv.usd(*amt, pl.currency, ik.date)?;
         }
     }
     let in_currency = cur

@@ -74,6 +74,8 @@ pub struct StatementTotals {
     pub written_off: Usd,
     pub outstanding: Usd,
     pub reduced: Usd,
+    /// Contributions in kind received, at fair value (never in paid).
+    pub in_kind: Usd,
     /// Payments received, before refunds.
     pub received: Usd,
     /// Received less refunded.
@@ -266,6 +268,31 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         }
         lines.push(l);
     }
+    for ik in book.in_kind().filter(|p| *p.donor == *code) {
+        let mut l = blank(ik.seq, ik.date, "in-kind");
+        l.mandate = Some(ik.mandate.to_string());
+        l.currency = Some(ik.currency.code().to_string());
+        l.amount = Some(ik.currency.format(ik.amount));
+        l.pledge = ik.pledge;
+        l.reference = ik.reference.clone();
+        l.reversed_by = ik.reversed_by;
+        if ik.reversed_by.is_none() && ik.date <= period.to {
+            l.usd = Some(conv.usd(ik.amount, ik.currency, ik.date)?);
+            if let Some(a) = src.settlement.allocations.get(&ik.seq) {
+                for (ps, amt) in &a.settled {
+                    if let Some(pl) = book.pledge(*ps) {
+                        l.settled.push(Settled {
+                            pledge: *ps,
+                            currency: pl.currency.to_string(),
+                            amount: pl.currency.format(*amt),
+                            outstanding: String::new(),
+                        });
+                    }
+                }
+            }
+        }
+        lines.push(l);
+    }
     for w in book.write_offs() {
         let Some(p) = pledge_of(w.pledge) else {
             continue;
@@ -338,7 +365,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                     l.outstanding = Some(p.currency.format(*left));
                 }
             }
-            "payment" => {
+            "payment" | "in-kind" => {
                 let Some(a) = src.settlement.allocations.get(&l.seq) else {
                     continue;
                 };
@@ -382,6 +409,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                 "refund" => totals.refunded += usd,
                 "write-off" => totals.written_off += usd,
                 "reduction" => totals.reduced += usd,
+                "in-kind" => totals.in_kind += usd,
                 _ => {}
             }
         }

@@ -283,7 +283,7 @@ fn statement_of_japan_by_name() {
         v["totals"],
         json!({"pledged": "150000.00", "paid": "100000.00", "refunded": "0.00",
                "written_off": "0.00", "outstanding": "50000.00", "reduced": "0.00",
-               "received": "100000.00", "net_paid": "100000.00"})
+               "received": "100000.00", "net_paid": "100000.00", "in_kind": "0.00"})
     );
 }
 
@@ -316,7 +316,7 @@ fn statement_shows_reversal_write_off_unpledged_and_refund() {
         nor["totals"],
         json!({"pledged": "20000.00", "paid": "0.00", "refunded": "0.00",
                "written_off": "5000.00", "outstanding": "15000.00", "reduced": "0.00",
-               "received": "0.00", "net_paid": "0.00"})
+               "received": "0.00", "net_paid": "0.00", "in_kind": "0.00"})
     );
     let swe = json(&t, &["statement", "--donor", "SWE"]);
     assert_eq!(swe["lines"][0]["unpledged"], "15000.00");
@@ -325,7 +325,7 @@ fn statement_shows_reversal_write_off_unpledged_and_refund() {
         swe["totals"],
         json!({"pledged": "0.00", "paid": "14000.00", "refunded": "1000.00",
                "written_off": "0.00", "outstanding": "0.00", "reduced": "0.00",
-               "received": "15000.00", "net_paid": "14000.00"})
+               "received": "15000.00", "net_paid": "14000.00", "in_kind": "0.00"})
     );
     assert_eq!(
         swe["balances"],

@@ -387,7 +387,7 @@ fn statement_of_germany_lists_the_opening_reduction_write_off_and_refund() {
         v["totals"],
         json!({"pledged": "87500.00", "paid": "128333.33", "refunded": "5000.00",
                "written_off": "13333.33", "outstanding": "186666.66", "reduced": "37500.00",
-               "received": "133333.33", "net_paid": "128333.33"})
+               "received": "133333.33", "net_paid": "128333.33", "in_kind": "0.00"})
     );
     // In EUR: pledged 100,000 - 30,000 reduced = 70,000; opening 200,000;
     // 70,000 + 200,000 = settled 120,000 + written off 10,000 + outstanding 140,000.

@@ -385,3 +385,34 @@ fn missing_rates_met_in_settlement_are_named_together() {
         "error: no rate of exchange for NOK on or before 2024-04-05 (needed in 2024-04) nor for SEK on or before 2024-03-05 (needed in 2024-03); record the UN operational rate of each month from its first day: `ledger record rate --currency NOK --per-usd X --date 2024-04-01`, `ledger record rate --currency SEK --per-usd X --date 2024-03-01` [missing-rate]\n"
     );
 }
+
+/// Goods given against an in-kind pledge lower what is outstanding without being
+/// money received: the statement lists the contribution and its reconciliation has
+/// a term for it, so no part of it is passed off as an exchange difference.
+#[test]
+fn a_statement_with_contributions_in_kind_reconciles() {
+    let t = Test::init();
+    for line in [
+        "record pledge --donor ITA --mandate icat --amount 1000 --currency USD --date 2024-01-10 --in-kind",
+        "record in-kind --donor ITA --mandate icat --amount 600 --currency USD --date 2024-02-10 --pledge 1 --memo venue",
+        "record payment --donor ITA --mandate icat --amount 50 --currency USD --date 2024-02-11",
+    ] {
+        t.ok(line);
+    }
+    let s: Value =
+        serde_json::from_str(&t.ok("report statement --donor ITA --format json")).expect("JSON");
+    let kinds: Vec<&str> = s["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(kinds, ["pledge", "in-kind", "payment"]);
+    let usd = &s["reconciliation"]["usd"];
+    // 0 + 1,000 pledged − 600 in kind − 50 received + 50 applied to no pledge = 400.
+    assert_eq!(usd["settled_in_kind"], "600.00");
+    assert_eq!(usd["exchange_difference"], "0.00");
+    assert_eq!(usd["closing_outstanding"], "400.00");
+    assert_eq!(s["totals"]["in_kind"], "600.00");
+    assert_eq!(s["totals"]["paid"], "50.00");
+}
