@@ -3,9 +3,10 @@
 //!
 //! Owns: the demo's content (donors, mandates, monthly rates 2008-2011, pledges,
 //! payments and the notable cases: an overdue pledge, a refund, a reversal with its
-//! re-entry, a write-off, an unpledged receipt, a registered foundation and an added
-//! mandate). Every entry goes through `journal::Writer` one at a time, so every rule
-//! `ledger record` enforces is checked. A fixed seed and fixed timestamps make the
+//! re-entry, a write-off, an unpledged receipt, a registered foundation, an added
+//! mandate, and a three-year contribution agreement with its instalments). Every entry
+//! goes through `journal::Writer` one at a time, so every rule `ledger record`
+//! enforces is checked. A fixed seed and fixed timestamps make the
 //! file byte-for-byte reproducible. `LEDGER_REGENERATE_DEMO=1 cargo test demo`
 //! rewrites the committed file instead of comparing. The figures are illustrative,
 //! not the real contributions of any donor.
@@ -13,6 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use ledger::domain::agreement::Agreement;
 use ledger::domain::entry::{Body, Payment, Pledge, Rate, Reversal, WriteOff};
 use ledger::domain::fund::Fund;
 use ledger::domain::register::{Donor, Mandate};
@@ -791,6 +793,83 @@ impl Demo {
     }
 }
 
+impl Demo {
+    /// A multi-year agreement: Sweden signs three years of support to coordination
+    /// in 2010, one instalment a year, and pays the first. Keyed in after every other
+    /// entry (January 2012, from the signed agreement and the bank statement), at
+    /// fixed times, so the entry numbers before it stay as they were. At the end of
+    /// 2010 the 2012 instalment is non-current; at the end of 2011 the 2011 one is
+    /// overdue.
+    fn agreement(&mut self) {
+        const CODE: &str = "SE-2010-01";
+        let signed = date(2010, 3, 15);
+        let last = self.events.iter().map(|e| e.at).max().expect("events");
+        let mut at = Utc.with_ymd_and_hms(2012, 1, 9, 9, 12, 0).unwrap();
+        assert!(
+            at > last,
+            "the agreement is keyed in after every other entry"
+        );
+        self.push(
+            at,
+            Plan::Body(Body::Agreement(Agreement {
+                code: CODE.into(),
+                donor: "SWE".into(),
+                mandate: "coordination".into(),
+                currency: ccy("SEK"),
+                signed,
+                title: "Support to coordination 2010-2012".into(),
+                conditional: false,
+            })),
+        );
+        let mut first = None;
+        for (year, due) in [
+            (2010, date(2010, 6, 30)),
+            (2011, date(2011, 6, 30)),
+            (2012, date(2012, 6, 30)),
+        ] {
+            at += Duration::minutes(4);
+            let id = self.push(
+                at,
+                Plan::Body(Body::Pledge(Pledge {
+                    donor: "SWE".into(),
+                    mandate: "coordination".into(),
+                    amount: dec("5000000"),
+                    currency: ccy("SEK"),
+                    date: signed,
+                    due: Some(due),
+                    opening: None,
+                    outstanding: None,
+                    in_kind: false,
+                    reference: Some(format!("{CODE}/{year}")),
+                    memo: Some(format!("instalment {year}")),
+                    source: None,
+                    agreement: Some(CODE.into()),
+                })),
+            );
+            first.get_or_insert(id);
+        }
+        at += Duration::minutes(11);
+        self.push(
+            at,
+            Plan::Naming(
+                Body::Payment(Payment {
+                    donor: "SWE".into(),
+                    mandate: "coordination".into(),
+                    amount: dec("5000000"),
+                    currency: ccy("SEK"),
+                    date: date(2010, 6, 18),
+                    pledge: None,
+                    prior_period: false,
+                    reference: Some("UMJ/2010/SE-2010-01/1".into()),
+                    memo: Some("first instalment".into()),
+                    source: None,
+                }),
+                first.expect("the first instalment"),
+            ),
+        );
+    }
+}
+
 fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
     d.checked_add_months(chrono::Months::new(months))
         .expect("date in range")
@@ -844,6 +923,7 @@ pub fn build(path: &Path) {
         typo_at + Duration::minutes(9),
         Plan::Reversal(typo, "decimal point misplaced: the rate is 0.738"),
     );
+    demo.agreement();
 
     let mut order: Vec<Id> = (0..demo.events.len()).collect();
     order.sort_by_key(|&i| (demo.events[i].at, i));
@@ -965,6 +1045,7 @@ fn demo_ledger_has_the_notable_cases() {
     );
     assert_eq!((n(Kind::Donor), n(Kind::Mandate), n(Kind::Fund)), (1, 1, 1));
     assert_eq!(n(Kind::InKind), 1);
+    assert_eq!(n(Kind::Agreement), 1);
     assert!(donors.len() >= 30, "{donors:?}");
     assert!(currencies.len() >= 8, "{currencies:?}");
 }
