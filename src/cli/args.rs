@@ -93,6 +93,29 @@ pub enum Command {
     Man,
 }
 
+/// The reports `ledger report` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    Donors,
+    Mandates,
+    Funds,
+    Quarterly,
+    Statement,
+    Agreements,
+}
+
+/// The formats a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    #[value(alias = "text")]
+    Table,
+    Csv,
+    Json,
+    #[value(alias = "md")]
+    Markdown,
+    Html,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
     Table,
@@ -406,7 +429,8 @@ pub struct ImportArgs {
 )]
 pub struct ReportArgs {
     /// donors, mandates, funds, quarterly, statement or agreements
-    pub kind: String,
+    #[arg(value_enum, ignore_case = true)]
+    pub kind: ReportKind,
     /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
     #[arg(long)]
     pub year: Option<i32>,
@@ -425,9 +449,9 @@ pub struct ReportArgs {
     /// One donor only (code, UN name, ISO name or alias); required by statement
     #[arg(long)]
     pub donor: Option<String>,
-    /// table, csv, json, markdown or html
-    #[arg(long)]
-    pub format: Option<String>,
+    /// table (default), csv, json, markdown or html
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<ReportFormat>,
     /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, settlements, totals, reconciliation, balances, schedule (with agreements); agreements: agreements, schedule; donors: donors (with --by category: categories); mandates: mandates
     #[arg(long)]
     pub table: Option<String>,

@@ -10,7 +10,7 @@
 
 use std::io::Write;
 
-use super::args::ReportArgs;
+use super::args::{ReportArgs, ReportFormat, ReportKind};
 use super::{Context, Failure};
 use crate::domain::Book;
 use crate::domain::register::DonorCategory;
@@ -42,18 +42,13 @@ struct Checked {
 }
 
 fn check(args: &ReportArgs) -> Result<Checked, Failure> {
-    let kind = match args.kind.trim().to_ascii_lowercase().as_str() {
-        "donors" => Kind::Donors,
-        "mandates" => Kind::Mandates,
-        "funds" => Kind::Funds,
-        "quarterly" => Kind::Quarterly,
-        "statement" => Kind::Statement,
-        "agreements" => Kind::Agreements,
-        other => {
-            return Err(Failure::usage(format!(
-                "unknown report {other:?}; use donors, mandates, funds, quarterly, statement or agreements"
-            )));
-        }
+    let kind = match args.kind {
+        ReportKind::Donors => Kind::Donors,
+        ReportKind::Mandates => Kind::Mandates,
+        ReportKind::Funds => Kind::Funds,
+        ReportKind::Quarterly => Kind::Quarterly,
+        ReportKind::Statement => Kind::Statement,
+        ReportKind::Agreements => Kind::Agreements,
     };
     let date = |t: &Option<String>, name: &str| {
         t.as_deref()
@@ -116,14 +111,12 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
             )));
         }
     };
-    let format = match args.format.as_deref() {
-        None => Format::Table,
-        Some(f) => Format::parse(f).ok_or_else(|| {
-            Failure::usage(format!(
-                "--format: unknown format {f:?}; use {}",
-                Format::NAMES.join(", ")
-            ))
-        })?,
+    let format = match args.format.unwrap_or(ReportFormat::Table) {
+        ReportFormat::Table => Format::Table,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Markdown => Format::Markdown,
+        ReportFormat::Html => Format::Html,
     };
     if let Some(t) = &args.table {
         if matches!(format, Format::Json | Format::Html) {

@@ -49,21 +49,6 @@ pub enum Format {
     Html,
 }
 
-impl Format {
-    pub const NAMES: [&str; 5] = ["table", "csv", "json", "markdown", "html"];
-
-    pub fn parse(text: &str) -> Option<Format> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "table" | "text" => Some(Format::Table),
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            "markdown" | "md" => Some(Format::Markdown),
-            "html" => Some(Format::Html),
-            _ => None,
-        }
-    }
-}
-
 /// Writes `report` in `format`. `table` picks one table (by its key, see `TABLES`)
 /// for csv, table and markdown; csv without it writes the report's main table.
 pub fn render(

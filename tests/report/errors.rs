@@ -28,8 +28,16 @@ fn period_flags_are_checked() {
         "[bad-period]",
     );
     t.rejects("report donors --as-of yesterday", 2, "--as-of");
-    t.rejects("report budget", 2, "unknown report \"budget\"");
-    t.rejects("report donors --format pdf", 2, "unknown format \"pdf\"");
+    t.rejects(
+        "report budget",
+        2,
+        "error: invalid value 'budget' for '<KIND>'\n  [possible values: donors, mandates, funds, quarterly, statement, agreements]",
+    );
+    t.rejects(
+        "report donors --format pdf",
+        2,
+        "error: invalid value 'pdf' for '--format <FORMAT>'\n  [possible values: table, csv, json, markdown, html]",
+    );
     t.rejects(
         "report donors --format csv --table overdue",
         2,
