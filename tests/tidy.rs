@@ -73,7 +73,13 @@ fn tidy() {
         }
         // Documents outside the repository are not for a reader of the code.
         for (i, l) in text.lines().enumerate() {
-            for cited in ["DESIGN.md", "STYLE.md", "../shared"] {
+            // Spelled in pieces so that this list is not itself a citation.
+            let outside = [
+                concat!("DESIGN", ".md"),
+                concat!("STYLE", ".md"),
+                concat!("..", "/shared"),
+            ];
+            for cited in outside {
                 if l.contains(cited) {
                     fail(
                         i + 1,
