@@ -10,7 +10,9 @@
 //! its group (same donor, mandate and currency, pledged on or before the payment)
 //! settles that pledge; any other unnamed payment settles the oldest pledges first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -118,6 +120,44 @@ impl Settlement {
 /// (donor, mandate, currency code)
 type GroupKey<'a> = (&'a str, &'a str, &'a str);
 
+/// A group's pledges with something left to settle, in (pledge date, seq) order. A
+/// pledge leaves the group when nothing is left on it, so each payment walks only
+/// what is still open.
+#[derive(Default)]
+struct OpenGroup {
+    by_key: BTreeMap<(NaiveDate, u64), Decimal>,
+}
+
+impl OpenGroup {
+    /// Records what is left on a pledge of the group.
+    fn set(&mut self, key: (NaiveDate, u64), left: Decimal) {
+        if left.is_zero() {
+            self.by_key.remove(&key);
+        } else {
+            self.by_key.insert(key, left);
+        }
+    }
+
+    /// The one open pledge, dated on or before `date` and settleable then, on which
+    /// exactly `amount` is left; none when there are none or several.
+    fn exact(
+        &self,
+        amount: Decimal,
+        date: NaiveDate,
+        settles: impl Fn(u64, NaiveDate) -> bool,
+    ) -> Option<(NaiveDate, u64)> {
+        let mut found = self
+            .by_key
+            .range(..=(date, u64::MAX))
+            .filter(|((_, seq), left)| **left == amount && settles(*seq, date))
+            .map(|(key, _)| *key);
+        match (found.next(), found.next()) {
+            (Some(key), None) => Some(key),
+            _ => None,
+        }
+    }
+}
+
 enum Event<'a> {
     Pay(&'a PaymentRec),
     WriteOff {
@@ -194,16 +234,16 @@ fn settle_with(
     // Open pledges per (donor, mandate, currency), in (pledge date, seq) order, with
     // what is left on each and the date from which anything may settle it (an
     // opening pledge's opening date).
-    let mut open: HashMap<GroupKey, BTreeMap<(NaiveDate, u64), Decimal>> = HashMap::new();
-    let mut outstanding: HashMap<u64, Decimal> = HashMap::new();
-    let mut from: HashMap<u64, NaiveDate> = HashMap::new();
+    let mut open: HashMap<GroupKey, OpenGroup> = HashMap::default();
+    let mut outstanding: HashMap<u64, Decimal> = HashMap::default();
+    let mut from: HashMap<u64, NaiveDate> = HashMap::default();
     for p in book.live_pledges() {
         if in_group(&p.donor, &p.mandate) && only.is_none_or(|o| o.currency == p.currency) {
             // Money never settles a pledge of goods or services unnamed.
             if !p.in_kind {
                 open.entry((&p.donor, &p.mandate, p.currency.code()))
                     .or_default()
-                    .insert((p.date, p.seq), p.base());
+                    .set((p.date, p.seq), p.base());
             }
             outstanding.insert(p.seq, p.base());
             if p.is_opening() {
@@ -254,7 +294,7 @@ fn settle_with(
                     .filter(|p| !p.in_kind)
                     .and_then(|p| open.get_mut(&(&*p.donor, &*p.mandate, p.currency.code())))
                 {
-                    g.insert((book.pledge(pledge).expect("found").date, pledge), *left);
+                    g.set((book.pledge(pledge).expect("found").date, pledge), *left);
                 }
             }
             Event::Pay(pay) => {
@@ -302,7 +342,7 @@ fn settle_with(
                             .get_mut(&(&*p.donor, &*p.mandate, p.currency.code()))
                             .filter(|_| !p.in_kind)
                         {
-                            g.insert((p.date, p.seq), *left);
+                            g.set((p.date, p.seq), *left);
                         }
                     }
                 } else if let Some(group) =
@@ -310,21 +350,9 @@ fn settle_with(
                 {
                     // A payment equal to what is left on exactly one open pledge of
                     // its group settles that pledge; otherwise the oldest first.
-                    let exact: Vec<(NaiveDate, u64)> = group
-                        .iter()
-                        .filter(|((pdate, pseq), left)| {
-                            *pdate <= date
-                                && !left.is_zero()
-                                && **left == pay.amount
-                                && settles(*pseq, date)
-                        })
-                        .map(|(k, _)| *k)
-                        .collect();
-                    if let [key] = exact.as_slice()
-                        && let Some(left) = group.get_mut(key)
-                    {
-                        let take = *left;
-                        *left = Decimal::ZERO;
+                    if let Some(key) = group.exact(pay.amount, date, settles) {
+                        let take = group.by_key.get(&key).copied().unwrap_or_default();
+                        group.set(key, Decimal::ZERO);
                         alloc.unpledged = Decimal::ZERO;
                         if let Some(o) = outstanding.get_mut(&key.1) {
                             *o = Decimal::ZERO;
@@ -336,21 +364,26 @@ fn settle_with(
                             Take::Settled,
                         ));
                     }
-                    for ((pdate, pseq), left) in group.iter_mut() {
-                        if *pdate > date || alloc.unpledged.is_zero() {
+                    // Oldest first: what each open pledge dated by then takes.
+                    let mut taken = Vec::new();
+                    for (key, left) in group.by_key.range(..=(date, u64::MAX)) {
+                        if alloc.unpledged.is_zero() {
                             break;
                         }
-                        if left.is_zero() || !settles(*pseq, date) {
+                        if !settles(key.1, date) {
                             continue;
                         }
                         let take = alloc.unpledged.min(*left);
-                        *left -= take;
                         alloc.unpledged -= take;
-                        if let Some(o) = outstanding.get_mut(pseq) {
-                            *o = *left;
+                        taken.push((*key, *left - take, take));
+                    }
+                    for (key, left, take) in taken {
+                        group.set(key, left);
+                        if let Some(o) = outstanding.get_mut(&key.1) {
+                            *o = left;
                         }
-                        alloc.settled.push((*pseq, take));
-                        out.pledge_events.entry(*pseq).or_default().push((
+                        alloc.settled.push((key.1, take));
+                        out.pledge_events.entry(key.1).or_default().push((
                             date,
                             take,
                             Take::Settled,

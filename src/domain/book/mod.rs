@@ -5,14 +5,16 @@
 //! `check`. Pure: no I/O.
 
 mod agreement;
+mod by_seq;
 mod check;
 mod checker;
 mod take;
 mod when;
 
+pub use by_seq::BySeq;
 pub use checker::Checker;
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -128,11 +130,11 @@ pub struct Book {
     pub last_recorded_at: Option<DateTime<Utc>>,
     kinds: Vec<Kind>,
     reversed: HashMap<u64, u64>,
-    pledges: BTreeMap<u64, PledgeRec>,
-    payments: BTreeMap<u64, PaymentRec>,
+    pledges: BySeq<PledgeRec>,
+    payments: BySeq<PaymentRec>,
     /// In-kind contributions (kept apart: they are never cash paid).
-    in_kind: BTreeMap<u64, PaymentRec>,
-    write_offs: BTreeMap<u64, WriteOffRec>,
+    in_kind: BySeq<PaymentRec>,
+    write_offs: BySeq<WriteOffRec>,
     rate_entries: HashMap<u64, (Currency, NaiveDate)>,
     /// Live payments and write-offs that name each pledge.
     named_by: HashMap<u64, u32>,
