@@ -50,7 +50,7 @@ pub struct CebArgs {
     pub force: bool,
 }
 
-pub fn run(cmd: ExportCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(ctx: &Context, out: &mut dyn Write, cmd: ExportCmd) -> Result<(), Failure> {
     match cmd {
         ExportCmd::Ceb(args) => ceb(ctx, out, args),
         ExportCmd::Iati(args) => super::iati::run(ctx, out, args),
