@@ -32,8 +32,8 @@ pub struct LogArgs {
     #[arg(long)]
     pub mandate: Option<String>,
     /// pledge, payment, refund, write-off, reduction, reversal, rate, donor, mandate, fund, in-kind, agreement, condition-met (repeatable)
-    #[arg(long)]
-    pub kind: Vec<String>,
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Vec<Kind>,
     /// Value dates from (YYYY-MM-DD)
     #[arg(long)]
     pub from: Option<String>,
@@ -46,6 +46,18 @@ pub struct LogArgs {
     /// table, json or csv
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutFormat,
+}
+
+/// `--kind`: an entry kind by its name.
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().skip(1).map(|k| k.as_str()).collect();
+        format!(
+            "unknown kind {}; use one of {}",
+            crate::domain::problem::shown(text),
+            all.join(", ")
+        )
+    })
 }
 
 /// One line a person reads: what the entry records.
@@ -200,18 +212,7 @@ impl Filter {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Failure> {
-    let mut kinds = Vec::new();
-    for k in &args.kind {
-        let kind = Kind::parse(k).ok_or_else(|| {
-            let all: Vec<&str> = Kind::ALL.iter().skip(1).map(|k| k.as_str()).collect();
-            Failure::usage(format!(
-                "--kind: unknown kind {}; use one of {}",
-                crate::domain::problem::shown(k),
-                all.join(", ")
-            ))
-        })?;
-        kinds.push(kind);
-    }
+    let kinds = args.kind;
     let parse_date = |t: &Option<String>, name: &str| {
         t.as_deref()
             .map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))

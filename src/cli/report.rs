@@ -54,10 +54,10 @@ pub struct ReportArgs {
     #[arg(value_enum, ignore_case = true)]
     pub kind: ReportKind,
     /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1945..=2199), conflicts_with_all = ["from", "to"])]
     pub year: Option<i32>,
     /// Quarter of --year (1-4); the quarterly report needs both
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4), requires = "year", conflicts_with_all = ["from", "to"])]
     pub quarter: Option<u32>,
     /// First value date of the period, YYYY-MM-DD (default: the first in the ledger)
     #[arg(long)]
@@ -119,36 +119,13 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
             .transpose()
     };
     let (from, to) = (date(&args.from, "from")?, date(&args.to, "to")?);
-    if let Some(q) = args.quarter
-        && !(1..=4).contains(&q)
-    {
-        return Err(Failure::usage(format!(
-            "--quarter: {q} is not a quarter; use 1, 2, 3 or 4"
-        )));
-    }
-    if let Some(y) = args.year
-        && !(1945..=2199).contains(&y)
-    {
-        return Err(Failure::usage(format!(
-            "--year: {y} is outside the years 1945 to 2199"
-        )));
-    }
-    let period = match (args.year, args.quarter, from, to) {
-        (_, Some(_), _, _) if args.year.is_none() => {
-            return Err(Failure::usage(
-                "--quarter needs --year (e.g. --year 2009 --quarter 3)",
-            ));
-        }
-        (Some(_), _, Some(_), _) | (Some(_), _, _, Some(_)) => {
-            return Err(Failure::usage(
-                "give either --year (with --quarter) or --from/--to, not both",
-            ));
-        }
-        (Some(y), Some(q), None, None) => PeriodSpec::Quarter(y, q),
-        (Some(y), None, None, None) => PeriodSpec::Year(y),
-        (None, None, None, None) => PeriodSpec::Whole,
-        (None, None, f, t) => PeriodSpec::Range(f, t),
-        _ => unreachable!("--quarter without --year is handled above"),
+    // clap refuses a year or quarter out of range, --quarter without --year, and
+    // --year with --from or --to.
+    let period = match (args.year, args.quarter) {
+        (Some(y), Some(q)) => PeriodSpec::Quarter(y, q),
+        (Some(y), None) => PeriodSpec::Year(y),
+        (None, _) if from.is_none() && to.is_none() => PeriodSpec::Whole,
+        (None, _) => PeriodSpec::Range(from, to),
     };
     if kind == ReportKind::Quarterly
         && !matches!(period, PeriodSpec::Quarter(..) | PeriodSpec::Whole)
