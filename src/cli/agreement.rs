@@ -9,8 +9,9 @@ use std::io::Write;
 
 use clap::Subcommand;
 
-use super::args::{OutFormat, RecordFormat};
-use super::record::{append_one, currency, date};
+use super::append::{append_one, currency, date};
+use super::args::OutFormat;
+use super::record::RecordFormat;
 use super::{Context, Failure};
 use crate::domain::Body;
 use crate::domain::agreement::Agreement;

@@ -31,7 +31,7 @@ pub enum ExportCmd {
 #[derive(Debug, Args)]
 pub struct CebArgs {
     /// The calendar year (1945-2199)
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1945..=2199))]
     pub year: i32,
     /// The government-donor layout (C01 donors) instead of the non-government one
     #[arg(long)]
@@ -50,7 +50,7 @@ pub struct CebArgs {
     pub force: bool,
 }
 
-pub fn run(cmd: ExportCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(ctx: &Context, out: &mut dyn Write, cmd: ExportCmd) -> Result<(), Failure> {
     match cmd {
         ExportCmd::Ceb(args) => ceb(ctx, out, args),
         ExportCmd::Iati(args) => super::iati::run(ctx, out, args),
@@ -58,12 +58,6 @@ pub fn run(cmd: ExportCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
 }
 
 fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure> {
-    if !(1945..=2199).contains(&args.year) {
-        return Err(Failure::usage(format!(
-            "--year: {} is outside the years 1945 to 2199",
-            args.year
-        )));
-    }
     if !args.format.trim().eq_ignore_ascii_case("csv") {
         return Err(Failure::usage(format!(
             "--format: {:?}; the CEB's tables are csv",

@@ -8,7 +8,7 @@ use clap::CommandFactory;
 
 use super::{Cli, Failure};
 
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn completions(out: &mut dyn Write, shell: clap_complete::Shell) -> Result<(), Failure> {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "ledger", out);
     Ok(())

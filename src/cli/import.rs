@@ -14,12 +14,32 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::args::{ImportArgs, OutFormat};
+use clap::Args;
+
+use super::args::OutFormat;
 use super::{Context, Failure};
 use crate::import::repeat::{differences, rejected, resolve};
 use crate::import::table::OpenError;
 use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, decode};
 use crate::journal::Writer;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ledger import tests/fixtures/import/umoja-receipts-2024-q3.csv --profile umoja-receipts --dry-run\n  ledger import tests/fixtures/import/canonical-example.csv\n  ledger import tests/fixtures/import/rates-example.csv --profile rates"
+)]
+pub struct ImportArgs {
+    /// The CSV file
+    pub file: PathBuf,
+    /// A built-in profile (canonical, rates), a profile in ledgers/profiles, or a TOML file path
+    #[arg(long, default_value = "canonical")]
+    pub profile: String,
+    /// Show what would be recorded; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of the dry run listing: table, json or csv
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutFormat,
+}
 
 /// How many row problems are listed before the rest are only counted.
 const LIST_LIMIT: usize = 100;

@@ -1,5 +1,6 @@
 //! `ledger donor list`, `ledger mandate list` and `ledger fund list`: the registers as the ledger knows
-//! them (built-in entries plus registrations).
+//! them (built-in entries plus registrations), as a table (`render::listing`, the
+//! style of a report's tables), JSON or CSV. `agreement list` prints through `emit` too.
 
 use std::io::Write;
 
@@ -15,42 +16,6 @@ pub(super) fn book(ctx: &Context) -> Result<Book, Failure> {
     Ok(book)
 }
 
-fn table(out: &mut dyn Write, header: &[&str], rows: Vec<Vec<String>>) -> Result<(), Failure> {
-    let rows: Vec<Vec<String>> = rows
-        .into_iter()
-        .map(|r| {
-            r.iter()
-                .map(|c| crate::render::one_line(c).into_owned())
-                .collect()
-        })
-        .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
-            }
-        }
-        s.trim_end().to_string()
-    };
-    writeln!(out, "{}", line(header.to_vec()))?;
-    for r in &rows {
-        writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
-    }
-    Ok(())
-}
-
 pub(super) fn emit(
     out: &mut dyn Write,
     format: OutFormat,
@@ -59,7 +24,7 @@ pub(super) fn emit(
     json: serde_json::Value,
 ) -> Result<(), Failure> {
     match format {
-        OutFormat::Table => table(out, header, rows),
+        OutFormat::Table => Ok(crate::render::listing(header, &rows, out)?),
         OutFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &json)
                 .map_err(|e| Failure::failed(e.to_string()))?;

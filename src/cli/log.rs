@@ -10,13 +10,55 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
-use super::args::{LogArgs, OutFormat};
+use clap::Args;
+
+use super::args::OutFormat;
 use super::{Context, Failure};
 use crate::domain::entry::{Body, Entry, Kind};
 use crate::domain::register::Register;
 use crate::domain::time;
 use crate::journal;
 use crate::render::neutralise;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ledger log --donor Japan --from 2009-01-01 --to 2009-12-31\n  ledger log --kind payment --kind refund --format csv\n  ledger log --as-of 2009-10-15"
+)]
+pub struct LogArgs {
+    /// Only this donor's entries (code, UN name, ISO name or alias)
+    #[arg(long)]
+    pub donor: Option<String>,
+    /// Only this mandate's entries (slug or name)
+    #[arg(long)]
+    pub mandate: Option<String>,
+    /// pledge, payment, refund, write-off, reduction, reversal, rate, donor, mandate, fund, in-kind, agreement, condition-met (repeatable)
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Vec<Kind>,
+    /// Value dates from (YYYY-MM-DD)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Value dates to (YYYY-MM-DD, inclusive)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Cut-off on when entries were RECORDED (not a value date): a date (end of that day, UTC) or an RFC 3339 timestamp
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// table, json or csv
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutFormat,
+}
+
+/// `--kind`: an entry kind by its name.
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().skip(1).map(|k| k.as_str()).collect();
+        format!(
+            "unknown kind {}; use one of {}",
+            crate::domain::problem::shown(text),
+            all.join(", ")
+        )
+    })
+}
 
 /// One line a person reads: what the entry records.
 pub fn describe(e: &Entry) -> String {
@@ -170,18 +212,7 @@ impl Filter {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Failure> {
-    let mut kinds = Vec::new();
-    for k in &args.kind {
-        let kind = Kind::parse(k).ok_or_else(|| {
-            let all: Vec<&str> = Kind::ALL.iter().skip(1).map(|k| k.as_str()).collect();
-            Failure::usage(format!(
-                "--kind: unknown kind {}; use one of {}",
-                crate::domain::problem::shown(k),
-                all.join(", ")
-            ))
-        })?;
-        kinds.push(kind);
-    }
+    let kinds = args.kind;
     let parse_date = |t: &Option<String>, name: &str| {
         t.as_deref()
             .map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))

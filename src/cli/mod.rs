@@ -4,6 +4,7 @@
 //! Invariant: only `cli` reads the environment, prints, or chooses an exit status.
 
 mod agreement;
+mod append;
 mod args;
 mod export;
 mod failure;
@@ -14,6 +15,7 @@ mod list;
 mod log;
 mod output;
 mod record;
+mod registers;
 mod report;
 mod verify;
 

@@ -1,23 +1,223 @@
-//! `ledger init`, `ledger record ...`, `ledger donor add`, `ledger mandate add`, `ledger fund add`:
-//! parse the flags into a draft entry, check it against the ledger, append it.
+//! `ledger init` and `ledger record ...`: the arguments of each kind of entry; parse
+//! the flags into a draft entry and append it through `cli::append`.
 //!
 //! Examples:
 //!   ledger record pledge --donor JPN --mandate coordination --amount 250000 --currency USD --date 2008-07-24
 //!   ledger record reversal --entry 3 --reason "wrong value date"
 
-use crate::domain::Code;
 use std::io::Write;
 
-use chrono::NaiveDate;
+use clap::{Args, Subcommand, ValueEnum};
 
-use super::args::{RecordCmd, RecordFormat};
+use super::append::{amount, append_one, append_with, currency, date, date_or_today, flag, text};
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
 use crate::domain::entry::{Payment, Pledge, Rate, Reversal, WriteOff};
-use crate::domain::problem::shown;
-use crate::domain::register::{DonorCategory, Earmarking};
-use crate::domain::{Body, Currency, Entry, Problem, time};
-use crate::journal::{self, Writer};
+use crate::domain::{Body, Currency, time};
+use crate::journal;
+
+#[derive(Debug, Args)]
+pub struct MoneyArgs {
+    /// Donor: code, UN name, ISO name or alias
+    #[arg(long)]
+    pub donor: String,
+    /// Mandate slug (or name)
+    #[arg(long)]
+    pub mandate: String,
+    /// Amount, e.g. 250000 or 1234.50 (no more decimals than the currency allows)
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
+    /// ISO 4217 currency code
+    #[arg(long)]
+    pub currency: String,
+    /// Value date, YYYY-MM-DD, not later than today (default: today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Note verbale, agreement or finance-system reference
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Free text
+    #[arg(long)]
+    pub memo: Option<String>,
+    /// A refund of money received before (or outside) the ledger's records
+    #[arg(long)]
+    pub prior_period: bool,
+    /// Record it although an entry of this kind, donor and reference exists (another line of the same document)
+    #[arg(long)]
+    pub allow_duplicate_reference: bool,
+    /// text (one line) or json (the entry as recorded)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCmd {
+    /// A donor's commitment
+    #[command(
+        after_help = "Examples:\n  ledger record pledge --donor Japan --mandate coordination --amount 250000 --currency USD --date 2024-07-24 --due 2025-06-30 --reference NV/2024/117\n  ledger record pledge --donor JPN --mandate coordination --amount 1000000 --currency EUR --date 2019-05-01 --opening 2024-01-01 --outstanding 400000"
+    )]
+    Pledge {
+        #[command(flatten)]
+        money: MoneyArgs,
+        /// Due date, YYYY-MM-DD (may lie ahead; without one, a pledge is listed as undated once over a year old)
+        #[arg(long)]
+        due: Option<String>,
+        /// For a pledge made before the ledger's records: the date they begin, YYYY-MM-DD
+        #[arg(long)]
+        opening: Option<String>,
+        /// With --opening: what was still outstanding on that date
+        #[arg(long, allow_hyphen_values = true)]
+        outstanding: Option<String>,
+        /// A pledge of goods or services: only in-kind contributions settle it
+        #[arg(long)]
+        in_kind: bool,
+        /// The agreement this pledge is an instalment of (its code; same donor, mandate and currency)
+        #[arg(long)]
+        agreement: Option<String>,
+    },
+    /// The condition of a conditional agreement was met: its instalments count as pledged from this date
+    #[command(
+        after_help = "Examples:\n  ledger record condition-met --agreement US-2024-07 --date 2024-11-15 --memo \"matching funds confirmed\""
+    )]
+    ConditionMet {
+        /// The agreement's code
+        #[arg(long)]
+        agreement: String,
+        /// The date the condition was met, YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// What met it (free text)
+        #[arg(long)]
+        memo: Option<String>,
+        /// text (one line) or json (the entry as recorded)
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// Money received
+    #[command(
+        after_help = "Examples:\n  ledger record payment --donor JPN --mandate coordination --amount 250000 --currency USD --date 2024-09-02\n  ledger record payment --donor JPN --mandate coordination --amount 100000 --currency EUR --date 2024-09-02 --pledge 3 --reference UMJ/2024/118"
+    )]
+    Payment {
+        #[command(flatten)]
+        money: MoneyArgs,
+        /// The pledge this payment settles (its entry number); without it, a payment equal to what one open pledge of its donor, mandate and currency still owes settles that pledge, else the oldest first
+        #[arg(long, value_parser = parse_seq)]
+        pledge: Option<u64>,
+    },
+    /// Money returned to a donor
+    #[command(
+        after_help = "Examples:\n  ledger record refund --donor SWE --mandate victim-assistance --amount 1000 --currency USD --date 2024-09-25\n  ledger record refund --donor QAT --mandate un-gift --amount 2534000 --currency USD --date 2024-12-31 --prior-period"
+    )]
+    Refund {
+        #[command(flatten)]
+        money: MoneyArgs,
+        /// The pledge the refunded money was paid against (its entry number)
+        #[arg(long, value_parser = parse_seq)]
+        pledge: Option<u64>,
+    },
+    /// Goods or services given instead of money, at fair value (--memo says what)
+    #[command(
+        after_help = "Examples:\n  ledger record in-kind --donor ITA --mandate victim-assistance --amount 45000 --currency EUR --date 2011-03-15 --memo \"shelter premises, 12 months\"\n  ledger record in-kind --donor JPN --mandate icat --amount 20000 --currency USD --date 2024-05-01 --pledge 12 --memo \"seconded expert, 3 months\""
+    )]
+    InKind {
+        #[command(flatten)]
+        money: MoneyArgs,
+        /// The in-kind pledge this contribution settles (its entry number)
+        #[arg(long, value_parser = parse_seq)]
+        pledge: Option<u64>,
+    },
+    /// Part or all of an open pledge that will not be paid (needs --reason)
+    #[command(
+        after_help = "Examples:\n  ledger record write-off --pledge 36 --amount 33.24 --date 2011-06-30 --reason \"Controller's approval 2011/12: bank charges\"\n  ledger record write-off --pledge 3 --amount 1000 --date 2024-12-31 --reason \"Controller's approval 2024/88\""
+    )]
+    WriteOff(TakeArgs),
+    /// The donor reduced or cancelled a pledge (needs --reason)
+    #[command(
+        after_help = "Examples:\n  ledger record reduction --pledge 3 --amount 50000 --date 2024-06-30 --reason \"letter of the Permanent Mission, 2024-06-12\"\n  ledger record reduction --pledge 7 --amount 20000 --reason \"note verbale 2024/201: pledge cancelled\""
+    )]
+    Reduction(TakeArgs),
+    /// Void an earlier entry recorded in error
+    #[command(
+        after_help = "Examples:\n  ledger record reversal --entry 8 --reason \"wrong amount; recorded again as #10\"\n  ledger record reversal --entry '#12' --reason \"duplicate of #11\""
+    )]
+    Reversal {
+        /// The entry to void (its number)
+        #[arg(long, value_parser = parse_seq)]
+        entry: u64,
+        /// Why it is voided (kept with the reversal)
+        #[arg(long)]
+        reason: String,
+        /// text (one line) or json (the entry as recorded)
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// A UN operational rate of exchange: units of a currency per 1 USD from a date
+    #[command(
+        after_help = "Examples:\n  ledger record rate --currency EUR --per-usd 0.905 --date 2024-01-01\n  ledger record rate --currency JPY --per-usd 141.2 --date 2024-02-01"
+    )]
+    Rate {
+        /// ISO 4217 currency code
+        #[arg(long)]
+        currency: String,
+        /// Units of the currency per 1 USD, e.g. 0.905
+        #[arg(long, allow_hyphen_values = true)]
+        per_usd: String,
+        /// The first day it applies, YYYY-MM-DD (rates are monthly: the first of the month; at most a month ahead)
+        #[arg(long)]
+        date: String,
+        /// text (one line) or json (the entry as recorded)
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+}
+
+/// A write-off or a reduction of a pledge.
+#[derive(Debug, Args)]
+pub struct TakeArgs {
+    /// The pledge (its entry number)
+    #[arg(long, value_parser = parse_seq)]
+    pub pledge: u64,
+    /// Amount in the pledge's currency, at most what it has outstanding
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
+    /// Currency (default: the pledge's; must be the pledge's)
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// YYYY-MM-DD, not later than today (default: today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The authority for a write-off, the donor's notice for a reduction (required)
+    #[arg(long, visible_alias = "memo")]
+    pub reason: Option<String>,
+    /// Approval or note verbale reference
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Refused: only a refund can be a prior-period refund
+    #[arg(long, hide = true)]
+    pub prior_period: bool,
+    /// Record it although an entry of this kind, donor and reference exists (another line of the same document)
+    #[arg(long)]
+    pub allow_duplicate_reference: bool,
+    /// text (one line) or json (the entry as recorded)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
+}
+
+fn parse_seq(text: &str) -> Result<u64, String> {
+    let t = text.trim().trim_start_matches('#');
+    match t.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not an entry number (1, 2, 3, ... or #1, #2, ...)"
+        )),
+    }
+}
 
 pub fn init(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
     let head = journal::init(&ctx.ledger, time::truncate(ctx.now()?))?;
@@ -36,98 +236,7 @@ pub fn init(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
-    move |m| Failure::failed(format!("--{name}: {m}"))
-}
-
-pub(super) fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
-    Currency::lookup(text).ok_or_else(|| {
-        Failure::failed(format!(
-            "--{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
-            shown(text)
-        ))
-    })
-}
-
-fn amount(text: &str, name: &str) -> Result<rust_decimal::Decimal, Failure> {
-    parse_decimal(text).map_err(|m| flag(name)(format!("{m} [bad-amount]")))
-}
-
-pub(super) fn date(text: &str, name: &str) -> Result<NaiveDate, Failure> {
-    time::parse_date(text).map_err(|m| flag(name)(format!("{m} [bad-date]")))
-}
-
-fn date_or_today(text: Option<&str>, ctx: &Context, name: &str) -> Result<NaiveDate, Failure> {
-    match text {
-        Some(t) => date(t, name),
-        None => Ok(ctx.now()?.date_naive()),
-    }
-}
-
-fn text(t: Option<String>) -> Option<String> {
-    t.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-/// Maps a rejected draft to its flag: `--amount: ...`.
-fn rejected(p: &Problem) -> Failure {
-    // A donor's code and a mandate's slug are positional arguments, not flags.
-    let place = match p.field {
-        Some(f @ ("code" | "slug")) => f.to_string(),
-        Some(f) => format!("--{f}"),
-        None => "record".to_string(),
-    };
-    Failure::problem(&place, p)
-}
-
-/// Appends one checked entry and prints it.
-pub fn append_one(
-    ctx: &Context,
-    out: &mut dyn Write,
-    draft: Body,
-    format: RecordFormat,
-) -> Result<(), Failure> {
-    append_with(ctx, out, |_| Ok(draft), format, true)
-}
-
-/// Like `append_one`, for drafts that need the ledger to be built (a write-off's currency).
-fn append_with(
-    ctx: &Context,
-    out: &mut dyn Write,
-    draft: impl FnOnce(&crate::domain::Checker) -> Result<Body, Failure>,
-    format: RecordFormat,
-    allow_duplicate_reference: bool,
-) -> Result<(), Failure> {
-    ctx.writable()?;
-    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
-    let draft = draft(writer.book())?;
-    if !allow_duplicate_reference && let Some(p) = duplicate_reference(writer.book(), &draft) {
-        return Err(rejected(&p));
-    }
-    writer.stage(draft).map_err(|p| rejected(&p))?;
-    let (entries, _head) = writer.commit()?;
-    for e in &entries {
-        print_entry(out, e, format)?;
-    }
-    Ok(())
-}
-
-fn print_entry(out: &mut dyn Write, e: &Entry, format: RecordFormat) -> Result<(), Failure> {
-    match format {
-        RecordFormat::Text => writeln!(
-            out,
-            "#{} {}",
-            e.seq,
-            crate::render::one_line(&super::log::describe(e))
-        )?,
-        RecordFormat::Json => {
-            serde_json::to_writer(&mut *out, e)?;
-            writeln!(out)?;
-        }
-    }
-    Ok(())
-}
-
-pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Failure> {
     let (draft, format) = match cmd {
         RecordCmd::Pledge {
             money,
@@ -219,43 +328,6 @@ pub fn run(cmd: RecordCmd, ctx: &Context, out: &mut dyn Write) -> Result<(), Fai
     append_one(ctx, out, draft, format)
 }
 
-/// A draft whose kind, donor and reference are already in the ledger (reversed
-/// entries included, as `import` counts them): refused unless the user says it is a
-/// second line of the same document, since later imports would count it against
-/// their rows.
-fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Problem> {
-    // The rules' canonical form (the donor's code); a draft they refuse is left to
-    // them, so their message comes first.
-    let body = book.check(draft.clone()).ok()?;
-    let (donor, reference) = match &body {
-        Body::Pledge(p) => (p.donor.clone(), p.reference.clone()?),
-        Body::Payment(p) | Body::Refund(p) => (p.donor.clone(), p.reference.clone()?),
-        Body::WriteOff(w) | Body::Reduction(w) => (
-            book.pledge(w.pledge)?.donor.to_string(),
-            w.reference.clone()?,
-        ),
-        _ => return None,
-    };
-    let kind = body.kind();
-    let key = crate::domain::Checker::reference_key(kind, &donor, &reference);
-    let first = book.recorded_with_reference_nth(&key, 1)?;
-    let count = book.recorded_with_reference(&key);
-    Some(Problem::field(
-        Code::DuplicateReference,
-        "reference",
-        format!(
-            "a {} of {donor} with reference {} is already recorded as #{first}{}; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #{first} was wrong, reverse it and record again with --allow-duplicate-reference",
-            kind.as_str(),
-            crate::domain::problem::shown(&reference),
-            if count > 1 {
-                format!(" (and {} more)", count - 1)
-            } else {
-                String::new()
-            }
-        ),
-    ))
-}
-
 /// `--prior-period` belongs to refunds only.
 fn not_prior_period(given: bool, kind: &str) -> Result<(), Failure> {
     if given {
@@ -271,7 +343,7 @@ fn not_prior_period(given: bool, kind: &str) -> Result<(), Failure> {
 fn take(
     ctx: &Context,
     out: &mut dyn Write,
-    args: super::args::TakeArgs,
+    args: TakeArgs,
     reduction: bool,
 ) -> Result<(), Failure> {
     not_prior_period(
@@ -324,7 +396,7 @@ struct MoneyFields {
     prior_period: bool,
 }
 
-impl super::args::MoneyArgs {
+impl MoneyArgs {
     fn clone_fields(&self) -> MoneyFields {
         MoneyFields {
             donor: self.donor.clone(),
@@ -352,96 +424,4 @@ fn payment(m: MoneyFields, pledge: Option<u64>, ctx: &Context) -> Result<Payment
         memo: text(m.memo),
         source: None,
     })
-}
-
-pub fn donor_add(
-    ctx: &Context,
-    out: &mut dyn Write,
-    code: String,
-    name: String,
-    category: String,
-    aliases: Vec<String>,
-    format: RecordFormat,
-) -> Result<(), Failure> {
-    let category = DonorCategory::parse(&category).ok_or_else(|| {
-        let all: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.as_str()).collect();
-        Failure::failed(format!(
-            "--category: unknown category {}; use one of {} [unknown-category]",
-            shown(&category),
-            all.join(", ")
-        ))
-    })?;
-    let draft = Body::Donor(crate::domain::register::Donor {
-        code,
-        name,
-        category,
-        aliases,
-    });
-    append_one(ctx, out, draft, format)
-}
-
-pub fn mandate_add(
-    ctx: &Context,
-    out: &mut dyn Write,
-    slug: String,
-    name: String,
-    earmarking: String,
-    fund: Option<String>,
-    format: RecordFormat,
-) -> Result<(), Failure> {
-    let earmarking = Earmarking::parse(&earmarking).ok_or_else(|| {
-        let all: Vec<&str> = Earmarking::ALL.iter().map(|c| c.as_str()).collect();
-        Failure::failed(format!(
-            "--earmarking: unknown level {}; use one of {} [unknown-earmarking]",
-            shown(&earmarking),
-            all.join(", ")
-        ))
-    })?;
-    let fund = text(fund);
-    append_with(
-        ctx,
-        out,
-        |book| {
-            // Every new mandate belongs to one fund: say which there are (after
-            // any other fault of the registration).
-            let Some(fund) = fund else {
-                book.check(Body::Mandate(crate::domain::register::Mandate {
-                    slug,
-                    name,
-                    earmarking,
-                    fund: None,
-                }))
-                .map_err(|p| rejected(&p))?;
-                let all: Vec<String> = book
-                    .register
-                    .funds()
-                    .map(|f| format!("{} ({})", f.code, f.name))
-                    .collect();
-                return Err(Failure::failed(format!(
-                    "--fund: a mandate belongs to one fund; give --fund with one of {} [fund-required]",
-                    all.join(", ")
-                )));
-            };
-            Ok(Body::Mandate(crate::domain::register::Mandate {
-                slug,
-                name,
-                earmarking,
-                fund: Some(fund),
-            }))
-        },
-        format,
-        false,
-    )
-}
-
-/// `ledger fund add CODE --name NAME`.
-pub fn fund_add(
-    ctx: &Context,
-    out: &mut dyn Write,
-    code: String,
-    name: String,
-    format: RecordFormat,
-) -> Result<(), Failure> {
-    let draft = Body::Fund(crate::domain::fund::Fund { code, name });
-    append_one(ctx, out, draft, format)
 }

@@ -9,8 +9,10 @@
 //!   ledger report statement --donor Japan
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::args::{ReportArgs, ReportFormat, ReportKind};
+use clap::{Args, ValueEnum};
+
 use super::{Context, Failure};
 use crate::domain::Book;
 use crate::domain::register::DonorCategory;
@@ -20,8 +22,9 @@ use crate::journal;
 use crate::render::{self, Format, Report, TABLES};
 use crate::report::{self, LedgerHead, PeriodSpec, Source, quarterly};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// The reports `ledger report` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
     Donors,
     Mandates,
     Funds,
@@ -30,9 +33,76 @@ enum Kind {
     Agreements,
 }
 
+/// The formats a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    #[value(alias = "text")]
+    Table,
+    Csv,
+    Json,
+    #[value(alias = "md")]
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Outstanding is contributions receivable: what pledges still owe. Unpledged is a receipt applied to no pledge.\n--to is the balance date; --as-of is a cut-off on when entries were recorded (a report as it stood then), not a balance date.\n\nExamples:\n  ledger report quarterly --year 2009 --quarter 3\n  ledger report statement --donor Japan --format csv --table reconciliation\n  ledger report donors --from 2009-01-01 --to 2009-09-30 --as-of 2009-10-15"
+)]
+pub struct ReportArgs {
+    /// donors, mandates, funds, quarterly, statement or agreements
+    #[arg(value_enum, ignore_case = true)]
+    pub kind: ReportKind,
+    /// Calendar year of the period (1945-2199); with --quarter, one quarter of it
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1945..=2199), conflicts_with_all = ["from", "to"])]
+    pub year: Option<i32>,
+    /// Quarter of --year (1-4); the quarterly report needs both
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4), requires = "year", conflicts_with_all = ["from", "to"])]
+    pub quarter: Option<u32>,
+    /// First value date of the period, YYYY-MM-DD (default: the first in the ledger)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last value date of the period, YYYY-MM-DD, inclusive: the balance date (default: the last in the ledger)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Cut-off on when entries were RECORDED, not a balance date (that is --to): only entries recorded up to then, a date (end of that day, UTC) or an RFC 3339 timestamp, to reproduce a report as it stood
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// One donor only (code, UN name, ISO name or alias); required by statement
+    #[arg(long)]
+    pub donor: Option<String>,
+    /// table (default), csv, json, markdown or html
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<ReportFormat>,
+    /// One table only, for csv (default: the main one), table and markdown (not json or html). quarterly: totals, gp-sp, by-donor, by-mandate, largest-donors, largest-donors-pledged, overdue, ageing, small-balances, exchange-differences, quarters, rates; statement: lines, settlements, totals, reconciliation, balances, schedule (with agreements); agreements: agreements, schedule; donors: donors (with --by category: categories); mandates: mandates
+    #[arg(long)]
+    pub table: Option<String>,
+    /// Overdue balances at or below this many USD (at the closing rate) are listed apart as small balances, likely bank charges (default 100; 0 lists none apart)
+    #[arg(long, value_name = "USD", allow_hyphen_values = true)]
+    pub tolerance: Option<String>,
+    /// Fail instead of warning when a figure uses a rate more than 31 days older than its date
+    #[arg(long)]
+    pub strict_rates: bool,
+    /// Write to this file instead of standard output (never the ledger or its index)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// Only the entries of this fund's mandates (a fund code or name)
+    #[arg(long)]
+    pub fund: Option<String>,
+    /// Only the entries of donors of this category: member-state, observer-state, other-government, intergovernmental, un-entity, pooled-fund, private-sector, foundation, individual
+    #[arg(long)]
+    pub category: Option<String>,
+    /// donors only: one row per donor category (with its contributor type) instead of per donor
+    #[arg(long, value_name = "category")]
+    pub by: Option<String>,
+}
+
 /// The flags, checked before the ledger is read.
 struct Checked {
-    kind: Kind,
+    kind: ReportKind,
     period: PeriodSpec,
     until: Option<chrono::DateTime<chrono::Utc>>,
     format: Format,
@@ -42,64 +112,36 @@ struct Checked {
 }
 
 fn check(args: &ReportArgs) -> Result<Checked, Failure> {
-    let kind = match args.kind {
-        ReportKind::Donors => Kind::Donors,
-        ReportKind::Mandates => Kind::Mandates,
-        ReportKind::Funds => Kind::Funds,
-        ReportKind::Quarterly => Kind::Quarterly,
-        ReportKind::Statement => Kind::Statement,
-        ReportKind::Agreements => Kind::Agreements,
-    };
+    let kind = args.kind;
     let date = |t: &Option<String>, name: &str| {
         t.as_deref()
             .map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))
             .transpose()
     };
     let (from, to) = (date(&args.from, "from")?, date(&args.to, "to")?);
-    if let Some(q) = args.quarter
-        && !(1..=4).contains(&q)
-    {
-        return Err(Failure::usage(format!(
-            "--quarter: {q} is not a quarter; use 1, 2, 3 or 4"
-        )));
-    }
-    if let Some(y) = args.year
-        && !(1945..=2199).contains(&y)
-    {
-        return Err(Failure::usage(format!(
-            "--year: {y} is outside the years 1945 to 2199"
-        )));
-    }
-    let period = match (args.year, args.quarter, from, to) {
-        (_, Some(_), _, _) if args.year.is_none() => {
-            return Err(Failure::usage(
-                "--quarter needs --year (e.g. --year 2009 --quarter 3)",
-            ));
-        }
-        (Some(_), _, Some(_), _) | (Some(_), _, _, Some(_)) => {
-            return Err(Failure::usage(
-                "give either --year (with --quarter) or --from/--to, not both",
-            ));
-        }
-        (Some(y), Some(q), None, None) => PeriodSpec::Quarter(y, q),
-        (Some(y), None, None, None) => PeriodSpec::Year(y),
-        (None, None, None, None) => PeriodSpec::Whole,
-        (None, None, f, t) => PeriodSpec::Range(f, t),
-        _ => unreachable!("--quarter without --year is handled above"),
+    // clap refuses a year or quarter out of range, --quarter without --year, and
+    // --year with --from or --to.
+    let period = match (args.year, args.quarter) {
+        (Some(y), Some(q)) => PeriodSpec::Quarter(y, q),
+        (Some(y), None) => PeriodSpec::Year(y),
+        (None, _) if from.is_none() && to.is_none() => PeriodSpec::Whole,
+        (None, _) => PeriodSpec::Range(from, to),
     };
-    if kind == Kind::Quarterly && !matches!(period, PeriodSpec::Quarter(..) | PeriodSpec::Whole) {
+    if kind == ReportKind::Quarterly
+        && !matches!(period, PeriodSpec::Quarter(..) | PeriodSpec::Whole)
+    {
         return Err(Failure::usage(
             "the quarterly report needs --year and --quarter (e.g. --year 2009 --quarter 3)",
         ));
     }
-    if kind == Kind::Statement && args.donor.as_deref().is_none_or(|d| d.trim().is_empty()) {
+    if kind == ReportKind::Statement && args.donor.as_deref().is_none_or(|d| d.trim().is_empty()) {
         return Err(Failure::usage(
             "the statement report needs --donor (a code, UN name, ISO name or alias)",
         ));
     }
     let by_category = match args.by.as_deref().map(|b| b.trim().to_ascii_lowercase()) {
         None => false,
-        Some(b) if b == "category" && kind == Kind::Donors => true,
+        Some(b) if b == "category" && kind == ReportKind::Donors => true,
         Some(b) if b == "category" => {
             return Err(Failure::usage(
                 "--by category groups the donors report; use `report donors --by category`",
@@ -169,7 +211,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // every entry read.
     let mut book = Book::new();
     let mut entries = Vec::new();
-    let statement = c.kind == Kind::Statement;
+    let statement = c.kind == ReportKind::Statement;
     let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
         book.apply(&e);
         if statement && matches!(e.body, crate::domain::Body::Reversal(_)) {
@@ -262,20 +304,20 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         _ => Failure::failed(format!("{e}")),
     };
     let report = match c.kind {
-        Kind::Donors if c.by_category => Report::Categories(
+        ReportKind::Donors if c.by_category => Report::Categories(
             report::categories::by_category(&src, src.period(c.period).map_err(fail)?)
                 .map_err(fail)?,
         ),
-        Kind::Donors => {
+        ReportKind::Donors => {
             Report::Donors(report::donors(&src, src.period(c.period).map_err(fail)?).map_err(fail)?)
         }
-        Kind::Mandates => Report::Mandates(
+        ReportKind::Mandates => Report::Mandates(
             report::mandates(&src, src.period(c.period).map_err(fail)?).map_err(fail)?,
         ),
-        Kind::Funds => Report::Funds(
+        ReportKind::Funds => Report::Funds(
             report::funds::funds(&src, src.period(c.period).map_err(fail)?).map_err(fail)?,
         ),
-        Kind::Quarterly => {
+        ReportKind::Quarterly => {
             let (y, q) = match c.period {
                 PeriodSpec::Quarter(y, q) => (y, q),
                 // No period: the quarter of the ledger's last value date.
@@ -283,11 +325,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             };
             Report::Quarterly(Box::new(quarterly::quarterly(&src, y, q).map_err(fail)?))
         }
-        Kind::Agreements => Report::Agreements(
+        ReportKind::Agreements => Report::Agreements(
             report::agreements::agreements(&src, src.period(c.period).map_err(fail)?)
                 .map_err(fail)?,
         ),
-        Kind::Statement => {
+        ReportKind::Statement => {
             let donor = args.donor.as_deref().unwrap_or_default();
             let period = src.period(c.period).map_err(fail)?;
             Report::Statement(report::statement::statement(&src, donor, period).map_err(fail)?)

@@ -6,11 +6,25 @@
 
 use std::io::Write;
 
-use super::args::VerifyArgs;
+use clap::Args;
+
 use super::{Context, Failure};
 use crate::journal::{self, JournalError, Tail};
 
-pub fn verify(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), Failure> {
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ledger verify\n  ledger verify --head 0f19e5098e8be1b19df6280fbd972ff15ca97f4f307f0d5d000179978bb74367\n  ledger verify --rules"
+)]
+pub struct VerifyArgs {
+    /// Also require that this head hash (from a published report) is an entry of the chain
+    #[arg(long, value_name = "HASH")]
+    pub head: Option<String>,
+    /// Also replay every entry through the recording rules and name each entry that breaks one
+    #[arg(long)]
+    pub rules: bool,
+}
+
+pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), Failure> {
     let want = args.head.as_deref().map(|h| h.trim().to_ascii_lowercase());
     if let Some(w) = &want
         && (w.len() != 64 || !w.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -26,6 +26,7 @@ use crate::report::{
 };
 
 pub use doc::{Cell, Doc, Sheet, TABLES};
+pub use table::listing;
 
 /// Any report, ready to render.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! The terminal table: a title, the header lines, each table with right-aligned
 //! amounts, thousands separators and a totals row, then the footnotes. No colour and
-//! no terminal-width wrapping, so the bytes do not depend on the terminal.
+//! no terminal-width wrapping, so the bytes do not depend on the terminal. The
+//! registers' listings (`donor list`, ...) are printed in the same style (`listing`).
 
 use std::io::Write;
 
@@ -58,4 +59,17 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A listing of text rows (`donor list`, `mandate list`, `fund list`, `agreement
+/// list`) in the style of a report's tables, each cell on one line.
+pub fn listing(header: &[&str], rows: &[Vec<String>], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut tb = Table::new();
+    tb.load_preset(STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.iter().copied());
+    for row in rows {
+        tb.add_row(row.iter().map(|c| one_line(c).into_owned()));
+    }
+    writeln!(out, "{tb}")
 }

@@ -62,7 +62,11 @@ fn log_filters_by_donor_mandate_kind_dates_and_as_of() {
     assert_eq!(seqs(&t.ok("log --as-of 2010-02-01T08:59:59Z")), [1, 2, 3]);
     assert_eq!(seqs(&t.ok("log --as-of 2009-12-31")), Vec::<u64>::new());
     // Bad filters are usage errors.
-    t.rejects("log --kind gift", 2, "--kind: unknown kind \"gift\"");
+    t.rejects(
+        "log --kind gift",
+        2,
+        "error: invalid value 'gift' for '--kind <KIND>': unknown kind \"gift\"; use one of pledge, payment, refund, write-off, reversal, rate, donor, mandate, reduction, fund, in-kind, agreement, condition-met\n",
+    );
     t.rejects(
         "log --from 2009-02-30",
         2,

@@ -5,7 +5,11 @@ use super::hand_ledger;
 #[test]
 fn period_flags_are_checked() {
     let t = hand_ledger();
-    t.rejects("report quarterly --quarter 3", 2, "--quarter needs --year");
+    t.rejects(
+        "report quarterly --quarter 3",
+        2,
+        "error: the following required arguments were not provided:\n  --year <YEAR>\n",
+    );
     t.rejects(
         "report quarterly --year 2009",
         2,
@@ -14,9 +18,23 @@ fn period_flags_are_checked() {
     t.rejects(
         "report donors --year 2009 --quarter 5",
         2,
-        "5 is not a quarter",
+        "error: invalid value '5' for '--quarter <QUARTER>': 5 is not in 1..=4\n",
     );
-    t.rejects("report donors --year 2009 --from 2009-01-01", 2, "not both");
+    t.rejects(
+        "report donors --year 1900",
+        2,
+        "error: invalid value '1900' for '--year <YEAR>': 1900 is not in 1945..=2199\n",
+    );
+    t.rejects(
+        "report donors --year 2009 --from 2009-01-01",
+        2,
+        "error: the argument '--year <YEAR>' cannot be used with '--from <FROM>'\n",
+    );
+    t.rejects(
+        "report donors --quarter 3 --to 2009-01-01",
+        2,
+        "error: the argument '--quarter <QUARTER>' cannot be used with '--to <TO>'\n",
+    );
     t.rejects(
         "report donors --from 2009-13-01",
         2,

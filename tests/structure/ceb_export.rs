@@ -63,7 +63,7 @@ fn the_ceb_export_by_hand() {
     t.rejects(
         "export ceb --year 1900",
         2,
-        "outside the years 1945 to 2199",
+        "error: invalid value '1900' for '--year <YEAR>': 1900 is not in 1945..=2199\n",
     );
     t.rejects("export ceb", 2, "--year");
 }

@@ -1,0 +1,147 @@
+//! The one way a command records an entry: the flags' common parsers (`--currency`,
+//! `--amount`, dates, free text), a draft checked against the ledger (and against a
+//! reference already recorded), appended under the writer's lock, and printed as one
+//! line or as JSON. Used by `record`, `cli::registers` and `cli::agreement`.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::record::RecordFormat;
+use super::{Context, Failure};
+use crate::domain::currency::parse_decimal;
+use crate::domain::problem::shown;
+use crate::domain::{Body, Code, Currency, Entry, Problem, time};
+use crate::journal::Writer;
+
+pub(super) fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
+    move |m| Failure::failed(format!("--{name}: {m}"))
+}
+
+pub(super) fn currency(text: &str, name: &str) -> Result<Currency, Failure> {
+    Currency::lookup(text).ok_or_else(|| {
+        Failure::failed(format!(
+            "--{name}: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
+            shown(text)
+        ))
+    })
+}
+
+pub(super) fn amount(text: &str, name: &str) -> Result<rust_decimal::Decimal, Failure> {
+    parse_decimal(text).map_err(|m| flag(name)(format!("{m} [bad-amount]")))
+}
+
+pub(super) fn date(text: &str, name: &str) -> Result<NaiveDate, Failure> {
+    time::parse_date(text).map_err(|m| flag(name)(format!("{m} [bad-date]")))
+}
+
+pub(super) fn date_or_today(
+    text: Option<&str>,
+    ctx: &Context,
+    name: &str,
+) -> Result<NaiveDate, Failure> {
+    match text {
+        Some(t) => date(t, name),
+        None => Ok(ctx.now()?.date_naive()),
+    }
+}
+
+pub(super) fn text(t: Option<String>) -> Option<String> {
+    t.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Maps a rejected draft to its flag: `--amount: ...`.
+pub(super) fn rejected(p: &Problem) -> Failure {
+    // A donor's code and a mandate's slug are positional arguments, not flags.
+    let place = match p.field {
+        Some(f @ ("code" | "slug")) => f.to_string(),
+        Some(f) => format!("--{f}"),
+        None => "record".to_string(),
+    };
+    Failure::problem(&place, p)
+}
+
+/// Appends one checked entry and prints it.
+pub(super) fn append_one(
+    ctx: &Context,
+    out: &mut dyn Write,
+    draft: Body,
+    format: RecordFormat,
+) -> Result<(), Failure> {
+    append_with(ctx, out, |_| Ok(draft), format, true)
+}
+
+/// Like `append_one`, for drafts that need the ledger to be built (a write-off's currency).
+pub(super) fn append_with(
+    ctx: &Context,
+    out: &mut dyn Write,
+    draft: impl FnOnce(&crate::domain::Checker) -> Result<Body, Failure>,
+    format: RecordFormat,
+    allow_duplicate_reference: bool,
+) -> Result<(), Failure> {
+    ctx.writable()?;
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
+    let draft = draft(writer.book())?;
+    if !allow_duplicate_reference && let Some(p) = duplicate_reference(writer.book(), &draft) {
+        return Err(rejected(&p));
+    }
+    writer.stage(draft).map_err(|p| rejected(&p))?;
+    let (entries, _head) = writer.commit()?;
+    for e in &entries {
+        print_entry(out, e, format)?;
+    }
+    Ok(())
+}
+
+fn print_entry(out: &mut dyn Write, e: &Entry, format: RecordFormat) -> Result<(), Failure> {
+    match format {
+        RecordFormat::Text => writeln!(
+            out,
+            "#{} {}",
+            e.seq,
+            crate::render::one_line(&super::log::describe(e))
+        )?,
+        RecordFormat::Json => {
+            serde_json::to_writer(&mut *out, e)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// A draft whose kind, donor and reference are already in the ledger (reversed
+/// entries included, as `import` counts them): refused unless the user says it is a
+/// second line of the same document, since later imports would count it against
+/// their rows.
+fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Problem> {
+    // The rules' canonical form (the donor's code); a draft they refuse is left to
+    // them, so their message comes first.
+    let body = book.check(draft.clone()).ok()?;
+    let (donor, reference) = match &body {
+        Body::Pledge(p) => (p.donor.clone(), p.reference.clone()?),
+        Body::Payment(p) | Body::Refund(p) => (p.donor.clone(), p.reference.clone()?),
+        Body::WriteOff(w) | Body::Reduction(w) => (
+            book.pledge(w.pledge)?.donor.to_string(),
+            w.reference.clone()?,
+        ),
+        _ => return None,
+    };
+    let kind = body.kind();
+    let key = crate::domain::Checker::reference_key(kind, &donor, &reference);
+    let first = book.recorded_with_reference_nth(&key, 1)?;
+    let count = book.recorded_with_reference(&key);
+    Some(Problem::field(
+        Code::DuplicateReference,
+        "reference",
+        format!(
+            "a {} of {donor} with reference {} is already recorded as #{first}{}; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #{first} was wrong, reverse it and record again with --allow-duplicate-reference",
+            kind.as_str(),
+            crate::domain::problem::shown(&reference),
+            if count > 1 {
+                format!(" (and {} more)", count - 1)
+            } else {
+                String::new()
+            }
+        ),
+    ))
+}
