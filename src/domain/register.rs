@@ -197,14 +197,19 @@ impl Default for Register {
 }
 
 impl Register {
-    pub fn builtin() -> Register {
-        let mut r = Register {
+    /// A register that knows no donor, mandate or fund, not even the built-in ones.
+    pub fn empty() -> Register {
+        Register {
             donors: BTreeMap::new(),
             donor_names: HashMap::new(),
             mandates: BTreeMap::new(),
             funds: BTreeMap::new(),
             uninhabited: HashMap::new(),
-        };
+        }
+    }
+
+    pub fn builtin() -> Register {
+        let mut r = Register::empty();
         for (code, name) in crate::domain::fund::BUILTIN {
             r.add_fund(crate::domain::fund::Fund {
                 code: code.into(),

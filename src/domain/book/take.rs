@@ -11,10 +11,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::check::{check_amount, check_date, check_text};
-use super::{Book, Checker, PledgeRec, WriteOffRec};
+use super::{Book, BySeq, Checker, Names, PledgeRec, WriteOffRec};
+use crate::domain::agreement::Agreements;
 use crate::domain::entry::{Pledge, WriteOff};
 use crate::domain::problem::Problem;
+use crate::domain::register::Register;
 use crate::domain::settlement;
+use rustc_hash::FxHashMap as HashMap;
 
 fn what(reduction: bool) -> &'static str {
     if reduction { "reduction" } else { "write-off" }
@@ -144,6 +147,8 @@ impl Checker {
             .flat_map(|(_, seqs)| seqs);
         let takes = self.takes.get(&seq).into_iter().flatten();
         Book {
+            // Settlement never looks a name up: no register to build.
+            register: Register::empty(),
             rates: self.rates.clone(),
             entries: self.entries,
             pledges: pledges
@@ -155,7 +160,14 @@ impl Checker {
             write_offs: takes
                 .filter_map(|s| self.write_offs.get(s).map(|v| (*s, v.clone())))
                 .collect(),
-            ..Book::default()
+            names: Names::default(),
+            agreements: Agreements::default(),
+            last_recorded_at: None,
+            kinds: Vec::new(),
+            reversed: HashMap::default(),
+            in_kind: BySeq::default(),
+            rate_entries: HashMap::default(),
+            named_by: HashMap::default(),
         }
     }
 }
