@@ -25,9 +25,11 @@ pub struct Checker {
     /// quadratic).
     pub(super) pledge_groups: HashMap<(Name, Name), Vec<u64>>,
     pub(super) takes: HashMap<u64, Vec<u64>>,
-    /// The entries (reversed or not) that carry each (kind, donor, reference) key, in
-    /// order: how `import` knows a row with a reference is already recorded.
-    reference_keys: HashMap<String, Vec<u64>>,
+    /// The first entry (reversed or not) that carries each (kind, donor, reference)
+    /// key, and the later ones in order for the few keys carried more than once: how
+    /// `import` knows a row with a reference is already recorded.
+    reference_first: HashMap<String, u64>,
+    reference_more: HashMap<String, Vec<u64>>,
     /// Source file digest -> rows recorded from it: how `import` knows a row
     /// without a reference is already recorded.
     source_rows: HashMap<String, HashSet<u64>>,
@@ -122,13 +124,19 @@ impl Checker {
 
     /// How many recorded entries (reversed ones included) carry this reference key.
     pub fn recorded_with_reference(&self, key: &str) -> u32 {
-        self.reference_keys.get(key).map_or(0, |v| v.len() as u32)
+        if !self.reference_first.contains_key(key) {
+            return 0;
+        }
+        1 + self.reference_more.get(key).map_or(0, |v| v.len() as u32)
     }
 
     /// The `n`-th entry (from 1) recorded with this reference key.
     pub fn recorded_with_reference_nth(&self, key: &str, n: u32) -> Option<u64> {
-        let seqs = self.reference_keys.get(key)?;
-        seqs.get((n as usize).checked_sub(1)?).copied()
+        match n {
+            0 => None,
+            1 => self.reference_first.get(key).copied(),
+            _ => self.reference_more.get(key)?.get(n as usize - 2).copied(),
+        }
     }
 
     /// Was an entry recorded from this row of the file with this SHA-256?
@@ -161,7 +169,11 @@ impl Checker {
         };
         if let Some(donor) = donor {
             let key = Self::reference_key(body.kind(), donor, reference);
-            self.reference_keys.entry(key).or_default().push(seq);
+            if self.reference_first.contains_key(&key) {
+                self.reference_more.entry(key).or_default().push(seq);
+            } else {
+                self.reference_first.insert(key, seq);
+            }
         }
     }
 }
