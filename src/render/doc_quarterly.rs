@@ -17,8 +17,7 @@ fn split_row(label: &str, s: &Split) -> Vec<Cell> {
 }
 
 pub fn build(q: &Quarterly) -> Doc {
-    let mut head = header(&q.period, &q.as_of, &q.ledger, &q.donor, &q.warnings);
-    super::doc::scope_lines(&mut head, &q.scope);
+    let mut head = header(&q.head);
     let rates = if q.rates.used.is_empty() {
         format!("{} (none needed: every amount is in USD)", q.rates.source)
     } else {
@@ -250,7 +249,7 @@ pub fn build(q: &Quarterly) -> Doc {
         "overdue",
         format!(
             "Overdue pledges at {} (outstanding: contributions receivable)",
-            q.period.to
+            q.head.period.to
         ),
         overdue_cols,
         overdue_rows(&q.overdue),

@@ -223,7 +223,7 @@ pub fn build(s: &Statement) -> Doc {
     );
     let balances = sheet(
         "balances",
-        format!("Balances in each currency at {}", s.period.to),
+        format!("Balances in each currency at {}", s.head.period.to),
         &[
             ("Currency", false),
             ("Pledged", true),
@@ -261,8 +261,7 @@ pub fn build(s: &Statement) -> Doc {
             .collect(),
         None,
     );
-    let mut head = header(&s.period, &s.as_of, &s.ledger, &None, &s.warnings);
-    super::doc::scope_lines(&mut head, &s.scope);
+    let mut head = header(&s.head);
     head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
     Doc {
         title: format!("Statement of account: {}", s.name),

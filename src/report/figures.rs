@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Conv, LedgerHead, Period, ReportError, Scope, Source, Usd};
+use super::{Conv, Period, ReportError, ReportHead, Source, Usd};
 use crate::domain::book::PledgeRec;
 use crate::domain::register::Earmarking;
 use crate::domain::settlement::Take;
@@ -359,18 +359,9 @@ pub(crate) fn mandate_rows(src: &Source, t: &Tally) -> Vec<MandateRow> {
 #[derive(Debug, Clone, Serialize)]
 pub struct DonorsReport {
     pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    /// With `--donor`: the one donor the report is limited to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
-    /// With `--fund` or `--category`: what else the report is limited to.
+    /// The ledger head, period, cut-off, limits, currency and warnings.
     #[serde(flatten)]
-    pub scope: Scope,
-    pub currency: &'static str,
-    /// What the reader must know about the period (see `Source::warnings`).
-    pub warnings: Vec<String>,
+    pub head: ReportHead,
     pub rows: Vec<DonorRow>,
     pub totals: Figures,
 }
@@ -378,18 +369,9 @@ pub struct DonorsReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct MandatesReport {
     pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    /// With `--donor`: the one donor the report is limited to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
-    /// With `--fund` or `--category`: what else the report is limited to.
+    /// The ledger head, period, cut-off, limits, currency and warnings.
     #[serde(flatten)]
-    pub scope: Scope,
-    pub currency: &'static str,
-    /// What the reader must know about the period (see `Source::warnings`).
-    pub warnings: Vec<String>,
+    pub head: ReportHead,
     pub rows: Vec<MandateRow>,
     /// The rows' figures summed by fund (every fund with a row, by code).
     pub funds: Vec<FundTotal>,
@@ -430,13 +412,7 @@ pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError>
     let t = tally(src, &conv, period)?;
     Ok(DonorsReport {
         report: "donors",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        head: src.head(period, &conv)?,
         rows: donor_rows(src, &t),
         totals: t.total,
     })
@@ -448,13 +424,7 @@ pub fn mandates(src: &Source, period: Period) -> Result<MandatesReport, ReportEr
     let rows = mandate_rows(src, &t);
     Ok(MandatesReport {
         report: "mandates",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        head: src.head(period, &conv)?,
         funds: fund_totals(src, &rows),
         rows,
         totals: t.total,

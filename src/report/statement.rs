@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::figures::tally;
 use super::reconcile::{Reconciliation, reconcile};
-use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
+use super::{Conv, Period, ReportError, ReportHead, Source, Usd};
 use crate::domain::currency::Currency;
 use crate::domain::entry::Body;
 
@@ -109,15 +109,10 @@ pub struct CurrencyBalance {
 #[derive(Debug, Clone, Serialize)]
 pub struct Statement {
     pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    /// With `--fund` or `--category`: what the statement is limited to.
+    /// The ledger head, period, cut-off, limits, currency and warnings (no donor:
+    /// the statement's own `donor` follows).
     #[serde(flatten)]
-    pub scope: super::Scope,
-    pub currency: &'static str,
-    /// What the reader must know about the period (see `Source::warnings`).
-    pub warnings: Vec<String>,
+    pub head: ReportHead,
     pub donor: String,
     pub name: String,
     pub lines: Vec<Line>,
@@ -436,12 +431,10 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         .collect();
     Ok(Statement {
         report: "statement",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        head: ReportHead {
+            donor: None,
+            ..src.head(period, &conv)?
+        },
         donor: code.clone(),
         name: d.name.clone(),
         lines,
