@@ -162,7 +162,10 @@ pub(crate) fn row(src: &Source, a: &AgreementRec, end: NaiveDate) -> AgreementRo
 /// they are all of one), then groups the lines: those of no agreement first, then
 /// each agreement's, each group in (date, #) order.
 pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statement::Line]) {
-    for l in lines.iter_mut().filter(|l| l.kind == "payment") {
+    for l in lines
+        .iter_mut()
+        .filter(|l| l.kind == super::statement::LineKind::Payment)
+    {
         let mut of = l.settled.iter().map(|s| {
             book.pledge(s.pledge)
                 .and_then(|p| p.agreement.as_deref().map(str::to_string))
