@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use super::figures::{FundTotal, MandateRow, fund_totals, mandate_rows, tally};
+use super::figures::tally;
+use super::rows::{FundTotal, MandateRow, fund_totals, mandate_rows};
 use super::{Conv, Figures, Period, ReportError, ReportHead, Source};
 
 /// One fund and the mandates under it (every mandate with a figure in the period).

@@ -19,6 +19,7 @@ pub mod overdue;
 pub mod quarterly;
 pub mod receivable;
 pub mod reconcile;
+mod rows;
 pub mod statement;
 
 use std::cell::RefCell;
@@ -39,11 +40,10 @@ use crate::domain::register::Unknown;
 use crate::domain::settlement::Settlement;
 
 pub use categories::CategoriesReport;
-pub use figures::{
-    DonorRow, DonorsReport, Figures, FundTotal, MandateRow, MandatesReport, donors, mandates,
-};
+pub use figures::Figures;
 pub use funds::FundsReport;
 pub use quarterly::Quarterly;
+pub use rows::{DonorRow, DonorsReport, FundTotal, MandateRow, MandatesReport, donors, mandates};
 pub use statement::Statement;
 
 /// An amount in US dollars; serialises as a string with exactly two decimals.

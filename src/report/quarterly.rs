@@ -8,11 +8,10 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::figures::{
-    DonorRow, MandateRow, Want, donor_rows, mandate_rows, outstanding_usd, tallies,
-};
+use super::figures::{Want, outstanding_usd, tallies};
 use super::overdue::overdue_at;
 pub use super::overdue::{Ageing, BUCKETS, NO_DUE_DATE, Overdue};
+use super::rows::{DonorRow, MandateRow, donor_rows, mandate_rows};
 use super::{Conv, Period, RateUsed, ReportError, ReportHead, Source, Usd, change, percent};
 
 pub const RATE_SOURCE: &str = "UN operational rates of exchange";
