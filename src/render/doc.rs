@@ -4,7 +4,7 @@
 //!
 //! Lays out, never computes: each cell is a field of the report, formatted.
 
-use crate::report::{DonorRow, Figures, FundTotal, LedgerHead, MandateRow, Period, Scope, Usd};
+use crate::report::{DonorRow, Figures, FundTotal, MandateRow, ReportHead, Scope, Usd};
 
 use super::Report;
 
@@ -228,7 +228,7 @@ pub(super) fn fund_total_sheet(funds: &[FundTotal], totals: &Figures) -> Sheet {
 }
 
 /// The header lines that say what else than a donor a report is limited to.
-pub(super) fn scope_lines(lines: &mut Vec<(&'static str, String)>, scope: &Scope) {
+fn scope_lines(lines: &mut Vec<(&'static str, String)>, scope: &Scope) {
     let at = lines.len().min(2);
     if let Some(c) = &scope.category {
         lines.insert(at, ("Category", format!("{c} only")));
@@ -238,18 +238,15 @@ pub(super) fn scope_lines(lines: &mut Vec<(&'static str, String)>, scope: &Scope
     }
 }
 
-pub(super) fn header(
-    period: &Period,
-    as_of: &Option<String>,
-    ledger: &LedgerHead,
-    donor: &Option<String>,
-    warnings: &[String],
-) -> Vec<(&'static str, String)> {
+/// The header lines of a report's shared head: period, limits, cut-off, currency,
+/// ledger head, then one line per warning.
+pub(super) fn header(head: &ReportHead) -> Vec<(&'static str, String)> {
+    let (period, ledger) = (&head.period, &head.ledger);
     let mut lines = vec![
         ("Period", format!("{} to {}", period.from, period.to)),
         (
             "Cut-off",
-            match as_of {
+            match &head.as_of {
                 Some(a) => format!(
                     "Entries recorded up to {a} only (a cut-off on when entries were recorded, not a balance date: balances are at {})",
                     period.to
@@ -257,16 +254,19 @@ pub(super) fn header(
                 None => "every entry in the ledger".to_string(),
             },
         ),
-        ("Currency", "USD".to_string()),
-        (
-            "Ledger",
-            format!("{} entries, head {}", ledger.entries, ledger.head),
-        ),
     ];
-    if let Some(d) = donor {
+    if let Some(c) = head.currency {
+        lines.push(("Currency", c.to_string()));
+    }
+    lines.push((
+        "Ledger",
+        format!("{} entries, head {}", ledger.entries, ledger.head),
+    ));
+    if let Some(d) = &head.donor {
         lines.insert(1, ("Donor", format!("{d} only")));
     }
-    lines.extend(warnings.iter().map(|w| ("Warning", w.clone())));
+    scope_lines(&mut lines, &head.scope);
+    lines.extend(head.warnings.iter().map(|w| ("Warning", w.clone())));
     lines
 }
 
@@ -274,20 +274,14 @@ pub fn build(report: &Report) -> Doc {
     match report {
         Report::Donors(r) => Doc {
             title: "Contributions by donor".into(),
-            header: scoped(
-                header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
-                &r.scope,
-            ),
+            header: header(&r.head),
             main: "donors",
             sheets: vec![donor_sheet("donors", "By donor", &r.rows, &r.totals)],
             footnotes: usd_note(),
         },
         Report::Mandates(r) => Doc {
             title: "Contributions by mandate".into(),
-            header: scoped(
-                header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings),
-                &r.scope,
-            ),
+            header: header(&r.head),
             main: "mandates",
             sheets: vec![
                 mandate_sheet("mandates", "By mandate", &r.rows, &r.totals),
@@ -301,11 +295,6 @@ pub fn build(report: &Report) -> Doc {
         Report::Statement(s) => super::doc_statement::build(s),
         Report::Agreements(r) => super::doc_agreements::build(r),
     }
-}
-
-fn scoped(mut lines: Vec<(&'static str, String)>, scope: &Scope) -> Vec<(&'static str, String)> {
-    scope_lines(&mut lines, scope);
-    lines
 }
 
 pub(super) fn usd_note() -> Vec<String> {

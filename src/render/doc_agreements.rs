@@ -2,7 +2,7 @@
 //! statement shows for its agreements. Lays out, never computes: each cell is a
 //! field of the report, formatted.
 
-use super::doc::{Cell, Doc, Sheet, header, ms, n, scope_lines, sheet, t};
+use super::doc::{Cell, Doc, Sheet, header, ms, n, sheet, t};
 use crate::report::agreements::{AgreementRow, AgreementsReport};
 
 fn date(d: &Option<chrono::NaiveDate>) -> Cell {
@@ -94,9 +94,7 @@ pub(super) fn schedule_sheet(rows: &[AgreementRow]) -> Sheet {
 }
 
 pub(super) fn build(r: &AgreementsReport) -> Doc {
-    let mut head = header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings);
-    scope_lines(&mut head, &r.scope);
-    head.retain(|(k, _)| *k != "Currency");
+    let head = header(&r.head);
     Doc {
         title: "Contribution agreements".into(),
         header: head,
@@ -105,7 +103,7 @@ pub(super) fn build(r: &AgreementsReport) -> Doc {
         footnotes: vec![
             format!(
                 "Amounts in each agreement's currency at {} (the report date), over the instalments pledged by then. Pledged is net of reductions; paid is what payments settled; outstanding is current when due within 12 months of the report date, overdue or without a due date, else non-current.",
-                r.period.to
+                r.head.period.to
             ),
             "Conditional: instalments of a conditional agreement whose condition was not met by the report date; they are not pledged or outstanding until it is. Next due: the earliest due date after the report date of an instalment not settled.".into(),
         ],

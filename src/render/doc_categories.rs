@@ -3,7 +3,7 @@
 //!
 //! Lays out, never computes: each cell is a field of the report, formatted.
 
-use super::doc::{Doc, FIGURE_COLUMNS, figure_cells, header, n, scope_lines, sheet, t, usd_note};
+use super::doc::{Doc, FIGURE_COLUMNS, figure_cells, header, n, sheet, t, usd_note};
 use crate::report::CategoriesReport;
 
 pub(super) fn build(r: &CategoriesReport) -> Doc {
@@ -28,8 +28,7 @@ pub(super) fn build(r: &CategoriesReport) -> Doc {
         .collect();
     let mut tot = vec![t("Total"), t(""), t("")];
     tot.extend(figure_cells(&r.totals));
-    let mut head = header(&r.period, &r.as_of, &r.ledger, &r.donor, &r.warnings);
-    scope_lines(&mut head, &r.scope);
+    let head = header(&r.head);
     let mut notes = usd_note();
     notes.insert(
         1,

@@ -1,10 +1,10 @@
 //! The quarterly report laid out as a document: header with rate source and ledger
 //! head, then one table per section. Lays out, never computes.
 
-use super::doc::{Cell, Doc};
+use super::doc::{Cell, Doc, Sheet};
 use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, t};
-use crate::report::Quarterly;
 use crate::report::quarterly::{LargestDonor, Overdue, Split};
+use crate::report::{Quarterly, Usd};
 
 fn split_row(label: &str, s: &Split) -> Vec<Cell> {
     vec![
@@ -17,8 +17,48 @@ fn split_row(label: &str, s: &Split) -> Vec<Cell> {
 }
 
 pub fn build(q: &Quarterly) -> Doc {
-    let mut head = header(&q.period, &q.as_of, &q.ledger, &q.donor, &q.warnings);
-    super::doc::scope_lines(&mut head, &q.scope);
+    let by_donor = donor_sheet("by-donor", "By donor, quarter", &q.by_donor, &by_total(q));
+    let by_mandate = mandate_sheet(
+        "by-mandate",
+        "By mandate, quarter",
+        &q.by_mandate,
+        &by_total(q),
+    );
+    Doc {
+        title: q.title.clone(),
+        header: head(q),
+        main: "by-donor",
+        sheets: vec![
+            totals_sheet(q),
+            gp_sp_sheet(q),
+            by_donor,
+            by_mandate,
+            ranking_sheet(
+                "largest-donors",
+                "Largest donors by paid, year to date",
+                &q.largest_donors,
+                true,
+            ),
+            ranking_sheet(
+                "largest-donors-pledged",
+                "Largest donors by pledged, year to date",
+                &q.largest_donors_by_pledged,
+                false,
+            ),
+            overdue_sheet(q),
+            ageing_sheet(q),
+            small_balances_sheet(q),
+            exchange_sheet(q),
+            quarters_sheet(q),
+            rates_sheet(q),
+        ],
+        footnotes: q.footnotes.clone(),
+    }
+}
+
+/// The header lines, with the rate source (and the closing rates) after the cut-off.
+fn head(q: &Quarterly) -> Vec<(&'static str, String)> {
+    let mut head = header(&q.head);
     let rates = if q.rates.used.is_empty() {
         format!("{} (none needed: every amount is in USD)", q.rates.source)
     } else {
@@ -37,54 +77,94 @@ pub fn build(q: &Quarterly) -> Doc {
         )
     };
     head.insert(3, ("Rates", rates));
+    head
+}
 
+/// One measure of the totals table: this year, a year earlier, the change.
+fn measure(label: &str, now: Usd, then: Usd, change: &Option<String>) -> Vec<Cell> {
+    vec![t(label), m(now), m(then), opt_pct(change)]
+}
+
+/// The totals against the same quarter a year earlier; conditional, reduced and
+/// written-off lines only when either year has any.
+fn totals_sheet(q: &Quarterly) -> Sheet {
     let (c, p, ch) = (&q.totals, &q.prior_year, &q.change_percent);
-    let py = q.year - 1;
     let mut rows = vec![
-        vec![
-            t("Pledged in the quarter"),
-            m(c.pledged_quarter),
-            m(p.pledged_quarter),
-            opt_pct(&ch.pledged_quarter),
-        ],
-        vec![
-            t("Paid in the quarter"),
-            m(c.paid_quarter),
-            m(p.paid_quarter),
-            opt_pct(&ch.paid_quarter),
-        ],
-        vec![
-            t("Pledged, year to date"),
-            m(c.pledged_year_to_date),
-            m(p.pledged_year_to_date),
-            opt_pct(&ch.pledged_year_to_date),
-        ],
-        vec![
-            t("Paid, year to date"),
-            m(c.paid_year_to_date),
-            m(p.paid_year_to_date),
-            opt_pct(&ch.paid_year_to_date),
-        ],
-        vec![
-            t("Outstanding (receivable) at quarter end"),
-            m(c.outstanding),
-            m(p.outstanding),
-            opt_pct(&ch.outstanding),
-        ],
-        vec![
-            t("of which current (due within 12 months)"),
-            m(c.current),
-            m(p.current),
-            opt_pct(&ch.current),
-        ],
-        vec![
-            t("of which non-current (due later)"),
-            m(c.non_current),
-            m(p.non_current),
-            opt_pct(&ch.non_current),
-        ],
+        measure(
+            "Pledged in the quarter",
+            c.pledged_quarter,
+            p.pledged_quarter,
+            &ch.pledged_quarter,
+        ),
+        measure(
+            "Paid in the quarter",
+            c.paid_quarter,
+            p.paid_quarter,
+            &ch.paid_quarter,
+        ),
+        measure(
+            "Pledged, year to date",
+            c.pledged_year_to_date,
+            p.pledged_year_to_date,
+            &ch.pledged_year_to_date,
+        ),
+        measure(
+            "Paid, year to date",
+            c.paid_year_to_date,
+            p.paid_year_to_date,
+            &ch.paid_year_to_date,
+        ),
+        measure(
+            "Outstanding (receivable) at quarter end",
+            c.outstanding,
+            p.outstanding,
+            &ch.outstanding,
+        ),
+        measure(
+            "of which current (due within 12 months)",
+            c.current,
+            p.current,
+            &ch.current,
+        ),
+        measure(
+            "of which non-current (due later)",
+            c.non_current,
+            p.non_current,
+            &ch.non_current,
+        ),
     ];
-    // Reductions and write-offs get their lines when either year has any.
+    if !c.conditional.is_zero() || !p.conditional.is_zero() {
+        rows.push(measure(
+            "Conditional, not yet recognised, at quarter end",
+            c.conditional,
+            p.conditional,
+            &ch.conditional,
+        ));
+    }
+    rows.extend(reduced_rows(q));
+    sheet(
+        "totals",
+        format!(
+            "Totals: Q{} {} against Q{} {}",
+            q.quarter,
+            q.year,
+            q.quarter,
+            q.year - 1
+        ),
+        &[
+            ("Measure", false),
+            ("This year", true),
+            ("A year earlier", true),
+            ("Change", true),
+        ],
+        rows,
+        None,
+    )
+}
+
+/// The reductions' and write-offs' measures that either year has.
+fn reduced_rows(q: &Quarterly) -> Vec<Vec<Cell>> {
+    let (c, p, ch) = (&q.totals, &q.prior_year, &q.change_percent);
     let extra = [
         (
             "Reduced in the quarter",
@@ -111,35 +191,16 @@ pub fn build(q: &Quarterly) -> Doc {
             &ch.written_off_year_to_date,
         ),
     ];
-    if !c.conditional.is_zero() || !p.conditional.is_zero() {
-        rows.push(vec![
-            t("Conditional, not yet recognised, at quarter end"),
-            m(c.conditional),
-            m(p.conditional),
-            opt_pct(&ch.conditional),
-        ]);
-    }
-    for (label, now, then, change) in extra {
-        if !now.is_zero() || !then.is_zero() {
-            rows.push(vec![t(label), m(now), m(then), opt_pct(change)]);
-        }
-    }
-    let totals = sheet(
-        "totals",
-        format!(
-            "Totals: Q{} {} against Q{} {}",
-            q.quarter, q.year, q.quarter, py
-        ),
-        &[
-            ("Measure", false),
-            ("This year", true),
-            ("A year earlier", true),
-            ("Change", true),
-        ],
-        rows,
-        None,
-    );
-    let gp_sp = sheet(
+    extra
+        .into_iter()
+        .filter(|(_, now, then, _)| !now.is_zero() || !then.is_zero())
+        .map(|(label, now, then, change)| measure(label, now, then, change))
+        .collect()
+}
+
+/// Paid general-purpose and special-purpose, in the quarter and the year to date.
+fn gp_sp_sheet(q: &Quarterly) -> Sheet {
+    sheet(
         "gp-sp",
         "Paid: general-purpose and special-purpose",
         &[
@@ -154,109 +215,111 @@ pub fn build(q: &Quarterly) -> Doc {
             split_row("Year to date", &q.gp_sp.year_to_date),
         ],
         None,
-    );
-    let ranking = |key: &'static str, title: &str, rows: &[LargestDonor], by_paid: bool| {
-        let cols: &[(&'static str, bool)] = if by_paid {
-            &[
-                ("Rank", true),
-                ("Donor", false),
-                ("Name", false),
-                ("Paid", true),
-                ("Share of paid", true),
-                ("Pledged", true),
-                ("Share of pledged", true),
-            ]
-        } else {
-            &[
-                ("Rank", true),
-                ("Donor", false),
-                ("Name", false),
-                ("Pledged", true),
-                ("Share of pledged", true),
-                ("Paid", true),
-                ("Share of paid", true),
-            ]
-        };
-        sheet(
-            key,
-            title,
-            cols,
-            rows.iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    let paid = [m(d.paid_year_to_date), opt_pct(&d.share)];
-                    let pledged = [m(d.pledged_year_to_date), opt_pct(&d.pledged_share)];
-                    let (a, b) = if by_paid {
-                        (paid, pledged)
-                    } else {
-                        (pledged, paid)
-                    };
-                    let mut row = vec![n(i + 1), t(&d.donor), t(&d.name)];
-                    row.extend(a);
-                    row.extend(b);
-                    row
-                })
-                .collect(),
-            None,
-        )
+    )
+}
+
+/// A ranking of the largest donors, its ranked measure (paid or pledged) first.
+fn ranking_sheet(key: &'static str, title: &str, rows: &[LargestDonor], by_paid: bool) -> Sheet {
+    let cols: &[(&'static str, bool)] = if by_paid {
+        &[
+            ("Rank", true),
+            ("Donor", false),
+            ("Name", false),
+            ("Paid", true),
+            ("Share of paid", true),
+            ("Pledged", true),
+            ("Share of pledged", true),
+        ]
+    } else {
+        &[
+            ("Rank", true),
+            ("Donor", false),
+            ("Name", false),
+            ("Pledged", true),
+            ("Share of pledged", true),
+            ("Paid", true),
+            ("Share of paid", true),
+        ]
     };
-    let largest = ranking(
-        "largest-donors",
-        "Largest donors by paid, year to date",
-        &q.largest_donors,
-        true,
-    );
-    let largest_pledged = ranking(
-        "largest-donors-pledged",
-        "Largest donors by pledged, year to date",
-        &q.largest_donors_by_pledged,
-        false,
-    );
-    let overdue_cols: &[(&'static str, bool)] = &[
-        ("#", true),
-        ("Donor", false),
-        ("Mandate", false),
-        ("Pledged on", false),
-        ("Due", false),
-        ("Days", true),
-        ("Ageing", false),
-        ("Currency", false),
-        ("Outstanding", true),
-        ("USD", true),
-    ];
-    let overdue_rows = |rows: &[Overdue]| -> Vec<Vec<Cell>> {
+    sheet(
+        key,
+        title,
+        cols,
         rows.iter()
-            .map(|o| {
-                vec![
-                    n(o.seq),
-                    t(&o.donor),
-                    t(&o.mandate),
-                    t(o.pledged_on.to_string()),
-                    t(o.due.map(|d| d.to_string()).unwrap_or_default()),
-                    n(o.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
-                    t(if o.days_overdue.is_some() {
-                        format!("{} days", o.bucket)
-                    } else {
-                        o.bucket.to_string()
-                    }),
-                    t(&o.currency),
-                    Cell::Money(o.outstanding_in_currency.clone()),
-                    m(o.outstanding),
-                ]
+            .enumerate()
+            .map(|(i, d)| {
+                let paid = [m(d.paid_year_to_date), opt_pct(&d.share)];
+                let pledged = [m(d.pledged_year_to_date), opt_pct(&d.pledged_share)];
+                let (a, b) = if by_paid {
+                    (paid, pledged)
+                } else {
+                    (pledged, paid)
+                };
+                let mut row = vec![n(i + 1), t(&d.donor), t(&d.name)];
+                row.extend(a);
+                row.extend(b);
+                row
             })
-            .collect()
-    };
-    let overdue = sheet(
+            .collect(),
+        None,
+    )
+}
+
+/// The columns of the overdue and small-balance tables.
+const OVERDUE_COLUMNS: &[(&str, bool)] = &[
+    ("#", true),
+    ("Donor", false),
+    ("Mandate", false),
+    ("Pledged on", false),
+    ("Due", false),
+    ("Days", true),
+    ("Ageing", false),
+    ("Currency", false),
+    ("Outstanding", true),
+    ("USD", true),
+];
+
+/// One row per overdue pledge.
+fn overdue_rows(rows: &[Overdue]) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .map(|o| {
+            vec![
+                n(o.seq),
+                t(&o.donor),
+                t(&o.mandate),
+                t(o.pledged_on.to_string()),
+                t(o.due.map(|d| d.to_string()).unwrap_or_default()),
+                n(o.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
+                t(if o.days_overdue.is_some() {
+                    format!("{} days", o.bucket)
+                } else {
+                    o.bucket.to_string()
+                }),
+                t(&o.currency),
+                Cell::Money(o.outstanding_in_currency.clone()),
+                m(o.outstanding),
+            ]
+        })
+        .collect()
+}
+
+/// Overdue pledges at the quarter's end, small balances apart.
+fn overdue_sheet(q: &Quarterly) -> Sheet {
+    sheet(
         "overdue",
         format!(
             "Overdue pledges at {} (outstanding: contributions receivable)",
-            q.period.to
+            q.head.period.to
         ),
-        overdue_cols,
+        OVERDUE_COLUMNS,
         overdue_rows(&q.overdue),
         None,
-    );
-    let ageing = sheet(
+    )
+}
+
+/// The overdue pledges by age, with the report's totals row.
+fn ageing_sheet(q: &Quarterly) -> Sheet {
+    sheet(
         "ageing",
         "Ageing of overdue pledges (small balances apart)",
         &[
@@ -273,22 +336,30 @@ pub fn build(q: &Quarterly) -> Doc {
             n(q.ageing_total.pledges),
             m(q.ageing_total.outstanding),
         ]),
-    );
+    )
+}
+
+/// Overdue balances at or below the tolerance, to be written off.
+fn small_balances_sheet(q: &Quarterly) -> Sheet {
     let mut small_totals = vec![t("Total"); 1];
-    small_totals.extend(std::iter::repeat_n(t(""), overdue_cols.len() - 3));
+    small_totals.extend(std::iter::repeat_n(t(""), OVERDUE_COLUMNS.len() - 3));
     small_totals.push(n(format!("{} pledges", q.small_balances_total.pledges)));
     small_totals.push(m(q.small_balances_total.outstanding));
-    let small = sheet(
+    sheet(
         "small-balances",
         format!(
             "Small balances, likely bank charges (overdue, at or below USD {} each): to be written off",
             q.small_balance_tolerance
         ),
-        overdue_cols,
+        OVERDUE_COLUMNS,
         overdue_rows(&q.small_balances),
         Some(small_totals),
-    );
-    let fx = sheet(
+    )
+}
+
+/// Unrealised exchange differences on outstanding pledges, with the report's total.
+fn exchange_sheet(q: &Quarterly) -> Sheet {
+    sheet(
         "exchange-differences",
         "Unrealised exchange differences on outstanding pledges",
         &[
@@ -323,8 +394,12 @@ pub fn build(q: &Quarterly) -> Doc {
             t(""),
             m(q.exchange_difference_total),
         ]),
-    );
-    let quarters = sheet(
+    )
+}
+
+/// Pledged and paid in each of the last eight quarters.
+fn quarters_sheet(q: &Quarterly) -> Sheet {
+    sheet(
         "quarters",
         "Pledged and paid by quarter, last two years",
         &[("Quarter", false), ("Pledged", true), ("Paid", true)],
@@ -333,8 +408,12 @@ pub fn build(q: &Quarterly) -> Doc {
             .map(|b| vec![t(&b.quarter), m(b.pledged), m(b.paid)])
             .collect(),
         None,
-    );
-    let rates = sheet(
+    )
+}
+
+/// Every rate of exchange the report used.
+fn rates_sheet(q: &Quarterly) -> Sheet {
+    sheet(
         "rates",
         "Rates of exchange used",
         &[
@@ -348,34 +427,7 @@ pub fn build(q: &Quarterly) -> Doc {
             .map(|r| vec![t(&r.currency), t(r.effective.to_string()), n(&r.per_usd)])
             .collect(),
         None,
-    );
-    let by_donor = donor_sheet("by-donor", "By donor, quarter", &q.by_donor, &by_total(q));
-    let by_mandate = mandate_sheet(
-        "by-mandate",
-        "By mandate, quarter",
-        &q.by_mandate,
-        &by_total(q),
-    );
-    Doc {
-        title: q.title.clone(),
-        header: head,
-        main: "by-donor",
-        sheets: vec![
-            totals,
-            gp_sp,
-            by_donor,
-            by_mandate,
-            largest,
-            largest_pledged,
-            overdue,
-            ageing,
-            small,
-            fx,
-            quarters,
-            rates,
-        ],
-        footnotes: q.footnotes.clone(),
-    }
+    )
 }
 
 /// The quarter's totals row, as the report computed it.

@@ -4,6 +4,7 @@
 use super::doc::{Cell, Doc};
 use super::doc::{header, m, ms, n, sheet, t};
 use crate::report::reconcile::Terms;
+use crate::report::statement::LineKind;
 use crate::report::{Statement, Usd};
 
 /// A reconciliation line: its label, and its term in a currency and in USD.
@@ -35,7 +36,7 @@ pub fn build(s: &Statement) -> Doc {
                 note.push(format!("reversed by #{b}; counts nowhere"));
             }
             if let Some(a) = &l.applied {
-                note.push(if l.kind == "reduction" {
+                note.push(if l.kind == LineKind::Reduction {
                     format!("only {a} was outstanding: that much is reduced")
                 } else {
                     format!("only {a} was outstanding: that much is written off")
@@ -44,7 +45,7 @@ pub fn build(s: &Statement) -> Doc {
             vec![
                 t(l.date.to_string()),
                 n(l.seq),
-                t(l.kind),
+                t(l.kind.as_str()),
                 opt(&l.mandate),
                 opt(&l.currency),
                 l.amount.clone().map(Cell::Money).unwrap_or(t("")),
@@ -79,7 +80,7 @@ pub fn build(s: &Statement) -> Doc {
                     vec![
                         t(l.date.to_string()),
                         n(l.seq),
-                        t(l.kind),
+                        t(l.kind.as_str()),
                         n(x.pledge),
                         t(x.currency.clone()),
                         Cell::Money(x.amount.clone()),
@@ -223,7 +224,7 @@ pub fn build(s: &Statement) -> Doc {
     );
     let balances = sheet(
         "balances",
-        format!("Balances in each currency at {}", s.period.to),
+        format!("Balances in each currency at {}", s.head.period.to),
         &[
             ("Currency", false),
             ("Pledged", true),
@@ -261,8 +262,7 @@ pub fn build(s: &Statement) -> Doc {
             .collect(),
         None,
     );
-    let mut head = header(&s.period, &s.as_of, &s.ledger, &None, &s.warnings);
-    super::doc::scope_lines(&mut head, &s.scope);
+    let mut head = header(&s.head);
     head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
     Doc {
         title: format!("Statement of account: {}", s.name),

@@ -94,13 +94,13 @@ pub fn render(
 /// only a table, so the command line says these beside it.
 pub fn warnings(report: &Report) -> &[String] {
     match report {
-        Report::Donors(r) => &r.warnings,
-        Report::Categories(r) => &r.warnings,
-        Report::Mandates(r) => &r.warnings,
-        Report::Quarterly(r) => &r.warnings,
-        Report::Statement(r) => &r.warnings,
-        Report::Funds(r) => &r.warnings,
-        Report::Agreements(r) => &r.warnings,
+        Report::Donors(r) => &r.head.warnings,
+        Report::Categories(r) => &r.head.warnings,
+        Report::Mandates(r) => &r.head.warnings,
+        Report::Quarterly(r) => &r.head.warnings,
+        Report::Statement(r) => &r.head.warnings,
+        Report::Funds(r) => &r.head.warnings,
+        Report::Agreements(r) => &r.head.warnings,
     }
 }
 

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::receivable::{is_conditional_at, is_current};
-use super::{LedgerHead, Period, ReportError, Scope, Source};
+use super::{Period, ReportError, ReportHead, Source};
 use crate::domain::agreement::AgreementRec;
 use crate::domain::settlement::Take;
 
@@ -61,14 +61,10 @@ pub struct AgreementRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct AgreementsReport {
     pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
+    /// The ledger head, period, cut-off, limits and warnings; no currency, as every
+    /// amount is in its agreement's own.
     #[serde(flatten)]
-    pub scope: Scope,
-    pub warnings: Vec<String>,
+    pub head: ReportHead,
     pub rows: Vec<AgreementRow>,
 }
 
@@ -166,7 +162,10 @@ pub(crate) fn row(src: &Source, a: &AgreementRec, end: NaiveDate) -> AgreementRo
 /// they are all of one), then groups the lines: those of no agreement first, then
 /// each agreement's, each group in (date, #) order.
 pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statement::Line]) {
-    for l in lines.iter_mut().filter(|l| l.kind == "payment") {
+    for l in lines
+        .iter_mut()
+        .filter(|l| l.kind == super::statement::LineKind::Payment)
+    {
         let mut of = l.settled.iter().map(|s| {
             book.pledge(s.pledge)
                 .and_then(|p| p.agreement.as_deref().map(str::to_string))
@@ -201,12 +200,7 @@ pub(crate) fn rows(src: &Source, donor: Option<&str>, end: NaiveDate) -> Vec<Agr
 pub fn agreements(src: &Source, period: Period) -> Result<AgreementsReport, ReportError> {
     Ok(AgreementsReport {
         report: "agreements",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        warnings: src.warnings(period),
+        head: src.head_unconverted(period),
         rows: rows(src, src.only_donor.as_deref(), period.to),
     })
 }

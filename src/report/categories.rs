@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::figures::{Figures, tally};
-use super::{Conv, LedgerHead, Period, ReportError, Scope, Source};
+use super::{Conv, Period, ReportError, ReportHead, Source};
 use crate::domain::register::DonorCategory;
 use crate::domain::standards;
 
@@ -29,15 +29,9 @@ pub struct CategoryRow {
 pub struct CategoriesReport {
     pub report: &'static str,
     pub by: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
+    /// The ledger head, period, cut-off, limits, currency and warnings.
     #[serde(flatten)]
-    pub scope: Scope,
-    pub currency: &'static str,
-    pub warnings: Vec<String>,
+    pub head: ReportHead,
     pub rows: Vec<CategoryRow>,
     pub totals: Figures,
 }
@@ -70,13 +64,7 @@ pub fn by_category(src: &Source, period: Period) -> Result<CategoriesReport, Rep
     Ok(CategoriesReport {
         report: "donors",
         by: "category",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        head: src.head(period, &conv)?,
         rows,
         totals: t.total,
     })

@@ -1,6 +1,6 @@
 //! The figures every report is made of: pledged, paid, outstanding and the
-//! general-purpose / special-purpose split, per donor and per mandate over a period;
-//! and the `donors` and `mandates` reports built from them.
+//! general-purpose / special-purpose split, per donor and per mandate over a period
+//! (`tally`, `tallies`). The rows and reports made of them are in `rows`.
 //!
 //! Does not decide settlement (that is `domain::settlement`) or print anything.
 
@@ -10,9 +10,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Conv, LedgerHead, Period, ReportError, Scope, Source, Usd};
+use super::{Conv, Period, ReportError, Source, Usd};
 use crate::domain::book::PledgeRec;
-use crate::domain::register::Earmarking;
 use crate::domain::settlement::Take;
 
 /// The amount keys of a donor or mandate row and of its totals.
@@ -150,6 +149,23 @@ pub(crate) fn tallies<'a>(
     let Some(last) = wants.iter().map(|w| w.period.to).max() else {
         return Ok(out);
     };
+    tally_pledges(src, conv, wants, last, &mut out)?;
+    super::receivable::conditional(src, conv, wants, &mut out)?;
+    let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
+    tally_payments(src, conv, wants, (first, last), &mut out)?;
+    tally_in_kind(src, conv, wants, (first, last), &mut out)?;
+    Ok(out)
+}
+
+/// Each live pledge dated up to `last`: pledged, reduced and written off in each
+/// period, and outstanding at each period's end.
+fn tally_pledges<'a>(
+    src: &Source<'a>,
+    conv: &Conv,
+    wants: &[Want],
+    last: NaiveDate,
+    out: &mut [Tally<'a>],
+) -> Result<(), ReportError> {
     // The distinct period ends, ascending; each want points at its end.
     let mut ends: Vec<NaiveDate> = wants.iter().map(|w| w.period.to).collect();
     ends.sort_unstable();
@@ -222,10 +238,18 @@ pub(crate) fn tallies<'a>(
             }
         }
     }
+    Ok(())
+}
 
-    super::receivable::conditional(src, conv, wants, &mut out)?;
-
-    let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
+/// Each live payment and refund dated from `first` to `last`: paid, and general- or
+/// special-purpose.
+fn tally_payments<'a>(
+    src: &Source<'a>,
+    conv: &Conv,
+    wants: &[Want],
+    (first, last): (NaiveDate, NaiveDate),
+    out: &mut [Tally<'a>],
+) -> Result<(), ReportError> {
     let mut gp: Option<(&str, bool)> = None;
     for pay in src.book.live_payments() {
         if pay.date < first || pay.date > last {
@@ -263,6 +287,17 @@ pub(crate) fn tallies<'a>(
             out[i].add(w.rows, &pay.donor, &pay.mandate, &f);
         }
     }
+    Ok(())
+}
+
+/// Each live in-kind contribution dated from `first` to `last`, at its value-date rate.
+fn tally_in_kind<'a>(
+    src: &Source<'a>,
+    conv: &Conv,
+    wants: &[Want],
+    (first, last): (NaiveDate, NaiveDate),
+    out: &mut [Tally<'a>],
+) -> Result<(), ReportError> {
     for gift in src.book.live_in_kind() {
         if gift.date < first || gift.date > last {
             continue;
@@ -283,180 +318,5 @@ pub(crate) fn tallies<'a>(
             out[i].add(w.rows, &gift.donor, &gift.mandate, &f);
         }
     }
-    Ok(out)
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DonorRow {
-    pub donor: String,
-    pub name: String,
-    #[serde(flatten)]
-    pub figures: Figures,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MandateRow {
-    pub mandate: String,
-    pub name: String,
-    pub earmarking: Earmarking,
-    /// The code of the fund the mandate is in.
-    pub fund: String,
-    #[serde(flatten)]
-    pub figures: Figures,
-}
-
-/// Rows sorted by paid, largest first; ties by code.
-pub(crate) fn donor_rows(src: &Source, t: &Tally) -> Vec<DonorRow> {
-    let mut rows: Vec<DonorRow> = t
-        .by_donor
-        .iter()
-        .map(|(code, f)| DonorRow {
-            donor: code.to_string(),
-            name: src
-                .book
-                .register
-                .donor(code)
-                .map(|d| d.name.clone())
-                .unwrap_or_else(|| code.to_string()),
-            figures: *f,
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.figures
-            .paid
-            .cmp(&a.figures.paid)
-            .then_with(|| a.donor.cmp(&b.donor))
-    });
-    rows
-}
-
-pub(crate) fn mandate_rows(src: &Source, t: &Tally) -> Vec<MandateRow> {
-    let mut rows: Vec<MandateRow> = t
-        .by_mandate
-        .iter()
-        .map(|(slug, f)| {
-            let m = src.book.register.mandate(slug);
-            MandateRow {
-                mandate: slug.to_string(),
-                name: m
-                    .map(|m| m.name.clone())
-                    .unwrap_or_else(|| slug.to_string()),
-                earmarking: m.map(|m| m.earmarking).unwrap_or(Earmarking::Earmarked),
-                fund: src.book.register.fund_of_slug(slug).code.clone(),
-                figures: *f,
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.figures
-            .paid
-            .cmp(&a.figures.paid)
-            .then_with(|| a.mandate.cmp(&b.mandate))
-    });
-    rows
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DonorsReport {
-    pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    /// With `--donor`: the one donor the report is limited to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
-    /// With `--fund` or `--category`: what else the report is limited to.
-    #[serde(flatten)]
-    pub scope: Scope,
-    pub currency: &'static str,
-    /// What the reader must know about the period (see `Source::warnings`).
-    pub warnings: Vec<String>,
-    pub rows: Vec<DonorRow>,
-    pub totals: Figures,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MandatesReport {
-    pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    /// With `--donor`: the one donor the report is limited to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
-    /// With `--fund` or `--category`: what else the report is limited to.
-    #[serde(flatten)]
-    pub scope: Scope,
-    pub currency: &'static str,
-    /// What the reader must know about the period (see `Source::warnings`).
-    pub warnings: Vec<String>,
-    pub rows: Vec<MandateRow>,
-    /// The rows' figures summed by fund (every fund with a row, by code).
-    pub funds: Vec<FundTotal>,
-    pub totals: Figures,
-}
-
-/// One fund's figures: the sum of its mandates' rows.
-#[derive(Debug, Clone, Serialize)]
-pub struct FundTotal {
-    pub fund: String,
-    pub name: String,
-    #[serde(flatten)]
-    pub figures: Figures,
-}
-
-/// The mandate rows' figures summed by fund, in order of fund code.
-pub(crate) fn fund_totals(src: &Source, rows: &[MandateRow]) -> Vec<FundTotal> {
-    let mut by: BTreeMap<&str, Figures> = BTreeMap::new();
-    for r in rows {
-        by.entry(&r.fund).or_default().add(&r.figures);
-    }
-    by.into_iter()
-        .map(|(code, figures)| FundTotal {
-            fund: code.to_string(),
-            name: src
-                .book
-                .register
-                .fund(code)
-                .map(|f| f.name.clone())
-                .unwrap_or_else(|| code.to_string()),
-            figures,
-        })
-        .collect()
-}
-
-pub fn donors(src: &Source, period: Period) -> Result<DonorsReport, ReportError> {
-    let conv = Conv::new(&src.book.rates);
-    let t = tally(src, &conv, period)?;
-    Ok(DonorsReport {
-        report: "donors",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
-        rows: donor_rows(src, &t),
-        totals: t.total,
-    })
-}
-
-pub fn mandates(src: &Source, period: Period) -> Result<MandatesReport, ReportError> {
-    let conv = Conv::new(&src.book.rates);
-    let t = tally(src, &conv, period)?;
-    let rows = mandate_rows(src, &t);
-    Ok(MandatesReport {
-        report: "mandates",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
-        funds: fund_totals(src, &rows),
-        rows,
-        totals: t.total,
-    })
+    Ok(())
 }

@@ -6,8 +6,9 @@
 
 use serde::Serialize;
 
-use super::figures::{FundTotal, MandateRow, fund_totals, mandate_rows, tally};
-use super::{Conv, Figures, LedgerHead, Period, ReportError, Scope, Source};
+use super::figures::tally;
+use super::rows::{FundTotal, MandateRow, fund_totals, mandate_rows};
+use super::{Conv, Figures, Period, ReportError, ReportHead, Source};
 
 /// One fund and the mandates under it (every mandate with a figure in the period).
 #[derive(Debug, Clone, Serialize)]
@@ -22,18 +23,9 @@ pub struct FundRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct FundsReport {
     pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    /// With `--donor`: the one donor the report is limited to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
-    /// With `--fund` or `--category`: what else the report is limited to.
+    /// The ledger head, period, cut-off, limits, currency and warnings.
     #[serde(flatten)]
-    pub scope: Scope,
-    pub currency: &'static str,
-    /// What the reader must know about the period (see `Source::warnings`).
-    pub warnings: Vec<String>,
+    pub head: ReportHead,
     /// By fund code; the mandates under each as in the mandates report (largest
     /// paid first).
     pub rows: Vec<FundRow>,
@@ -65,13 +57,7 @@ pub fn funds(src: &Source, period: Period) -> Result<FundsReport, ReportError> {
         .collect();
     Ok(FundsReport {
         report: "funds",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        head: src.head(period, &conv)?,
         rows,
         totals: t.total,
     })

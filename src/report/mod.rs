@@ -19,6 +19,7 @@ pub mod overdue;
 pub mod quarterly;
 pub mod receivable;
 pub mod reconcile;
+mod rows;
 pub mod statement;
 
 use std::cell::RefCell;
@@ -39,11 +40,10 @@ use crate::domain::register::Unknown;
 use crate::domain::settlement::Settlement;
 
 pub use categories::CategoriesReport;
-pub use figures::{
-    DonorRow, DonorsReport, Figures, FundTotal, MandateRow, MandatesReport, donors, mandates,
-};
+pub use figures::Figures;
 pub use funds::FundsReport;
 pub use quarterly::Quarterly;
+pub use rows::{DonorRow, DonorsReport, FundTotal, MandateRow, MandatesReport, donors, mandates};
 pub use statement::Statement;
 
 /// An amount in US dollars; serialises as a string with exactly two decimals.
@@ -241,6 +241,31 @@ pub struct Source<'a> {
     pub scope: Scope,
 }
 
+/// What every report says first about itself, flattened into its JSON right after
+/// its `report` key (and the categories report's `by`): the ledger head it was made
+/// from, the period, the `--as-of` cut-off, what it is limited to, the currency of its
+/// figures and what the reader must know. Built by `Source::head` (or
+/// `Source::head_unconverted`) alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportHead {
+    pub ledger: LedgerHead,
+    pub period: Period,
+    pub as_of: Option<String>,
+    /// With `--donor`: the one donor the report is limited to. None on a statement,
+    /// whose donor is a key of its own after the head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
+    /// With `--fund` or `--category`: what else the report is limited to.
+    #[serde(flatten)]
+    pub scope: Scope,
+    /// "USD"; none when every amount stays in its own currency (agreements).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<&'static str>,
+    /// What the reader must know about the period (see `Source::warnings`) and, in a
+    /// report that converts, every stale rate it used.
+    pub warnings: Vec<String>,
+}
+
 /// What else than a donor a report is limited to (`--fund`, `--category`); each key
 /// appears in the JSON only when given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -285,6 +310,38 @@ impl Source<'_> {
                 "The ledger holds no figures before {o}: pledges made earlier are carried in at their opening date with what was outstanding then, and money received earlier is not in it."
             )],
             _ => vec![],
+        }
+    }
+
+    /// The head of a report over `period` whose USD figures `conv` converted: fails
+    /// naming every missing rate (or, with `--strict-rates`, every stale one).
+    /// Call it once every figure is converted.
+    pub(crate) fn head(&self, period: Period, conv: &Conv) -> Result<ReportHead, ReportError> {
+        let warnings = conv.finish(self.strict_rates, self.warnings(period))?;
+        Ok(self.head_with(period, Some("USD"), warnings))
+    }
+
+    /// The head of a report over `period` that converts nothing: its amounts stay in
+    /// their own currencies.
+    pub(crate) fn head_unconverted(&self, period: Period) -> ReportHead {
+        self.head_with(period, None, self.warnings(period))
+    }
+
+    /// The head with this source's ledger head, cut-off and limits.
+    fn head_with(
+        &self,
+        period: Period,
+        currency: Option<&'static str>,
+        warnings: Vec<String>,
+    ) -> ReportHead {
+        ReportHead {
+            ledger: self.ledger.clone(),
+            period,
+            as_of: self.as_of.clone(),
+            donor: self.only_donor.clone(),
+            scope: self.scope.clone(),
+            currency,
+            warnings,
         }
     }
 

@@ -8,12 +8,11 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::figures::{
-    DonorRow, MandateRow, Want, donor_rows, mandate_rows, outstanding_usd, tallies,
-};
+use super::figures::{Want, outstanding_usd, tallies};
 use super::overdue::overdue_at;
 pub use super::overdue::{Ageing, BUCKETS, NO_DUE_DATE, Overdue};
-use super::{Conv, LedgerHead, Period, RateUsed, ReportError, Source, Usd, change, percent};
+use super::rows::{DonorRow, MandateRow, donor_rows, mandate_rows};
+use super::{Conv, Period, RateUsed, ReportError, ReportHead, Source, Usd, change, percent};
 
 pub const RATE_SOURCE: &str = "UN operational rates of exchange";
 
@@ -110,18 +109,9 @@ pub struct RateSource {
 #[derive(Debug, Clone, Serialize)]
 pub struct Quarterly {
     pub report: &'static str,
-    pub ledger: LedgerHead,
-    pub period: Period,
-    pub as_of: Option<String>,
-    /// With `--donor`: the one donor the report is limited to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
-    /// With `--fund` or `--category`: what else the report is limited to.
+    /// The ledger head, period, cut-off, limits, currency and warnings.
     #[serde(flatten)]
-    pub scope: super::Scope,
-    pub currency: &'static str,
-    /// What the reader must know about the period (see `Source::warnings`).
-    pub warnings: Vec<String>,
+    pub head: ReportHead,
     pub title: String,
     pub year: i32,
     pub quarter: u32,
@@ -299,13 +289,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
 
     Ok(Quarterly {
         report: "quarterly",
-        ledger: src.ledger.clone(),
-        period,
-        as_of: src.as_of.clone(),
-        donor: src.only_donor.clone(),
-        scope: src.scope.clone(),
-        currency: "USD",
-        warnings: conv.finish(src.strict_rates, src.warnings(period))?,
+        head: src.head(period, &conv)?,
         title: format!(
             "Voluntary contributions to UNODC: funding status, Q{q} {year}"
         ),
