@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::book::{Book, PaymentRec, PledgeRec};
+use super::book::{Book, PaymentRec, PledgeRec, WriteOffRec};
 use super::rates::MissingRate;
 
 /// What one payment or write-off settled.
@@ -137,268 +137,279 @@ impl OpenGroup {
             self.by_key.insert(key, left);
         }
     }
-
-    /// The one open pledge, dated on or before `date` and settleable then, on which
-    /// exactly `amount` is left; none when there are none or several.
-    fn exact(
-        &self,
-        amount: Decimal,
-        date: NaiveDate,
-        settles: impl Fn(u64, NaiveDate) -> bool,
-    ) -> Option<(NaiveDate, u64)> {
-        let mut found = self
-            .by_key
-            .range(..=(date, u64::MAX))
-            .filter(|((_, seq), left)| **left == amount && settles(*seq, date))
-            .map(|(key, _)| *key);
-        match (found.next(), found.next()) {
-            (Some(key), None) => Some(key),
-            _ => None,
-        }
-    }
 }
 
 enum Event<'a> {
     Pay(&'a PaymentRec),
-    WriteOff {
-        seq: u64,
-        pledge: u64,
-        amount: Decimal,
-        reduction: bool,
-    },
+    Take(&'a WriteOffRec),
 }
 
 /// Settles every live payment and write-off of the book against its live pledges.
-/// `only_pledge_group` limits the work to the pledges of one (donor, mandate, currency)
-/// group and the payments that could touch them (used to check one write-off).
+/// `only` limits the work to the pledges of one (donor, mandate, currency) group and
+/// the payments that could touch them (used to check one write-off).
 pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Vec<MissingRate>> {
-    settle_with(book, only, true)
+    Settler::new(book, only, true).run()
 }
 
 /// Settles like `settle` but keeps only what each pledge had settled and written off
 /// (`pledge_events`), not what each payment settled (`allocations` stays empty):
 /// all that outstanding figures need, without an entry per payment.
 pub fn settle_pledges(book: &Book) -> Result<Settlement, Vec<MissingRate>> {
-    settle_with(book, None, false)
+    Settler::new(book, None, false).run()
 }
 
-fn settle_with(
-    book: &Book,
-    only: Option<&PledgeRec>,
+/// One settlement run: the open pledges, what is left on each, and what has been
+/// settled so far.
+struct Settler<'a> {
+    book: &'a Book,
+    only: Option<&'a PledgeRec>,
+    /// Whether to keep what each payment and write-off settled.
     allocations: bool,
-) -> Result<Settlement, Vec<MissingRate>> {
-    // Every missing rate is gathered, so that one error names them all; the payment
-    // that needed one settles nothing meanwhile.
-    let mut missing: Vec<MissingRate> = Vec::new();
-    let in_group = |donor: &str, mandate: &str| match only {
-        Some(p) => *p.donor == *donor && *p.mandate == *mandate,
-        None => true,
-    };
-    let mut events: Vec<(NaiveDate, u64, Event)> = Vec::new();
-    for p in book.live_payments() {
-        if p.refund {
-            continue;
-        }
-        let relevant = match (only, p.pledge) {
-            (Some(o), Some(named)) => named == o.seq,
-            _ => in_group(&p.donor, &p.mandate),
-        };
-        if relevant {
-            events.push((p.date, p.seq, Event::Pay(p)));
-        }
-    }
-    // An in-kind contribution settles only the in-kind pledge it names.
-    for p in book.live_in_kind() {
-        if let Some(named) = p.pledge
-            && only.is_none_or(|o| o.seq == named)
-        {
-            events.push((p.date, p.seq, Event::Pay(p)));
-        }
-    }
-    for w in book.live_write_offs() {
-        if only.is_none_or(|o| o.seq == w.pledge) {
-            events.push((
-                w.date,
-                w.seq,
-                Event::WriteOff {
-                    seq: w.seq,
-                    pledge: w.pledge,
-                    amount: w.amount,
-                    reduction: w.reduction,
-                },
-            ));
-        }
-    }
-    events.sort_by_key(|(d, s, _)| (*d, *s));
+    /// Open pledges per (donor, mandate, currency); in-kind pledges are in none.
+    open: HashMap<GroupKey<'a>, OpenGroup>,
+    /// What is left on every pledge, in-kind ones included.
+    left: HashMap<u64, Decimal>,
+    /// An opening pledge's opening date: nothing dated before it settles the pledge.
+    from: HashMap<u64, NaiveDate>,
+    /// Every missing rate, so that one error names them all; the payment that
+    /// needed one settles nothing meanwhile.
+    missing: Vec<MissingRate>,
+    out: Settlement,
+}
 
-    // Open pledges per (donor, mandate, currency), in (pledge date, seq) order, with
-    // what is left on each and the date from which anything may settle it (an
-    // opening pledge's opening date).
-    let mut open: HashMap<GroupKey, OpenGroup> = HashMap::default();
-    let mut outstanding: HashMap<u64, Decimal> = HashMap::default();
-    let mut from: HashMap<u64, NaiveDate> = HashMap::default();
-    for p in book.live_pledges() {
-        if in_group(&p.donor, &p.mandate) && only.is_none_or(|o| o.currency == p.currency) {
-            // Money never settles a pledge of goods or services unnamed.
+impl<'a> Settler<'a> {
+    fn new(book: &'a Book, only: Option<&'a PledgeRec>, allocations: bool) -> Settler<'a> {
+        Settler {
+            book,
+            only,
+            allocations,
+            open: HashMap::default(),
+            left: HashMap::default(),
+            from: HashMap::default(),
+            missing: Vec::new(),
+            out: Settlement::default(),
+        }
+    }
+
+    fn run(mut self) -> Result<Settlement, Vec<MissingRate>> {
+        self.open_pledges();
+        for (date, _, event) in self.events() {
+            match event {
+                Event::Take(w) => self.take(w),
+                Event::Pay(p) => {
+                    let alloc = match p.pledge {
+                        Some(named) => self.pay_named(p, named, date),
+                        None => self.pay_in_order(p, date),
+                    };
+                    if self.allocations {
+                        self.out.allocations.insert(p.seq, alloc);
+                    }
+                }
+            }
+        }
+        if self.missing.is_empty() {
+            Ok(self.out)
+        } else {
+            Err(self.missing)
+        }
+    }
+
+    /// Is this pledge in the group being settled (all of them when not limited)?
+    fn in_group(&self, donor: &str, mandate: &str) -> bool {
+        self.only
+            .is_none_or(|p| *p.donor == *donor && *p.mandate == *mandate)
+    }
+
+    /// The live payments, in-kind contributions, write-offs and reductions that can
+    /// settle something, in (value date, #) order.
+    fn events(&self) -> Vec<(NaiveDate, u64, Event<'a>)> {
+        let book = self.book;
+        let only = self.only;
+        let mut events = Vec::new();
+        for p in book.live_payments().filter(|p| !p.refund) {
+            let relevant = match (only, p.pledge) {
+                (Some(o), Some(named)) => named == o.seq,
+                _ => self.in_group(&p.donor, &p.mandate),
+            };
+            if relevant {
+                events.push((p.date, p.seq, Event::Pay(p)));
+            }
+        }
+        // An in-kind contribution settles only the in-kind pledge it names.
+        for p in book.live_in_kind() {
+            if let Some(named) = p.pledge
+                && only.is_none_or(|o| o.seq == named)
+            {
+                events.push((p.date, p.seq, Event::Pay(p)));
+            }
+        }
+        for w in book.live_write_offs() {
+            if only.is_none_or(|o| o.seq == w.pledge) {
+                events.push((w.date, w.seq, Event::Take(w)));
+            }
+        }
+        events.sort_by_key(|(d, s, _)| (*d, *s));
+        events
+    }
+
+    /// Every live pledge of the group starts with its base left on it; money never
+    /// settles a pledge of goods or services unnamed, so in-kind ones join no group.
+    fn open_pledges(&mut self) {
+        let book = self.book;
+        for p in book.live_pledges() {
+            if !self.in_group(&p.donor, &p.mandate)
+                || self.only.is_some_and(|o| o.currency != p.currency)
+            {
+                continue;
+            }
             if !p.in_kind {
-                open.entry((&p.donor, &p.mandate, p.currency.code()))
+                self.open
+                    .entry((&p.donor, &p.mandate, p.currency.code()))
                     .or_default()
                     .set((p.date, p.seq), p.base());
             }
-            outstanding.insert(p.seq, p.base());
+            self.left.insert(p.seq, p.base());
             if p.is_opening() {
-                from.insert(p.seq, p.counted_on());
+                self.from.insert(p.seq, p.counted_on());
             }
         }
     }
-    // Nothing dated before an opening pledge's opening date settles it.
-    let settles = |pledge: u64, date: NaiveDate| from.get(&pledge).is_none_or(|f| *f <= date);
-    let mut out = Settlement::default();
-    for (date, seq, ev) in events {
-        match ev {
-            Event::WriteOff {
-                seq,
-                pledge,
-                amount,
-                reduction,
-            } => {
-                let Some(left) = outstanding.get_mut(&pledge) else {
-                    continue;
-                };
-                let take = if settles(pledge, date) {
-                    amount.min(*left)
-                } else {
+
+    /// Nothing dated before an opening pledge's opening date settles it.
+    fn settles(&self, pledge: u64, date: NaiveDate) -> bool {
+        self.from.get(&pledge).is_none_or(|f| *f <= date)
+    }
+
+    /// Records that `amount` came off `pledge` on `date`.
+    fn record(&mut self, pledge: &'a PledgeRec, date: NaiveDate, amount: Decimal, take: Take) {
+        let left = self.left.get(&pledge.seq).copied().unwrap_or_default() - amount;
+        self.left.insert(pledge.seq, left);
+        if !pledge.in_kind
+            && let Some(g) =
+                self.open
+                    .get_mut(&(&*pledge.donor, &*pledge.mandate, pledge.currency.code()))
+        {
+            g.set((pledge.date, pledge.seq), left);
+        }
+        self.out
+            .pledge_events
+            .entry(pledge.seq)
+            .or_default()
+            .push((date, amount, take));
+    }
+
+    /// A write-off or reduction takes what it names, up to what is left.
+    fn take(&mut self, w: &WriteOffRec) {
+        let book = self.book;
+        let (Some(left), Some(pledge)) = (self.left.get(&w.pledge), book.pledge(w.pledge)) else {
+            return;
+        };
+        let amount = if self.settles(w.pledge, w.date) {
+            w.amount.min(*left)
+        } else {
+            Decimal::ZERO
+        };
+        let what = if w.reduction {
+            Take::Reduced
+        } else {
+            Take::WrittenOff
+        };
+        self.record(pledge, w.date, amount, what);
+        if self.allocations {
+            self.out.allocations.insert(
+                w.seq,
+                Allocation {
+                    settled: vec![(w.pledge, amount)],
+                    unpledged: Decimal::ZERO,
+                },
+            );
+        }
+    }
+
+    /// A payment that names its pledge settles that pledge (converted to the pledge's
+    /// currency at the payment date's rates); the rest is unpledged.
+    fn pay_named(&mut self, pay: &PaymentRec, named: u64, date: NaiveDate) -> Allocation {
+        let mut alloc = Allocation {
+            settled: vec![],
+            unpledged: pay.amount,
+        };
+        let book = self.book;
+        let (Some(p), Some(left), true) = (
+            book.pledge(named),
+            self.left.get(&named).copied(),
+            self.settles(named, date),
+        ) else {
+            return alloc;
+        };
+        let value = if p.currency == pay.currency {
+            pay.amount
+        } else {
+            match (
+                book.rates.rate(pay.currency, date),
+                book.rates.rate(p.currency, date),
+            ) {
+                (Ok(from), Ok(to)) => p.currency.round(pay.amount / from * to),
+                (a, b) => {
+                    self.missing.extend(a.err());
+                    self.missing.extend(b.err());
                     Decimal::ZERO
-                };
-                *left -= take;
-                let what = if reduction {
-                    Take::Reduced
-                } else {
-                    Take::WrittenOff
-                };
-                out.pledge_events
-                    .entry(pledge)
-                    .or_default()
-                    .push((date, take, what));
-                if allocations {
-                    out.allocations.insert(
-                        seq,
-                        Allocation {
-                            settled: vec![(pledge, take)],
-                            unpledged: Decimal::ZERO,
-                        },
-                    );
-                }
-                if let Some(g) = book
-                    .pledge(pledge)
-                    .filter(|p| !p.in_kind)
-                    .and_then(|p| open.get_mut(&(&*p.donor, &*p.mandate, p.currency.code())))
-                {
-                    g.set((book.pledge(pledge).expect("found").date, pledge), *left);
                 }
             }
-            Event::Pay(pay) => {
-                let mut alloc = Allocation {
-                    settled: vec![],
-                    unpledged: pay.amount,
-                };
-                if let Some(named) = pay.pledge {
-                    if let (Some(p), Some(left), true) = (
-                        book.pledge(named),
-                        outstanding.get_mut(&named),
-                        settles(named, date),
-                    ) {
-                        let value = if p.currency == pay.currency {
-                            pay.amount
-                        } else {
-                            match (
-                                book.rates.rate(pay.currency, date),
-                                book.rates.rate(p.currency, date),
-                            ) {
-                                (Ok(from), Ok(to)) => p.currency.round(pay.amount / from * to),
-                                (a, b) => {
-                                    missing.extend(a.err());
-                                    missing.extend(b.err());
-                                    Decimal::ZERO
-                                }
-                            }
-                        };
-                        let take = value.min(*left);
-                        *left -= take;
-                        if take > Decimal::ZERO {
-                            alloc.settled.push((named, take));
-                            out.pledge_events.entry(named).or_default().push((
-                                date,
-                                take,
-                                Take::Settled,
-                            ));
-                        }
-                        alloc.unpledged = if value.is_zero() || take == value {
-                            Decimal::ZERO
-                        } else {
-                            pay.currency.round(pay.amount * (value - take) / value)
-                        };
-                        if let Some(g) = open
-                            .get_mut(&(&*p.donor, &*p.mandate, p.currency.code()))
-                            .filter(|_| !p.in_kind)
-                        {
-                            g.set((p.date, p.seq), *left);
-                        }
-                    }
-                } else if let Some(group) =
-                    open.get_mut(&(&*pay.donor, &*pay.mandate, pay.currency.code()))
-                {
-                    // A payment equal to what is left on exactly one open pledge of
-                    // its group settles that pledge; otherwise the oldest first.
-                    if let Some(key) = group.exact(pay.amount, date, settles) {
-                        let take = group.by_key.get(&key).copied().unwrap_or_default();
-                        group.set(key, Decimal::ZERO);
-                        alloc.unpledged = Decimal::ZERO;
-                        if let Some(o) = outstanding.get_mut(&key.1) {
-                            *o = Decimal::ZERO;
-                        }
-                        alloc.settled.push((key.1, take));
-                        out.pledge_events.entry(key.1).or_default().push((
-                            date,
-                            take,
-                            Take::Settled,
-                        ));
-                    }
-                    // Oldest first: what each open pledge dated by then takes.
-                    let mut taken = Vec::new();
-                    for (key, left) in group.by_key.range(..=(date, u64::MAX)) {
-                        if alloc.unpledged.is_zero() {
-                            break;
-                        }
-                        if !settles(key.1, date) {
-                            continue;
-                        }
-                        let take = alloc.unpledged.min(*left);
-                        alloc.unpledged -= take;
-                        taken.push((*key, *left - take, take));
-                    }
-                    for (key, left, take) in taken {
-                        group.set(key, left);
-                        if let Some(o) = outstanding.get_mut(&key.1) {
-                            *o = left;
-                        }
-                        alloc.settled.push((key.1, take));
-                        out.pledge_events.entry(key.1).or_default().push((
-                            date,
-                            take,
-                            Take::Settled,
-                        ));
-                    }
-                }
-                if allocations {
-                    out.allocations.insert(seq, alloc);
-                }
-            }
+        };
+        let take = value.min(left);
+        if take > Decimal::ZERO {
+            alloc.settled.push((named, take));
+            self.record(p, date, take, Take::Settled);
         }
+        alloc.unpledged = if value.is_zero() || take == value {
+            Decimal::ZERO
+        } else {
+            pay.currency.round(pay.amount * (value - take) / value)
+        };
+        alloc
     }
-    if missing.is_empty() {
-        Ok(out)
-    } else {
-        Err(missing)
+
+    /// An unnamed payment settles the one open pledge of its group on which exactly
+    /// its amount is left, if there is exactly one; otherwise the oldest first.
+    fn pay_in_order(&mut self, pay: &PaymentRec, date: NaiveDate) -> Allocation {
+        let mut alloc = Allocation {
+            settled: vec![],
+            unpledged: pay.amount,
+        };
+        let key = (&*pay.donor, &*pay.mandate, pay.currency.code());
+        let Some(group) = self.open.get(&key) else {
+            return alloc;
+        };
+        // The open pledges dated by then that may be settled then, oldest first.
+        let open: Vec<(u64, Decimal)> = group
+            .by_key
+            .range(..=(date, u64::MAX))
+            .filter(|((_, seq), _)| self.settles(*seq, date))
+            .map(|((_, seq), left)| (*seq, *left))
+            .collect();
+        let exact: Vec<&(u64, Decimal)> = open.iter().filter(|(_, l)| *l == pay.amount).collect();
+        let takes: Vec<(u64, Decimal)> = if let [one] = exact.as_slice() {
+            vec![**one]
+        } else {
+            let mut rest = pay.amount;
+            let mut takes = Vec::new();
+            for (seq, left) in open {
+                if rest.is_zero() {
+                    break;
+                }
+                let take = rest.min(left);
+                rest -= take;
+                takes.push((seq, take));
+            }
+            takes
+        };
+        let book = self.book;
+        for (seq, take) in takes {
+            let p = book.pledge(seq).expect("an open pledge is in the book");
+            alloc.unpledged -= take;
+            alloc.settled.push((seq, take));
+            self.record(p, date, take, Take::Settled);
+        }
+        alloc
     }
 }
