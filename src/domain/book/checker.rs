@@ -169,10 +169,14 @@ impl Checker {
         };
         if let Some(donor) = donor {
             let key = Self::reference_key(body.kind(), donor, reference);
-            if self.reference_first.contains_key(&key) {
-                self.reference_more.entry(key).or_default().push(seq);
-            } else {
-                self.reference_first.insert(key, seq);
+            match self.reference_first.entry(key) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let key = first.key().clone();
+                    self.reference_more.entry(key).or_default().push(seq);
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(seq);
+                }
             }
         }
     }
