@@ -46,6 +46,9 @@ pub struct Settlement {
     pub allocations: HashMap<u64, Allocation>,
     /// Per pledge: (event date, amount taken off, by what), in (date, #) order.
     pub pledge_events: HashMap<u64, Vec<(NaiveDate, Decimal, Take)>>,
+    /// (pledge seq, seq of the payment, write-off or reduction that took from it) ->
+    /// what was left on the pledge right after; kept with `allocations`.
+    pub left_after: HashMap<(u64, u64), Decimal>,
 }
 
 impl Settlement {
@@ -66,6 +69,12 @@ impl Settlement {
             })
             .unwrap_or_default();
         (pledge.base() - used).max(Decimal::ZERO)
+    }
+
+    /// What was left on a pledge right after entry `by` took from it, in the
+    /// pledge's currency (none when `by` took nothing from it, or without allocations).
+    pub fn left_after(&self, pledge: u64, by: u64) -> Option<Decimal> {
+        self.left_after.get(&(pledge, by)).copied()
     }
 
     /// The events of one pledge, in (date, #) order.
@@ -280,10 +289,20 @@ impl<'a> Settler<'a> {
         self.from.get(&pledge).is_none_or(|f| *f <= date)
     }
 
-    /// Records that `amount` came off `pledge` on `date`.
-    fn record(&mut self, pledge: &'a PledgeRec, date: NaiveDate, amount: Decimal, take: Take) {
+    /// Records that entry `by` took `amount` off `pledge` on `date`.
+    fn record(
+        &mut self,
+        pledge: &'a PledgeRec,
+        by: u64,
+        date: NaiveDate,
+        amount: Decimal,
+        take: Take,
+    ) {
         let left = self.left.get(&pledge.seq).copied().unwrap_or_default() - amount;
         self.left.insert(pledge.seq, left);
+        if self.allocations {
+            self.out.left_after.insert((pledge.seq, by), left);
+        }
         if !pledge.in_kind
             && let Some(g) =
                 self.open
@@ -314,7 +333,7 @@ impl<'a> Settler<'a> {
         } else {
             Take::WrittenOff
         };
-        self.record(pledge, w.date, amount, what);
+        self.record(pledge, w.seq, w.date, amount, what);
         if self.allocations {
             self.out.allocations.insert(
                 w.seq,
@@ -359,7 +378,7 @@ impl<'a> Settler<'a> {
         let take = value.min(left);
         if take > Decimal::ZERO {
             alloc.settled.push((named, take));
-            self.record(p, date, take, Take::Settled);
+            self.record(p, pay.seq, date, take, Take::Settled);
         }
         alloc.unpledged = if value.is_zero() || take == value {
             Decimal::ZERO
@@ -408,7 +427,7 @@ impl<'a> Settler<'a> {
             let p = book.pledge(seq).expect("an open pledge is in the book");
             alloc.unpledged -= take;
             alloc.settled.push((seq, take));
-            self.record(p, date, take, Take::Settled);
+            self.record(p, pay.seq, date, take, Take::Settled);
         }
         alloc
     }

@@ -3,7 +3,7 @@
 //! settlement's allocations) and each pledge's running outstanding (from the
 //! settlement's events). Adds each counted line to the currency balances as it goes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -332,40 +332,35 @@ fn reversal_lines(src: &Source, listed: &[Line]) -> Vec<Line> {
         .collect()
 }
 
-/// Each pledge's outstanding after each counted line that touches it, read off the
-/// settlement's events: a pledge's events are in the settlement's (date, #) order,
-/// which is the order of `lines`, so the n-th line that takes from a pledge is its
-/// n-th event.
+/// Each pledge's outstanding after each counted line that touches it, as the
+/// settlement left it after that line's entry.
 fn running_outstanding(src: &Source, period: Period, lines: &mut [Line]) {
     let book = src.book;
-    // Per pledge: how many of its events the lines so far account for, what is left.
-    let mut running: HashMap<u64, (usize, Decimal)> = HashMap::new();
-    let mut after = |ps: u64, take: bool| {
+    let after = |ps: u64, by: Option<u64>| {
         let p = book.pledge(ps)?;
-        let (taken, left) = running.entry(ps).or_insert((0, p.base()));
-        if take && let Some((_, x, _)) = src.settlement.events(ps).get(*taken) {
-            *taken += 1;
-            *left -= *x;
-        }
-        Some(p.currency.format(*left))
+        let left = match by {
+            None => p.base(),
+            Some(by) => src.settlement.left_after(ps, by)?,
+        };
+        Some(p.currency.format(left))
     };
     for l in lines
         .iter_mut()
         .filter(|l| l.reversed_by.is_none() && l.date <= period.to)
     {
         match l.kind {
-            LineKind::Pledge | LineKind::OpeningPledge => l.outstanding = after(l.seq, false),
+            LineKind::Pledge | LineKind::OpeningPledge => l.outstanding = after(l.seq, None),
             // A write-off the settlement did not take (its pledge not live) shows none.
             LineKind::WriteOff | LineKind::Reduction => {
                 if src.settlement.allocations.contains_key(&l.seq)
-                    && let Some(left) = l.pledge.and_then(|ps| after(ps, true))
+                    && let Some(left) = l.pledge.and_then(|ps| after(ps, Some(l.seq)))
                 {
                     l.outstanding = Some(left);
                 }
             }
             _ => {
                 for s in l.settled.iter_mut() {
-                    if let Some(left) = after(s.pledge, true) {
+                    if let Some(left) = after(s.pledge, Some(l.seq)) {
                         s.outstanding = left;
                     }
                 }
