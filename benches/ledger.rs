@@ -366,8 +366,14 @@ fn bench() {
     }
     generate::canonical_csv(&csv, rows, seed + 1);
     generate::canonical_csv(&big_csv, big_rows, seed + 2);
-    let now =
-        ledger::domain::time::format_timestamp(g.last_recorded_at + chrono::Duration::days(1));
+    // Later than every value date the generator and the import CSVs write (and the
+    // rate recorded below), so that no command is refused as dated in the future.
+    let later = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+        .expect("a valid time")
+        .with_timezone(&chrono::Utc);
+    let now = ledger::domain::time::format_timestamp(
+        (g.last_recorded_at + chrono::Duration::days(1)).max(later),
+    );
     let env = [("LEDGER_NOW", now)];
     let with = |path: &Path, args: &[&str]| {
         let mut v = os(args);
