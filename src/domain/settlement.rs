@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::book::{Book, PaymentRec, PledgeRec, WriteOffRec};
-use super::rates::MissingRate;
+use super::rates::{MissingRate, Rates};
 
 /// What one payment or write-off settled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,31 +153,64 @@ enum Event<'a> {
     Take(&'a WriteOffRec),
 }
 
+/// What a settlement reads: live records (any order) and the rates. A whole book's,
+/// or (to judge one write-off) only those of one pledge's group, borrowed.
+pub struct Records<'a> {
+    pub pledges: Vec<&'a PledgeRec>,
+    /// Payments and refunds (refunds settle nothing and are skipped).
+    pub payments: Vec<&'a PaymentRec>,
+    pub in_kind: Vec<&'a PaymentRec>,
+    /// Write-offs and reductions.
+    pub takes: Vec<&'a WriteOffRec>,
+    pub rates: &'a Rates,
+}
+
+impl<'a> Records<'a> {
+    /// Every live record of a book.
+    pub fn of(book: &'a Book) -> Records<'a> {
+        Records {
+            pledges: book.live_pledges().collect(),
+            payments: book.live_payments().collect(),
+            in_kind: book.live_in_kind().collect(),
+            takes: book.live_write_offs().collect(),
+            rates: &book.rates,
+        }
+    }
+}
+
 /// Settles every live payment and write-off of the book against its live pledges.
 /// `only` limits the work to the pledges of one (donor, mandate, currency) group and
 /// the payments that could touch them (used to check one write-off).
 pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Vec<MissingRate>> {
-    Settler::new(book, only, true).run()
+    settle_records(&Records::of(book), only)
+}
+
+/// Settles like `settle`, from the records given.
+pub fn settle_records(
+    records: &Records<'_>,
+    only: Option<&PledgeRec>,
+) -> Result<Settlement, Vec<MissingRate>> {
+    Settler::new(records, only, true).run()
 }
 
 /// Settles like `settle` but keeps only what each pledge had settled and written off
 /// (`pledge_events`), not what each payment settled (`allocations` stays empty):
 /// all that outstanding figures need, without an entry per payment.
 pub fn settle_pledges(book: &Book) -> Result<Settlement, Vec<MissingRate>> {
-    Settler::new(book, None, false).run()
+    Settler::new(&Records::of(book), None, false).run()
 }
 
 /// One settlement run: the open pledges, what is left on each, and what has been
 /// settled so far.
-struct Settler<'a> {
-    book: &'a Book,
-    only: Option<&'a PledgeRec>,
+struct Settler<'r, 'a> {
+    records: &'r Records<'a>,
+    only: Option<&'r PledgeRec>,
     /// Whether to keep what each payment and write-off settled.
     allocations: bool,
     /// Open pledges per (donor, mandate, currency); in-kind pledges are in none.
     open: HashMap<GroupKey<'a>, OpenGroup>,
-    /// What is left on every pledge, in-kind ones included.
-    left: HashMap<u64, Decimal>,
+    /// Every pledge being settled (in-kind ones included) and what is left on it.
+    left: HashMap<u64, (&'a PledgeRec, Decimal)>,
     /// An opening pledge's opening date: nothing dated before it settles the pledge.
     from: HashMap<u64, NaiveDate>,
     /// Every missing rate, so that one error names them all; the payment that
@@ -186,10 +219,10 @@ struct Settler<'a> {
     out: Settlement,
 }
 
-impl<'a> Settler<'a> {
-    fn new(book: &'a Book, only: Option<&'a PledgeRec>, allocations: bool) -> Settler<'a> {
+impl<'r, 'a> Settler<'r, 'a> {
+    fn new(records: &'r Records<'a>, only: Option<&'r PledgeRec>, allocations: bool) -> Self {
         Settler {
-            book,
+            records,
             only,
             allocations,
             open: HashMap::default(),
@@ -232,10 +265,10 @@ impl<'a> Settler<'a> {
     /// The live payments, in-kind contributions, write-offs and reductions that can
     /// settle something, in (value date, #) order.
     fn events(&self) -> Vec<(NaiveDate, u64, Event<'a>)> {
-        let book = self.book;
+        let records = self.records;
         let only = self.only;
         let mut events = Vec::new();
-        for p in book.live_payments().filter(|p| !p.refund) {
+        for p in records.payments.iter().copied().filter(|p| !p.refund) {
             let relevant = match (only, p.pledge) {
                 (Some(o), Some(named)) => named == o.seq,
                 _ => self.in_group(&p.donor, &p.mandate),
@@ -245,14 +278,14 @@ impl<'a> Settler<'a> {
             }
         }
         // An in-kind contribution settles only the in-kind pledge it names.
-        for p in book.live_in_kind() {
+        for p in records.in_kind.iter().copied() {
             if let Some(named) = p.pledge
                 && only.is_none_or(|o| o.seq == named)
             {
                 events.push((p.date, p.seq, Event::Pay(p)));
             }
         }
-        for w in book.live_write_offs() {
+        for w in records.takes.iter().copied() {
             if only.is_none_or(|o| o.seq == w.pledge) {
                 events.push((w.date, w.seq, Event::Take(w)));
             }
@@ -264,8 +297,8 @@ impl<'a> Settler<'a> {
     /// Every live pledge of the group starts with its base left on it; money never
     /// settles a pledge of goods or services unnamed, so in-kind ones join no group.
     fn open_pledges(&mut self) {
-        let book = self.book;
-        for p in book.live_pledges() {
+        let records = self.records;
+        for p in records.pledges.iter().copied() {
             if !self.in_group(&p.donor, &p.mandate)
                 || self.only.is_some_and(|o| o.currency != p.currency)
             {
@@ -277,7 +310,7 @@ impl<'a> Settler<'a> {
                     .or_default()
                     .set((p.date, p.seq), p.base());
             }
-            self.left.insert(p.seq, p.base());
+            self.left.insert(p.seq, (p, p.base()));
             if p.is_opening() {
                 self.from.insert(p.seq, p.counted_on());
             }
@@ -298,8 +331,12 @@ impl<'a> Settler<'a> {
         amount: Decimal,
         take: Take,
     ) {
-        let left = self.left.get(&pledge.seq).copied().unwrap_or_default() - amount;
-        self.left.insert(pledge.seq, left);
+        let left = self
+            .left
+            .get(&pledge.seq)
+            .map_or(Decimal::ZERO, |(_, l)| *l)
+            - amount;
+        self.left.insert(pledge.seq, (pledge, left));
         if self.allocations {
             self.out.left_after.insert((pledge.seq, by), left);
         }
@@ -319,12 +356,11 @@ impl<'a> Settler<'a> {
 
     /// A write-off or reduction takes what it names, up to what is left.
     fn take(&mut self, w: &WriteOffRec) {
-        let book = self.book;
-        let (Some(left), Some(pledge)) = (self.left.get(&w.pledge), book.pledge(w.pledge)) else {
+        let Some(&(pledge, left)) = self.left.get(&w.pledge) else {
             return;
         };
         let amount = if self.settles(w.pledge, w.date) {
-            w.amount.min(*left)
+            w.amount.min(left)
         } else {
             Decimal::ZERO
         };
@@ -352,21 +388,14 @@ impl<'a> Settler<'a> {
             settled: vec![],
             unpledged: pay.amount,
         };
-        let book = self.book;
-        let (Some(p), Some(left), true) = (
-            book.pledge(named),
-            self.left.get(&named).copied(),
-            self.settles(named, date),
-        ) else {
+        let (Some(&(p, left)), true) = (self.left.get(&named), self.settles(named, date)) else {
             return alloc;
         };
+        let rates = self.records.rates;
         let value = if p.currency == pay.currency {
             pay.amount
         } else {
-            match (
-                book.rates.rate(pay.currency, date),
-                book.rates.rate(p.currency, date),
-            ) {
+            match (rates.rate(pay.currency, date), rates.rate(p.currency, date)) {
                 (Ok(from), Ok(to)) => p.currency.round(pay.amount / from * to),
                 (a, b) => {
                     self.missing.extend(a.err());
@@ -422,9 +451,8 @@ impl<'a> Settler<'a> {
             }
             takes
         };
-        let book = self.book;
         for (seq, take) in takes {
-            let p = book.pledge(seq).expect("an open pledge is in the book");
+            let (p, _) = self.left[&seq];
             alloc.unpledged -= take;
             alloc.settled.push((seq, take));
             self.record(p, pay.seq, date, take, Take::Settled);

@@ -11,13 +11,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::check::{check_amount, check_date, check_text};
-use super::{Book, BySeq, Checker, Names, PledgeRec, WriteOffRec};
-use crate::domain::agreement::Agreements;
+use super::{Checker, PledgeRec, WriteOffRec};
 use crate::domain::entry::{Pledge, WriteOff};
 use crate::domain::problem::Problem;
-use crate::domain::register::Register;
-use crate::domain::settlement;
-use rustc_hash::FxHashMap as HashMap;
+use crate::domain::settlement::{self, Records};
 
 fn what(reduction: bool) -> &'static str {
     if reduction { "reduction" } else { "write-off" }
@@ -77,27 +74,25 @@ impl Checker {
         w: &WriteOff,
         reduction: bool,
     ) -> Result<(), Problem> {
-        let mut trial = self.clone_for_pledge(pledge.seq);
         let seq = self.entries + 1;
-        trial.write_offs.insert(
+        let new = WriteOffRec {
             seq,
-            WriteOffRec {
-                seq,
-                reduction,
-                pledge: w.pledge,
-                amount: w.amount,
-                currency: w.currency,
-                date: w.date,
-                reason: None,
-                reversed_by: None,
-            },
-        );
-        let s = settlement::settle(&trial, Some(pledge)).map_err(|e| {
+            reduction,
+            pledge: w.pledge,
+            amount: w.amount,
+            currency: w.currency,
+            date: w.date,
+            reason: None,
+            reversed_by: None,
+        };
+        let mut records = self.records_for_pledge(pledge.seq);
+        records.takes.push(&new);
+        let s = settlement::settle_records(&records, Some(pledge)).map_err(|e| {
             let all: Vec<String> = e.iter().map(ToString::to_string).collect();
             Problem::new(Code::MissingRate, all.join("; "))
         })?;
         // The new one first: when it does not fit, say so about it.
-        let mut takes: Vec<&WriteOffRec> = trial.live_write_offs().collect();
+        let mut takes: Vec<&WriteOffRec> = records.takes.clone();
         takes.sort_by_key(|w| (w.seq != seq, w.seq));
         for wo in takes {
             let applied: Decimal = s
@@ -133,41 +128,35 @@ impl Checker {
         Ok(())
     }
 
-    /// A copy of the book holding only what settling one pledge needs.
-    pub(super) fn clone_for_pledge(&self, seq: u64) -> Book {
+    /// The live records settling one pledge can touch, borrowed from the book: the
+    /// pledges of its donor and mandate, their payments in any currency (one that
+    /// names it must be of its donor and mandate), and its write-offs and
+    /// reductions.
+    pub(super) fn records_for_pledge(&self, seq: u64) -> Records<'_> {
         let p = &self.pledges[&seq];
         let key = (p.donor.clone(), p.mandate.clone());
         let pledges = self.pledge_groups.get(&key).into_iter().flatten();
-        // Payments of the pledge's donor and mandate in any currency (one that names
-        // it must be of its donor and mandate).
         let payments = self
             .payment_groups
             .iter()
             .filter(|((d, m, _), _)| *d == key.0 && *m == key.1)
             .flat_map(|(_, seqs)| seqs);
         let takes = self.takes.get(&seq).into_iter().flatten();
-        Book {
-            // Settlement never looks a name up: no register to build.
-            register: Register::empty(),
-            rates: self.rates.clone(),
-            entries: self.entries,
+        Records {
             pledges: pledges
-                .filter_map(|s| self.pledges.get(s).map(|v| (*s, v.clone())))
+                .filter_map(|s| self.pledges.get(s))
+                .filter(|p| p.reversed_by.is_none() && !p.pending)
                 .collect(),
             payments: payments
-                .filter_map(|s| self.payments.get(s).map(|v| (*s, v.clone())))
+                .filter_map(|s| self.payments.get(s))
+                .filter(|p| p.reversed_by.is_none())
                 .collect(),
-            write_offs: takes
-                .filter_map(|s| self.write_offs.get(s).map(|v| (*s, v.clone())))
+            in_kind: Vec::new(),
+            takes: takes
+                .filter_map(|s| self.write_offs.get(s))
+                .filter(|w| w.reversed_by.is_none())
                 .collect(),
-            names: Names::default(),
-            agreements: Agreements::default(),
-            last_recorded_at: None,
-            kinds: Vec::new(),
-            reversed: HashMap::default(),
-            in_kind: BySeq::default(),
-            rate_entries: HashMap::default(),
-            named_by: HashMap::default(),
+            rates: &self.rates,
         }
     }
 }
