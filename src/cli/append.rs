@@ -124,7 +124,15 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
             book.pledge(w.pledge)?.donor.to_string(),
             w.reference.clone()?,
         ),
-        _ => return None,
+        Body::InKind(_)
+        | Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Rate(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_)
+        | Body::ConditionMet(_) => return None,
     };
     let kind = body.kind();
     let key = crate::domain::Checker::reference_key(kind, &donor, &reference);

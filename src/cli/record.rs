@@ -12,7 +12,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::append::{amount, append_one, append_with, currency, date, date_or_today, flag, text};
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
-use crate::domain::entry::{Payment, Pledge, Rate, Reversal, WriteOff};
+use crate::domain::entry::{Kind, Payment, Pledge, Rate, Reversal, WriteOff};
 use crate::domain::{Body, Currency, time};
 use crate::journal;
 
@@ -246,7 +246,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
             in_kind,
             agreement,
         } => {
-            not_prior_period(money.prior_period, "pledge")?;
+            not_prior_period(money.prior_period, Kind::Pledge)?;
             let c = currency(&money.currency, "currency")?;
             let draft = Body::Pledge(Pledge {
                 donor: money.donor,
@@ -329,10 +329,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
 }
 
 /// `--prior-period` belongs to refunds only.
-fn not_prior_period(given: bool, kind: &str) -> Result<(), Failure> {
+fn not_prior_period(given: bool, kind: Kind) -> Result<(), Failure> {
     if given {
         return Err(Failure::failed(format!(
-            "--prior-period: only a refund can be a prior-period refund, not a {kind} [prior-period-not-refund]"
+            "--prior-period: only a refund can be a prior-period refund, not a {} [prior-period-not-refund]",
+            kind.as_str()
         )));
     }
     Ok(())
@@ -348,7 +349,11 @@ fn take(
 ) -> Result<(), Failure> {
     not_prior_period(
         args.prior_period,
-        if reduction { "reduction" } else { "write-off" },
+        if reduction {
+            Kind::Reduction
+        } else {
+            Kind::WriteOff
+        },
     )?;
     let a = amount(&args.amount, "amount")?;
     let given = args

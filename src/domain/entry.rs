@@ -172,7 +172,11 @@ impl Body {
             Body::Rate(r) => Some(r.date),
             Body::Agreement(a) => Some(a.signed),
             Body::ConditionMet(c) => Some(c.date),
-            _ => None,
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_) => None,
         }
     }
 
@@ -182,7 +186,13 @@ impl Body {
             Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.source.as_ref(),
             Body::WriteOff(w) | Body::Reduction(w) => w.source.as_ref(),
             Body::Rate(r) => r.source.as_ref(),
-            _ => None,
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => None,
         }
     }
 
@@ -191,9 +201,95 @@ impl Body {
             Body::Pledge(p) => p.reference.as_deref(),
             Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.reference.as_deref(),
             Body::WriteOff(w) | Body::Reduction(w) => w.reference.as_deref(),
-            _ => None,
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => None,
         }
     }
+
+    /// Whose money the entry moves or promises: a pledge's or payment's own donor
+    /// and mandate, or, for a write-off or reduction, those of the pledge it names.
+    /// Registrations, rates, reversals and agreements move no money (an agreement
+    /// promises none until its instalments are pledged).
+    pub fn party(&self) -> Party<'_> {
+        match self {
+            Body::Pledge(p) => Party::Own {
+                donor: &p.donor,
+                mandate: &p.mandate,
+            },
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Party::Own {
+                donor: &p.donor,
+                mandate: &p.mandate,
+            },
+            Body::WriteOff(w) | Body::Reduction(w) => Party::OfPledge(w.pledge),
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => Party::None,
+        }
+    }
+
+    /// The entry that carries `p`'s fields as kind `kind`, for the kinds that are a
+    /// `Payment` (`payment`, `refund`, `in-kind`); `None` for any other kind.
+    pub fn of_payment(kind: Kind, p: Payment) -> Option<Body> {
+        match kind {
+            Kind::Payment => Some(Body::Payment(p)),
+            Kind::Refund => Some(Body::Refund(p)),
+            Kind::InKind => Some(Body::InKind(p)),
+            Kind::Ledger
+            | Kind::Pledge
+            | Kind::WriteOff
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Reduction
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => None,
+        }
+    }
+
+    /// The entry that carries `w`'s fields as kind `kind`, for the kinds that are a
+    /// `WriteOff` (`write-off`, `reduction`); `None` for any other kind.
+    pub fn of_write_off(kind: Kind, w: WriteOff) -> Option<Body> {
+        match kind {
+            Kind::WriteOff => Some(Body::WriteOff(w)),
+            Kind::Reduction => Some(Body::Reduction(w)),
+            Kind::Ledger
+            | Kind::Pledge
+            | Kind::Payment
+            | Kind::Refund
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::InKind
+            | Kind::Agreement
+            | Kind::ConditionMet => None,
+        }
+    }
+}
+
+/// Whose money an entry concerns (`Body::party`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party<'a> {
+    /// The entry names its donor and mandate.
+    Own { donor: &'a str, mandate: &'a str },
+    /// The entry takes from the pledge with this number: its donor and mandate.
+    OfPledge(u64),
+    /// The entry concerns no donor's money.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -252,6 +348,13 @@ impl Kind {
         }
     }
 
+    /// The kind whose stored name is exactly `text` (as a journal line holds it).
+    pub fn from_stored(text: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The kind a person names: case, surrounding space and `_` for `-` do not
+    /// matter, and `writeoff` is `write-off`.
     pub fn parse(text: &str) -> Option<Kind> {
         let t = text.trim().to_ascii_lowercase().replace('_', "-");
         let t = if t == "writeoff" {
@@ -270,4 +373,44 @@ pub struct Entry {
     pub recorded_at: chrono::DateTime<chrono::Utc>,
     #[serde(flatten)]
     pub body: Body,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The place of each kind in `Kind::ALL`; a new kind does not compile here until
+    /// it is given one.
+    fn place(k: Kind) -> usize {
+        match k {
+            Kind::Ledger => 0,
+            Kind::Pledge => 1,
+            Kind::Payment => 2,
+            Kind::Refund => 3,
+            Kind::WriteOff => 4,
+            Kind::Reversal => 5,
+            Kind::Rate => 6,
+            Kind::Donor => 7,
+            Kind::Mandate => 8,
+            Kind::Reduction => 9,
+            Kind::Fund => 10,
+            Kind::InKind => 11,
+            Kind::Agreement => 12,
+            Kind::ConditionMet => 13,
+        }
+    }
+
+    #[test]
+    fn every_kind_is_listed_once_and_stored_by_its_name() {
+        for (i, k) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(place(k), i, "{}", k.as_str());
+            // serde's name (the `kind` a line holds) is the table's.
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(Kind::from_stored(k.as_str()), Some(k));
+            assert_eq!(Kind::parse(&k.as_str().to_uppercase()), Some(k));
+        }
+        assert_eq!(Kind::from_stored("Pledge"), None);
+        assert_eq!(Kind::parse("writeoff"), Some(Kind::WriteOff));
+    }
 }

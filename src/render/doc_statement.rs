@@ -3,7 +3,9 @@
 
 use super::doc::{Cell, Doc};
 use super::doc::{header, m, ms, n, sheet, t};
+use crate::domain::Kind;
 use crate::report::reconcile::Terms;
+use crate::report::statement::LineKind;
 use crate::report::{Statement, Usd};
 
 /// A reconciliation line: its label, and its term in a currency and in USD.
@@ -35,7 +37,7 @@ pub fn build(s: &Statement) -> Doc {
                 note.push(format!("reversed by #{b}; counts nowhere"));
             }
             if let Some(a) = &l.applied {
-                note.push(if l.kind == "reduction" {
+                note.push(if l.kind == LineKind::Entry(Kind::Reduction) {
                     format!("only {a} was outstanding: that much is reduced")
                 } else {
                     format!("only {a} was outstanding: that much is written off")
@@ -44,7 +46,7 @@ pub fn build(s: &Statement) -> Doc {
             vec![
                 t(l.date.to_string()),
                 n(l.seq),
-                t(l.kind),
+                t(l.kind.as_str()),
                 opt(&l.mandate),
                 opt(&l.currency),
                 l.amount.clone().map(Cell::Money).unwrap_or(t("")),
@@ -79,7 +81,7 @@ pub fn build(s: &Statement) -> Doc {
                     vec![
                         t(l.date.to_string()),
                         n(l.seq),
-                        t(l.kind),
+                        t(l.kind.as_str()),
                         n(x.pledge),
                         t(x.currency.clone()),
                         Cell::Money(x.amount.clone()),

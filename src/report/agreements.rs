@@ -14,8 +14,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::receivable::{is_conditional_at, is_current};
+use super::statement::LineKind;
 use super::{LedgerHead, Period, ReportError, Scope, Source};
 use crate::domain::agreement::AgreementRec;
+use crate::domain::entry::Kind;
 use crate::domain::settlement::Take;
 
 /// One instalment of an agreement, in the agreement's currency.
@@ -166,7 +168,10 @@ pub(crate) fn row(src: &Source, a: &AgreementRec, end: NaiveDate) -> AgreementRo
 /// they are all of one), then groups the lines: those of no agreement first, then
 /// each agreement's, each group in (date, #) order.
 pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statement::Line]) {
-    for l in lines.iter_mut().filter(|l| l.kind == "payment") {
+    for l in lines
+        .iter_mut()
+        .filter(|l| l.kind == LineKind::Entry(Kind::Payment))
+    {
         let mut of = l.settled.iter().map(|s| {
             book.pledge(s.pledge)
                 .and_then(|p| p.agreement.as_deref().map(str::to_string))

@@ -17,7 +17,33 @@ use super::figures::tally;
 use super::reconcile::{Reconciliation, reconcile};
 use super::{Conv, LedgerHead, Period, ReportError, Source, Usd};
 use crate::domain::currency::Currency;
-use crate::domain::entry::Body;
+use crate::domain::entry::{Body, Kind};
+
+/// What a line shows: an entry, by its kind, or a pledge the statement sets apart
+/// (one carried in as an opening pledge, or one not yet recognised). Its text is the
+/// entry kind's stored name, or `opening-pledge` and `conditional-pledge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Entry(Kind),
+    OpeningPledge,
+    ConditionalPledge,
+}
+
+impl LineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Entry(k) => k.as_str(),
+            LineKind::OpeningPledge => "opening-pledge",
+            LineKind::ConditionalPledge => "conditional-pledge",
+        }
+    }
+}
+
+impl Serialize for LineKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Settled {
@@ -34,7 +60,7 @@ pub struct Settled {
 pub struct Line {
     pub seq: u64,
     pub date: NaiveDate,
-    pub kind: &'static str,
+    pub kind: LineKind,
     pub mandate: Option<String>,
     pub currency: Option<String>,
     pub amount: Option<String>,
@@ -146,11 +172,11 @@ struct Bal {
     for_other: Decimal,
 }
 
-fn blank(seq: u64, date: NaiveDate, kind: &'static str) -> Line {
+fn blank(seq: u64, date: NaiveDate, kind: Kind) -> Line {
     Line {
         seq,
         date,
-        kind,
+        kind: LineKind::Entry(kind),
         mandate: None,
         currency: None,
         amount: None,
@@ -183,7 +209,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
     let pledge_of = |seq: u64| book.pledge(seq).filter(|p| *p.donor == *code);
 
     for p in book.pledges().filter(|p| *p.donor == *code) {
-        let mut l = blank(p.seq, p.counted_on(), "pledge");
+        let mut l = blank(p.seq, p.counted_on(), Kind::Pledge);
         l.mandate = Some(p.mandate.to_string());
         l.currency = Some(p.currency.code().to_string());
         l.amount = Some(p.currency.format(p.base()));
@@ -192,7 +218,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         l.reversed_by = p.reversed_by;
         l.agreement = p.agreement.as_deref().map(str::to_string);
         if p.is_opening() {
-            l.kind = "opening-pledge";
+            l.kind = LineKind::OpeningPledge;
             l.reason = Some(format!(
                 "carried in from a pledge of {} {} made {}",
                 p.currency.format_grouped(p.amount),
@@ -201,7 +227,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             ));
         }
         if p.pending || p.date > period.to && p.pledged_on <= period.to && p.agreement.is_some() {
-            l.kind = "conditional-pledge";
+            l.kind = LineKind::ConditionalPledge;
             l.date = p.pledged_on;
             l.reason = Some("conditional, not yet recognised: counts as pledged once its agreement's condition is met".into());
         } else if p.date > p.pledged_on {
@@ -223,7 +249,11 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         lines.push(l);
     }
     for pay in book.payments().filter(|p| *p.donor == *code) {
-        let kind = if pay.refund { "refund" } else { "payment" };
+        let kind = if pay.refund {
+            Kind::Refund
+        } else {
+            Kind::Payment
+        };
         let mut l = blank(pay.seq, pay.date, kind);
         l.mandate = Some(pay.mandate.to_string());
         l.currency = Some(pay.currency.code().to_string());
@@ -269,7 +299,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         lines.push(l);
     }
     for ik in book.in_kind().filter(|p| *p.donor == *code) {
-        let mut l = blank(ik.seq, ik.date, "in-kind");
+        let mut l = blank(ik.seq, ik.date, Kind::InKind);
         l.mandate = Some(ik.mandate.to_string());
         l.currency = Some(ik.currency.code().to_string());
         l.amount = Some(ik.currency.format(ik.amount));
@@ -301,9 +331,9 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             w.seq,
             w.date,
             if w.reduction {
-                "reduction"
+                Kind::Reduction
             } else {
-                "write-off"
+                Kind::WriteOff
             },
         );
         l.mandate = Some(p.mandate.to_string());
@@ -344,7 +374,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
         if let Body::Reversal(r) = &e.body
             && targets.contains_key(&r.entry)
         {
-            let mut l = blank(e.seq, e.recorded_at.date_naive(), "reversal");
+            let mut l = blank(e.seq, e.recorded_at.date_naive(), Kind::Reversal);
             l.entry = Some(r.entry);
             l.reason = Some(r.reason.clone());
             lines.push(l);
@@ -359,13 +389,13 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
             continue;
         }
         match l.kind {
-            "pledge" | "opening-pledge" => {
+            LineKind::Entry(Kind::Pledge) | LineKind::OpeningPledge => {
                 if let Some(p) = book.pledge(l.seq) {
                     let left = running.entry(p.seq).or_insert(p.base());
                     l.outstanding = Some(p.currency.format(*left));
                 }
             }
-            "payment" | "in-kind" => {
+            LineKind::Entry(Kind::Payment | Kind::InKind) => {
                 let Some(a) = src.settlement.allocations.get(&l.seq) else {
                     continue;
                 };
@@ -377,7 +407,7 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                     }
                 }
             }
-            "write-off" | "reduction" => {
+            LineKind::Entry(Kind::WriteOff | Kind::Reduction) => {
                 if let (Some(ps), Some(a)) = (l.pledge, src.settlement.allocations.get(&l.seq))
                     && let Some(p) = book.pledge(ps)
                 {
@@ -388,7 +418,18 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
                     l.outstanding = Some(p.currency.format(*left));
                 }
             }
-            _ => {}
+            LineKind::ConditionalPledge
+            | LineKind::Entry(
+                Kind::Refund
+                | Kind::Reversal
+                | Kind::Ledger
+                | Kind::Rate
+                | Kind::Donor
+                | Kind::Mandate
+                | Kind::Fund
+                | Kind::Agreement
+                | Kind::ConditionMet,
+            ) => {}
         }
     }
     lines.retain(|l| period.contains(l.date));
@@ -405,12 +446,25 @@ pub fn statement(src: &Source, donor: &str, period: Period) -> Result<Statement,
     for l in &lines {
         if let Some(usd) = l.usd {
             match l.kind {
-                "payment" => totals.received += usd,
-                "refund" => totals.refunded += usd,
-                "write-off" => totals.written_off += usd,
-                "reduction" => totals.reduced += usd,
-                "in-kind" => totals.in_kind += usd,
-                _ => {}
+                LineKind::Entry(Kind::Payment) => totals.received += usd,
+                LineKind::Entry(Kind::Refund) => totals.refunded += usd,
+                LineKind::Entry(Kind::WriteOff) => totals.written_off += usd,
+                LineKind::Entry(Kind::Reduction) => totals.reduced += usd,
+                LineKind::Entry(Kind::InKind) => totals.in_kind += usd,
+                // Pledges are in the totals through the figures.
+                LineKind::OpeningPledge
+                | LineKind::ConditionalPledge
+                | LineKind::Entry(
+                    Kind::Pledge
+                    | Kind::Reversal
+                    | Kind::Ledger
+                    | Kind::Rate
+                    | Kind::Donor
+                    | Kind::Mandate
+                    | Kind::Fund
+                    | Kind::Agreement
+                    | Kind::ConditionMet,
+                ) => {}
             }
         }
     }

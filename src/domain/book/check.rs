@@ -192,7 +192,8 @@ impl Checker {
                             ));
                         }
                     }
-                    _ => {}
+                    Kind::Refund | Kind::WriteOff | Kind::Reduction | Kind::InKind | Kind::Rate => {
+                    }
                 }
                 Ok(Body::Reversal(r))
             }
@@ -338,13 +339,11 @@ impl Checker {
             (Err(p), Body::WriteOff(w)) if p.code == Code::ReasonRequired && w.memo.is_none() => {
                 let mut with_reason = w.clone();
                 with_reason.memo = Some("(recorded before reasons were required)".into());
-                match self.check_recorded(Body::WriteOff(with_reason), at)? {
-                    Body::WriteOff(mut c) => {
-                        c.memo = None;
-                        Body::WriteOff(c)
-                    }
-                    other => other,
+                let mut c = self.check_recorded(Body::WriteOff(with_reason), at)?;
+                if let Body::WriteOff(w) = &mut c {
+                    w.memo = None;
                 }
+                c
             }
             (result, _) => result?,
         };

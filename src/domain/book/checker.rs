@@ -85,7 +85,15 @@ impl Checker {
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.takes.entry(w.pledge).or_default().push(seq);
             }
-            _ => {}
+            Body::Ledger(_)
+            | Body::InKind(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => {}
         }
         self.book.apply(entry);
     }
@@ -157,7 +165,14 @@ impl Checker {
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.book.pledges.get(&w.pledge).map(|p| &*p.donor)
             }
-            _ => None,
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => None,
         };
         if let Some(donor) = donor {
             let key = Self::reference_key(body.kind(), donor, reference);

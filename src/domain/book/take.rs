@@ -13,14 +13,18 @@ use rust_decimal::Decimal;
 use super::check::{check_amount, check_date, check_text};
 use super::{Book, BySeq, Checker, Names, PledgeRec, WriteOffRec};
 use crate::domain::agreement::Agreements;
-use crate::domain::entry::{Pledge, WriteOff};
+use crate::domain::entry::{Kind, Pledge, WriteOff};
 use crate::domain::problem::Problem;
 use crate::domain::register::Register;
 use crate::domain::settlement;
 use rustc_hash::FxHashMap as HashMap;
 
 fn what(reduction: bool) -> &'static str {
-    if reduction { "reduction" } else { "write-off" }
+    if reduction {
+        Kind::Reduction.as_str()
+    } else {
+        Kind::WriteOff.as_str()
+    }
 }
 
 impl Checker {
