@@ -118,11 +118,11 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
     // them, so their message comes first.
     let body = book.check(draft.clone()).ok()?;
     let (donor, reference) = match &body {
-        Body::Pledge(p) => (p.donor.clone(), p.reference.clone()?),
-        Body::Payment(p) | Body::Refund(p) => (p.donor.clone(), p.reference.clone()?),
+        Body::Pledge(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
+        Body::Payment(p) | Body::Refund(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
         Body::WriteOff(w) | Body::Reduction(w) => (
             book.pledge(w.pledge)?.donor.to_string(),
-            w.reference.clone()?,
+            w.notes.reference.clone()?,
         ),
         Body::InKind(_)
         | Body::Ledger(_)

@@ -67,11 +67,11 @@ pub fn describe(e: &Entry) -> String {
         Body::Pledge(p) => {
             let mut s = format!(
                 "pledge {} {} {} {} {}",
-                p.donor,
-                p.mandate,
-                p.currency.format_grouped(p.amount),
-                p.currency,
-                p.date
+                p.money.donor,
+                p.money.mandate,
+                p.money.currency.format_grouped(p.money.amount),
+                p.money.currency,
+                p.money.date
             );
             if let Some(d) = p.due {
                 s.push_str(&format!(" due {d}"));
@@ -85,7 +85,7 @@ pub fn describe(e: &Entry) -> String {
             if let (Some(d), Some(a)) = (p.opening, p.outstanding) {
                 s.push_str(&format!(
                     ", opening {d} with {} outstanding",
-                    p.currency.format_grouped(a)
+                    p.money.currency.format_grouped(a)
                 ));
             }
             s
@@ -94,11 +94,11 @@ pub fn describe(e: &Entry) -> String {
             let mut s = format!(
                 "{} {} {} {} {} {}",
                 e.body.kind().as_str(),
-                p.donor,
-                p.mandate,
-                p.currency.format_grouped(p.amount),
-                p.currency,
-                p.date
+                p.money.donor,
+                p.money.mandate,
+                p.money.currency.format_grouped(p.money.amount),
+                p.money.currency,
+                p.money.date
             );
             if let Some(n) = p.pledge {
                 s.push_str(&format!(" pledge #{n}"));
@@ -270,7 +270,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
             return;
         }
         if let Body::Pledge(p) = &e.body {
-            pledge_donor.insert(e.seq, (p.donor.clone(), p.mandate.clone()));
+            pledge_donor.insert(e.seq, (p.money.donor.clone(), p.money.mandate.clone()));
         }
         match &e.body {
             Body::Donor(d) => {
@@ -346,9 +346,9 @@ pub fn details(e: &Entry) -> String {
     }
     // A write-off's or reduction's memo is its reason.
     let (label, memo) = match &e.body {
-        Body::Pledge(p) => ("memo", p.memo.as_deref()),
-        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => ("memo", p.memo.as_deref()),
-        Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.memo.as_deref()),
+        Body::Pledge(p) => ("memo", p.notes.memo.as_deref()),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => ("memo", p.notes.memo.as_deref()),
+        Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.notes.memo.as_deref()),
         // A condition met's memo is not shown.
         Body::ConditionMet(_)
         | Body::Ledger(_)

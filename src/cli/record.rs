@@ -12,7 +12,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::append::{amount, append_one, append_with, currency, date, date_or_today, flag, text};
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
-use crate::domain::entry::{Kind, Payment, Pledge, Rate, Reversal, WriteOff};
+use crate::domain::entry::{Kind, Money, Notes, Payment, Pledge, Rate, Reversal, WriteOff};
 use crate::domain::{Body, Currency, time};
 use crate::journal;
 
@@ -249,11 +249,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
             not_prior_period(money.prior_period, Kind::Pledge)?;
             let c = currency(&money.currency, "currency")?;
             let draft = Body::Pledge(Pledge {
-                donor: money.donor,
-                mandate: money.mandate,
-                amount: amount(&money.amount, "amount")?,
-                currency: c,
-                date: date_or_today(money.date.as_deref(), ctx, "date")?,
+                money: Money {
+                    donor: money.donor,
+                    mandate: money.mandate,
+                    amount: amount(&money.amount, "amount")?,
+                    currency: c,
+                    date: date_or_today(money.date.as_deref(), ctx, "date")?,
+                },
                 due: due.as_deref().map(|d| date(d, "due")).transpose()?,
                 opening: opening.as_deref().map(|d| date(d, "opening")).transpose()?,
                 outstanding: outstanding
@@ -261,9 +263,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
                     .map(|a| amount(a, "outstanding"))
                     .transpose()?,
                 in_kind,
-                reference: text(money.reference),
-                memo: text(money.memo),
-                source: None,
+                notes: Notes {
+                    reference: text(money.reference),
+                    memo: text(money.memo),
+                    source: None,
+                },
                 agreement: text(agreement),
             });
             let allow = money.allow_duplicate_reference;
@@ -375,9 +379,11 @@ fn take(
                 amount: a,
                 currency: cur,
                 date: d,
-                reference: text(args.reference),
-                memo: text(args.reason),
-                source: None,
+                notes: Notes {
+                    reference: text(args.reference),
+                    memo: text(args.reason),
+                    source: None,
+                },
             };
             Ok(if reduction {
                 Body::Reduction(w)
@@ -418,15 +424,19 @@ impl MoneyArgs {
 
 fn payment(m: MoneyFields, pledge: Option<u64>, ctx: &Context) -> Result<Payment, Failure> {
     Ok(Payment {
-        donor: m.donor,
-        mandate: m.mandate,
-        amount: amount(&m.amount, "amount")?,
-        currency: currency(&m.currency, "currency")?,
-        date: date_or_today(m.date.as_deref(), ctx, "date")?,
+        money: Money {
+            donor: m.donor,
+            mandate: m.mandate,
+            amount: amount(&m.amount, "amount")?,
+            currency: currency(&m.currency, "currency")?,
+            date: date_or_today(m.date.as_deref(), ctx, "date")?,
+        },
         pledge,
         prior_period: m.prior_period,
-        reference: text(m.reference),
-        memo: text(m.memo),
-        source: None,
+        notes: Notes {
+            reference: text(m.reference),
+            memo: text(m.memo),
+            source: None,
+        },
     })
 }

@@ -21,16 +21,36 @@ pub struct Source {
     pub profile: String,
 }
 
-/// A donor's commitment. An *opening* pledge (`opening` and `outstanding` set) was
-/// made before the ledger's records: `date`, `due` and `amount` are the original
-/// ones, and `outstanding` is what was still owed on the `opening` date.
+/// The fields a pledge and a payment (refund, in-kind contribution) begin with: whose
+/// money, how much, in what currency, on what date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pledge {
+pub struct Money {
     pub donor: String,
     pub mandate: String,
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
+}
+
+/// The fields a pledge, a payment and a write-off end with: the donor's reference,
+/// a memo, and where an imported entry came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// A donor's commitment. An *opening* pledge (`opening` and `outstanding` set) was
+/// made before the ledger's records: `date`, `due` and `amount` are the original
+/// ones, and `outstanding` is what was still owed on the `opening` date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pledge {
+    #[serde(flatten)]
+    pub money: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,12 +60,8 @@ pub struct Pledge {
     /// A pledge of goods or services: only in-kind contributions settle it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub in_kind: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    #[serde(flatten)]
+    pub notes: Notes,
     /// The code of the agreement this pledge is an instalment of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<String>,
@@ -58,21 +74,14 @@ pub struct Pledge {
 /// recorded payment limits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
-    pub donor: String,
-    pub mandate: String,
-    pub amount: Decimal,
-    pub currency: Currency,
-    pub date: NaiveDate,
+    #[serde(flatten)]
+    pub money: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pledge: Option<u64>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub prior_period: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    #[serde(flatten)]
+    pub notes: Notes,
 }
 
 pub(crate) fn is_false(b: &bool) -> bool {
@@ -88,12 +97,8 @@ pub struct WriteOff {
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    #[serde(flatten)]
+    pub notes: Notes,
 }
 
 /// Voids an earlier entry recorded in error.
@@ -166,8 +171,8 @@ impl Body {
     /// The value date, for kinds that have one.
     pub fn date(&self) -> Option<NaiveDate> {
         match self {
-            Body::Pledge(p) => Some(p.date),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.date),
+            Body::Pledge(p) => Some(p.money.date),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.money.date),
             Body::WriteOff(w) | Body::Reduction(w) => Some(w.date),
             Body::Rate(r) => Some(r.date),
             Body::Agreement(a) => Some(a.signed),
@@ -182,9 +187,9 @@ impl Body {
 
     pub fn source(&self) -> Option<&Source> {
         match self {
-            Body::Pledge(p) => p.source.as_ref(),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.source.as_ref(),
-            Body::WriteOff(w) | Body::Reduction(w) => w.source.as_ref(),
+            Body::Pledge(p) => p.notes.source.as_ref(),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes.source.as_ref(),
+            Body::WriteOff(w) | Body::Reduction(w) => w.notes.source.as_ref(),
             Body::Rate(r) => r.source.as_ref(),
             Body::Ledger(_)
             | Body::Reversal(_)
@@ -198,9 +203,9 @@ impl Body {
 
     pub fn reference(&self) -> Option<&str> {
         match self {
-            Body::Pledge(p) => p.reference.as_deref(),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.reference.as_deref(),
-            Body::WriteOff(w) | Body::Reduction(w) => w.reference.as_deref(),
+            Body::Pledge(p) => p.notes.reference.as_deref(),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes.reference.as_deref(),
+            Body::WriteOff(w) | Body::Reduction(w) => w.notes.reference.as_deref(),
             Body::Ledger(_)
             | Body::Reversal(_)
             | Body::Rate(_)
@@ -219,12 +224,12 @@ impl Body {
     pub fn party(&self) -> Party<'_> {
         match self {
             Body::Pledge(p) => Party::Own {
-                donor: &p.donor,
-                mandate: &p.mandate,
+                donor: &p.money.donor,
+                mandate: &p.money.mandate,
             },
             Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Party::Own {
-                donor: &p.donor,
-                mandate: &p.mandate,
+                donor: &p.money.donor,
+                mandate: &p.money.mandate,
             },
             Body::WriteOff(w) | Body::Reduction(w) => Party::OfPledge(w.pledge),
             Body::Ledger(_)

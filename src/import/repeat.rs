@@ -92,12 +92,20 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
             compare(
                 "amount",
                 amount(rec.amount, rec.currency),
-                amount(p.amount, p.currency),
+                amount(p.money.amount, p.money.currency),
             );
-            compare("currency", rec.currency.to_string(), p.currency.to_string());
-            compare("date", rec.date.to_string(), p.date.to_string());
+            compare(
+                "currency",
+                rec.currency.to_string(),
+                p.money.currency.to_string(),
+            );
+            compare("date", rec.date.to_string(), p.money.date.to_string());
             compare("due", due(rec.due), due(p.due));
-            compare("mandate", rec.mandate.to_string(), mandate(&p.mandate));
+            compare(
+                "mandate",
+                rec.mandate.to_string(),
+                mandate(&p.money.mandate),
+            );
         }
         Body::Payment(p) | Body::Refund(p) => {
             let Some(rec) = book.payment(seq) else {
@@ -106,11 +114,19 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
             compare(
                 "amount",
                 amount(rec.amount, rec.currency),
-                amount(p.amount, p.currency),
+                amount(p.money.amount, p.money.currency),
             );
-            compare("currency", rec.currency.to_string(), p.currency.to_string());
-            compare("date", rec.date.to_string(), p.date.to_string());
-            compare("mandate", rec.mandate.to_string(), mandate(&p.mandate));
+            compare(
+                "currency",
+                rec.currency.to_string(),
+                p.money.currency.to_string(),
+            );
+            compare("date", rec.date.to_string(), p.money.date.to_string());
+            compare(
+                "mandate",
+                rec.mandate.to_string(),
+                mandate(&p.money.mandate),
+            );
         }
         Body::WriteOff(w) => {
             let Some(rec) = book.write_off(seq) else {
@@ -155,10 +171,18 @@ fn amount(a: rust_decimal::Decimal, currency: crate::domain::Currency) -> String
 fn key(row: &Row, book: &Checker) -> Option<String> {
     let reference = row.body.reference()?;
     let donor = match &row.body {
-        Body::Pledge(p) => book.register.resolve_donor(&p.donor).ok()?.code.clone(),
-        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
-            book.register.resolve_donor(&p.donor).ok()?.code.clone()
-        }
+        Body::Pledge(p) => book
+            .register
+            .resolve_donor(&p.money.donor)
+            .ok()?
+            .code
+            .clone(),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => book
+            .register
+            .resolve_donor(&p.money.donor)
+            .ok()?
+            .code
+            .clone(),
         Body::WriteOff(_) | Body::Reduction(_) => book
             .pledge_by_reference(row.pledge_reference.as_deref()?)?
             .donor

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::domain::Currency;
 use crate::domain::entry::{
-    Body, Entry, Header, Kind, Payment, Pledge, Rate, Reversal, Source, WriteOff,
+    Body, Entry, Header, Kind, Money, Notes, Payment, Pledge, Rate, Reversal, Source, WriteOff,
 };
 use crate::domain::register::{Donor, DonorCategory, Earmarking, Mandate};
 
@@ -99,55 +99,64 @@ fn currency(v: Option<Cow<'_, str>>) -> Result<Currency, String> {
     Currency::lookup(&text).ok_or_else(|| format!("unknown currency {text:?}"))
 }
 
+impl Flat<'_> {
+    /// The fields a pledge and a payment begin with.
+    fn money(&mut self) -> Result<Money, String> {
+        Ok(Money {
+            donor: need(self.donor.take(), "donor")?.into_owned(),
+            mandate: need(self.mandate.take(), "mandate")?.into_owned(),
+            amount: decimal(self.amount.take(), "amount")?,
+            currency: currency(self.currency.take())?,
+            date: need(self.date, "date")?,
+        })
+    }
+
+    /// The fields a pledge, a payment and a write-off end with.
+    fn notes(&mut self) -> Notes {
+        Notes {
+            reference: self.reference.take(),
+            memo: self.memo.take(),
+            source: self.source.take(),
+        }
+    }
+}
+
 /// Parses one stored line (without its newline).
 pub fn decode(line: &[u8]) -> Result<Entry, String> {
-    let f: Flat = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let mut f: Flat = serde_json::from_slice(line).map_err(|e| e.to_string())?;
     let Some(kind) = Kind::from_stored(&f.kind) else {
         return Err(format!("unknown kind {:?}", f.kind));
     };
     let body = match kind {
         Kind::Pledge => Body::Pledge(Pledge {
-            donor: need(f.donor, "donor")?.into_owned(),
-            mandate: need(f.mandate, "mandate")?.into_owned(),
-            amount: decimal(f.amount, "amount")?,
-            currency: currency(f.currency)?,
-            date: need(f.date, "date")?,
+            money: f.money()?,
             due: f.due,
             opening: f.opening,
             outstanding: f
                 .outstanding
+                .take()
                 .map(|o| decimal(Some(o), "outstanding"))
                 .transpose()?,
             in_kind: f.in_kind,
-            reference: f.reference,
-            memo: f.memo,
-            source: f.source,
-            agreement: f.agreement,
+            notes: f.notes(),
+            agreement: f.agreement.take(),
         }),
         Kind::Payment | Kind::Refund | Kind::InKind => {
             let p = Payment {
-                donor: need(f.donor, "donor")?.into_owned(),
-                mandate: need(f.mandate, "mandate")?.into_owned(),
-                amount: decimal(f.amount, "amount")?,
-                currency: currency(f.currency)?,
-                date: need(f.date, "date")?,
+                money: f.money()?,
                 pledge: f.pledge,
                 prior_period: f.prior_period,
-                reference: f.reference,
-                memo: f.memo,
-                source: f.source,
+                notes: f.notes(),
             };
             Body::of_payment(kind, p).expect("a payment's kind")
         }
         Kind::WriteOff | Kind::Reduction => {
             let w = WriteOff {
                 pledge: need(f.pledge, "pledge")?,
-                amount: decimal(f.amount, "amount")?,
-                currency: currency(f.currency)?,
+                amount: decimal(f.amount.take(), "amount")?,
+                currency: currency(f.currency.take())?,
                 date: need(f.date, "date")?,
-                reference: f.reference,
-                memo: f.memo,
-                source: f.source,
+                notes: f.notes(),
             };
             Body::of_write_off(kind, w).expect("a write-off's kind")
         }

@@ -40,13 +40,13 @@ pub fn check_not_future(body: &Body, today: NaiveDate) -> Result<(), Problem> {
     };
     match body {
         Body::Pledge(p) => {
-            ahead("date", "pledge", p.date)?;
+            ahead("date", "pledge", p.money.date)?;
             if let Some(o) = p.opening {
                 ahead("opening", "pledge's opening", o)?;
             }
             Ok(())
         }
-        Body::Payment(p) | Body::Refund(p) => ahead("date", body.kind().as_str(), p.date),
+        Body::Payment(p) | Body::Refund(p) => ahead("date", body.kind().as_str(), p.money.date),
         // An in-kind contribution's date is not judged against the clock.
         Body::InKind(_) => Ok(()),
         Body::WriteOff(w) | Body::Reduction(w) => ahead("date", body.kind().as_str(), w.date),

@@ -10,7 +10,7 @@ use csv::StringRecord;
 use rust_decimal::Decimal;
 
 use super::Table;
-use crate::domain::entry::{Payment, Pledge, Rate, Source, WriteOff};
+use crate::domain::entry::{Money, Notes, Payment, Pledge, Rate, Source, WriteOff};
 use crate::domain::problem::{Problem, longer_than, too_long};
 use crate::domain::register::fold;
 use crate::domain::{Body, Currency, Kind};
@@ -303,32 +303,40 @@ struct Assembled {
 fn assemble(a: Assembled) -> Body {
     match a.kind {
         Kind::Pledge => Body::Pledge(Pledge {
-            donor: a.donor,
-            mandate: a.mandate,
-            amount: a.amount,
-            currency: a.currency,
-            date: a.date,
-            due: a.due,
-            opening: a.opening,
-            outstanding: a.outstanding,
-            in_kind: false,
-            reference: a.reference,
-            memo: a.memo,
-            source: a.source,
-            agreement: None,
-        }),
-        Kind::Payment | Kind::Refund | Kind::InKind => {
-            let pay = Payment {
+            money: Money {
                 donor: a.donor,
                 mandate: a.mandate,
                 amount: a.amount,
                 currency: a.currency,
                 date: a.date,
-                pledge: None,
-                prior_period: a.prior_period && a.kind == Kind::Refund,
+            },
+            due: a.due,
+            opening: a.opening,
+            outstanding: a.outstanding,
+            in_kind: false,
+            notes: Notes {
                 reference: a.reference,
                 memo: a.memo,
                 source: a.source,
+            },
+            agreement: None,
+        }),
+        Kind::Payment | Kind::Refund | Kind::InKind => {
+            let pay = Payment {
+                money: Money {
+                    donor: a.donor,
+                    mandate: a.mandate,
+                    amount: a.amount,
+                    currency: a.currency,
+                    date: a.date,
+                },
+                pledge: None,
+                prior_period: a.prior_period && a.kind == Kind::Refund,
+                notes: Notes {
+                    reference: a.reference,
+                    memo: a.memo,
+                    source: a.source,
+                },
             };
             Body::of_payment(a.kind, pay).expect("a payment's kind")
         }
@@ -338,9 +346,11 @@ fn assemble(a: Assembled) -> Body {
                 amount: a.amount,
                 currency: a.currency,
                 date: a.date,
-                reference: a.reference,
-                memo: a.memo,
-                source: a.source,
+                notes: Notes {
+                    reference: a.reference,
+                    memo: a.memo,
+                    source: a.source,
+                },
             };
             Body::of_write_off(a.kind, w).expect("a write-off's kind")
         }
