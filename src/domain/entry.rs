@@ -362,12 +362,10 @@ impl Kind {
     /// matter, and `writeoff` is `write-off`.
     pub fn parse(text: &str) -> Option<Kind> {
         let t = text.trim().to_ascii_lowercase().replace('_', "-");
-        let t = if t == "writeoff" {
-            "write-off".to_string()
-        } else {
-            t
-        };
-        Self::ALL.into_iter().find(|k| k.as_str() == t)
+        if t == "writeoff" {
+            return Some(Kind::WriteOff);
+        }
+        Self::from_stored(&t)
     }
 }
 
