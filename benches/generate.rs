@@ -20,7 +20,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use ledger::domain::entry::{
-    Body, FORMAT_NAME, FORMAT_VERSION, Header, Payment, Pledge, Rate, Reversal, WriteOff,
+    Body, FORMAT_NAME, FORMAT_VERSION, Header, Money, Notes, Payment, Pledge, Rate, Reversal,
+    WriteOff,
 };
 use ledger::domain::register::{Donor, DonorCategory, Earmarking, Mandate, Register};
 use ledger::domain::{Currency, Kind};
@@ -536,18 +537,22 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
                 c,
             );
             Body::Pledge(Pledge {
-                donor: donors[donor as usize].clone(),
-                mandate: mandates[mandate as usize].clone(),
-                amount: money(units, c),
-                currency: cur,
-                date,
+                money: Money {
+                    donor: donors[donor as usize].clone(),
+                    mandate: mandates[mandate as usize].clone(),
+                    amount: money(units, c),
+                    currency: cur,
+                    date,
+                },
                 due: Some(due),
                 opening: None,
                 outstanding: None,
                 in_kind: false,
-                reference: Some(format!("SYN/{seq}")),
-                memo: (rng.below(10) == 0).then(|| "note verbale received".to_string()),
-                source: None,
+                notes: Notes {
+                    reference: Some(format!("SYN/{seq}")),
+                    memo: (rng.below(10) == 0).then(|| "note verbale received".to_string()),
+                    source: None,
+                },
                 agreement: None,
             })
         } else if roll < 84 {
@@ -618,16 +623,20 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
                 c,
             );
             Body::Payment(Payment {
-                donor: donors[donor as usize].clone(),
-                mandate: mandates[mandate as usize].clone(),
-                amount: money(units, c),
-                currency: currency(c),
-                date,
+                money: Money {
+                    donor: donors[donor as usize].clone(),
+                    mandate: mandates[mandate as usize].clone(),
+                    amount: money(units, c),
+                    currency: currency(c),
+                    date,
+                },
                 pledge,
                 prior_period: false,
-                reference: Some(format!("UMJ/{seq}")),
-                memo: None,
-                source: None,
+                notes: Notes {
+                    reference: Some(format!("UMJ/{seq}")),
+                    memo: None,
+                    source: None,
+                },
             })
         } else if roll < 89 {
             // A refund of part of what one payment left unrefunded.
@@ -662,16 +671,20 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
                 c,
             );
             Body::Refund(Payment {
-                donor: donors[donor as usize].clone(),
-                mandate: mandates[mandate as usize].clone(),
-                amount: money(units, c),
-                currency: currency(c),
-                date,
+                money: Money {
+                    donor: donors[donor as usize].clone(),
+                    mandate: mandates[mandate as usize].clone(),
+                    amount: money(units, c),
+                    currency: currency(c),
+                    date,
+                },
                 pledge: None,
                 prior_period: false,
-                reference: Some(format!("REF/{seq}")),
-                memo: None,
-                source: None,
+                notes: Notes {
+                    reference: Some(format!("REF/{seq}")),
+                    memo: None,
+                    source: None,
+                },
             })
         } else if roll < 95 {
             // A write-off of part of what is left of a naming donor's pledge.
@@ -712,9 +725,11 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
                 amount: money(units, c),
                 currency: currency(c),
                 date: date.max(pdate),
-                reference: (rng.below(2) == 0).then(|| format!("WO/{seq}")),
-                memo: Some("will not be paid".into()),
-                source: None,
+                notes: Notes {
+                    reference: (rng.below(2) == 0).then(|| format!("WO/{seq}")),
+                    memo: Some("will not be paid".into()),
+                    source: None,
+                },
             })
         } else {
             // A reversal: of a payment, a refund or write-off, an unpaid pledge, or a

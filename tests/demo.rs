@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use ledger::domain::agreement::Agreement;
-use ledger::domain::entry::{Body, Payment, Pledge, Rate, Reversal, WriteOff};
+use ledger::domain::entry::{Body, Money, Notes, Payment, Pledge, Rate, Reversal, WriteOff};
 use ledger::domain::fund::Fund;
 use ledger::domain::register::{Donor, Mandate};
 use ledger::domain::register::{DonorCategory, Earmarking};
@@ -275,18 +275,22 @@ impl Demo {
         self.push(
             at,
             Plan::Body(Body::Pledge(Pledge {
-                donor: donor.into(),
-                mandate: mandate.into(),
-                amount,
-                currency: ccy(currency),
-                date: d,
+                money: Money {
+                    donor: donor.into(),
+                    mandate: mandate.into(),
+                    amount,
+                    currency: ccy(currency),
+                    date: d,
+                },
                 due,
                 opening: None,
                 outstanding: None,
                 in_kind: false,
-                reference: Some(reference),
-                memo: None,
-                source: None,
+                notes: Notes {
+                    reference: Some(reference),
+                    memo: None,
+                    source: None,
+                },
                 agreement: None,
             })),
         )
@@ -306,16 +310,20 @@ impl Demo {
     ) -> Id {
         let at = self.recorded(d);
         let body = Payment {
-            donor: donor.into(),
-            mandate: mandate.into(),
-            amount,
-            currency: ccy(currency),
-            date: d,
+            money: Money {
+                donor: donor.into(),
+                mandate: mandate.into(),
+                amount,
+                currency: ccy(currency),
+                date: d,
+            },
             pledge: None,
             prior_period: false,
-            reference: Some(reference),
-            memo: memo.map(str::to_string),
-            source: None,
+            notes: Notes {
+                reference: Some(reference),
+                memo: memo.map(str::to_string),
+                source: None,
+            },
         };
         let plan = match pledge {
             Some(id) => Plan::Naming(Body::Payment(body), id),
@@ -568,16 +576,20 @@ impl Demo {
             redo_at,
             Plan::Naming(
                 Body::Payment(Payment {
-                    donor: "CHE".into(),
-                    mandate: "icat".into(),
-                    amount: dec("150000"),
-                    currency: ccy("CHF"),
-                    date: date(2009, 9, 15),
+                    money: Money {
+                        donor: "CHE".into(),
+                        mandate: "icat".into(),
+                        amount: dec("150000"),
+                        currency: ccy("CHF"),
+                        date: date(2009, 9, 15),
+                    },
                     pledge: None,
                     prior_period: false,
-                    reference: Some("UMJ/2009/593118".into()),
-                    memo: Some("re-entry of the reversed payment".into()),
-                    source: None,
+                    notes: Notes {
+                        reference: Some("UMJ/2009/593118".into()),
+                        memo: Some("re-entry of the reversed payment".into()),
+                        source: None,
+                    },
                 }),
                 che,
             ),
@@ -607,16 +619,20 @@ impl Demo {
         self.push(
             at,
             Plan::Body(Body::Refund(Payment {
-                donor: "GBR".into(),
-                mandate: "victim-assistance".into(),
-                amount: dec("23418.55"),
-                currency: ccy("GBP"),
-                date: date(2011, 3, 8),
+                money: Money {
+                    donor: "GBR".into(),
+                    mandate: "victim-assistance".into(),
+                    amount: dec("23418.55"),
+                    currency: ccy("GBP"),
+                    date: date(2011, 3, 8),
+                },
                 pledge: None,
                 prior_period: false,
-                reference: Some("UMJ/2011/702215".into()),
-                memo: Some("unspent balance returned at project closure".into()),
-                source: None,
+                notes: Notes {
+                    reference: Some("UMJ/2011/702215".into()),
+                    memo: Some("unspent balance returned at project closure".into()),
+                    source: None,
+                },
             })),
         );
 
@@ -756,18 +772,22 @@ impl Demo {
         let pledge = self.push(
             at,
             Plan::Body(Body::Pledge(Pledge {
-                donor: "ITA".into(),
-                mandate: "unvtf".into(),
-                amount: dec("60000"),
-                currency: ccy("EUR"),
-                date: date(2011, 3, 1),
+                money: Money {
+                    donor: "ITA".into(),
+                    mandate: "unvtf".into(),
+                    amount: dec("60000"),
+                    currency: ccy("EUR"),
+                    date: date(2011, 3, 1),
+                },
                 due: Some(date(2011, 9, 30)),
                 opening: None,
                 outstanding: None,
                 in_kind: true,
-                reference: Some("NV/ITA/2011/INK".into()),
-                memo: Some("venue and equipment for the expert group meeting, Rome".into()),
-                source: None,
+                notes: Notes {
+                    reference: Some("NV/ITA/2011/INK".into()),
+                    memo: Some("venue and equipment for the expert group meeting, Rome".into()),
+                    source: None,
+                },
                 agreement: None,
             })),
         );
@@ -776,16 +796,20 @@ impl Demo {
             at,
             Plan::Naming(
                 Body::InKind(Payment {
-                    donor: "ITA".into(),
-                    mandate: "unvtf".into(),
-                    amount: dec("45000"),
-                    currency: ccy("EUR"),
-                    date: date(2011, 6, 14),
+                    money: Money {
+                        donor: "ITA".into(),
+                        mandate: "unvtf".into(),
+                        amount: dec("45000"),
+                        currency: ccy("EUR"),
+                        date: date(2011, 6, 14),
+                    },
                     pledge: None,
                     prior_period: false,
-                    reference: Some("ITA/INK/2011/1".into()),
-                    memo: Some("conference venue, Rome, 13-14 June 2011 (fair value)".into()),
-                    source: None,
+                    notes: Notes {
+                        reference: Some("ITA/INK/2011/1".into()),
+                        memo: Some("conference venue, Rome, 13-14 June 2011 (fair value)".into()),
+                        source: None,
+                    },
                 }),
                 pledge,
             ),
@@ -831,18 +855,22 @@ impl Demo {
             let id = self.push(
                 at,
                 Plan::Body(Body::Pledge(Pledge {
-                    donor: "SWE".into(),
-                    mandate: "coordination".into(),
-                    amount: dec("5000000"),
-                    currency: ccy("SEK"),
-                    date: signed,
+                    money: Money {
+                        donor: "SWE".into(),
+                        mandate: "coordination".into(),
+                        amount: dec("5000000"),
+                        currency: ccy("SEK"),
+                        date: signed,
+                    },
                     due: Some(due),
                     opening: None,
                     outstanding: None,
                     in_kind: false,
-                    reference: Some(format!("{CODE}/{year}")),
-                    memo: Some(format!("instalment {year}")),
-                    source: None,
+                    notes: Notes {
+                        reference: Some(format!("{CODE}/{year}")),
+                        memo: Some(format!("instalment {year}")),
+                        source: None,
+                    },
                     agreement: Some(CODE.into()),
                 })),
             );
@@ -853,16 +881,20 @@ impl Demo {
             at,
             Plan::Naming(
                 Body::Payment(Payment {
-                    donor: "SWE".into(),
-                    mandate: "coordination".into(),
-                    amount: dec("5000000"),
-                    currency: ccy("SEK"),
-                    date: date(2010, 6, 18),
+                    money: Money {
+                        donor: "SWE".into(),
+                        mandate: "coordination".into(),
+                        amount: dec("5000000"),
+                        currency: ccy("SEK"),
+                        date: date(2010, 6, 18),
+                    },
                     pledge: None,
                     prior_period: false,
-                    reference: Some("UMJ/2010/SE-2010-01/1".into()),
-                    memo: Some("first instalment".into()),
-                    source: None,
+                    notes: Notes {
+                        reference: Some("UMJ/2010/SE-2010-01/1".into()),
+                        memo: Some("first instalment".into()),
+                        source: None,
+                    },
                 }),
                 first.expect("the first instalment"),
             ),
@@ -957,9 +989,11 @@ pub fn build(path: &Path) {
                 amount,
                 currency,
                 date: d,
-                reference: None,
-                memo: Some(memo.into()),
-                source: None,
+                notes: Notes {
+                    reference: None,
+                    memo: Some(memo.into()),
+                    source: None,
+                },
             }),
             Plan::Reversal(id, reason) => Body::Reversal(Reversal {
                 entry: seq_of[id],
@@ -1025,12 +1059,12 @@ fn demo_ledger_has_the_notable_cases() {
         *kinds.entry(e.body.kind()).or_default() += 1;
         match &e.body {
             Body::Pledge(p) => {
-                donors.insert(p.donor.clone());
-                currencies.insert(p.currency);
+                donors.insert(p.money.donor.clone());
+                currencies.insert(p.money.currency);
             }
             Body::Payment(p) | Body::Refund(p) => {
-                donors.insert(p.donor.clone());
-                currencies.insert(p.currency);
+                donors.insert(p.money.donor.clone());
+                currencies.insert(p.money.currency);
             }
             _ => {}
         }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use ledger::domain::entry::{Payment, Pledge, Rate};
+use ledger::domain::entry::{Money, Notes, Payment, Pledge, Rate};
 use ledger::domain::{Body, Currency};
 use ledger::journal::{self, JournalError, Tail, Writer};
 use proptest::prelude::*;
@@ -31,34 +31,42 @@ fn money(text: &str) -> Decimal {
 
 fn pledge(donor: &str, amount: &str, currency: &str, reference: String) -> Body {
     Body::Pledge(Pledge {
-        donor: donor.into(),
-        mandate: "coordination".into(),
-        amount: money(amount),
-        currency: Currency::lookup(currency).unwrap(),
-        date: date(2009, 1, 15),
+        money: Money {
+            donor: donor.into(),
+            mandate: "coordination".into(),
+            amount: money(amount),
+            currency: Currency::lookup(currency).unwrap(),
+            date: date(2009, 1, 15),
+        },
         due: Some(date(2009, 12, 31)),
         opening: None,
         outstanding: None,
         in_kind: false,
-        reference: Some(reference),
-        memo: None,
-        source: None,
+        notes: Notes {
+            reference: Some(reference),
+            memo: None,
+            source: None,
+        },
         agreement: None,
     })
 }
 
 fn payment(donor: &str, amount: &str, pledge: Option<u64>) -> Body {
     Body::Payment(Payment {
-        donor: donor.into(),
-        mandate: "coordination".into(),
-        amount: money(amount),
-        currency: Currency::USD,
-        date: date(2009, 3, 1),
+        money: Money {
+            donor: donor.into(),
+            mandate: "coordination".into(),
+            amount: money(amount),
+            currency: Currency::USD,
+            date: date(2009, 3, 1),
+        },
         pledge,
         prior_period: false,
-        reference: None,
-        memo: None,
-        source: None,
+        notes: Notes {
+            reference: None,
+            memo: None,
+            source: None,
+        },
     })
 }
 

@@ -235,3 +235,34 @@ fn problem_codes_are_one_enum_and_the_readme_lists_it() {
     }
     assert!(unknown.is_empty(), "{}", unknown.join("\n"));
 }
+
+/// The README's table of kinds and fields (under "The journal") lists exactly the
+/// stored names of `Kind`.
+#[test]
+fn the_readme_lists_every_entry_kind() {
+    use ledger::domain::Kind;
+    let known: std::collections::BTreeSet<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let section = readme
+        .split("## The journal")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a journal section");
+    let table = section
+        .split("| kind | fields |")
+        .nth(1)
+        .expect("a table of kinds and fields");
+    let mut listed = std::collections::BTreeSet::new();
+    for line in table.lines().skip(1).take_while(|l| l.starts_with('|')) {
+        let first = line.split(" | ").next().unwrap_or_default();
+        for kind in first.split('`').skip(1).step_by(2) {
+            listed.insert(kind.to_string());
+        }
+    }
+    let listed: std::collections::BTreeSet<&str> = listed.iter().map(|s| s.as_str()).collect();
+    assert_eq!(
+        listed, known,
+        "the README's table of kinds and `Kind::ALL` differ"
+    );
+}

@@ -118,13 +118,21 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
     // them, so their message comes first.
     let body = book.check(draft.clone()).ok()?;
     let (donor, reference) = match &body {
-        Body::Pledge(p) => (p.donor.clone(), p.reference.clone()?),
-        Body::Payment(p) | Body::Refund(p) => (p.donor.clone(), p.reference.clone()?),
+        Body::Pledge(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
+        Body::Payment(p) | Body::Refund(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
         Body::WriteOff(w) | Body::Reduction(w) => (
             book.pledge(w.pledge)?.donor.to_string(),
-            w.reference.clone()?,
+            w.notes.reference.clone()?,
         ),
-        _ => return None,
+        Body::InKind(_)
+        | Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Rate(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_)
+        | Body::ConditionMet(_) => return None,
     };
     let kind = body.kind();
     let key = crate::domain::Checker::reference_key(kind, &donor, &reference);

@@ -14,7 +14,7 @@ use clap::Args;
 
 use super::args::OutFormat;
 use super::{Context, Failure};
-use crate::domain::entry::{Body, Entry, Kind};
+use crate::domain::entry::{Body, Entry, Kind, Party};
 use crate::domain::register::Register;
 use crate::domain::time;
 use crate::journal;
@@ -67,11 +67,11 @@ pub fn describe(e: &Entry) -> String {
         Body::Pledge(p) => {
             let mut s = format!(
                 "pledge {} {} {} {} {}",
-                p.donor,
-                p.mandate,
-                p.currency.format_grouped(p.amount),
-                p.currency,
-                p.date
+                p.money.donor,
+                p.money.mandate,
+                p.money.currency.format_grouped(p.money.amount),
+                p.money.currency,
+                p.money.date
             );
             if let Some(d) = p.due {
                 s.push_str(&format!(" due {d}"));
@@ -85,7 +85,7 @@ pub fn describe(e: &Entry) -> String {
             if let (Some(d), Some(a)) = (p.opening, p.outstanding) {
                 s.push_str(&format!(
                     ", opening {d} with {} outstanding",
-                    p.currency.format_grouped(a)
+                    p.money.currency.format_grouped(a)
                 ));
             }
             s
@@ -94,11 +94,11 @@ pub fn describe(e: &Entry) -> String {
             let mut s = format!(
                 "{} {} {} {} {} {}",
                 e.body.kind().as_str(),
-                p.donor,
-                p.mandate,
-                p.currency.format_grouped(p.amount),
-                p.currency,
-                p.date
+                p.money.donor,
+                p.money.mandate,
+                p.money.currency.format_grouped(p.money.amount),
+                p.money.currency,
+                p.money.date
             );
             if let Some(n) = p.pledge {
                 s.push_str(&format!(" pledge #{n}"));
@@ -174,18 +174,16 @@ impl Filter {
         {
             return shown.contains(&r.entry);
         }
-        let (donor, mandate) = match &e.body {
-            Body::Pledge(p) => (Some(p.donor.as_str()), Some(p.mandate.as_str())),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
-                (Some(p.donor.as_str()), Some(p.mandate.as_str()))
-            }
-            Body::WriteOff(w) | Body::Reduction(w) => pledge_donor
-                .get(&w.pledge)
+        // A registration is found by the code it registers.
+        let (donor, mandate) = match (&e.body, e.body.party()) {
+            (Body::Donor(d), _) => (Some(d.code.as_str()), None),
+            (Body::Mandate(m), _) => (None, Some(m.slug.as_str())),
+            (_, Party::Own { donor, mandate }) => (Some(donor), Some(mandate)),
+            (_, Party::OfPledge(n)) => pledge_donor
+                .get(&n)
                 .map(|(d, m)| (Some(d.as_str()), Some(m.as_str())))
                 .unwrap_or((None, None)),
-            Body::Donor(d) => (Some(d.code.as_str()), None),
-            Body::Mandate(m) => (None, Some(m.slug.as_str())),
-            _ => (None, None),
+            (_, Party::None) => (None, None),
         };
         if self
             .donor
@@ -272,7 +270,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
             return;
         }
         if let Body::Pledge(p) = &e.body {
-            pledge_donor.insert(e.seq, (p.donor.clone(), p.mandate.clone()));
+            pledge_donor.insert(e.seq, (p.money.donor.clone(), p.money.mandate.clone()));
         }
         match &e.body {
             Body::Donor(d) => {
@@ -284,7 +282,17 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
                 resolve(&register, &mut filter);
             }
             Body::Fund(f) => register.add_fund(f.clone()),
-            _ => {}
+            Body::Ledger(_)
+            | Body::Pledge(_)
+            | Body::Payment(_)
+            | Body::Refund(_)
+            | Body::WriteOff(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Reduction(_)
+            | Body::InKind(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => {}
         }
         if !filter.keeps(&e, &pledge_donor, &shown) {
             return;
@@ -338,10 +346,18 @@ pub fn details(e: &Entry) -> String {
     }
     // A write-off's or reduction's memo is its reason.
     let (label, memo) = match &e.body {
-        Body::Pledge(p) => ("memo", p.memo.as_deref()),
-        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => ("memo", p.memo.as_deref()),
-        Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.memo.as_deref()),
-        _ => ("memo", None),
+        Body::Pledge(p) => ("memo", p.notes.memo.as_deref()),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => ("memo", p.notes.memo.as_deref()),
+        Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.notes.memo.as_deref()),
+        // A condition met's memo is not shown.
+        Body::ConditionMet(_)
+        | Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Rate(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_) => ("memo", None),
     };
     if let Some(m) = memo {
         text.push_str(&format!("  {label} {m:?}"));
@@ -384,24 +400,39 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
         .source()
         .map(|s| format!("{}:{}", s.file, s.row))
         .unwrap_or_default();
-    let amount = match &e.body {
-        Body::Rate(r) => r.per_usd.to_string(),
-        _ => get("amount"),
+    // The columns a kind fills from a field of another name (a rate's `per_usd`, a
+    // donor's or fund's `code`, a mandate's `slug`) or from a list (aliases); every
+    // other column holds the field of its name.
+    let (amount, donor, mandate, aliases, fund) = match &e.body {
+        Body::Rate(r) => (Some(r.per_usd.to_string()), None, None, None, None),
+        Body::Donor(d) => (
+            None,
+            Some(d.code.clone()),
+            None,
+            Some(d.aliases.join("; ")),
+            None,
+        ),
+        Body::Mandate(m) => (None, None, Some(m.slug.clone()), None, None),
+        Body::Fund(f) => (None, None, None, None, Some(f.code.clone())),
+        Body::Ledger(_)
+        | Body::Pledge(_)
+        | Body::Payment(_)
+        | Body::Refund(_)
+        | Body::WriteOff(_)
+        | Body::Reversal(_)
+        | Body::Reduction(_)
+        | Body::InKind(_)
+        | Body::Agreement(_)
+        | Body::ConditionMet(_) => (None, None, None, None, None),
     };
     let row = [
         e.seq.to_string(),
         get("recorded_at"),
         get("kind"),
         get("date"),
-        match &e.body {
-            Body::Donor(d) => d.code.clone(),
-            _ => get("donor"),
-        },
-        match &e.body {
-            Body::Mandate(m) => m.slug.clone(),
-            _ => get("mandate"),
-        },
-        amount,
+        donor.unwrap_or_else(|| get("donor")),
+        mandate.unwrap_or_else(|| get("mandate")),
+        amount.unwrap_or_else(|| get("amount")),
         get("currency"),
         get("pledge"),
         get("entry"),
@@ -412,14 +443,8 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
         get("name"),
         get("category"),
         get("earmarking"),
-        match &e.body {
-            Body::Donor(d) => d.aliases.join("; "),
-            _ => String::new(),
-        },
-        match &e.body {
-            Body::Fund(f) => f.code.clone(),
-            _ => get("fund"),
-        },
+        aliases.unwrap_or_default(),
+        fund.unwrap_or_else(|| get("fund")),
         get("opening"),
         get("outstanding"),
         get("prior_period"),

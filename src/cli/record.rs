@@ -12,7 +12,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::append::{amount, append_one, append_with, currency, date, date_or_today, flag, text};
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
-use crate::domain::entry::{Payment, Pledge, Rate, Reversal, WriteOff};
+use crate::domain::entry::{Kind, Money, Notes, Payment, Pledge, Rate, Reversal, WriteOff};
 use crate::domain::{Body, Currency, time};
 use crate::journal;
 
@@ -246,14 +246,16 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
             in_kind,
             agreement,
         } => {
-            not_prior_period(money.prior_period, "pledge")?;
+            not_prior_period(money.prior_period, Kind::Pledge)?;
             let c = currency(&money.currency, "currency")?;
             let draft = Body::Pledge(Pledge {
-                donor: money.donor,
-                mandate: money.mandate,
-                amount: amount(&money.amount, "amount")?,
-                currency: c,
-                date: date_or_today(money.date.as_deref(), ctx, "date")?,
+                money: Money {
+                    donor: money.donor,
+                    mandate: money.mandate,
+                    amount: amount(&money.amount, "amount")?,
+                    currency: c,
+                    date: date_or_today(money.date.as_deref(), ctx, "date")?,
+                },
                 due: due.as_deref().map(|d| date(d, "due")).transpose()?,
                 opening: opening.as_deref().map(|d| date(d, "opening")).transpose()?,
                 outstanding: outstanding
@@ -261,9 +263,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
                     .map(|a| amount(a, "outstanding"))
                     .transpose()?,
                 in_kind,
-                reference: text(money.reference),
-                memo: text(money.memo),
-                source: None,
+                notes: Notes {
+                    reference: text(money.reference),
+                    memo: text(money.memo),
+                    source: None,
+                },
                 agreement: text(agreement),
             });
             let allow = money.allow_duplicate_reference;
@@ -329,10 +333,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
 }
 
 /// `--prior-period` belongs to refunds only.
-fn not_prior_period(given: bool, kind: &str) -> Result<(), Failure> {
+fn not_prior_period(given: bool, kind: Kind) -> Result<(), Failure> {
     if given {
         return Err(Failure::failed(format!(
-            "--prior-period: only a refund can be a prior-period refund, not a {kind} [prior-period-not-refund]"
+            "--prior-period: only a refund can be a prior-period refund, not a {} [prior-period-not-refund]",
+            kind.as_str()
         )));
     }
     Ok(())
@@ -348,7 +353,11 @@ fn take(
 ) -> Result<(), Failure> {
     not_prior_period(
         args.prior_period,
-        if reduction { "reduction" } else { "write-off" },
+        if reduction {
+            Kind::Reduction
+        } else {
+            Kind::WriteOff
+        },
     )?;
     let a = amount(&args.amount, "amount")?;
     let given = args
@@ -370,9 +379,11 @@ fn take(
                 amount: a,
                 currency: cur,
                 date: d,
-                reference: text(args.reference),
-                memo: text(args.reason),
-                source: None,
+                notes: Notes {
+                    reference: text(args.reference),
+                    memo: text(args.reason),
+                    source: None,
+                },
             };
             Ok(if reduction {
                 Body::Reduction(w)
@@ -413,15 +424,19 @@ impl MoneyArgs {
 
 fn payment(m: MoneyFields, pledge: Option<u64>, ctx: &Context) -> Result<Payment, Failure> {
     Ok(Payment {
-        donor: m.donor,
-        mandate: m.mandate,
-        amount: amount(&m.amount, "amount")?,
-        currency: currency(&m.currency, "currency")?,
-        date: date_or_today(m.date.as_deref(), ctx, "date")?,
+        money: Money {
+            donor: m.donor,
+            mandate: m.mandate,
+            amount: amount(&m.amount, "amount")?,
+            currency: currency(&m.currency, "currency")?,
+            date: date_or_today(m.date.as_deref(), ctx, "date")?,
+        },
         pledge,
         prior_period: m.prior_period,
-        reference: text(m.reference),
-        memo: text(m.memo),
-        source: None,
+        notes: Notes {
+            reference: text(m.reference),
+            memo: text(m.memo),
+            source: None,
+        },
     })
 }

@@ -383,16 +383,17 @@ fn filtered_book(
     keep: &Keep,
 ) -> Result<Book, Failure> {
     use crate::domain::Body;
+    use crate::domain::entry::Party;
     let mut book = Book::new();
     let mut pledges = std::collections::HashSet::new();
     journal::scan(&ctx.ledger, true, until, |e| {
-        let keep = match &e.body {
-            Body::Pledge(p) => keep.keeps(&p.donor, &p.mandate) && pledges.insert(e.seq),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
-                keep.keeps(&p.donor, &p.mandate)
+        let keep = match e.body.party() {
+            Party::Own { donor, mandate } => {
+                keep.keeps(donor, mandate)
+                    && (!matches!(e.body, Body::Pledge(_)) || pledges.insert(e.seq))
             }
-            Body::WriteOff(w) | Body::Reduction(w) => pledges.contains(&w.pledge),
-            _ => true,
+            Party::OfPledge(n) => pledges.contains(&n),
+            Party::None => true,
         };
         if keep {
             book.apply(&e);

@@ -21,16 +21,36 @@ pub struct Source {
     pub profile: String,
 }
 
-/// A donor's commitment. An *opening* pledge (`opening` and `outstanding` set) was
-/// made before the ledger's records: `date`, `due` and `amount` are the original
-/// ones, and `outstanding` is what was still owed on the `opening` date.
+/// The fields a pledge and a payment (refund, in-kind contribution) begin with: whose
+/// money, how much, in what currency, on what date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pledge {
+pub struct Money {
     pub donor: String,
     pub mandate: String,
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
+}
+
+/// The fields a pledge, a payment and a write-off end with: the donor's reference,
+/// a memo, and where an imported entry came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// A donor's commitment. An *opening* pledge (`opening` and `outstanding` set) was
+/// made before the ledger's records: `date`, `due` and `amount` are the original
+/// ones, and `outstanding` is what was still owed on the `opening` date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pledge {
+    #[serde(flatten)]
+    pub money: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,12 +60,8 @@ pub struct Pledge {
     /// A pledge of goods or services: only in-kind contributions settle it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub in_kind: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    #[serde(flatten)]
+    pub notes: Notes,
     /// The code of the agreement this pledge is an instalment of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<String>,
@@ -58,21 +74,14 @@ pub struct Pledge {
 /// recorded payment limits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
-    pub donor: String,
-    pub mandate: String,
-    pub amount: Decimal,
-    pub currency: Currency,
-    pub date: NaiveDate,
+    #[serde(flatten)]
+    pub money: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pledge: Option<u64>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub prior_period: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    #[serde(flatten)]
+    pub notes: Notes,
 }
 
 pub(crate) fn is_false(b: &bool) -> bool {
@@ -88,12 +97,8 @@ pub struct WriteOff {
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    #[serde(flatten)]
+    pub notes: Notes,
 }
 
 /// Voids an earlier entry recorded in error.
@@ -166,34 +171,130 @@ impl Body {
     /// The value date, for kinds that have one.
     pub fn date(&self) -> Option<NaiveDate> {
         match self {
-            Body::Pledge(p) => Some(p.date),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.date),
+            Body::Pledge(p) => Some(p.money.date),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.money.date),
             Body::WriteOff(w) | Body::Reduction(w) => Some(w.date),
             Body::Rate(r) => Some(r.date),
             Body::Agreement(a) => Some(a.signed),
             Body::ConditionMet(c) => Some(c.date),
-            _ => None,
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_) => None,
         }
     }
 
     pub fn source(&self) -> Option<&Source> {
         match self {
-            Body::Pledge(p) => p.source.as_ref(),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.source.as_ref(),
-            Body::WriteOff(w) | Body::Reduction(w) => w.source.as_ref(),
+            Body::Pledge(p) => p.notes.source.as_ref(),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes.source.as_ref(),
+            Body::WriteOff(w) | Body::Reduction(w) => w.notes.source.as_ref(),
             Body::Rate(r) => r.source.as_ref(),
-            _ => None,
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => None,
         }
     }
 
     pub fn reference(&self) -> Option<&str> {
         match self {
-            Body::Pledge(p) => p.reference.as_deref(),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.reference.as_deref(),
-            Body::WriteOff(w) | Body::Reduction(w) => w.reference.as_deref(),
-            _ => None,
+            Body::Pledge(p) => p.notes.reference.as_deref(),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes.reference.as_deref(),
+            Body::WriteOff(w) | Body::Reduction(w) => w.notes.reference.as_deref(),
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => None,
         }
     }
+
+    /// Whose money the entry moves or promises: a pledge's or payment's own donor
+    /// and mandate, or, for a write-off or reduction, those of the pledge it names.
+    /// Registrations, rates, reversals and agreements move no money (an agreement
+    /// promises none until its instalments are pledged).
+    pub fn party(&self) -> Party<'_> {
+        match self {
+            Body::Pledge(p) => Party::Own {
+                donor: &p.money.donor,
+                mandate: &p.money.mandate,
+            },
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Party::Own {
+                donor: &p.money.donor,
+                mandate: &p.money.mandate,
+            },
+            Body::WriteOff(w) | Body::Reduction(w) => Party::OfPledge(w.pledge),
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => Party::None,
+        }
+    }
+
+    /// The entry that carries `p`'s fields as kind `kind`, for the kinds that are a
+    /// `Payment` (`payment`, `refund`, `in-kind`); `None` for any other kind.
+    pub fn of_payment(kind: Kind, p: Payment) -> Option<Body> {
+        match kind {
+            Kind::Payment => Some(Body::Payment(p)),
+            Kind::Refund => Some(Body::Refund(p)),
+            Kind::InKind => Some(Body::InKind(p)),
+            Kind::Ledger
+            | Kind::Pledge
+            | Kind::WriteOff
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Reduction
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => None,
+        }
+    }
+
+    /// The entry that carries `w`'s fields as kind `kind`, for the kinds that are a
+    /// `WriteOff` (`write-off`, `reduction`); `None` for any other kind.
+    pub fn of_write_off(kind: Kind, w: WriteOff) -> Option<Body> {
+        match kind {
+            Kind::WriteOff => Some(Body::WriteOff(w)),
+            Kind::Reduction => Some(Body::Reduction(w)),
+            Kind::Ledger
+            | Kind::Pledge
+            | Kind::Payment
+            | Kind::Refund
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::InKind
+            | Kind::Agreement
+            | Kind::ConditionMet => None,
+        }
+    }
+}
+
+/// Whose money an entry concerns (`Body::party`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party<'a> {
+    /// The entry names its donor and mandate.
+    Own { donor: &'a str, mandate: &'a str },
+    /// The entry takes from the pledge with this number: its donor and mandate.
+    OfPledge(u64),
+    /// The entry concerns no donor's money.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -252,14 +353,19 @@ impl Kind {
         }
     }
 
+    /// The kind whose stored name is exactly `text` (as a journal line holds it).
+    pub fn from_stored(text: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The kind a person names: case, surrounding space and `_` for `-` do not
+    /// matter, and `writeoff` is `write-off`.
     pub fn parse(text: &str) -> Option<Kind> {
         let t = text.trim().to_ascii_lowercase().replace('_', "-");
-        let t = if t == "writeoff" {
-            "write-off".to_string()
-        } else {
-            t
-        };
-        Self::ALL.into_iter().find(|k| k.as_str() == t)
+        if t == "writeoff" {
+            return Some(Kind::WriteOff);
+        }
+        Self::from_stored(&t)
     }
 }
 
@@ -270,4 +376,44 @@ pub struct Entry {
     pub recorded_at: chrono::DateTime<chrono::Utc>,
     #[serde(flatten)]
     pub body: Body,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The place of each kind in `Kind::ALL`; a new kind does not compile here until
+    /// it is given one.
+    fn place(k: Kind) -> usize {
+        match k {
+            Kind::Ledger => 0,
+            Kind::Pledge => 1,
+            Kind::Payment => 2,
+            Kind::Refund => 3,
+            Kind::WriteOff => 4,
+            Kind::Reversal => 5,
+            Kind::Rate => 6,
+            Kind::Donor => 7,
+            Kind::Mandate => 8,
+            Kind::Reduction => 9,
+            Kind::Fund => 10,
+            Kind::InKind => 11,
+            Kind::Agreement => 12,
+            Kind::ConditionMet => 13,
+        }
+    }
+
+    #[test]
+    fn every_kind_is_listed_once_and_stored_by_its_name() {
+        for (i, k) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(place(k), i, "{}", k.as_str());
+            // serde's name (the `kind` a line holds) is the table's.
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(Kind::from_stored(k.as_str()), Some(k));
+            assert_eq!(Kind::parse(&k.as_str().to_uppercase()), Some(k));
+        }
+        assert_eq!(Kind::from_stored("Pledge"), None);
+        assert_eq!(Kind::parse("writeoff"), Some(Kind::WriteOff));
+    }
 }

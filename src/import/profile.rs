@@ -473,17 +473,10 @@ impl Profile {
                     .is_none()
                     .then(|| format!("unknown currency {value:?}")),
                 Field::Kind => match Kind::parse(value) {
-                    Some(
-                        Kind::Pledge
-                        | Kind::Payment
-                        | Kind::Refund
-                        | Kind::WriteOff
-                        | Kind::Reduction
-                        | Kind::Rate
-                        | Kind::InKind,
-                    ) => None,
+                    Some(kind) if super::repeat::importable(kind) => None,
                     _ => Some(format!(
-                        "unknown kind {value:?}; use pledge, payment, refund, in-kind, write-off, reduction or rate"
+                        "unknown kind {value:?}; use {}",
+                        super::repeat::importable_names()
                     )),
                 },
                 Field::PriorPeriod => super::field::parse_yes_no(value)

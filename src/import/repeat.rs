@@ -92,12 +92,20 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
             compare(
                 "amount",
                 amount(rec.amount, rec.currency),
-                amount(p.amount, p.currency),
+                amount(p.money.amount, p.money.currency),
             );
-            compare("currency", rec.currency.to_string(), p.currency.to_string());
-            compare("date", rec.date.to_string(), p.date.to_string());
+            compare(
+                "currency",
+                rec.currency.to_string(),
+                p.money.currency.to_string(),
+            );
+            compare("date", rec.date.to_string(), p.money.date.to_string());
             compare("due", due(rec.due), due(p.due));
-            compare("mandate", rec.mandate.to_string(), mandate(&p.mandate));
+            compare(
+                "mandate",
+                rec.mandate.to_string(),
+                mandate(&p.money.mandate),
+            );
         }
         Body::Payment(p) | Body::Refund(p) => {
             let Some(rec) = book.payment(seq) else {
@@ -106,11 +114,19 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
             compare(
                 "amount",
                 amount(rec.amount, rec.currency),
-                amount(p.amount, p.currency),
+                amount(p.money.amount, p.money.currency),
             );
-            compare("currency", rec.currency.to_string(), p.currency.to_string());
-            compare("date", rec.date.to_string(), p.date.to_string());
-            compare("mandate", rec.mandate.to_string(), mandate(&p.mandate));
+            compare(
+                "currency",
+                rec.currency.to_string(),
+                p.money.currency.to_string(),
+            );
+            compare("date", rec.date.to_string(), p.money.date.to_string());
+            compare(
+                "mandate",
+                rec.mandate.to_string(),
+                mandate(&p.money.mandate),
+            );
         }
         Body::WriteOff(w) => {
             let Some(rec) = book.write_off(seq) else {
@@ -126,7 +142,18 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
             }
             compare("date", rec.date.to_string(), w.date.to_string());
         }
-        _ => {}
+        // Not compared: an in-kind contribution's or a reduction's recorded fields,
+        // and kinds without a reference.
+        Body::InKind(_)
+        | Body::Reduction(_)
+        | Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Rate(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_)
+        | Body::ConditionMet(_) => {}
     }
     out
 }
@@ -144,15 +171,30 @@ fn amount(a: rust_decimal::Decimal, currency: crate::domain::Currency) -> String
 fn key(row: &Row, book: &Checker) -> Option<String> {
     let reference = row.body.reference()?;
     let donor = match &row.body {
-        Body::Pledge(p) => book.register.resolve_donor(&p.donor).ok()?.code.clone(),
-        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
-            book.register.resolve_donor(&p.donor).ok()?.code.clone()
-        }
+        Body::Pledge(p) => book
+            .register
+            .resolve_donor(&p.money.donor)
+            .ok()?
+            .code
+            .clone(),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => book
+            .register
+            .resolve_donor(&p.money.donor)
+            .ok()?
+            .code
+            .clone(),
         Body::WriteOff(_) | Body::Reduction(_) => book
             .pledge_by_reference(row.pledge_reference.as_deref()?)?
             .donor
             .to_string(),
-        _ => return None,
+        Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Rate(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_)
+        | Body::ConditionMet(_) => return None,
     };
     Some(Checker::reference_key(row.body.kind(), &donor, reference))
 }
@@ -185,7 +227,15 @@ pub fn resolve(row: &Row, book: &Checker) -> Result<Body, RowProblem> {
                 w.currency = pledge.currency;
             }
         }
-        _ => {}
+        Body::Pledge(_)
+        | Body::Rate(_)
+        | Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_)
+        | Body::ConditionMet(_) => {}
     }
     Ok(body)
 }
@@ -209,7 +259,38 @@ pub fn rejected(row: &Row, problem: Problem) -> RowProblem {
     }
 }
 
-/// Kinds an import can record.
+/// Whether an import can record entries of `kind`. Every other kind is recorded by
+/// `ledger record` or a register command alone.
+pub fn importable(kind: Kind) -> bool {
+    match kind {
+        Kind::Pledge
+        | Kind::Payment
+        | Kind::Refund
+        | Kind::InKind
+        | Kind::WriteOff
+        | Kind::Reduction
+        | Kind::Rate => true,
+        Kind::Ledger
+        | Kind::Reversal
+        | Kind::Donor
+        | Kind::Mandate
+        | Kind::Fund
+        | Kind::Agreement
+        | Kind::ConditionMet => false,
+    }
+}
+
+/// The kinds an import can record, as messages list them: `pledge, payment, ...
+/// reduction or rate`.
+pub fn importable_names() -> String {
+    let names: Vec<&str> = KINDS.iter().map(|k| k.as_str()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
+/// Kinds an import can record, in the order messages name them (`importable`).
 pub const KINDS: [Kind; 7] = [
     Kind::Pledge,
     Kind::Payment,
@@ -219,3 +300,19 @@ pub const KINDS: [Kind; 7] = [
     Kind::Reduction,
     Kind::Rate,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_importable_kinds_are_those_listed() {
+        for k in Kind::ALL {
+            assert_eq!(importable(k), KINDS.contains(&k), "{}", k.as_str());
+        }
+        assert_eq!(
+            importable_names(),
+            "pledge, payment, refund, in-kind, write-off, reduction or rate"
+        );
+    }
+}

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::domain::Currency;
 use crate::domain::entry::{
-    Body, Entry, Header, Payment, Pledge, Rate, Reversal, Source, WriteOff,
+    Body, Entry, Header, Kind, Money, Notes, Payment, Pledge, Rate, Reversal, Source, WriteOff,
 };
 use crate::domain::register::{Donor, DonorCategory, Earmarking, Mandate};
 
@@ -99,90 +99,94 @@ fn currency(v: Option<Cow<'_, str>>) -> Result<Currency, String> {
     Currency::lookup(&text).ok_or_else(|| format!("unknown currency {text:?}"))
 }
 
+impl Flat<'_> {
+    /// The fields a pledge and a payment begin with.
+    fn money(&mut self) -> Result<Money, String> {
+        Ok(Money {
+            donor: need(self.donor.take(), "donor")?.into_owned(),
+            mandate: need(self.mandate.take(), "mandate")?.into_owned(),
+            amount: decimal(self.amount.take(), "amount")?,
+            currency: currency(self.currency.take())?,
+            date: need(self.date, "date")?,
+        })
+    }
+
+    /// The fields a pledge, a payment and a write-off end with.
+    fn notes(&mut self) -> Notes {
+        Notes {
+            reference: self.reference.take(),
+            memo: self.memo.take(),
+            source: self.source.take(),
+        }
+    }
+}
+
 /// Parses one stored line (without its newline).
 pub fn decode(line: &[u8]) -> Result<Entry, String> {
-    let f: Flat = serde_json::from_slice(line).map_err(|e| e.to_string())?;
-    let body = match f.kind.as_ref() {
-        "pledge" => Body::Pledge(Pledge {
-            donor: need(f.donor, "donor")?.into_owned(),
-            mandate: need(f.mandate, "mandate")?.into_owned(),
-            amount: decimal(f.amount, "amount")?,
-            currency: currency(f.currency)?,
-            date: need(f.date, "date")?,
+    let mut f: Flat = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let Some(kind) = Kind::from_stored(&f.kind) else {
+        return Err(format!("unknown kind {:?}", f.kind));
+    };
+    let body = match kind {
+        Kind::Pledge => Body::Pledge(Pledge {
+            money: f.money()?,
             due: f.due,
             opening: f.opening,
             outstanding: f
                 .outstanding
+                .take()
                 .map(|o| decimal(Some(o), "outstanding"))
                 .transpose()?,
             in_kind: f.in_kind,
-            reference: f.reference,
-            memo: f.memo,
-            source: f.source,
-            agreement: f.agreement,
+            notes: f.notes(),
+            agreement: f.agreement.take(),
         }),
-        kind @ ("payment" | "refund" | "in-kind") => {
+        Kind::Payment | Kind::Refund | Kind::InKind => {
             let p = Payment {
-                donor: need(f.donor, "donor")?.into_owned(),
-                mandate: need(f.mandate, "mandate")?.into_owned(),
-                amount: decimal(f.amount, "amount")?,
-                currency: currency(f.currency)?,
-                date: need(f.date, "date")?,
+                money: f.money()?,
                 pledge: f.pledge,
                 prior_period: f.prior_period,
-                reference: f.reference,
-                memo: f.memo,
-                source: f.source,
+                notes: f.notes(),
             };
-            match kind {
-                "payment" => Body::Payment(p),
-                "refund" => Body::Refund(p),
-                _ => Body::InKind(p),
-            }
+            Body::of_payment(kind, p).expect("a payment's kind")
         }
-        kind @ ("write-off" | "reduction") => {
+        Kind::WriteOff | Kind::Reduction => {
             let w = WriteOff {
                 pledge: need(f.pledge, "pledge")?,
-                amount: decimal(f.amount, "amount")?,
-                currency: currency(f.currency)?,
+                amount: decimal(f.amount.take(), "amount")?,
+                currency: currency(f.currency.take())?,
                 date: need(f.date, "date")?,
-                reference: f.reference,
-                memo: f.memo,
-                source: f.source,
+                notes: f.notes(),
             };
-            if kind == "write-off" {
-                Body::WriteOff(w)
-            } else {
-                Body::Reduction(w)
-            }
+            Body::of_write_off(kind, w).expect("a write-off's kind")
         }
-        "reversal" => Body::Reversal(Reversal {
+        Kind::Reversal => Body::Reversal(Reversal {
             entry: need(f.entry, "entry")?,
             reason: need(f.reason, "reason")?,
         }),
-        "rate" => Body::Rate(Rate {
+        Kind::Rate => Body::Rate(Rate {
             currency: currency(f.currency)?,
             per_usd: decimal(f.per_usd, "per_usd")?,
             date: need(f.date, "date")?,
             source: f.source,
         }),
-        "donor" => Body::Donor(Donor {
+        Kind::Donor => Body::Donor(Donor {
             code: need(f.code, "code")?,
             name: need(f.name, "name")?,
             category: need(f.category, "category")?,
             aliases: f.aliases,
         }),
-        "mandate" => Body::Mandate(Mandate {
+        Kind::Mandate => Body::Mandate(Mandate {
             slug: need(f.slug, "slug")?,
             name: need(f.name, "name")?,
             earmarking: need(f.earmarking, "earmarking")?,
             fund: f.fund,
         }),
-        "fund" => Body::Fund(crate::domain::fund::Fund {
+        Kind::Fund => Body::Fund(crate::domain::fund::Fund {
             code: need(f.code, "code")?,
             name: need(f.name, "name")?,
         }),
-        "agreement" => Body::Agreement(crate::domain::agreement::Agreement {
+        Kind::Agreement => Body::Agreement(crate::domain::agreement::Agreement {
             code: need(f.code, "code")?,
             donor: need(f.donor, "donor")?.into_owned(),
             mandate: need(f.mandate, "mandate")?.into_owned(),
@@ -191,16 +195,15 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
             title: need(f.title, "title")?,
             conditional: f.conditional,
         }),
-        "condition-met" => Body::ConditionMet(crate::domain::agreement::ConditionMet {
+        Kind::ConditionMet => Body::ConditionMet(crate::domain::agreement::ConditionMet {
             agreement: need(f.agreement, "agreement")?,
             date: need(f.date, "date")?,
             memo: f.memo,
         }),
-        "ledger" => Body::Ledger(Header {
+        Kind::Ledger => Body::Ledger(Header {
             format: need(f.format, "format")?,
             version: need(f.version, "version")?,
         }),
-        other => return Err(format!("unknown kind {other:?}")),
     };
     Ok(Entry {
         seq: f.seq,
@@ -231,7 +234,19 @@ mod tests {
             r#"{"seq":12,"recorded_at":"2026-01-01T00:00:00Z","kind":"agreement","code":"SE-1","donor":"SWE","mandate":"x","currency":"SEK","signed":"2024-01-10","title":"T","conditional":true}"#,
             r#"{"seq":13,"recorded_at":"2026-01-01T00:00:00Z","kind":"pledge","donor":"SWE","mandate":"x","amount":"10.00","currency":"SEK","date":"2024-01-10","agreement":"SE-1"}"#,
             r#"{"seq":14,"recorded_at":"2026-01-01T00:00:00Z","kind":"condition-met","agreement":"SE-1","date":"2024-03-01","memo":"m"}"#,
+            r#"{"seq":15,"recorded_at":"2026-01-01T00:00:00Z","kind":"fund","code":"F","name":"The fund"}"#,
+            r#"{"seq":16,"recorded_at":"2026-01-01T00:00:00Z","kind":"pledge","donor":"JPN","mandate":"icat","amount":"7.00","currency":"USD","date":"2024-01-10","in_kind":true}"#,
+            r#"{"seq":17,"recorded_at":"2026-01-01T00:00:00Z","kind":"in-kind","donor":"JPN","mandate":"icat","amount":"7.00","currency":"USD","date":"2024-02-10","pledge":16,"reference":"K/1","memo":"a venue","source":{"file":"a.csv","sha256":"ab","row":4,"profile":"canonical"}}"#,
+            r#"{"seq":0,"recorded_at":"2026-01-01T00:00:00Z","kind":"ledger","format":"contributions-ledger","version":1}"#,
         ];
+        // Every kind is here, so that a new one is decoded and encoded too.
+        let mut kinds: Vec<Kind> = lines
+            .iter()
+            .map(|l| decode(l.as_bytes()).unwrap().body.kind())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds, Kind::ALL.to_vec());
         for l in lines {
             let slow: Entry = serde_json::from_str(l).unwrap();
             let fast = decode(l.as_bytes()).unwrap();
@@ -245,6 +260,15 @@ mod tests {
                 &fast.body,
             );
             assert_eq!(decode(&stored[..stored.len() - 1]).unwrap(), slow);
+            // Encoding writes the fields in the order and form of the line.
+            let stored = std::str::from_utf8(&stored).unwrap();
+            fn fields(t: &str) -> &str {
+                &t[t.find(r#""kind""#).unwrap()..]
+            }
+            let written = fields(stored);
+            let written = &written[..written.find(r#","hash":"#).unwrap()];
+            let given = fields(l);
+            assert_eq!(written, &given[..given.len() - 1], "{l}");
         }
     }
 }

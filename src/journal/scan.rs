@@ -619,12 +619,15 @@ fn check_header(path: &Path, text: &[u8]) -> Result<(), JournalError> {
         reason,
     };
     let header: Entry = serde_json::from_slice(text).map_err(|e| not_a_ledger(e.to_string()))?;
-    match header.body {
-        Body::Ledger(h) if h.format == FORMAT_NAME && h.version == 1 => Ok(()),
-        Body::Ledger(h) => Err(not_a_ledger(format!(
+    let Body::Ledger(h) = header.body else {
+        return Err(not_a_ledger("the first line is not a ledger header".into()));
+    };
+    if h.format == FORMAT_NAME && h.version == 1 {
+        Ok(())
+    } else {
+        Err(not_a_ledger(format!(
             "format {:?} version {} is not one this program reads",
             h.format, h.version
-        ))),
-        _ => Err(not_a_ledger("the first line is not a ledger header".into())),
+        )))
     }
 }

@@ -3,6 +3,7 @@
 
 use super::doc::{Cell, Doc};
 use super::doc::{header, m, ms, n, sheet, t};
+use crate::domain::Kind;
 use crate::report::reconcile::Terms;
 use crate::report::statement::LineKind;
 use crate::report::{Statement, Usd};
@@ -36,7 +37,7 @@ pub fn build(s: &Statement) -> Doc {
                 note.push(format!("reversed by #{b}; counts nowhere"));
             }
             if let Some(a) = &l.applied {
-                note.push(if l.kind == LineKind::Reduction {
+                note.push(if l.kind == LineKind::Entry(Kind::Reduction) {
                     format!("only {a} was outstanding: that much is reduced")
                 } else {
                     format!("only {a} was outstanding: that much is written off")

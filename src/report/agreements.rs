@@ -9,6 +9,7 @@
 //! undated; else non-current). An instalment of a conditional agreement whose
 //! condition was not met by then counts only as conditional. Pure; prints nothing.
 
+use crate::domain::Kind;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -164,7 +165,7 @@ pub(crate) fn row(src: &Source, a: &AgreementRec, end: NaiveDate) -> AgreementRo
 pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statement::Line]) {
     for l in lines
         .iter_mut()
-        .filter(|l| l.kind == super::statement::LineKind::Payment)
+        .filter(|l| l.kind == super::statement::LineKind::Entry(Kind::Payment))
     {
         let mut of = l.settled.iter().map(|s| {
             book.pledge(s.pledge)

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use ledger::domain::entry::{Body, Payment, Pledge, Rate, Reversal, WriteOff};
+use ledger::domain::entry::{Body, Money, Notes, Payment, Pledge, Rate, Reversal, WriteOff};
 use ledger::domain::{Currency, Entry};
 use ledger::journal::{self, Writer};
 use proptest::prelude::*;
@@ -113,16 +113,20 @@ fn cur(i: usize) -> Currency {
 /// Turns ops into checked drafts against what was recorded so far.
 fn draft(op: &Op, pledges: &[(u64, Pledge)], seqs: &[u64]) -> Option<Body> {
     let money = |d: usize, m: usize, c: usize, amount: u32, day: u16| Payment {
-        donor: DONORS[d].into(),
-        mandate: MANDATES[m].into(),
-        amount: Decimal::from(amount),
-        currency: cur(c),
-        date: date(day),
+        money: Money {
+            donor: DONORS[d].into(),
+            mandate: MANDATES[m].into(),
+            amount: Decimal::from(amount),
+            currency: cur(c),
+            date: date(day),
+        },
         pledge: None,
         prior_period: false,
-        reference: None,
-        memo: None,
-        source: None,
+        notes: Notes {
+            reference: None,
+            memo: None,
+            source: None,
+        },
     };
     Some(match op.clone() {
         Op::Pledge {
@@ -133,18 +137,22 @@ fn draft(op: &Op, pledges: &[(u64, Pledge)], seqs: &[u64]) -> Option<Body> {
             day,
             due,
         } => Body::Pledge(Pledge {
-            donor: DONORS[d].into(),
-            mandate: MANDATES[m].into(),
-            amount: Decimal::from(amount),
-            currency: cur(c),
-            date: date(day),
+            money: Money {
+                donor: DONORS[d].into(),
+                mandate: MANDATES[m].into(),
+                amount: Decimal::from(amount),
+                currency: cur(c),
+                date: date(day),
+            },
             due: due.map(|x| date(day) + Duration::days(i64::from(x))),
             opening: None,
             outstanding: None,
             in_kind: false,
-            reference: None,
-            memo: None,
-            source: None,
+            notes: Notes {
+                reference: None,
+                memo: None,
+                source: None,
+            },
             agreement: None,
         }),
         Op::Opening {
@@ -161,18 +169,22 @@ fn draft(op: &Op, pledges: &[(u64, Pledge)], seqs: &[u64]) -> Option<Body> {
             // Whole units, so that it fits any currency's decimals.
             let left = (amount * Decimal::from(left) / Decimal::from(100)).floor();
             Body::Pledge(Pledge {
-                donor: DONORS[d].into(),
-                mandate: MANDATES[m].into(),
-                amount,
-                currency: cur(c),
-                date: pledged,
+                money: Money {
+                    donor: DONORS[d].into(),
+                    mandate: MANDATES[m].into(),
+                    amount,
+                    currency: cur(c),
+                    date: pledged,
+                },
                 due: Some(pledged + Duration::days(365)),
                 opening: Some(date(day)),
                 outstanding: Some(left),
                 in_kind: false,
-                reference: None,
-                memo: None,
-                source: None,
+                notes: Notes {
+                    reference: None,
+                    memo: None,
+                    source: None,
+                },
                 agreement: None,
             })
         }
@@ -187,10 +199,10 @@ fn draft(op: &Op, pledges: &[(u64, Pledge)], seqs: &[u64]) -> Option<Body> {
             let mut p = money(d, m, c, amount, day);
             // A payment naming a pledge is in its currency and dated on or after it.
             if let Some((seq, pl)) = names.and_then(|i| pledges.get(i)) {
-                p.donor = pl.donor.clone();
-                p.mandate = pl.mandate.clone();
-                p.currency = pl.currency;
-                p.date = p.date.max(pl.opening.unwrap_or(pl.date));
+                p.money.donor = pl.money.donor.clone();
+                p.money.mandate = pl.money.mandate.clone();
+                p.money.currency = pl.money.currency;
+                p.money.date = p.money.date.max(pl.opening.unwrap_or(pl.money.date));
                 p.pledge = Some(*seq);
             }
             Body::Payment(p)
@@ -221,11 +233,13 @@ fn draft(op: &Op, pledges: &[(u64, Pledge)], seqs: &[u64]) -> Option<Body> {
             let w = WriteOff {
                 pledge: *seq,
                 amount: Decimal::from(amount),
-                currency: pl.currency,
-                date: date(day).max(pl.opening.unwrap_or(pl.date)),
-                reference: None,
-                memo: Some("approved".into()),
-                source: None,
+                currency: pl.money.currency,
+                date: date(day).max(pl.opening.unwrap_or(pl.money.date)),
+                notes: Notes {
+                    reference: None,
+                    memo: Some("approved".into()),
+                    source: None,
+                },
             };
             if matches!(op, Op::Reduction { .. }) {
                 Body::Reduction(w)

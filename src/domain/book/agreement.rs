@@ -69,9 +69,9 @@ impl Checker {
         let a = self.agreement_named(&code, "agreement")?;
         let g = &a.agreement;
         let differs = [
-            ("donor", g.donor.as_str(), p.donor.as_str()),
-            ("mandate", g.mandate.as_str(), p.mandate.as_str()),
-            ("currency", g.currency.code(), p.currency.code()),
+            ("donor", g.donor.as_str(), p.money.donor.as_str()),
+            ("mandate", g.mandate.as_str(), p.money.mandate.as_str()),
+            ("currency", g.currency.code(), p.money.currency.code()),
         ]
         .into_iter()
         .find(|(_, want, got)| want != got);

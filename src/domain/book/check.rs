@@ -23,21 +23,24 @@ impl Checker {
                 "a ledger header cannot be recorded",
             )),
             Body::Pledge(mut p) => {
-                check_text("reference", p.reference.as_deref(), false)?;
-                check_text("memo", p.memo.as_deref(), true)?;
-                check_length("donor", &p.donor, limits::NAME)?;
-                check_length("mandate", &p.mandate, limits::NAME)?;
-                p.donor = self.resolve_donor(&p.donor)?;
-                p.mandate = self.resolve_mandate(&p.mandate)?;
-                p.amount = check_amount(p.amount, p.currency, "amount")?;
-                check_date(p.date, "date")?;
+                check_text("reference", p.notes.reference.as_deref(), false)?;
+                check_text("memo", p.notes.memo.as_deref(), true)?;
+                check_length("donor", &p.money.donor, limits::NAME)?;
+                check_length("mandate", &p.money.mandate, limits::NAME)?;
+                p.money.donor = self.resolve_donor(&p.money.donor)?;
+                p.money.mandate = self.resolve_mandate(&p.money.mandate)?;
+                p.money.amount = check_amount(p.money.amount, p.money.currency, "amount")?;
+                check_date(p.money.date, "date")?;
                 if let Some(due) = p.due {
                     check_date(due, "due")?;
-                    if due < p.date {
+                    if due < p.money.date {
                         return Err(Problem::field(
                             Code::DueBeforeDate,
                             "due",
-                            format!("the due date {due} is before the pledge date {}", p.date),
+                            format!(
+                                "the due date {due} is before the pledge date {}",
+                                p.money.date
+                            ),
                         ));
                     }
                 }
@@ -65,8 +68,8 @@ impl Checker {
                             ),
                         ));
                     }
-                    before_opening(pledge, p.date, "payment")?;
-                    self.check_recognised(pledge, p.date, "payment")?;
+                    before_opening(pledge, p.money.date, "payment")?;
+                    self.check_recognised(pledge, p.money.date, "payment")?;
                 }
                 Ok(Body::Payment(p))
             }
@@ -79,7 +82,7 @@ impl Checker {
                     ));
                 }
                 let p = self.check_payment(p)?;
-                if p.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
+                if p.notes.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
                     return Err(Problem::field(
                         Code::DescriptionRequired,
                         "memo",
@@ -97,8 +100,8 @@ impl Checker {
                             ),
                         ));
                     }
-                    before_opening(pledge, p.date, "in-kind contribution")?;
-                    self.check_recognised(pledge, p.date, "in-kind contribution")?;
+                    before_opening(pledge, p.money.date, "in-kind contribution")?;
+                    self.check_recognised(pledge, p.money.date, "in-kind contribution")?;
                 }
                 Ok(Body::InKind(p))
             }
@@ -192,7 +195,8 @@ impl Checker {
                             ));
                         }
                     }
-                    _ => {}
+                    Kind::Refund | Kind::WriteOff | Kind::Reduction | Kind::InKind | Kind::Rate => {
+                    }
                 }
                 Ok(Body::Reversal(r))
             }
@@ -335,16 +339,16 @@ impl Checker {
         }
         let at = entry.recorded_at;
         let canonical = match (self.check_recorded(entry.body.clone(), at), &entry.body) {
-            (Err(p), Body::WriteOff(w)) if p.code == Code::ReasonRequired && w.memo.is_none() => {
+            (Err(p), Body::WriteOff(w))
+                if p.code == Code::ReasonRequired && w.notes.memo.is_none() =>
+            {
                 let mut with_reason = w.clone();
-                with_reason.memo = Some("(recorded before reasons were required)".into());
-                match self.check_recorded(Body::WriteOff(with_reason), at)? {
-                    Body::WriteOff(mut c) => {
-                        c.memo = None;
-                        Body::WriteOff(c)
-                    }
-                    other => other,
+                with_reason.notes.memo = Some("(recorded before reasons were required)".into());
+                let mut c = self.check_recorded(Body::WriteOff(with_reason), at)?;
+                if let Body::WriteOff(w) = &mut c {
+                    w.notes.memo = None;
                 }
+                c
             }
             (result, _) => result?,
         };
@@ -412,30 +416,33 @@ impl Checker {
         &self,
         mut p: crate::domain::entry::Payment,
     ) -> Result<crate::domain::entry::Payment, Problem> {
-        check_text("reference", p.reference.as_deref(), false)?;
-        check_text("memo", p.memo.as_deref(), true)?;
-        check_length("donor", &p.donor, limits::NAME)?;
-        check_length("mandate", &p.mandate, limits::NAME)?;
-        p.donor = self.resolve_donor(&p.donor)?;
-        p.mandate = self.resolve_mandate(&p.mandate)?;
-        p.amount = check_amount(p.amount, p.currency, "amount")?;
-        check_date(p.date, "date")?;
+        check_text("reference", p.notes.reference.as_deref(), false)?;
+        check_text("memo", p.notes.memo.as_deref(), true)?;
+        check_length("donor", &p.money.donor, limits::NAME)?;
+        check_length("mandate", &p.money.mandate, limits::NAME)?;
+        p.money.donor = self.resolve_donor(&p.money.donor)?;
+        p.money.mandate = self.resolve_mandate(&p.money.mandate)?;
+        p.money.amount = check_amount(p.money.amount, p.money.currency, "amount")?;
+        check_date(p.money.date, "date")?;
         if let Some(n) = p.pledge {
             let pledge = self.live_pledge_named(n, "pledge")?;
-            if *pledge.donor != *p.donor {
+            if *pledge.donor != *p.money.donor {
                 return Err(Problem::field(
                     Code::WrongDonor,
                     "pledge",
-                    format!("pledge #{n} belongs to {}, not {}", pledge.donor, p.donor),
+                    format!(
+                        "pledge #{n} belongs to {}, not {}",
+                        pledge.donor, p.money.donor
+                    ),
                 ));
             }
-            if *pledge.mandate != *p.mandate {
+            if *pledge.mandate != *p.money.mandate {
                 return Err(Problem::field(
                     Code::WrongMandate,
                     "pledge",
                     format!(
                         "pledge #{n} is for mandate {}, not {}",
-                        pledge.mandate, p.mandate
+                        pledge.mandate, p.money.mandate
                     ),
                 ));
             }
@@ -479,31 +486,31 @@ impl Checker {
     /// money a later refund already returned.
     fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
         let mut moves: Vec<(NaiveDate, Decimal)> = self
-            .payments_of(&r.donor, &r.mandate, r.currency)
+            .payments_of(&r.money.donor, &r.money.mandate, r.money.currency)
             .filter(|p| !p.prior_period)
             .map(|p| (p.date, if p.refund { -p.amount } else { p.amount }))
             .collect();
         moves.sort_by_key(|(date, _)| *date);
-        let later = moves.partition_point(|(date, _)| *date <= r.date);
+        let later = moves.partition_point(|(date, _)| *date <= r.money.date);
         let mut net: Decimal = moves[..later].iter().map(|(_, a)| *a).sum();
-        let mut by = r.date;
+        let mut by = r.money.date;
         let mut rest = &moves[later..];
         loop {
-            if net < r.amount {
-                let c = r.currency;
+            if net < r.money.amount {
+                let c = r.money.currency;
                 let paid = format!(
                     "{} has been paid {} {c} net for {} by {by}",
-                    r.donor,
+                    r.money.donor,
                     c.format(net),
-                    r.mandate
+                    r.money.mandate
                 );
-                let refund = format!("a refund of {} {c}", c.format(r.amount));
-                let message = if by == r.date {
+                let refund = format!("a refund of {} {c}", c.format(r.money.amount));
+                let message = if by == r.money.date {
                     format!("{paid}; {refund} is larger (record the payment it returns first)")
                 } else {
                     format!(
                         "{paid}, after later refunds; {refund} dated {} is larger (those refunds already returned the rest)",
-                        r.date
+                        r.money.date
                     )
                 };
                 return Err(Problem::field(Code::RefundExceeds, "amount", message));

@@ -67,27 +67,35 @@ impl Checker {
         self.note_provenance(seq, &entry.body);
         match &entry.body {
             Body::Pledge(p) => {
-                if let Some(r) = &p.reference {
+                if let Some(r) = &p.notes.reference {
                     self.pledge_refs.insert(r.clone(), seq);
                 }
                 let key = (
-                    self.book.names.get(&p.donor),
-                    self.book.names.get(&p.mandate),
+                    self.book.names.get(&p.money.donor),
+                    self.book.names.get(&p.money.mandate),
                 );
                 self.pledge_groups.entry(key).or_default().push(seq);
             }
             Body::Payment(p) | Body::Refund(p) => {
                 let key = (
-                    self.book.names.get(&p.donor),
-                    self.book.names.get(&p.mandate),
-                    p.currency,
+                    self.book.names.get(&p.money.donor),
+                    self.book.names.get(&p.money.mandate),
+                    p.money.currency,
                 );
                 self.payment_groups.entry(key).or_default().push(seq);
             }
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.takes.entry(w.pledge).or_default().push(seq);
             }
-            _ => {}
+            Body::Ledger(_)
+            | Body::InKind(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => {}
         }
         self.book.apply(entry);
     }
@@ -160,12 +168,19 @@ impl Checker {
             return;
         };
         let donor = match body {
-            Body::Pledge(p) => Some(p.donor.as_str()),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.donor.as_str()),
+            Body::Pledge(p) => Some(p.money.donor.as_str()),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.money.donor.as_str()),
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.book.pledges.get(&w.pledge).map(|p| &*p.donor)
             }
-            _ => None,
+            Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => None,
         };
         if let Some(donor) = donor {
             let key = Self::reference_key(body.kind(), donor, reference);

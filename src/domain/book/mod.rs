@@ -235,16 +235,16 @@ impl Book {
         match &entry.body {
             Body::Ledger(_) => {}
             Body::Pledge(p) => {
-                let donor = self.names.get(&p.donor);
-                let mandate = self.names.get(&p.mandate);
-                let mut date = Some(p.date);
+                let donor = self.names.get(&p.money.donor);
+                let mandate = self.names.get(&p.money.mandate);
+                let mut date = Some(p.money.date);
                 if let Some(a) = p
                     .agreement
                     .as_deref()
                     .and_then(|a| self.agreements.get_mut(a))
                 {
                     a.instalments.push(seq);
-                    date = a.recognised_from(p.date);
+                    date = a.recognised_from(p.money.date);
                 }
                 let agreement = p.agreement.as_deref().map(|a| self.names.get(a));
                 self.pledges.insert(
@@ -253,16 +253,16 @@ impl Book {
                         seq,
                         donor,
                         mandate,
-                        amount: p.amount,
-                        currency: p.currency,
-                        date: date.unwrap_or(p.date),
+                        amount: p.money.amount,
+                        currency: p.money.currency,
+                        date: date.unwrap_or(p.money.date),
                         agreement,
-                        pledged_on: p.date,
+                        pledged_on: p.money.date,
                         pending: date.is_none(),
                         due: p.due,
                         opening: p.opening.zip(p.outstanding),
                         in_kind: p.in_kind,
-                        reference: p.reference.clone(),
+                        reference: p.notes.reference.clone(),
                         reversed_by: None,
                     },
                 );
@@ -271,8 +271,8 @@ impl Book {
                 if let Some(n) = p.pledge {
                     *self.named_by.entry(n).or_default() += 1;
                 }
-                let donor = self.names.get(&p.donor);
-                let mandate = self.names.get(&p.mandate);
+                let donor = self.names.get(&p.money.donor);
+                let mandate = self.names.get(&p.money.mandate);
                 self.payments.insert(
                     seq,
                     PaymentRec {
@@ -280,12 +280,12 @@ impl Book {
                         refund: matches!(entry.body, Body::Refund(_)),
                         donor,
                         mandate,
-                        amount: p.amount,
-                        currency: p.currency,
-                        date: p.date,
+                        amount: p.money.amount,
+                        currency: p.money.currency,
+                        date: p.money.date,
                         pledge: p.pledge,
                         prior_period: p.prior_period,
-                        reference: p.reference.clone(),
+                        reference: p.notes.reference.clone(),
                         reversed_by: None,
                     },
                 );
@@ -301,7 +301,7 @@ impl Book {
                         amount: w.amount,
                         currency: w.currency,
                         date: w.date,
-                        reason: w.memo.clone(),
+                        reason: w.notes.memo.clone(),
                         reversed_by: None,
                     },
                 );
@@ -328,14 +328,14 @@ impl Book {
                     PaymentRec {
                         seq,
                         refund: false,
-                        donor: self.names.get(&p.donor),
-                        mandate: self.names.get(&p.mandate),
-                        amount: p.amount,
-                        currency: p.currency,
-                        date: p.date,
+                        donor: self.names.get(&p.money.donor),
+                        mandate: self.names.get(&p.money.mandate),
+                        amount: p.money.amount,
+                        currency: p.money.currency,
+                        date: p.money.date,
                         pledge: p.pledge,
                         prior_period: false,
-                        reference: p.reference.clone(),
+                        reference: p.notes.reference.clone(),
                         reversed_by: None,
                     },
                 );

@@ -12,21 +12,25 @@ use rust_decimal::Decimal;
 
 use super::check::{check_amount, check_date, check_text};
 use super::{Checker, PledgeRec, WriteOffRec};
-use crate::domain::entry::{Pledge, WriteOff};
+use crate::domain::entry::{Kind, Pledge, WriteOff};
 use crate::domain::problem::Problem;
 use crate::domain::settlement::{self, Records};
 
 fn what(reduction: bool) -> &'static str {
-    if reduction { "reduction" } else { "write-off" }
+    if reduction {
+        Kind::Reduction.as_str()
+    } else {
+        Kind::WriteOff.as_str()
+    }
 }
 
 impl Checker {
     /// Checks a write-off (`reduction` false) or a reduction of a pledge.
     pub(super) fn check_take(&self, mut w: WriteOff, reduction: bool) -> Result<WriteOff, Problem> {
         let what = what(reduction);
-        check_text("reference", w.reference.as_deref(), false)?;
-        check_text("reason", w.memo.as_deref(), true)?;
-        if w.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
+        check_text("reference", w.notes.reference.as_deref(), false)?;
+        check_text("reason", w.notes.memo.as_deref(), true)?;
+        if w.notes.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
             return Err(Problem::field(
                 Code::ReasonRequired,
                 "reason",
@@ -184,13 +188,13 @@ pub(super) fn check_opening(p: &mut Pledge) -> Result<(), Problem> {
         (Some(d), Some(a)) => (d, a),
     };
     check_date(opening, "opening")?;
-    if opening < p.date {
+    if opening < p.money.date {
         return Err(Problem::field(
             Code::OpeningBeforePledge,
             "opening",
             format!(
                 "the opening date {opening} is before the pledge date {}",
-                p.date
+                p.money.date
             ),
         ));
     }
@@ -202,18 +206,19 @@ pub(super) fn check_opening(p: &mut Pledge) -> Result<(), Problem> {
         ));
     }
     let outstanding = p
+        .money
         .currency
         .exact(outstanding)
         .map_err(|m| Problem::field(Code::TooManyDecimals, "outstanding", m))?;
-    if outstanding > p.amount {
-        let c = p.currency;
+    if outstanding > p.money.amount {
+        let c = p.money.currency;
         return Err(Problem::field(
             Code::OutstandingExceedsAmount,
             "outstanding",
             format!(
                 "{} {c} outstanding is more than the {} {c} pledged",
                 c.format(outstanding),
-                c.format(p.amount)
+                c.format(p.money.amount)
             ),
         ));
     }

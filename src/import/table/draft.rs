@@ -10,12 +10,13 @@ use csv::StringRecord;
 use rust_decimal::Decimal;
 
 use super::Table;
-use crate::domain::entry::{Payment, Pledge, Rate, Source, WriteOff};
+use crate::domain::entry::{Money, Notes, Payment, Pledge, Rate, Source, WriteOff};
 use crate::domain::problem::{Problem, longer_than, too_long};
 use crate::domain::register::fold;
 use crate::domain::{Body, Currency, Kind};
 use crate::import::field::parse_yes_no;
 use crate::import::profile::Field;
+use crate::import::repeat::{importable, importable_names};
 use crate::import::text::{parse_amount, parse_date};
 use crate::import::{Row, RowProblem};
 
@@ -90,11 +91,19 @@ impl Table<'_> {
         let (donor, mandate, currency) = match kind {
             Kind::WriteOff | Kind::Reduction => (None, None, text(Field::Currency)),
             Kind::Rate => (None, None, need(&mut bad, Field::Currency, "a currency")),
-            _ => (
+            Kind::Pledge | Kind::Payment | Kind::Refund | Kind::InKind => (
                 need(&mut bad, Field::Donor, "a donor"),
                 need(&mut bad, Field::Mandate, "a mandate"),
                 need(&mut bad, Field::Currency, "a currency"),
             ),
+            // Never imported: `row_kind` refused them.
+            Kind::Ledger
+            | Kind::Reversal
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => (None, None, None),
         };
         let pledge_reference = text(Field::PledgeReference);
         if matches!(kind, Kind::WriteOff | Kind::Reduction) && pledge_reference.is_none() {
@@ -260,21 +269,13 @@ fn row_kind(text: Option<String>, bad: &mut Bad) -> Option<Kind> {
         return None;
     };
     match Kind::parse(&k) {
-        Some(
-            kind @ (Kind::Pledge
-            | Kind::Payment
-            | Kind::Refund
-            | Kind::WriteOff
-            | Kind::Reduction
-            | Kind::Rate
-            | Kind::InKind),
-        ) => Some(kind),
+        Some(kind) if importable(kind) => Some(kind),
         _ => {
             bad.add(
                 "kind",
                 &k,
                 Code::BadKind,
-                "is not pledge, payment, refund, in-kind, write-off, reduction or rate (map it under [values.kind])",
+                format!("is not {} (map it under [values.kind])", importable_names()),
             );
             None
         }
@@ -298,42 +299,46 @@ struct Assembled {
     source: Option<Source>,
 }
 
-/// The entry a row records, by its kind.
+/// The entry a row records, by its kind (one `row_kind` admitted).
 fn assemble(a: Assembled) -> Body {
     match a.kind {
         Kind::Pledge => Body::Pledge(Pledge {
-            donor: a.donor,
-            mandate: a.mandate,
-            amount: a.amount,
-            currency: a.currency,
-            date: a.date,
-            due: a.due,
-            opening: a.opening,
-            outstanding: a.outstanding,
-            in_kind: false,
-            reference: a.reference,
-            memo: a.memo,
-            source: a.source,
-            agreement: None,
-        }),
-        Kind::Payment | Kind::Refund | Kind::InKind => {
-            let pay = Payment {
+            money: Money {
                 donor: a.donor,
                 mandate: a.mandate,
                 amount: a.amount,
                 currency: a.currency,
                 date: a.date,
-                pledge: None,
-                prior_period: a.prior_period && a.kind == Kind::Refund,
+            },
+            due: a.due,
+            opening: a.opening,
+            outstanding: a.outstanding,
+            in_kind: false,
+            notes: Notes {
                 reference: a.reference,
                 memo: a.memo,
                 source: a.source,
+            },
+            agreement: None,
+        }),
+        Kind::Payment | Kind::Refund | Kind::InKind => {
+            let pay = Payment {
+                money: Money {
+                    donor: a.donor,
+                    mandate: a.mandate,
+                    amount: a.amount,
+                    currency: a.currency,
+                    date: a.date,
+                },
+                pledge: None,
+                prior_period: a.prior_period && a.kind == Kind::Refund,
+                notes: Notes {
+                    reference: a.reference,
+                    memo: a.memo,
+                    source: a.source,
+                },
             };
-            match a.kind {
-                Kind::Payment => Body::Payment(pay),
-                Kind::InKind => Body::InKind(pay),
-                _ => Body::Refund(pay),
-            }
+            Body::of_payment(a.kind, pay).expect("a payment's kind")
         }
         Kind::WriteOff | Kind::Reduction => {
             let w = WriteOff {
@@ -341,22 +346,29 @@ fn assemble(a: Assembled) -> Body {
                 amount: a.amount,
                 currency: a.currency,
                 date: a.date,
-                reference: a.reference,
-                memo: a.memo,
-                source: a.source,
+                notes: Notes {
+                    reference: a.reference,
+                    memo: a.memo,
+                    source: a.source,
+                },
             };
-            if a.kind == Kind::WriteOff {
-                Body::WriteOff(w)
-            } else {
-                Body::Reduction(w)
-            }
+            Body::of_write_off(a.kind, w).expect("a write-off's kind")
         }
-        _ => Body::Rate(Rate {
+        Kind::Rate => Body::Rate(Rate {
             currency: a.currency,
             per_usd: a.amount,
             date: a.date,
             source: a.source,
         }),
+        Kind::Ledger
+        | Kind::Reversal
+        | Kind::Donor
+        | Kind::Mandate
+        | Kind::Fund
+        | Kind::Agreement
+        | Kind::ConditionMet => {
+            unreachable!("`row_kind` admits only the kinds an import records")
+        }
     }
 }
 

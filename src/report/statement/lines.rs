@@ -3,6 +3,7 @@
 //! settlement's allocations) and each pledge's running outstanding (from the
 //! settlement's events). Adds each counted line to the currency balances as it goes.
 
+use crate::domain::Kind;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -15,37 +16,31 @@ use crate::domain::entry::Body;
 use crate::domain::settlement::Allocation;
 use crate::report::{Conv, Period, ReportError, Source, Usd};
 
-/// What a line is; serialises as its kebab-case name (`opening-pledge`, `in-kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// What a line is: an entry of its kind, or a pledge the statement tells apart.
+/// Serialises as its name (`payment`, `opening-pledge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
-    Pledge,
+    Entry(Kind),
     /// A pledge carried in at its opening date.
     OpeningPledge,
     /// An instalment of a conditional agreement not recognised by the period's end.
     ConditionalPledge,
-    Payment,
-    Refund,
-    InKind,
-    WriteOff,
-    Reduction,
-    Reversal,
 }
 
 impl LineKind {
-    /// The name, as in the JSON.
+    /// The name, as in the JSON: an entry's kind as stored.
     pub fn as_str(self) -> &'static str {
         match self {
-            LineKind::Pledge => "pledge",
+            LineKind::Entry(k) => k.as_str(),
             LineKind::OpeningPledge => "opening-pledge",
             LineKind::ConditionalPledge => "conditional-pledge",
-            LineKind::Payment => "payment",
-            LineKind::Refund => "refund",
-            LineKind::InKind => "in-kind",
-            LineKind::WriteOff => "write-off",
-            LineKind::Reduction => "reduction",
-            LineKind::Reversal => "reversal",
         }
+    }
+}
+
+impl Serialize for LineKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -161,7 +156,7 @@ fn pledge_line(
     period: Period,
     bal: &mut Balances,
 ) -> Result<Line, ReportError> {
-    let mut l = blank(p.seq, p.counted_on(), LineKind::Pledge);
+    let mut l = blank(p.seq, p.counted_on(), LineKind::Entry(Kind::Pledge));
     l.mandate = Some(p.mandate.to_string());
     l.currency = Some(p.currency.code().to_string());
     l.amount = Some(p.currency.format(p.base()));
@@ -204,9 +199,9 @@ fn payment_line(
     bal: &mut Balances,
 ) -> Result<Line, ReportError> {
     let kind = if pay.refund {
-        LineKind::Refund
+        LineKind::Entry(Kind::Refund)
     } else {
-        LineKind::Payment
+        LineKind::Entry(Kind::Payment)
     };
     let mut l = blank(pay.seq, pay.date, kind);
     l.mandate = Some(pay.mandate.to_string());
@@ -239,7 +234,7 @@ fn in_kind_line(
     ik: &PaymentRec,
     period: Period,
 ) -> Result<Line, ReportError> {
-    let mut l = blank(ik.seq, ik.date, LineKind::InKind);
+    let mut l = blank(ik.seq, ik.date, LineKind::Entry(Kind::InKind));
     l.mandate = Some(ik.mandate.to_string());
     l.currency = Some(ik.currency.code().to_string());
     l.amount = Some(ik.currency.format(ik.amount));
@@ -282,9 +277,9 @@ fn write_off_line(
     bal: &mut Balances,
 ) -> Result<Line, ReportError> {
     let kind = if w.reduction {
-        LineKind::Reduction
+        LineKind::Entry(Kind::Reduction)
     } else {
-        LineKind::WriteOff
+        LineKind::Entry(Kind::WriteOff)
     };
     let mut l = blank(w.seq, w.date, kind);
     l.mandate = Some(p.mandate.to_string());
@@ -322,7 +317,11 @@ fn reversal_lines(src: &Source, listed: &[Line]) -> Vec<Line> {
         .iter()
         .filter_map(|e| match &e.body {
             Body::Reversal(r) if targets.contains(&r.entry) => {
-                let mut l = blank(e.seq, e.recorded_at.date_naive(), LineKind::Reversal);
+                let mut l = blank(
+                    e.seq,
+                    e.recorded_at.date_naive(),
+                    LineKind::Entry(Kind::Reversal),
+                );
                 l.entry = Some(r.entry);
                 l.reason = Some(r.reason.clone());
                 Some(l)
@@ -349,22 +348,36 @@ fn running_outstanding(src: &Source, period: Period, lines: &mut [Line]) {
         .filter(|l| l.reversed_by.is_none() && l.date <= period.to)
     {
         match l.kind {
-            LineKind::Pledge | LineKind::OpeningPledge => l.outstanding = after(l.seq, None),
+            LineKind::Entry(Kind::Pledge) | LineKind::OpeningPledge => {
+                l.outstanding = after(l.seq, None)
+            }
             // A write-off the settlement did not take (its pledge not live) shows none.
-            LineKind::WriteOff | LineKind::Reduction => {
+            LineKind::Entry(Kind::WriteOff) | LineKind::Entry(Kind::Reduction) => {
                 if src.settlement.allocations.contains_key(&l.seq)
                     && let Some(left) = l.pledge.and_then(|ps| after(ps, Some(l.seq)))
                 {
                     l.outstanding = Some(left);
                 }
             }
-            _ => {
+            LineKind::Entry(Kind::Payment | Kind::Refund | Kind::InKind) => {
                 for s in l.settled.iter_mut() {
                     if let Some(left) = after(s.pledge, Some(l.seq)) {
                         s.outstanding = left;
                     }
                 }
             }
+            // Nothing of theirs stands against a pledge.
+            LineKind::ConditionalPledge
+            | LineKind::Entry(
+                Kind::Reversal
+                | Kind::Ledger
+                | Kind::Rate
+                | Kind::Donor
+                | Kind::Mandate
+                | Kind::Fund
+                | Kind::Agreement
+                | Kind::ConditionMet,
+            ) => {}
         }
     }
 }

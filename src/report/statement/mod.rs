@@ -11,6 +11,7 @@
 mod balances;
 mod lines;
 
+use crate::domain::Kind;
 use serde::Serialize;
 
 use super::figures::tally;
@@ -106,12 +107,24 @@ fn totals(
     for l in lines {
         if let Some(usd) = l.usd {
             match l.kind {
-                LineKind::Payment => totals.received += usd,
-                LineKind::Refund => totals.refunded += usd,
-                LineKind::WriteOff => totals.written_off += usd,
-                LineKind::Reduction => totals.reduced += usd,
-                LineKind::InKind => totals.in_kind += usd,
-                _ => {}
+                LineKind::Entry(Kind::Payment) => totals.received += usd,
+                LineKind::Entry(Kind::Refund) => totals.refunded += usd,
+                LineKind::Entry(Kind::WriteOff) => totals.written_off += usd,
+                LineKind::Entry(Kind::Reduction) => totals.reduced += usd,
+                LineKind::Entry(Kind::InKind) => totals.in_kind += usd,
+                LineKind::Entry(
+                    Kind::Pledge
+                    | Kind::Reversal
+                    | Kind::Ledger
+                    | Kind::Rate
+                    | Kind::Donor
+                    | Kind::Mandate
+                    | Kind::Fund
+                    | Kind::Agreement
+                    | Kind::ConditionMet,
+                )
+                | LineKind::OpeningPledge
+                | LineKind::ConditionalPledge => {}
             }
         }
     }
