@@ -8,14 +8,14 @@
 //!   ledger export ceb --year 2024 --government --output ceb-gov-2024.csv
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use super::report::{OutputArgs, ledger_head, missing_rates};
 use super::{Context, Failure};
 use crate::domain::{Book, settlement};
 use crate::journal;
-use crate::report::{self, LedgerHead, Source};
+use crate::report::{self, Source};
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
@@ -42,12 +42,8 @@ pub struct CebArgs {
     /// Fail instead of warning when a figure uses a rate more than 31 days older than its date
     #[arg(long)]
     pub strict_rates: bool,
-    /// Write to this file instead of standard output (never the ledger or its index)
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-    /// Replace the --output file if it exists
-    #[arg(long, requires = "output")]
-    pub force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, cmd: ExportCmd) -> Result<(), Failure> {
@@ -64,21 +60,16 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
             args.format
         )));
     }
-    if let Some(path) = &args.output {
-        super::output::check(path, &ctx.ledger, args.force)?;
-    }
+    args.output.check(ctx)?;
     let mut book = Book::new();
     let scan = journal::scan(&ctx.ledger, true, None, |e| book.apply(&e))?;
     super::warn_if_torn(ctx, &scan);
-    let settled = settlement::settle_pledges(&book).map_err(super::report::missing_rates)?;
+    let settled = settlement::settle_pledges(&book).map_err(missing_rates)?;
     let src = Source {
         book: &book,
         settlement: &settled,
         entries: &[],
-        ledger: LedgerHead {
-            entries: scan.head.entries,
-            head: scan.head.hash.clone(),
-        },
+        ledger: ledger_head(&scan),
         as_of: None,
         only_donor: None,
         tolerance: report::Usd::ZERO,
@@ -92,9 +83,5 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
     for w in &table.warnings {
         eprintln!("warning: {w}");
     }
-    match &args.output {
-        Some(path) => super::output::write(path, &bytes)?,
-        None => out.write_all(&bytes)?,
-    }
-    Ok(())
+    args.output.write(out, &bytes)
 }

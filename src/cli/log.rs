@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::args::OutFormat;
+use super::report::{as_of_flag, date_flag};
 use super::{Context, Failure};
 use crate::domain::entry::{Body, Entry, Kind, Party};
 use crate::domain::register::Register;
@@ -211,16 +212,7 @@ impl Filter {
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Failure> {
     let kinds = args.kind;
-    let parse_date = |t: &Option<String>, name: &str| {
-        t.as_deref()
-            .map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))
-            .transpose()
-    };
-    let until = args
-        .as_of
-        .as_deref()
-        .map(|t| time::parse_as_of(t).map_err(|m| Failure::usage(format!("--as-of: {m}"))))
-        .transpose()?;
+    let until = as_of_flag(args.as_of.as_deref())?;
     // Donor and mandate filters accept names and aliases too. They are resolved
     // against the register as the scan builds it, so a donor registered in this
     // ledger (and its aliases) can be named as well as a built-in one.
@@ -229,8 +221,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         donor: None,
         mandate: None,
         kinds,
-        from: parse_date(&args.from, "from")?,
-        to: parse_date(&args.to, "to")?,
+        from: date_flag(args.from.as_deref(), "from")?,
+        to: date_flag(args.to.as_deref(), "to")?,
     };
     if let (Some(from), Some(to)) = (filter.from, filter.to)
         && from > to

@@ -11,6 +11,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 
 use super::{Context, Failure};
@@ -83,12 +84,8 @@ pub struct ReportArgs {
     /// Fail instead of warning when a figure uses a rate more than 31 days older than its date
     #[arg(long)]
     pub strict_rates: bool,
-    /// Write to this file instead of standard output (never the ledger or its index)
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-    /// Replace the --output file if it exists
-    #[arg(long, requires = "output")]
-    pub force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Only the entries of this fund's mandates (a fund code or name)
     #[arg(long)]
     pub fund: Option<String>,
@@ -100,11 +97,61 @@ pub struct ReportArgs {
     pub by: Option<String>,
 }
 
+/// `--output` and `--force`: where a report's bytes go.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write to this file instead of standard output (never the ledger or its index)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+impl OutputArgs {
+    /// Refuses an `--output` file the report may not be written to, before any work.
+    pub(super) fn check(&self, ctx: &Context) -> Result<(), Failure> {
+        match &self.output {
+            Some(path) => super::output::check(path, &ctx.ledger, self.force),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the report's bytes to the `--output` file, or else to `out`.
+    pub(super) fn write(&self, out: &mut dyn Write, bytes: &[u8]) -> Result<(), Failure> {
+        match &self.output {
+            Some(path) => super::output::write(path, bytes)?,
+            None => out.write_all(bytes)?,
+        }
+        Ok(())
+    }
+}
+
+/// A value date flag (`--from`, `--to`; `name` without its dashes), when given.
+pub(super) fn date_flag(text: Option<&str>, name: &str) -> Result<Option<NaiveDate>, Failure> {
+    text.map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))
+        .transpose()
+}
+
+/// `--as-of`, when given: a cut-off on when entries were recorded.
+pub(super) fn as_of_flag(text: Option<&str>) -> Result<Option<DateTime<Utc>>, Failure> {
+    text.map(|t| time::parse_as_of(t).map_err(|m| Failure::usage(format!("--as-of: {m}"))))
+        .transpose()
+}
+
+/// The ledger head a report names: the entries read and the last one's hash.
+pub(super) fn ledger_head(scan: &journal::Scan) -> LedgerHead {
+    LedgerHead {
+        entries: scan.head.entries,
+        head: scan.head.hash.clone(),
+    }
+}
+
 /// The flags, checked before the ledger is read.
 struct Checked {
     kind: ReportKind,
     period: PeriodSpec,
-    until: Option<chrono::DateTime<chrono::Utc>>,
+    until: Option<DateTime<Utc>>,
     format: Format,
     table: Option<String>,
     tolerance: rust_decimal::Decimal,
@@ -113,12 +160,8 @@ struct Checked {
 
 fn check(args: &ReportArgs) -> Result<Checked, Failure> {
     let kind = args.kind;
-    let date = |t: &Option<String>, name: &str| {
-        t.as_deref()
-            .map(|d| time::parse_date(d).map_err(|m| Failure::usage(format!("--{name}: {m}"))))
-            .transpose()
-    };
-    let (from, to) = (date(&args.from, "from")?, date(&args.to, "to")?);
+    let from = date_flag(args.from.as_deref(), "from")?;
+    let to = date_flag(args.to.as_deref(), "to")?;
     // clap refuses a year or quarter out of range, --quarter without --year, and
     // --year with --from or --to.
     let period = match (args.year, args.quarter) {
@@ -173,11 +216,7 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
             )));
         }
     }
-    let until = args
-        .as_of
-        .as_deref()
-        .map(|t| time::parse_as_of(t).map_err(|m| Failure::usage(format!("--as-of: {m}"))))
-        .transpose()?;
+    let until = as_of_flag(args.as_of.as_deref())?;
     let tolerance = match args.tolerance.as_deref() {
         None => report::overdue::DEFAULT_TOLERANCE,
         Some(text) => crate::domain::currency::parse_decimal(text)
@@ -203,9 +242,7 @@ fn check(args: &ReportArgs) -> Result<Checked, Failure> {
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), Failure> {
     let c = check(&args)?;
-    if let Some(path) = &args.output {
-        super::output::check(path, &ctx.ledger, args.force)?;
-    }
+    args.output.check(ctx)?;
     // Stream the journal into the book; keep only reversals, and only for a
     // statement (it lists them): memory grows with pledges and payments, not with
     // every entry read.
@@ -286,10 +323,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         book: &book,
         settlement: &settled,
         entries: &entries,
-        ledger: LedgerHead {
-            entries: scan.head.entries,
-            head: scan.head.hash.clone(),
-        },
+        ledger: ledger_head(&scan),
         as_of: c.until.map(time::format_timestamp),
         only_donor,
         tolerance: report::Usd(c.tolerance),
@@ -351,11 +385,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             eprintln!("warning: {w}");
         }
     }
-    match &args.output {
-        Some(path) => super::output::write(path, &bytes)?,
-        None => out.write_all(&bytes)?,
-    }
-    Ok(())
+    args.output.write(out, &bytes)
 }
 
 /// Which money entries a filtered report keeps: one donor's, those of some

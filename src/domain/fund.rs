@@ -12,7 +12,7 @@
 use crate::domain::Code;
 use serde::{Deserialize, Serialize};
 
-use super::register::{Mandate, Refused, Register, Unknown, fold};
+use super::register::{Mandate, Refused, Register, Unknown, check_code, check_name, fold};
 
 /// A fund: its code (as mandates name it) and its full name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,25 +90,8 @@ impl Register {
 
     /// Checks a new fund: a well-formed code, a name, and neither naming another fund.
     pub fn check_new_fund(&self, fund: &Fund) -> Result<(), Refused> {
-        let code_ok = !fund.code.is_empty()
-            && fund.code.len() <= 16
-            && fund
-                .code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        if !code_ok {
-            return Err((
-                Code::BadCode,
-                "code",
-                format!(
-                    "fund code {:?} must be 1 to 16 letters, digits, '-' or '_'",
-                    fund.code
-                ),
-            ));
-        }
-        if fund.name.trim().is_empty() {
-            return Err((Code::MissingName, "name", "a fund needs a name".into()));
-        }
+        check_code("fund", &fund.code)?;
+        check_name("fund", &fund.name)?;
         for (field, text) in [("code", &fund.code), ("name", &fund.name)] {
             if let Ok(other) = self.resolve_fund(text) {
                 return Err((

@@ -155,6 +155,32 @@ impl fmt::Display for Unknown {
     }
 }
 
+/// Checks the code of a new donor or fund (`what`): 1 to 16 upper-case letters,
+/// digits, '-' or '_'.
+pub(super) fn check_code(what: &str, code: &str) -> Result<(), Refused> {
+    let ok = !code.is_empty()
+        && code.len() <= 16
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        return Ok(());
+    }
+    Err((
+        Code::BadCode,
+        "code",
+        format!("{what} code {code:?} must be 1 to 16 letters, digits, '-' or '_'"),
+    ))
+}
+
+/// Checks that a new donor, mandate or fund (`what`) has a name.
+pub(super) fn check_name(what: &str, name: &str) -> Result<(), Refused> {
+    if name.trim().is_empty() {
+        return Err((Code::MissingName, "name", format!("a {what} needs a name")));
+    }
+    Ok(())
+}
+
 /// Folds a name for matching: accents removed, case folded, punctuation and runs of
 /// space collapsed, a leading "the" and a trailing UNTERM asterisk dropped.
 pub fn fold(text: &str) -> String {
@@ -374,30 +400,12 @@ impl Register {
         text.trim().to_ascii_lowercase()
     }
 
-    /// Checks a new donor against the register: its code and aliases must be free.
     /// Checks a new donor against the register: a well-formed code, a name, and a
     /// code, name and aliases that name no other donor. Errors are (problem code,
     /// field, message).
     pub fn check_new_donor(&self, donor: &Donor) -> Result<(), Refused> {
-        let code_ok = !donor.code.is_empty()
-            && donor.code.len() <= 16
-            && donor
-                .code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        if !code_ok {
-            return Err((
-                Code::BadCode,
-                "code",
-                format!(
-                    "donor code {:?} must be 1 to 16 letters, digits, '-' or '_'",
-                    donor.code
-                ),
-            ));
-        }
-        if donor.name.trim().is_empty() {
-            return Err((Code::MissingName, "name", "a donor needs a name".into()));
-        }
+        check_code("donor", &donor.code)?;
+        check_name("donor", &donor.name)?;
         let texts = std::iter::once(("code", &donor.code))
             .chain(std::iter::once(("name", &donor.name)))
             .chain(donor.aliases.iter().map(|a| ("alias", a)));
@@ -442,9 +450,7 @@ impl Register {
                 ),
             ));
         }
-        if mandate.name.trim().is_empty() {
-            return Err((Code::MissingName, "name", "a mandate needs a name".into()));
-        }
+        check_name("mandate", &mandate.name)?;
         if self.mandates.contains_key(&mandate.slug) {
             return Err((
                 Code::MandateExists,

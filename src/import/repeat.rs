@@ -12,8 +12,11 @@
 use crate::domain::Code;
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
 use super::{Row, RowProblem};
-use crate::domain::{Body, Checker, Kind, Problem};
+use crate::domain::{Body, Checker, Currency, Kind, Problem};
 
 /// What `Repeats::seen` decided about a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,38 +73,30 @@ impl Repeats {
 /// What differs between a row known by its reference and the entry `seq` that
 /// records it: the names of the fields (amount, currency, date, due, mandate) whose
 /// values differ, each with the entry's value and the row's. Empty when they agree.
-pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, String, String)> {
+pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<Difference> {
     let mut out = Vec::new();
-    let mut compare = |field: &'static str, recorded: String, found: String| {
-        if recorded != found {
-            out.push((field, recorded, found));
-        }
-    };
     let mandate = |text: &str| {
         book.register
             .resolve_mandate(text)
             .map(|m| m.slug.clone())
             .unwrap_or_else(|_| text.to_string())
     };
-    let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let due = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     match &row.body {
         Body::Pledge(p) => {
             let Some(rec) = book.pledge(seq) else {
                 return out;
             };
-            compare(
-                "amount",
-                amount(rec.amount, rec.currency),
-                amount(p.money.amount, p.money.currency),
+            let recorded = (rec.amount, rec.currency, rec.date);
+            compare_money(
+                &mut out,
+                recorded,
+                (p.money.amount, p.money.currency, p.money.date),
+                true,
             );
+            compare(&mut out, "due", due(rec.due), due(p.due));
             compare(
-                "currency",
-                rec.currency.to_string(),
-                p.money.currency.to_string(),
-            );
-            compare("date", rec.date.to_string(), p.money.date.to_string());
-            compare("due", due(rec.due), due(p.due));
-            compare(
+                &mut out,
                 "mandate",
                 rec.mandate.to_string(),
                 mandate(&p.money.mandate),
@@ -111,18 +106,15 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
             let Some(rec) = book.payment(seq) else {
                 return out;
             };
-            compare(
-                "amount",
-                amount(rec.amount, rec.currency),
-                amount(p.money.amount, p.money.currency),
+            let recorded = (rec.amount, rec.currency, rec.date);
+            compare_money(
+                &mut out,
+                recorded,
+                (p.money.amount, p.money.currency, p.money.date),
+                true,
             );
             compare(
-                "currency",
-                rec.currency.to_string(),
-                p.money.currency.to_string(),
-            );
-            compare("date", rec.date.to_string(), p.money.date.to_string());
-            compare(
+                &mut out,
                 "mandate",
                 rec.mandate.to_string(),
                 mandate(&p.money.mandate),
@@ -132,15 +124,9 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
             let Some(rec) = book.write_off(seq) else {
                 return out;
             };
-            compare(
-                "amount",
-                amount(rec.amount, rec.currency),
-                amount(w.amount, w.currency),
-            );
-            if row.currency_given {
-                compare("currency", rec.currency.to_string(), w.currency.to_string());
-            }
-            compare("date", rec.date.to_string(), w.date.to_string());
+            let recorded = (rec.amount, rec.currency, rec.date);
+            let found = (w.amount, w.currency, w.date);
+            compare_money(&mut out, recorded, found, row.currency_given);
         }
         // Not compared: an in-kind contribution's or a reduction's recorded fields,
         // and kinds without a reference.
@@ -158,9 +144,39 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<(&'static str, St
     out
 }
 
+/// A field whose value differs: its name, the entry's value and the row's.
+pub type Difference = (&'static str, String, String);
+
+/// Notes `field` when the entry's value and the row's differ.
+fn compare(out: &mut Vec<Difference>, field: &'static str, recorded: String, found: String) {
+    if recorded != found {
+        out.push((field, recorded, found));
+    }
+}
+
+/// Compares the amount, currency (only when `currency`) and date of an entry with
+/// those of the row: (amount, currency, date) each.
+fn compare_money(
+    out: &mut Vec<Difference>,
+    recorded: (Decimal, Currency, NaiveDate),
+    found: (Decimal, Currency, NaiveDate),
+    currency: bool,
+) {
+    compare(
+        out,
+        "amount",
+        amount(recorded.0, recorded.1),
+        amount(found.0, found.1),
+    );
+    if currency {
+        compare(out, "currency", recorded.1.to_string(), found.1.to_string());
+    }
+    compare(out, "date", recorded.2.to_string(), found.2.to_string());
+}
+
 /// An amount as compared and shown: with its currency's decimals (`5` and `5.0`
 /// are `5.00` USD), or as written when it has more.
-fn amount(a: rust_decimal::Decimal, currency: crate::domain::Currency) -> String {
+fn amount(a: Decimal, currency: Currency) -> String {
     currency
         .exact(a)
         .map(|a| a.to_string())

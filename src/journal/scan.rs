@@ -223,20 +223,10 @@ pub fn read(path: &Path, until: Option<DateTime<Utc>>) -> Result<(Scan, Vec<Entr
     Ok((s, entries))
 }
 
-pub(super) fn scan_file(
-    file: &File,
-    path: &Path,
-    parse: bool,
-    until: Option<DateTime<Utc>>,
-    visit: &mut dyn FnMut(Entry),
-) -> Result<Scan, JournalError> {
-    scan_from(file, path, parse, until, visit)
-}
-
 /// Reads from the start to the end. With `parse`, committed entries are decoded on
 /// a second thread while this one reads and checks the chain, and handed to `visit`
 /// in file order on the calling thread.
-fn scan_from(
+pub(super) fn scan_file(
     file: &File,
     path: &Path,
     parse: bool,

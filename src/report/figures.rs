@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{Conv, Period, ReportError, Source, Usd};
-use crate::domain::book::PledgeRec;
+use crate::domain::book::{PaymentRec, PledgeRec};
 use crate::domain::settlement::Take;
 
 /// The amount keys of a donor or mandate row and of its totals.
@@ -152,8 +152,16 @@ pub(crate) fn tallies<'a>(
     tally_pledges(src, conv, wants, last, &mut out)?;
     super::receivable::conditional(src, conv, wants, &mut out)?;
     let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
-    tally_payments(src, conv, wants, (first, last), &mut out)?;
-    tally_in_kind(src, conv, wants, (first, last), &mut out)?;
+    let span = (first, last);
+    let payments = src.book.live_payments();
+    tally_received(conv, wants, span, payments, &mut out, paid(src))?;
+    // In-kind contributions, at their value-date rates.
+    let in_kind = |_: &PaymentRec, usd| Figures {
+        in_kind: usd,
+        ..Figures::default()
+    };
+    let gifts = src.book.live_in_kind();
+    tally_received(conv, wants, span, gifts, &mut out, in_kind)?;
     Ok(out)
 }
 
@@ -241,81 +249,57 @@ fn tally_pledges<'a>(
     Ok(())
 }
 
-/// Each live payment and refund dated from `first` to `last`: paid, and general- or
-/// special-purpose.
-fn tally_payments<'a>(
-    src: &Source<'a>,
-    conv: &Conv,
-    wants: &[Want],
-    (first, last): (NaiveDate, NaiveDate),
-    out: &mut [Tally<'a>],
-) -> Result<(), ReportError> {
+/// The figures of a payment or refund: paid, and general- or special-purpose.
+fn paid<'a>(src: &Source<'a>) -> impl FnMut(&'a PaymentRec, Usd) -> Figures {
+    // Whether the last payment's mandate is general-purpose, kept for the next.
     let mut gp: Option<(&str, bool)> = None;
-    for pay in src.book.live_payments() {
-        if pay.date < first || pay.date > last {
-            continue;
-        }
-        let mut usd: Option<Usd> = None;
-        for (i, w) in wants.iter().enumerate() {
-            if !w.period.contains(pay.date) {
-                continue;
+    move |pay, usd| {
+        let usd = if pay.refund { -usd } else { usd };
+        let general = match gp {
+            Some((m, g)) if *m == *pay.mandate => g,
+            _ => {
+                let g = is_general_purpose(src, &pay.mandate);
+                gp = Some((&pay.mandate, g));
+                g
             }
-            let usd = match usd {
-                Some(u) => u,
-                None => {
-                    let u = conv.usd(pay.amount, pay.currency, pay.date)?;
-                    *usd.insert(if pay.refund { -u } else { u })
-                }
-            };
-            let general = match gp {
-                Some((m, g)) if *m == *pay.mandate => g,
-                _ => {
-                    let g = is_general_purpose(src, &pay.mandate);
-                    gp = Some((&pay.mandate, g));
-                    g
-                }
-            };
-            let mut f = Figures {
-                paid: usd,
-                ..Figures::default()
-            };
-            if general {
-                f.paid_unearmarked = usd;
-            } else {
-                f.paid_earmarked = usd;
-            }
-            out[i].add(w.rows, &pay.donor, &pay.mandate, &f);
+        };
+        let mut f = Figures {
+            paid: usd,
+            ..Figures::default()
+        };
+        if general {
+            f.paid_unearmarked = usd;
+        } else {
+            f.paid_earmarked = usd;
         }
+        f
     }
-    Ok(())
 }
 
-/// Each live in-kind contribution dated from `first` to `last`, at its value-date rate.
-fn tally_in_kind<'a>(
-    src: &Source<'a>,
+/// Each of `received` dated from `first` to `last`, converted once at its value-date
+/// rate and added to every period that holds its date as `figures` makes it.
+fn tally_received<'a>(
     conv: &Conv,
     wants: &[Want],
     (first, last): (NaiveDate, NaiveDate),
+    received: impl Iterator<Item = &'a PaymentRec>,
     out: &mut [Tally<'a>],
+    mut figures: impl FnMut(&'a PaymentRec, Usd) -> Figures,
 ) -> Result<(), ReportError> {
-    for gift in src.book.live_in_kind() {
-        if gift.date < first || gift.date > last {
+    for r in received {
+        if r.date < first || r.date > last {
             continue;
         }
         let mut usd: Option<Usd> = None;
         for (i, w) in wants.iter().enumerate() {
-            if !w.period.contains(gift.date) {
+            if !w.period.contains(r.date) {
                 continue;
             }
             let usd = match usd {
                 Some(u) => u,
-                None => *usd.insert(conv.usd(gift.amount, gift.currency, gift.date)?),
+                None => *usd.insert(conv.usd(r.amount, r.currency, r.date)?),
             };
-            let f = Figures {
-                in_kind: usd,
-                ..Figures::default()
-            };
-            out[i].add(w.rows, &gift.donor, &gift.mandate, &f);
+            out[i].add(w.rows, &r.donor, &r.mandate, &figures(r, usd));
         }
     }
     Ok(())

@@ -37,21 +37,11 @@ pub(crate) fn donor_rows(src: &Source, t: &Tally) -> Vec<DonorRow> {
         .iter()
         .map(|(code, f)| DonorRow {
             donor: code.to_string(),
-            name: src
-                .book
-                .register
-                .donor(code)
-                .map(|d| d.name.clone())
-                .unwrap_or_else(|| code.to_string()),
+            name: name_or_code(src.book.register.donor(code).map(|d| &d.name), code),
             figures: *f,
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.figures
-            .paid
-            .cmp(&a.figures.paid)
-            .then_with(|| a.donor.cmp(&b.donor))
-    });
+    by_paid(&mut rows, |r| (&r.figures, &r.donor));
     rows
 }
 
@@ -63,22 +53,29 @@ pub(crate) fn mandate_rows(src: &Source, t: &Tally) -> Vec<MandateRow> {
             let m = src.book.register.mandate(slug);
             MandateRow {
                 mandate: slug.to_string(),
-                name: m
-                    .map(|m| m.name.clone())
-                    .unwrap_or_else(|| slug.to_string()),
+                name: name_or_code(m.map(|m| &m.name), slug),
                 earmarking: m.map(|m| m.earmarking).unwrap_or(Earmarking::Earmarked),
                 fund: src.book.register.fund_of_slug(slug).code.clone(),
                 figures: *f,
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.figures
-            .paid
-            .cmp(&a.figures.paid)
-            .then_with(|| a.mandate.cmp(&b.mandate))
-    });
+    by_paid(&mut rows, |r| (&r.figures, &r.mandate));
     rows
+}
+
+/// Sorts rows by paid, largest first; ties by code. `key` gives a row's figures
+/// and code.
+fn by_paid<R>(rows: &mut [R], key: impl Fn(&R) -> (&Figures, &str)) {
+    rows.sort_by(|a, b| {
+        let ((fa, ca), (fb, cb)) = (key(a), key(b));
+        fb.paid.cmp(&fa.paid).then_with(|| ca.cmp(cb))
+    });
+}
+
+/// A registered name, or the code itself for a code the register does not hold.
+fn name_or_code(name: Option<&String>, code: &str) -> String {
+    name.cloned().unwrap_or_else(|| code.to_string())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,12 +118,7 @@ pub(crate) fn fund_totals(src: &Source, rows: &[MandateRow]) -> Vec<FundTotal> {
     by.into_iter()
         .map(|(code, figures)| FundTotal {
             fund: code.to_string(),
-            name: src
-                .book
-                .register
-                .fund(code)
-                .map(|f| f.name.clone())
-                .unwrap_or_else(|| code.to_string()),
+            name: name_or_code(src.book.register.fund(code).map(|f| &f.name), code),
             figures,
         })
         .collect()
