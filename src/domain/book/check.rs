@@ -9,8 +9,10 @@ use rust_decimal::Decimal;
 use super::take::{before_opening, check_opening};
 use super::{Checker, PledgeRec};
 use crate::domain::currency::{Currency, max_amount};
-use crate::domain::entry::{Body, Entry, Kind};
+use crate::domain::entry::{Body, Entry, Kind, Payment, Pledge, Rate, Reversal};
+use crate::domain::fund::Fund;
 use crate::domain::problem::{Problem, check_length, limits, shown};
+use crate::domain::register::{Donor, Mandate};
 use crate::domain::register::{Register, Unknown};
 
 impl Checker {
@@ -22,292 +24,322 @@ impl Checker {
                 Code::BadEntry,
                 "a ledger header cannot be recorded",
             )),
-            Body::Pledge(mut p) => {
-                check_text("reference", p.notes.reference.as_deref(), false)?;
-                check_text("memo", p.notes.memo.as_deref(), true)?;
-                check_length("donor", &p.money.donor, limits::NAME)?;
-                check_length("mandate", &p.money.mandate, limits::NAME)?;
-                p.money.donor = self.resolve_donor(&p.money.donor)?;
-                p.money.mandate = self.resolve_mandate(&p.money.mandate)?;
-                p.money.amount = check_amount(p.money.amount, p.money.currency, "amount")?;
-                check_date(p.money.date, "date")?;
-                if let Some(due) = p.due {
-                    check_date(due, "due")?;
-                    if due < p.money.date {
-                        return Err(Problem::field(
-                            Code::DueBeforeDate,
-                            "due",
-                            format!(
-                                "the due date {due} is before the pledge date {}",
-                                p.money.date
-                            ),
-                        ));
-                    }
-                }
-                check_opening(&mut p)?;
-                self.check_instalment(&mut p)?;
-                Ok(Body::Pledge(p))
-            }
-            Body::Payment(p) => {
-                if p.prior_period {
-                    return Err(Problem::field(
-                        Code::PriorPeriodNotRefund,
-                        "prior-period",
-                        "only a refund can be a prior-period refund; a payment is recorded as received",
-                    ));
-                }
-                let p = self.check_payment(p)?;
-                if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
-                    if pledge.in_kind {
-                        return Err(Problem::field(
-                            Code::InKindPledge,
-                            "pledge",
-                            format!(
-                                "pledge #{} is a pledge of goods or services; only an in-kind contribution settles it (record in-kind --pledge {})",
-                                pledge.seq, pledge.seq
-                            ),
-                        ));
-                    }
-                    before_opening(pledge, p.money.date, "payment")?;
-                    self.check_recognised(pledge, p.money.date, "payment")?;
-                }
-                Ok(Body::Payment(p))
-            }
-            Body::InKind(p) => {
-                if p.prior_period {
-                    return Err(Problem::field(
-                        Code::PriorPeriodNotRefund,
-                        "prior-period",
-                        "only a refund can be a prior-period refund; an in-kind contribution is recorded as given",
-                    ));
-                }
-                let p = self.check_payment(p)?;
-                if p.notes.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
-                    return Err(Problem::field(
-                        Code::DescriptionRequired,
-                        "memo",
-                        "an in-kind contribution needs what was given on record (--memo: the expert seconded, the venue, the equipment)",
-                    ));
-                }
-                if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
-                    if !pledge.in_kind {
-                        return Err(Problem::field(
-                            Code::NotInKindPledge,
-                            "pledge",
-                            format!(
-                                "pledge #{} is a pledge of money; an in-kind contribution settles only a pledge recorded with --in-kind",
-                                pledge.seq
-                            ),
-                        ));
-                    }
-                    before_opening(pledge, p.money.date, "in-kind contribution")?;
-                    self.check_recognised(pledge, p.money.date, "in-kind contribution")?;
-                }
-                Ok(Body::InKind(p))
-            }
-            Body::Refund(p) => {
-                let p = self.check_payment(p)?;
-                // A prior-period refund returns money the ledger never recorded.
-                if !p.prior_period {
-                    self.check_refund_fits(&p)?;
-                }
-                Ok(Body::Refund(p))
-            }
+            Body::Pledge(p) => Ok(Body::Pledge(self.check_pledge_entry(p)?)),
+            Body::Payment(p) => Ok(Body::Payment(self.check_payment_entry(p)?)),
+            Body::InKind(p) => Ok(Body::InKind(self.check_in_kind_entry(p)?)),
+            Body::Refund(p) => Ok(Body::Refund(self.check_refund_entry(p)?)),
             Body::WriteOff(w) => Ok(Body::WriteOff(self.check_take(w, false)?)),
             Body::Reduction(w) => Ok(Body::Reduction(self.check_take(w, true)?)),
-            Body::Reversal(r) => {
-                check_text("reason", Some(&r.reason), true)?;
-                let target = r.entry;
-                let Some(kind) = self.kind_of(target) else {
-                    return Err(Problem::field(
-                        Code::NoSuchEntry,
-                        "entry",
-                        format!(
-                            "there is no entry #{target} (the ledger has {} entries)",
-                            self.entries
-                        ),
-                    ));
-                };
-                if r.reason.trim().is_empty() {
-                    return Err(Problem::field(
-                        Code::ReasonRequired,
-                        "reason",
-                        "a reversal needs a reason",
-                    ));
-                }
-                if let Some(by) = self.reversed_by(target) {
-                    return Err(Problem::field(
-                        Code::AlreadyReversed,
-                        "entry",
-                        format!("entry #{target} was already reversed by #{by}"),
-                    ));
-                }
-                match kind {
-                    Kind::Reversal => {
-                        return Err(Problem::field(
-                            Code::ReversalOfReversal,
-                            "entry",
-                            format!(
-                                "entry #{target} is a reversal; a reversal cannot be reversed (record the entry again instead)"
-                            ),
-                        ));
-                    }
-                    Kind::Donor
-                    | Kind::Mandate
-                    | Kind::Fund
-                    | Kind::Agreement
-                    | Kind::ConditionMet
-                    | Kind::Ledger => {
-                        return Err(Problem::field(
-                            Code::NotReversible,
-                            "entry",
-                            format!(
-                                "entry #{target} is a {} registration; registrations cannot be reversed",
-                                kind.as_str()
-                            ),
-                        ));
-                    }
-                    Kind::Payment => self.check_payment_not_refunded(target)?,
-                    Kind::Pledge => {
-                        let n = self.named_by.get(&target).copied().unwrap_or(0);
-                        if n > 0 {
-                            let mut seqs: Vec<u64> = self
-                                .live_payments()
-                                .chain(self.live_in_kind())
-                                .filter(|p| p.pledge == Some(target))
-                                .map(|p| p.seq)
-                                .chain(
-                                    self.live_write_offs()
-                                        .filter(|w| w.pledge == target)
-                                        .map(|w| w.seq),
-                                )
-                                .collect();
-                            seqs.sort_unstable();
-                            let names: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
-                            return Err(Problem::field(
-                                Code::PledgeInUse,
-                                "entry",
-                                format!(
-                                    "pledge #{target} is still named by {}; reverse {} first",
-                                    names.join(", "),
-                                    and_list(&names)
-                                ),
-                            ));
-                        }
-                    }
-                    Kind::Refund | Kind::WriteOff | Kind::Reduction | Kind::InKind | Kind::Rate => {
-                    }
-                }
-                Ok(Body::Reversal(r))
-            }
-            Body::Rate(mut r) => {
-                if r.per_usd <= Decimal::ZERO {
-                    return Err(Problem::field(
-                        Code::BadRate,
-                        "per-usd",
-                        format!("a rate must be above zero; {} is not", r.per_usd),
-                    ));
-                }
-                if r.currency == Currency::USD && r.per_usd != Decimal::ONE {
-                    return Err(Problem::field(
-                        Code::BadRate,
-                        "currency",
-                        "USD is the base currency; its rate is always 1",
-                    ));
-                }
-                // Real rates run from about 0.3 (KWD) to some hundreds of thousands
-                // per USD; far outside that is a typing error, and it keeps every
-                // USD figure far from the limits of exact decimal arithmetic.
-                if r.per_usd < Decimal::new(1, 4) || r.per_usd > Decimal::from(1_000_000_000) {
-                    return Err(Problem::field(
-                        Code::BadRate,
-                        "per-usd",
-                        format!(
-                            "{} units per USD is not a plausible rate (0.0001 to 1,000,000,000)",
-                            r.per_usd
-                        ),
-                    ));
-                }
-                check_date(r.date, "date")?;
-                r.per_usd = r.per_usd.normalize();
-                // One rate per currency and day: a second would silently replace the
-                // first in every report. A wrong rate is reversed, then recorded again.
-                if let Some((seq, rate)) = self.rates.on(r.currency, r.date) {
-                    let what = if rate == r.per_usd {
-                        format!("#{seq} already records this rate; it is not recorded twice")
-                    } else {
-                        format!(
-                            "#{seq} already sets {} at {rate} per USD from {}; reverse #{seq} first to replace it",
-                            r.currency, r.date
-                        )
-                    };
-                    return Err(Problem::field(Code::RateExists, "date", what));
-                }
-                Ok(Body::Rate(r))
-            }
-            Body::Donor(mut d) => {
-                check_length("code", &d.code, limits::CODE)?;
-                check_text("name", Some(&d.name), false)?;
-                for a in &d.aliases {
-                    check_text("alias", Some(a), false)?;
-                }
-                d.code = Register::canonical_donor_code(&d.code);
-                d.name = d.name.trim().to_string();
-                // Aliases that are empty, or the same as another once case and
-                // accents are folded, add nothing: keep each once.
-                let mut seen = std::collections::HashSet::new();
-                d.aliases = d
-                    .aliases
-                    .iter()
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty() && seen.insert(crate::domain::register::fold(a)))
-                    .collect();
-                self.register
-                    .check_new_donor(&d)
-                    .map_err(|(code, field, m)| Problem::field(code, field, m))?;
-                Ok(Body::Donor(d))
-            }
-            Body::Mandate(mut m) => {
-                check_length("slug", &m.slug, limits::CODE)?;
-                check_text("name", Some(&m.name), false)?;
-                check_text("fund", m.fund.as_deref(), false)?;
-                m.slug = Register::canonical_mandate_slug(&m.slug);
-                m.name = m.name.trim().to_string();
-                self.register
-                    .check_new_mandate(&m)
-                    .map_err(|(code, field, m)| Problem::field(code, field, m))?;
-                // A mandate names a registered fund, by its code. One without a
-                // fund is accepted here so that older journals replay (it is in the
-                // crime fund); `mandate add` requires --fund.
-                if let Some(f) = &m.fund {
-                    let fund = self.register.resolve_fund(f).map_err(|u| {
-                        Problem::field(
-                            Code::UnknownFund,
-                            "fund",
-                            format!(
-                                "unknown fund {}; use one of {}",
-                                shown(&u.text),
-                                u.suggestions.join(", ")
-                            ),
-                        )
-                    })?;
-                    m.fund = Some(fund.code.clone());
-                }
-                Ok(Body::Mandate(m))
-            }
+            Body::Reversal(r) => Ok(Body::Reversal(self.check_reversal_entry(r)?)),
+            Body::Rate(r) => Ok(Body::Rate(self.check_rate_entry(r)?)),
+            Body::Donor(d) => Ok(Body::Donor(self.check_donor_entry(d)?)),
+            Body::Mandate(m) => Ok(Body::Mandate(self.check_mandate_entry(m)?)),
             Body::Agreement(a) => Ok(Body::Agreement(self.check_agreement(a)?)),
             Body::ConditionMet(c) => Ok(Body::ConditionMet(self.check_condition_met(c)?)),
-            Body::Fund(mut f) => {
-                check_length("code", &f.code, limits::CODE)?;
-                check_text("name", Some(&f.name), false)?;
-                f.code = Register::canonical_donor_code(&f.code);
-                f.name = f.name.trim().to_string();
-                self.register
-                    .check_new_fund(&f)
-                    .map_err(|(code, field, m)| Problem::field(code, field, m))?;
-                Ok(Body::Fund(f))
+            Body::Fund(f) => Ok(Body::Fund(self.check_fund_entry(f)?)),
+        }
+    }
+
+    /// A pledge: its donor and mandate resolved, amount, dates, opening and agreement.
+    fn check_pledge_entry(&self, mut p: Pledge) -> Result<Pledge, Problem> {
+        check_text("reference", p.notes.reference.as_deref(), false)?;
+        check_text("memo", p.notes.memo.as_deref(), true)?;
+        check_length("donor", &p.money.donor, limits::NAME)?;
+        check_length("mandate", &p.money.mandate, limits::NAME)?;
+        p.money.donor = self.resolve_donor(&p.money.donor)?;
+        p.money.mandate = self.resolve_mandate(&p.money.mandate)?;
+        p.money.amount = check_amount(p.money.amount, p.money.currency, "amount")?;
+        check_date(p.money.date, "date")?;
+        if let Some(due) = p.due {
+            check_date(due, "due")?;
+            if due < p.money.date {
+                return Err(Problem::field(
+                    Code::DueBeforeDate,
+                    "due",
+                    format!(
+                        "the due date {due} is before the pledge date {}",
+                        p.money.date
+                    ),
+                ));
             }
         }
+        check_opening(&mut p)?;
+        self.check_instalment(&mut p)?;
+        Ok(p)
+    }
+
+    /// A payment: never prior-period; a pledge it names must be of money and open to it.
+    fn check_payment_entry(&self, p: Payment) -> Result<Payment, Problem> {
+        if p.prior_period {
+            return Err(Problem::field(
+                Code::PriorPeriodNotRefund,
+                "prior-period",
+                "only a refund can be a prior-period refund; a payment is recorded as received",
+            ));
+        }
+        let p = self.check_payment(p)?;
+        if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
+            if pledge.in_kind {
+                return Err(Problem::field(
+                    Code::InKindPledge,
+                    "pledge",
+                    format!(
+                        "pledge #{} is a pledge of goods or services; only an in-kind contribution settles it (record in-kind --pledge {})",
+                        pledge.seq, pledge.seq
+                    ),
+                ));
+            }
+            before_opening(pledge, p.money.date, "payment")?;
+            self.check_recognised(pledge, p.money.date, "payment")?;
+        }
+        Ok(p)
+    }
+
+    /// An in-kind contribution: what was given on record; a pledge it names must be in kind.
+    fn check_in_kind_entry(&self, p: Payment) -> Result<Payment, Problem> {
+        if p.prior_period {
+            return Err(Problem::field(
+                Code::PriorPeriodNotRefund,
+                "prior-period",
+                "only a refund can be a prior-period refund; an in-kind contribution is recorded as given",
+            ));
+        }
+        let p = self.check_payment(p)?;
+        if p.notes.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
+            return Err(Problem::field(
+                Code::DescriptionRequired,
+                "memo",
+                "an in-kind contribution needs what was given on record (--memo: the expert seconded, the venue, the equipment)",
+            ));
+        }
+        if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
+            if !pledge.in_kind {
+                return Err(Problem::field(
+                    Code::NotInKindPledge,
+                    "pledge",
+                    format!(
+                        "pledge #{} is a pledge of money; an in-kind contribution settles only a pledge recorded with --in-kind",
+                        pledge.seq
+                    ),
+                ));
+            }
+            before_opening(pledge, p.money.date, "in-kind contribution")?;
+            self.check_recognised(pledge, p.money.date, "in-kind contribution")?;
+        }
+        Ok(p)
+    }
+
+    /// A refund: no more than was paid, unless it returns money from before the ledger.
+    fn check_refund_entry(&self, p: Payment) -> Result<Payment, Problem> {
+        let p = self.check_payment(p)?;
+        // A prior-period refund returns money the ledger never recorded.
+        if !p.prior_period {
+            self.check_refund_fits(&p)?;
+        }
+        Ok(p)
+    }
+
+    /// A reversal: of an entry that exists, is not reversed yet, and may be reversed.
+    fn check_reversal_entry(&self, r: Reversal) -> Result<Reversal, Problem> {
+        check_text("reason", Some(&r.reason), true)?;
+        let target = r.entry;
+        let Some(kind) = self.kind_of(target) else {
+            return Err(Problem::field(
+                Code::NoSuchEntry,
+                "entry",
+                format!(
+                    "there is no entry #{target} (the ledger has {} entries)",
+                    self.entries
+                ),
+            ));
+        };
+        if r.reason.trim().is_empty() {
+            return Err(Problem::field(
+                Code::ReasonRequired,
+                "reason",
+                "a reversal needs a reason",
+            ));
+        }
+        if let Some(by) = self.reversed_by(target) {
+            return Err(Problem::field(
+                Code::AlreadyReversed,
+                "entry",
+                format!("entry #{target} was already reversed by #{by}"),
+            ));
+        }
+        match kind {
+            Kind::Reversal => {
+                return Err(Problem::field(
+                    Code::ReversalOfReversal,
+                    "entry",
+                    format!(
+                        "entry #{target} is a reversal; a reversal cannot be reversed (record the entry again instead)"
+                    ),
+                ));
+            }
+            Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet
+            | Kind::Ledger => {
+                return Err(Problem::field(
+                    Code::NotReversible,
+                    "entry",
+                    format!(
+                        "entry #{target} is a {} registration; registrations cannot be reversed",
+                        kind.as_str()
+                    ),
+                ));
+            }
+            Kind::Payment => self.check_payment_not_refunded(target)?,
+            Kind::Pledge => self.check_pledge_not_named(target)?,
+            Kind::Refund | Kind::WriteOff | Kind::Reduction | Kind::InKind | Kind::Rate => {}
+        }
+        Ok(r)
+    }
+
+    /// A pledge is reversed only when nothing live names it.
+    fn check_pledge_not_named(&self, target: u64) -> Result<(), Problem> {
+        let n = self.named_by.get(&target).copied().unwrap_or(0);
+        if n > 0 {
+            let mut seqs: Vec<u64> = self
+                .live_payments()
+                .chain(self.live_in_kind())
+                .filter(|p| p.pledge == Some(target))
+                .map(|p| p.seq)
+                .chain(
+                    self.live_write_offs()
+                        .filter(|w| w.pledge == target)
+                        .map(|w| w.seq),
+                )
+                .collect();
+            seqs.sort_unstable();
+            let names: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
+            return Err(Problem::field(
+                Code::PledgeInUse,
+                "entry",
+                format!(
+                    "pledge #{target} is still named by {}; reverse {} first",
+                    names.join(", "),
+                    and_list(&names)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A rate: plausible, positive, USD at 1, one per currency and day.
+    fn check_rate_entry(&self, mut r: Rate) -> Result<Rate, Problem> {
+        if r.per_usd <= Decimal::ZERO {
+            return Err(Problem::field(
+                Code::BadRate,
+                "per-usd",
+                format!("a rate must be above zero; {} is not", r.per_usd),
+            ));
+        }
+        if r.currency == Currency::USD && r.per_usd != Decimal::ONE {
+            return Err(Problem::field(
+                Code::BadRate,
+                "currency",
+                "USD is the base currency; its rate is always 1",
+            ));
+        }
+        // Real rates run from about 0.3 (KWD) to some hundreds of thousands
+        // per USD; far outside that is a typing error, and it keeps every
+        // USD figure far from the limits of exact decimal arithmetic.
+        if r.per_usd < Decimal::new(1, 4) || r.per_usd > Decimal::from(1_000_000_000) {
+            return Err(Problem::field(
+                Code::BadRate,
+                "per-usd",
+                format!(
+                    "{} units per USD is not a plausible rate (0.0001 to 1,000,000,000)",
+                    r.per_usd
+                ),
+            ));
+        }
+        check_date(r.date, "date")?;
+        r.per_usd = r.per_usd.normalize();
+        // One rate per currency and day: a second would silently replace the
+        // first in every report. A wrong rate is reversed, then recorded again.
+        if let Some((seq, rate)) = self.rates.on(r.currency, r.date) {
+            let what = if rate == r.per_usd {
+                format!("#{seq} already records this rate; it is not recorded twice")
+            } else {
+                format!(
+                    "#{seq} already sets {} at {rate} per USD from {}; reverse #{seq} first to replace it",
+                    r.currency, r.date
+                )
+            };
+            return Err(Problem::field(Code::RateExists, "date", what));
+        }
+        Ok(r)
+    }
+
+    /// A donor registration: code, name and aliases, canonical and new.
+    fn check_donor_entry(&self, mut d: Donor) -> Result<Donor, Problem> {
+        check_length("code", &d.code, limits::CODE)?;
+        check_text("name", Some(&d.name), false)?;
+        for a in &d.aliases {
+            check_text("alias", Some(a), false)?;
+        }
+        d.code = Register::canonical_donor_code(&d.code);
+        d.name = d.name.trim().to_string();
+        // Aliases that are empty, or the same as another once case and
+        // accents are folded, add nothing: keep each once.
+        let mut seen = std::collections::HashSet::new();
+        d.aliases = d
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty() && seen.insert(crate::domain::register::fold(a)))
+            .collect();
+        self.register
+            .check_new_donor(&d)
+            .map_err(|(code, field, m)| Problem::field(code, field, m))?;
+        Ok(d)
+    }
+
+    /// A mandate registration: slug and name new, its fund registered.
+    fn check_mandate_entry(&self, mut m: Mandate) -> Result<Mandate, Problem> {
+        check_length("slug", &m.slug, limits::CODE)?;
+        check_text("name", Some(&m.name), false)?;
+        check_text("fund", m.fund.as_deref(), false)?;
+        m.slug = Register::canonical_mandate_slug(&m.slug);
+        m.name = m.name.trim().to_string();
+        self.register
+            .check_new_mandate(&m)
+            .map_err(|(code, field, m)| Problem::field(code, field, m))?;
+        // A mandate names a registered fund, by its code. One without a
+        // fund is accepted here so that older journals replay (it is in the
+        // crime fund); `mandate add` requires --fund.
+        if let Some(f) = &m.fund {
+            let fund = self.register.resolve_fund(f).map_err(|u| {
+                Problem::field(
+                    Code::UnknownFund,
+                    "fund",
+                    format!(
+                        "unknown fund {}; use one of {}",
+                        shown(&u.text),
+                        u.suggestions.join(", ")
+                    ),
+                )
+            })?;
+            m.fund = Some(fund.code.clone());
+        }
+        Ok(m)
+    }
+
+    /// A fund registration: code and name, canonical and new.
+    fn check_fund_entry(&self, mut f: Fund) -> Result<Fund, Problem> {
+        check_length("code", &f.code, limits::CODE)?;
+        check_text("name", Some(&f.name), false)?;
+        f.code = Register::canonical_donor_code(&f.code);
+        f.name = f.name.trim().to_string();
+        self.register
+            .check_new_fund(&f)
+            .map_err(|(code, field, m)| Problem::field(code, field, m))?;
+        Ok(f)
     }
 
     /// Judges a committed entry as if it were being recorded now, against the book
