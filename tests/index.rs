@@ -129,11 +129,12 @@ fn an_index_naming_entries_the_journal_lost_makes_the_ledger_fail_verification()
     std::fs::write(t.ledger(), &full[..cut]).unwrap();
     let message = "the index recorded entry #3 with hash";
     let o = t.rejects(&["verify"], 3, message);
-    assert!(
-        o.stderr
-            .contains("the journal holds 2 committed entries; entries #3 to #3 are missing"),
-        "{}",
-        o.stderr
+    let path = t.ledger().display();
+    assert_eq!(
+        o.stderr,
+        format!(
+            "error: {path}: the journal disagrees with its index: the index recorded entry #3 with hash 4dabbfeb448f310dd9c670271db3cf79d31968062d9574f4ba343fa1f7ac4b1e as committed, but the journal holds 2 committed entries; entries #3 to #3 are missing. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete {path}.index and run `ledger verify` again\n"
+        )
     );
     t.rejects(
         "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
@@ -192,6 +193,10 @@ fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
     // Without an index to witness it, the same bytes are an uncommitted write: cut.
     std::fs::write(t.ledger(), &full[..full.len() - 1]).unwrap();
     std::fs::remove_file(index_path(&t)).unwrap();
-    assert!(t.ok(&["repair"]).contains("entry #2 cut short"));
+    assert_eq!(
+        t.ok(&["repair"]),
+        "removed 261 bytes at offset 553: entry #2 cut short (261 of its bytes written)\n  removed: {\"seq\":2,\"prev\":\"7d5c05fe00ead6058463aee06c57823e26efaa12392cb85e0b369c19a6ca03a0\",\"recorded_at\":\"2026-01-01T00:00:00Z\",\"kind\":\"rate\",\"currency\":\"EUR\",\"per_usd\":\"0.9\",\"date\":\"2009-04-01\",\"hash\":\"74e36...\n\
+         ok: 1 entries, head 7d5c05fe00ead6058463aee06c57823e26efaa12392cb85e0b369c19a6ca03a0\n"
+    );
     assert!(t.ok(&["verify"]).starts_with("ok: 1 entries"));
 }

@@ -753,10 +753,13 @@ fn readers_warn_about_a_torn_tail() {
     for args in [&["report", "donors"][..], &["log"], &["donor", "list"]] {
         let o = t.run(args);
         assert_eq!(o.status, 0, "{args:?}: {}", o.stderr);
-        assert!(
-            o.stderr.contains("the ledger has a torn tail (entry #2 cut short (19 of its bytes written)); only the 1 committed entries are used"),
-            "{args:?}: {}",
-            o.stderr
+        assert_eq!(
+            o.stderr,
+            format!(
+                "warning: {}: the ledger has a torn tail (entry #2 cut short (19 of its bytes written)); only the 1 committed entries are used. Run `ledger verify` and `ledger repair`.\n",
+                t.ledger().display()
+            ),
+            "{args:?}"
         );
     }
     assert!(t.ok("report donors --format csv").contains("JPN"));

@@ -384,10 +384,12 @@ fn verify_rules_accepts_a_write_off_recorded_before_reasons_were_required() {
         "2026-01-01T00:00:00Z",
     );
     let o = t.fails("verify --rules", 3);
-    assert!(
-        o.stderr.contains(":5: entry #4 breaks a recording rule: ")
-            && o.stderr.contains("[reason-required]"),
-        "{}",
-        o.stderr
+    assert_eq!(
+        o.stderr,
+        format!(
+            "error: {}:5: entry #4 breaks a recording rule: a reduction needs its reason on record (the donor's letter or note verbale) [reason-required]\n\
+             1 entry of this ledger could not have been recorded by `ledger record` or `ledger import`\n",
+            t.ledger().display()
+        )
     );
 }

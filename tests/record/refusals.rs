@@ -473,11 +473,11 @@ fn implausible_rates_and_malformed_heads_are_refused() {
     // A head that is not a hash is a usage error, not a failed verification.
     for bad in ["xyz", "", "3aa84770ab15"] {
         let o = t.fails(&["verify", "--head", bad], 2);
-        assert!(
-            o.stderr
-                .contains("is not a head hash (64 hexadecimal digits"),
-            "{}",
-            o.stderr
+        assert_eq!(
+            o.stderr,
+            format!(
+                "error: --head: {bad:?} is not a head hash (64 hexadecimal digits, as printed in a report's Ledger line)\n"
+            )
         );
     }
 }
