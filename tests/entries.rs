@@ -71,10 +71,10 @@ fn a_repeated_reference_is_refused_unless_allowed() {
     t.ok("record pledge --donor DEU --mandate coordination --amount 100 --currency USD --date 2025-02-01 --reference NV/1");
     // #3 (100.00, no pledge named) settled #1, the oldest of two pledges owing 100.00.
     t.ok("record write-off --pledge 2 --amount 1 --date 2025-06-01 --reason ok --reference W/1");
-    t.rejects(
+    t.refuses(
         "record write-off --pledge 2 --amount 1 --date 2025-06-02 --reason ok --reference W/1",
         1,
-        "[duplicate-reference]",
+        "error: --reference: a write-off of JPN with reference \"W/1\" is already recorded as #5; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #5 was wrong, reverse it and record again with --allow-duplicate-reference [duplicate-reference]\n",
     );
 }
 
@@ -83,9 +83,9 @@ fn a_pledge_in_use_names_the_entries_to_reverse() {
     let t = Test::init();
     t.ok("record pledge --donor JPN --mandate coordination --amount 100 --currency USD --date 2025-01-01");
     t.ok("record payment --donor JPN --mandate coordination --amount 10 --currency USD --date 2025-02-01 --pledge 1");
-    t.rejects(
+    t.refuses(
         "record reversal --entry 1 --reason wrong",
         1,
-        "reverse #2 first",
+        "error: --entry: pledge #1 is still named by #2; reverse #2 first [pledge-in-use]\n",
     );
 }

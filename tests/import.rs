@@ -164,11 +164,11 @@ fn a_refund_row_larger_than_what_was_paid_is_refused() {
              2024-03-06,NOR,icat,refund,50.00,NOK,DOC-3\n"
         ),
     );
-    t.rejects(
+    t.refuses(
         "import refunds.csv",
         1,
         "error: refunds.csv:4: amount \"50.00\": NOR has been paid 40.00 NOK net for icat by 2024-03-06; a refund of 50.00 NOK is larger (record the payment it returns first) [refund-exceeds]\n\
-         import refused: 1 of 3 rows have problems; nothing was written",
+         import refused: 1 of 3 rows have problems; nothing was written\n",
     );
 }
 
@@ -188,11 +188,11 @@ fn sign_column_numbers_constants_and_date_format_list() {
 fn mojibake_is_shown_and_fixed_by_an_alias() {
     let t = Test::init();
     let f = fixture(&t, "mojibake.csv");
-    t.rejects(
+    t.refuses(
         &["import", &f],
         1,
         "error: mojibake.csv:2: donor \"CÃ´te d'Ivoire\": unknown donor \"CÃ´te d'Ivoire\"; did you mean CIV, CPV? [unknown-donor]\n\
-         import refused: 1 of 1 rows have problems; nothing was written",
+         import refused: 1 of 1 rows have problems; nothing was written\n",
     );
     let p = profile("mojibake.toml");
     let out = t.ok(&["import", &f, "--profile", &p]);
@@ -232,10 +232,10 @@ fn utf16_with_byte_order_mark_le_and_be() {
 fn windows_1252_needs_saying_and_then_reads() {
     let t = Test::init();
     let f = fixture(&t, "windows-1252.csv");
-    t.rejects(
+    t.refuses(
         &["import", &f],
         1,
-        "error: windows-1252.csv:2: byte 0xF4 is not UTF-8; if the file was saved by Excel or an older system, set [csv] encoding = \"windows-1252\" in the profile [bad-encoding]",
+        "error: windows-1252.csv:2: byte 0xF4 is not UTF-8; if the file was saved by Excel or an older system, set [csv] encoding = \"windows-1252\" in the profile [bad-encoding]\n",
     );
     let p = profile("windows-1252.toml");
     t.ok(&["import", &f, "--profile", &p]);
@@ -312,19 +312,21 @@ fn bad_profiles_are_named_by_line_before_any_row() {
     let t = Test::init();
     let f = fixture(&t, "sign-column.csv");
     let p = profile("bad-field.toml");
-    t.rejects(
+    t.refuses(
         &["import", &f, "--profile", &p],
         1,
-        "bad-field.toml:11: unknown field \"sign\"; fields are date, donor, mandate, kind, amount, currency, reference, pledge_reference, due, memo, per_usd, prior_period, opening, outstanding [bad-profile]",
+        "error: /work/wt-split/tests/fixtures/import/bad-field.toml:11: unknown field \"sign\"; fields are date, donor, mandate, kind, amount, currency, reference, pledge_reference, due, memo, per_usd, prior_period, opening, outstanding [bad-profile]\n\
+         import refused: the profile has 1 problem; nothing was read or written\n",
     );
     t.write(
         "unknown-key.toml",
         "[csv]\ndelimiter = \";\"\nquote = \"'\"\n",
     );
-    t.rejects(
+    t.refuses(
         &["import", &f, "--profile", "./unknown-key.toml"],
         1,
-        "./unknown-key.toml:3: unknown field `quote`",
+        "error: ./unknown-key.toml:3: unknown field `quote`, expected one of `delimiter`, `header`, `skip_rows`, `encoding`, `optional_columns` [bad-profile]\n\
+         import refused: the profile has 1 problem; nothing was read or written\n",
     );
     t.write(
         "mandate.toml",
@@ -342,10 +344,11 @@ fn bad_profiles_are_named_by_line_before_any_row() {
         "missing.toml",
         "[csv]\ndelimiter = \";\"\nskip_rows = 2\n\n[columns]\ndate = \"Posting Date\"\nkind = \"Doc Type\"\namount = \"Betrag\"\n",
     );
-    t.rejects(
+    t.refuses(
         &["import", &u, "--profile", "./missing.toml"],
         1,
-        "./missing.toml:8: column \"Betrag\" is not in the file's header (Company Code, Entity, Posting Date, Document Number, Doc Type, Sponsor, Grant, Currency, Amount, D/C, Text) [missing-column]",
+        "error: ./missing.toml:8: column \"Betrag\" is not in the file's header (Company Code, Entity, Posting Date, Document Number, Doc Type, Sponsor, Grant, Currency, Amount, D/C, Text) [missing-column]\n\
+         import refused: the profile has 1 problem; nothing was read or written\n",
     );
     t.rejects(
         &["import", &u, "--profile", "no-such-profile"],
@@ -462,10 +465,11 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
              2024-01-01,JPN,icat,pledge,11,USD,X16\n"
         ),
     );
-    let o = t.rejects(
+    let o = t.refuses(
         "import bad3.csv",
         1,
-        "error: bad3.csv:2: reference \"X15...\": a quote is not closed: the field runs to the end of the file [bad-csv]",
+        "error: bad3.csv:2: reference \"X15...\": a quote is not closed: the field runs to the end of the file [bad-csv]\n\
+         import refused: 1 of 1 rows have problems; nothing was written\n",
     );
     assert!(
         o.stderr
@@ -482,10 +486,11 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
          2024-01-01,JPN,icat,pledge,11,USD,X16\",m2\n\
          2024-01-01,JPN,icat,pledge,12,USD,X17,m3\n",
     );
-    t.rejects(
+    t.refuses(
         "import bad4.csv",
         1,
-        "error: bad4.csv:2: reference \"X15,m...\": holds a line break (a quote is not closed?); only the memo may run over several lines [bad-csv]",
+        "error: bad4.csv:2: reference \"X15,m...\": holds a line break (a quote is not closed?); only the memo may run over several lines [bad-csv]\n\
+         import refused: 1 of 2 rows have problems; nothing was written\n",
     );
     // An unclosed quote in the memo, the one field that may hold line breaks.
     t.write(
@@ -494,10 +499,11 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
          2024-01-01,JPN,icat,pledge,10,USD,X15,\"first\n\
          2024-01-01,JPN,icat,pledge,11,USD,X16,second\n",
     );
-    t.rejects(
+    t.refuses(
         "import bad5.csv",
         1,
-        "error: bad5.csv:2: memo \"first...\": a quote is not closed: the field runs to the end of the file [bad-csv]",
+        "error: bad5.csv:2: memo \"first...\": a quote is not closed: the field runs to the end of the file [bad-csv]\n\
+         import refused: 1 of 1 rows have problems; nothing was written\n",
     );
 }
 
@@ -533,10 +539,11 @@ fn a_memo_may_run_over_lines_and_later_rows_keep_their_file_lines() {
          2024-01-01,JPN,icat,pledge,10,USD,N1,\"a\nb\nc\"\n\
          2024-01-02,Jpaan,icat,pledge,11,USD,N2,\n",
     );
-    t.rejects(
+    t.refuses(
         "import memo-bad.csv",
         1,
-        "error: memo-bad.csv:5: donor \"Jpaan\"",
+        "error: memo-bad.csv:5: donor \"Jpaan\": unknown donor \"Jpaan\"; did you mean JPN, PAK? [unknown-donor]\n\
+         import refused: 1 of 2 rows have problems; nothing was written\n",
     );
 }
 
@@ -549,10 +556,11 @@ fn rows_wider_or_shorter_than_the_header() {
          2024-01-01,JPN,icat,pledge,10,USD,X13,m\n\
          2024-01-01,JPN,icat,pledge,10,USD,X14,m,extra\n",
     );
-    t.rejects(
+    t.refuses(
         "import wide.csv",
         1,
-        "error: wide.csv:3: the row has 9 fields but the header has 8; a delimiter too many or a quote missing? [bad-csv]",
+        "error: wide.csv:3: the row has 9 fields but the header has 8; a delimiter too many or a quote missing? [bad-csv]\n\
+         import refused: 1 of 2 rows have problems; nothing was written\n",
     );
     // Empty fields beyond the header (a trailing delimiter) hold nothing to lose.
     t.write(
@@ -592,10 +600,11 @@ fn a_header_naming_a_used_column_twice_is_refused() {
         "date,donor,mandate,kind,amount,currency,reference,amount\n\
          2024-01-01,JPN,icat,pledge,10,USD,D1,20\n",
     );
-    let o = t.rejects(
+    let o = t.refuses(
         "import dup.csv",
         1,
-        "error: dup.csv:1: the header names column \"amount\" twice (columns 5 and 8); rename one [duplicate-column]",
+        "error: dup.csv:1: the header names column \"amount\" twice (columns 5 and 8); rename one [duplicate-column]\n\
+         import refused: the file's header has a problem; nothing was read or written\n",
     );
     assert!(
         o.stderr.ends_with("nothing was read or written\n"),
@@ -616,10 +625,11 @@ fn a_header_naming_a_used_column_twice_is_refused() {
         "p.toml",
         "[csv]\ndelimiter = \";\"\nskip_rows = 1\n[parse]\ndate_format = \"%d.%m.%Y\"\n[columns]\ndate = \"date\"\namount = \"amount\"\n[constants]\nkind = \"payment\"\ndonor = \"JPN\"\nmandate = \"icat\"\ncurrency = \"USD\"\n",
     );
-    t.rejects(
+    t.refuses(
         "import dup2.csv --profile ./p.toml",
         1,
-        "error: dup2.csv:2: the header names column \"amount\" twice (columns 2 and 3); rename one [duplicate-column]",
+        "error: dup2.csv:2: the header names column \"amount\" twice (columns 2 and 3); rename one [duplicate-column]\n\
+         import refused: the file's header has a problem; nothing was read or written\n",
     );
 }
 
@@ -634,10 +644,11 @@ fn a_column_number_beyond_the_file_is_one_profile_error() {
         "wide.toml",
         "[columns]\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\nkind = \"kind\"\namount = 99\ncurrency = \"currency\"\n",
     );
-    let o = t.rejects(
+    let o = t.refuses(
         "import n.csv --profile ./wide.toml",
         1,
-        "error: ./wide.toml:6: column 99 is not in the file: its header has 7 columns (date, donor, mandate, kind, amount, currency, reference) [missing-column]",
+        "error: ./wide.toml:6: column 99 is not in the file: its header has 7 columns (date, donor, mandate, kind, amount, currency, reference) [missing-column]\n\
+         import refused: the profile has 1 problem; nothing was read or written\n",
     );
     assert_eq!(o.stderr.lines().count(), 2, "{}", o.stderr);
     // Without a header, the first line's width counts.
@@ -646,10 +657,11 @@ fn a_column_number_beyond_the_file_is_one_profile_error() {
         "plain.toml",
         "[csv]\nheader = false\n[columns]\ndate = 1\ndonor = 2\nmandate = 3\nkind = 4\namount = 5\ncurrency = 7\n",
     );
-    t.rejects(
+    t.refuses(
         "import plain.csv --profile ./plain.toml",
         1,
-        "error: ./plain.toml:9: column 7 is not in the file: its first line has 6 columns [missing-column]",
+        "error: ./plain.toml:9: column 7 is not in the file: its first line has 6 columns [missing-column]\n\
+         import refused: the profile has 1 problem; nothing was read or written\n",
     );
 }
 
@@ -664,10 +676,11 @@ fn a_field_given_as_column_and_constant_is_a_profile_error() {
         "both.toml",
         "[columns]\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\nkind = \"kind\"\namount = \"amount\"\ncurrency = \"currency\"\n[constants]\ncurrency = \"USD\"\n",
     );
-    t.rejects(
+    t.refuses(
         "import n.csv --profile ./both.toml",
         1,
-        "error: ./both.toml:9: currency is given both as a constant and as a column (line 7); keep one [bad-profile]",
+        "error: ./both.toml:9: currency is given both as a constant and as a column (line 7); keep one [bad-profile]\n\
+         import refused: the profile has 1 problem; nothing was read or written\n",
     );
 }
 
@@ -725,10 +738,11 @@ fn a_refund_listed_before_its_payment_is_recorded_after_it() {
         "q2.csv",
         "date,donor,mandate,kind,amount,currency,reference\n2009-02-10,JPN,coordination,refund,500,USD,RF2\n",
     );
-    t.rejects(
+    t.refuses(
         "import q2.csv",
         1,
-        "error: q2.csv:2: amount \"500\": JPN has been paid 70.00 USD net for coordination by 2009-02-10",
+        "error: q2.csv:2: amount \"500\": JPN has been paid 70.00 USD net for coordination by 2009-02-10; a refund of 500.00 USD is larger (record the payment it returns first) [refund-exceeds]\n\
+         import refused: 1 of 1 rows have problems; nothing was written\n",
     );
 }
 
@@ -739,9 +753,10 @@ fn a_column_repeated_in_another_case_is_ambiguous_even_with_an_exact_match() {
         "d.csv",
         "date,donor,mandate,kind,amount,currency,Reference,reference\n2009-01-07,JPN,coordination,payment,100,USD,P9,x\n",
     );
-    t.rejects(
+    t.refuses(
         "import d.csv --dry-run",
         1,
-        "error: d.csv:1: the header names column \"reference\" twice (columns 7 and 8); rename one [duplicate-column]",
+        "error: d.csv:1: the header names column \"reference\" twice (columns 7 and 8); rename one [duplicate-column]\n\
+         import refused: the file's header has a problem; nothing was read or written\n",
     );
 }

@@ -54,10 +54,10 @@ fn a_stale_index_is_caught_up_from_the_journal() {
     // Entry #3 is known only from the journal, not from the stale index.
     let out = t.ok("record payment --donor FRA --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 3");
     assert!(out.starts_with("#4 payment FRA"), "{out}");
-    t.rejects(
+    t.refuses(
         "record payment --donor JPN --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 3",
         1,
-        "pledge #3 belongs to FRA, not JPN",
+        "error: --pledge: pledge #3 belongs to FRA, not JPN [wrong-donor]\n",
     );
     assert!(t.ok(&["verify"]).starts_with("ok: 4 entries"));
 }
@@ -96,20 +96,20 @@ fn checks_that_need_every_entry_still_run_with_an_index() {
     pledge(&t, "JPN", "1000");
     t.ok("record payment --donor JPN --mandate icat --amount 600 --currency USD --date 2009-02-01");
     // Settling needs the payments, which the index does not hold.
-    t.rejects(
+    t.refuses(
         "record write-off --reason approved --pledge 1 --amount 400.01 --date 2009-03-01",
         1,
-        "has 400.00 USD outstanding",
+        "error: --amount: pledge #1 has 400.00 USD outstanding on 2009-03-01; a write-off of 400.01 USD is larger [write-off-exceeds]\n",
     );
     t.ok("record reversal --entry 2 --reason 'entered twice'");
     assert!(
         t.ok("record write-off --reason approved --pledge 1 --amount 1000 --date 2009-03-01")
             .starts_with("#4 ")
     );
-    t.rejects(
+    t.refuses(
         "record reversal --entry 1 --reason x",
         1,
-        "pledge #1 is still named by #4",
+        "error: --entry: pledge #1 is still named by #4; reverse #4 first [pledge-in-use]\n",
     );
 }
 

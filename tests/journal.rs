@@ -734,10 +734,10 @@ fn amounts_typed_are_stored_scaled_to_the_currency() {
             "{line}"
         );
     }
-    t.rejects(
+    t.refuses(
         "record pledge --donor JPN --mandate coordination --amount 1000000000000000.01 --currency USD --date 2009-01-15",
         1,
-        "larger than any plausible contribution",
+        "error: --amount: 1000000000000000.01 is larger than any plausible contribution [bad-amount]\n",
     );
 }
 

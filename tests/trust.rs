@@ -74,15 +74,15 @@ fn issue_7_1_a_forged_index_decides_nothing() {
     // did; its checksum holds. Neither is obeyed: the journal says what entries are.
     let snapshot = r#"{"entries":2,"last_recorded_at":"2026-01-01T00:00:00Z","kinds":"PP","reversed":[],"named_by":[],"registrations":[{"kind":"donor","code":"FAKE","name":"Fake","category":"foundation"}],"rates":[],"names":["JPN","icat"],"pledges":[[1,0,1,"USD"],[2,0,1,"USD"]]}"#;
     std::fs::write(index_path(&t), forged_index(&t, snapshot)).unwrap();
-    t.rejects(
+    t.refuses(
         PAYMENT_WRONG_DONOR,
         1,
-        "error: --pledge: pledge #2 belongs to DEU, not JPN [wrong-donor]",
+        "error: --pledge: pledge #2 belongs to DEU, not JPN [wrong-donor]\n",
     );
-    t.rejects(
+    t.refuses(
         "record pledge --donor FAKE --mandate icat --amount 5 --currency USD --date 2009-01-01",
         1,
-        "unknown donor \"FAKE\"",
+        "error: --donor: unknown donor \"FAKE\"; did you mean FRA, FLK? [unknown-donor]\n",
     );
     // A kind letter with no pledge behind it once made `record` panic (exit 101).
     let snapshot = r#"{"entries":2,"last_recorded_at":"2026-01-01T00:00:00Z","kinds":"PX","reversed":[],"named_by":[],"registrations":[],"rates":[],"names":[],"pledges":[]}"#;
@@ -244,10 +244,10 @@ fn issue_7_3_a_ledger_whose_last_entry_is_in_the_future_has_a_way_out() {
         "2150-06-01T00:00:00Z",
     );
     assert!(t.ok("verify --rules").contains("ok: 1 entries"));
-    t.rejects(
+    t.refuses(
         PLEDGE_JPN,
         1,
-        "is before the last entry's recorded_at (2150-06-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2150-06-01T00:00:00Z (or later) until the clock has passed it",
+        "error: record: the time now (2026-01-01T00:00:00Z) is before the last entry's recorded_at (2150-06-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2150-06-01T00:00:00Z (or later) until the clock has passed it [clock-backwards]\n",
     );
     let t = t.at("2150-06-01T00:00:00Z");
     assert!(t.ok(PLEDGE_JPN).starts_with("#2 "));

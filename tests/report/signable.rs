@@ -341,10 +341,10 @@ fn a_stale_rate_is_named_and_strict_rates_refuses_it() {
         csv.stderr,
         "warning: Stale rate: EUR needed for 2024-12-31, but the latest rate is EUR 0.921 per USD from 2024-02-01, more than 31 days earlier (UN operational rates are set monthly); 2 figures dated 2024-08-15 to 2024-12-31 use it. Record the rate of each month with `ledger record rate --currency EUR --per-usd X --date 2024-12-01`.\n"
     );
-    t.rejects(
+    t.refuses(
         "report quarterly --year 2024 --quarter 3 --strict-rates",
         1,
-        "[stale-rate]",
+        "error: --strict-rates: Stale rate: EUR needed for 2024-09-30, but the latest rate is EUR 0.921 per USD from 2024-02-01, more than 31 days earlier (UN operational rates are set monthly); 6 figures dated 2024-03-31 to 2024-09-30 use it. Record the rate of each month with `ledger record rate --currency EUR --per-usd X --date 2024-09-01`. [stale-rate]\n",
     );
     // A rate of the month clears it.
     t.ok("record rate --currency EUR --per-usd 0.9 --date 2024-08-01");

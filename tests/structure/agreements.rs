@@ -295,10 +295,10 @@ fn bad_agreements_are_refused_and_the_ledger_is_unchanged() {
     c.ok("init");
     c.ok("agreement add C-1 --donor USA --mandate coordination --currency USD --signed 2024-07-01 --title c --conditional");
     c.ok("record pledge --donor USA --mandate coordination --amount 10 --currency USD --date 2024-07-01 --agreement C-1");
-    c.rejects(
+    c.refuses(
         "record write-off --pledge 2 --amount 1 --date 2024-08-01 --reason x",
         1,
-        "[condition-not-met]",
+        "error: --pledge: pledge #2 is an instalment of conditional agreement C-1, whose condition is not met; record condition-met --agreement C-1 first (until then money received is an unpledged receipt) [condition-not-met]\n",
     );
     let list = t.ok("agreement list --format csv");
     assert_eq!(
