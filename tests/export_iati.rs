@@ -261,26 +261,26 @@ fn bad_flags_are_refused() {
         "error: no mandate has a pledge, payment, refund or in-kind contribution dated in or before 2020, and an IATI file needs at least one activity [empty-ledger]\n",
     );
     let taken = t.write("taken.xml", "keep me");
-    t.rejects(
+    t.refuses(
         &format!(
             "export iati --year 2024 --reporting-org XM-TEST --output {}",
             taken.display()
         ),
         1,
-        "add --force",
+        "error: --output $DIR/taken.xml: the file exists; add --force to replace it\n",
     );
     assert_eq!(std::fs::read_to_string(&taken).expect("kept"), "keep me");
     t.ok(&format!(
         "export iati --year 2024 --reporting-org XM-TEST --output {} --force",
         taken.display()
     ));
-    t.rejects(
+    t.refuses(
         &format!(
             "export iati --year 2024 --reporting-org XM-TEST --output {}",
             t.ledger().display()
         ),
         1,
-        "the ledger's own file",
+        "error: --output $DIR/test.jsonl: that is the ledger's own file ($DIR/test.jsonl); a report is never written over it\n",
     );
 }
 

@@ -350,10 +350,10 @@ fn bad_profiles_are_named_by_line_before_any_row() {
         "error: ./missing.toml:8: column \"Betrag\" is not in the file's header (Company Code, Entity, Posting Date, Document Number, Doc Type, Sponsor, Grant, Currency, Amount, D/C, Text) [missing-column]\n\
          import refused: the profile has 1 problem; nothing was read or written\n",
     );
-    t.rejects(
+    t.refuses(
         &["import", &u, "--profile", "no-such-profile"],
         1,
-        "no profile \"no-such-profile\": it is not built in (canonical, rates, umoja-receipts)",
+        "error: --profile: no profile \"no-such-profile\": it is not built in (canonical, rates, umoja-receipts) and neither $DIR/profiles/no-such-profile.toml nor ledgers/profiles/no-such-profile.toml exists [unknown-profile]\n",
     );
 }
 

@@ -82,10 +82,10 @@ fn an_index_whose_head_line_was_altered_is_not_trusted() {
     std::fs::write(t.ledger(), text).unwrap();
     // The index still names the old head hash; the writer falls back to reading the
     // journal, which fails verification at entry #2.
-    let o = t.rejects(
+    let o = t.refuses(
         "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
         3,
-        "entry #2 fails verification",
+        "error: $DIR/test.jsonl:3: entry #2 fails verification: its bytes do not match its hash (the entry was altered)\n",
     );
     assert!(o.stdout.is_empty());
 }
@@ -171,11 +171,15 @@ fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
     t.ok("record rate --currency EUR --per-usd 0.9 --date 2009-04-01");
     let full = t.journal();
     std::fs::write(t.ledger(), &full[..full.len() - 1]).unwrap();
-    t.rejects(&["verify"], 3, "entry #2 is intact and only the line break after it is missing; `ledger repair` restores it");
-    t.rejects(
+    t.refuses(
+        &["verify"],
+        3,
+        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n",
+    );
+    t.refuses(
         "record rate --currency EUR --per-usd 0.8 --date 2009-05-01",
         3,
-        "`ledger repair` restores it",
+        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n",
     );
     let out = t.ok(&["repair"]);
     assert!(

@@ -216,18 +216,30 @@ fn issue_7_2_a_report_never_writes_over_the_ledger_or_an_existing_file() {
 #[test]
 fn issue_7_3_a_far_future_clock_is_refused_and_never_written() {
     let t = Test::init().at("9999-12-31T23:59:59-01:00");
-    let o = t.rejects(PLEDGE_JPN, 1, "+10000-01-01T00:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW");
-    assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
-    let t = t.at("2199-12-31T00:00:00Z");
-    t.rejects(
+    let o = t.refuses(
         PLEDGE_JPN,
         1,
-        "2199-12-31T00:00:00Z (LEDGER_NOW), which is in the future; LEDGER_NOW may set a past time, for back-filling, never a later one",
+        "error: $DIR/test.jsonl: the clock reads +10000-01-01T00:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
+    );
+    assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
+    let t = t.at("2199-12-31T00:00:00Z");
+    t.refuses(
+        PLEDGE_JPN,
+        1,
+        "error: $DIR/test.jsonl: the clock reads 2199-12-31T00:00:00Z (LEDGER_NOW), which is in the future; LEDGER_NOW may set a past time, for back-filling, never a later one\n",
     );
     let t = t.at("1999-12-31T23:59:59Z");
-    t.rejects(PLEDGE_JPN, 1, "is not a plausible time to record an entry");
+    t.refuses(
+        PLEDGE_JPN,
+        1,
+        "error: $DIR/test.jsonl: the clock reads 1999-12-31T23:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
+    );
     let u = Test::new().at("2250-01-01T00:00:00Z");
-    u.rejects(&["init"], 1, "is not a plausible time");
+    u.refuses(
+        &["init"],
+        1,
+        "error: $DIR/test.jsonl: the clock reads 2250-01-01T00:00:00Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
+    );
     assert!(!u.ledger().exists());
     let t = t.at("2026-01-01T00:00:00Z");
     assert!(t.ok(PLEDGE_JPN).starts_with("#1 "));
@@ -253,7 +265,11 @@ fn issue_7_3_a_ledger_whose_last_entry_is_in_the_future_has_a_way_out() {
     assert!(t.ok(PLEDGE_JPN).starts_with("#2 "));
     // Later than the last entry and in the future: refused as any future clock.
     let t = t.at("2150-06-02T00:00:00Z");
-    t.rejects(PLEDGE_DEU, 1, "which is in the future");
+    t.refuses(
+        PLEDGE_DEU,
+        1,
+        "error: $DIR/test.jsonl: the clock reads 2150-06-02T00:00:00Z (LEDGER_NOW), which is in the future; LEDGER_NOW may set a past time, for back-filling, never a later one\n",
+    );
     assert!(t.ok("verify").starts_with("ok: 2 entries"));
 }
 
@@ -316,7 +332,11 @@ fn issue_7_11_a_writer_that_finds_a_tampered_journal_exits_3() {
         "record reversal --entry 3 --reason wrong",
         "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
     ] {
-        let o = t.rejects(&w(line), 3, "entry #1 fails verification");
+        let o = t.refuses(
+            &w(line),
+            3,
+            "error: $DIR/test.jsonl:2: entry #1 fails verification: its bytes do not match its hash (the entry was altered)\n",
+        );
         assert!(o.stdout.is_empty(), "{o:?}");
     }
 }
@@ -361,7 +381,11 @@ fn issue_7_9_verify_during_a_write_verifies_the_committed_entries() {
     // Once the writer is gone, the same bytes are a crash's torn tail.
     writer.unlock().unwrap();
     drop(writer);
-    t.rejects("verify", 3, "the ledger has a torn tail after entry #2");
+    t.refuses(
+        "verify",
+        3,
+        "error: $DIR/test.jsonl: the ledger has a torn tail after entry #2 (276 bytes at offset 851: an unfinished batch: 1 of its 2 entries written (#3 to #3)), left by an interrupted write; run `ledger repair` to remove it\n",
+    );
 }
 
 #[test]

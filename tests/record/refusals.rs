@@ -304,7 +304,11 @@ fn write_offs_may_not_exceed_what_is_outstanding() {
             "2009-12-31",
         ]
     };
-    t.refuses(&wo("1000.01"), 1, "error: --amount: pledge #1 has 1000.00 USD outstanding on 2009-12-31; a write-off of 1000.01 USD is larger [write-off-exceeds]\n");
+    t.refuses(
+        &wo("1000.01"),
+        1,
+        "error: --amount: pledge #1 has 1000.00 USD outstanding on 2009-12-31; a write-off of 1000.01 USD is larger [write-off-exceeds]\n",
+    );
     // A payment naming the pledge lowers what can be written off.
     t.ok(&payment("JPN", "300", Some("1"))); // 2
     t.refuses(
@@ -321,7 +325,11 @@ fn write_offs_may_not_exceed_what_is_outstanding() {
     );
     // Another donor's unnamed payment does not.
     t.ok(&payment("DEU", "200", None)); // 4
-    t.refuses(&wo("500.01"), 1, "error: --amount: pledge #1 has 500.00 USD outstanding on 2009-12-31; a write-off of 500.01 USD is larger [write-off-exceeds]\n");
+    t.refuses(
+        &wo("500.01"),
+        1,
+        "error: --amount: pledge #1 has 500.00 USD outstanding on 2009-12-31; a write-off of 500.01 USD is larger [write-off-exceeds]\n",
+    );
     assert_eq!(number(&t.ok(&wo("100"))), 5);
     t.refuses(
         &wo("400.01"),
@@ -329,7 +337,11 @@ fn write_offs_may_not_exceed_what_is_outstanding() {
         "error: --amount: pledge #1 has 400.00 USD outstanding on 2009-12-31; a write-off of 400.01 USD is larger [write-off-exceeds]\n",
     );
     assert_eq!(number(&t.ok(&wo("400"))), 6);
-    t.refuses(&wo("0.01"), 1, "error: --amount: pledge #1 has 0.00 USD outstanding on 2009-12-31; a write-off of 0.01 USD is larger [write-off-exceeds]\n");
+    t.refuses(
+        &wo("0.01"),
+        1,
+        "error: --amount: pledge #1 has 0.00 USD outstanding on 2009-12-31; a write-off of 0.01 USD is larger [write-off-exceeds]\n",
+    );
     // A write-off dated before the pledge is refused.
     t.refuses(
         "record write-off --reason approved --pledge 1 --amount 1 --date 2009-01-14",
@@ -363,7 +375,11 @@ fn rates_must_be_above_zero() {
         1,
         "error: --per-usd: a rate must be above zero; -0.7 is not [bad-rate]\n",
     );
-    t.refuses(&rate("abc"), 1, "error: --per-usd: \"abc\" is not a number (use digits and a decimal point, e.g. 1234.50) [bad-rate]\n");
+    t.refuses(
+        &rate("abc"),
+        1,
+        "error: --per-usd: \"abc\" is not a number (use digits and a decimal point, e.g. 1234.50) [bad-rate]\n",
+    );
     t.refuses(
         "record rate --currency USD --per-usd 2 --date 2009-01-01",
         1,

@@ -110,7 +110,11 @@ fn a_missing_rate_fails_naming_currency_and_date() {
     let mut t = hand_ledger();
     t.set_now("2009-10-01T00:00:00Z");
     t.ok("record pledge --donor CHE --mandate un-gift --amount 1000 --currency CHF --date 2009-09-01");
-    let o = t.refuses("report donors --year 2009", 1, "error: no rate of exchange for CHF on or before 2009-09-01 (needed in 2009-09, 2009-12); record the UN operational rate of each month from its first day: `ledger record rate --currency CHF --per-usd X --date 2009-09-01`, `ledger record rate --currency CHF --per-usd X --date 2009-12-01` [missing-rate]\n");
+    let o = t.refuses(
+        "report donors --year 2009",
+        1,
+        "error: no rate of exchange for CHF on or before 2009-09-01 (needed in 2009-09, 2009-12); record the UN operational rate of each month from its first day: `ledger record rate --currency CHF --per-usd X --date 2009-09-01`, `ledger record rate --currency CHF --per-usd X --date 2009-12-01` [missing-rate]\n",
+    );
     assert!(o.stdout.is_empty());
     // Before that pledge was recorded, the report still stands.
     t.ok("report donors --year 2009 --as-of 2009-09-30");
@@ -119,7 +123,11 @@ fn a_missing_rate_fails_naming_currency_and_date() {
 #[test]
 fn an_empty_ledger_has_no_period_to_report() {
     let t = crate::util::Test::init();
-    t.refuses("report donors", 1, "error: the ledger has no pledges, payments, refunds or write-offs, so there is no period to report on; give --year or --from/--to [empty-ledger]\n");
+    t.refuses(
+        "report donors",
+        1,
+        "error: the ledger has no pledges, payments, refunds or write-offs, so there is no period to report on; give --year or --from/--to [empty-ledger]\n",
+    );
     // With a period, an empty ledger gives an empty report with zero totals.
     let v = super::json(&t, &["donors", "--year", "2009"]);
     assert_eq!(v["rows"], serde_json::json!([]));

@@ -359,7 +359,11 @@ fn every_missing_rate_is_named_in_one_error() {
     t.ok("init");
     t.ok("record pledge --donor JPN --mandate coordination --amount 1000 --currency JPY --date 2024-03-05");
     t.ok("record pledge --donor CHE --mandate coordination --amount 1000 --currency CHF --date 2024-05-01");
-    t.refuses("report donors --year 2024", 1, "error: no rate of exchange for CHF on or before 2024-05-01 (needed in 2024-05, 2024-12) nor for JPY on or before 2024-03-05 (needed in 2024-03, 2024-12); record the UN operational rate of each month from its first day: `ledger record rate --currency CHF --per-usd X --date 2024-05-01`, `ledger record rate --currency CHF --per-usd X --date 2024-12-01`, `ledger record rate --currency JPY --per-usd X --date 2024-03-01`, `ledger record rate --currency JPY --per-usd X --date 2024-12-01` [missing-rate]\n");
+    t.refuses(
+        "report donors --year 2024",
+        1,
+        "error: no rate of exchange for CHF on or before 2024-05-01 (needed in 2024-05, 2024-12) nor for JPY on or before 2024-03-05 (needed in 2024-03, 2024-12); record the UN operational rate of each month from its first day: `ledger record rate --currency CHF --per-usd X --date 2024-05-01`, `ledger record rate --currency CHF --per-usd X --date 2024-12-01`, `ledger record rate --currency JPY --per-usd X --date 2024-03-01`, `ledger record rate --currency JPY --per-usd X --date 2024-12-01` [missing-rate]\n",
+    );
 }
 
 #[test]

@@ -48,12 +48,12 @@ fn the_ceb_export_by_hand() {
     );
     t.ok("export ceb --year 2024 --government --output ceb.csv --force");
     let ledger = t.ledger().to_str().expect("path").to_string();
-    t.rejects(
+    t.refuses(
         &[
             "export", "ceb", "--year", "2024", "--output", &ledger, "--force",
         ][..],
         1,
-        "that is the ledger's own file",
+        "error: --output $DIR/test.jsonl: that is the ledger's own file ($DIR/test.jsonl); a report is never written over it\n",
     );
     t.refuses(
         "export ceb --year 2024 --format json",
@@ -67,7 +67,11 @@ fn the_ceb_export_by_hand() {
          \n\
          For more information, try '--help'.\n",
     );
-    t.refuses("export ceb", 2, "error: the following required arguments were not provided:\n  --year <YEAR>\n\nUsage: ledger export ceb --year <YEAR>\n\nFor more information, try '--help'.\n");
+    t.refuses(
+        "export ceb",
+        2,
+        "error: the following required arguments were not provided:\n  --year <YEAR>\n\nUsage: ledger export ceb --year <YEAR>\n\nFor more information, try '--help'.\n",
+    );
 }
 
 fn paid_by_donor(t: &Test) -> BTreeMap<String, String> {
@@ -232,5 +236,9 @@ fn the_ceb_export_converts_at_value_date_rates_and_leaves_reversals_out() {
         "{}",
         o.stderr
     );
-    t.refuses("export ceb --year 2024 --strict-rates", 1, "error: --strict-rates: Stale rate: EUR needed for 2024-03-10, but the latest rate is EUR 0.9 per USD from 2024-01-01, more than 31 days earlier (UN operational rates are set monthly); 1 figure dated 2024-03-10 uses it. Record the rate of each month with `ledger record rate --currency EUR --per-usd X --date 2024-03-01`. [stale-rate]\n");
+    t.refuses(
+        "export ceb --year 2024 --strict-rates",
+        1,
+        "error: --strict-rates: Stale rate: EUR needed for 2024-03-10, but the latest rate is EUR 0.9 per USD from 2024-01-01, more than 31 days earlier (UN operational rates are set monthly); 1 figure dated 2024-03-10 uses it. Record the rate of each month with `ledger record rate --currency EUR --per-usd X --date 2024-03-01`. [stale-rate]\n",
+    );
 }
