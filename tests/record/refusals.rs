@@ -456,23 +456,23 @@ fn stored_text_is_one_line_and_dates_are_exactly_yyyy_mm_dd() {
     for (extra, message) in [
         (
             vec!["--reference", "a\nb"],
-            "error: --reference: \"a\\nb\" contains the control character '\\n'; this field must be one line of text [bad-text]",
+            "error: --reference: \"a\\nb\" contains the control character '\\n'; this field must be one line of text [bad-text]\n",
         ),
         (
             vec!["--date", "2008-8-1"],
-            "error: --date: \"2008-8-1\" is not a date of the form YYYY-MM-DD [bad-date]",
+            "error: --date: \"2008-8-1\" is not a date of the form YYYY-MM-DD [bad-date]\n",
         ),
         (
             vec!["--date", "+2008-08-01"],
-            "is not a date of the form YYYY-MM-DD [bad-date]",
+            "error: --date: \"+2008-08-01\" is not a date of the form YYYY-MM-DD [bad-date]\n",
         ),
         (
             vec!["--date", "08-08-01"],
-            "is not a date of the form YYYY-MM-DD [bad-date]",
+            "error: --date: \"08-08-01\" is not a date of the form YYYY-MM-DD [bad-date]\n",
         ),
     ] {
         let args = with(&extra);
-        t.rejects(
+        t.refuses(
             &args.iter().map(String::as_str).collect::<Vec<_>>(),
             1,
             message,

@@ -244,23 +244,27 @@ fn registrations_name_the_real_fault() {
         (
             "A,B",
             "X",
-            "error: code: donor code \"A,B\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]",
+            "error: code: donor code \"A,B\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]\n",
         ),
-        ("", "X", "[bad-code]"),
+        (
+            "",
+            "X",
+            "error: code: donor code \"\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]\n",
+        ),
         (
             "ZZZ",
             "",
-            "error: --name: a donor needs a name [missing-name]",
+            "error: --name: a donor needs a name [missing-name]\n",
         ),
         (
             "ZZZ",
             "Line\nbreak",
-            "this field must be one line of text [bad-text]",
+            "error: --name: \"Line\\nbreak\" contains the control character '\\n'; this field must be one line of text [bad-text]\n",
         ),
     ] {
         let args = donor(code, name);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        t.rejects(&args, 1, message);
+        t.refuses(&args, 1, message);
     }
     t.refuses(
         "mandate add 'bad slug' --name X --earmarking earmarked",
