@@ -87,11 +87,12 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         "h.csv",
         format!("{},amount\n2009-01-01,5\n", "h".repeat(20_000)),
     );
-    t.rejects(
+    t.refuses(
         "import h.csv",
         1,
         &format!(
-            "error: h.csv:1: the header's column {} is longer than the 10,000 characters allowed [too-long]\n",
+            "error: h.csv:1: the header's column {} is longer than the 10,000 characters allowed [too-long]\n\
+             import refused: the file's header has a problem; nothing was read or written\n",
             cut('h', "20,000")
         ),
     );
@@ -122,29 +123,29 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
 fn sizes_long_text_is_refused_before_it_reaches_the_journal() {
     let t = Test::init();
     let reference = "R".repeat(101);
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "5", &["--reference", &reference]),
         1,
         &format!(
-            "error: --reference: \"{reference}\" is longer than the 100 characters allowed [too-long]"
+            "error: --reference: \"{reference}\" is longer than the 100 characters allowed [too-long]\n"
         ),
     );
     let memo = "m".repeat(2_001);
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "5", &["--memo", &memo]),
         1,
         &format!(
-            "error: --memo: {} is longer than the 2,000 characters allowed [too-long]",
+            "error: --memo: {} is longer than the 2,000 characters allowed [too-long]\n",
             cut('m', "2,001")
         ),
     );
     let donor = "J".repeat(100_000);
     let start = Instant::now();
-    let o = t.rejects(
+    let o = t.refuses(
         &pledge(&donor, "5", &[]),
         1,
         &format!(
-            "error: --donor: {} is longer than the 200 characters allowed [too-long]",
+            "error: --donor: {} is longer than the 200 characters allowed [too-long]\n",
             cut('J', "100,000")
         ),
     );
@@ -391,13 +392,13 @@ fn smaller_as_of_outside_1945_to_2199_is_refused() {
         ("1944-12-31T23:59:59Z", "\"1944-12-31T23:59:59Z\""),
     ] {
         let message = format!("error: --as-of: {shown} is outside the years 1945 to 2199\n");
-        let o = t.rejects(
+        let o = t.refuses(
             &["report", "donors", "--year", "2009", "--as-of", as_of],
             2,
             &message,
         );
         assert_eq!(o.stdout, "");
-        t.rejects(&["log", "--as-of", as_of], 2, &message);
+        t.refuses(&["log", "--as-of", as_of], 2, &message);
     }
     t.ok("report donors --year 2009 --as-of 2199-12-31");
 }

@@ -308,46 +308,52 @@ fn verify_exits_3_naming_the_entry() {
         // A byte inside entries #1, #17 and #30; the newline ending entry #8.
         (
             Tamper::Flip(line_start(1) + 20, 0x04),
-            "entry #1 fails verification",
+            "error: $DIR/test.jsonl:2: entry #1 fails verification: its bytes do not match its hash (the entry was altered)\n",
         ),
         (
             Tamper::Flip(line_start(17) + 150, 0x01),
-            "entry #17 fails verification",
+            "error: $DIR/test.jsonl:18: entry #17 fails verification: its bytes do not match its hash (the entry was altered)\n",
         ),
         (
             Tamper::Flip(line_start(31) - 2, 0x01),
-            "entry #30 fails verification",
+            "error: $DIR/test.jsonl:31: entry #30 fails verification: the line does not end with its hash\n",
         ),
         (
             Tamper::Flip(line_start(9) - 1, 0x20),
-            "entry #8 fails verification",
+            "error: $DIR/test.jsonl:9: entry #8 fails verification: its bytes do not match its hash (the entry was altered)\n",
         ),
         (
             Tamper::Delete(12),
-            "entry #12 fails verification: line 13 holds entry #13 where entry #12 belongs",
+            "error: $DIR/test.jsonl:13: entry #12 fails verification: line 13 holds entry #13 where entry #12 belongs (an entry was deleted, duplicated or moved)\n",
         ),
         (
             Tamper::Duplicate(5),
-            "entry #6 fails verification: line 7 holds entry #5 where entry #6 belongs",
+            "error: $DIR/test.jsonl:7: entry #6 fails verification: line 7 holds entry #5 where entry #6 belongs (an entry was deleted, duplicated or moved)\n",
         ),
         (
             Tamper::Swap(3, 20),
-            "entry #3 fails verification: line 4 holds entry #20 where entry #3 belongs",
+            "error: $DIR/test.jsonl:4: entry #3 fails verification: line 4 holds entry #20 where entry #3 belongs (an entry was deleted, duplicated or moved)\n",
         ),
-        (Tamper::Swap(29, 30), "entry #29 fails verification"),
-        (Tamper::Flip(10, 0x01), "test.jsonl:1: not a ledger"),
+        (
+            Tamper::Swap(29, 30),
+            "error: $DIR/test.jsonl:30: entry #29 fails verification: line 30 holds entry #30 where entry #29 belongs (an entry was deleted, duplicated or moved)\n",
+        ),
+        (
+            Tamper::Flip(10, 0x01),
+            "error: $DIR/test.jsonl:1: not a ledger: the first line is not a ledger header (its bytes do not match its hash (the entry was altered)); no command changes this file: if it is not your ledger, name yours with --ledger or CONTRIB_LEDGER (or move this file away and run `ledger init`); if it was your ledger, restore it from a copy\n",
+        ),
         (
             Tamper::Flip(bytes.len() - 1, 0x01),
-            "entry #30 fails verification: its line does not end with a line break",
+            "error: $DIR/test.jsonl:31: entry #30 fails verification: its line does not end with a line break but with other bytes\n",
         ),
     ];
     let t = Test::new();
     for (tamper, message) in cases {
         let tampered = apply(bytes, &tamper);
         t.write("test.jsonl", &tampered);
-        t.rejects(&["verify"], 3, message);
+        t.refuses(&["verify"], 3, message);
         // Writers refuse too.
-        t.rejects(
+        t.refuses(
             "record rate --currency EUR --per-usd 1 --date 2009-01-01",
             3,
             message,
@@ -357,10 +363,12 @@ fn verify_exits_3_naming_the_entry() {
     let head = head_of(bytes);
     t.write("test.jsonl", apply(bytes, &Tamper::Delete(30)));
     assert!(t.ok(&["verify"]).starts_with("ok: 29 entries, head "));
-    t.rejects(
+    t.refuses(
         &["verify", "--head", &head],
         3,
-        &format!("no entry of this ledger has the hash {head}"),
+        &format!(
+            "error: $DIR/test.jsonl: no entry of this ledger has the hash {head}; the report it came from was not made from this record\n"
+        ),
     );
     // And on the untouched ledger the same head is found.
     t.write("test.jsonl", bytes);

@@ -129,13 +129,14 @@ fn bad_currencies_amounts_and_dates_are_refused() {
         ),
         (
             "15/01/2009",
-            "\"15/01/2009\" is not a date of the form YYYY-MM-DD",
+            "\"15/01/2009\" is not a date of the form YYYY-MM-DD [bad-date]",
         ),
     ] {
         let mut args = pledge("JPN", "coordination", "1", "USD");
         *args.last_mut().unwrap() = date;
-        t.rejects(&args, 1, &format!("error: --date: {why}"));
-        t.rejects(
+        let stderr = format!("error: --date: {why}\n");
+        t.refuses(&args, 1, &stderr);
+        t.refuses(
             &[
                 "record",
                 "rate",
@@ -147,7 +148,7 @@ fn bad_currencies_amounts_and_dates_are_refused() {
                 date,
             ],
             1,
-            "--date:",
+            &stderr,
         );
     }
     let mut args = pledge("JPN", "coordination", "1", "USD");
@@ -490,7 +491,7 @@ fn stored_text_is_one_line_and_dates_are_exactly_yyyy_mm_dd() {
 fn implausible_rates_and_malformed_heads_are_refused() {
     let t = Test::init();
     for r in ["0.00001", "1000000001"] {
-        t.rejects(
+        t.refuses(
             &[
                 "record",
                 "rate",
@@ -502,7 +503,9 @@ fn implausible_rates_and_malformed_heads_are_refused() {
                 "2020-01-01",
             ],
             1,
-            "is not a plausible rate (0.0001 to 1,000,000,000) [bad-rate]",
+            &format!(
+                "error: --per-usd: {r} units per USD is not a plausible rate (0.0001 to 1,000,000,000) [bad-rate]\n"
+            ),
         );
     }
     t.ok("record rate --currency KWD --per-usd 0.3049 --date 2020-01-01");
