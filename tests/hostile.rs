@@ -501,14 +501,14 @@ fn hostile_input_corpus() {
             ],
             1,
             format!(
-                "error: --currency: unknown currency {}; use an ISO 4217 code",
+                "error: --currency: unknown currency {}; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]",
                 cut('y', "100,000")
             ),
         ),
         (
             pledge("JPN", &huge, &[]),
             1,
-            format!("error: --amount: {} is not a number", cut('y', "100,000")),
+            format!("error: --amount: {} is not a number (use digits and a decimal point, e.g. 1234.50) [bad-amount]", cut('y', "100,000")),
         ),
         (
             vec![
@@ -542,7 +542,7 @@ fn hostile_input_corpus() {
         (
             vec!["log", "--as-of", &huge],
             2,
-            format!("error: --as-of: {} is neither a date", cut('y', "100,000")),
+            format!("error: --as-of: {} is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp", cut('y', "100,000")),
         ),
         (
             vec!["import", "x.csv", "--profile", &huge],
@@ -552,7 +552,11 @@ fn hostile_input_corpus() {
                 cut('y', "100,000")
             ),
         ),
-        (pledge("JPN", ".5", &[]), 1, "[bad-amount]".into()),
+        (
+            pledge("JPN", ".5", &[]),
+            1,
+            "error: --amount: \".5\" is not a number (use digits and a decimal point, e.g. 1234.50) [bad-amount]".into(),
+        ),
         (
             vec![
                 "record",
@@ -578,7 +582,7 @@ fn hostile_input_corpus() {
         ),
     ];
     for (args, status, message) in corpus {
-        let o = t.rejects(&args, status, &message);
+        let o = t.refuses(&args, status, &format!("{message}\n"));
         assert!(
             o.stderr.len() < 400,
             "{args:.60?}: {} bytes of message",
