@@ -13,10 +13,9 @@ fn completions_cover_every_command_for_each_shell() {
         }
     }
     let o = t.fails(&["completions", "tcsh"], 2);
-    assert!(
-        o.stderr.contains("invalid value 'tcsh' for '<SHELL>'"),
-        "{}",
-        o.stderr
+    assert_eq!(
+        o.stderr,
+        "error: invalid value 'tcsh' for '<SHELL>'\n  [possible values: bash, elvish, fish, powershell, zsh]\n\n  tip: a similar value exists: 'zsh'\n\nFor more information, try '--help'.\n"
     );
 }
 

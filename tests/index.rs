@@ -54,10 +54,10 @@ fn a_stale_index_is_caught_up_from_the_journal() {
     // Entry #3 is known only from the journal, not from the stale index.
     let out = t.ok("record payment --donor FRA --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 3");
     assert!(out.starts_with("#4 payment FRA"), "{out}");
-    t.rejects(
+    t.refuses(
         "record payment --donor JPN --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 3",
         1,
-        "pledge #3 belongs to FRA, not JPN",
+        "error: --pledge: pledge #3 belongs to FRA, not JPN [wrong-donor]\n",
     );
     assert!(t.ok(&["verify"]).starts_with("ok: 4 entries"));
 }
@@ -82,10 +82,10 @@ fn an_index_whose_head_line_was_altered_is_not_trusted() {
     std::fs::write(t.ledger(), text).unwrap();
     // The index still names the old head hash; the writer falls back to reading the
     // journal, which fails verification at entry #2.
-    let o = t.rejects(
+    let o = t.refuses(
         "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
         3,
-        "entry #2 fails verification",
+        "error: $DIR/test.jsonl:3: entry #2 fails verification: its bytes do not match its hash (the entry was altered)\n",
     );
     assert!(o.stdout.is_empty());
 }
@@ -96,20 +96,20 @@ fn checks_that_need_every_entry_still_run_with_an_index() {
     pledge(&t, "JPN", "1000");
     t.ok("record payment --donor JPN --mandate icat --amount 600 --currency USD --date 2009-02-01");
     // Settling needs the payments, which the index does not hold.
-    t.rejects(
+    t.refuses(
         "record write-off --reason approved --pledge 1 --amount 400.01 --date 2009-03-01",
         1,
-        "has 400.00 USD outstanding",
+        "error: --amount: pledge #1 has 400.00 USD outstanding on 2009-03-01; a write-off of 400.01 USD is larger [write-off-exceeds]\n",
     );
     t.ok("record reversal --entry 2 --reason 'entered twice'");
     assert!(
         t.ok("record write-off --reason approved --pledge 1 --amount 1000 --date 2009-03-01")
             .starts_with("#4 ")
     );
-    t.rejects(
+    t.refuses(
         "record reversal --entry 1 --reason x",
         1,
-        "pledge #1 is still named by #4",
+        "error: --entry: pledge #1 is still named by #4; reverse #4 first [pledge-in-use]\n",
     );
 }
 
@@ -127,15 +127,9 @@ fn an_index_naming_entries_the_journal_lost_makes_the_ledger_fail_verification()
         .unwrap()
         + 1;
     std::fs::write(t.ledger(), &full[..cut]).unwrap();
-    let message = "the index recorded entry #3 with hash";
-    let o = t.rejects(&["verify"], 3, message);
-    assert!(
-        o.stderr
-            .contains("the journal holds 2 committed entries; entries #3 to #3 are missing"),
-        "{}",
-        o.stderr
-    );
-    t.rejects(
+    let message = "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #3 with hash 4dabbfeb448f310dd9c670271db3cf79d31968062d9574f4ba343fa1f7ac4b1e as committed, but the journal holds 2 committed entries; entries #3 to #3 are missing. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n";
+    t.refuses(&["verify"], 3, message);
+    t.refuses(
         "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
         3,
         message,
@@ -143,7 +137,7 @@ fn an_index_naming_entries_the_journal_lost_makes_the_ledger_fail_verification()
     // The last committed entry cut short looks like a torn write, but the index
     // recorded it as committed: repair refuses to cut it.
     std::fs::write(t.ledger(), &full[..full.len() - 40]).unwrap();
-    t.rejects(&["repair"], 3, message);
+    t.refuses(&["repair"], 3, message);
     // Restored on purpose: deleting the index is how a user says so.
     std::fs::write(t.ledger(), &full[..cut]).unwrap();
     std::fs::remove_file(index_path(&t)).unwrap();
@@ -170,11 +164,15 @@ fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
     t.ok("record rate --currency EUR --per-usd 0.9 --date 2009-04-01");
     let full = t.journal();
     std::fs::write(t.ledger(), &full[..full.len() - 1]).unwrap();
-    t.rejects(&["verify"], 3, "entry #2 is intact and only the line break after it is missing; `ledger repair` restores it");
-    t.rejects(
+    t.refuses(
+        &["verify"],
+        3,
+        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n",
+    );
+    t.refuses(
         "record rate --currency EUR --per-usd 0.8 --date 2009-05-01",
         3,
-        "`ledger repair` restores it",
+        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n",
     );
     let out = t.ok(&["repair"]);
     assert!(
@@ -192,6 +190,10 @@ fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
     // Without an index to witness it, the same bytes are an uncommitted write: cut.
     std::fs::write(t.ledger(), &full[..full.len() - 1]).unwrap();
     std::fs::remove_file(index_path(&t)).unwrap();
-    assert!(t.ok(&["repair"]).contains("entry #2 cut short"));
+    assert_eq!(
+        t.ok(&["repair"]),
+        "removed 261 bytes at offset 553: entry #2 cut short (261 of its bytes written)\n  removed: {\"seq\":2,\"prev\":\"7d5c05fe00ead6058463aee06c57823e26efaa12392cb85e0b369c19a6ca03a0\",\"recorded_at\":\"2026-01-01T00:00:00Z\",\"kind\":\"rate\",\"currency\":\"EUR\",\"per_usd\":\"0.9\",\"date\":\"2009-04-01\",\"hash\":\"74e36...\n\
+         ok: 1 entries, head 7d5c05fe00ead6058463aee06c57823e26efaa12392cb85e0b369c19a6ca03a0\n"
+    );
     assert!(t.ok(&["verify"]).starts_with("ok: 1 entries"));
 }

@@ -285,11 +285,13 @@ fn an_empty_file_whose_index_recorded_entries_is_not_reinitialised() {
         let o = t.run(args);
         assert_eq!(o.status, 3, "{args:?}: {o:?}");
         assert!(o.stderr.starts_with(&message), "{args:?}: {o:?}");
-        assert!(
-            o.stderr.contains(
-                "but the journal holds 0 committed entries; entries #1 to #2 are missing"
+        assert_eq!(
+            o.stderr,
+            format!(
+                "{message}99f8d77755324bfb5c500e985126e575b48e0138dba1546e7ce873d73bde16b4 as committed, but the journal holds 0 committed entries; entries #1 to #2 are missing. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete {}.index and run `ledger verify` again\n",
+                t.ledger().display()
             ),
-            "{args:?}: {o:?}"
+            "{args:?}"
         );
     }
     assert_eq!(t.journal(), b"");

@@ -140,6 +140,25 @@ impl Test {
         );
         o
     }
+
+    /// Asserts that a command is refused with exactly `stderr` (every line whole,
+    /// with its `error:` prefix, its `[code]` and its line break; the test
+    /// directory's path written `$DIR`), the exit status, and the journal
+    /// byte-for-byte unchanged.
+    #[track_caller]
+    pub fn refuses(&self, args: impl CommandLine, status: i32, stderr: &str) -> Output {
+        let args = args.words();
+        let before = self.journal();
+        let o = self.fails(&args, status);
+        let shown = o.stderr.replace(&self.dir().display().to_string(), "$DIR");
+        assert_eq!(shown, stderr, "ledger {args:?}: stderr");
+        assert_eq!(
+            before,
+            self.journal(),
+            "ledger {args:?} changed the journal although it failed"
+        );
+        o
+    }
 }
 
 /// A command line: either the words already split (`&["record", "pledge", ...]`)

@@ -220,70 +220,92 @@ fn line_of(text: &str, offset: usize) -> u64 {
         + 1
 }
 
-impl Profile {
-    /// Reads a profile. `name` is what entries will record as their profile.
-    pub fn parse(text: &str, name: &str) -> Result<Profile, ProfileError> {
-        let file: ProfileFile = toml::from_str(text).map_err(|e| ProfileError {
-            line: e.span().map(|s| line_of(text, s.start)),
-            code: Code::BadProfile,
-            message: e.message().trim().to_string(),
-        })?;
-        let at = |span: std::ops::Range<usize>| line_of(text, span.start);
-        let err = |line: u64, code: Code, message: String| ProfileError {
-            line: Some(line),
-            code,
-            message,
-        };
-        let _ = (&file.name, &file.description);
-        file.check_lengths(text)?;
+/// Each constant field's value, and its profile line.
+type Constants = (BTreeMap<Field, String>, BTreeMap<Field, u64>);
 
-        let delimiter = match &file.csv.delimiter {
-            None => b',',
-            Some(d) => {
-                let v = d.get_ref();
-                let c = if v == "\\t" || v == "tab" { "\t" } else { v };
-                if c.len() != 1 {
-                    return Err(err(
-                        at(d.span()),
-                        Code::BadProfile,
-                        format!("delimiter must be one ASCII character, not {v:?}"),
-                    ));
-                }
-                c.as_bytes()[0]
-            }
+/// Per field: each source text folded, its ledger value and its profile line.
+type ValueMaps = BTreeMap<Field, Vec<(String, String, u64)>>;
+
+/// A profile mistake at a profile line.
+fn err(line: u64, code: Code, message: String) -> ProfileError {
+    ProfileError {
+        line: Some(line),
+        code,
+        message,
+    }
+}
+
+/// The field a profile key names, else a mistake at its line.
+fn field_of(key: &str, line: u64) -> Result<Field, ProfileError> {
+    Field::parse(key).ok_or_else(|| {
+        err(
+            line,
+            Code::BadProfile,
+            format!("unknown field {key:?}; fields are {}", Field::list()),
+        )
+    })
+}
+
+impl ProfileFile {
+    /// The CSV delimiter: one ASCII character (`\t` or `tab` for a tab), a comma if
+    /// none is given.
+    fn delimiter(&self, text: &str) -> Result<u8, ProfileError> {
+        let Some(d) = &self.csv.delimiter else {
+            return Ok(b',');
         };
-        let encoding = match &file.csv.encoding {
-            None => encoding_rs::UTF_8,
-            Some(e) => encoding_rs::Encoding::for_label(e.get_ref().trim().as_bytes())
-                .ok_or_else(|| {
-                    err(
-                        at(e.span()),
-                        Code::BadProfile,
-                        format!(
-                            "unknown encoding {:?}; use \"utf-8\", \"utf-16le\", \"utf-16be\" or \"windows-1252\"",
-                            e.get_ref()
-                        ),
-                    )
-                })?,
+        let v = d.get_ref();
+        let c = if v == "\\t" || v == "tab" { "\t" } else { v };
+        if c.len() != 1 {
+            return Err(err(
+                line_of(text, d.span().start),
+                Code::BadProfile,
+                format!("delimiter must be one ASCII character, not {v:?}"),
+            ));
+        }
+        Ok(c.as_bytes()[0])
+    }
+
+    /// The file's encoding by its label, UTF-8 if none is given.
+    fn encoding(&self, text: &str) -> Result<&'static encoding_rs::Encoding, ProfileError> {
+        let Some(e) = &self.csv.encoding else {
+            return Ok(encoding_rs::UTF_8);
         };
-        let date_formats = match &file.parse.date_format {
-            None => vec!["%Y-%m-%d".to_string()],
-            Some(f) => {
-                let list = match f.get_ref() {
-                    OneOrMany::One(s) => vec![s.clone()],
-                    OneOrMany::Many(v) => v.clone(),
-                };
-                if list.is_empty() || list.iter().any(|s| !s.contains('%')) {
-                    return Err(err(
-                        at(f.span()),
-                        Code::BadProfile,
-                        "date_format must be a chrono format such as \"%d.%m.%Y\" (or a list of them)".into(),
-                    ));
-                }
-                list
-            }
+        encoding_rs::Encoding::for_label(e.get_ref().trim().as_bytes()).ok_or_else(|| {
+            err(
+                line_of(text, e.span().start),
+                Code::BadProfile,
+                format!(
+                    "unknown encoding {:?}; use \"utf-8\", \"utf-16le\", \"utf-16be\" or \"windows-1252\"",
+                    e.get_ref()
+                ),
+            )
+        })
+    }
+
+    /// The date formats to try in order (chrono formats), ISO dates if none is given.
+    fn date_formats(&self, text: &str) -> Result<Vec<String>, ProfileError> {
+        let Some(f) = &self.parse.date_format else {
+            return Ok(vec!["%Y-%m-%d".to_string()]);
         };
-        let decimal_mark = match &file.parse.decimal_mark {
+        let list = match f.get_ref() {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        };
+        if list.is_empty() || list.iter().any(|s| !s.contains('%')) {
+            return Err(err(
+                line_of(text, f.span().start),
+                Code::BadProfile,
+                "date_format must be a chrono format such as \"%d.%m.%Y\" (or a list of them)"
+                    .into(),
+            ));
+        }
+        Ok(list)
+    }
+
+    /// The decimal mark and the thousands separators, which must not overlap.
+    fn numbers(&self, text: &str) -> Result<(char, Vec<String>), ProfileError> {
+        let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+        let decimal_mark = match &self.parse.decimal_mark {
             None => '.',
             Some(m) => match m.get_ref().as_str() {
                 "." => '.',
@@ -297,9 +319,9 @@ impl Profile {
                 }
             },
         };
-        let thousands = file.parse.thousands.clone().unwrap_or_default();
+        let thousands = self.parse.thousands.clone().unwrap_or_default();
         if thousands.iter().any(|t| t.starts_with(decimal_mark)) {
-            let line = file
+            let line = self
                 .parse
                 .decimal_mark
                 .as_ref()
@@ -311,19 +333,14 @@ impl Profile {
                 format!("the decimal mark {decimal_mark:?} cannot also be a thousands separator"),
             ));
         }
+        Ok((decimal_mark, thousands))
+    }
 
-        let field_of = |key: &str, line: u64| {
-            Field::parse(key).ok_or_else(|| {
-                err(
-                    line,
-                    Code::BadProfile,
-                    format!("unknown field {key:?}; fields are {}", Field::list()),
-                )
-            })
-        };
+    /// The `[columns]` section: each field's column and profile line.
+    fn columns(&self, text: &str) -> Result<BTreeMap<Field, (Column, u64)>, ProfileError> {
         let mut columns = BTreeMap::new();
-        for (key, col) in &file.columns {
-            let line = at(col.span());
+        for (key, col) in &self.columns {
+            let line = line_of(text, col.span().start);
             if let Column::Number(0) = col.get_ref() {
                 return Err(err(
                     line,
@@ -333,14 +350,20 @@ impl Profile {
             }
             columns.insert(field_of(key, line)?, (col.get_ref().clone(), line));
         }
-        let mut optional = Vec::new();
-        for f in &file.csv.optional_columns {
-            optional.push(field_of(f.get_ref(), at(f.span()))?);
-        }
+        Ok(columns)
+    }
+
+    /// The `[constants]` section: each field's value and its profile line; a field
+    /// may not be both a constant and a column.
+    fn constants(
+        &self,
+        text: &str,
+        columns: &BTreeMap<Field, (Column, u64)>,
+    ) -> Result<Constants, ProfileError> {
         let mut constants = BTreeMap::new();
         let mut constant_lines = BTreeMap::new();
-        for (key, v) in &file.constants {
-            let line = at(v.span());
+        for (key, v) in &self.constants {
+            let line = line_of(text, v.span().start);
             let field = field_of(key, line)?;
             // Said twice, one would silently win: a currency constant over a currency
             // column would book every EUR row as USD.
@@ -356,8 +379,15 @@ impl Profile {
             constants.insert(field, v.get_ref().trim().to_string());
             constant_lines.insert(field, line);
         }
+        Ok((constants, constant_lines))
+    }
+
+    /// The `[values.*]` maps: per field, each source text folded, its ledger value
+    /// and its profile line.
+    fn values(&self, text: &str) -> Result<ValueMaps, ProfileError> {
+        let at = |span: std::ops::Range<usize>| line_of(text, span.start);
         let mut values = BTreeMap::new();
-        for (key, map) in &file.values {
+        for (key, map) in &self.values {
             let first = map.values().map(|v| at(v.span())).min().unwrap_or(1);
             let field = field_of(key, first.saturating_sub(1).max(1))?;
             let list: Vec<(String, String, u64)> = map
@@ -366,6 +396,53 @@ impl Profile {
                 .collect();
             values.insert(field, list);
         }
+        Ok(values)
+    }
+
+    /// The `[filter]` section: the rows to keep (`only`) and to skip, by column.
+    fn filters(&self, text: &str) -> Vec<Filter> {
+        let mut filters = Vec::new();
+        for (keep, map) in [(true, &self.filter.only), (false, &self.filter.skip)] {
+            for (col, vals) in map {
+                let column = match col.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => Column::Number(n),
+                    _ => Column::Name(col.clone()),
+                };
+                filters.push(Filter {
+                    column,
+                    values: vals.get_ref().iter().map(|v| fold(v)).collect(),
+                    keep,
+                    line: line_of(text, vals.span().start),
+                });
+            }
+        }
+        filters
+    }
+}
+
+impl Profile {
+    /// Reads a profile. `name` is what entries will record as their profile.
+    pub fn parse(text: &str, name: &str) -> Result<Profile, ProfileError> {
+        let file: ProfileFile = toml::from_str(text).map_err(|e| ProfileError {
+            line: e.span().map(|s| line_of(text, s.start)),
+            code: Code::BadProfile,
+            message: e.message().trim().to_string(),
+        })?;
+        let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+        let _ = (&file.name, &file.description);
+        file.check_lengths(text)?;
+
+        let delimiter = file.delimiter(text)?;
+        let encoding = file.encoding(text)?;
+        let date_formats = file.date_formats(text)?;
+        let (decimal_mark, thousands) = file.numbers(text)?;
+        let columns = file.columns(text)?;
+        let mut optional = Vec::new();
+        for f in &file.csv.optional_columns {
+            optional.push(field_of(f.get_ref(), at(f.span()))?);
+        }
+        let (constants, constant_lines) = file.constants(text, &columns)?;
+        let values = file.values(text)?;
         let donor_aliases = file
             .donor_aliases
             .iter()
@@ -377,21 +454,7 @@ impl Profile {
             positive: s.positive.iter().map(|v| fold(v)).collect(),
             line: at(s.column.span()),
         });
-        let mut filters = Vec::new();
-        for (keep, map) in [(true, &file.filter.only), (false, &file.filter.skip)] {
-            for (col, vals) in map {
-                let column = match col.trim().parse::<u64>() {
-                    Ok(n) if n > 0 => Column::Number(n),
-                    _ => Column::Name(col.clone()),
-                };
-                filters.push(Filter {
-                    column,
-                    values: vals.get_ref().iter().map(|v| fold(v)).collect(),
-                    keep,
-                    line: at(vals.span()),
-                });
-            }
-        }
+        let filters = file.filters(text);
 
         let p = Profile {
             name: name.to_string(),

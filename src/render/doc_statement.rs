@@ -1,11 +1,11 @@
 //! A donor statement laid out as a document: the lines, the totals in USD and the
 //! balances in each currency. Lays out, never computes.
 
-use super::doc::{Cell, Doc};
+use super::doc::{Cell, Doc, Sheet};
 use super::doc::{header, m, ms, n, sheet, t};
 use crate::domain::Kind;
-use crate::report::reconcile::Terms;
-use crate::report::statement::LineKind;
+use crate::report::reconcile::{Reconciliation, Terms};
+use crate::report::statement::{Line, LineKind};
 use crate::report::{Statement, Usd};
 
 /// A reconciliation line: its label, and its term in a currency and in USD.
@@ -19,30 +19,63 @@ fn opt(s: &Option<String>) -> Cell {
     t(s.clone().unwrap_or_default())
 }
 
+/// The statement laid out: its header, its sheets and its footnotes.
 pub fn build(s: &Statement) -> Doc {
-    let lines = s
+    let mut head = header(&s.head);
+    head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
+    let mut sheets = vec![
+        lines_sheet(s),
+        settlements_sheet(&s.lines),
+        totals_sheet(s),
+        reconciliation_sheet(&s.reconciliation),
+        balances_sheet(s),
+    ];
+    if !s.agreements.is_empty() {
+        sheets.push(super::doc_agreements::schedule_sheet(&s.agreements));
+    }
+    Doc {
+        title: format!("Statement of account: {}", s.name),
+        header: head,
+        main: "lines",
+        sheets,
+        footnotes: vec![
+            "USD at UN operational rates of exchange: each entry at its own date's rate; outstanding at the rate of the period's last day. Received is payments before refunds; net paid is received less refunded. Outstanding is contributions receivable. Settled and outstanding are in the pledge's currency; unpledged is a receipt applied to no pledge.".into(),
+            "Reversed entries are listed for the record and count nowhere.".into(),
+            "Unaudited.".into(),
+        ],
+    }
+}
+
+/// A line's note: its agreement, what it voids, its reversal and what it took.
+fn note(l: &Line) -> String {
+    let mut note: Vec<String> = Vec::new();
+    if let Some(a) = &l.agreement {
+        note.push(format!("agreement {a}"));
+    }
+    match (l.entry, &l.reason) {
+        (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
+        (None, Some(r)) => note.push(r.clone()),
+        _ => {}
+    }
+    if let Some(b) = l.reversed_by {
+        note.push(format!("reversed by #{b}; counts nowhere"));
+    }
+    if let Some(a) = &l.applied {
+        note.push(if l.kind == LineKind::Entry(Kind::Reduction) {
+            format!("only {a} was outstanding: that much is reduced")
+        } else {
+            format!("only {a} was outstanding: that much is written off")
+        });
+    }
+    note.join("; ")
+}
+
+/// The statement's lines, one row per entry.
+fn lines_sheet(s: &Statement) -> Sheet {
+    let rows = s
         .lines
         .iter()
         .map(|l| {
-            let mut note: Vec<String> = Vec::new();
-            if let Some(a) = &l.agreement {
-                note.push(format!("agreement {a}"));
-            }
-            match (l.entry, &l.reason) {
-                (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
-                (None, Some(r)) => note.push(r.clone()),
-                _ => {}
-            }
-            if let Some(b) = l.reversed_by {
-                note.push(format!("reversed by #{b}; counts nowhere"));
-            }
-            if let Some(a) = &l.applied {
-                note.push(if l.kind == LineKind::Entry(Kind::Reduction) {
-                    format!("only {a} was outstanding: that much is reduced")
-                } else {
-                    format!("only {a} was outstanding: that much is written off")
-                });
-            }
             vec![
                 t(l.date.to_string()),
                 n(l.seq),
@@ -56,43 +89,11 @@ pub fn build(s: &Statement) -> Doc {
                 opt(&l.reference),
                 l.unpledged.clone().map(Cell::Money).unwrap_or(t("")),
                 l.outstanding.clone().map(Cell::Money).unwrap_or(t("")),
-                t(note.join("; ")),
+                t(note(l)),
             ]
         })
         .collect();
-    // One row per pledge a line settled: the same figures as the lines' Settled
-    // column, one value per cell, for a spreadsheet.
-    let settlements = sheet(
-        "settlements",
-        "What each payment, write-off and reduction settled",
-        &[
-            ("Date", false),
-            ("#", true),
-            ("Kind", false),
-            ("Pledge", true),
-            ("Currency", false),
-            ("Settled", true),
-            ("Left on the pledge", true),
-        ],
-        s.lines
-            .iter()
-            .flat_map(|l| {
-                l.settled.iter().map(move |x| {
-                    vec![
-                        t(l.date.to_string()),
-                        n(l.seq),
-                        t(l.kind.as_str()),
-                        n(x.pledge),
-                        t(x.currency.clone()),
-                        Cell::Money(x.amount.clone()),
-                        Cell::Money(x.outstanding.clone()),
-                    ]
-                })
-            })
-            .collect(),
-        None,
-    );
-    let lines = sheet(
+    sheet(
         "lines",
         format!("Statement of account: {} ({})", s.name, s.donor),
         &[
@@ -110,11 +111,50 @@ pub fn build(s: &Statement) -> Doc {
             ("Outstanding", true),
             ("Note", false),
         ],
-        lines,
+        rows,
         None,
-    );
+    )
+}
+
+/// One row per pledge a line settled: the same figures as the lines' Settled
+/// column, one value per cell, for a spreadsheet.
+fn settlements_sheet(lines: &[Line]) -> Sheet {
+    sheet(
+        "settlements",
+        "What each payment, write-off and reduction settled",
+        &[
+            ("Date", false),
+            ("#", true),
+            ("Kind", false),
+            ("Pledge", true),
+            ("Currency", false),
+            ("Settled", true),
+            ("Left on the pledge", true),
+        ],
+        lines
+            .iter()
+            .flat_map(|l| {
+                l.settled.iter().map(move |x| {
+                    vec![
+                        t(l.date.to_string()),
+                        n(l.seq),
+                        t(l.kind.as_str()),
+                        n(x.pledge),
+                        t(x.currency.clone()),
+                        Cell::Money(x.amount.clone()),
+                        Cell::Money(x.outstanding.clone()),
+                    ]
+                })
+            })
+            .collect(),
+        None,
+    )
+}
+
+/// The statement's totals in USD, in one row.
+fn totals_sheet(s: &Statement) -> Sheet {
     let to = &s.totals;
-    let totals = sheet(
+    sheet(
         "totals",
         "Totals in USD",
         &[
@@ -138,8 +178,12 @@ pub fn build(s: &Statement) -> Doc {
             m(to.outstanding),
         ]],
         None,
-    );
-    let r = &s.reconciliation;
+    )
+}
+
+/// The reconciliation from opening to closing outstanding: one row per term, one
+/// column per currency and one in USD.
+fn reconciliation_sheet(r: &Reconciliation) -> Sheet {
     let mut columns: Vec<(&'static str, bool)> = vec![("Term", false)];
     columns.extend(
         r.in_currency
@@ -147,7 +191,27 @@ pub fn build(s: &Statement) -> Doc {
             .map(|c| (currency_label(&c.currency), true)),
     );
     columns.push(("USD equivalent", true));
-    let terms: [Term; 13] = [
+    sheet(
+        "reconciliation",
+        "Reconciliation of the outstanding, in each currency and in USD",
+        &columns,
+        terms(r)
+            .iter()
+            .map(|(label, f, g)| {
+                let mut row = vec![t(label.clone())];
+                row.extend(r.in_currency.iter().map(|c| ms(f(&c.terms))));
+                row.push(m(g(&r.usd)));
+                row
+            })
+            .collect(),
+        None,
+    )
+}
+
+/// The reconciliation's terms in order: each one's label and how it is read from
+/// the terms in a currency and in USD.
+fn terms(r: &Reconciliation) -> [Term; 13] {
+    [
         (
             format!(
                 "Outstanding (contributions receivable) at {}",
@@ -207,23 +271,12 @@ pub fn build(s: &Statement) -> Doc {
             |x| &x.closing_outstanding,
             |x| x.closing_outstanding,
         ),
-    ];
-    let reconciliation = sheet(
-        "reconciliation",
-        "Reconciliation of the outstanding, in each currency and in USD",
-        &columns,
-        terms
-            .iter()
-            .map(|(label, f, g)| {
-                let mut row = vec![t(label.clone())];
-                row.extend(r.in_currency.iter().map(|c| ms(f(&c.terms))));
-                row.push(m(g(&r.usd)));
-                row
-            })
-            .collect(),
-        None,
-    );
-    let balances = sheet(
+    ]
+}
+
+/// The balances in each currency at the period's end.
+fn balances_sheet(s: &Statement) -> Sheet {
+    sheet(
         "balances",
         format!("Balances in each currency at {}", s.head.period.to),
         &[
@@ -262,26 +315,7 @@ pub fn build(s: &Statement) -> Doc {
             })
             .collect(),
         None,
-    );
-    let mut head = header(&s.head);
-    head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
-    Doc {
-        title: format!("Statement of account: {}", s.name),
-        header: head,
-        main: "lines",
-        sheets: {
-            let mut sheets = vec![lines, settlements, totals, reconciliation, balances];
-            if !s.agreements.is_empty() {
-                sheets.push(super::doc_agreements::schedule_sheet(&s.agreements));
-            }
-            sheets
-        },
-        footnotes: vec![
-            "USD at UN operational rates of exchange: each entry at its own date's rate; outstanding at the rate of the period's last day. Received is payments before refunds; net paid is received less refunded. Outstanding is contributions receivable. Settled and outstanding are in the pledge's currency; unpledged is a receipt applied to no pledge.".into(),
-            "Reversed entries are listed for the record and count nowhere.".into(),
-            "Unaudited.".into(),
-        ],
-    }
+    )
 }
 
 /// A column heading for a currency: headings are static, so the code is leaked once

@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::figures::{Want, outstanding_usd, tallies};
+use super::figures::{Figures, Tally, Want, outstanding_usd, tallies};
 use super::overdue::overdue_at;
 pub use super::overdue::{Ageing, BUCKETS, NO_DUE_DATE, Overdue};
 use super::rows::{DonorRow, MandateRow, donor_rows, mandate_rows};
@@ -163,8 +163,69 @@ fn bad_quarter(q: u32) -> ReportError {
     ReportError::BadPeriod(format!("--quarter: {q} is not a quarter (1 to 4)"))
 }
 
+/// The quarterly report of quarter `q` of `year`.
 pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportError> {
     let conv = Conv::new(&src.book.rates);
+    let wants = wants(year, q)?;
+    let period = wants[0].period;
+    let mut all = tallies(src, &conv, &wants)?.into_iter();
+    let (tq, ty) = (all.next().expect("quarter"), all.next().expect("year"));
+    let (pq, py) = (all.next().expect("prior"), all.next().expect("prior year"));
+    let now = totals(&tq.total, &ty.total);
+    let prior = totals(&pq.total, &py.total);
+    let (largest, by_pledged) = largest_donors(src, &ty);
+    let od = overdue_at(src, &conv, period.to, src.tolerance)?;
+    let fx = exchange_differences(src, &conv, period.to)?;
+    let quarters = wants[4..]
+        .iter()
+        .zip(all)
+        .map(|(w, t)| QuarterBar {
+            quarter: super::quarter_label(w.period.from),
+            pledged: t.total.pledged,
+            paid: t.total.paid,
+        })
+        .collect();
+
+    Ok(Quarterly {
+        report: "quarterly",
+        head: src.head(period, &conv)?,
+        title: format!("Voluntary contributions to UNODC: funding status, Q{q} {year}"),
+        year,
+        quarter: q,
+        totals: now,
+        change_percent: changes(&now, &prior),
+        prior_year: prior,
+        by_donor: donor_rows(src, &tq),
+        by_mandate: mandate_rows(src, &tq),
+        quarter_figures: tq.total,
+        gp_sp: GpSp {
+            quarter: split(tq.total.paid_unearmarked, tq.total.paid_earmarked),
+            year_to_date: split(ty.total.paid_unearmarked, ty.total.paid_earmarked),
+        },
+        largest_donors: largest,
+        largest_donors_by_pledged: by_pledged,
+        overdue: od.overdue,
+        ageing: od.ageing,
+        ageing_total: od.ageing_total,
+        small_balances: od.small_balances,
+        small_balances_total: od.small_balances_total,
+        small_balance_tolerance: src.tolerance,
+        exchange_difference_total: fx.iter().map(|x| x.difference).sum(),
+        exchange_differences: fx,
+        quarters,
+        footnotes: footnotes(period.to),
+        rates: RateSource {
+            source: RATE_SOURCE,
+            closing: conv.closing(period.to),
+            used: conv.used(),
+        },
+    })
+}
+
+/// Every period the report needs, for one pass: the quarter and the year to date
+/// with rows, the same a year earlier as totals, and the last eight quarters
+/// (oldest first, ending with this one) for the charts.
+fn wants(year: i32, q: u32) -> Result<Vec<Want>, ReportError> {
     let period = Period::quarter(year, q).ok_or_else(|| bad_quarter(q))?;
     let ytd = Period {
         from: NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_quarter(q))?,
@@ -175,9 +236,6 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         from: NaiveDate::from_ymd_opt(year - 1, 1, 1).ok_or_else(|| bad_quarter(q))?,
         to: prior_quarter.to,
     };
-    // Every period the report needs, in one pass: the quarter and the year to date
-    // with rows, the same a year earlier as totals, and the last eight quarters
-    // (oldest first, ending with this one) for the charts.
     let mut wants = vec![
         Want::full(period),
         Want::full(ytd),
@@ -199,39 +257,52 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
             outstanding: false,
         });
     }
-    let mut all = tallies(src, &conv, &wants)?.into_iter();
-    let (tq, ty) = (all.next().expect("quarter"), all.next().expect("year"));
-    let (pq, py) = (all.next().expect("prior"), all.next().expect("prior year"));
-    let now = QuarterTotals {
-        pledged_quarter: tq.total.pledged,
-        paid_quarter: tq.total.paid,
-        pledged_year_to_date: ty.total.pledged,
-        paid_year_to_date: ty.total.paid,
-        outstanding: tq.total.outstanding,
-        reduced_quarter: tq.total.reduced,
-        written_off_quarter: tq.total.written_off,
-        reduced_year_to_date: ty.total.reduced,
-        written_off_year_to_date: ty.total.written_off,
-        current: tq.total.current,
-        non_current: tq.total.non_current,
-        conditional: tq.total.conditional,
-    };
-    let prior = QuarterTotals {
-        pledged_quarter: pq.total.pledged,
-        paid_quarter: pq.total.paid,
-        pledged_year_to_date: py.total.pledged,
-        paid_year_to_date: py.total.paid,
-        outstanding: pq.total.outstanding,
-        reduced_quarter: pq.total.reduced,
-        written_off_quarter: pq.total.written_off,
-        reduced_year_to_date: py.total.reduced,
-        written_off_year_to_date: py.total.written_off,
-        current: pq.total.current,
-        non_current: pq.total.non_current,
-        conditional: pq.total.conditional,
-    };
+    Ok(wants)
+}
 
-    let ranked: Vec<LargestDonor> = donor_rows(src, &ty)
+/// The headline totals of a quarter and of the year to date that ends with it.
+fn totals(quarter: &Figures, ytd: &Figures) -> QuarterTotals {
+    QuarterTotals {
+        pledged_quarter: quarter.pledged,
+        paid_quarter: quarter.paid,
+        pledged_year_to_date: ytd.pledged,
+        paid_year_to_date: ytd.paid,
+        outstanding: quarter.outstanding,
+        reduced_quarter: quarter.reduced,
+        written_off_quarter: quarter.written_off,
+        reduced_year_to_date: ytd.reduced,
+        written_off_year_to_date: ytd.written_off,
+        current: quarter.current,
+        non_current: quarter.non_current,
+        conditional: quarter.conditional,
+    }
+}
+
+/// Each headline total's change from a year earlier, in per cent.
+fn changes(now: &QuarterTotals, prior: &QuarterTotals) -> QuarterChange {
+    QuarterChange {
+        pledged_quarter: change(now.pledged_quarter, prior.pledged_quarter),
+        paid_quarter: change(now.paid_quarter, prior.paid_quarter),
+        pledged_year_to_date: change(now.pledged_year_to_date, prior.pledged_year_to_date),
+        paid_year_to_date: change(now.paid_year_to_date, prior.paid_year_to_date),
+        outstanding: change(now.outstanding, prior.outstanding),
+        reduced_quarter: change(now.reduced_quarter, prior.reduced_quarter),
+        written_off_quarter: change(now.written_off_quarter, prior.written_off_quarter),
+        reduced_year_to_date: change(now.reduced_year_to_date, prior.reduced_year_to_date),
+        written_off_year_to_date: change(
+            now.written_off_year_to_date,
+            prior.written_off_year_to_date,
+        ),
+        current: change(now.current, prior.current),
+        non_current: change(now.non_current, prior.non_current),
+        conditional: change(now.conditional, prior.conditional),
+    }
+}
+
+/// The ten largest donors of the year to date by paid (the rows' order), and the
+/// ten largest by pledged.
+fn largest_donors(src: &Source, ty: &Tally) -> (Vec<LargestDonor>, Vec<LargestDonor>) {
+    let ranked: Vec<LargestDonor> = donor_rows(src, ty)
         .into_iter()
         .filter(|r| !r.figures.paid.is_zero() || !r.figures.pledged.is_zero())
         .map(|r| LargestDonor {
@@ -252,16 +323,23 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
     by_pledged.truncate(10);
     let mut largest = ranked;
     largest.truncate(10);
+    (largest, by_pledged)
+}
 
-    let d = period.to;
-    let od = overdue_at(src, &conv, d, src.tolerance)?;
+/// Each pledge outstanding at `d` whose USD value at the closing rate differs from
+/// its value at the rate it entered the books at.
+fn exchange_differences(
+    src: &Source,
+    conv: &Conv,
+    d: NaiveDate,
+) -> Result<Vec<ExchangeDifference>, ReportError> {
     let mut fx = Vec::new();
     for p in src.book.live_pledges().filter(|p| p.date <= d) {
         let left = src.settlement.outstanding(p, d);
         if left.is_zero() {
             continue;
         }
-        let closing = outstanding_usd(src, &conv, p, d)?;
+        let closing = outstanding_usd(src, conv, p, d)?;
         // Measured from the USD value the pledge entered the books at.
         let at_pledge = conv.usd(left, p.currency, p.counted_on())?;
         if at_pledge != closing {
@@ -276,77 +354,21 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
             });
         }
     }
+    Ok(fx)
+}
 
-    let quarters = wants[4..]
-        .iter()
-        .zip(all)
-        .map(|(w, t)| QuarterBar {
-            quarter: super::quarter_label(w.period.from),
-            pledged: t.total.pledged,
-            paid: t.total.paid,
-        })
-        .collect();
-
-    Ok(Quarterly {
-        report: "quarterly",
-        head: src.head(period, &conv)?,
-        title: format!(
-            "Voluntary contributions to UNODC: funding status, Q{q} {year}"
+/// The report's footnotes: the rates used, and what paid, outstanding and overdue
+/// mean.
+fn footnotes(to: NaiveDate) -> Vec<String> {
+    vec![
+        format!(
+            "Amounts in US dollars at {RATE_SOURCE}: pledges at the pledge-date rate, payments and refunds at the value-date rate, outstanding at the rate of {} (closing rate).",
+            to
         ),
-        year,
-        quarter: q,
-        totals: now,
-        change_percent: QuarterChange {
-            pledged_quarter: change(now.pledged_quarter, prior.pledged_quarter),
-            paid_quarter: change(now.paid_quarter, prior.paid_quarter),
-            pledged_year_to_date: change(now.pledged_year_to_date, prior.pledged_year_to_date),
-            paid_year_to_date: change(now.paid_year_to_date, prior.paid_year_to_date),
-            outstanding: change(now.outstanding, prior.outstanding),
-            reduced_quarter: change(now.reduced_quarter, prior.reduced_quarter),
-            written_off_quarter: change(now.written_off_quarter, prior.written_off_quarter),
-            reduced_year_to_date: change(now.reduced_year_to_date, prior.reduced_year_to_date),
-            written_off_year_to_date: change(
-                now.written_off_year_to_date,
-                prior.written_off_year_to_date,
-            ),
-            current: change(now.current, prior.current),
-            non_current: change(now.non_current, prior.non_current),
-            conditional: change(now.conditional, prior.conditional),
-        },
-        prior_year: prior,
-        by_donor: donor_rows(src, &tq),
-        by_mandate: mandate_rows(src, &tq),
-        quarter_figures: tq.total,
-        gp_sp: GpSp {
-            quarter: split(tq.total.paid_unearmarked, tq.total.paid_earmarked),
-            year_to_date: split(ty.total.paid_unearmarked, ty.total.paid_earmarked),
-        },
-        largest_donors: largest,
-        largest_donors_by_pledged: by_pledged,
-        overdue: od.overdue,
-        ageing: od.ageing,
-        ageing_total: od.ageing_total,
-        small_balances: od.small_balances,
-        small_balances_total: od.small_balances_total,
-        small_balance_tolerance: src.tolerance,
-        exchange_difference_total: fx.iter().map(|x| x.difference).sum(),
-        exchange_differences: fx,
-        quarters,
-        footnotes: vec![
-            format!(
-                "Amounts in US dollars at {RATE_SOURCE}: pledges at the pledge-date rate, payments and refunds at the value-date rate, outstanding at the rate of {} (closing rate).",
-                period.to
-            ),
-            "Paid is payments received minus refunds (net paid); outstanding (contributions receivable) is what remains on pledges dated up to the quarter's end after payments, reductions and write-offs dated up to then; unpledged is a receipt applied to no pledge.".to_string(),
-            "Overdue: pledges past their due date, and pledges without a due date pledged over a year ago; balances at or below the small-balance tolerance (likely bank charges) are listed apart so that they can be written off.".to_string(),
-            "Unaudited.".to_string(),
-        ],
-        rates: RateSource {
-            source: RATE_SOURCE,
-            closing: conv.closing(period.to),
-            used: conv.used(),
-        },
-    })
+        "Paid is payments received minus refunds (net paid); outstanding (contributions receivable) is what remains on pledges dated up to the quarter's end after payments, reductions and write-offs dated up to then; unpledged is a receipt applied to no pledge.".to_string(),
+        "Overdue: pledges past their due date, and pledges without a due date pledged over a year ago; balances at or below the small-balance tolerance (likely bank charges) are listed apart so that they can be written off.".to_string(),
+        "Unaudited.".to_string(),
+    ]
 }
 
 /// The year and quarter of a date.

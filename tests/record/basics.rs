@@ -46,28 +46,36 @@ fn init_creates_a_header_only_ledger_and_never_overwrites() {
         t.ok(&["verify"]).lines().next().unwrap().split(',').next(),
         Some("ok: 0 entries")
     );
-    t.rejects(
+    t.refuses(
         &["init"],
         1,
-        "a ledger already exists here; `ledger init` never overwrites one",
+        "error: $DIR/test.jsonl: a ledger already exists here; `ledger init` never overwrites one\n",
     );
     // Also a ledger with entries.
     t.ok(&pledge("JPN", "coordination", "1", "USD"));
-    t.rejects(&["init"], 1, "never overwrites");
+    t.refuses(
+        &["init"],
+        1,
+        "error: $DIR/test.jsonl: a ledger already exists here; `ledger init` never overwrites one\n",
+    );
     // Any other file in its place is refused as every command refuses it (the
     // special files and damaged headers are in `special`).
     let t = Test::new();
     t.write("test.jsonl", "not a ledger\n");
-    t.rejects(&["init"], 3, "test.jsonl:1: not a ledger: ");
+    t.refuses(
+        &["init"],
+        3,
+        "error: $DIR/test.jsonl:1: not a ledger: the first line is not a ledger header (the line is too short to be an entry); no command changes this file: if it is not your ledger, name yours with --ledger or CONTRIB_LEDGER (or move this file away and run `ledger init`); if it was your ledger, restore it from a copy\n",
+    );
 }
 
 #[test]
 fn a_command_without_a_ledger_says_how_to_create_one() {
     let t = Test::new();
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "1", "USD"),
         1,
-        "no ledger here; create one with `ledger init`",
+        "error: $DIR/test.jsonl: no ledger here; create one with `ledger init` (or name another with --ledger or CONTRIB_LEDGER)\n",
     );
     assert!(t.journal().is_empty());
 }
@@ -153,43 +161,85 @@ fn every_record_kind_prints_its_number_first_and_json_has_seq() {
 #[test]
 fn usage_errors_exit_2_and_write_nothing() {
     let t = walkthrough();
-    t.rejects(
+    t.refuses(
         "record pledge --bogus 1",
         2,
-        "unexpected argument '--bogus'",
+        "error: unexpected argument '--bogus' found\n\
+         \n\
+         Usage: ledger record pledge [OPTIONS] --donor <DONOR> --mandate <MANDATE> --amount <AMOUNT> --currency <CURRENCY>\n\
+         \n\
+         For more information, try '--help'.\n",
     );
-    t.rejects(
+    t.refuses(
         "record pledge --donor JPN --mandate coordination --currency USD",
         2,
-        "--amount <AMOUNT>",
+        "error: the following required arguments were not provided:\n  --amount <AMOUNT>\n\nUsage: ledger record pledge --donor <DONOR> --mandate <MANDATE> --amount <AMOUNT> --currency <CURRENCY>\n\nFor more information, try '--help'.\n",
     );
-    t.rejects("record write-off --amount 5", 2, "--pledge <PLEDGE>");
-    t.rejects("record reversal --entry 2", 2, "--reason <REASON>");
-    t.rejects("record rate --currency EUR --per-usd 1", 2, "--date <DATE>");
-    t.rejects(
+    t.refuses(
+        "record write-off --amount 5",
+        2,
+        "error: the following required arguments were not provided:\n  --pledge <PLEDGE>\n\nUsage: ledger record write-off --pledge <PLEDGE> --amount <AMOUNT>\n\nFor more information, try '--help'.\n",
+    );
+    t.refuses(
+        "record reversal --entry 2",
+        2,
+        "error: the following required arguments were not provided:\n  --reason <REASON>\n\nUsage: ledger record reversal --entry <ENTRY> --reason <REASON>\n\nFor more information, try '--help'.\n",
+    );
+    t.refuses(
+        "record rate --currency EUR --per-usd 1",
+        2,
+        "error: the following required arguments were not provided:\n  --date <DATE>\n\nUsage: ledger record rate --currency <CURRENCY> --per-usd <PER_USD> --date <DATE>\n\nFor more information, try '--help'.\n",
+    );
+    t.refuses(
         "record payment --donor JPN --mandate coordination --amount 1 --currency USD --pledge two",
         2,
-        "is not an entry number",
+        "error: invalid value 'two' for '--pledge <PLEDGE>': \"two\" is not an entry number (1, 2, 3, ... or #1, #2, ...)\n\
+         \n\
+         For more information, try '--help'.\n",
     );
-    t.rejects("record gift", 2, "unrecognized subcommand 'gift'");
-    t.rejects("donor add X1 --category foundation", 2, "--name <NAME>");
-    t.rejects("verify --bogus", 2, "unexpected argument");
+    t.refuses(
+        "record gift",
+        2,
+        "error: unrecognized subcommand 'gift'\n\
+         \n\
+         Usage: ledger record [OPTIONS] <COMMAND>\n\
+         \n\
+         For more information, try '--help'.\n",
+    );
+    t.refuses(
+        "donor add X1 --category foundation",
+        2,
+        "error: the following required arguments were not provided:\n  --name <NAME>\n\nUsage: ledger donor add --name <NAME> --category <CATEGORY> <CODE>\n\nFor more information, try '--help'.\n",
+    );
+    t.refuses(
+        "verify --bogus",
+        2,
+        "error: unexpected argument '--bogus' found\n\
+         \n\
+         Usage: ledger verify [OPTIONS]\n\
+         \n\
+         For more information, try '--help'.\n",
+    );
 }
 
 #[test]
 fn recorded_at_never_goes_backwards() {
     let mut t = walkthrough();
     t.set_now("2025-12-31T23:59:59Z");
-    t.rejects(&pledge("JPN", "coordination", "1", "USD"), 1, "error: record: the time now (2025-12-31T23:59:59Z) is before the last entry's recorded_at (2026-01-01T00:00:00Z); entries are never recorded back in time [clock-backwards]".replace(" [clock-backwards]", "").as_str());
-    t.rejects(
+    t.refuses(
+        &pledge("JPN", "coordination", "1", "USD"),
+        1,
+        "error: record: the time now (2025-12-31T23:59:59Z) is before the last entry's recorded_at (2026-01-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2026-01-01T00:00:00Z (or later) until the clock has passed it [clock-backwards]\n",
+    );
+    t.refuses(
         "donor add X1 --name X --category individual",
         1,
-        "[clock-backwards]",
+        "error: record: the time now (2025-12-31T23:59:59Z) is before the last entry's recorded_at (2026-01-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2026-01-01T00:00:00Z (or later) until the clock has passed it [clock-backwards]\n",
     );
-    t.rejects(
+    t.refuses(
         "record reversal --entry 2 --reason x",
         1,
-        "[clock-backwards]",
+        "error: record: the time now (2025-12-31T23:59:59Z) is before the last entry's recorded_at (2026-01-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2026-01-01T00:00:00Z (or later) until the clock has passed it [clock-backwards]\n",
     );
     // The same second is fine, and so is later.
     t.set_now("2026-01-01T00:00:00Z");
@@ -197,7 +247,11 @@ fn recorded_at_never_goes_backwards() {
     t.set_now("2026-01-01T00:00:01+00:00");
     assert_eq!(number(&t.ok(&pledge("JPN", "coordination", "1", "USD"))), 7);
     t.set_now("not a time");
-    t.rejects(&pledge("JPN", "coordination", "1", "USD"), 1, "LEDGER_NOW:");
+    t.refuses(
+        &pledge("JPN", "coordination", "1", "USD"),
+        1,
+        "error: LEDGER_NOW: \"not a time\" is not an RFC 3339 timestamp such as 2009-10-15T12:00:00Z (premature end of input); set it to such a timestamp or unset it to use the system clock\n",
+    );
 }
 
 /// A clock earlier than the ledger's creation must be refused like any clock going
@@ -206,10 +260,10 @@ fn recorded_at_never_goes_backwards() {
 fn recorded_at_never_goes_back_before_the_ledger_was_created() {
     let mut t = Test::init(); // header recorded at 2026-01-01T00:00:00Z
     t.set_now("2025-06-01T00:00:00Z");
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "1", "USD"),
         1,
-        "is before the last entry's recorded_at (2026-01-01T00:00:00Z)",
+        "error: record: the time now (2025-06-01T00:00:00Z) is before the last entry's recorded_at (2026-01-01T00:00:00Z); entries are never recorded back in time. Check the clock or LEDGER_NOW; if that entry's time was wrong, record with LEDGER_NOW=2026-01-01T00:00:00Z (or later) until the clock has passed it [clock-backwards]\n",
     );
     assert!(t.ok(&["verify"]).starts_with("ok: 0 entries"));
 }

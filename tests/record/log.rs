@@ -62,17 +62,23 @@ fn log_filters_by_donor_mandate_kind_dates_and_as_of() {
     assert_eq!(seqs(&t.ok("log --as-of 2010-02-01T08:59:59Z")), [1, 2, 3]);
     assert_eq!(seqs(&t.ok("log --as-of 2009-12-31")), Vec::<u64>::new());
     // Bad filters are usage errors.
-    t.rejects(
+    t.refuses(
         "log --kind gift",
         2,
-        "error: invalid value 'gift' for '--kind <KIND>': unknown kind \"gift\"; use one of pledge, payment, refund, write-off, reversal, rate, donor, mandate, reduction, fund, in-kind, agreement, condition-met\n",
+        "error: invalid value 'gift' for '--kind <KIND>': unknown kind \"gift\"; use one of pledge, payment, refund, write-off, reversal, rate, donor, mandate, reduction, fund, in-kind, agreement, condition-met\n\
+         \n\
+         For more information, try '--help'.\n",
     );
-    t.rejects(
+    t.refuses(
         "log --from 2009-02-30",
         2,
-        "--from: \"2009-02-30\" is not a date in the calendar",
+        "error: --from: \"2009-02-30\" is not a date in the calendar\n",
     );
-    t.rejects("log --as-of 'last week'", 2, "--as-of:");
+    t.refuses(
+        "log --as-of 'last week'",
+        2,
+        "error: --as-of: \"last week\" is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp\n",
+    );
 }
 
 #[test]
@@ -132,20 +138,24 @@ fn log_filters_that_match_nothing_known_are_errors() {
     t.ok("donor add GATES --name 'Gates Foundation' --category foundation --alias BMGF");
     // A registered alias is a known donor, even with nothing recorded for it.
     assert_eq!(t.ok("log --donor bmgf --kind pledge"), "");
-    t.rejects(
+    t.refuses(
         "log --donor NOPE",
         1,
-        "error: --donor: unknown donor \"NOPE\"",
+        "error: --donor: unknown donor \"NOPE\"; did you mean NOR, NPL? [unknown-donor]\n",
     );
-    t.rejects("log --donor Jpaan", 1, "did you mean JPN");
-    t.rejects(
+    t.refuses(
+        "log --donor Jpaan",
+        1,
+        "error: --donor: unknown donor \"Jpaan\"; did you mean JPN, PAK? [unknown-donor]\n",
+    );
+    t.refuses(
         "log --mandate cordination",
         1,
-        "error: --mandate: unknown mandate \"cordination\"; did you mean coordination",
+        "error: --mandate: unknown mandate \"cordination\"; did you mean coordination? [unknown-mandate]\n",
     );
-    t.rejects(
+    t.refuses(
         "log --from 2009-08-01 --to 2009-05-01",
         1,
-        "error: --from: 2009-08-01 is after --to 2009-05-01; nothing could match [bad-period]",
+        "error: --from: 2009-08-01 is after --to 2009-05-01; nothing could match [bad-period]\n",
     );
 }

@@ -9,94 +9,110 @@ use crate::util::Test;
 #[test]
 fn unknown_donors_and_mandates_are_refused_with_suggestions() {
     let t = walkthrough();
-    t.rejects(
+    t.refuses(
         &pledge("JPX", "coordination", "1", "USD"),
         1,
-        "error: --donor: unknown donor \"JPX\"; did you mean JPN",
+        "error: --donor: unknown donor \"JPX\"; did you mean JPN? [unknown-donor]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("Untied Kingdom", "coordination", "1", "USD"),
         1,
-        "GBR",
+        "error: --donor: unknown donor \"Untied Kingdom\"; did you mean GBR? [unknown-donor]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordinaton", "1", "USD"),
         1,
-        "error: --mandate: unknown mandate \"coordinaton\"; did you mean coordination",
+        "error: --mandate: unknown mandate \"coordinaton\"; did you mean coordination? [unknown-mandate]\n",
     );
-    t.rejects(&pledge("JPN", "unvtf", "1", "USD"), 1, "[unknown-mandate]");
-    t.rejects(&payment("Atlantis", "1", None), 1, "[unknown-donor]");
-    t.rejects(
+    t.refuses(
+        &pledge("JPN", "unvtf", "1", "USD"),
+        1,
+        "error: --mandate: unknown mandate \"unvtf\" [unknown-mandate]\n",
+    );
+    t.refuses(
+        &payment("Atlantis", "1", None),
+        1,
+        "error: --donor: unknown donor \"Atlantis\"; did you mean ALA, ALB, PSE? [unknown-donor]\n",
+    );
+    t.refuses(
         "donor add X1 --name X --category charity",
         1,
-        "error: --category: unknown category \"charity\"; use one of member-state",
+        "error: --category: unknown category \"charity\"; use one of member-state, observer-state, other-government, intergovernmental, un-entity, pooled-fund, private-sector, foundation, individual [unknown-category]\n",
     );
-    t.rejects(
+    t.refuses(
         "mandate add x1 --name X --earmarking loose",
         1,
-        "error: --earmarking: unknown level \"loose\"; use one of unearmarked",
+        "error: --earmarking: unknown level \"loose\"; use one of unearmarked, softly-earmarked, earmarked, tightly-earmarked [unknown-earmarking]\n",
     );
 }
 
 #[test]
 fn bad_currencies_amounts_and_dates_are_refused() {
     let t = walkthrough();
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "1", "USX"),
         1,
-        "error: --currency: unknown currency \"USX\"; use an ISO 4217 code",
+        "error: --currency: unknown currency \"USX\"; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "1", "XAU"),
         1,
-        "[unknown-currency]",
+        "error: --currency: unknown currency \"XAU\"; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "100.005", "USD"),
         1,
-        "error: --amount: USD allows 2 decimals; 100.005 has 3 [too-many-decimals]",
+        "error: --amount: USD allows 2 decimals; 100.005 has 3 [too-many-decimals]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "10.5", "JPY"),
         1,
-        "error: --amount: JPY allows 0 decimals; 10.5 has 1 [too-many-decimals]",
+        "error: --amount: JPY allows 0 decimals; 10.5 has 1 [too-many-decimals]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "1.0001", "KWD"),
         1,
-        "KWD allows 3 decimals; 1.0001 has 4",
+        "error: --amount: KWD allows 3 decimals; 1.0001 has 4 [too-many-decimals]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "0", "USD"),
         1,
-        "error: --amount: the amount must be above zero; 0 is not [bad-amount]",
+        "error: --amount: the amount must be above zero; 0 is not [bad-amount]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "0.00", "USD"),
         1,
-        "must be above zero",
+        "error: --amount: the amount must be above zero; 0.00 is not [bad-amount]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "-5", "USD"),
         1,
-        "the amount must be above zero; -5 is not",
+        "error: --amount: the amount must be above zero; -5 is not [bad-amount]\n",
     );
-    t.rejects(&payment("JPN", "-5", None), 1, "must be above zero");
-    t.rejects(&payment("JPN", "0", None), 1, "must be above zero");
-    t.rejects(
+    t.refuses(
+        &payment("JPN", "-5", None),
+        1,
+        "error: --amount: the amount must be above zero; -5 is not [bad-amount]\n",
+    );
+    t.refuses(
+        &payment("JPN", "0", None),
+        1,
+        "error: --amount: the amount must be above zero; 0 is not [bad-amount]\n",
+    );
+    t.refuses(
         "record write-off --reason approved --pledge 2 --amount 0 --date 2009-12-31",
         1,
-        "must be above zero",
+        "error: --amount: the amount must be above zero; 0 is not [bad-amount]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "1,000", "USD"),
         1,
-        "\"1,000\" is not a number",
+        "error: --amount: \"1,000\" is not a number (use digits and a decimal point, e.g. 1234.50) [bad-amount]\n",
     );
-    t.rejects(
+    t.refuses(
         &pledge("JPN", "coordination", "1e5", "USD"),
         1,
-        "[bad-amount]",
+        "error: --amount: \"1e5\" is not a number (use digits and a decimal point, e.g. 1234.50) [bad-amount]\n",
     );
     for (date, why) in [
         (
@@ -113,13 +129,14 @@ fn bad_currencies_amounts_and_dates_are_refused() {
         ),
         (
             "15/01/2009",
-            "\"15/01/2009\" is not a date of the form YYYY-MM-DD",
+            "\"15/01/2009\" is not a date of the form YYYY-MM-DD [bad-date]",
         ),
     ] {
         let mut args = pledge("JPN", "coordination", "1", "USD");
         *args.last_mut().unwrap() = date;
-        t.rejects(&args, 1, &format!("error: --date: {why}"));
-        t.rejects(
+        let stderr = format!("error: --date: {why}\n");
+        t.refuses(&args, 1, &stderr);
+        t.refuses(
             &[
                 "record",
                 "rate",
@@ -131,22 +148,22 @@ fn bad_currencies_amounts_and_dates_are_refused() {
                 date,
             ],
             1,
-            "--date:",
+            &stderr,
         );
     }
     let mut args = pledge("JPN", "coordination", "1", "USD");
     args.extend(["--due", "2009-02-29"]);
-    t.rejects(
+    t.refuses(
         &args,
         1,
-        "error: --due: \"2009-02-29\" is not a date in the calendar",
+        "error: --due: \"2009-02-29\" is not a date in the calendar [bad-date]\n",
     );
     let mut args = pledge("JPN", "coordination", "1", "USD");
     args.extend(["--due", "2008-12-31"]);
-    t.rejects(
+    t.refuses(
         &args,
         1,
-        "the due date 2008-12-31 is before the pledge date 2009-01-15 [due-before-date]",
+        "error: --due: the due date 2008-12-31 is before the pledge date 2009-01-15 [due-before-date]\n",
     );
 }
 
@@ -156,117 +173,117 @@ fn payments_must_name_a_live_pledge_of_the_same_donor() {
     // #6: a pledge that is then reversed by #7.
     t.ok(&pledge("JPN", "coordination", "500", "USD"));
     t.ok("record reversal --entry 6 --reason duplicate");
-    t.rejects(
+    t.refuses(
         &payment("JPN", "5", Some("99")),
         1,
-        "error: --pledge: there is no entry #99 [no-such-pledge]",
+        "error: --pledge: there is no entry #99 [no-such-pledge]\n",
     );
-    t.rejects(
+    t.refuses(
         &payment("JPN", "5", Some("1")),
         1,
-        "error: --pledge: entry #1 is a rate, not a pledge [not-a-pledge]",
+        "error: --pledge: entry #1 is a rate, not a pledge [not-a-pledge]\n",
     );
-    t.rejects(
+    t.refuses(
         &payment("JPN", "5", Some("3")),
         1,
-        "entry #3 is a payment, not a pledge",
+        "error: --pledge: entry #3 is a payment, not a pledge [not-a-pledge]\n",
     );
-    t.rejects(
+    t.refuses(
         &payment("JPN", "5", Some("6")),
         1,
-        "error: --pledge: pledge #6 was reversed by #7 [pledge-reversed]",
+        "error: --pledge: pledge #6 was reversed by #7 [pledge-reversed]\n",
     );
-    t.rejects(
+    t.refuses(
         &payment("DEU", "5", Some("2")),
         1,
-        "error: --pledge: pledge #2 belongs to JPN, not DEU [wrong-donor]",
+        "error: --pledge: pledge #2 belongs to JPN, not DEU [wrong-donor]\n",
     );
-    t.rejects(
+    t.refuses(
         &payment("Germany", "5", Some("2")),
         1,
-        "belongs to JPN, not DEU",
+        "error: --pledge: pledge #2 belongs to JPN, not DEU [wrong-donor]\n",
     );
     let mut other_mandate = payment("JPN", "5", Some("2"));
     other_mandate[5] = "icat";
-    t.rejects(
+    t.refuses(
         &other_mandate,
         1,
-        "pledge #2 is for mandate coordination, not icat [wrong-mandate]",
+        "error: --pledge: pledge #2 is for mandate coordination, not icat [wrong-mandate]\n",
     );
     // Write-offs follow the same rule on what they name.
-    t.rejects(
+    t.refuses(
         "record write-off --reason approved --pledge 6 --amount 1 --date 2009-12-31",
         1,
-        "pledge #6 was reversed by #7",
+        "error: --pledge: pledge #6 was reversed by #7 [pledge-reversed]\n",
     );
-    t.rejects(
+    t.refuses(
         "record write-off --reason approved --pledge 4 --amount 1 --date 2009-12-31",
         1,
-        "entry #4 is a reversal, not a pledge",
+        "error: --pledge: entry #4 is a reversal, not a pledge [not-a-pledge]\n",
     );
-    t.rejects(
+    t.refuses(
         "record write-off --reason approved --pledge 2 --amount 1 --currency EUR --date 2009-12-31",
         1,
-        "pledge #2 is in USD; a write-off is in the pledge's currency [currency-mismatch]",
+        "error: --currency: pledge #2 is in USD; a write-off is in the pledge's currency [currency-mismatch]\n",
     );
     // And a refund naming a pledge.
-    t.rejects(
+    t.refuses(
         "record refund --donor DEU --mandate coordination --amount 1 --currency USD --date 2009-03-01 --pledge 2",
         1,
-        "belongs to JPN, not DEU",
+        "error: --pledge: pledge #2 belongs to JPN, not DEU [wrong-donor]\n",
     );
 }
 
 #[test]
 fn reversals_refuse_what_cannot_be_undone() {
     let t = walkthrough();
-    t.rejects(
+    t.refuses(
         "record reversal --entry 3 --reason again",
         1,
-        "error: --entry: entry #3 was already reversed by #4 [already-reversed]",
+        "error: --entry: entry #3 was already reversed by #4 [already-reversed]\n",
     );
-    t.rejects(
+    t.refuses(
         "record reversal --entry 4 --reason undo",
         1,
-        "error: --entry: entry #4 is a reversal; a reversal cannot be reversed",
+        "error: --entry: entry #4 is a reversal; a reversal cannot be reversed (record the entry again instead) [reversal-of-reversal]\n",
     );
     // Pledge #2 is still named by write-off #5.
-    t.rejects(
+    t.refuses(
         "record reversal --entry 2 --reason wrong",
         1,
-        "error: --entry: pledge #2 is still named by #5; reverse #5 first [pledge-in-use]",
+        "error: --entry: pledge #2 is still named by #5; reverse #5 first [pledge-in-use]\n",
     );
-    t.rejects(
+    t.refuses(
         "record reversal --entry 9 --reason x",
         1,
-        "there is no entry #9 (the ledger has 5 entries) [no-such-entry]",
+        "error: --entry: there is no entry #9 (the ledger has 5 entries) [no-such-entry]\n",
     );
-    t.rejects(
+    t.refuses(
         "record reversal --entry 2 --reason '  '",
         1,
-        "a reversal needs a reason",
+        "error: --reason: a reversal needs a reason [reason-required]\n",
     );
     // Once what names it is reversed, the pledge can be.
     assert_eq!(number(&t.ok(&payment("JPN", "7", Some("2")))), 6);
-    t.rejects(
+    t.refuses(
         "record reversal --entry 2 --reason wrong",
         1,
-        "pledge #2 is still named by #5, #6; reverse #5 and #6 first",
+        "error: --entry: pledge #2 is still named by #5, #6; reverse #5 and #6 first [pledge-in-use]\n",
     );
     t.ok("record reversal --entry 5 --reason x");
-    t.rejects(
+    t.refuses(
         "record reversal --entry 2 --reason wrong",
         1,
-        "pledge #2 is still named by #6; reverse #6 first",
+        "error: --entry: pledge #2 is still named by #6; reverse #6 first [pledge-in-use]\n",
     );
     t.ok("record reversal --entry 6 --reason x");
     assert_eq!(number(&t.ok("record reversal --entry 2 --reason wrong")), 9);
     // Registrations are not reversible.
     t.ok("donor add X1 --name Someone --category individual");
-    t.rejects(
+    t.refuses(
         "record reversal --entry 10 --reason x",
         1,
-        "entry #10 is a donor registration; registrations cannot be reversed",
+        "error: --entry: entry #10 is a donor registration; registrations cannot be reversed [not-reversible]\n",
     );
 }
 
@@ -288,37 +305,49 @@ fn write_offs_may_not_exceed_what_is_outstanding() {
             "2009-12-31",
         ]
     };
-    t.rejects(&wo("1000.01"), 1, "error: --amount: pledge #1 has 1000.00 USD outstanding on 2009-12-31; a write-off of 1000.01 USD is larger [write-off-exceeds]");
+    t.refuses(
+        &wo("1000.01"),
+        1,
+        "error: --amount: pledge #1 has 1000.00 USD outstanding on 2009-12-31; a write-off of 1000.01 USD is larger [write-off-exceeds]\n",
+    );
     // A payment naming the pledge lowers what can be written off.
     t.ok(&payment("JPN", "300", Some("1"))); // 2
-    t.rejects(
+    t.refuses(
         &wo("700.01"),
         1,
-        "pledge #1 has 700.00 USD outstanding on 2009-12-31; a write-off of 700.01 USD is larger",
+        "error: --amount: pledge #1 has 700.00 USD outstanding on 2009-12-31; a write-off of 700.01 USD is larger [write-off-exceeds]\n",
     );
     // So does one naming none (same donor, mandate and currency; pledge dated before it).
     t.ok(&payment("JPN", "200", None)); // 3
-    t.rejects(
+    t.refuses(
         &wo("500.01"),
         1,
-        "pledge #1 has 500.00 USD outstanding on 2009-12-31; a write-off of 500.01 USD is larger",
+        "error: --amount: pledge #1 has 500.00 USD outstanding on 2009-12-31; a write-off of 500.01 USD is larger [write-off-exceeds]\n",
     );
     // Another donor's unnamed payment does not.
     t.ok(&payment("DEU", "200", None)); // 4
-    t.rejects(&wo("500.01"), 1, "has 500.00 USD outstanding");
+    t.refuses(
+        &wo("500.01"),
+        1,
+        "error: --amount: pledge #1 has 500.00 USD outstanding on 2009-12-31; a write-off of 500.01 USD is larger [write-off-exceeds]\n",
+    );
     assert_eq!(number(&t.ok(&wo("100"))), 5);
-    t.rejects(
+    t.refuses(
         &wo("400.01"),
         1,
-        "pledge #1 has 400.00 USD outstanding on 2009-12-31; a write-off of 400.01 USD is larger",
+        "error: --amount: pledge #1 has 400.00 USD outstanding on 2009-12-31; a write-off of 400.01 USD is larger [write-off-exceeds]\n",
     );
     assert_eq!(number(&t.ok(&wo("400"))), 6);
-    t.rejects(&wo("0.01"), 1, "pledge #1 has 0.00 USD outstanding");
+    t.refuses(
+        &wo("0.01"),
+        1,
+        "error: --amount: pledge #1 has 0.00 USD outstanding on 2009-12-31; a write-off of 0.01 USD is larger [write-off-exceeds]\n",
+    );
     // A write-off dated before the pledge is refused.
-    t.rejects(
+    t.refuses(
         "record write-off --reason approved --pledge 1 --amount 1 --date 2009-01-14",
         1,
-        "is before the pledge date 2009-01-15 [date-before-pledge]",
+        "error: --date: the write-off date 2009-01-14 is before the pledge date 2009-01-15 [date-before-pledge]\n",
     );
 }
 
@@ -337,22 +366,30 @@ fn rates_must_be_above_zero() {
             "2009-01-01",
         ]
     };
-    t.rejects(
+    t.refuses(
         &rate("0"),
         1,
-        "error: --per-usd: a rate must be above zero; 0 is not [bad-rate]",
+        "error: --per-usd: a rate must be above zero; 0 is not [bad-rate]\n",
     );
-    t.rejects(&rate("-0.7"), 1, "a rate must be above zero; -0.7 is not");
-    t.rejects(&rate("abc"), 1, "error: --per-usd: \"abc\" is not a number");
-    t.rejects(
+    t.refuses(
+        &rate("-0.7"),
+        1,
+        "error: --per-usd: a rate must be above zero; -0.7 is not [bad-rate]\n",
+    );
+    t.refuses(
+        &rate("abc"),
+        1,
+        "error: --per-usd: \"abc\" is not a number (use digits and a decimal point, e.g. 1234.50) [bad-rate]\n",
+    );
+    t.refuses(
         "record rate --currency USD --per-usd 2 --date 2009-01-01",
         1,
-        "USD is the base currency",
+        "error: --currency: USD is the base currency; its rate is always 1 [bad-rate]\n",
     );
-    t.rejects(
+    t.refuses(
         "record rate --currency EUX --per-usd 2 --date 2009-01-01",
         1,
-        "unknown currency \"EUX\"",
+        "error: --currency: unknown currency \"EUX\"; use an ISO 4217 code such as USD, EUR, JPY [unknown-currency]\n",
     );
 }
 
@@ -375,16 +412,16 @@ fn one_rate_per_currency_and_day() {
     let args = rate("0.7");
     t.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let args = rate("0.70");
-    t.rejects(
+    t.refuses(
         &args.iter().map(String::as_str).collect::<Vec<_>>(),
         1,
-        "error: --date: #1 already records this rate; it is not recorded twice [rate-exists]",
+        "error: --date: #1 already records this rate; it is not recorded twice [rate-exists]\n",
     );
     let args = rate("0.6");
-    t.rejects(
+    t.refuses(
         &args.iter().map(String::as_str).collect::<Vec<_>>(),
         1,
-        "error: --date: #1 already sets EUR at 0.7 per USD from 2009-07-01; reverse #1 first to replace it [rate-exists]",
+        "error: --date: #1 already sets EUR at 0.7 per USD from 2009-07-01; reverse #1 first to replace it [rate-exists]\n",
     );
     // Reversed, the day is free again.
     t.ok("record reversal --entry 1 --reason 'wrong rate'");
@@ -420,23 +457,23 @@ fn stored_text_is_one_line_and_dates_are_exactly_yyyy_mm_dd() {
     for (extra, message) in [
         (
             vec!["--reference", "a\nb"],
-            "error: --reference: \"a\\nb\" contains the control character '\\n'; this field must be one line of text [bad-text]",
+            "error: --reference: \"a\\nb\" contains the control character '\\n'; this field must be one line of text [bad-text]\n",
         ),
         (
             vec!["--date", "2008-8-1"],
-            "error: --date: \"2008-8-1\" is not a date of the form YYYY-MM-DD [bad-date]",
+            "error: --date: \"2008-8-1\" is not a date of the form YYYY-MM-DD [bad-date]\n",
         ),
         (
             vec!["--date", "+2008-08-01"],
-            "is not a date of the form YYYY-MM-DD [bad-date]",
+            "error: --date: \"+2008-08-01\" is not a date of the form YYYY-MM-DD [bad-date]\n",
         ),
         (
             vec!["--date", "08-08-01"],
-            "is not a date of the form YYYY-MM-DD [bad-date]",
+            "error: --date: \"08-08-01\" is not a date of the form YYYY-MM-DD [bad-date]\n",
         ),
     ] {
         let args = with(&extra);
-        t.rejects(
+        t.refuses(
             &args.iter().map(String::as_str).collect::<Vec<_>>(),
             1,
             message,
@@ -454,7 +491,7 @@ fn stored_text_is_one_line_and_dates_are_exactly_yyyy_mm_dd() {
 fn implausible_rates_and_malformed_heads_are_refused() {
     let t = Test::init();
     for r in ["0.00001", "1000000001"] {
-        t.rejects(
+        t.refuses(
             &[
                 "record",
                 "rate",
@@ -466,18 +503,20 @@ fn implausible_rates_and_malformed_heads_are_refused() {
                 "2020-01-01",
             ],
             1,
-            "is not a plausible rate (0.0001 to 1,000,000,000) [bad-rate]",
+            &format!(
+                "error: --per-usd: {r} units per USD is not a plausible rate (0.0001 to 1,000,000,000) [bad-rate]\n"
+            ),
         );
     }
     t.ok("record rate --currency KWD --per-usd 0.3049 --date 2020-01-01");
     // A head that is not a hash is a usage error, not a failed verification.
     for bad in ["xyz", "", "3aa84770ab15"] {
         let o = t.fails(&["verify", "--head", bad], 2);
-        assert!(
-            o.stderr
-                .contains("is not a head hash (64 hexadecimal digits"),
-            "{}",
-            o.stderr
+        assert_eq!(
+            o.stderr,
+            format!(
+                "error: --head: {bad:?} is not a head hash (64 hexadecimal digits, as printed in a report's Ledger line)\n"
+            )
         );
     }
 }

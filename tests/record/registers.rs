@@ -176,50 +176,50 @@ fn donor_and_mandate_registrations_refuse_duplicates() {
     let t = Test::init();
     t.ok("donor add GATES --name 'Bill & Melinda Gates Foundation' --category foundation --alias BMGF");
     t.ok("mandate add unvtf --name 'Victims trust fund' --earmarking earmarked --fund 'united nations crime prevention and criminal justice fund'");
-    t.rejects(
+    t.refuses(
         "donor add gates --name Gates --category foundation",
         1,
-        "error: code: \"GATES\" already names donor GATES [donor-exists]",
+        "error: code: \"GATES\" already names donor GATES [donor-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "donor add GATES2 --name 'Gates 2' --category foundation --alias bmgf",
         1,
-        "\"bmgf\" already names donor GATES",
+        "error: --alias: \"bmgf\" already names donor GATES [donor-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "donor add GATES3 --name 'BILL & MELINDA GATES FOUNDATION' --category foundation",
         1,
-        "already names donor GATES",
+        "error: --name: \"BILL & MELINDA GATES FOUNDATION\" already names donor GATES [donor-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "donor add JPN --name 'Japan again' --category member-state",
         1,
-        "\"JPN\" already names donor JPN",
+        "error: code: \"JPN\" already names donor JPN [donor-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "donor add UK2 --name 'Britain Two' --category member-state --alias 'United Kingdom'",
         1,
-        "\"United Kingdom\" already names donor GBR",
+        "error: --alias: \"United Kingdom\" already names donor GBR [donor-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "donor add 'BAD CODE' --name X --category individual",
         1,
-        "must be 1 to 16 letters, digits",
+        "error: code: donor code \"BAD CODE\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]\n",
     );
-    t.rejects(
+    t.refuses(
         "mandate add UNVTF --name Again --earmarking earmarked",
         1,
-        "error: slug: mandate unvtf already exists [mandate-exists]",
+        "error: slug: mandate unvtf already exists [mandate-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "mandate add coordination --name Again --earmarking earmarked",
         1,
-        "mandate coordination already exists",
+        "error: slug: mandate coordination already exists [mandate-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "mandate add 'a b' --name X --earmarking earmarked",
         1,
-        "must be 1 to 40 lower-case letters",
+        "error: slug: mandate slug \"a b\" must be 1 to 40 lower-case letters, digits or '-' [bad-code]\n",
     );
 }
 
@@ -244,54 +244,58 @@ fn registrations_name_the_real_fault() {
         (
             "A,B",
             "X",
-            "error: code: donor code \"A,B\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]",
+            "error: code: donor code \"A,B\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]\n",
         ),
-        ("", "X", "[bad-code]"),
+        (
+            "",
+            "X",
+            "error: code: donor code \"\" must be 1 to 16 letters, digits, '-' or '_' [bad-code]\n",
+        ),
         (
             "ZZZ",
             "",
-            "error: --name: a donor needs a name [missing-name]",
+            "error: --name: a donor needs a name [missing-name]\n",
         ),
         (
             "ZZZ",
             "Line\nbreak",
-            "this field must be one line of text [bad-text]",
+            "error: --name: \"Line\\nbreak\" contains the control character '\\n'; this field must be one line of text [bad-text]\n",
         ),
     ] {
         let args = donor(code, name);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        t.rejects(&args, 1, message);
+        t.refuses(&args, 1, message);
     }
-    t.rejects(
+    t.refuses(
         "mandate add 'bad slug' --name X --earmarking earmarked",
         1,
-        "[bad-code]",
+        "error: slug: mandate slug \"bad slug\" must be 1 to 40 lower-case letters, digits or '-' [bad-code]\n",
     );
     // A mandate's name is as much a name for it as its slug.
-    t.rejects(
+    t.refuses(
         "mandate add x2 --name 'coordination functions (ECOSOC resolution, para. 10)' --earmarking earmarked",
         1,
-        "error: --name: \"coordination functions (ECOSOC resolution, para. 10)\" already names mandate coordination [mandate-exists]",
+        "error: --name: \"coordination functions (ECOSOC resolution, para. 10)\" already names mandate coordination [mandate-exists]\n",
     );
 }
 
 #[test]
 fn donor_collisions_name_their_flag_and_invisible_text_is_refused() {
     let t = Test::init();
-    t.rejects(
+    t.refuses(
         "donor add ACME --name Acme --category foundation --alias Japan",
         1,
-        "error: --alias: \"Japan\" already names donor JPN [donor-exists]",
+        "error: --alias: \"Japan\" already names donor JPN [donor-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         "donor add ACME --name japan --category foundation",
         1,
-        "error: --name: \"japan\" already names donor JPN [donor-exists]",
+        "error: --name: \"japan\" already names donor JPN [donor-exists]\n",
     );
-    t.rejects(
+    t.refuses(
         &["donor", "add", "ACME", "--name", "Acme\u{200B}", "--category", "foundation"],
         1,
-        "contains the invisible character '\\u{200b}'; this field must be one line of text [bad-text]",
+        "error: --name: \"Acme\\u{200b}\" contains the invisible character '\\u{200b}'; this field must be one line of text [bad-text]\n",
     );
     // The same alias twice, in other case, and an empty one add nothing.
     t.ok("donor add ACME --name Acme --category foundation --alias 'acme fdn' --alias 'ACME FDN' --alias ''");

@@ -248,57 +248,63 @@ fn statements_group_lines_by_agreement() {
 #[test]
 fn bad_agreements_are_refused_and_the_ledger_is_unchanged() {
     let t = agreements_ledger();
-    for (line, code) in [
+    for (line, stderr) in [
         (
             "record pledge --donor SWE --mandate coordination --amount 1 --currency EUR --date 2024-03-01 --agreement SE-2024-01",
-            "[agreement-mismatch]",
+            "error: --agreement: agreement SE-2024-01 is with SWE for coordination in SEK; an instalment's currency must be its agreement's (SEK, not EUR) [agreement-mismatch]\n",
         ),
         (
             "record pledge --donor JPN --mandate coordination --amount 1 --currency SEK --date 2024-03-01 --agreement SE-2024-01",
-            "[agreement-mismatch]",
+            "error: --agreement: agreement SE-2024-01 is with SWE for coordination in SEK; an instalment's donor must be its agreement's (SWE, not JPN) [agreement-mismatch]\n",
         ),
         (
             "record pledge --donor SWE --mandate coordination --amount 1 --currency SEK --date 2024-03-01 --agreement NO-SUCH",
-            "[unknown-agreement]",
+            "error: --agreement: unknown agreement \"NO-SUCH\"; see ledger agreement list [unknown-agreement]\n",
         ),
         (
             "agreement add se-2024-01 --donor SWE --mandate coordination --currency SEK --signed 2024-02-01 --title again",
-            "[agreement-exists]",
+            "error: code: agreement SE-2024-01 is already registered (#5) [agreement-exists]\n",
         ),
         (
             "record condition-met --agreement SE-2024-01 --date 2025-01-01",
-            "[not-conditional]",
+            "error: --agreement: agreement SE-2024-01 was registered without --conditional; its instalments count as pledged from their own dates [not-conditional]\n",
         ),
         (
             "record condition-met --agreement US-2024-07 --date 2025-04-01",
-            "[condition-already-met]",
+            "error: --agreement: the condition of agreement US-2024-07 was met on 2025-03-01 [condition-already-met]\n",
         ),
         (
             "record payment --donor USA --mandate coordination --amount 1 --currency USD --date 2025-01-01 --pledge 11",
-            "[condition-not-met]",
+            "error: --date: pledge #11 counts as pledged from 2025-03-01, when the condition of agreement US-2024-07 was met; a payment dated 2025-01-01 cannot name it [condition-not-met]\n",
         ),
-        ("record reversal --entry 5 --reason x", "[not-reversible]"),
+        (
+            "record reversal --entry 5 --reason x",
+            "error: --entry: entry #5 is a agreement registration; registrations cannot be reversed [not-reversible]\n",
+        ),
         (
             "agreement add F-1 --donor SWE --mandate coordination --currency SEK --signed 2026-02-01 --title later",
-            "[future-date]",
+            "error: --signed: 2026-02-01 is later than today (2025-12-31): a agreement is recorded on or after the day it happens; record it then, or give the date it happened [future-date]\n",
         ),
         (
             "agreement add 'BAD CODE' --donor SWE --mandate coordination --currency SEK --signed 2024-01-01 --title t",
-            "[bad-code]",
+            "error: code: agreement code \"BAD CODE\" must be letters, digits, '-', '_', '/' or '.' [bad-code]\n",
         ),
-        ("record reversal --entry 13 --reason x", "[not-reversible]"),
+        (
+            "record reversal --entry 13 --reason x",
+            "error: --entry: entry #13 is a condition-met registration; registrations cannot be reversed [not-reversible]\n",
+        ),
     ] {
-        t.rejects(line, 1, code);
+        t.refuses(line, 1, stderr);
     }
     // Before its condition is met, nothing may name a conditional instalment.
     let c = Test::new().at("2025-12-31T12:00:00Z");
     c.ok("init");
     c.ok("agreement add C-1 --donor USA --mandate coordination --currency USD --signed 2024-07-01 --title c --conditional");
     c.ok("record pledge --donor USA --mandate coordination --amount 10 --currency USD --date 2024-07-01 --agreement C-1");
-    c.rejects(
+    c.refuses(
         "record write-off --pledge 2 --amount 1 --date 2024-08-01 --reason x",
         1,
-        "[condition-not-met]",
+        "error: --pledge: pledge #2 is an instalment of conditional agreement C-1, whose condition is not met; record condition-met --agreement C-1 first (until then money received is an unpledged receipt) [condition-not-met]\n",
     );
     let list = t.ok("agreement list --format csv");
     assert_eq!(

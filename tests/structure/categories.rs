@@ -199,19 +199,19 @@ fn category_limits_every_report() {
             .contains("Category:  foundation only")
     );
     // Bad input: a clear message, a stable code or a usage error, nothing written.
-    t.rejects(
+    t.refuses(
         "report donors --year 2024 --category nope",
         1,
-        "error: --category: unknown category \"nope\"; use one of member-state, observer-state, other-government, intergovernmental, un-entity, pooled-fund, private-sector, foundation, individual [unknown-category]",
+        "error: --category: unknown category \"nope\"; use one of member-state, observer-state, other-government, intergovernmental, un-entity, pooled-fund, private-sector, foundation, individual [unknown-category]\n",
     );
-    t.rejects(
+    t.refuses(
         "report mandates --year 2024 --by category",
         2,
-        "--by category groups the donors report",
+        "error: --by category groups the donors report; use `report donors --by category`\n",
     );
-    t.rejects(
+    t.refuses(
         "report donors --year 2024 --by donor",
         2,
-        "--by: \"donor\" is not a grouping",
+        "error: --by: \"donor\" is not a grouping; use --by category\n",
     );
 }

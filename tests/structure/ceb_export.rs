@@ -41,31 +41,37 @@ fn the_ceb_export_by_hand() {
     t.ok("export ceb --year 2024 --output ceb.csv");
     let written = std::fs::read_to_string(t.dir().join("ceb.csv")).expect("written");
     assert_eq!(written, t.ok("export ceb --year 2024"));
-    t.rejects(
+    t.refuses(
         "export ceb --year 2024 --output ceb.csv",
         1,
-        "the file exists; add --force",
+        "error: --output ceb.csv: the file exists; add --force to replace it\n",
     );
     t.ok("export ceb --year 2024 --government --output ceb.csv --force");
     let ledger = t.ledger().to_str().expect("path").to_string();
-    t.rejects(
+    t.refuses(
         &[
             "export", "ceb", "--year", "2024", "--output", &ledger, "--force",
         ][..],
         1,
-        "that is the ledger's own file",
+        "error: --output $DIR/test.jsonl: that is the ledger's own file ($DIR/test.jsonl); a report is never written over it\n",
     );
-    t.rejects(
+    t.refuses(
         "export ceb --year 2024 --format json",
         2,
-        "the CEB's tables are csv",
+        "error: --format: \"json\"; the CEB's tables are csv\n",
     );
-    t.rejects(
+    t.refuses(
         "export ceb --year 1900",
         2,
-        "error: invalid value '1900' for '--year <YEAR>': 1900 is not in 1945..=2199\n",
+        "error: invalid value '1900' for '--year <YEAR>': 1900 is not in 1945..=2199\n\
+         \n\
+         For more information, try '--help'.\n",
     );
-    t.rejects("export ceb", 2, "--year");
+    t.refuses(
+        "export ceb",
+        2,
+        "error: the following required arguments were not provided:\n  --year <YEAR>\n\nUsage: ledger export ceb --year <YEAR>\n\nFor more information, try '--help'.\n",
+    );
 }
 
 fn paid_by_donor(t: &Test) -> BTreeMap<String, String> {
@@ -230,5 +236,9 @@ fn the_ceb_export_converts_at_value_date_rates_and_leaves_reversals_out() {
         "{}",
         o.stderr
     );
-    t.rejects("export ceb --year 2024 --strict-rates", 1, "[stale-rate]");
+    t.refuses(
+        "export ceb --year 2024 --strict-rates",
+        1,
+        "error: --strict-rates: Stale rate: EUR needed for 2024-03-10, but the latest rate is EUR 0.9 per USD from 2024-01-01, more than 31 days earlier (UN operational rates are set monthly); 1 figure dated 2024-03-10 uses it. Record the rate of each month with `ledger record rate --currency EUR --per-usd X --date 2024-03-01`. [stale-rate]\n",
+    );
 }

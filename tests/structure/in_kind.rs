@@ -43,27 +43,31 @@ fn in_kind_is_its_own_figure_by_hand() {
 fn in_kind_needs_what_was_given_and_an_in_kind_pledge() {
     let t = structure_ledger();
     let before = t.journal();
-    t.rejects(
+    t.refuses(
         "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-11-01",
         1,
-        "[description-required]",
+        "error: --memo: an in-kind contribution needs what was given on record (--memo: the expert seconded, the venue, the equipment) [description-required]\n",
     );
-    t.rejects(
+    t.refuses(
         "record in-kind --donor SWE --mandate drug-prevention --amount 10 --currency USD --date 2024-11-01 --memo x --pledge 2",
         1,
-        "error: --pledge: pledge #2 is a pledge of money; an in-kind contribution settles only a pledge recorded with --in-kind [not-in-kind-pledge]",
+        "error: --pledge: pledge #2 is a pledge of money; an in-kind contribution settles only a pledge recorded with --in-kind [not-in-kind-pledge]\n",
     );
-    t.rejects(
+    t.refuses(
         "record payment --donor ITA --mandate icat --amount 10 --currency USD --date 2024-11-01 --pledge 7",
         1,
-        "[in-kind-pledge]",
+        "error: --pledge: pledge #7 is a pledge of goods or services; only an in-kind contribution settles it (record in-kind --pledge 7) [in-kind-pledge]\n",
     );
-    t.rejects(
+    t.refuses(
         "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-11-01 --memo x --prior-period",
         1,
-        "[prior-period-not-refund]",
+        "error: --prior-period: only a refund can be a prior-period refund; an in-kind contribution is recorded as given [prior-period-not-refund]\n",
     );
-    t.rejects("record reversal --entry 7 --reason x", 1, "[pledge-in-use]");
+    t.refuses(
+        "record reversal --entry 7 --reason x",
+        1,
+        "error: --entry: pledge #7 is still named by #8; reverse #8 first [pledge-in-use]\n",
+    );
     assert_eq!(t.journal(), before);
     assert_eq!(
         t.ok("log --kind in-kind"),

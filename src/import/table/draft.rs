@@ -39,6 +39,7 @@ impl Table<'_> {
         Some(mapped.unwrap_or(raw))
     }
 
+    /// One row mapped to a draft entry, or every problem the row has.
     pub(super) fn map(
         &self,
         rec: &StringRecord,
@@ -56,128 +57,24 @@ impl Table<'_> {
             .collect();
         // Lengths first: nothing below (least of all looking a name up, with its
         // suggestions) should take longer for a longer text.
-        for (f, v) in &raw {
-            let max = f.max_length();
-            if longer_than(v, max) {
-                bad.add(f.as_str(), v, Code::TooLong, too_long(max));
-            }
-        }
+        check_lengths(&raw, &mut bad);
         if !bad.list.is_empty() {
             return Err(bad.list);
         }
-        let text = |f: Field| raw.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
+        let text = |f: Field| text_of(&raw, f);
         let Some(kind) = row_kind(text(Field::Kind), &mut bad) else {
             return Err(bad.list);
         };
-        let need = |bad: &mut Bad, f: Field, what: &str| -> Option<String> {
-            let v = text(f);
-            if v.is_none() {
-                bad.add(
-                    f.as_str(),
-                    "",
-                    Code::MissingValue,
-                    format!("a {} row needs {what}", kind.as_str()),
-                );
-            }
-            v
-        };
-        let date = need(&mut bad, Field::Date, "a date");
-        let amount_field = if kind == Kind::Rate {
-            Field::PerUsd
-        } else {
-            Field::Amount
-        };
-        let amount = need(&mut bad, amount_field, "an amount");
-        let (donor, mandate, currency) = match kind {
-            Kind::WriteOff | Kind::Reduction => (None, None, text(Field::Currency)),
-            Kind::Rate => (None, None, need(&mut bad, Field::Currency, "a currency")),
-            Kind::Pledge | Kind::Payment | Kind::Refund | Kind::InKind => (
-                need(&mut bad, Field::Donor, "a donor"),
-                need(&mut bad, Field::Mandate, "a mandate"),
-                need(&mut bad, Field::Currency, "a currency"),
-            ),
-            // Never imported: `row_kind` refused them.
-            Kind::Ledger
-            | Kind::Reversal
-            | Kind::Donor
-            | Kind::Mandate
-            | Kind::Fund
-            | Kind::Agreement
-            | Kind::ConditionMet => (None, None, None),
-        };
-        let pledge_reference = text(Field::PledgeReference);
-        if matches!(kind, Kind::WriteOff | Kind::Reduction) && pledge_reference.is_none() {
-            bad.add(
-                "pledge_reference",
-                "",
-                Code::MissingValue,
-                format!("a {} row must name its pledge by reference", kind.as_str()),
-            );
-        }
-        let prior_period = text(Field::PriorPeriod).and_then(|v| match parse_yes_no(&v) {
-            Some(b) => Some(b),
-            None => {
-                bad.add(
-                    "prior_period",
-                    &v,
-                    Code::BadPriorPeriod,
-                    "is not true/false or yes/no",
-                );
-                None
-            }
-        });
-        let outstanding = text(Field::Outstanding).and_then(|a| {
-            match parse_amount(&a, p.decimal_mark, &p.thousands) {
-                Ok(v) => Some(v),
-                Err(m) => {
-                    bad.add("outstanding", &a, Code::BadAmount, m);
-                    None
-                }
-            }
-        });
-        let date_of = |bad: &mut Bad, f: Field, d: Option<String>| {
-            d.and_then(|d| match parse_date(&d, &p.date_formats) {
-                Ok(v) => Some(v),
-                Err(m) => {
-                    bad.add(f.as_str(), &d, Code::BadDate, m);
-                    None
-                }
-            })
-        };
-        let date = date_of(&mut bad, Field::Date, date);
-        let due = date_of(&mut bad, Field::Due, text(Field::Due));
-        let opening = date_of(&mut bad, Field::Opening, text(Field::Opening));
-        let amount: Option<Decimal> =
-            amount.and_then(|a| match parse_amount(&a, p.decimal_mark, &p.thousands) {
-                Ok(v) => Some(v),
-                Err(m) => {
-                    let code = if kind == Kind::Rate {
-                        Code::BadRate
-                    } else {
-                        Code::BadAmount
-                    };
-                    let why = m
-                        .strip_prefix(&format!("\"{a}\" "))
-                        .unwrap_or(&m)
-                        .to_string();
-                    bad.add(amount_field.as_str(), &a, code, why);
-                    None
-                }
-            });
+        let needed = needed(kind, &raw, &mut bad);
+        let prior_period = text(Field::PriorPeriod).and_then(|v| prior_period(&v, &mut bad));
+        let outstanding = text(Field::Outstanding).and_then(|a| self.outstanding(&a, &mut bad));
+        let date = self.date_of(&mut bad, Field::Date, needed.date);
+        let due = self.date_of(&mut bad, Field::Due, text(Field::Due));
+        let opening = self.date_of(&mut bad, Field::Opening, text(Field::Opening));
+        let amount = self.amount(kind, needed.amount, &mut bad);
         let amount = self.signed(rec, amount, &mut bad);
-        let currency = currency.and_then(|c| {
-            let found = Currency::lookup(&c);
-            if found.is_none() {
-                bad.add(
-                    "currency",
-                    &c,
-                    Code::UnknownCurrency,
-                    "is not an ISO 4217 currency code such as USD, EUR, JPY",
-                );
-            }
-            found
-        });
-        let donor = donor.map(|d| match p.donor_aliases.get(&fold(&d)) {
+        let currency = needed.currency.and_then(|c| currency(&c, &mut bad));
+        let donor = needed.donor.map(|d| match p.donor_aliases.get(&fold(&d)) {
             Some((code, _)) => code.clone(),
             None => d,
         });
@@ -189,19 +86,8 @@ impl Table<'_> {
             kind = Kind::Refund;
             amount = -amount;
         }
-        // A constant `prior_period` speaks of the file's refunds; a column's yes on
-        // any other row is a mistake.
         let prior_period = prior_period.unwrap_or(false);
-        if prior_period && kind != Kind::Refund && !p.constants.contains_key(&Field::PriorPeriod) {
-            bad.add(
-                "prior_period",
-                &text(Field::PriorPeriod).unwrap_or_default(),
-                Code::PriorPeriodNotRefund,
-                format!(
-                    "only a refund can be a prior-period refund, not a {}",
-                    kind.as_str()
-                ),
-            );
+        if prior_period && !self.prior_period_fits(kind, &raw, &mut bad) {
             return Err(bad.list);
         }
         let reference = text(Field::Reference);
@@ -211,7 +97,7 @@ impl Table<'_> {
         let body = assemble(Assembled {
             kind,
             donor: donor.unwrap_or_default(),
-            mandate: mandate.unwrap_or_default(),
+            mandate: needed.mandate.unwrap_or_default(),
             amount,
             currency: currency.unwrap_or(Currency::USD),
             date,
@@ -226,9 +112,72 @@ impl Table<'_> {
         Ok(Row {
             line,
             body,
-            pledge_reference,
+            pledge_reference: needed.pledge_reference,
             currency_given,
             raw: raw.into_iter().map(|(f, v)| (f.as_str(), v)).collect(),
+        })
+    }
+
+    /// An opening pledge's outstanding amount parsed exactly, else a problem of the row.
+    fn outstanding(&self, a: &str, bad: &mut Bad) -> Option<Decimal> {
+        let p = self.profile;
+        match parse_amount(a, p.decimal_mark, &p.thousands) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                bad.add("outstanding", a, Code::BadAmount, m);
+                None
+            }
+        }
+    }
+
+    /// Whether a row's yes to `prior_period` may stand: a constant speaks of the
+    /// file's refunds, but a column's yes on any row but a refund is a problem.
+    fn prior_period_fits(&self, kind: Kind, raw: &[(Field, String)], bad: &mut Bad) -> bool {
+        if kind == Kind::Refund || self.profile.constants.contains_key(&Field::PriorPeriod) {
+            return true;
+        }
+        bad.add(
+            "prior_period",
+            &text_of(raw, Field::PriorPeriod).unwrap_or_default(),
+            Code::PriorPeriodNotRefund,
+            format!(
+                "only a refund can be a prior-period refund, not a {}",
+                kind.as_str()
+            ),
+        );
+        false
+    }
+
+    /// A date field parsed by the profile's date formats, else a problem of the row.
+    fn date_of(&self, bad: &mut Bad, f: Field, d: Option<String>) -> Option<chrono::NaiveDate> {
+        d.and_then(|d| match parse_date(&d, &self.profile.date_formats) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                bad.add(f.as_str(), &d, Code::BadDate, m);
+                None
+            }
+        })
+    }
+
+    /// The row's amount (a rate's units per USD) parsed exactly, else a problem of
+    /// the row.
+    fn amount(&self, kind: Kind, amount: Option<String>, bad: &mut Bad) -> Option<Decimal> {
+        let p = self.profile;
+        amount.and_then(|a| match parse_amount(&a, p.decimal_mark, &p.thousands) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                let code = if kind == Kind::Rate {
+                    Code::BadRate
+                } else {
+                    Code::BadAmount
+                };
+                let why = m
+                    .strip_prefix(&format!("\"{a}\" "))
+                    .unwrap_or(&m)
+                    .to_string();
+                bad.add(amount_field(kind).as_str(), &a, code, why);
+                None
+            }
         })
     }
 }
@@ -260,6 +209,121 @@ impl Table<'_> {
         }
         amount
     }
+}
+
+/// Every text longer than its field may hold, as a problem of the row.
+fn check_lengths(raw: &[(Field, String)], bad: &mut Bad) {
+    for (f, v) in raw {
+        let max = f.max_length();
+        if longer_than(v, max) {
+            bad.add(f.as_str(), v, Code::TooLong, too_long(max));
+        }
+    }
+}
+
+/// The text a row gives for a field, if any.
+fn text_of(raw: &[(Field, String)], f: Field) -> Option<String> {
+    raw.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone())
+}
+
+/// The field that holds a row's amount: a rate's units per USD, else the amount.
+fn amount_field(kind: Kind) -> Field {
+    if kind == Kind::Rate {
+        Field::PerUsd
+    } else {
+        Field::Amount
+    }
+}
+
+/// The texts a row of its kind must give, and the pledge a write-off or reduction
+/// names.
+struct Needed {
+    date: Option<String>,
+    amount: Option<String>,
+    donor: Option<String>,
+    mandate: Option<String>,
+    currency: Option<String>,
+    pledge_reference: Option<String>,
+}
+
+/// The texts a row of this kind needs, each one missing a problem of the row.
+fn needed(kind: Kind, raw: &[(Field, String)], bad: &mut Bad) -> Needed {
+    let need = |bad: &mut Bad, f: Field, what: &str| -> Option<String> {
+        let v = text_of(raw, f);
+        if v.is_none() {
+            bad.add(
+                f.as_str(),
+                "",
+                Code::MissingValue,
+                format!("a {} row needs {what}", kind.as_str()),
+            );
+        }
+        v
+    };
+    let date = need(bad, Field::Date, "a date");
+    let amount = need(bad, amount_field(kind), "an amount");
+    let (donor, mandate, currency) = match kind {
+        Kind::WriteOff | Kind::Reduction => (None, None, text_of(raw, Field::Currency)),
+        Kind::Rate => (None, None, need(bad, Field::Currency, "a currency")),
+        Kind::Pledge | Kind::Payment | Kind::Refund | Kind::InKind => (
+            need(bad, Field::Donor, "a donor"),
+            need(bad, Field::Mandate, "a mandate"),
+            need(bad, Field::Currency, "a currency"),
+        ),
+        // Never imported: `row_kind` refused them.
+        Kind::Ledger
+        | Kind::Reversal
+        | Kind::Donor
+        | Kind::Mandate
+        | Kind::Fund
+        | Kind::Agreement
+        | Kind::ConditionMet => (None, None, None),
+    };
+    let pledge_reference = text_of(raw, Field::PledgeReference);
+    if matches!(kind, Kind::WriteOff | Kind::Reduction) && pledge_reference.is_none() {
+        bad.add(
+            "pledge_reference",
+            "",
+            Code::MissingValue,
+            format!("a {} row must name its pledge by reference", kind.as_str()),
+        );
+    }
+    Needed {
+        date,
+        amount,
+        donor,
+        mandate,
+        currency,
+        pledge_reference,
+    }
+}
+
+/// A `prior_period` text read as yes or no, else a problem of the row.
+fn prior_period(v: &str, bad: &mut Bad) -> Option<bool> {
+    let parsed = parse_yes_no(v);
+    if parsed.is_none() {
+        bad.add(
+            "prior_period",
+            v,
+            Code::BadPriorPeriod,
+            "is not true/false or yes/no",
+        );
+    }
+    parsed
+}
+
+/// A currency code looked up in ISO 4217, else a problem of the row.
+fn currency(c: &str, bad: &mut Bad) -> Option<Currency> {
+    let found = Currency::lookup(c);
+    if found.is_none() {
+        bad.add(
+            "currency",
+            c,
+            Code::UnknownCurrency,
+            "is not an ISO 4217 currency code such as USD, EUR, JPY",
+        );
+    }
+    found
 }
 
 /// The kind of a row: one an import may record, else a problem of the row.

@@ -57,6 +57,160 @@ fn listed(header: &[String]) -> String {
     }
 }
 
+/// Where the text after the profile's `skip_rows` leading lines starts.
+fn skipped(text: &str, skip_rows: usize) -> usize {
+    let mut start = 0;
+    for _ in 0..skip_rows {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            // Past the end: a huge skip_rows must not count on in vain.
+            None => return text.len(),
+        }
+    }
+    start
+}
+
+/// The file's first line as the profile reads it: the header's names (when the
+/// profile has a header), the line's width and its line number in the file.
+struct Header {
+    names: Option<Vec<String>>,
+    width: Option<usize>,
+    line: u64,
+}
+
+impl Header {
+    /// Reads the first line of `body`; a header too long, or missing when the
+    /// profile expects one, is an error.
+    fn read(profile: &Profile, body: &str) -> Result<Header, OpenError> {
+        let line = profile.skip_rows as u64 + 1;
+        let mut rdr = reader(profile, body);
+        let mut rec = StringRecord::new();
+        let first = match rdr.read_record(&mut rec) {
+            Ok(true) => Some(rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>()),
+            _ => None,
+        };
+        if let Some(h) = &first {
+            check_size(h, &rec, line)?;
+        }
+        let width = first.as_ref().map(Vec::len);
+        let names = match (profile.header, first) {
+            (false, _) => None,
+            (true, Some(h)) => Some(h),
+            (true, None) => {
+                return Err(ProfileError {
+                    line: None,
+                    code: Code::NoHeader,
+                    message: format!(
+                        "the file has no header line after skipping {} line(s)",
+                        profile.skip_rows
+                    ),
+                }
+                .into());
+            }
+        };
+        Ok(Header { names, width, line })
+    }
+
+    /// The 0-based file column a profile column names, if the file has it; a name
+    /// that the header gives twice, or a name without a header, is an error.
+    fn bind(&self, col: &Column, line: u64) -> Result<Option<usize>, OpenError> {
+        match (col, &self.names) {
+            (Column::Number(n), _) => {
+                Ok(Some(*n as usize - 1).filter(|i| self.width.is_none_or(|w| *i < w)))
+            }
+            (Column::Name(name), Some(h)) => {
+                // Every column whose name folds to the profile's (case, accents,
+                // spacing): two of them make the header ambiguous, even when one
+                // matches exactly.
+                let at: Vec<usize> = (0..h.len())
+                    .filter(|i| fold(&h[*i]) == fold(name))
+                    .collect();
+                if at.len() > 1 {
+                    let list: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
+                    let (last, rest) = list.split_last().expect("two or more");
+                    return Err(OpenError::File(RowProblem {
+                        line: self.line,
+                        field: None,
+                        value: None,
+                        problem: Problem::new(
+                            Code::DuplicateColumn,
+                            format!(
+                                "the header names {col} {} (columns {} and {last}); rename one",
+                                if at.len() == 2 {
+                                    "twice"
+                                } else {
+                                    "more than once"
+                                },
+                                rest.join(", ")
+                            ),
+                        ),
+                    }));
+                }
+                Ok(at.first().copied())
+            }
+            (Column::Name(_), None) => Err(ProfileError {
+                line: Some(line),
+                code: Code::BadProfile,
+                message: "a header name needs [csv] header = true".into(),
+            }
+            .into()),
+        }
+    }
+
+    /// A profile column bound to a file column, or the error that the file lacks it.
+    fn bind_or_missing(&self, col: &Column, line: u64) -> Result<usize, OpenError> {
+        self.bind(col, line)?.ok_or_else(|| self.missing(col, line))
+    }
+
+    /// The profile error for a column the file does not have.
+    fn missing(&self, col: &Column, line: u64) -> OpenError {
+        let message = match (col, &self.names) {
+            (Column::Number(_), Some(h)) => format!(
+                "{col} is not in the file: its header has {} columns ({})",
+                h.len(),
+                listed(h)
+            ),
+            (Column::Number(_), None) => format!(
+                "{col} is not in the file: its first line has {} columns",
+                self.width.unwrap_or(0)
+            ),
+            (Column::Name(_), _) => format!(
+                "{col} is not in the file's header ({})",
+                listed(self.names.as_deref().unwrap_or_default())
+            ),
+        };
+        ProfileError {
+            line: Some(line),
+            code: Code::MissingColumn,
+            message,
+        }
+        .into()
+    }
+}
+
+/// A header whose names or whole line pass the limits is a file error at its line.
+fn check_size(h: &[String], rec: &StringRecord, header_line: u64) -> Result<(), OpenError> {
+    let size = |why: String| {
+        OpenError::File(RowProblem {
+            line: header_line,
+            field: None,
+            value: None,
+            problem: Problem::new(Code::TooLong, why),
+        })
+    };
+    if let Some(name) = h.iter().find(|n| longer_than(n, limits::CSV_FIELD)) {
+        return Err(size(format!(
+            "the header's column {} {}",
+            shown(name),
+            too_long(limits::CSV_FIELD)
+        )));
+    }
+    if longer_than(rec.as_slice(), limits::CSV_ROW) {
+        return Err(size(format!("the header {}", too_long(limits::CSV_ROW))));
+    }
+    Ok(())
+}
+
 /// Why a file cannot be read through its profile, before any row: a mistake in the
 /// profile (named by its profile line), or in the file's header (named by its line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,134 +230,12 @@ impl<'a> Table<'a> {
     /// profile names. A column the file lacks is a profile error, and a column the
     /// profile reads that the header names twice a file error, before any row.
     pub fn open(text: &'a str, profile: &'a Profile) -> Result<Table<'a>, OpenError> {
-        let mut start = 0;
-        for _ in 0..profile.skip_rows {
-            match text[start..].find('\n') {
-                Some(i) => start += i + 1,
-                // Past the end: a huge skip_rows must not count on in vain.
-                None => {
-                    start = text.len();
-                    break;
-                }
-            }
-        }
-        let body = &text[start..];
-        let header_line = profile.skip_rows as u64 + 1;
-        let mut rdr = reader(profile, body);
-        let mut rec = StringRecord::new();
-        let first = match rdr.read_record(&mut rec) {
-            Ok(true) => Some(rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>()),
-            _ => None,
-        };
-        if let Some(h) = &first {
-            let size = |why: String| {
-                OpenError::File(RowProblem {
-                    line: header_line,
-                    field: None,
-                    value: None,
-                    problem: Problem::new(Code::TooLong, why),
-                })
-            };
-            if let Some(name) = h.iter().find(|n| longer_than(n, limits::CSV_FIELD)) {
-                return Err(size(format!(
-                    "the header's column {} {}",
-                    shown(name),
-                    too_long(limits::CSV_FIELD)
-                )));
-            }
-            if longer_than(rec.as_slice(), limits::CSV_ROW) {
-                return Err(size(format!("the header {}", too_long(limits::CSV_ROW))));
-            }
-        }
-        let width = first.as_ref().map(Vec::len);
-        let header: Option<Vec<String>> = if profile.header {
-            match first {
-                Some(h) => Some(h),
-                None => {
-                    return Err(ProfileError {
-                        line: None,
-                        code: Code::NoHeader,
-                        message: format!(
-                            "the file has no header line after skipping {} line(s)",
-                            profile.skip_rows
-                        ),
-                    }
-                    .into());
-                }
-            }
-        } else {
-            None
-        };
-        let bind = |col: &Column, line: u64| -> Result<Option<usize>, OpenError> {
-            match (col, &header) {
-                (Column::Number(n), _) => {
-                    Ok(Some(*n as usize - 1).filter(|i| width.is_none_or(|w| *i < w)))
-                }
-                (Column::Name(name), Some(h)) => {
-                    // Every column whose name folds to the profile's (case, accents,
-                    // spacing): two of them make the header ambiguous, even when one
-                    // matches exactly.
-                    let at: Vec<usize> = (0..h.len())
-                        .filter(|i| fold(&h[*i]) == fold(name))
-                        .collect();
-                    if at.len() > 1 {
-                        let list: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
-                        let (last, rest) = list.split_last().expect("two or more");
-                        return Err(OpenError::File(RowProblem {
-                            line: header_line,
-                            field: None,
-                            value: None,
-                            problem: Problem::new(
-                                Code::DuplicateColumn,
-                                format!(
-                                    "the header names {col} {} (columns {} and {last}); rename one",
-                                    if at.len() == 2 {
-                                        "twice"
-                                    } else {
-                                        "more than once"
-                                    },
-                                    rest.join(", ")
-                                ),
-                            ),
-                        }));
-                    }
-                    Ok(at.first().copied())
-                }
-                (Column::Name(_), None) => Err(ProfileError {
-                    line: Some(line),
-                    code: Code::BadProfile,
-                    message: "a header name needs [csv] header = true".into(),
-                }
-                .into()),
-            }
-        };
-        let missing = |col: &Column, line: u64| -> OpenError {
-            let message = match (col, &header) {
-                (Column::Number(_), Some(h)) => format!(
-                    "{col} is not in the file: its header has {} columns ({})",
-                    h.len(),
-                    listed(h)
-                ),
-                (Column::Number(_), None) => format!(
-                    "{col} is not in the file: its first line has {} columns",
-                    width.unwrap_or(0)
-                ),
-                (Column::Name(_), _) => format!(
-                    "{col} is not in the file's header ({})",
-                    listed(header.as_deref().unwrap_or_default())
-                ),
-            };
-            ProfileError {
-                line: Some(line),
-                code: Code::MissingColumn,
-                message,
-            }
-            .into()
-        };
+        let body = &text[skipped(text, profile.skip_rows)..];
+        let header = Header::read(profile, body)?;
         let mut columns = BTreeMap::new();
         let mut needed = Vec::new();
         for (field, (col, line)) in &profile.columns {
-            match bind(col, *line)? {
+            match header.bind(col, *line)? {
                 Some(i) => {
                     columns.insert(*field, i);
                     if !profile.optional.contains(field) && !profile.constants.contains_key(field) {
@@ -211,12 +243,12 @@ impl<'a> Table<'a> {
                     }
                 }
                 None if profile.optional.contains(field) => {}
-                None => return Err(missing(col, *line)),
+                None => return Err(header.missing(col, *line)),
             }
         }
         let sign = match &profile.sign {
             Some(s) => {
-                let i = bind(&s.column, s.line)?.ok_or_else(|| missing(&s.column, s.line))?;
+                let i = header.bind_or_missing(&s.column, s.line)?;
                 needed.push((i, "the sign column".to_string()));
                 Some(i)
             }
@@ -224,7 +256,7 @@ impl<'a> Table<'a> {
         };
         let mut filters = Vec::new();
         for f in &profile.filters {
-            let i = bind(&f.column, f.line)?.ok_or_else(|| missing(&f.column, f.line))?;
+            let i = header.bind_or_missing(&f.column, f.line)?;
             needed.push((i, format!("the filter's {}", f.column)));
             filters.push((i, f.keep, f.values.clone()));
         }
@@ -237,7 +269,7 @@ impl<'a> Table<'a> {
             columns,
             sign,
             filters,
-            width,
+            width: header.width,
             needed,
         })
     }
