@@ -20,6 +20,7 @@ use crate::domain::register::{Donor, DonorCategory, Earmarking, Mandate};
 #[derive(Deserialize)]
 struct Flat<'a> {
     seq: u64,
+    #[serde(deserialize_with = "timestamp")]
     recorded_at: DateTime<Utc>,
     #[serde(borrow)]
     kind: Cow<'a, str>,
@@ -31,11 +32,11 @@ struct Flat<'a> {
     amount: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     currency: Option<Cow<'a, str>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "date")]
     date: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "date")]
     due: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "date")]
     opening: Option<NaiveDate>,
     #[serde(borrow, default)]
     outstanding: Option<Cow<'a, str>>,
@@ -73,7 +74,7 @@ struct Flat<'a> {
     fund: Option<String>,
     #[serde(default)]
     agreement: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "date")]
     signed: Option<NaiveDate>,
     #[serde(default)]
     title: Option<String>,
@@ -83,6 +84,58 @@ struct Flat<'a> {
     format: Option<String>,
     #[serde(default)]
     version: Option<u32>,
+}
+
+/// A stored date, `YYYY-MM-DD`: read digit by digit (chrono's general parser is a
+/// large share of decoding), with chrono's parser for anything else.
+fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    let text = Cow::<str>::deserialize(d)?;
+    parse_date(&text)
+        .or_else(|| text.parse().ok())
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("not a date: {text:?}")))
+}
+
+/// A stored `recorded_at`, `YYYY-MM-DDTHH:MM:SSZ`, read the same way.
+fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let text = Cow::<str>::deserialize(d)?;
+    let b = text.as_bytes();
+    let fixed = (b.len() == 20 && b[10] == b'T' && b[13] == b':' && b[16] == b':' && b[19] == b'Z')
+        .then(|| {
+            let time = chrono::NaiveTime::from_hms_opt(
+                digits(&b[11..13])?,
+                digits(&b[14..16])?,
+                digits(&b[17..19])?,
+            )?;
+            Some(parse_date(&text[..10])?.and_time(time).and_utc())
+        })
+        .flatten();
+    match fixed {
+        Some(t) => Ok(t),
+        None => text
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("not a timestamp: {text:?}"))),
+    }
+}
+
+/// `YYYY-MM-DD` exactly, or none.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        digits(&b[..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
+}
+
+/// ASCII digits as a number; none if any byte is not a digit.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 fn need<T>(v: Option<T>, field: &str) -> Result<T, String> {
@@ -216,6 +269,39 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
 mod tests {
     use super::*;
     use crate::journal::line::{ZERO_HASH, encode};
+
+    #[test]
+    fn dates_read_digit_by_digit_agree_with_chrono() {
+        for text in [
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "0001-01-01",
+            "9999-12-31",
+            "2024-1-01",
+            "2024/01/01",
+            "２０２４-01-01",
+            "2024-01-0x",
+        ] {
+            let ours = parse_date(text).or_else(|| text.parse().ok());
+            assert_eq!(ours, text.parse::<NaiveDate>().ok(), "{text}");
+        }
+        let line = |at: &str| {
+            format!(
+                r#"{{"seq":1,"recorded_at":"{at}","kind":"rate","currency":"EUR","date":"2024-01-01","per_usd":"0.9"}}"#
+            )
+        };
+        let e = decode(line("2026-01-02T03:04:05Z").as_bytes()).unwrap();
+        assert_eq!(e.recorded_at.to_rfc3339(), "2026-01-02T03:04:05+00:00");
+        for bad in [
+            "2026-01-02T24:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2026-01-02 03:04:05",
+        ] {
+            assert!(decode(line(bad).as_bytes()).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn decodes_what_encode_writes_for_every_kind() {
