@@ -44,8 +44,11 @@ pub enum Take {
 pub struct Settlement {
     /// By payment, write-off or reduction seq.
     pub allocations: HashMap<u64, Allocation>,
-    /// Per pledge: (event date, amount taken off, by what), in (date, #) order.
-    pub pledge_events: HashMap<u64, Vec<(NaiveDate, Decimal, Take)>>,
+    /// Every pledge's events, (event date, amount taken off, by what), one pledge
+    /// after another, each pledge's in (date, #) order: one vector, not one per pledge.
+    events: Vec<(NaiveDate, Decimal, Take)>,
+    /// Where each pledge's events are in `events` (start, count).
+    event_ranges: HashMap<u64, (u32, u32)>,
     /// (pledge seq, seq of the payment, write-off or reduction that took from it) ->
     /// what was left on the pledge right after; kept with `allocations`.
     pub left_after: HashMap<(u64, u64), Decimal>,
@@ -59,15 +62,11 @@ impl Settlement {
             return Decimal::ZERO;
         }
         let used: Decimal = self
-            .pledge_events
-            .get(&pledge.seq)
-            .map(|evs| {
-                evs.iter()
-                    .filter(|(d, _, _)| *d <= date)
-                    .map(|(_, a, _)| *a)
-                    .sum()
-            })
-            .unwrap_or_default();
+            .events(pledge.seq)
+            .iter()
+            .filter(|(d, _, _)| *d <= date)
+            .map(|(_, a, _)| *a)
+            .sum();
         (pledge.base() - used).max(Decimal::ZERO)
     }
 
@@ -79,20 +78,31 @@ impl Settlement {
 
     /// The events of one pledge, in (date, #) order.
     pub fn events(&self, pledge: u64) -> &[(NaiveDate, Decimal, Take)] {
-        self.pledge_events
-            .get(&pledge)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        match self.event_ranges.get(&pledge) {
+            Some(&(start, n)) => &self.events[start as usize..(start + n) as usize],
+            None => &[],
+        }
+    }
+
+    /// Groups events taken in settlement order, (pledge, date, amount, take), by
+    /// pledge, keeping each pledge's in that order.
+    fn keep_events(&mut self, mut taken: Vec<(u64, NaiveDate, Decimal, Take)>) {
+        taken.sort_by_key(|(pledge, ..)| *pledge);
+        let slot = |i: usize| u32::try_from(i).expect("fewer than 2^32 settlement events");
+        self.events.reserve_exact(taken.len());
+        for (i, (pledge, date, amount, take)) in taken.into_iter().enumerate() {
+            self.event_ranges
+                .entry(pledge)
+                .and_modify(|(_, n)| *n += 1)
+                .or_insert((slot(i), 1));
+            self.events.push((date, amount, take));
+        }
     }
 
     /// Outstanding of a pledge at the end of each of `dates` (ascending), into `out`:
     /// the same figures as `outstanding` for each date, from one walk of its events.
     pub fn outstanding_at(&self, pledge: &PledgeRec, dates: &[NaiveDate], out: &mut [Decimal]) {
-        let evs = self
-            .pledge_events
-            .get(&pledge.seq)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let evs = self.events(pledge.seq);
         let mut used = Decimal::ZERO;
         let mut next = 0;
         for (i, d) in dates.iter().enumerate() {
@@ -114,15 +124,11 @@ impl Settlement {
 
     /// What was written off a pledge up to `date`, in the pledge's currency.
     pub fn written_off(&self, pledge: u64, date: NaiveDate) -> Decimal {
-        self.pledge_events
-            .get(&pledge)
-            .map(|evs| {
-                evs.iter()
-                    .filter(|(d, _, t)| *t == Take::WrittenOff && *d <= date)
-                    .map(|(_, a, _)| *a)
-                    .sum()
-            })
-            .unwrap_or_default()
+        self.events(pledge)
+            .iter()
+            .filter(|(d, _, t)| *t == Take::WrittenOff && *d <= date)
+            .map(|(_, a, _)| *a)
+            .sum()
     }
 }
 
@@ -194,7 +200,7 @@ pub fn settle_records(
 }
 
 /// Settles like `settle` but keeps only what each pledge had settled and written off
-/// (`pledge_events`), not what each payment settled (`allocations` stays empty):
+/// (`events`), not what each payment settled (`allocations` stays empty):
 /// all that outstanding figures need, without an entry per payment.
 pub fn settle_pledges(book: &Book) -> Result<Settlement, Vec<MissingRate>> {
     Settler::new(&Records::of(book), None, false).run()
@@ -216,6 +222,9 @@ struct Settler<'r, 'a> {
     /// Every missing rate, so that one error names them all; the payment that
     /// needed one settles nothing meanwhile.
     missing: Vec<MissingRate>,
+    /// What came off which pledge, (pledge, date, amount, by what), in settlement
+    /// order.
+    taken: Vec<(u64, NaiveDate, Decimal, Take)>,
     out: Settlement,
 }
 
@@ -229,6 +238,7 @@ impl<'r, 'a> Settler<'r, 'a> {
             left: HashMap::default(),
             from: HashMap::default(),
             missing: Vec::new(),
+            taken: Vec::new(),
             out: Settlement::default(),
         }
     }
@@ -249,6 +259,8 @@ impl<'r, 'a> Settler<'r, 'a> {
                 }
             }
         }
+        let taken = std::mem::take(&mut self.taken);
+        self.out.keep_events(taken);
         if self.missing.is_empty() {
             Ok(self.out)
         } else {
@@ -347,11 +359,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         {
             g.set((pledge.date, pledge.seq), left);
         }
-        self.out
-            .pledge_events
-            .entry(pledge.seq)
-            .or_default()
-            .push((date, amount, take));
+        self.taken.push((pledge.seq, date, amount, take));
     }
 
     /// A write-off or reduction takes what it names, up to what is left.
