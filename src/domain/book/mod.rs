@@ -31,7 +31,7 @@ pub type Name = std::sync::Arc<str>;
 
 /// The set of names a book has seen.
 #[derive(Debug, Clone, Default)]
-pub struct Names(std::collections::HashSet<Name>);
+pub struct Names(rustc_hash::FxHashSet<Name>);
 
 impl Names {
     pub fn get(&mut self, text: &str) -> Name {
