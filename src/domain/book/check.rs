@@ -70,16 +70,40 @@ impl Checker {
 
     /// A payment: never prior-period; a pledge it names must be of money and open to it.
     fn check_payment_entry(&self, p: Payment) -> Result<Payment, Problem> {
-        if p.prior_period {
+        refuse_prior_period(&p, "a payment is recorded as received")?;
+        let p = self.check_payment(p)?;
+        self.check_named_pledge(&p, false)?;
+        Ok(p)
+    }
+
+    /// An in-kind contribution: what was given on record; a pledge it names must be in kind.
+    fn check_in_kind_entry(&self, p: Payment) -> Result<Payment, Problem> {
+        refuse_prior_period(&p, "an in-kind contribution is recorded as given")?;
+        let p = self.check_payment(p)?;
+        if p.notes.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
             return Err(Problem::field(
-                Code::PriorPeriodNotRefund,
-                "prior-period",
-                "only a refund can be a prior-period refund; a payment is recorded as received",
+                Code::DescriptionRequired,
+                "memo",
+                "an in-kind contribution needs what was given on record (--memo: the expert seconded, the venue, the equipment)",
             ));
         }
-        let p = self.check_payment(p)?;
-        if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
-            if pledge.in_kind {
+        self.check_named_pledge(&p, true)?;
+        Ok(p)
+    }
+
+    /// The pledge a payment (or, `in_kind`, an in-kind contribution) names is of the
+    /// sort it settles, money or goods and services, and open to it on its date.
+    fn check_named_pledge(&self, p: &Payment, in_kind: bool) -> Result<(), Problem> {
+        let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) else {
+            return Ok(());
+        };
+        let what = if in_kind {
+            "in-kind contribution"
+        } else {
+            "payment"
+        };
+        match (pledge.in_kind, in_kind) {
+            (true, false) => {
                 return Err(Problem::field(
                     Code::InKindPledge,
                     "pledge",
@@ -89,31 +113,7 @@ impl Checker {
                     ),
                 ));
             }
-            before_opening(pledge, p.money.date, "payment")?;
-            self.check_recognised(pledge, p.money.date, "payment")?;
-        }
-        Ok(p)
-    }
-
-    /// An in-kind contribution: what was given on record; a pledge it names must be in kind.
-    fn check_in_kind_entry(&self, p: Payment) -> Result<Payment, Problem> {
-        if p.prior_period {
-            return Err(Problem::field(
-                Code::PriorPeriodNotRefund,
-                "prior-period",
-                "only a refund can be a prior-period refund; an in-kind contribution is recorded as given",
-            ));
-        }
-        let p = self.check_payment(p)?;
-        if p.notes.memo.as_deref().is_none_or(|m| m.trim().is_empty()) {
-            return Err(Problem::field(
-                Code::DescriptionRequired,
-                "memo",
-                "an in-kind contribution needs what was given on record (--memo: the expert seconded, the venue, the equipment)",
-            ));
-        }
-        if let Some(pledge) = p.pledge.and_then(|n| self.pledges.get(&n)) {
-            if !pledge.in_kind {
+            (false, true) => {
                 return Err(Problem::field(
                     Code::NotInKindPledge,
                     "pledge",
@@ -123,10 +123,10 @@ impl Checker {
                     ),
                 ));
             }
-            before_opening(pledge, p.money.date, "in-kind contribution")?;
-            self.check_recognised(pledge, p.money.date, "in-kind contribution")?;
+            (true, true) | (false, false) => {}
         }
-        Ok(p)
+        before_opening(pledge, p.money.date, what)?;
+        self.check_recognised(pledge, p.money.date, what)
     }
 
     /// A refund: no more than was paid, unless it returns money from before the ledger.
@@ -688,4 +688,17 @@ fn and_list(items: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// Only a refund can be a prior-period refund; `recorded` says how the entry is
+/// recorded instead.
+fn refuse_prior_period(p: &Payment, recorded: &str) -> Result<(), Problem> {
+    if p.prior_period {
+        return Err(Problem::field(
+            Code::PriorPeriodNotRefund,
+            "prior-period",
+            format!("only a refund can be a prior-period refund; {recorded}"),
+        ));
+    }
+    Ok(())
 }
