@@ -249,8 +249,14 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let mut book = Book::new();
     let mut entries = Vec::new();
     let statement = c.kind == ReportKind::Statement;
+    // A report of one donor, fund or category reads the journal again into a book of
+    // its own (below); this first read then needs only the registrations, to
+    // resolve the names given.
+    let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
     let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
-        book.apply(&e);
+        if !filtered || e.body.is_registration() {
+            book.apply(&e);
+        }
         if statement && matches!(e.body, crate::domain::Body::Reversal(_)) {
             entries.push(e);
         }

@@ -168,6 +168,24 @@ impl Body {
         }
     }
 
+    /// A donor, mandate or fund registration: what resolving a name needs.
+    pub fn is_registration(&self) -> bool {
+        match self {
+            Body::Donor(_) | Body::Mandate(_) | Body::Fund(_) => true,
+            Body::Ledger(_)
+            | Body::Pledge(_)
+            | Body::Payment(_)
+            | Body::Refund(_)
+            | Body::WriteOff(_)
+            | Body::Reversal(_)
+            | Body::Rate(_)
+            | Body::Reduction(_)
+            | Body::InKind(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => false,
+        }
+    }
+
     /// The value date, for kinds that have one.
     pub fn date(&self) -> Option<NaiveDate> {
         match self {
