@@ -336,8 +336,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
 fn not_prior_period(given: bool, kind: Kind) -> Result<(), Failure> {
     if given {
         return Err(Failure::failed(format!(
-            "--prior-period: only a refund can be a prior-period refund, not a {} [prior-period-not-refund]",
-            kind.as_str()
+            "--prior-period: only a refund can be a prior-period refund, not {} [prior-period-not-refund]",
+            crate::domain::words::a(kind.as_str())
         )));
     }
     Ok(())

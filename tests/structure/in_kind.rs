@@ -97,3 +97,19 @@ fn the_import_reads_in_kind_rows() {
     assert_eq!(d["rows"][0]["in_kind"], "17500.00");
     assert_eq!(d["rows"][0]["paid"], "5000.00");
 }
+
+/// A row's kind is named with the article its sound takes.
+#[test]
+fn an_in_kind_row_without_a_date_is_named_with_its_article() {
+    let t = structure_ledger();
+    t.write(
+        "a.csv",
+        "date,donor,mandate,kind,amount,currency,reference\n,ITA,icat,in-kind,5,USD,R\n",
+    );
+    t.refuses(
+        "import a.csv",
+        1,
+        "error: a.csv:2: date \"\": an in-kind row needs a date [missing-value]\n\
+         import refused: 1 of 1 row has problems; nothing was written\n",
+    );
+}

@@ -12,6 +12,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use super::Checker;
 use crate::domain::entry::Body;
 use crate::domain::problem::Problem;
+use crate::domain::words;
 
 impl Checker {
     /// `check`, and the value dates of `body` against `recorded_at`, the time it is
@@ -31,7 +32,8 @@ pub fn check_not_future(body: &Body, today: NaiveDate) -> Result<(), Problem> {
                 Code::FutureDate,
                 field,
                 format!(
-                    "{date} is later than today ({today}): a {what} is recorded on or after the day it happens; record it then, or give the date it happened"
+                    "{date} is later than today ({today}): {} is recorded on or after the day it happens; record it then, or give the date it happened",
+                    words::a(what)
                 ),
             ))
         } else {
