@@ -119,13 +119,14 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
     let body = book.check(draft.clone()).ok()?;
     let (donor, reference) = match &body {
         Body::Pledge(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
-        Body::Payment(p) | Body::Refund(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
+            (p.money.donor.clone(), p.notes.reference.clone()?)
+        }
         Body::WriteOff(w) | Body::Reduction(w) => (
             book.pledge(w.pledge)?.donor.to_string(),
             w.notes.reference.clone()?,
         ),
-        Body::InKind(_)
-        | Body::Ledger(_)
+        Body::Ledger(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)

@@ -285,7 +285,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
         }
         RecordCmd::InKind { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
-            (Body::InKind(p), money.format)
+            let allow = money.allow_duplicate_reference;
+            return append_with(ctx, out, |_| Ok(Body::InKind(p)), money.format, allow);
         }
         RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
         RecordCmd::Reduction(args) => return take(ctx, out, args, true),

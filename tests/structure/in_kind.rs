@@ -98,6 +98,68 @@ fn the_import_reads_in_kind_rows() {
     assert_eq!(d["rows"][0]["paid"], "5000.00");
 }
 
+/// An in-kind contribution is given on a day, like money: a date after today is
+/// refused as a payment's is.
+#[test]
+fn an_in_kind_contribution_dated_after_today_is_refused() {
+    let t = structure_ledger();
+    t.refuses(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2025-01-05 --pledge 7 --memo 'laptops'",
+        1,
+        "error: --date: 2025-01-05 is later than today (2024-12-31): an in-kind contribution is recorded on or after the day it happens; record it then, or give the date it happened [future-date]\n",
+    );
+    t.ok("record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-12-31 --pledge 7 --memo 'laptops'");
+}
+
+/// `record in-kind` refuses a reference its donor already has on an in-kind
+/// contribution, as `record payment` does and as `import` counts it.
+#[test]
+fn record_in_kind_refuses_a_reference_already_recorded() {
+    let t = structure_ledger();
+    t.ok("record in-kind --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1");
+    t.refuses(
+        "record in-kind --donor Italy --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1",
+        1,
+        "error: --reference: an in-kind contribution of ITA with reference \"ITA/INK/1\" is already recorded as #10; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #10 was wrong, reverse it and record again with --allow-duplicate-reference [duplicate-reference]\n",
+    );
+    assert!(
+        t.ok("record in-kind --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1 --allow-duplicate-reference")
+            .starts_with("#11 ")
+    );
+    // A payment with that reference is another kind: not a duplicate.
+    t.ok("record payment --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --reference ITA/INK/1");
+}
+
+/// An imported in-kind or reduction row known by its reference is compared with the
+/// entry recorded with it, as payments and write-offs are.
+#[test]
+fn reimported_in_kind_and_reduction_rows_that_differ_are_named() {
+    let t = structure_ledger();
+    t.ok("record in-kind --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1");
+    t.ok("record pledge --donor JPN --mandate icat --amount 1000 --currency USD --date 2024-11-01 --reference JPN/NV/9");
+    t.ok("record reduction --pledge 11 --amount 200 --date 2024-11-02 --reason 'notice' --reference JPN/RED/1");
+    let before = t.journal();
+    t.write(
+        "again.csv",
+        "date,donor,mandate,kind,amount,currency,reference,pledge_reference,memo\n\
+         2024-11-03,ITA,icat,in-kind,120,USD,ITA/INK/1,,laptops\n\
+         2024-11-02,JPN,icat,reduction,250,USD,JPN/RED/1,JPN/NV/9,notice\n",
+    );
+    let o = t.run("import again.csv");
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "2 rows: 0 new entries, 2 already recorded\n");
+    assert_eq!(
+        o.stderr,
+        "warning: again.csv:2: reference \"ITA/INK/1\" is already recorded as #10, but the amount, date differ \
+         (#10: amount 100.00, date 2024-11-01; this row: amount 120.00, date 2024-11-03); \
+         the row is not recorded again: reverse #10 and import again to replace it\n\
+         warning: again.csv:3: reference \"JPN/RED/1\" is already recorded as #12, but the amount differs \
+         (#12: amount 200.00; this row: amount 250.00); \
+         the row is not recorded again: reverse #12 and import again to replace it\n"
+    );
+    assert_eq!(t.journal(), before);
+}
+
 /// A row's kind is named with the article its sound takes.
 #[test]
 fn an_in_kind_row_without_a_date_is_named_with_its_article() {
