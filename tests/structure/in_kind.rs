@@ -3,6 +3,7 @@
 //! import's `in-kind` kind.
 
 use super::{json, structure_ledger};
+use crate::util::Test;
 
 /// ITA over 2024, from the ledger's comment:
 ///
@@ -173,5 +174,27 @@ fn an_in_kind_row_without_a_date_is_named_with_its_article() {
         1,
         "error: a.csv:2: date \"\": an in-kind row needs a date [missing-value]\n\
          import refused: 1 of 1 row has problems; nothing was written\n",
+    );
+}
+
+/// An in-kind contribution that names a pledge it may not yet name is "an in-kind
+/// contribution" in the refusal.
+#[test]
+fn an_in_kind_contribution_before_its_pledge_counts_is_named_with_its_article() {
+    let t = Test::new().at("2025-12-31T12:00:00Z");
+    t.ok("init");
+    t.ok("record pledge --donor ITA --mandate icat --amount 1000 --currency USD --date 2023-01-01 --opening 2024-01-01 --outstanding 800 --in-kind --memo venue");
+    t.refuses(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2023-06-01 --pledge 1 --memo x",
+        1,
+        "error: --date: pledge #1 was carried in as an opening pledge on 2024-01-01; an in-kind contribution dated 2023-06-01 is before that (what it owed then already counts everything earlier) [before-opening]\n",
+    );
+    t.ok("agreement add C-1 --donor ITA --mandate icat --currency USD --signed 2024-01-01 --title c --conditional");
+    t.ok("record pledge --donor ITA --mandate icat --amount 100 --currency USD --date 2024-01-01 --agreement C-1 --in-kind --memo v");
+    t.ok("record condition-met --agreement C-1 --date 2024-06-01");
+    t.refuses(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-03-01 --pledge 3 --memo x",
+        1,
+        "error: --date: pledge #3 counts as pledged from 2024-06-01, when the condition of agreement C-1 was met; an in-kind contribution dated 2024-03-01 cannot name it [condition-not-met]\n",
     );
 }
