@@ -119,7 +119,7 @@ fn without_prior_period_a_refund_of_money_before_the_records_is_refused() {
         &["import", "ceb.csv", "--profile", p.to_str().unwrap()],
         1,
         "error: ceb.csv:45: amount \"-1096000\": OCHA has been paid 0.00 USD net for non-core by 2024-12-31; a refund of 1096000.00 USD is larger (record the payment it returns first) [refund-exceeds]\n\
-         import refused: 1 of 44 rows have problems; nothing was written\n",
+         import refused: 1 of 44 rows has problems; nothing was written\n",
     );
 }
 

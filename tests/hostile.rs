@@ -46,7 +46,7 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         "import big.csv",
         1,
         "error: big.csv:2: donor \"JJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJ…\" (5,000,000 characters): is longer than the 10,000 characters allowed [too-long]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     let took = start.elapsed();
     // It used to look for close donor names in the whole text: minutes of CPU.
@@ -55,7 +55,7 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         o.stderr,
         format!(
             "error: big.csv:2: donor {}: is longer than the 10,000 characters allowed [too-long]\n\
-             import refused: 1 of 1 rows have problems; nothing was written\n",
+             import refused: 1 of 1 row has problems; nothing was written\n",
             cut('J', "5,000,000")
         )
     );
@@ -107,7 +107,7 @@ fn sizes_a_huge_import_field_fails_fast_and_is_shown_cut_once() {
         "import long.csv",
         1,
         "error: long.csv:2: donor \"JJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJ…\" (300 characters): is longer than the 200 characters allowed [too-long]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     assert!(
         o.stderr.starts_with(&format!(
@@ -211,7 +211,7 @@ fn sizes_a_bad_text_value_is_echoed_once_and_cut() {
         "import bad.csv",
         1,
         "error: bad.csv:2: reference: \"RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR\\u{200b}\" contains the invisible character '\\u{200b}'; this field must be one line of text [bad-text]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     assert_eq!(o.stderr.matches(&"R".repeat(99)).count(), 1, "{}", o.stderr);
     assert!(
@@ -232,7 +232,7 @@ fn sizes_a_bad_text_value_is_echoed_once_and_cut() {
         "import memo.csv",
         1,
         "error: memo.csv:2: memo \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\" (1,000,000 characters): is longer than the 10,000 characters allowed [too-long]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     assert!(o.stderr.len() < 300, "{}", o.stderr);
 }
@@ -353,7 +353,7 @@ fn smaller_import_dates_are_exactly_yyyy_mm_dd() {
         "import dotted.csv --profile ./dotted.toml",
         1,
         "error: dotted.csv:2: date \"01.01.+2009\": is not a date in the profile's format %d.%m.%Y [bad-date]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     t.write("dotted.csv", "date,amount\n1.1.2009,5\n");
     t.ok("import dotted.csv --profile ./dotted.toml");
@@ -375,7 +375,7 @@ fn smaller_record_and_import_share_one_amount_grammar() {
         "import a.csv",
         1,
         "error: a.csv:2: amount \".5\": is not an amount (decimal mark '.', thousands separators \",\" space) [bad-amount]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     // What both take.
     t.ok(&pledge("JPN", "0.5", &[]));

@@ -168,7 +168,7 @@ fn a_refund_row_larger_than_what_was_paid_is_refused() {
         "import refunds.csv",
         1,
         "error: refunds.csv:4: amount \"50.00\": NOR has been paid 40.00 NOK net for icat by 2024-03-06; a refund of 50.00 NOK is larger (record the payment it returns first) [refund-exceeds]\n\
-         import refused: 1 of 3 rows have problems; nothing was written\n",
+         import refused: 1 of 3 rows has problems; nothing was written\n",
     );
 }
 
@@ -192,7 +192,7 @@ fn mojibake_is_shown_and_fixed_by_an_alias() {
         &["import", &f],
         1,
         "error: mojibake.csv:2: donor \"CÃ´te d'Ivoire\": unknown donor \"CÃ´te d'Ivoire\"; did you mean CIV, CPV? [unknown-donor]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     let p = profile("mojibake.toml");
     let out = t.ok(&["import", &f, "--profile", &p]);
@@ -471,11 +471,11 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
         "import bad3.csv",
         1,
         "error: bad3.csv:2: reference \"X15...\": a quote is not closed: the field runs to the end of the file [bad-csv]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
     assert!(
         o.stderr
-            .ends_with("import refused: 1 of 1 rows have problems; nothing was written\n"),
+            .ends_with("import refused: 1 of 1 row has problems; nothing was written\n"),
         "{}",
         o.stderr
     );
@@ -492,7 +492,7 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
         "import bad4.csv",
         1,
         "error: bad4.csv:2: reference \"X15,m...\": holds a line break (a quote is not closed?); only the memo may run over several lines [bad-csv]\n\
-         import refused: 1 of 2 rows have problems; nothing was written\n",
+         import refused: 1 of 2 rows has problems; nothing was written\n",
     );
     // An unclosed quote in the memo, the one field that may hold line breaks.
     t.write(
@@ -505,7 +505,7 @@ fn an_unclosed_quote_is_refused_not_swallowed() {
         "import bad5.csv",
         1,
         "error: bad5.csv:2: memo \"first...\": a quote is not closed: the field runs to the end of the file [bad-csv]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
 }
 
@@ -545,7 +545,7 @@ fn a_memo_may_run_over_lines_and_later_rows_keep_their_file_lines() {
         "import memo-bad.csv",
         1,
         "error: memo-bad.csv:5: donor \"Jpaan\": unknown donor \"Jpaan\"; did you mean JPN, PAK? [unknown-donor]\n\
-         import refused: 1 of 2 rows have problems; nothing was written\n",
+         import refused: 1 of 2 rows has problems; nothing was written\n",
     );
 }
 
@@ -562,7 +562,7 @@ fn rows_wider_or_shorter_than_the_header() {
         "import wide.csv",
         1,
         "error: wide.csv:3: the row has 9 fields but the header has 8; a delimiter too many or a quote missing? [bad-csv]\n\
-         import refused: 1 of 2 rows have problems; nothing was written\n",
+         import refused: 1 of 2 rows has problems; nothing was written\n",
     );
     // Empty fields beyond the header (a trailing delimiter) hold nothing to lose.
     t.write(
@@ -590,7 +590,7 @@ fn rows_wider_or_shorter_than_the_header() {
         "import short-bad.csv",
         1,
         "error: short-bad.csv:2: the row has 5 fields but the header has 7; it leaves out currency, which is not optional [bad-csv]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
 }
 
@@ -744,7 +744,7 @@ fn a_refund_listed_before_its_payment_is_recorded_after_it() {
         "import q2.csv",
         1,
         "error: q2.csv:2: amount \"500\": JPN has been paid 70.00 USD net for coordination by 2009-02-10; a refund of 500.00 USD is larger (record the payment it returns first) [refund-exceeds]\n\
-         import refused: 1 of 1 rows have problems; nothing was written\n",
+         import refused: 1 of 1 row has problems; nothing was written\n",
     );
 }
 

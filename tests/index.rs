@@ -127,7 +127,7 @@ fn an_index_naming_entries_the_journal_lost_makes_the_ledger_fail_verification()
         .unwrap()
         + 1;
     std::fs::write(t.ledger(), &full[..cut]).unwrap();
-    let message = "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #3 with hash 4dabbfeb448f310dd9c670271db3cf79d31968062d9574f4ba343fa1f7ac4b1e as committed, but the journal holds 2 committed entries; entries #3 to #3 are missing. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n";
+    let message = "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #3 with hash 4dabbfeb448f310dd9c670271db3cf79d31968062d9574f4ba343fa1f7ac4b1e as committed, but the journal holds 2 committed entries; entry #3 is missing. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n";
     t.refuses(&["verify"], 3, message);
     t.refuses(
         "record rate --currency EUR --per-usd 0.7 --date 2009-01-01",
@@ -167,12 +167,12 @@ fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
     t.refuses(
         &["verify"],
         3,
-        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n",
+        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it\n",
     );
     t.refuses(
         "record rate --currency EUR --per-usd 0.8 --date 2009-05-01",
         3,
-        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete $DIR/test.jsonl.index and run `ledger verify` again\n",
+        "error: $DIR/test.jsonl: the journal disagrees with its index: the index recorded entry #2 with hash 74e368cd65699ad69ea96a3a56cdfd06ac5de8c472302799e53d76802c4ac2a1 as committed, but entry #2 is intact and only the line break after it is missing; `ledger repair` restores it\n",
     );
     let out = t.ok(&["repair"]);
     assert!(
@@ -193,7 +193,7 @@ fn a_committed_entry_that_lost_only_its_line_break_gets_it_back() {
     assert_eq!(
         t.ok(&["repair"]),
         "removed 261 bytes at offset 553: entry #2 cut short (261 of its bytes written)\n  removed: {\"seq\":2,\"prev\":\"7d5c05fe00ead6058463aee06c57823e26efaa12392cb85e0b369c19a6ca03a0\",\"recorded_at\":\"2026-01-01T00:00:00Z\",\"kind\":\"rate\",\"currency\":\"EUR\",\"per_usd\":\"0.9\",\"date\":\"2009-04-01\",\"hash\":\"74e36...\n\
-         ok: 1 entries, head 7d5c05fe00ead6058463aee06c57823e26efaa12392cb85e0b369c19a6ca03a0\n"
+         ok: 1 entry, head 7d5c05fe00ead6058463aee06c57823e26efaa12392cb85e0b369c19a6ca03a0\n"
     );
-    assert!(t.ok(&["verify"]).starts_with("ok: 1 entries"));
+    assert!(t.ok(&["verify"]).starts_with("ok: 1 entry"));
 }

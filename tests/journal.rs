@@ -348,7 +348,7 @@ fn verify_exits_3_naming_the_entry() {
         ),
         (
             Tamper::Flip(10, 0x01),
-            "error: $DIR/test.jsonl:1: not a ledger: the first line is not a ledger header (its bytes do not match its hash (the entry was altered)); no command changes this file: if it is not your ledger, name yours with --ledger or CONTRIB_LEDGER (or move this file away and run `ledger init`); if it was your ledger, restore it from a copy\n",
+            "error: $DIR/test.jsonl:1: not a ledger: the ledger header was altered (its bytes do not match its hash); no command changes this file: if it is not your ledger, name yours with --ledger or CONTRIB_LEDGER (or move this file away and run `ledger init`); if it was your ledger, restore it from a copy\n",
         ),
         (
             Tamper::Flip(bytes.len() - 1, 0x01),
@@ -506,13 +506,14 @@ fn the_commands_after_a_crash() {
         t.write("test.jsonl", &full[..cut]);
         let _ = std::fs::remove_file(journal::index_path(t.ledger()));
         let torn = cut - before.len();
+        let torn = format!("{torn} byte{}", if torn == 1 { "" } else { "s" });
         // The rest of the message depends on where the cut falls (one entry cut
         // short, or a batch unfinished), so only its fixed parts are checked.
         let o = t.rejects(
             &["verify"],
             3,
             &format!(
-                "the ledger has a torn tail after entry #12 ({torn} bytes at offset {}",
+                "the ledger has a torn tail after entry #12 ({torn} at offset {}",
                 before.len()
             ),
         );
@@ -533,10 +534,7 @@ fn the_commands_after_a_crash() {
         let mut out_lines = out.lines();
         let first = out_lines.next().unwrap();
         assert!(
-            first.starts_with(&format!(
-                "removed {torn} bytes at offset {}: ",
-                before.len()
-            )),
+            first.starts_with(&format!("removed {torn} at offset {}: ", before.len())),
             "{out}"
         );
         let shown: Vec<&str> = out_lines
@@ -774,7 +772,7 @@ fn readers_warn_about_a_torn_tail() {
         assert_eq!(
             o.stderr,
             format!(
-                "warning: {}: the ledger has a torn tail (entry #2 cut short (19 of its bytes written)); only the 1 committed entries are used. Run `ledger verify` and `ledger repair`.\n",
+                "warning: {}: the ledger has a torn tail (entry #2 cut short (19 of its bytes written)); only the 1 committed entry is used. Run `ledger verify` and `ledger repair`.\n",
                 t.ledger().display()
             ),
             "{args:?}"

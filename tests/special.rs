@@ -183,7 +183,7 @@ fn a_dangling_symlink_says_where_to_create_the_ledger_and_that_works() {
         o.stderr
     );
     let o = run(&t, "links/main.jsonl", &["verify"]);
-    assert!(o.stdout.starts_with("ok: 1 entries, head "), "{o:?}");
+    assert!(o.stdout.starts_with("ok: 1 entry, head "), "{o:?}");
 }
 
 #[test]
@@ -251,8 +251,12 @@ fn a_header_cut_short_holds_no_entries_and_init_replaces_it() {
     for cut in [1, 21, 100, header.len() - 1] {
         let t = with_rates_csv();
         t.write("cut.jsonl", &header[..cut]);
+        let size = match cut {
+            1 => "1 byte".to_string(),
+            n => format!("{n} bytes"),
+        };
         let what = format!(
-            "its only line is a ledger header cut short ({cut} bytes, no line break), as an interrupted `ledger init` leaves it"
+            "its only line is a ledger header cut short ({size}, no line break), as an interrupted `ledger init` leaves it"
         );
         every_command(&t, "cut.jsonl", 3, &no_entries("cut.jsonl", &what), false);
         assert_eq!(

@@ -169,11 +169,11 @@ fn issue_7_2_a_report_never_writes_over_the_ledger_or_an_existing_file() {
     let hard = t.dir().join("hard.jsonl");
     std::fs::hard_link(t.ledger(), &hard).unwrap();
     let index_before = std::fs::read(index_path(&t)).unwrap();
-    for (target, own) in [
-        (ledger.clone(), &ledger),
-        (link.display().to_string(), &ledger),
-        (hard.display().to_string(), &ledger),
-        (index.clone(), &index),
+    for (target, what, own) in [
+        (ledger.clone(), "own file", &ledger),
+        (link.display().to_string(), "own file", &ledger),
+        (hard.display().to_string(), "own file", &ledger),
+        (index.clone(), "index", &index),
     ] {
         for force in [false, true] {
             let mut args = w("report donors --year 2009 --output");
@@ -185,7 +185,7 @@ fn issue_7_2_a_report_never_writes_over_the_ledger_or_an_existing_file() {
             assert_eq!(
                 o.stderr,
                 format!(
-                    "error: --output {target}: that is the ledger's own file ({own}); a report is never written over it\n"
+                    "error: --output {target}: that is the ledger's {what} ({own}); a report is never written over it\n"
                 )
             );
         }
@@ -218,7 +218,7 @@ fn issue_7_3_a_far_future_clock_is_refused_and_never_written() {
     let o = t.refuses(
         PLEDGE_JPN,
         1,
-        "error: $DIR/test.jsonl: the clock reads +10000-01-01T00:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
+        "error: $DIR/test.jsonl: the clock reads +10000-01-01T00:59:59Z, which is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
     );
     assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
     let t = t.at("2199-12-31T00:00:00Z");
@@ -231,18 +231,18 @@ fn issue_7_3_a_far_future_clock_is_refused_and_never_written() {
     t.refuses(
         PLEDGE_JPN,
         1,
-        "error: $DIR/test.jsonl: the clock reads 1999-12-31T23:59:59Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
+        "error: $DIR/test.jsonl: the clock reads 1999-12-31T23:59:59Z, which is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
     );
     let u = Test::new().at("2250-01-01T00:00:00Z");
     u.refuses(
         &["init"],
         1,
-        "error: $DIR/test.jsonl: the clock reads 2250-01-01T00:00:00Z is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
+        "error: $DIR/test.jsonl: the clock reads 2250-01-01T00:00:00Z, which is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW\n",
     );
     assert!(!u.ledger().exists());
     let t = t.at("2026-01-01T00:00:00Z");
     assert!(t.ok(PLEDGE_JPN).starts_with("#1 "));
-    assert!(t.ok("verify").starts_with("ok: 1 entries"));
+    assert!(t.ok("verify").starts_with("ok: 1 entry"));
 }
 
 #[test]
@@ -254,7 +254,7 @@ fn issue_7_3_a_ledger_whose_last_entry_is_in_the_future_has_a_way_out() {
         r#"{"kind":"rate","currency":"EUR","per_usd":"0.7","date":"2009-01-01"}"#,
         "2150-06-01T00:00:00Z",
     );
-    assert!(t.ok("verify --rules").contains("ok: 1 entries"));
+    assert!(t.ok("verify --rules").contains("ok: 1 entry"));
     t.refuses(
         PLEDGE_JPN,
         1,
@@ -293,7 +293,7 @@ fn issue_7_4_derived_files_never_replace_a_file_that_is_not_theirs() {
     let mut verify = vec!["--ledger", "books.index", "verify"];
     assert!(t.ok(&verify).starts_with("ok: 2 entries"));
     verify[1] = other.to_str().unwrap();
-    assert!(t.ok(&verify).starts_with("ok: 1 entries"));
+    assert!(t.ok(&verify).starts_with("ok: 1 entry"));
 }
 
 #[test]
@@ -383,7 +383,7 @@ fn issue_7_9_verify_during_a_write_verifies_the_committed_entries() {
     t.refuses(
         "verify",
         3,
-        "error: $DIR/test.jsonl: the ledger has a torn tail after entry #2 (276 bytes at offset 851: an unfinished batch: 1 of its 2 entries written (#3 to #3)), left by an interrupted write; run `ledger repair` to remove it\n",
+        "error: $DIR/test.jsonl: the ledger has a torn tail after entry #2 (276 bytes at offset 851: an unfinished batch: 1 of its 2 entries written (#3)), left by an interrupted write; run `ledger repair` to remove it\n",
     );
 }
 
@@ -414,5 +414,51 @@ fn verify_rules_accepts_a_write_off_recorded_before_reasons_were_required() {
              1 entry of this ledger could not have been recorded by `ledger record` or `ledger import`\n",
             t.ledger().display()
         )
+    );
+}
+
+/// Counts of one read in the singular, and a range of one entry as that entry.
+#[test]
+fn a_count_of_one_and_a_range_of_one_read_in_the_singular() {
+    let t = Test::init();
+    t.ok("record rate --currency EUR --per-usd 0.9 --date 2009-01-01");
+    let mut torn = t.journal();
+    torn.push(b'{');
+    std::fs::write(t.ledger(), &torn).unwrap();
+    let offset = torn.len() - 1;
+    t.refuses(
+        "verify",
+        3,
+        &format!("error: $DIR/test.jsonl: the ledger has a torn tail after entry #1 (1 byte at offset {offset}: entry #2 cut short (1 of its bytes written)), left by an interrupted write; run `ledger repair` to remove it\n"),
+    );
+    let out = t.ok("repair");
+    assert!(
+        out.starts_with(&format!("removed 1 byte at offset {offset}: ")),
+        "{out}"
+    );
+    assert!(out.contains("\nok: 1 entry, head "), "{out}");
+    t.refuses(
+        "record reversal --entry 9 --reason x",
+        1,
+        "error: --entry: there is no entry #9 (the ledger has 1 entry) [no-such-entry]\n",
+    );
+    t.write(
+        "one.csv",
+        "date,donor,mandate,kind,amount,currency,reference\n2009-02-01,JPN,icat,pledge,100,USD,NV/1\n",
+    );
+    let out = t.ok("import one.csv");
+    assert!(
+        out.starts_with("recorded #2 from one.csv (sha256 "),
+        "{out}"
+    );
+    assert!(out.contains("); ledger head 2 entries, "), "{out}");
+    assert!(
+        out.ends_with("\n1 row: 1 new entry, 0 already recorded\n"),
+        "{out}"
+    );
+    t.refuses(
+        "record reversal --entry 9 --reason x",
+        1,
+        "error: --entry: there is no entry #9 (the ledger has 2 entries) [no-such-entry]\n",
     );
 }

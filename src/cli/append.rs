@@ -11,7 +11,7 @@ use super::record::RecordFormat;
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
 use crate::domain::problem::shown;
-use crate::domain::{Body, Code, Currency, Entry, Problem, time};
+use crate::domain::{Body, Code, Currency, Entry, Kind, Problem, time};
 use crate::journal::Writer;
 
 pub(super) fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
@@ -119,13 +119,14 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
     let body = book.check(draft.clone()).ok()?;
     let (donor, reference) = match &body {
         Body::Pledge(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
-        Body::Payment(p) | Body::Refund(p) => (p.money.donor.clone(), p.notes.reference.clone()?),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
+            (p.money.donor.clone(), p.notes.reference.clone()?)
+        }
         Body::WriteOff(w) | Body::Reduction(w) => (
             book.pledge(w.pledge)?.donor.to_string(),
             w.notes.reference.clone()?,
         ),
-        Body::InKind(_)
-        | Body::Ledger(_)
+        Body::Ledger(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)
@@ -142,8 +143,11 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
         Code::DuplicateReference,
         "reference",
         format!(
-            "a {} of {donor} with reference {} is already recorded as #{first}{}; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #{first} was wrong, reverse it and record again with --allow-duplicate-reference",
-            kind.as_str(),
+            "{} of {donor} with reference {} is already recorded as #{first}{}; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #{first} was wrong, reverse it and record again with --allow-duplicate-reference",
+            crate::domain::words::a(match kind {
+                Kind::InKind => "in-kind contribution",
+                k => k.as_str(),
+            }),
             crate::domain::problem::shown(&reference),
             if count > 1 {
                 format!(" (and {} more)", count - 1)

@@ -9,6 +9,7 @@
 //!   ledger import anything.csv --profile ./my-profile.toml
 
 use crate::domain::Code;
+use crate::domain::words::{count, span};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -262,8 +263,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     }
     if differing.len() > LIST_LIMIT {
         eprintln!(
-            "warning: ... and {} more rows that differ from their recorded entries",
-            differing.len() - LIST_LIMIT
+            "warning: ... and {} that differ from their recorded entries",
+            count(
+                (differing.len() - LIST_LIMIT) as u64,
+                "more row",
+                "more rows"
+            )
         );
     }
 
@@ -295,13 +300,18 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         let mut message = listed.join("\nerror: ");
         if problems.len() > LIST_LIMIT {
             message.push_str(&format!(
-                "\n... and {} more problems not listed",
-                problems.len() - LIST_LIMIT
+                "\n... and {} not listed",
+                count(
+                    (problems.len() - LIST_LIMIT) as u64,
+                    "more problem",
+                    "more problems"
+                )
             ));
         }
         message.push_str(&format!(
-            "\nimport refused: {bad_rows} of {} rows have problems; nothing was written",
-            parsed.total
+            "\nimport refused: {bad_rows} of {} {} problems; nothing was written",
+            count(parsed.total, "row", "rows"),
+            if bad_rows == 1 { "has" } else { "have" }
         ));
         return Err(Failure::failed(message));
     }
@@ -315,11 +325,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
         writeln!(
             out,
-            "recorded #{} to #{} from {file} (sha256 {}); ledger head {} entries, {}",
-            first.seq,
-            last.seq,
+            "recorded {} from {file} (sha256 {}); ledger head {}, {}",
+            span(first.seq, last.seq),
             &sha256[..12],
-            head.entries,
+            count(head.entries, "entry", "entries"),
             head.hash
         )?;
     }
@@ -345,10 +354,6 @@ fn differs(row: &crate::import::Row, seq: u64, diff: &[(&str, String, String)]) 
         values(true),
         values(false)
     )
-}
-
-fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn print_dry_run(

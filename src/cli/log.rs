@@ -175,10 +175,12 @@ impl Filter {
         {
             return shown.contains(&r.entry);
         }
-        // A registration is found by the code it registers.
+        // A registration is found by the code it registers, an agreement by its
+        // donor and mandate (it moves no money, but they are its parties).
         let (donor, mandate) = match (&e.body, e.body.party()) {
             (Body::Donor(d), _) => (Some(d.code.as_str()), None),
             (Body::Mandate(m), _) => (None, Some(m.slug.as_str())),
+            (Body::Agreement(a), _) => (Some(a.donor.as_str()), Some(a.mandate.as_str())),
             (_, Party::Own { donor, mandate }) => (Some(donor), Some(mandate)),
             (_, Party::OfPledge(n)) => pledge_donor
                 .get(&n)
@@ -341,9 +343,8 @@ pub fn details(e: &Entry) -> String {
         Body::Pledge(p) => ("memo", p.notes.memo.as_deref()),
         Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => ("memo", p.notes.memo.as_deref()),
         Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.notes.memo.as_deref()),
-        // A condition met's memo is not shown.
-        Body::ConditionMet(_)
-        | Body::Ledger(_)
+        Body::ConditionMet(c) => ("memo", c.memo.as_deref()),
+        Body::Ledger(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)

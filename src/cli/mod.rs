@@ -144,9 +144,12 @@ pub fn warn_if_torn(ctx: &Context, scan: &crate::journal::Scan) {
         && !crate::journal::writer_active(&ctx.ledger)
     {
         eprintln!(
-            "warning: {}: the ledger has a torn tail ({what}); only the {} committed entries are used. Run `ledger verify` and `ledger repair`.",
+            "warning: {}: the ledger has a torn tail ({what}); only the {} used. Run `ledger verify` and `ledger repair`.",
             ctx.ledger.display(),
-            scan.head.entries
+            match scan.head.entries {
+                1 => "1 committed entry is".to_string(),
+                n => format!("{n} committed entries are"),
+            }
         );
     }
 }

@@ -15,11 +15,14 @@ use super::Failure;
 /// existing file. Called before any work, so a refused run costs nothing.
 pub fn check(path: &Path, ledger: &Path, force: bool) -> Result<(), Failure> {
     let shown = path.display();
-    let protected = [ledger.to_path_buf(), crate::journal::index_path(ledger)];
-    for p in &protected {
+    let protected = [
+        (ledger.to_path_buf(), "own file"),
+        (crate::journal::index_path(ledger), "index"),
+    ];
+    for (p, what) in &protected {
         if same_file(path, p) {
             return Err(Failure::failed(format!(
-                "--output {shown}: that is the ledger's own file ({}); a report is never written over it",
+                "--output {shown}: that is the ledger's {what} ({}); a report is never written over it",
                 p.display()
             )));
         }

@@ -285,7 +285,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
         }
         RecordCmd::InKind { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
-            (Body::InKind(p), money.format)
+            let allow = money.allow_duplicate_reference;
+            return append_with(ctx, out, |_| Ok(Body::InKind(p)), money.format, allow);
         }
         RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
         RecordCmd::Reduction(args) => return take(ctx, out, args, true),
@@ -336,8 +337,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
 fn not_prior_period(given: bool, kind: Kind) -> Result<(), Failure> {
     if given {
         return Err(Failure::failed(format!(
-            "--prior-period: only a refund can be a prior-period refund, not a {} [prior-period-not-refund]",
-            kind.as_str()
+            "--prior-period: only a refund can be a prior-period refund, not {} [prior-period-not-refund]",
+            crate::domain::words::a(kind.as_str())
         )));
     }
     Ok(())

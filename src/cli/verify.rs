@@ -9,6 +9,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::{Context, Failure};
+use crate::domain::words::count;
 use crate::journal::{self, JournalError, Tail};
 
 #[derive(Debug, Args)]
@@ -45,8 +46,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
             // The tail is the write in progress, not damage: what was committed
             // before it is verified, as every other reader uses it.
             eprintln!(
-                "note: {}: a write is in progress ({bytes} bytes after entry #{}); the committed entries before it were verified",
+                "note: {}: a write is in progress ({} after entry #{}); the committed entries before it were verified",
                 ctx.ledger.display(),
+                count(bytes, "byte", "bytes"),
                 scan.head.entries
             );
         } else {
@@ -75,11 +77,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
             }
         }
     }
-    writeln!(
-        out,
-        "ok: {} entries, head {}",
-        scan.head.entries, scan.head.hash
-    )?;
+    ok(out, &scan.head)?;
     Ok(())
 }
 
@@ -139,13 +137,15 @@ pub fn repair(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
         None => writeln!(out, "nothing to repair: the ledger has no torn tail")?,
         Some(r) if r.restored => {
             writeln!(out, "restored {} at offset {}", r.what, r.offset)?;
-            writeln!(out, "ok: {} entries, head {}", r.head.entries, r.head.hash)?;
+            ok(out, &r.head)?;
         }
         Some(r) => {
             writeln!(
                 out,
-                "removed {} bytes at offset {}: {}",
-                r.bytes, r.offset, r.what
+                "removed {} at offset {}: {}",
+                count(r.bytes, "byte", "bytes"),
+                r.offset,
+                r.what
             )?;
             // Removed bytes may be anything (an escape sequence, invalid UTF-8): shown
             // escaped, one line of the file to one line of output.
@@ -167,8 +167,20 @@ pub fn repair(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
                     }
                 )?;
             }
-            writeln!(out, "ok: {} entries, head {}", r.head.entries, r.head.hash)?;
+            ok(out, &r.head)?;
         }
     }
+    Ok(())
+}
+
+/// The last line of `verify` and `repair`, which scripts read: `ok: 3 entries, head
+/// <hash>` (`1 entry` for one).
+fn ok(out: &mut dyn Write, head: &journal::Head) -> Result<(), Failure> {
+    writeln!(
+        out,
+        "ok: {}, head {}",
+        count(head.entries, "entry", "entries"),
+        head.hash
+    )?;
     Ok(())
 }

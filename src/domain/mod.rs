@@ -12,6 +12,7 @@ pub mod register;
 pub mod settlement;
 pub mod standards;
 pub mod time;
+pub mod words;
 
 pub use book::{Book, Checker};
 pub use currency::Currency;

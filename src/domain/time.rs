@@ -20,7 +20,7 @@ pub fn check_recording_time(t: DateTime<Utc>) -> Result<(), String> {
     let last = Utc.with_ymd_and_hms(2199, 12, 31, 23, 59, 59).single();
     if first.is_some_and(|f| t < f) || last.is_some_and(|l| t > l) {
         return Err(format!(
-            "{} is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW",
+            "{}, which is not a plausible time to record an entry (2000-01-01 to 2199-12-31, UTC); check the system clock or LEDGER_NOW",
             format_timestamp(t)
         ));
     }

@@ -110,6 +110,6 @@ pub struct Parsed {
 
 impl fmt::Display for Parsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} rows", self.total)
+        f.write_str(&crate::domain::words::count(self.total, "row", "rows"))
     }
 }

@@ -102,8 +102,13 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<Difference> {
                 mandate(&p.money.mandate),
             );
         }
-        Body::Payment(p) | Body::Refund(p) => {
-            let Some(rec) = book.payment(seq) else {
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
+            let rec = match row.body {
+                // In-kind contributions are few; the book keeps no lookup by number.
+                Body::InKind(_) => book.in_kind().find(|r| r.seq == seq),
+                _ => book.payment(seq),
+            };
+            let Some(rec) = rec else {
                 return out;
             };
             let recorded = (rec.amount, rec.currency, rec.date);
@@ -120,7 +125,7 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<Difference> {
                 mandate(&p.money.mandate),
             );
         }
-        Body::WriteOff(w) => {
+        Body::WriteOff(w) | Body::Reduction(w) => {
             let Some(rec) = book.write_off(seq) else {
                 return out;
             };
@@ -128,11 +133,8 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<Difference> {
             let found = (w.amount, w.currency, w.date);
             compare_money(&mut out, recorded, found, row.currency_given);
         }
-        // Not compared: an in-kind contribution's or a reduction's recorded fields,
-        // and kinds without a reference.
-        Body::InKind(_)
-        | Body::Reduction(_)
-        | Body::Ledger(_)
+        // Kinds without a reference.
+        Body::Ledger(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)

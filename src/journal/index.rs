@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 
 use super::line;
 use super::scan::{Head, Scan};
+use crate::domain::words::count;
 
 const INDEX_FORMAT: &str = "contributions-ledger-index";
 /// Version 3 keeps the witness only; version 2 also carried a snapshot of the book,
@@ -131,11 +132,13 @@ pub enum Judgement {
     /// No usable index, or one that agrees with the journal.
     Agrees,
     /// The index recorded a committed entry the journal no longer has, or has
-    /// differently.
+    /// differently. `restorable` when all that is missing is the line break after
+    /// the last entry, which `repair` restores: nothing was removed or altered.
     Disagrees {
         entries: u64,
         head: String,
         what: String,
+        restorable: bool,
     },
 }
 
@@ -170,17 +173,22 @@ pub fn judge(journal: &File, ledger: &Path, scan: &Scan) -> Judgement {
     let Some(meta) = read(ledger) else {
         return Judgement::Agrees;
     };
-    let what = if only_line_break_missing(journal, ledger, scan) {
+    let restorable = only_line_break_missing(journal, ledger, scan);
+    let what = if restorable {
         format!(
             "entry #{} is intact and only the line break after it is missing; `ledger repair` restores it",
             meta.entries
         )
     } else if meta.entries > scan.head.entries {
+        let (first, last) = (scan.head.entries + 1, meta.entries);
         format!(
-            "the journal holds {} committed entries; entries #{} to #{} are missing",
-            scan.head.entries,
-            scan.head.entries + 1,
-            meta.entries
+            "the journal holds {}; {} missing",
+            count(scan.head.entries, "committed entry", "committed entries"),
+            if first == last {
+                format!("entry #{first} is")
+            } else {
+                format!("entries #{first} to #{last} are")
+            }
         )
     } else if !head_line_holds(journal, &meta) {
         format!(
@@ -194,6 +202,7 @@ pub fn judge(journal: &File, ledger: &Path, scan: &Scan) -> Judgement {
         entries: meta.entries,
         head: meta.head,
         what,
+        restorable,
     }
 }
 

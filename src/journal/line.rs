@@ -63,6 +63,19 @@ pub struct Checked<'a> {
     pub batch: Option<(u32, u32)>,
 }
 
+/// Why `check` refuses a line whose bytes are not the ones its hash was made of.
+const ALTERED: &str = "its bytes do not match its hash (the entry was altered)";
+
+/// Why the first line is not a ledger header, from `check`'s reason for it: a line
+/// whose hash fails is an altered header, not an altered entry.
+pub(super) fn not_a_header(reason: &str) -> String {
+    if reason == ALTERED {
+        "the ledger header was altered (its bytes do not match its hash)".into()
+    } else {
+        format!("the first line is not a ledger header ({reason})")
+    }
+}
+
 /// Checks one line (without its newline): shape, and that its hash matches its bytes.
 pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
     if line.len() < SUFFIX_LEN + 20 {
@@ -79,7 +92,7 @@ pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
     let mut actual = [0u8; 64];
     hex::encode_to_slice(Sha256::digest(body), &mut actual).expect("64 hex digits");
     if actual != suffix[9..73] {
-        return Err("its bytes do not match its hash (the entry was altered)".into());
+        return Err(ALTERED.into());
     }
     let text = std::str::from_utf8(body).map_err(|_| "the line is not UTF-8".to_string())?;
     let rest = text

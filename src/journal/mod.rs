@@ -74,7 +74,8 @@ pub enum JournalError {
         reason: String,
     },
     #[error(
-        "{path}: the ledger has a torn tail after entry #{entries} ({bytes} bytes at offset {offset}: {what}), left by an interrupted write; run `ledger repair` to remove it"
+        "{path}: the ledger has a torn tail after entry #{entries} ({} at offset {offset}: {what}), left by an interrupted write; run `ledger repair` to remove it",
+        crate::domain::words::count(*.bytes, "byte", "bytes")
     )]
     Torn {
         path: PathBuf,
@@ -91,7 +92,8 @@ pub enum JournalError {
         reason: String,
     },
     #[error(
-        "{path}: the journal disagrees with its index: the index recorded entry #{entries} with hash {head} as committed, but {what}. Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete {index} and run `ledger verify` again"
+        "{path}: the journal disagrees with its index: the index recorded entry #{entries} with hash {head} as committed, but {what}{}",
+        lost(*.restorable, .index)
     )]
     IndexDisagrees {
         path: PathBuf,
@@ -99,7 +101,20 @@ pub enum JournalError {
         entries: u64,
         head: String,
         what: String,
+        restorable: bool,
     },
+}
+
+/// How an index disagreement ends: what it means and how to accept a journal restored
+/// on purpose; nothing when only a line break is missing, which `repair` restores.
+fn lost(restorable: bool, index: &std::path::Path) -> String {
+    if restorable {
+        return String::new();
+    }
+    format!(
+        ". Committed entries were removed or altered, or the journal was replaced by another copy; if it was restored on purpose, delete {} and run `ledger verify` again",
+        index.display()
+    )
 }
 
 impl JournalError {
@@ -165,12 +180,14 @@ pub(crate) fn check_index_of(
             entries,
             head,
             what,
+            restorable,
         } => Err(JournalError::IndexDisagrees {
             path: path.to_path_buf(),
             index: index_path(path),
             entries,
             head,
             what,
+            restorable,
         }),
     }
 }

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use super::JournalError;
 use super::line::{self, ZERO_HASH};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME};
+use crate::domain::words;
 
 /// The ledger head: how many entries and the hash of the last one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,8 +187,8 @@ fn cut_first_line(file: &File, path: &Path, bytes: &[u8]) -> JournalError {
             file,
             path,
             format!(
-                "its only line is a ledger header cut short ({} bytes, no line break), as an interrupted `ledger init` leaves it",
-                bytes.len()
+                "its only line is a ledger header cut short ({}, no line break), as an interrupted `ledger init` leaves it",
+                words::count(bytes.len() as u64, "byte", "bytes")
             ),
         )
     } else {
@@ -198,7 +199,7 @@ fn cut_first_line(file: &File, path: &Path, bytes: &[u8]) -> JournalError {
         JournalError::NotALedger {
             path: path.to_path_buf(),
             line: 1,
-            reason: format!("the first line is not a ledger header ({reason})"),
+            reason: line::not_a_header(&reason),
         }
     }
 }
@@ -451,7 +452,7 @@ impl Walk<'_> {
                 JournalError::NotALedger {
                     path: self.path.to_path_buf(),
                     line: 1,
-                    reason: format!("the first line is not a ledger header ({reason})"),
+                    reason: line::not_a_header(&reason),
                 }
             } else {
                 self.tampered(reason)
@@ -575,11 +576,10 @@ impl Walk<'_> {
                 offset: b.offset,
                 bytes: self.offset - b.offset,
                 what: format!(
-                    "an unfinished batch: {} of its {} entries written (#{} to #{})",
+                    "an unfinished batch: {} of its {} entries written ({})",
                     b.next - 1,
                     b.size,
-                    b.head.entries + 1,
-                    b.head.entries + u64::from(b.next - 1)
+                    words::span(b.head.entries + 1, b.head.entries + u64::from(b.next - 1))
                 ),
             };
         }

@@ -7,6 +7,7 @@
 use crate::report::{DonorRow, Figures, FundTotal, MandateRow, ReportHead, Scope, Usd};
 
 use super::Report;
+use crate::domain::words::count;
 
 /// A cell: text (left-aligned), money (a plain decimal string, shown with
 /// thousands separators, right-aligned), or another number (right-aligned as is).
@@ -260,7 +261,11 @@ pub(super) fn header(head: &ReportHead) -> Vec<(&'static str, String)> {
     }
     lines.push((
         "Ledger",
-        format!("{} entries, head {}", ledger.entries, ledger.head),
+        format!(
+            "{}, head {}",
+            count(ledger.entries, "entry", "entries"),
+            ledger.head
+        ),
     ));
     if let Some(d) = &head.donor {
         lines.insert(1, ("Donor", format!("{d} only")));

@@ -3,6 +3,7 @@
 
 use super::doc::{Cell, Doc, Sheet};
 use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, t};
+use crate::domain::words::count;
 use crate::report::quarterly::{LargestDonor, Overdue, Split};
 use crate::report::{Quarterly, Usd};
 
@@ -343,7 +344,11 @@ fn ageing_sheet(q: &Quarterly) -> Sheet {
 fn small_balances_sheet(q: &Quarterly) -> Sheet {
     let mut small_totals = vec![t("Total"); 1];
     small_totals.extend(std::iter::repeat_n(t(""), OVERDUE_COLUMNS.len() - 3));
-    small_totals.push(n(format!("{} pledges", q.small_balances_total.pledges)));
+    small_totals.push(n(count(
+        q.small_balances_total.pledges,
+        "pledge",
+        "pledges",
+    )));
     small_totals.push(m(q.small_balances_total.outstanding));
     sheet(
         "small-balances",

@@ -159,3 +159,27 @@ fn log_filters_that_match_nothing_known_are_errors() {
         "error: --from: 2009-08-01 is after --to 2009-05-01; nothing could match [bad-period]\n",
     );
 }
+
+/// Agreements have a donor and a mandate: `--donor` and `--mandate` find them. A
+/// condition met shows its memo, as other kinds do.
+#[test]
+fn log_finds_agreements_by_donor_and_mandate_and_shows_a_condition_mets_memo() {
+    let t = Test::new().at("2025-12-31T12:00:00Z");
+    t.ok("init");
+    t.ok("agreement add SE-2024-01 --donor SWE --mandate coordination --currency SEK --signed 2024-02-01 --title 'Three-year support'");
+    t.ok("agreement add US-2024-07 --donor USA --mandate icat --currency USD --signed 2024-07-01 --title 'Matching grant' --conditional");
+    t.ok("record condition-met --agreement US-2024-07 --date 2025-03-01 --memo 'matching funds confirmed'");
+    assert_eq!(
+        t.ok("log --donor Sweden"),
+        "#1      2025-12-31T12:00:00Z  agreement SE-2024-01 SWE coordination SEK signed 2024-02-01 \"Three-year support\"\n"
+    );
+    assert_eq!(seqs(&t.ok("log --mandate icat")), vec![2]);
+    assert_eq!(
+        seqs(&t.ok("log --donor USA --mandate coordination")),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        t.ok("log --kind condition-met"),
+        "#3      2025-12-31T12:00:00Z  condition met for agreement US-2024-07 on 2025-03-01  memo \"matching funds confirmed\"\n"
+    );
+}

@@ -279,11 +279,11 @@ fn bad_agreements_are_refused_and_the_ledger_is_unchanged() {
         ),
         (
             "record reversal --entry 5 --reason x",
-            "error: --entry: entry #5 is a agreement registration; registrations cannot be reversed [not-reversible]\n",
+            "error: --entry: entry #5 is an agreement registration; registrations cannot be reversed [not-reversible]\n",
         ),
         (
             "agreement add F-1 --donor SWE --mandate coordination --currency SEK --signed 2026-02-01 --title later",
-            "error: --signed: 2026-02-01 is later than today (2025-12-31): a agreement is recorded on or after the day it happens; record it then, or give the date it happened [future-date]\n",
+            "error: --signed: 2026-02-01 is later than today (2025-12-31): an agreement is recorded on or after the day it happens; record it then, or give the date it happened [future-date]\n",
         ),
         (
             "agreement add 'BAD CODE' --donor SWE --mandate coordination --currency SEK --signed 2024-01-01 --title t",

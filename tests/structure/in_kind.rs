@@ -3,6 +3,7 @@
 //! import's `in-kind` kind.
 
 use super::{json, structure_ledger};
+use crate::util::Test;
 
 /// ITA over 2024, from the ledger's comment:
 ///
@@ -96,4 +97,104 @@ fn the_import_reads_in_kind_rows() {
     let d = json(&t, "report donors --year 2024 --donor ITA --format json");
     assert_eq!(d["rows"][0]["in_kind"], "17500.00");
     assert_eq!(d["rows"][0]["paid"], "5000.00");
+}
+
+/// An in-kind contribution is given on a day, like money: a date after today is
+/// refused as a payment's is.
+#[test]
+fn an_in_kind_contribution_dated_after_today_is_refused() {
+    let t = structure_ledger();
+    t.refuses(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2025-01-05 --pledge 7 --memo 'laptops'",
+        1,
+        "error: --date: 2025-01-05 is later than today (2024-12-31): an in-kind contribution is recorded on or after the day it happens; record it then, or give the date it happened [future-date]\n",
+    );
+    t.ok("record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-12-31 --pledge 7 --memo 'laptops'");
+}
+
+/// `record in-kind` refuses a reference its donor already has on an in-kind
+/// contribution, as `record payment` does and as `import` counts it.
+#[test]
+fn record_in_kind_refuses_a_reference_already_recorded() {
+    let t = structure_ledger();
+    t.ok("record in-kind --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1");
+    t.refuses(
+        "record in-kind --donor Italy --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1",
+        1,
+        "error: --reference: an in-kind contribution of ITA with reference \"ITA/INK/1\" is already recorded as #10; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #10 was wrong, reverse it and record again with --allow-duplicate-reference [duplicate-reference]\n",
+    );
+    assert!(
+        t.ok("record in-kind --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1 --allow-duplicate-reference")
+            .starts_with("#11 ")
+    );
+    // A payment with that reference is another kind: not a duplicate.
+    t.ok("record payment --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --reference ITA/INK/1");
+}
+
+/// An imported in-kind or reduction row known by its reference is compared with the
+/// entry recorded with it, as payments and write-offs are.
+#[test]
+fn reimported_in_kind_and_reduction_rows_that_differ_are_named() {
+    let t = structure_ledger();
+    t.ok("record in-kind --donor ITA --mandate icat --amount 100 --currency USD --date 2024-11-01 --memo 'laptops' --reference ITA/INK/1");
+    t.ok("record pledge --donor JPN --mandate icat --amount 1000 --currency USD --date 2024-11-01 --reference JPN/NV/9");
+    t.ok("record reduction --pledge 11 --amount 200 --date 2024-11-02 --reason 'notice' --reference JPN/RED/1");
+    let before = t.journal();
+    t.write(
+        "again.csv",
+        "date,donor,mandate,kind,amount,currency,reference,pledge_reference,memo\n\
+         2024-11-03,ITA,icat,in-kind,120,USD,ITA/INK/1,,laptops\n\
+         2024-11-02,JPN,icat,reduction,250,USD,JPN/RED/1,JPN/NV/9,notice\n",
+    );
+    let o = t.run("import again.csv");
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "2 rows: 0 new entries, 2 already recorded\n");
+    assert_eq!(
+        o.stderr,
+        "warning: again.csv:2: reference \"ITA/INK/1\" is already recorded as #10, but the amount, date differ \
+         (#10: amount 100.00, date 2024-11-01; this row: amount 120.00, date 2024-11-03); \
+         the row is not recorded again: reverse #10 and import again to replace it\n\
+         warning: again.csv:3: reference \"JPN/RED/1\" is already recorded as #12, but the amount differs \
+         (#12: amount 200.00; this row: amount 250.00); \
+         the row is not recorded again: reverse #12 and import again to replace it\n"
+    );
+    assert_eq!(t.journal(), before);
+}
+
+/// A row's kind is named with the article its sound takes.
+#[test]
+fn an_in_kind_row_without_a_date_is_named_with_its_article() {
+    let t = structure_ledger();
+    t.write(
+        "a.csv",
+        "date,donor,mandate,kind,amount,currency,reference\n,ITA,icat,in-kind,5,USD,R\n",
+    );
+    t.refuses(
+        "import a.csv",
+        1,
+        "error: a.csv:2: date \"\": an in-kind row needs a date [missing-value]\n\
+         import refused: 1 of 1 row has problems; nothing was written\n",
+    );
+}
+
+/// An in-kind contribution that names a pledge it may not yet name is "an in-kind
+/// contribution" in the refusal.
+#[test]
+fn an_in_kind_contribution_before_its_pledge_counts_is_named_with_its_article() {
+    let t = Test::new().at("2025-12-31T12:00:00Z");
+    t.ok("init");
+    t.ok("record pledge --donor ITA --mandate icat --amount 1000 --currency USD --date 2023-01-01 --opening 2024-01-01 --outstanding 800 --in-kind --memo venue");
+    t.refuses(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2023-06-01 --pledge 1 --memo x",
+        1,
+        "error: --date: pledge #1 was carried in as an opening pledge on 2024-01-01; an in-kind contribution dated 2023-06-01 is before that (what it owed then already counts everything earlier) [before-opening]\n",
+    );
+    t.ok("agreement add C-1 --donor ITA --mandate icat --currency USD --signed 2024-01-01 --title c --conditional");
+    t.ok("record pledge --donor ITA --mandate icat --amount 100 --currency USD --date 2024-01-01 --agreement C-1 --in-kind --memo v");
+    t.ok("record condition-met --agreement C-1 --date 2024-06-01");
+    t.refuses(
+        "record in-kind --donor ITA --mandate icat --amount 10 --currency USD --date 2024-03-01 --pledge 3 --memo x",
+        1,
+        "error: --date: pledge #3 counts as pledged from 2024-06-01, when the condition of agreement C-1 was met; an in-kind contribution dated 2024-03-01 cannot name it [condition-not-met]\n",
+    );
 }

@@ -143,8 +143,10 @@ impl Checker {
                 Code::ConditionNotMet,
                 "date",
                 format!(
-                    "pledge #{} counts as pledged from {}, when the condition of agreement {code} was met; a {what} dated {date} cannot name it",
-                    p.seq, p.date
+                    "pledge #{} counts as pledged from {}, when the condition of agreement {code} was met; {} dated {date} cannot name it",
+                    p.seq,
+                    p.date,
+                    crate::domain::words::a(what)
                 ),
             ));
         }

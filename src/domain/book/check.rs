@@ -148,8 +148,8 @@ impl Checker {
                 Code::NoSuchEntry,
                 "entry",
                 format!(
-                    "there is no entry #{target} (the ledger has {} entries)",
-                    self.entries
+                    "there is no entry #{target} (the ledger has {})",
+                    crate::domain::words::count(self.entries, "entry", "entries")
                 ),
             ));
         };
@@ -187,8 +187,8 @@ impl Checker {
                     Code::NotReversible,
                     "entry",
                     format!(
-                        "entry #{target} is a {} registration; registrations cannot be reversed",
-                        kind.as_str()
+                        "entry #{target} is {} registration; registrations cannot be reversed",
+                        crate::domain::words::a(kind.as_str())
                     ),
                 ));
             }
@@ -507,7 +507,10 @@ impl Checker {
             Some(k) => Err(Problem::field(
                 Code::NotAPledge,
                 field,
-                format!("entry #{n} is a {}, not a pledge", k.as_str()),
+                format!(
+                    "entry #{n} is {}, not a pledge",
+                    crate::domain::words::a(k.as_str())
+                ),
             )),
         }
     }

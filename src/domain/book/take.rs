@@ -238,8 +238,9 @@ pub(super) fn before_opening(
             Code::BeforeOpening,
             "date",
             format!(
-                "pledge #{} was carried in as an opening pledge on {opening}; a {what} dated {date} is before that (what it owed then already counts everything earlier)",
-                pledge.seq
+                "pledge #{} was carried in as an opening pledge on {opening}; {} dated {date} is before that (what it owed then already counts everything earlier)",
+                pledge.seq,
+                crate::domain::words::a(what)
             ),
         )),
         _ => Ok(()),

@@ -1,5 +1,6 @@
 //! The rule on value dates against the time an entry is recorded: money cannot be
-//! received, pledged, refunded, written off or reduced on a day that has not come.
+//! received, given in kind, pledged, refunded, written off or reduced on a day that
+//! has not come.
 //! Due dates may lie ahead, and a rate may be published up to a month before it
 //! takes effect.
 //!
@@ -12,6 +13,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use super::Checker;
 use crate::domain::entry::Body;
 use crate::domain::problem::Problem;
+use crate::domain::words;
 
 impl Checker {
     /// `check`, and the value dates of `body` against `recorded_at`, the time it is
@@ -31,7 +33,8 @@ pub fn check_not_future(body: &Body, today: NaiveDate) -> Result<(), Problem> {
                 Code::FutureDate,
                 field,
                 format!(
-                    "{date} is later than today ({today}): a {what} is recorded on or after the day it happens; record it then, or give the date it happened"
+                    "{date} is later than today ({today}): {} is recorded on or after the day it happens; record it then, or give the date it happened",
+                    words::a(what)
                 ),
             ))
         } else {
@@ -47,8 +50,7 @@ pub fn check_not_future(body: &Body, today: NaiveDate) -> Result<(), Problem> {
             Ok(())
         }
         Body::Payment(p) | Body::Refund(p) => ahead("date", body.kind().as_str(), p.money.date),
-        // An in-kind contribution's date is not judged against the clock.
-        Body::InKind(_) => Ok(()),
+        Body::InKind(p) => ahead("date", "in-kind contribution", p.money.date),
         Body::WriteOff(w) | Body::Reduction(w) => ahead("date", body.kind().as_str(), w.date),
         Body::Agreement(a) => ahead("signed", "agreement", a.signed),
         Body::ConditionMet(c) => ahead("date", "condition met", c.date),

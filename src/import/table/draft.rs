@@ -13,6 +13,7 @@ use super::Table;
 use crate::domain::entry::{Money, Notes, Payment, Pledge, Rate, Source, WriteOff};
 use crate::domain::problem::{Problem, longer_than, too_long};
 use crate::domain::register::fold;
+use crate::domain::words::a;
 use crate::domain::{Body, Currency, Kind};
 use crate::import::field::parse_yes_no;
 use crate::import::profile::Field;
@@ -141,8 +142,8 @@ impl Table<'_> {
             &text_of(raw, Field::PriorPeriod).unwrap_or_default(),
             Code::PriorPeriodNotRefund,
             format!(
-                "only a refund can be a prior-period refund, not a {}",
-                kind.as_str()
+                "only a refund can be a prior-period refund, not {}",
+                a(kind.as_str())
             ),
         );
         false
@@ -255,7 +256,7 @@ fn needed(kind: Kind, raw: &[(Field, String)], bad: &mut Bad) -> Needed {
                 f.as_str(),
                 "",
                 Code::MissingValue,
-                format!("a {} row needs {what}", kind.as_str()),
+                format!("{} row needs {what}", a(kind.as_str())),
             );
         }
         v
@@ -285,7 +286,7 @@ fn needed(kind: Kind, raw: &[(Field, String)], bad: &mut Bad) -> Needed {
             "pledge_reference",
             "",
             Code::MissingValue,
-            format!("a {} row must name its pledge by reference", kind.as_str()),
+            format!("{} row must name its pledge by reference", a(kind.as_str())),
         );
     }
     Needed {
