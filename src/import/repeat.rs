@@ -105,7 +105,7 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<Difference> {
         Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
             let rec = match row.body {
                 // In-kind contributions are few; the book keeps no lookup by number.
-                Body::InKind(_) => book.in_kind().find(|r| r.seq == seq),
+                Body::InKind(_) => book.in_kind_entry(seq),
                 _ => book.payment(seq),
             };
             let Some(rec) = rec else {

@@ -222,6 +222,11 @@ impl Book {
         self.write_offs.get(&seq)
     }
 
+    /// The in-kind contribution recorded as entry `seq`.
+    pub fn in_kind_entry(&self, seq: u64) -> Option<&PaymentRec> {
+        self.in_kind.get(&seq)
+    }
+
     /// Applies a committed entry. Entries come from a verified journal, so this
     /// trusts them; `check` is where new entries are judged.
     pub fn apply(&mut self, entry: &Entry) {
