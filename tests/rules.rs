@@ -289,3 +289,65 @@ fn each_check_refuses_with_its_own_code() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A whole book is settled on several threads, each taking some (donor, mandate)
+/// pairs; the result must be exactly one run's, including a payment in one currency
+/// naming a pledge in another, write-offs, a reversed pledge still named, and
+/// exact-amount matches.
+#[test]
+fn settling_in_parts_gives_what_one_run_gives() {
+    let donors = ["JPN", "USA", "DEU", "SWE", "ITA"];
+    let mandates = ["icat", "un-gift", "victim-assistance", "cop-support"];
+    let mut entries: Vec<String> = vec![
+        r#"{"kind":"rate","currency":"EUR","per_usd":"0.8","date":"2009-01-01"}"#.into(),
+        r#"{"kind":"rate","currency":"EUR","per_usd":"0.9","date":"2009-06-01"}"#.into(),
+    ];
+    let money = |kind: &str, donor: &str, mandate: &str, amount: &str, cur: &str, date: &str| {
+        format!(
+            r#"{{"kind":"{kind}","donor":"{donor}","mandate":"{mandate}","amount":"{amount}","currency":"{cur}","date":"{date}""#
+        )
+    };
+    let mut pledges = Vec::new();
+    for (i, donor) in donors.iter().enumerate() {
+        for (j, mandate) in mandates.iter().enumerate() {
+            for (k, cur) in ["USD", "EUR"].iter().enumerate() {
+                let amount = format!("{}", 100 * (i + j + k + 1));
+                let date = format!("2009-0{}-1{}", 1 + (i + k) % 5, j);
+                entries.push(money("pledge", donor, mandate, &amount, cur, &date) + "}");
+                pledges.push((entries.len() as u64, *donor, *mandate, *cur, amount));
+            }
+        }
+    }
+    for (n, (seq, donor, mandate, cur, amount)) in pledges.iter().enumerate() {
+        let other = if *cur == "USD" { "EUR" } else { "USD" };
+        let line = match n % 5 {
+            // The exact amount, unnamed: settles this pledge.
+            0 => money("payment", donor, mandate, amount, cur, "2009-07-01") + "}",
+            // Named, in the other currency.
+            1 => {
+                money("payment", donor, mandate, "70", other, "2009-07-02")
+                    + &format!(r#","pledge":{seq}}}"#)
+            }
+            // Oldest first, more than one pledge holds.
+            2 => money("payment", donor, mandate, "250", cur, "2009-07-03") + "}",
+            3 => format!(
+                r#"{{"kind":"write-off","pledge":{seq},"amount":"10","currency":"{cur}","date":"2009-08-01","memo":"uncollectable"}}"#
+            ),
+            _ => {
+                money("payment", donor, mandate, "33.33", cur, "2009-06-15")
+                    + &format!(r#","pledge":{seq}}}"#)
+            }
+        };
+        entries.push(line);
+    }
+    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let b = book(&refs);
+    let apart = settlement::settle(b.book(), None).expect("rates");
+    let one = settlement::settle_records(&settlement::Records::of(b.book()), None).expect("rates");
+    assert_eq!(apart.allocations, one.allocations);
+    assert_eq!(apart.left_after, one.left_after);
+    assert!(!one.allocations.is_empty());
+    for (seq, ..) in &pledges {
+        assert_eq!(apart.events(*seq), one.events(*seq), "pledge #{seq}");
+    }
+}

@@ -12,7 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -188,7 +190,10 @@ impl<'a> Records<'a> {
 /// `only` limits the work to the pledges of one (donor, mandate, currency) group and
 /// the payments that could touch them (used to check one write-off).
 pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Vec<MissingRate>> {
-    settle_records(&Records::of(book), only)
+    match only {
+        Some(_) => settle_records(&Records::of(book), only),
+        None => settle_apart(&Records::of(book), true),
+    }
 }
 
 /// Settles like `settle`, from the records given.
@@ -203,7 +208,70 @@ pub fn settle_records(
 /// (`events`), not what each payment settled (`allocations` stays empty):
 /// all that outstanding figures need, without an entry per payment.
 pub fn settle_pledges(book: &Book) -> Result<Settlement, Vec<MissingRate>> {
-    Settler::new(&Records::of(book), None, false).run()
+    settle_apart(&Records::of(book), false)
+}
+
+/// How many threads a whole book's settlement runs on.
+const PARTS: u64 = 2;
+
+/// Settles a whole book's records on `PARTS` threads, each settling the pledge groups
+/// of some (donor, mandate) pairs: no event touches two groups (a payment settles
+/// pledges of its own group, or the one pledge it names, and a write-off or
+/// reduction the one it names), so the parts are independent and their results
+/// are the same as one run's.
+fn settle_apart(records: &Records<'_>, allocations: bool) -> Result<Settlement, Vec<MissingRate>> {
+    let live: HashSet<u64> = records.pledges.iter().map(|p| p.seq).collect();
+    let parts = std::thread::scope(|s| {
+        let others: Vec<_> = (1..PARTS)
+            .map(|i| {
+                let live = &live;
+                s.spawn(move || {
+                    Settler::new(records, None, allocations)
+                        .part(i, live)
+                        .run_part()
+                })
+            })
+            .collect();
+        let first = Settler::new(records, None, allocations)
+            .part(0, &live)
+            .run_part();
+        let mut parts = vec![first];
+        parts.extend(
+            others
+                .into_iter()
+                .map(|h| h.join().expect("a settlement part")),
+        );
+        parts
+    });
+    finish(parts)
+}
+
+/// What one part of a settlement found.
+struct Part {
+    out: Settlement,
+    taken: Vec<(u64, NaiveDate, Decimal, Take)>,
+    missing: Vec<MissingRate>,
+}
+
+/// One settlement from its parts: every pledge's events grouped, and every missing
+/// rate in date order (each part's are).
+fn finish(parts: Vec<Part>) -> Result<Settlement, Vec<MissingRate>> {
+    let mut out = Settlement::default();
+    let mut taken = Vec::new();
+    let mut missing = Vec::new();
+    for p in parts {
+        out.allocations.extend(p.out.allocations);
+        out.left_after.extend(p.out.left_after);
+        taken.extend(p.taken);
+        missing.extend(p.missing);
+    }
+    out.keep_events(taken);
+    missing.sort_by_key(|m| m.date);
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        Err(missing)
+    }
 }
 
 /// One settlement run: the open pledges, what is left on each, and what has been
@@ -211,6 +279,8 @@ pub fn settle_pledges(book: &Book) -> Result<Settlement, Vec<MissingRate>> {
 struct Settler<'r, 'a> {
     records: &'r Records<'a>,
     only: Option<&'r PledgeRec>,
+    /// Which part this run settles, and every live pledge (see `settle_apart`).
+    part: Option<(u64, &'r HashSet<u64>)>,
     /// Whether to keep what each payment and write-off settled.
     allocations: bool,
     /// Open pledges per (donor, mandate, currency); in-kind pledges are in none.
@@ -233,6 +303,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         Settler {
             records,
             only,
+            part: None,
             allocations,
             open: HashMap::default(),
             left: HashMap::default(),
@@ -243,7 +314,17 @@ impl<'r, 'a> Settler<'r, 'a> {
         }
     }
 
-    fn run(mut self) -> Result<Settlement, Vec<MissingRate>> {
+    /// Settles only the pledge groups of part `i` of `PARTS`.
+    fn part(mut self, i: u64, live: &'r HashSet<u64>) -> Self {
+        self.part = Some((i, live));
+        self
+    }
+
+    fn run(self) -> Result<Settlement, Vec<MissingRate>> {
+        finish(vec![self.run_part()])
+    }
+
+    fn run_part(mut self) -> Part {
         self.open_pledges();
         for (date, _, event) in self.events() {
             match event {
@@ -259,12 +340,31 @@ impl<'r, 'a> Settler<'r, 'a> {
                 }
             }
         }
-        let taken = std::mem::take(&mut self.taken);
-        self.out.keep_events(taken);
-        if self.missing.is_empty() {
-            Ok(self.out)
-        } else {
-            Err(self.missing)
+        Part {
+            out: self.out,
+            taken: self.taken,
+            missing: self.missing,
+        }
+    }
+
+    /// Are this donor's and mandate's pledge groups in this run's part?
+    fn in_part(&self, donor: &str, mandate: &str) -> bool {
+        self.part.is_none_or(|(i, _)| {
+            let mut h = rustc_hash::FxHasher::default();
+            (donor, mandate).hash(&mut h);
+            h.finish() % PARTS == i
+        })
+    }
+
+    /// Does this run settle this payment or in-kind contribution? One that names a
+    /// live pledge belongs with that pledge; any other with its own group.
+    fn settles_payment(&self, p: &PaymentRec) -> bool {
+        match (self.part, p.pledge) {
+            (None, _) => true,
+            (Some((_, live)), Some(named)) if live.contains(&named) => {
+                self.left.contains_key(&named)
+            }
+            (Some(_), _) => self.in_part(&p.donor, &p.mandate),
         }
     }
 
@@ -285,7 +385,7 @@ impl<'r, 'a> Settler<'r, 'a> {
                 (Some(o), Some(named)) => named == o.seq,
                 _ => self.in_group(&p.donor, &p.mandate),
             };
-            if relevant {
+            if relevant && self.settles_payment(p) {
                 events.push((p.date, p.seq, Event::Pay(p)));
             }
         }
@@ -293,12 +393,16 @@ impl<'r, 'a> Settler<'r, 'a> {
         for p in records.in_kind.iter().copied() {
             if let Some(named) = p.pledge
                 && only.is_none_or(|o| o.seq == named)
+                && self.settles_payment(p)
             {
                 events.push((p.date, p.seq, Event::Pay(p)));
             }
         }
         for w in records.takes.iter().copied() {
-            if only.is_none_or(|o| o.seq == w.pledge) {
+            // A take whose pledge is not settled here (or not live) takes nothing.
+            if only.is_none_or(|o| o.seq == w.pledge)
+                && (self.part.is_none() || self.left.contains_key(&w.pledge))
+            {
                 events.push((w.date, w.seq, Event::Take(w)));
             }
         }
@@ -312,6 +416,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         let records = self.records;
         for p in records.pledges.iter().copied() {
             if !self.in_group(&p.donor, &p.mandate)
+                || !self.in_part(&p.donor, &p.mandate)
                 || self.only.is_some_and(|o| o.currency != p.currency)
             {
                 continue;
