@@ -60,14 +60,6 @@ impl<T> BySeq<T> {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
         self.items.iter().map(|(_, v)| v)
     }
-
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 fn slot_of(i: usize) -> u32 {
@@ -114,6 +106,6 @@ mod tests {
         assert_eq!(b[&1], 11);
         let c: BySeq<u64> = [(9, 1), (2, 2), (9, 3)].into_iter().collect();
         assert_eq!(c.values().copied().collect::<Vec<_>>(), [2, 1]);
-        assert_eq!(c.len(), 2);
+        assert_eq!(c.values().len(), 2);
     }
 }
