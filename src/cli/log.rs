@@ -1,5 +1,8 @@
 //! `ledger log`: every entry, readable, with filters; `--format json` or `csv`.
-//! Streams the journal: memory does not grow with the number of entries shown.
+//! Streams the journal: without filters, memory does not grow with the entries. A
+//! donor or mandate filter keeps each pledge's donor and mandate (for the write-offs
+//! that name it) and, like a date filter, the numbers of the entries shown (for the
+//! reversals that void them).
 //!
 //! Examples:
 //!   ledger log --donor JPN --kind pledge --kind payment
@@ -15,6 +18,7 @@ use clap::Args;
 use super::args::OutFormat;
 use super::report::{as_of_flag, date_flag};
 use super::{Context, Failure};
+use crate::domain::book::{Name, Names};
 use crate::domain::entry::{Body, Entry, Kind, Party};
 use crate::domain::register::Register;
 use crate::domain::time;
@@ -160,7 +164,7 @@ impl Filter {
     fn keeps(
         &self,
         e: &Entry,
-        pledge_donor: &HashMap<u64, (String, String)>,
+        pledge_donor: &HashMap<u64, (Name, Name)>,
         shown: &HashSet<u64>,
     ) -> bool {
         if !self.kinds.is_empty() && !self.kinds.contains(&e.body.kind()) {
@@ -184,7 +188,7 @@ impl Filter {
             (_, Party::Own { donor, mandate }) => (Some(donor), Some(mandate)),
             (_, Party::OfPledge(n)) => pledge_donor
                 .get(&n)
-                .map(|(d, m)| (Some(d.as_str()), Some(m.as_str())))
+                .map(|(d, m)| (Some(&**d), Some(&**m)))
                 .unwrap_or((None, None)),
             (_, Party::None) => (None, None),
         };
@@ -248,7 +252,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         });
     };
     resolve(&register, &mut filter);
-    let mut pledge_donor: HashMap<u64, (String, String)> = HashMap::new();
+    // Each pledge's donor and mandate, for the write-offs and reductions that name
+    // it: kept only when a donor or mandate filter needs them, so that an unfiltered
+    // log holds nothing per entry.
+    let by_party = args.donor.is_some() || args.mandate.is_some();
+    let mut names = Names::default();
+    let mut pledge_donor: HashMap<u64, (Name, Name)> = HashMap::new();
     // Entries shown so far, so that a reversal is shown with the entry it voids.
     let mut shown: HashSet<u64> = HashSet::new();
     let mut io_error: Option<std::io::Error> = None;
@@ -263,8 +272,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
         if io_error.is_some() {
             return;
         }
-        if let Body::Pledge(p) = &e.body {
-            pledge_donor.insert(e.seq, (p.money.donor.clone(), p.money.mandate.clone()));
+        if let Body::Pledge(p) = &e.body
+            && by_party
+        {
+            let party = (names.get(&p.money.donor), names.get(&p.money.mandate));
+            pledge_donor.insert(e.seq, party);
         }
         match &e.body {
             Body::Donor(d) => {
