@@ -179,9 +179,17 @@ impl Flat<'_> {
 
 /// Parses one stored line (without its newline).
 pub fn decode(line: &[u8]) -> Result<Entry, String> {
+    match std::str::from_utf8(line) {
+        Ok(text) => decode_text(text),
+        Err(_) => by_serde(line),
+    }
+}
+
+/// Parses one stored line known to be UTF-8.
+pub(super) fn decode_text(line: &str) -> Result<Entry, String> {
     match plain::flat(line) {
         Some(f) => assemble(f),
-        None => by_serde(line),
+        None => by_serde(line.as_bytes()),
     }
 }
 
@@ -380,8 +388,7 @@ mod plain {
         (*seen & bit == 0).then(|| *seen |= bit)
     }
 
-    pub(super) fn flat<'a>(line: &'a [u8]) -> Option<Flat<'a>> {
-        let text = std::str::from_utf8(line).ok()?;
+    pub(super) fn flat<'a>(text: &'a str) -> Option<Flat<'a>> {
         let mut c = Cursor { text, at: 0 };
         let mut f = Flat::default();
         let mut seen = 0u64;
@@ -570,7 +577,10 @@ mod tests {
 
     /// The plain reader gives what serde gives, or leaves the line to serde.
     fn agrees(line: &[u8]) -> bool {
-        match plain::flat(line) {
+        let Ok(text) = std::str::from_utf8(line) else {
+            return false;
+        };
+        match plain::flat(text) {
             Some(f) => {
                 assert_eq!(
                     assemble(f),

@@ -56,6 +56,9 @@ pub fn encode(
 /// What the fixed prefix and suffix of a stored line say, once its hash is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked<'a> {
+    /// The whole line, known to be UTF-8: everything before its hash field, and
+    /// that field.
+    pub text: (&'a str, &'a str),
     pub seq: u64,
     pub prev: &'a str,
     pub hash: &'a str,
@@ -85,13 +88,13 @@ pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
     if !suffix.starts_with(b",\"hash\":\"") || !suffix.ends_with(b"\"}") {
         return Err("the line does not end with its hash".into());
     }
-    let hash =
-        std::str::from_utf8(&suffix[9..73]).map_err(|_| "the hash is not hex".to_string())?;
+    let suffix = std::str::from_utf8(suffix).map_err(|_| "the hash is not hex".to_string())?;
+    let hash = suffix.get(9..73).ok_or("the hash is not hex")?;
     // Compared as stored text (lower-case hex), so that no byte of the hash field
     // can change without failing.
     let mut actual = [0u8; 64];
     hex::encode_to_slice(Sha256::digest(body), &mut actual).expect("64 hex digits");
-    if actual != suffix[9..73] {
+    if actual != hash.as_bytes() {
         return Err(ALTERED.into());
     }
     let text = std::str::from_utf8(body).map_err(|_| "the line is not UTF-8".to_string())?;
@@ -138,6 +141,7 @@ pub fn check(line: &[u8]) -> Result<Checked<'_>, String> {
         }
     };
     Ok(Checked {
+        text: (text, suffix),
         seq,
         prev,
         hash,

@@ -54,19 +54,22 @@ struct OpenBatch {
     size: u32,
 }
 
-/// Committed lines to decode, in file order: their bytes back to back, and for each
-/// its span, line number and entry number.
+/// Committed lines to decode, in file order: their text back to back (each line was
+/// found to be UTF-8 when its hash was checked, so it is not checked again), and for
+/// each its span, line number and entry number.
 #[derive(Default)]
 pub(super) struct Chunk {
-    bytes: Vec<u8>,
+    text: String,
     lines: Vec<(usize, usize, u64, u64)>,
 }
 
 impl Chunk {
-    fn push(&mut self, text: &[u8], line_no: u64, seq: u64) {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(text);
-        self.lines.push((start, self.bytes.len(), line_no, seq));
+    /// A line, given in parts.
+    fn push(&mut self, (body, suffix): (&str, &str), line_no: u64, seq: u64) {
+        let start = self.text.len();
+        self.text.push_str(body);
+        self.text.push_str(suffix);
+        self.lines.push((start, self.text.len(), line_no, seq));
     }
 
     fn is_empty(&self) -> bool {
@@ -78,7 +81,7 @@ impl Chunk {
         self.lines
             .iter()
             .map(|&(a, b, line, seq)| {
-                super::decode::decode(&self.bytes[a..b]).map_err(|reason| {
+                super::decode::decode_text(&self.text[a..b]).map_err(|reason| {
                     JournalError::Unreadable {
                         path: path.to_path_buf(),
                         line,
@@ -129,9 +132,18 @@ impl Pending {
             f.read_exact(&mut buf).map_err(JournalError::io(path))?;
             for &(offset, len, line, seq) in &self.lines[i..j] {
                 let a = (offset - start) as usize;
-                out.push(&buf[a..a + len], line, seq);
+                // Read again from the file: checked again.
+                let text = std::str::from_utf8(&buf[a..a + len]).map_err(|_| {
+                    JournalError::Unreadable {
+                        path: path.to_path_buf(),
+                        line,
+                        seq,
+                        reason: "the line is not UTF-8".into(),
+                    }
+                })?;
+                out.push((text, ""), line, seq);
             }
-            if out.bytes.len() >= CHUNK_BYTES {
+            if out.text.len() >= CHUNK_BYTES {
                 emit(std::mem::take(out))?;
             }
             i = j;
@@ -374,7 +386,7 @@ fn walk_lines(
             check_header(path, text)?;
         }
         w.place(&checked, text, n, out, emit)?;
-        if out.bytes.len() >= CHUNK_BYTES {
+        if out.text.len() >= CHUNK_BYTES {
             emit(std::mem::take(out))?;
         }
     }
@@ -502,18 +514,21 @@ impl Walk<'_> {
         let keep = self.parse && included && self.line_no > 1;
         let offset = self.offset;
         let line_end = offset + n as u64;
-        self.head = Head {
-            entries: expected,
-            hash: checked.hash.to_string(),
-        };
-        self.last_at = Some(checked.recorded_at.to_string());
+        // The head's hash and the last time are rewritten in place: no allocation
+        // per line.
+        self.head.entries = expected;
+        self.head.hash.clear();
+        self.head.hash.push_str(checked.hash);
+        let last_at = self.last_at.get_or_insert_with(String::new);
+        last_at.clear();
+        last_at.push_str(checked.recorded_at);
         let line_no = self.line_no;
         match (checked.batch, self.batch.as_mut()) {
             (None, None) => {
                 self.committed_len = line_end;
                 self.head_offset = offset;
                 if keep {
-                    out.push(text, line_no, expected);
+                    out.push(checked.text, line_no, expected);
                 }
             }
             (Some((1, size)), None) => {
