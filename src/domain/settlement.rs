@@ -436,7 +436,7 @@ impl<'r, 'a> Settler<'r, 'a> {
 
     /// Nothing dated before an opening pledge's opening date settles it.
     fn settles(&self, pledge: u64, date: NaiveDate) -> bool {
-        self.from.get(&pledge).is_none_or(|f| *f <= date)
+        self.from.is_empty() || self.from.get(&pledge).is_none_or(|f| *f <= date)
     }
 
     /// Records that entry `by` took `amount` off `pledge` on `date`.
@@ -448,12 +448,17 @@ impl<'r, 'a> Settler<'r, 'a> {
         amount: Decimal,
         take: Take,
     ) {
-        let left = self
-            .left
-            .get(&pledge.seq)
-            .map_or(Decimal::ZERO, |(_, l)| *l)
-            - amount;
-        self.left.insert(pledge.seq, (pledge, left));
+        let left = match self.left.get_mut(&pledge.seq) {
+            Some((_, l)) => {
+                *l -= amount;
+                *l
+            }
+            None => {
+                let left = Decimal::ZERO - amount;
+                self.left.insert(pledge.seq, (pledge, left));
+                left
+            }
+        };
         if self.allocations {
             self.out.left_after.insert((pledge.seq, by), left);
         }
@@ -542,27 +547,30 @@ impl<'r, 'a> Settler<'r, 'a> {
             return alloc;
         };
         // The open pledges dated by then that may be settled then, oldest first.
-        let open: Vec<(u64, Decimal)> = group
-            .by_key
-            .range(..=(date, u64::MAX))
-            .filter(|((_, seq), _)| self.settles(*seq, date))
-            .map(|((_, seq), left)| (*seq, *left))
-            .collect();
-        let exact: Vec<&(u64, Decimal)> = open.iter().filter(|(_, l)| *l == pay.amount).collect();
-        let takes: Vec<(u64, Decimal)> = if let [one] = exact.as_slice() {
-            vec![**one]
-        } else {
-            let mut rest = pay.amount;
-            let mut takes = Vec::new();
-            for (seq, left) in open {
-                if rest.is_zero() {
-                    break;
+        let open = || {
+            group
+                .by_key
+                .range(..=(date, u64::MAX))
+                .filter(|((_, seq), _)| self.settles(*seq, date))
+                .map(|((_, seq), left)| (*seq, *left))
+        };
+        // The one with exactly the payment's amount left, if exactly one has.
+        let mut exact = open().filter(|(_, l)| *l == pay.amount);
+        let takes: Vec<(u64, Decimal)> = match (exact.next(), exact.next()) {
+            (Some(one), None) => vec![one],
+            _ => {
+                let mut rest = pay.amount;
+                let mut takes = Vec::new();
+                for (seq, left) in open() {
+                    if rest.is_zero() {
+                        break;
+                    }
+                    let take = rest.min(left);
+                    rest -= take;
+                    takes.push((seq, take));
                 }
-                let take = rest.min(left);
-                rest -= take;
-                takes.push((seq, take));
+                takes
             }
-            takes
         };
         for (seq, take) in takes {
             let (p, _) = self.left[&seq];
