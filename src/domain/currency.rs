@@ -27,6 +27,13 @@ impl Currency {
     /// Looks a code up in the ISO 4217 table (case-insensitive). Codes without minor
     /// units (gold, SDR and the like) are not money currencies and are not found.
     pub fn lookup(code: &str) -> Option<Currency> {
+        // A code as stored (three capital letters), found without a new string: every
+        // entry read names one.
+        if let &[a, b, c] = code.as_bytes()
+            && [a, b, c].iter().all(u8::is_ascii_uppercase)
+        {
+            return by_letters().get(&[a, b, c]).copied();
+        }
         table()
             .get(code.trim().to_ascii_uppercase().as_str())
             .copied()
@@ -112,6 +119,12 @@ impl<'de> serde::Deserialize<'de> for Currency {
         Currency::lookup(&s)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown currency {s:?}")))
     }
+}
+
+/// The table by the three letters of each code.
+fn by_letters() -> &'static rustc_hash::FxHashMap<[u8; 3], Currency> {
+    static BY_LETTERS: OnceLock<rustc_hash::FxHashMap<[u8; 3], Currency>> = OnceLock::new();
+    BY_LETTERS.get_or_init(|| table().values().map(|c| (c.code, *c)).collect())
 }
 
 fn table() -> &'static HashMap<String, Currency> {
@@ -200,6 +213,19 @@ pub fn max_amount() -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_code_is_found_as_any_other_spelling_of_it() {
+        assert!(table().len() > 150);
+        for (code, c) in table() {
+            assert_eq!(Currency::lookup(code), Some(*c));
+            assert_eq!(Currency::lookup(&code.to_lowercase()), Some(*c));
+            assert_eq!(Currency::lookup(&format!(" {code} ")), Some(*c));
+        }
+        for missing in ["XAU", "ZZZ", "US", "USDX", ""] {
+            assert_eq!(Currency::lookup(missing), None, "{missing}");
+        }
+    }
 
     #[test]
     fn minor_units_come_from_the_table() {
