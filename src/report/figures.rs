@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -72,15 +74,27 @@ pub(crate) struct Tally<'a> {
     pub by_donor: BTreeMap<&'a str, Figures>,
     pub by_mandate: BTreeMap<&'a str, Figures>,
     pub total: Figures,
+    /// The rows while entries are added, hashed (a tree walk per entry cost more
+    /// than the sums); `close` puts them in order. Each row gets the same additions
+    /// in the same order either way.
+    donors: FxHashMap<&'a str, Figures>,
+    mandates: FxHashMap<&'a str, Figures>,
 }
 
 impl<'a> Tally<'a> {
     pub(crate) fn add(&mut self, rows: bool, donor: &'a str, mandate: &'a str, f: &Figures) {
         if rows {
-            self.by_donor.entry(donor).or_default().add(f);
-            self.by_mandate.entry(mandate).or_default().add(f);
+            self.donors.entry(donor).or_default().add(f);
+            self.mandates.entry(mandate).or_default().add(f);
         }
         self.total.add(f);
+    }
+
+    /// The rows in order, once every entry is added.
+    fn close(mut self) -> Self {
+        self.by_donor.extend(self.donors.drain());
+        self.by_mandate.extend(self.mandates.drain());
+        self
     }
 }
 
@@ -162,7 +176,7 @@ pub(crate) fn tallies<'a>(
     };
     let gifts = src.book.live_in_kind();
     tally_received(conv, wants, span, gifts, &mut out, in_kind)?;
-    Ok(out)
+    Ok(out.into_iter().map(Tally::close).collect())
 }
 
 /// Each live pledge dated up to `last`: pledged, reduced and written off in each
