@@ -142,8 +142,9 @@ impl Checker {
         let pledges = self.pledge_groups.get(&key).into_iter().flatten();
         let payments = self
             .payment_groups
-            .iter()
-            .filter(|((d, m, _), _)| *d == key.0 && *m == key.1)
+            .get(&key)
+            .into_iter()
+            .flatten()
             .flat_map(|(_, seqs)| seqs);
         let takes = self.takes.get(&seq).into_iter().flatten();
         Records {
