@@ -255,9 +255,16 @@ impl Writer {
 
     /// Writes every staged entry in one write (a batch when more than one), fsyncs,
     /// and releases the lock. On a failed write the file is cut back to where it was.
-    pub fn commit(mut self) -> Result<(Vec<Entry>, Head), JournalError> {
+    pub fn commit(self) -> Result<(Vec<Entry>, Head), JournalError> {
+        self.commit_keeping()
+            .map(|(entries, head, _)| (entries, head))
+    }
+
+    /// `commit`, handing back the book as it stands after the new entries, for a
+    /// caller that wants it or wants to choose when it is freed.
+    pub fn commit_keeping(mut self) -> Result<(Vec<Entry>, Head, Checker), JournalError> {
         if self.staged.is_empty() {
-            return Ok((self.staged, self.head));
+            return Ok((self.staged, self.head, self.book));
         }
         let n = self.staged.len();
         let batch = n > 1;
@@ -314,7 +321,7 @@ impl Writer {
             &crate::domain::time::format_timestamp(self.now),
         );
         let _ = self.file.unlock();
-        Ok((std::mem::take(&mut self.staged), head))
+        Ok((std::mem::take(&mut self.staged), head, self.book))
     }
 }
 
