@@ -138,7 +138,12 @@ impl Checker {
     /// The key under which an entry with a reference is known to `import`: its kind,
     /// its donor (a write-off's is its pledge's) and its reference.
     pub fn reference_key(kind: Kind, donor: &str, reference: &str) -> String {
-        format!("{}\u{1f}{donor}\u{1f}{reference}", kind.as_str())
+        let kind = kind.as_str();
+        let mut key = String::with_capacity(kind.len() + donor.len() + reference.len() + 2);
+        for part in [kind, "\u{1f}", donor, "\u{1f}", reference] {
+            key.push_str(part);
+        }
+        key
     }
 
     /// How many recorded entries (reversed ones included) carry this reference key.
