@@ -184,9 +184,20 @@ pub(super) fn check_name(what: &str, name: &str) -> Result<(), Refused> {
 /// Folds a name for matching: accents removed, case folded, punctuation and runs of
 /// space collapsed, a leading "the" and a trailing UNTERM asterisk dropped.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // ASCII text is its own NFKD form and holds no combining marks: the names of
+    // an export nearly always are, and decomposing them would cost more than the rest.
+    if text.is_ascii() {
+        fold_chars(text.chars(), text.len())
+    } else {
+        fold_chars(text.nfkd(), text.len())
+    }
+}
+
+/// `fold` of the characters of a text in NFKD form.
+fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut space = false;
-    for c in text.nfkd() {
+    for c in chars {
         if unicode_normalization::char::is_combining_mark(c) {
             continue;
         }
@@ -603,6 +614,27 @@ fn best(scored: &mut [(f64, &str)]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_text_folds_as_its_nfkd_form_does() {
+        for text in [
+            "",
+            "  The Netherlands ",
+            "UNITED-STATES of america",
+            "Cote d'Ivoire",
+            "the",
+            "The the",
+            "a  b__c--9",
+            "Bank, The",
+            "IMP/42\t\r\n~!@#$%^&*()",
+        ] {
+            assert_eq!(fold(text), fold_chars(text.nfkd(), text.len()), "{text:?}");
+        }
+        for b in 0u8..128 {
+            let text = format!("x{}y {}", b as char, b as char);
+            assert_eq!(fold(&text), fold_chars(text.nfkd(), text.len()), "{b}");
+        }
+    }
 
     #[test]
     fn resolves_codes_un_names_iso_names_and_accents() {

@@ -28,11 +28,11 @@ pub enum Seen {
     New(Option<String>),
 }
 
-/// Counts of reference keys within one import.
+/// Counts of reference keys within one import: per key, the rows of the file seen
+/// with it so far and how many of them were staged.
 #[derive(Debug, Default)]
 pub struct Repeats {
-    in_file: HashMap<String, u32>,
-    staged: HashMap<String, u32>,
+    counts: HashMap<String, (u32, u32)>,
 }
 
 impl Repeats {
@@ -40,12 +40,20 @@ impl Repeats {
     /// import has staged so far.
     pub fn seen(&mut self, row: &Row, book: &Checker) -> Seen {
         if let Some(key) = key(row, book) {
-            let n = self.in_file.entry(key.clone()).or_default();
-            *n += 1;
-            let staged = self.staged.get(&key).copied().unwrap_or(0);
-            let committed = book.recorded_with_reference(&key).saturating_sub(staged);
-            return if *n <= committed {
-                Seen::Recorded(book.recorded_with_reference_nth(&key, *n))
+            let committed = book.recorded_with_reference(&key);
+            let (n, staged) = match self.counts.get_mut(&key) {
+                Some((n, staged)) => {
+                    *n += 1;
+                    (*n, *staged)
+                }
+                None => {
+                    self.counts.insert(key.clone(), (1, 0));
+                    (1, 0)
+                }
+            };
+            let committed = committed.saturating_sub(staged);
+            return if n <= committed {
+                Seen::Recorded(book.recorded_with_reference_nth(&key, n))
             } else {
                 Seen::New(Some(key))
             };
@@ -64,8 +72,10 @@ impl Repeats {
     }
 
     pub fn staged(&mut self, key: Option<String>) {
-        if let Some(k) = key {
-            *self.staged.entry(k).or_default() += 1;
+        if let Some(k) = key
+            && let Some((_, staged)) = self.counts.get_mut(&k)
+        {
+            *staged += 1;
         }
     }
 }

@@ -21,7 +21,7 @@ const SUFFIX_LEN: usize = 9 + 64 + 2;
 struct Stored<'a> {
     seq: u64,
     prev: &'a str,
-    recorded_at: String,
+    recorded_at: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     batch: Option<[u32; 2]>,
     #[serde(flatten)]
@@ -36,21 +36,42 @@ pub fn encode(
     batch: Option<[u32; 2]>,
     body: &Body,
 ) -> (Vec<u8>, String) {
+    let mut bytes = Vec::new();
+    let hash = encode_into(&mut bytes, seq, prev, &format_timestamp(at), batch, body);
+    (
+        bytes,
+        String::from_utf8(hash.to_vec()).expect("hex is ASCII"),
+    )
+}
+
+/// Appends one entry's stored line (with the trailing newline) to `out`, the bytes
+/// `encode` makes, and returns its hash as hex. `recorded_at` is the entry's time as
+/// `format_timestamp` writes it (a batch shares one).
+pub fn encode_into(
+    out: &mut Vec<u8>,
+    seq: u64,
+    prev: &str,
+    recorded_at: &str,
+    batch: Option<[u32; 2]>,
+    body: &Body,
+) -> [u8; 64] {
     let stored = Stored {
         seq,
         prev,
-        recorded_at: format_timestamp(at),
+        recorded_at,
         batch,
         body,
     };
-    let mut bytes = serde_json::to_vec(&stored).expect("entries serialise");
-    debug_assert_eq!(bytes.last(), Some(&b'}'));
-    bytes.pop();
-    let hash = hex::encode(Sha256::digest(&bytes));
-    bytes.extend_from_slice(b",\"hash\":\"");
-    bytes.extend_from_slice(hash.as_bytes());
-    bytes.extend_from_slice(b"\"}\n");
-    (bytes, hash)
+    let start = out.len();
+    serde_json::to_writer(&mut *out, &stored).expect("entries serialise");
+    debug_assert_eq!(out.last(), Some(&b'}'));
+    out.pop();
+    let mut hash = [0u8; 64];
+    hex::encode_to_slice(Sha256::digest(&out[start..]), &mut hash).expect("64 hex digits");
+    out.extend_from_slice(b",\"hash\":\"");
+    out.extend_from_slice(&hash);
+    out.extend_from_slice(b"\"}\n");
+    hash
 }
 
 /// What the fixed prefix and suffix of a stored line say, once its hash is checked.

@@ -42,6 +42,9 @@ impl From<DateTime<Utc>> for Clock {
     }
 }
 
+/// Batches of at least this many lines are checked on two threads before writing.
+const PARALLEL_CHECK_FROM: usize = 4096;
+
 /// A new entry before it is checked and numbered.
 pub type Draft = Body;
 
@@ -207,11 +210,61 @@ impl Writer {
         Ok(self.staged.last().expect("just staged"))
     }
 
+    /// Checks every encoded line as a reader will (`line::check_encoded`), the
+    /// second half of a large batch on a thread of its own; on failure, names the
+    /// first line that fails.
+    fn check_lines(
+        &self,
+        bytes: &[u8],
+        lines: &[(usize, [u8; 64])],
+        size: Option<u32>,
+    ) -> Result<(), JournalError> {
+        let check = |from: usize, to: usize| -> Result<(), (u64, String)> {
+            for i in from..to {
+                let start = if i == 0 { 0 } else { lines[i - 1].0 };
+                let prev = match i {
+                    0 => self.head.hash.as_str(),
+                    _ => std::str::from_utf8(&lines[i - 1].1).expect("hex is ASCII"),
+                };
+                let seq = self.staged[i].seq;
+                let marker = size.map(|n| [i as u32 + 1, n]);
+                line::check_encoded(&bytes[start..lines[i].0], seq, prev, marker)
+                    .map_err(|reason| (seq, reason))?;
+            }
+            Ok(())
+        };
+        let n = lines.len();
+        let result = if n < PARALLEL_CHECK_FROM {
+            check(0, n)
+        } else {
+            let half = n / 2;
+            std::thread::scope(|s| {
+                let second = s.spawn(|| check(half, n));
+                let first = check(0, half);
+                let second = second.join().expect("the line check does not panic");
+                first.and(second)
+            })
+        };
+        result.map_err(|(seq, reason)| JournalError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(format!(
+                "entry #{seq} would not verify ({reason}); nothing was written"
+            )),
+        })
+    }
+
     /// Writes every staged entry in one write (a batch when more than one), fsyncs,
     /// and releases the lock. On a failed write the file is cut back to where it was.
-    pub fn commit(mut self) -> Result<(Vec<Entry>, Head), JournalError> {
+    pub fn commit(self) -> Result<(Vec<Entry>, Head), JournalError> {
+        self.commit_keeping()
+            .map(|(entries, head, _)| (entries, head))
+    }
+
+    /// `commit`, handing back the book as it stands after the new entries, for a
+    /// caller that wants it or wants to choose when it is freed.
+    pub fn commit_keeping(mut self) -> Result<(Vec<Entry>, Head, Checker), JournalError> {
         if self.staged.is_empty() {
-            return Ok((self.staged, self.head));
+            return Ok((self.staged, self.head, self.book));
         }
         let n = self.staged.len();
         let batch = n > 1;
@@ -219,26 +272,31 @@ impl Writer {
             path: self.path.clone(),
             source: std::io::Error::other("too many entries for one batch"),
         })?;
-        let mut bytes = Vec::with_capacity(n * 320);
-        let mut prev = self.head.hash.clone();
-        let mut last_line_start = 0;
+        let mut bytes = Vec::with_capacity(n * 520);
+        // Each line's end and hash, in order: a line starts where the one before ends.
+        let mut lines: Vec<(usize, [u8; 64])> = Vec::with_capacity(n);
+        let recorded_at = crate::domain::time::format_timestamp(self.now);
         for (i, e) in self.staged.iter().enumerate() {
             let marker = batch.then_some([i as u32 + 1, size]);
-            let (line, hash) = line::encode(e.seq, &prev, e.recorded_at, marker, &e.body);
-            // Never write a line that reading would refuse.
-            line::check_encoded(&line, e.seq, &prev, marker).map_err(|reason| {
-                JournalError::Io {
-                    path: self.path.clone(),
-                    source: std::io::Error::other(format!(
-                        "entry #{} would not verify ({reason}); nothing was written",
-                        e.seq
-                    )),
-                }
-            })?;
-            last_line_start = bytes.len();
-            bytes.extend_from_slice(&line);
-            prev = hash;
+            let prev = match lines.last() {
+                Some((_, h)) => std::str::from_utf8(h).expect("hex is ASCII"),
+                None => self.head.hash.as_str(),
+            };
+            let at = if e.recorded_at == self.now {
+                recorded_at.clone()
+            } else {
+                crate::domain::time::format_timestamp(e.recorded_at)
+            };
+            let hash = line::encode_into(&mut bytes, e.seq, prev, &at, marker, &e.body);
+            lines.push((bytes.len(), hash));
         }
+        // Never write a line that reading would refuse.
+        self.check_lines(&bytes, &lines, batch.then_some(size))?;
+        let last_line_start = match lines.len() {
+            0 | 1 => 0,
+            k => lines[k - 2].0,
+        };
+        let prev = String::from_utf8(lines.last().expect("staged").1.to_vec()).expect("hex");
         let result = self
             .file
             .write_all(&bytes)
@@ -263,7 +321,7 @@ impl Writer {
             &crate::domain::time::format_timestamp(self.now),
         );
         let _ = self.file.unlock();
-        Ok((std::mem::take(&mut self.staged), head))
+        Ok((std::mem::take(&mut self.staged), head, self.book))
     }
 }
 

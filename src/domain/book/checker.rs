@@ -8,17 +8,23 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use super::{Book, Name, PaymentRec};
 use crate::domain::currency::Currency;
 use crate::domain::entry::{Body, Entry, Kind};
+
+/// Entry numbers of one (donor, mandate)'s payments, by currency.
+pub(super) type ByCurrency = Vec<(Currency, Vec<u64>)>;
 
 /// A book that can judge new entries: see the module doc.
 #[derive(Debug, Clone, Default)]
 pub struct Checker {
     book: Book,
     pledge_refs: HashMap<String, u64>,
-    /// Payments and refunds by (donor, mandate, currency), for the refund check.
-    pub(super) payment_groups: HashMap<(Name, Name, Currency), Vec<u64>>,
+    /// Payments and refunds by (donor, mandate), then by currency: the refund check
+    /// reads one currency's, judging a write-off all of them.
+    pub(super) payment_groups: FxHashMap<(Name, Name), ByCurrency>,
     /// Pledges by (donor, mandate), and write-offs and reductions by the pledge they
     /// name: what judging one write-off or reduction needs, so that it never walks
     /// the whole book (which made an import of write-offs, and `verify --rules`,
@@ -80,9 +86,12 @@ impl Checker {
                 let key = (
                     self.book.names.get(&p.money.donor),
                     self.book.names.get(&p.money.mandate),
-                    p.money.currency,
                 );
-                self.payment_groups.entry(key).or_default().push(seq);
+                let by_currency = self.payment_groups.entry(key).or_default();
+                match by_currency.iter_mut().find(|(c, _)| *c == p.money.currency) {
+                    Some((_, seqs)) => seqs.push(seq),
+                    None => by_currency.push((p.money.currency, vec![seq])),
+                }
             }
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.takes.entry(w.pledge).or_default().push(seq);
@@ -107,11 +116,13 @@ impl Checker {
         mandate: &str,
         currency: Currency,
     ) -> impl Iterator<Item = &PaymentRec> {
-        let key = (Name::from(donor), Name::from(mandate), currency);
+        let key = (Name::from(donor), Name::from(mandate));
         self.payment_groups
             .get(&key)
             .into_iter()
             .flatten()
+            .filter(move |(c, _)| *c == currency)
+            .flat_map(|(_, seqs)| seqs)
             .filter_map(|seq| self.book.payments.get(seq))
             .filter(|p| p.reversed_by.is_none())
     }
@@ -127,7 +138,12 @@ impl Checker {
     /// The key under which an entry with a reference is known to `import`: its kind,
     /// its donor (a write-off's is its pledge's) and its reference.
     pub fn reference_key(kind: Kind, donor: &str, reference: &str) -> String {
-        format!("{}\u{1f}{donor}\u{1f}{reference}", kind.as_str())
+        let kind = kind.as_str();
+        let mut key = String::with_capacity(kind.len() + donor.len() + reference.len() + 2);
+        for part in [kind, "\u{1f}", donor, "\u{1f}", reference] {
+            key.push_str(part);
+        }
+        key
     }
 
     /// How many recorded entries (reversed ones included) carry this reference key.

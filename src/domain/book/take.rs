@@ -133,27 +133,35 @@ impl Checker {
     }
 
     /// The live records settling one pledge can touch, borrowed from the book: the
-    /// pledges of its donor and mandate, their payments in any currency (one that
-    /// names it must be of its donor and mandate), and its write-offs and
-    /// reductions.
+    /// pledges of its donor, mandate and currency (settled in order with it), the
+    /// payments that name it (in any currency; one that names it must be of its
+    /// donor and mandate) or name none and are in its currency, and its write-offs
+    /// and reductions. Settlement limited to one pledge would pass over every other
+    /// record of the group: a refund, a payment naming another pledge, and what is
+    /// in another currency settle nothing of it.
     pub(super) fn records_for_pledge(&self, seq: u64) -> Records<'_> {
         let p = &self.pledges[&seq];
         let key = (p.donor.clone(), p.mandate.clone());
         let pledges = self.pledge_groups.get(&key).into_iter().flatten();
         let payments = self
             .payment_groups
-            .iter()
-            .filter(|((d, m, _), _)| *d == key.0 && *m == key.1)
+            .get(&key)
+            .into_iter()
+            .flatten()
             .flat_map(|(_, seqs)| seqs);
         let takes = self.takes.get(&seq).into_iter().flatten();
         Records {
             pledges: pledges
                 .filter_map(|s| self.pledges.get(s))
-                .filter(|p| p.reversed_by.is_none() && !p.pending)
+                .filter(|q| q.reversed_by.is_none() && !q.pending && q.currency == p.currency)
                 .collect(),
             payments: payments
                 .filter_map(|s| self.payments.get(s))
-                .filter(|p| p.reversed_by.is_none())
+                .filter(|q| q.reversed_by.is_none() && !q.refund)
+                .filter(|q| match q.pledge {
+                    Some(named) => named == seq,
+                    None => q.currency == p.currency,
+                })
                 .collect(),
             in_kind: Vec::new(),
             takes: takes
