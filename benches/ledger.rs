@@ -102,7 +102,7 @@ fn check(path: &Path) {
                 .unwrap_or_else(|p| panic!("#{}: {p}", e.seq));
             assert_eq!(checked, e.body, "#{} is not in canonical form", e.seq);
         }
-        book.apply(&e);
+        book.apply(e);
         n += 1;
     })
     .expect("a valid journal");

@@ -324,7 +324,7 @@ fn import(bytes: &[u8], profile: &Profile) -> usize {
         let path = dir.path().join("f.jsonl");
         std::fs::write(&path, ledger_fixture()).unwrap();
         let mut book = Checker::new();
-        journal::scan(&path, true, None, |e| book.apply(&e)).unwrap();
+        journal::scan(&path, true, None, |e| book.apply(e)).unwrap();
         book
     });
     let text = match decode(bytes, profile.encoding) {
@@ -375,7 +375,7 @@ fn import(bytes: &[u8], profile: &Profile) -> usize {
                     recorded_at: at,
                     body,
                 };
-                book.apply(&entry);
+                book.apply(entry);
                 repeats.staged(key);
             }
         }

@@ -23,7 +23,7 @@ fn book(entries: &[&str]) -> Checker {
         let checked = b
             .check(body(json))
             .unwrap_or_else(|p| panic!("#{}: {json}: {p}", i + 1));
-        b.apply(&Entry {
+        b.apply(Entry {
             seq: i as u64 + 1,
             recorded_at: at(),
             body: checked,

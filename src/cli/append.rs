@@ -86,10 +86,14 @@ pub(super) fn append_with(
         return Err(rejected(&p));
     }
     writer.stage(draft).map_err(|p| rejected(&p))?;
-    let (entries, _head) = writer.commit()?;
+    let (entries, _head, book) = writer.commit_keeping()?;
     for e in &entries {
         print_entry(out, e, format)?;
     }
+    // The command ends here and the process with it, which returns the memory at
+    // once: freeing the book of a large ledger one record at a time would cost a
+    // sizeable share of the command.
+    std::mem::forget(book);
     Ok(())
 }
 

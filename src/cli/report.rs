@@ -254,11 +254,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // resolve the names given.
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
     let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
-        if !filtered || e.body.is_registration() {
-            book.apply(&e);
+        let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
+        if reversal {
+            entries.push(e.clone());
         }
-        if statement && matches!(e.body, crate::domain::Body::Reversal(_)) {
-            entries.push(e);
+        if !filtered || e.body.is_registration() {
+            book.apply(e);
         }
     })?;
     super::warn_if_torn(ctx, &scan);
@@ -432,7 +433,7 @@ fn filtered_book(
             Party::None => true,
         };
         if keep {
-            book.apply(&e);
+            book.apply(e);
         }
     })?;
     Ok(book)

@@ -103,7 +103,7 @@ fn rules(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
                 ));
             }
         }
-        book.apply(&e);
+        book.apply(e);
     })?;
     if count == 0 {
         writeln!(out, "rules: every entry keeps the recording rules")?;

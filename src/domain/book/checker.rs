@@ -54,6 +54,11 @@ impl Checker {
         Checker::default()
     }
 
+    /// Makes room for about `entries` entries with references.
+    pub fn reserve(&mut self, entries: usize) {
+        self.reference_first.reserve(entries);
+    }
+
     /// The book without the checker's indexes.
     pub fn book(&self) -> &Book {
         &self.book
@@ -65,7 +70,7 @@ impl Checker {
     }
 
     /// Applies a committed entry to the book and to the indexes.
-    pub fn apply(&mut self, entry: &Entry) {
+    pub fn apply(&mut self, entry: Entry) {
         let seq = entry.seq;
         if let Body::Ledger(_) = entry.body {
             return;

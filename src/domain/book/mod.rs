@@ -228,16 +228,18 @@ impl Book {
     }
 
     /// Applies a committed entry. Entries come from a verified journal, so this
-    /// trusts them; `check` is where new entries are judged.
-    pub fn apply(&mut self, entry: &Entry) {
+    /// trusts them; `check` is where new entries are judged. The entry is taken, so
+    /// its texts move into the book's records instead of being copied.
+    pub fn apply(&mut self, entry: Entry) {
         let seq = entry.seq;
-        if let Body::Ledger(_) = entry.body {
+        let kind = entry.body.kind();
+        if kind == Kind::Ledger {
             return;
         }
         self.entries = self.entries.max(seq);
-        self.kinds.push(entry.body.kind());
+        self.kinds.push(kind);
         self.last_recorded_at = Some(entry.recorded_at);
-        match &entry.body {
+        match entry.body {
             Body::Ledger(_) => {}
             Body::Pledge(p) => {
                 let donor = self.names.get(&p.money.donor);
@@ -267,7 +269,7 @@ impl Book {
                         due: p.due,
                         opening: p.opening.zip(p.outstanding),
                         in_kind: p.in_kind,
-                        reference: p.notes.reference.clone(),
+                        reference: p.notes.reference,
                         reversed_by: None,
                     },
                 );
@@ -282,7 +284,7 @@ impl Book {
                     seq,
                     PaymentRec {
                         seq,
-                        refund: matches!(entry.body, Body::Refund(_)),
+                        refund: kind == Kind::Refund,
                         donor,
                         mandate,
                         amount: p.money.amount,
@@ -290,7 +292,7 @@ impl Book {
                         date: p.money.date,
                         pledge: p.pledge,
                         prior_period: p.prior_period,
-                        reference: p.notes.reference.clone(),
+                        reference: p.notes.reference,
                         reversed_by: None,
                     },
                 );
@@ -301,12 +303,12 @@ impl Book {
                     seq,
                     WriteOffRec {
                         seq,
-                        reduction: matches!(entry.body, Body::Reduction(_)),
+                        reduction: kind == Kind::Reduction,
                         pledge: w.pledge,
                         amount: w.amount,
                         currency: w.currency,
                         date: w.date,
-                        reason: w.notes.memo.clone(),
+                        reason: w.notes.memo,
                         reversed_by: None,
                     },
                 );
@@ -316,13 +318,13 @@ impl Book {
                 self.rate_entries.insert(seq, (r.currency, r.date));
             }
             Body::Donor(d) => {
-                self.register.add_donor(d.clone());
+                self.register.add_donor(d);
             }
             Body::Mandate(m) => {
-                self.register.add_mandate(m.clone());
+                self.register.add_mandate(m);
             }
             Body::Fund(f) => {
-                self.register.add_fund(f.clone());
+                self.register.add_fund(f);
             }
             Body::InKind(p) => {
                 if let Some(n) = p.pledge {
@@ -340,12 +342,12 @@ impl Book {
                         date: p.money.date,
                         pledge: p.pledge,
                         prior_period: false,
-                        reference: p.notes.reference.clone(),
+                        reference: p.notes.reference,
                         reversed_by: None,
                     },
                 );
             }
-            Body::Agreement(a) => self.agreements.add(seq, a.clone()),
+            Body::Agreement(a) => self.agreements.add(seq, a),
             Body::ConditionMet(c) => {
                 if let Some(a) = self.agreements.get_mut(&c.agreement) {
                     a.condition_met = Some(c.date);
