@@ -253,7 +253,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // its own (below); this first read then needs only the registrations, to
     // resolve the names given.
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
-    let scan = journal::scan(&ctx.ledger, true, c.until, |e| {
+    // No report but a statement prints an entry's reference or memo, and a
+    // statement's book is the second read below: this one reads figures only.
+    let scan = journal::scan_figures(&ctx.ledger, c.until, |e| {
         let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
         if reversal {
             entries.push(e.clone());
@@ -317,7 +319,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         scope.category = Some(category.as_str().to_string());
     }
     if keep.donor.is_some() || keep.mandates.is_some() || keep.donors.is_some() {
-        book = filtered_book(ctx, c.until, &keep)?;
+        book = filtered_book(ctx, c.until, &keep, statement)?;
     }
     // Only a statement shows what each payment settled.
     let settled = if statement {
@@ -413,17 +415,18 @@ impl Keep {
 
 /// A book of the pledges, payments, refunds, write-offs and reductions `keep` keeps,
 /// with every rate, registration and reversal (a reversal of an entry left out
-/// finds nothing).
+/// finds nothing); with `notes`, their references and memos too (a statement's).
 fn filtered_book(
     ctx: &Context,
     until: Option<chrono::DateTime<chrono::Utc>>,
     keep: &Keep,
+    notes: bool,
 ) -> Result<Book, Failure> {
     use crate::domain::Body;
     use crate::domain::entry::Party;
     let mut book = Book::new();
     let mut pledges = std::collections::HashSet::new();
-    journal::scan(&ctx.ledger, true, until, |e| {
+    let visit = |e: crate::domain::Entry| {
         let keep = match e.body.party() {
             Party::Own { donor, mandate } => {
                 keep.keeps(donor, mandate)
@@ -435,7 +438,12 @@ fn filtered_book(
         if keep {
             book.apply(e);
         }
-    })?;
+    };
+    if notes {
+        journal::scan(&ctx.ledger, true, until, visit)?;
+    } else {
+        journal::scan_figures(&ctx.ledger, until, visit)?;
+    }
     Ok(book)
 }
 

@@ -11,9 +11,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::scan::Notes;
 use crate::domain::Currency;
 use crate::domain::entry::{
-    Body, Entry, Header, Kind, Money, Notes, Payment, Pledge, Rate, Reversal, Source, WriteOff,
+    Body, Entry, Header, Kind, Money, Notes as Notes_, Payment, Pledge, Rate, Reversal, Source,
+    WriteOff,
 };
 use crate::domain::register::{Donor, DonorCategory, Earmarking, Mandate};
 
@@ -168,8 +170,8 @@ impl Flat<'_> {
     }
 
     /// The fields a pledge, a payment and a write-off end with.
-    fn notes(&mut self) -> Notes {
-        Notes {
+    fn notes(&mut self) -> Notes_ {
+        Notes_ {
             reference: self.reference.take(),
             memo: self.memo.take(),
             source: self.source.take(),
@@ -180,16 +182,39 @@ impl Flat<'_> {
 /// Parses one stored line (without its newline).
 pub fn decode(line: &[u8]) -> Result<Entry, String> {
     match std::str::from_utf8(line) {
-        Ok(text) => decode_text(text),
+        Ok(text) => decode_text(text, Notes::Kept),
         Err(_) => by_serde(line),
     }
 }
 
-/// Parses one stored line known to be UTF-8.
-pub(super) fn decode_text(line: &str) -> Result<Entry, String> {
-    match plain::flat(line) {
+/// Parses one stored line known to be UTF-8; with `Notes::Left`, the entry comes
+/// without its notes (see `scan::scan_figures`), read over but not copied.
+pub(super) fn decode_text(line: &str, notes: Notes) -> Result<Entry, String> {
+    match plain::flat(line, notes) {
         Some(f) => assemble(f),
-        None => by_serde(line.as_bytes()),
+        None => by_serde(line.as_bytes()).map(|mut e| {
+            if notes == Notes::Left {
+                leave_notes(&mut e.body);
+            }
+            e
+        }),
+    }
+}
+
+/// Drops what `Notes::Left` leaves out.
+fn leave_notes(body: &mut Body) {
+    match body {
+        Body::Pledge(p) => p.notes = Notes_::default(),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes = Notes_::default(),
+        Body::WriteOff(w) | Body::Reduction(w) => w.notes = Notes_::default(),
+        Body::Rate(r) => r.source = None,
+        Body::ConditionMet(c) => c.memo = None,
+        Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_) => {}
     }
 }
 
@@ -297,7 +322,7 @@ fn assemble(mut f: Flat<'_>) -> Result<Entry, String> {
 mod plain {
     use std::borrow::Cow;
 
-    use super::{Flat, parse_date, stamp};
+    use super::{Flat, Notes, parse_date, stamp};
     use crate::domain::entry::Source;
 
     struct Cursor<'a> {
@@ -388,7 +413,8 @@ mod plain {
         (*seen & bit == 0).then(|| *seen |= bit)
     }
 
-    pub(super) fn flat<'a>(text: &'a str) -> Option<Flat<'a>> {
+    pub(super) fn flat<'a>(text: &'a str, notes: Notes) -> Option<Flat<'a>> {
+        let keep = notes == Notes::Kept;
         let mut c = Cursor { text, at: 0 };
         let mut f = Flat::default();
         let mut seen = 0u64;
@@ -463,15 +489,18 @@ mod plain {
                 }
                 "reference" => {
                     once(&mut seen, 16)?;
-                    f.reference = Some(owned(c)?);
+                    let r = c.string()?;
+                    f.reference = keep.then(|| r.to_owned());
                 }
                 "memo" => {
                     once(&mut seen, 17)?;
-                    f.memo = Some(owned(c)?);
+                    let m = c.string()?;
+                    f.memo = keep.then(|| m.to_owned());
                 }
                 "source" => {
                     once(&mut seen, 18)?;
-                    f.source = Some(source(c)?);
+                    let s = source(c, keep)?;
+                    f.source = keep.then_some(s).flatten();
                 }
                 "pledge" => {
                     once(&mut seen, 19)?;
@@ -503,9 +532,11 @@ mod plain {
         (seen & 0b111 == 0b111 && c.at == text.len()).then_some(f)
     }
 
-    /// The `source` object: all four fields, each once.
-    fn source(c: &mut Cursor<'_>) -> Option<Source> {
-        let (mut file, mut sha256, mut row, mut profile) = (None, None, None, None);
+    /// The `source` object: all four fields, each once (read over, and `None`, when
+    /// not kept).
+    fn source(c: &mut Cursor<'_>, keep: bool) -> Option<Option<Source>> {
+        let (mut file, mut sha256, mut row, mut profile) =
+            (None::<&str>, None::<&str>, None, None::<&str>);
         c.object(|c, key| {
             let slot = match key {
                 "row" => {
@@ -523,17 +554,18 @@ mod plain {
                 _ => return None,
             };
             match slot {
-                None => *slot = Some(c.string()?.to_owned()),
+                None => *slot = Some(c.string()?),
                 Some(_) => return None,
             }
             Some(())
         })?;
-        Some(Source {
-            file: file?,
-            sha256: sha256?,
-            row: row?,
-            profile: profile?,
-        })
+        let (file, sha256, row, profile) = (file?, sha256?, row?, profile?);
+        Some(keep.then(|| Source {
+            file: file.to_owned(),
+            sha256: sha256.to_owned(),
+            row,
+            profile: profile.to_owned(),
+        }))
     }
 }
 
@@ -580,7 +612,13 @@ mod tests {
         let Ok(text) = std::str::from_utf8(line) else {
             return false;
         };
-        match plain::flat(text) {
+        // Without notes, it is the entry serde reads, less its notes.
+        let mut serde_left = by_serde(line);
+        if let Ok(e) = &mut serde_left {
+            leave_notes(&mut e.body);
+        }
+        assert_eq!(decode_text(text, Notes::Left), serde_left, "{text}");
+        match plain::flat(text, Notes::Kept) {
             Some(f) => {
                 assert_eq!(
                     assemble(f),

@@ -21,7 +21,7 @@ pub use index::{Judgement, path_for as index_path};
 pub use line::{Checked, ZERO_HASH, check as check_line, encode};
 pub use lock::lock_timeout;
 pub use open::special_kind;
-pub use scan::{Head, Scan, Tail, read, scan};
+pub use scan::{Head, Scan, Tail, read, scan, scan_figures};
 pub use write::{Clock, Draft, Writer, init, repair};
 
 use std::path::PathBuf;

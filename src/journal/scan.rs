@@ -77,11 +77,11 @@ impl Chunk {
     }
 
     /// Decodes every line, in order.
-    fn decode(&self, path: &Path) -> Result<Vec<Entry>, JournalError> {
+    fn decode(&self, path: &Path, notes: Notes) -> Result<Vec<Entry>, JournalError> {
         self.lines
             .iter()
             .map(|&(a, b, line, seq)| {
-                super::decode::decode_text(&self.text[a..b]).map_err(|reason| {
+                super::decode::decode_text(&self.text[a..b], notes).map_err(|reason| {
                     JournalError::Unreadable {
                         path: path.to_path_buf(),
                         line,
@@ -229,6 +229,26 @@ pub fn scan(
     scan_file(&file, path, parse, until, &mut visit)
 }
 
+/// Like `scan`, for a reader that needs an entry's figures, not its notes: each
+/// entry comes without its `reference`, `memo` and `source` (a rate without its
+/// source, a condition met without its memo), which are then never copied out of the
+/// line. What a report other than a statement reads; a reversal keeps its reason.
+pub fn scan_figures(
+    path: &Path,
+    until: Option<DateTime<Utc>>,
+    mut visit: impl FnMut(Entry),
+) -> Result<Scan, JournalError> {
+    let file = super::open::read(path)?;
+    scan_entries(&file, path, Notes::Left, until, &mut visit)
+}
+
+/// Whether decoded entries keep their notes (references, memos, sources).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Notes {
+    Kept,
+    Left,
+}
+
 /// Reads every committed entry (up to `until`) into memory.
 pub fn read(path: &Path, until: Option<DateTime<Utc>>) -> Result<(Scan, Vec<Entry>), JournalError> {
     let mut entries = Vec::new();
@@ -249,6 +269,16 @@ pub(super) fn scan_file(
     if !parse {
         return walk(file, path, false, until, &mut |_| Ok(()));
     }
+    scan_entries(file, path, Notes::Kept, until, visit)
+}
+
+fn scan_entries(
+    file: &File,
+    path: &Path,
+    notes: Notes,
+    until: Option<DateTime<Utc>>,
+    visit: &mut dyn FnMut(Entry),
+) -> Result<Scan, JournalError> {
     use std::sync::mpsc::sync_channel;
     std::thread::scope(|scope| {
         let (chunks, chunks_in) = sync_channel::<Chunk>(4);
@@ -266,7 +296,7 @@ pub(super) fn scan_file(
         });
         scope.spawn(move || {
             for chunk in chunks_in {
-                let result = chunk.decode(path);
+                let result = chunk.decode(path, notes);
                 let failed = result.is_err();
                 if decoded.send(result).is_err() || failed {
                     break;
