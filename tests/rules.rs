@@ -93,6 +93,30 @@ fn an_unnamed_payment_equal_to_one_open_pledge_settles_that_pledge() {
     assert_eq!(allocation(&b, 3).settled, settled(&[(1, "70.00")]));
 }
 
+/// The exact match is on what is left when the payment is settled: it changes as
+/// payments settle, and a pledge dated after the payment is not one.
+#[test]
+fn the_exact_match_follows_what_is_left_as_payments_settle() {
+    let b = book(&[
+        &pledge("100", "2009-01-01"),
+        &pledge("70", "2009-02-01"),
+        &pledge("90", "2009-01-15"),
+        // #1 has 70 left from 15 February.
+        &payment("30", "2009-02-15", Some(1)),
+        // #1 and #2 have 70 left: no single match, oldest first.
+        &payment("70", "2009-03-01", None),
+        &pledge("70", "2009-05-01"),
+        // Only #2 has 70 left by then (#6 is dated later): it, not the older #3.
+        &payment("70", "2009-04-01", None),
+        &payment("20", "2009-06-01", Some(6)),
+        // #6 has exactly 50 left: it, not the older #3.
+        &payment("50", "2009-06-02", None),
+    ]);
+    assert_eq!(allocation(&b, 5).settled, settled(&[(1, "70.00")]));
+    assert_eq!(allocation(&b, 7).settled, settled(&[(2, "70.00")]));
+    assert_eq!(allocation(&b, 9).settled, settled(&[(6, "50.00")]));
+}
+
 #[test]
 fn a_named_payment_settles_its_pledge_and_the_rest_is_unpledged() {
     let b = book(&[

@@ -10,7 +10,7 @@
 //! its group (same donor, mandate and currency, pledged on or before the payment)
 //! settles that pledge; any other unnamed payment settles the oldest pledges first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use std::hash::{Hash, Hasher};
 
@@ -143,15 +143,25 @@ type GroupKey<'a> = (&'a str, &'a str, &'a str);
 #[derive(Default)]
 struct OpenGroup {
     by_key: BTreeMap<(NaiveDate, u64), Decimal>,
+    /// The same pledges by what is left on them, for the exact-amount rule: a payment
+    /// looks up its own amount instead of walking every open pledge (pledges left
+    /// partly paid for years would make that walk grow with the ledger).
+    by_left: BTreeSet<(Decimal, NaiveDate, u64)>,
 }
 
 impl OpenGroup {
     /// Records what is left on a pledge of the group.
     fn set(&mut self, key: (NaiveDate, u64), left: Decimal) {
-        if left.is_zero() {
-            self.by_key.remove(&key);
+        let before = if left.is_zero() {
+            self.by_key.remove(&key)
         } else {
-            self.by_key.insert(key, left);
+            self.by_key.insert(key, left)
+        };
+        if let Some(before) = before {
+            self.by_left.remove(&(before, key.0, key.1));
+        }
+        if !left.is_zero() {
+            self.by_left.insert((left, key.0, key.1));
         }
     }
 }
@@ -555,7 +565,11 @@ impl<'r, 'a> Settler<'r, 'a> {
                 .map(|((_, seq), left)| (*seq, *left))
         };
         // The one with exactly the payment's amount left, if exactly one has.
-        let mut exact = open().filter(|(_, l)| *l == pay.amount);
+        let mut exact = group
+            .by_left
+            .range((pay.amount, NaiveDate::MIN, 0)..=(pay.amount, date, u64::MAX))
+            .filter(|(_, _, seq)| self.settles(*seq, date))
+            .map(|&(_, d, seq)| (seq, group.by_key[&(d, seq)]));
         let takes: Vec<(u64, Decimal)> = match (exact.next(), exact.next()) {
             (Some(one), None) => vec![one],
             _ => {
