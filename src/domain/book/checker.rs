@@ -69,49 +69,48 @@ impl Checker {
         self.book.last_recorded_at = at;
     }
 
-    /// Applies a committed entry to the book and to the indexes.
+    /// Applies a committed entry to the book and to the indexes. The indexes take
+    /// the donor and mandate from the record the book made, already shared.
     pub fn apply(&mut self, entry: Entry) {
         let seq = entry.seq;
         if let Body::Ledger(_) = entry.body {
             return;
         }
         self.note_provenance(seq, &entry.body);
-        match &entry.body {
-            Body::Pledge(p) => {
-                if let Some(r) = &p.notes.reference {
+        let kind = entry.body.kind();
+        self.book.apply(entry);
+        match kind {
+            Kind::Pledge => {
+                let p = &self.book.pledges[&seq];
+                if let Some(r) = &p.reference {
                     self.pledge_refs.insert(r.clone(), seq);
                 }
-                let key = (
-                    self.book.names.get(&p.money.donor),
-                    self.book.names.get(&p.money.mandate),
-                );
+                let key = (p.donor.clone(), p.mandate.clone());
                 self.pledge_groups.entry(key).or_default().push(seq);
             }
-            Body::Payment(p) | Body::Refund(p) => {
-                let key = (
-                    self.book.names.get(&p.money.donor),
-                    self.book.names.get(&p.money.mandate),
-                );
+            Kind::Payment | Kind::Refund => {
+                let p = &self.book.payments[&seq];
+                let (key, currency) = ((p.donor.clone(), p.mandate.clone()), p.currency);
                 let by_currency = self.payment_groups.entry(key).or_default();
-                match by_currency.iter_mut().find(|(c, _)| *c == p.money.currency) {
+                match by_currency.iter_mut().find(|(c, _)| *c == currency) {
                     Some((_, seqs)) => seqs.push(seq),
-                    None => by_currency.push((p.money.currency, vec![seq])),
+                    None => by_currency.push((currency, vec![seq])),
                 }
             }
-            Body::WriteOff(w) | Body::Reduction(w) => {
-                self.takes.entry(w.pledge).or_default().push(seq);
+            Kind::WriteOff | Kind::Reduction => {
+                let pledge = self.book.write_offs[&seq].pledge;
+                self.takes.entry(pledge).or_default().push(seq);
             }
-            Body::Ledger(_)
-            | Body::InKind(_)
-            | Body::Reversal(_)
-            | Body::Rate(_)
-            | Body::Donor(_)
-            | Body::Mandate(_)
-            | Body::Fund(_)
-            | Body::Agreement(_)
-            | Body::ConditionMet(_) => {}
+            Kind::Ledger
+            | Kind::InKind
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => {}
         }
-        self.book.apply(entry);
     }
 
     /// The live payments and refunds of one donor, mandate and currency.
