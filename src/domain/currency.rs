@@ -67,6 +67,11 @@ impl Currency {
     pub fn format(&self, amount: Decimal) -> String {
         let mut a = amount;
         a.rescale(self.minor_units());
+        // A zero has no sign: a sum of zeros can carry one (a refund worth less than
+        // a cent, negated), and "-0.00" would read as money owed.
+        if a.is_zero() {
+            a.set_sign_positive(true);
+        }
         a.to_string()
     }
 

@@ -68,6 +68,32 @@ fn a_payment_matching_two_pledges_still_settles_the_oldest_first() {
     assert_eq!(pay["settled"][0]["pledge"], 1, "{pay}");
 }
 
+/// A payment and its refund each worth less than a cent: paid nets to zero, and
+/// zero prints as 0.00 in every format, never "-0.00" (a sum of zeros can carry the
+/// refund's sign).
+#[test]
+fn a_sum_of_amounts_under_a_cent_prints_as_zero_not_minus_zero() {
+    let t = Test::init();
+    for args in [
+        "record rate --currency KWD --per-usd 0.3 --date 2009-01-01",
+        "record pledge --donor KWT --mandate icat --amount 1 --currency KWD --date 2009-02-01",
+        "record payment --donor KWT --mandate icat --amount 0.001 --currency KWD --date 2009-03-01",
+        "record refund --donor KWT --mandate icat --amount 0.001 --currency KWD --date 2009-03-02",
+    ] {
+        t.ok(args);
+    }
+    let period = "--from 2009-01-01 --to 2009-03-31";
+    let csv = t.ok(format!("report donors {period} --format csv").as_str());
+    assert_eq!(
+        csv.lines().nth(1),
+        Some("KWT,Kuwait,3.33,0.00,3.33,3.33,0.00,0.00,0.00,0.00,0.00,0.00")
+    );
+    for format in ["table", "json", "markdown", "html"] {
+        let out = t.ok(format!("report donors {period} --format {format}").as_str());
+        assert!(!out.contains("-0.00"), "{format}:\n{out}");
+    }
+}
+
 #[test]
 fn small_balances_are_set_apart_from_the_overdue_and_the_ageing() {
     let t = Test::new();
