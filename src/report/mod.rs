@@ -565,3 +565,25 @@ pub fn change(now: Usd, prior: Usd) -> Option<String> {
 pub fn quarter_label(d: NaiveDate) -> String {
     format!("{}-Q{}", d.year(), d.month0() / 3 + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Usd, change, percent};
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn a_share_rounds_half_away_from_zero_and_a_zero_share_has_no_sign() {
+        let usd = |s: &str| Usd(s.parse::<Decimal>().unwrap());
+        assert_eq!(percent(usd("1.00"), usd("3.00")).as_deref(), Some("33.3"));
+        assert_eq!(percent(usd("1.00"), usd("8.00")).as_deref(), Some("12.5"));
+        assert_eq!(percent(usd("-1.00"), usd("8.00")).as_deref(), Some("-12.5"));
+        // A share that rounds to zero from below is zero.
+        assert_eq!(
+            percent(usd("-0.01"), usd("1000.00")).as_deref(),
+            Some("0.0")
+        );
+        assert_eq!(percent(-usd("0.00"), usd("8.00")).as_deref(), Some("0.0"));
+        assert_eq!(percent(usd("5.00"), usd("0.00")), None);
+        assert_eq!(change(usd("10.00"), usd("10.00")).as_deref(), Some("0.0"));
+    }
+}
