@@ -74,26 +74,30 @@ pub(crate) struct Tally<'a> {
     pub by_donor: BTreeMap<&'a str, Figures>,
     pub by_mandate: BTreeMap<&'a str, Figures>,
     pub total: Figures,
-    /// The rows while entries are added, hashed (a tree walk per entry cost more
-    /// than the sums); `close` puts them in order. Each row gets the same additions
-    /// in the same order either way.
-    donors: FxHashMap<&'a str, Figures>,
-    mandates: FxHashMap<&'a str, Figures>,
+    /// While entries are added, their sums by (donor, mandate) pair, hashed: one
+    /// addition per entry instead of three, and no tree walk. `close` adds the pairs
+    /// into the rows and the total. Sums are exact, so the grouping changes no
+    /// figure; only the sign a zero sum may carry, which is never printed (see
+    /// `Currency::format`).
+    pairs: FxHashMap<(&'a str, &'a str), Figures>,
 }
 
 impl<'a> Tally<'a> {
     pub(crate) fn add(&mut self, rows: bool, donor: &'a str, mandate: &'a str, f: &Figures) {
         if rows {
-            self.donors.entry(donor).or_default().add(f);
-            self.mandates.entry(mandate).or_default().add(f);
+            self.pairs.entry((donor, mandate)).or_default().add(f);
+        } else {
+            self.total.add(f);
         }
-        self.total.add(f);
     }
 
-    /// The rows in order, once every entry is added.
+    /// The rows and the total, once every entry is added.
     fn close(mut self) -> Self {
-        self.by_donor.extend(self.donors.drain());
-        self.by_mandate.extend(self.mandates.drain());
+        for ((donor, mandate), f) in self.pairs.drain() {
+            self.by_donor.entry(donor).or_default().add(&f);
+            self.by_mandate.entry(mandate).or_default().add(&f);
+            self.total.add(&f);
+        }
         self
     }
 }
