@@ -190,8 +190,11 @@ pub fn decode(line: &[u8]) -> Result<Entry, String> {
 /// Parses one stored line known to be UTF-8; with `Notes::Left`, the entry comes
 /// without its notes (see `scan::scan_figures`), read over but not copied.
 pub(super) fn decode_text(line: &str, notes: Notes) -> Result<Entry, String> {
-    match plain::flat(line, notes) {
-        Some(f) => assemble(f),
+    // Filled in place and assembled by reference: a `Flat` is large, and moving it
+    // from reader to assembler cost a copy per line.
+    let mut f = Flat::default();
+    match plain::flat(line, notes, &mut f) {
+        Some(()) => assemble(&mut f),
         None => by_serde(line.as_bytes()).map(|mut e| {
             if notes == Notes::Left {
                 leave_notes(&mut e.body);
@@ -220,11 +223,11 @@ fn leave_notes(body: &mut Body) {
 
 /// Any line serde can read, the slower way.
 fn by_serde(line: &[u8]) -> Result<Entry, String> {
-    assemble(serde_json::from_slice(line).map_err(|e| e.to_string())?)
+    assemble(&mut serde_json::from_slice(line).map_err(|e| e.to_string())?)
 }
 
 /// The entry a line's fields make, by its kind.
-fn assemble(mut f: Flat<'_>) -> Result<Entry, String> {
+fn assemble(f: &mut Flat<'_>) -> Result<Entry, String> {
     let Some(kind) = Kind::from_stored(&f.kind) else {
         return Err(format!("unknown kind {:?}", f.kind));
     };
@@ -253,57 +256,57 @@ fn assemble(mut f: Flat<'_>) -> Result<Entry, String> {
         }
         Kind::WriteOff | Kind::Reduction => {
             let w = WriteOff {
-                pledge: need(f.pledge, "pledge")?,
+                pledge: need(f.pledge.take(), "pledge")?,
                 amount: decimal(f.amount.take(), "amount")?,
                 currency: currency(f.currency.take())?,
-                date: need(f.date, "date")?,
+                date: need(f.date.take(), "date")?,
                 notes: f.notes(),
             };
             Body::of_write_off(kind, w).expect("a write-off's kind")
         }
         Kind::Reversal => Body::Reversal(Reversal {
-            entry: need(f.entry, "entry")?,
-            reason: need(f.reason, "reason")?,
+            entry: need(f.entry.take(), "entry")?,
+            reason: need(f.reason.take(), "reason")?,
         }),
         Kind::Rate => Body::Rate(Rate {
-            currency: currency(f.currency)?,
-            per_usd: decimal(f.per_usd, "per_usd")?,
-            date: need(f.date, "date")?,
-            source: f.source,
+            currency: currency(f.currency.take())?,
+            per_usd: decimal(f.per_usd.take(), "per_usd")?,
+            date: need(f.date.take(), "date")?,
+            source: f.source.take(),
         }),
         Kind::Donor => Body::Donor(Donor {
-            code: need(f.code, "code")?,
-            name: need(f.name, "name")?,
-            category: need(f.category, "category")?,
-            aliases: f.aliases,
+            code: need(f.code.take(), "code")?,
+            name: need(f.name.take(), "name")?,
+            category: need(f.category.take(), "category")?,
+            aliases: std::mem::take(&mut f.aliases),
         }),
         Kind::Mandate => Body::Mandate(Mandate {
-            slug: need(f.slug, "slug")?,
-            name: need(f.name, "name")?,
-            earmarking: need(f.earmarking, "earmarking")?,
-            fund: f.fund,
+            slug: need(f.slug.take(), "slug")?,
+            name: need(f.name.take(), "name")?,
+            earmarking: need(f.earmarking.take(), "earmarking")?,
+            fund: f.fund.take(),
         }),
         Kind::Fund => Body::Fund(crate::domain::fund::Fund {
-            code: need(f.code, "code")?,
-            name: need(f.name, "name")?,
+            code: need(f.code.take(), "code")?,
+            name: need(f.name.take(), "name")?,
         }),
         Kind::Agreement => Body::Agreement(crate::domain::agreement::Agreement {
-            code: need(f.code, "code")?,
-            donor: need(f.donor, "donor")?.into_owned(),
-            mandate: need(f.mandate, "mandate")?.into_owned(),
-            currency: currency(f.currency)?,
-            signed: need(f.signed, "signed")?,
-            title: need(f.title, "title")?,
+            code: need(f.code.take(), "code")?,
+            donor: need(f.donor.take(), "donor")?.into_owned(),
+            mandate: need(f.mandate.take(), "mandate")?.into_owned(),
+            currency: currency(f.currency.take())?,
+            signed: need(f.signed.take(), "signed")?,
+            title: need(f.title.take(), "title")?,
             conditional: f.conditional,
         }),
         Kind::ConditionMet => Body::ConditionMet(crate::domain::agreement::ConditionMet {
-            agreement: need(f.agreement, "agreement")?,
-            date: need(f.date, "date")?,
-            memo: f.memo,
+            agreement: need(f.agreement.take(), "agreement")?,
+            date: need(f.date.take(), "date")?,
+            memo: f.memo.take(),
         }),
         Kind::Ledger => Body::Ledger(Header {
-            format: need(f.format, "format")?,
-            version: need(f.version, "version")?,
+            format: need(f.format.take(), "format")?,
+            version: need(f.version.take(), "version")?,
         }),
     };
     Ok(Entry {
@@ -413,10 +416,9 @@ mod plain {
         (*seen & bit == 0).then(|| *seen |= bit)
     }
 
-    pub(super) fn flat<'a>(text: &'a str, notes: Notes) -> Option<Flat<'a>> {
+    pub(super) fn flat<'a>(text: &'a str, notes: Notes, f: &mut Flat<'a>) -> Option<()> {
         let keep = notes == Notes::Kept;
         let mut c = Cursor { text, at: 0 };
-        let mut f = Flat::default();
         let mut seen = 0u64;
         c.object(|c, key| {
             let borrowed = |c: &mut Cursor<'a>| c.string().map(Cow::Borrowed);
@@ -529,7 +531,7 @@ mod plain {
         })?;
         // `seq`, `recorded_at` and `kind` have no default: without one, serde
         // says which is missing. Nothing may follow the object.
-        (seen & 0b111 == 0b111 && c.at == text.len()).then_some(f)
+        (seen & 0b111 == 0b111 && c.at == text.len()).then_some(())
     }
 
     /// The `source` object: all four fields, each once (read over, and `None`, when
@@ -618,10 +620,11 @@ mod tests {
             leave_notes(&mut e.body);
         }
         assert_eq!(decode_text(text, Notes::Left), serde_left, "{text}");
-        match plain::flat(text, Notes::Kept) {
-            Some(f) => {
+        let mut f = Flat::default();
+        match plain::flat(text, Notes::Kept, &mut f) {
+            Some(()) => {
                 assert_eq!(
-                    assemble(f),
+                    assemble(&mut f),
                     by_serde(line),
                     "{}",
                     String::from_utf8_lossy(line)
