@@ -286,12 +286,15 @@ impl Writer {
                 Some((_, h)) => std::str::from_utf8(h).expect("hex is ASCII"),
                 None => self.head.hash.as_str(),
             };
+            // Every staged entry has the writer's time; one formatting serves them all.
+            let own;
             let at = if e.recorded_at == self.now {
-                recorded_at.clone()
+                recorded_at.as_str()
             } else {
-                crate::domain::time::format_timestamp(e.recorded_at)
+                own = crate::domain::time::format_timestamp(e.recorded_at);
+                own.as_str()
             };
-            let hash = line::encode_into(&mut bytes, e.seq, prev, &at, marker, &e.body);
+            let hash = line::encode_into(&mut bytes, e.seq, prev, at, marker, &e.body);
             lines.push((bytes.len(), hash));
         }
         // Never write a line that reading would refuse.
