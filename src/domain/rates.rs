@@ -4,7 +4,9 @@
 //! the one rounding rule. A missing rate is an error naming currency and date,
 //! never a silent zero.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -33,7 +35,7 @@ impl std::error::Error for MissingRate {}
 #[derive(Debug, Clone, Default)]
 pub struct Rates {
     /// (effective date, seq) -> units per USD; the later-recorded rate wins on one date.
-    by_currency: HashMap<Currency, BTreeMap<(NaiveDate, u64), Decimal>>,
+    by_currency: FxHashMap<Currency, BTreeMap<(NaiveDate, u64), Decimal>>,
 }
 
 impl Rates {
@@ -59,25 +61,29 @@ impl Rates {
             .map(|((_, seq), r)| (*seq, *r))
     }
 
+    /// The rate in force for `currency` on `date` (the latest effective on or before
+    /// it) and its effective date, in one lookup; USD is always 1, from no date.
+    pub fn in_force(&self, currency: Currency, date: NaiveDate) -> Option<(NaiveDate, Decimal)> {
+        self.by_currency
+            .get(&currency)?
+            .range(..=(date, u64::MAX))
+            .next_back()
+            .map(|((d, _), r)| (*d, *r))
+    }
+
     /// The rate in force for `currency` on `date`.
     pub fn rate(&self, currency: Currency, date: NaiveDate) -> Result<Decimal, MissingRate> {
         if currency == Currency::USD {
             return Ok(Decimal::ONE);
         }
-        self.by_currency
-            .get(&currency)
-            .and_then(|m| m.range(..=(date, u64::MAX)).next_back())
-            .map(|(_, r)| *r)
+        self.in_force(currency, date)
+            .map(|(_, r)| r)
             .ok_or(MissingRate { currency, date })
     }
 
     /// Where the rate in force on `date` came from: its effective date.
     pub fn effective_date(&self, currency: Currency, date: NaiveDate) -> Option<NaiveDate> {
-        self.by_currency
-            .get(&currency)?
-            .range(..=(date, u64::MAX))
-            .next_back()
-            .map(|((d, _), _)| *d)
+        self.in_force(currency, date).map(|(d, _)| d)
     }
 
     /// `amount` in USD at the rate in force on `date`, rounded half away from zero to cents.

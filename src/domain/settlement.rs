@@ -256,26 +256,35 @@ fn settle_apart(records: &Records<'_>, allocations: bool) -> Result<Settlement, 
     finish(parts)
 }
 
-/// What one part of a settlement found.
+/// What one part of a settlement found, its pledges' events already grouped (on the
+/// part's own thread).
 struct Part {
     out: Settlement,
-    taken: Vec<(u64, NaiveDate, Decimal, Take)>,
     missing: Vec<MissingRate>,
 }
 
-/// One settlement from its parts: every pledge's events grouped, and every missing
-/// rate in date order (each part's are).
+/// One settlement from its parts: their pledges' events side by side (no pledge is
+/// in two parts), and every missing rate in date order (each part's are).
 fn finish(parts: Vec<Part>) -> Result<Settlement, Vec<MissingRate>> {
-    let mut out = Settlement::default();
-    let mut taken = Vec::new();
-    let mut missing = Vec::new();
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return Ok(Settlement::default());
+    };
+    let mut out = first.out;
+    let mut missing = first.missing;
     for p in parts {
+        let shift = u32::try_from(out.events.len()).expect("fewer than 2^32 settlement events");
         out.allocations.extend(p.out.allocations);
         out.left_after.extend(p.out.left_after);
-        taken.extend(p.taken);
+        out.events.extend(p.out.events);
+        out.event_ranges.extend(
+            p.out
+                .event_ranges
+                .into_iter()
+                .map(|(pledge, (start, n))| (pledge, (start + shift, n))),
+        );
         missing.extend(p.missing);
     }
-    out.keep_events(taken);
     missing.sort_by_key(|m| m.date);
     if missing.is_empty() {
         Ok(out)
@@ -350,9 +359,9 @@ impl<'r, 'a> Settler<'r, 'a> {
                 }
             }
         }
+        self.out.keep_events(self.taken);
         Part {
             out: self.out,
-            taken: self.taken,
             missing: self.missing,
         }
     }

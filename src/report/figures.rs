@@ -91,6 +91,15 @@ impl<'a> Tally<'a> {
         }
     }
 
+    /// Adds in the sums of another tally of the same period, neither closed yet.
+    fn absorb(&mut self, other: Tally<'a>) {
+        debug_assert!(other.by_donor.is_empty() && other.by_mandate.is_empty());
+        for (pair, f) in other.pairs {
+            self.pairs.entry(pair).or_default().add(&f);
+        }
+        self.total.add(&other.total);
+    }
+
     /// The rows and the total, once every entry is added.
     fn close(mut self) -> Self {
         for ((donor, mandate), f) in self.pairs.drain() {
@@ -163,24 +172,45 @@ pub(crate) fn tallies<'a>(
     conv: &Conv,
     wants: &[Want],
 ) -> Result<Vec<Tally<'a>>, ReportError> {
-    let mut out: Vec<Tally<'a>> = wants.iter().map(|_| Tally::default()).collect();
+    let fresh = || -> Vec<Tally<'a>> { wants.iter().map(|_| Tally::default()).collect() };
+    let mut out = fresh();
     let Some(last) = wants.iter().map(|w| w.period.to).max() else {
         return Ok(out);
     };
-    tally_pledges(src, conv, wants, last, &mut out)?;
-    super::receivable::conditional(src, conv, wants, &mut out)?;
     let first = wants.iter().map(|w| w.period.from).min().unwrap_or(last);
     let span = (first, last);
-    let payments = src.book.live_payments();
-    tally_received(conv, wants, span, payments, &mut out, paid(src))?;
-    // In-kind contributions, at their value-date rates.
-    let in_kind = |_: &PaymentRec, usd| Figures {
-        in_kind: usd,
-        ..Figures::default()
-    };
-    let gifts = src.book.live_in_kind();
-    tally_received(conv, wants, span, gifts, &mut out, in_kind)?;
-    Ok(out.into_iter().map(Tally::close).collect())
+    // Payments on a second thread, pledges on this one: each side converts with its
+    // own converter and sums into its own tallies, and the sums are exact, so adding
+    // the two gives exactly what one pass would.
+    let (received, side) = std::thread::scope(|s| {
+        let side = conv.fork();
+        let payments = s.spawn(move || -> Result<_, ReportError> {
+            let mut out = fresh();
+            let payments = src.book.live_payments();
+            tally_received(&side, wants, span, payments, &mut out, paid(src))?;
+            // In-kind contributions, at their value-date rates.
+            let in_kind = |_: &PaymentRec, usd| Figures {
+                in_kind: usd,
+                ..Figures::default()
+            };
+            let gifts = src.book.live_in_kind();
+            tally_received(&side, wants, span, gifts, &mut out, in_kind)?;
+            Ok((out, side))
+        });
+        let pledges = tally_pledges(src, conv, wants, last, &mut out)
+            .and_then(|()| super::receivable::conditional(src, conv, wants, &mut out));
+        let received = payments.join().expect("the payments' tally does not panic");
+        pledges.and(received)
+    })?;
+    conv.absorb(side);
+    Ok(out
+        .into_iter()
+        .zip(received)
+        .map(|(mut t, r)| {
+            t.absorb(r);
+            t.close()
+        })
+        .collect())
 }
 
 /// Each live pledge dated up to `last`: pledged, reduced and written off in each

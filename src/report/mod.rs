@@ -22,7 +22,7 @@ pub mod reconcile;
 mod rows;
 pub mod statement;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::iter::Sum;
@@ -390,6 +390,8 @@ pub struct RateUsed {
 pub(crate) struct Conv<'a> {
     rates: &'a Rates,
     used: RefCell<BTreeSet<(Currency, NaiveDate)>>,
+    /// The rate last added to `used`.
+    last_used: Cell<Option<(Currency, NaiveDate)>>,
     /// (currency, effective date) -> (first, last date it served, how many figures).
     stale: RefCell<BTreeMap<(Currency, NaiveDate), Served>>,
     /// (currency, first of the month) -> the earliest date a rate was wanted for.
@@ -408,14 +410,44 @@ impl<'a> Conv<'a> {
         Conv {
             rates,
             used: RefCell::new(BTreeSet::new()),
+            last_used: Cell::new(None),
             stale: RefCell::new(BTreeMap::new()),
             missing: RefCell::new(BTreeMap::new()),
         }
     }
 
+    /// A converter by the same rates that has used none yet: for work done on another
+    /// thread, given back with `absorb`.
+    pub fn fork(&self) -> Conv<'a> {
+        Conv::new(self.rates)
+    }
+
+    /// Takes in what a fork used, found stale and found missing, as if this converter
+    /// had done its conversions (every record here is a set, a min, a max or a count).
+    pub fn absorb(&self, other: Conv<'a>) {
+        self.used.borrow_mut().extend(other.used.into_inner());
+        self.last_used.set(None);
+        let mut stale = self.stale.borrow_mut();
+        for (k, (first, last, count)) in other.stale.into_inner() {
+            let e = stale.entry(k).or_insert((first, last, 0));
+            e.0 = e.0.min(first);
+            e.1 = e.1.max(last);
+            e.2 += count;
+        }
+        let mut missing = self.missing.borrow_mut();
+        for (k, date) in other.missing.into_inner() {
+            let e = missing.entry(k).or_insert(date);
+            *e = (*e).min(date);
+        }
+    }
+
     /// Notes that the rate effective on `eff` served `date`.
     fn served(&self, currency: Currency, eff: NaiveDate, date: NaiveDate) {
-        self.used.borrow_mut().insert((currency, eff));
+        // Most figures in a row use the rate the one before used: skip the set then.
+        if self.last_used.get() != Some((currency, eff)) {
+            self.used.borrow_mut().insert((currency, eff));
+            self.last_used.set(Some((currency, eff)));
+        }
         if (date - eff).num_days() > STALE_DAYS {
             let mut stale = self.stale.borrow_mut();
             let e = stale.entry((currency, eff)).or_insert((date, date, 0));
@@ -441,17 +473,17 @@ impl<'a> Conv<'a> {
         currency: Currency,
         date: NaiveDate,
     ) -> Result<Usd, MissingRate> {
-        match self.rates.to_usd(amount, currency, date) {
-            Ok(v) => {
-                if currency != Currency::USD
-                    && let Some(eff) = self.rates.effective_date(currency, date)
-                {
-                    self.served(currency, eff, date);
-                }
-                Ok(Usd(v))
+        if currency == Currency::USD {
+            return Ok(Usd(Currency::USD.round(amount)));
+        }
+        // `Rates::to_usd`'s rule, from the one lookup that also names the rate used.
+        match self.rates.in_force(currency, date) {
+            Some((eff, rate)) => {
+                self.served(currency, eff, date);
+                Ok(Usd(Currency::USD.round(amount / rate)))
             }
-            Err(m) => {
-                self.lacks(m.currency, m.date);
+            None => {
+                self.lacks(currency, date);
                 Ok(Usd::ZERO)
             }
         }
