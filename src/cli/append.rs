@@ -127,7 +127,7 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
             (p.money.donor.clone(), p.notes.reference.clone()?)
         }
         Body::WriteOff(w) | Body::Reduction(w) => (
-            book.pledge(w.pledge)?.donor.to_string(),
+            book.pledge(w.pledge)?.donor.clone(),
             w.notes.reference.clone()?,
         ),
         Body::Ledger(_)

@@ -250,8 +250,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
             let c = currency(&money.currency, "currency")?;
             let draft = Body::Pledge(Pledge {
                 money: Money {
-                    donor: money.donor,
-                    mandate: money.mandate,
+                    donor: money.donor.into(),
+                    mandate: money.mandate.into(),
                     amount: amount(&money.amount, "amount")?,
                     currency: c,
                     date: date_or_today(money.date.as_deref(), ctx, "date")?,
@@ -426,8 +426,8 @@ impl MoneyArgs {
 fn payment(m: MoneyFields, pledge: Option<u64>, ctx: &Context) -> Result<Payment, Failure> {
     Ok(Payment {
         money: Money {
-            donor: m.donor,
-            mandate: m.mandate,
+            donor: m.donor.into(),
+            mandate: m.mandate.into(),
             amount: amount(&m.amount, "amount")?,
             currency: currency(&m.currency, "currency")?,
             date: date_or_today(m.date.as_deref(), ctx, "date")?,

@@ -12,6 +12,10 @@ use super::currency::Currency;
 use super::fund::Fund;
 use super::register::{Donor, Mandate};
 
+/// A donor code or mandate slug, shared: read from a journal, each is held once
+/// however many entries name it.
+pub type Name = std::sync::Arc<str>;
+
 /// Where an imported entry came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
@@ -25,8 +29,8 @@ pub struct Source {
 /// money, how much, in what currency, on what date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
-    pub donor: String,
-    pub mandate: String,
+    pub donor: Name,
+    pub mandate: Name,
     pub amount: Decimal,
     pub currency: Currency,
     pub date: NaiveDate,

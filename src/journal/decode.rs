@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::scan::Notes;
 use crate::domain::Currency;
+use crate::domain::book::Names;
 use crate::domain::entry::{
     Body, Entry, Header, Kind, Money, Notes as Notes_, Payment, Pledge, Rate, Reversal, Source,
     WriteOff,
@@ -159,10 +160,10 @@ fn currency(v: Option<Cow<'_, str>>) -> Result<Currency, String> {
 
 impl Flat<'_> {
     /// The fields a pledge and a payment begin with.
-    fn money(&mut self) -> Result<Money, String> {
+    fn money(&mut self, names: &mut Names) -> Result<Money, String> {
         Ok(Money {
-            donor: need(self.donor.take(), "donor")?.into_owned(),
-            mandate: need(self.mandate.take(), "mandate")?.into_owned(),
+            donor: names.get(&need(self.donor.take(), "donor")?),
+            mandate: names.get(&need(self.mandate.take(), "mandate")?),
             amount: decimal(self.amount.take(), "amount")?,
             currency: currency(self.currency.take())?,
             date: need(self.date, "date")?,
@@ -181,21 +182,23 @@ impl Flat<'_> {
 
 /// Parses one stored line (without its newline).
 pub fn decode(line: &[u8]) -> Result<Entry, String> {
+    let names = &mut Names::default();
     match std::str::from_utf8(line) {
-        Ok(text) => decode_text(text, Notes::Kept),
-        Err(_) => by_serde(line),
+        Ok(text) => decode_text(text, Notes::Kept, names),
+        Err(_) => by_serde(line, names),
     }
 }
 
 /// Parses one stored line known to be UTF-8; with `Notes::Left`, the entry comes
-/// without its notes (see `scan::scan_figures`), read over but not copied.
-pub(super) fn decode_text(line: &str, notes: Notes) -> Result<Entry, String> {
+/// without its notes (see `scan::scan_figures`), read over but not copied. A donor
+/// or mandate is taken from `names`, so a reader allocates each once, not per line.
+pub(super) fn decode_text(line: &str, notes: Notes, names: &mut Names) -> Result<Entry, String> {
     // Filled in place and assembled by reference: a `Flat` is large, and moving it
     // from reader to assembler cost a copy per line.
     let mut f = Flat::default();
     match plain::flat(line, notes, &mut f) {
-        Some(()) => assemble(&mut f),
-        None => by_serde(line.as_bytes()).map(|mut e| {
+        Some(()) => assemble(&mut f, names),
+        None => by_serde(line.as_bytes(), names).map(|mut e| {
             if notes == Notes::Left {
                 leave_notes(&mut e.body);
             }
@@ -222,18 +225,21 @@ fn leave_notes(body: &mut Body) {
 }
 
 /// Any line serde can read, the slower way.
-fn by_serde(line: &[u8]) -> Result<Entry, String> {
-    assemble(&mut serde_json::from_slice(line).map_err(|e| e.to_string())?)
+fn by_serde(line: &[u8], names: &mut Names) -> Result<Entry, String> {
+    assemble(
+        &mut serde_json::from_slice(line).map_err(|e| e.to_string())?,
+        names,
+    )
 }
 
 /// The entry a line's fields make, by its kind.
-fn assemble(f: &mut Flat<'_>) -> Result<Entry, String> {
+fn assemble(f: &mut Flat<'_>, names: &mut Names) -> Result<Entry, String> {
     let Some(kind) = Kind::from_stored(&f.kind) else {
         return Err(format!("unknown kind {:?}", f.kind));
     };
     let body = match kind {
         Kind::Pledge => Body::Pledge(Pledge {
-            money: f.money()?,
+            money: f.money(names)?,
             due: f.due,
             opening: f.opening,
             outstanding: f
@@ -247,7 +253,7 @@ fn assemble(f: &mut Flat<'_>) -> Result<Entry, String> {
         }),
         Kind::Payment | Kind::Refund | Kind::InKind => {
             let p = Payment {
-                money: f.money()?,
+                money: f.money(names)?,
                 pledge: f.pledge,
                 prior_period: f.prior_period,
                 notes: f.notes(),
@@ -617,17 +623,17 @@ mod tests {
             return false;
         };
         // Without notes, it is the entry serde reads, less its notes.
-        let mut serde_left = by_serde(line);
+        let mut serde_left = by_serde(line, &mut Names::default());
         if let Ok(e) = &mut serde_left {
             leave_notes(&mut e.body);
         }
-        assert_eq!(decode_text(text, Notes::Left), serde_left, "{text}");
+        assert_eq!(decode_text(text, Notes::Left, &mut Names::default()), serde_left, "{text}");
         let mut f = Flat::default();
         match plain::flat(text, Notes::Kept, &mut f) {
             Some(()) => {
                 assert_eq!(
-                    assemble(&mut f),
-                    by_serde(line),
+                    assemble(&mut f, &mut Names::default()),
+                    by_serde(line, &mut Names::default()),
                     "{}",
                     String::from_utf8_lossy(line)
                 );
@@ -640,7 +646,7 @@ mod tests {
     #[test]
     fn the_plain_reader_reads_every_stored_line_as_serde_does() {
         for l in SAMPLES {
-            let e = by_serde(l.as_bytes()).unwrap();
+            let e = by_serde(l.as_bytes(), &mut Names::default()).unwrap();
             let (stored, _) = encode(e.seq, ZERO_HASH, e.recorded_at, Some([1, 2]), &e.body);
             let plain = agrees(&stored[..stored.len() - 1]);
             // Registrations and the header are left to serde; the rest is read plainly.

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use super::JournalError;
 use super::line::{self, ZERO_HASH};
+use crate::domain::book::Names;
 use crate::domain::entry::{Body, Entry, FORMAT_NAME};
 use crate::domain::words;
 
@@ -77,11 +78,16 @@ impl Chunk {
     }
 
     /// Decodes every line, in order.
-    fn decode(&self, path: &Path, notes: Notes) -> Result<Vec<Entry>, JournalError> {
+    fn decode(
+        &self,
+        path: &Path,
+        notes: Notes,
+        names: &mut Names,
+    ) -> Result<Vec<Entry>, JournalError> {
         self.lines
             .iter()
             .map(|&(a, b, line, seq)| {
-                super::decode::decode_text(&self.text[a..b], notes).map_err(|reason| {
+                super::decode::decode_text(&self.text[a..b], notes, names).map_err(|reason| {
                     JournalError::Unreadable {
                         path: path.to_path_buf(),
                         line,
@@ -295,8 +301,10 @@ fn scan_entries(
             })
         });
         scope.spawn(move || {
+            // Every donor and mandate read is allocated once, and shared.
+            let mut names = Names::default();
             for chunk in chunks_in {
-                let result = chunk.decode(path, notes);
+                let result = chunk.decode(path, notes, &mut names);
                 let failed = result.is_err();
                 if decoded.send(result).is_err() || failed {
                     break;

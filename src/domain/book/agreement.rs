@@ -69,8 +69,8 @@ impl Checker {
         let a = self.agreement_named(&code, "agreement")?;
         let g = &a.agreement;
         let differs = [
-            ("donor", g.donor.as_str(), p.money.donor.as_str()),
-            ("mandate", g.mandate.as_str(), p.money.mandate.as_str()),
+            ("donor", g.donor.as_str(), &*p.money.donor),
+            ("mandate", g.mandate.as_str(), &*p.money.mandate),
             ("currency", g.currency.code(), p.money.currency.code()),
         ]
         .into_iter()

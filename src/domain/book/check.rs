@@ -46,8 +46,8 @@ impl Checker {
         check_text("memo", p.notes.memo.as_deref(), true)?;
         check_length("donor", &p.money.donor, limits::NAME)?;
         check_length("mandate", &p.money.mandate, limits::NAME)?;
-        p.money.donor = self.resolve_donor(&p.money.donor)?;
-        p.money.mandate = self.resolve_mandate(&p.money.mandate)?;
+        p.money.donor = self.resolve_donor(&p.money.donor)?.into();
+        p.money.mandate = self.resolve_mandate(&p.money.mandate)?.into();
         p.money.amount = check_amount(p.money.amount, p.money.currency, "amount")?;
         check_date(p.money.date, "date")?;
         if let Some(due) = p.due {
@@ -452,8 +452,8 @@ impl Checker {
         check_text("memo", p.notes.memo.as_deref(), true)?;
         check_length("donor", &p.money.donor, limits::NAME)?;
         check_length("mandate", &p.money.mandate, limits::NAME)?;
-        p.money.donor = self.resolve_donor(&p.money.donor)?;
-        p.money.mandate = self.resolve_mandate(&p.money.mandate)?;
+        p.money.donor = self.resolve_donor(&p.money.donor)?.into();
+        p.money.mandate = self.resolve_mandate(&p.money.mandate)?.into();
         p.money.amount = check_amount(p.money.amount, p.money.currency, "amount")?;
         check_date(p.money.date, "date")?;
         if let Some(n) = p.pledge {

@@ -188,8 +188,8 @@ impl Checker {
             return;
         };
         let donor = match body {
-            Body::Pledge(p) => Some(p.money.donor.as_str()),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(p.money.donor.as_str()),
+            Body::Pledge(p) => Some(&*p.money.donor),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(&*p.money.donor),
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.book.pledges.get(&w.pledge).map(|p| &*p.donor)
             }

@@ -25,9 +25,7 @@ use super::entry::{Body, Entry, Kind};
 use super::rates::Rates;
 use super::register::Register;
 
-/// A donor code or mandate slug, shared: a book holds each once, however many
-/// entries name it.
-pub type Name = std::sync::Arc<str>;
+pub use super::entry::Name;
 
 /// The set of names a book has seen.
 #[derive(Debug, Clone, Default)]
@@ -242,8 +240,8 @@ impl Book {
         match entry.body {
             Body::Ledger(_) => {}
             Body::Pledge(p) => {
-                let donor = self.names.get(&p.money.donor);
-                let mandate = self.names.get(&p.money.mandate);
+                let donor = p.money.donor;
+                let mandate = p.money.mandate;
                 let mut date = Some(p.money.date);
                 if let Some(a) = p
                     .agreement
@@ -278,8 +276,8 @@ impl Book {
                 if let Some(n) = p.pledge {
                     *self.named_by.entry(n).or_default() += 1;
                 }
-                let donor = self.names.get(&p.money.donor);
-                let mandate = self.names.get(&p.money.mandate);
+                let donor = p.money.donor;
+                let mandate = p.money.mandate;
                 self.payments.insert(
                     seq,
                     PaymentRec {
@@ -335,8 +333,8 @@ impl Book {
                     PaymentRec {
                         seq,
                         refund: false,
-                        donor: self.names.get(&p.money.donor),
-                        mandate: self.names.get(&p.money.mandate),
+                        donor: p.money.donor,
+                        mandate: p.money.mandate,
                         amount: p.money.amount,
                         currency: p.money.currency,
                         date: p.money.date,

@@ -369,8 +369,8 @@ fn assemble(a: Assembled) -> Body {
     match a.kind {
         Kind::Pledge => Body::Pledge(Pledge {
             money: Money {
-                donor: a.donor,
-                mandate: a.mandate,
+                donor: a.donor.into(),
+                mandate: a.mandate.into(),
                 amount: a.amount,
                 currency: a.currency,
                 date: a.date,
@@ -389,8 +389,8 @@ fn assemble(a: Assembled) -> Body {
         Kind::Payment | Kind::Refund | Kind::InKind => {
             let pay = Payment {
                 money: Money {
-                    donor: a.donor,
-                    mandate: a.mandate,
+                    donor: a.donor.into(),
+                    mandate: a.mandate.into(),
                     amount: a.amount,
                     currency: a.currency,
                     date: a.date,
