@@ -538,8 +538,8 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
             );
             Body::Pledge(Pledge {
                 money: Money {
-                    donor: donors[donor as usize].clone(),
-                    mandate: mandates[mandate as usize].clone(),
+                    donor: donors[donor as usize].as_str().into(),
+                    mandate: mandates[mandate as usize].as_str().into(),
                     amount: money(units, c),
                     currency: cur,
                     date,
@@ -624,8 +624,8 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
             );
             Body::Payment(Payment {
                 money: Money {
-                    donor: donors[donor as usize].clone(),
-                    mandate: mandates[mandate as usize].clone(),
+                    donor: donors[donor as usize].as_str().into(),
+                    mandate: mandates[mandate as usize].as_str().into(),
                     amount: money(units, c),
                     currency: currency(c),
                     date,
@@ -672,8 +672,8 @@ pub fn ledger_and_exports(path: &Path, n: u64, seed: u64, exports: &Exports) -> 
             );
             Body::Refund(Payment {
                 money: Money {
-                    donor: donors[donor as usize].clone(),
-                    mandate: mandates[mandate as usize].clone(),
+                    donor: donors[donor as usize].as_str().into(),
+                    mandate: mandates[mandate as usize].as_str().into(),
                     amount: money(units, c),
                     currency: currency(c),
                     date,

@@ -627,7 +627,11 @@ mod tests {
         if let Ok(e) = &mut serde_left {
             leave_notes(&mut e.body);
         }
-        assert_eq!(decode_text(text, Notes::Left, &mut Names::default()), serde_left, "{text}");
+        assert_eq!(
+            decode_text(text, Notes::Left, &mut Names::default()),
+            serde_left,
+            "{text}"
+        );
         let mut f = Flat::default();
         match plain::flat(text, Notes::Kept, &mut f) {
             Some(()) => {
