@@ -168,14 +168,32 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
     let conv = Conv::new(&src.book.rates);
     let wants = wants(year, q)?;
     let period = wants[0].period;
-    let mut all = tallies(src, &conv, &wants)?.into_iter();
+    // The overdue pledges and the exchange differences on a second thread while
+    // this one tallies: each converts with its own converter, and what the two used
+    // is merged (sets and counts, so in any order) before the report names its rates.
+    let (all, side) = std::thread::scope(|s| {
+        let side = conv.fork();
+        let open = s.spawn(move || {
+            let od = overdue_at(src, &side, period.to, src.tolerance);
+            let fx = exchange_differences(src, &side, period.to);
+            (od, fx, side)
+        });
+        let all = tallies(src, &conv, &wants);
+        (
+            all,
+            open.join()
+                .expect("the overdue pledges' reading does not panic"),
+        )
+    });
+    let (od, fx, side) = side;
+    conv.absorb(side);
+    let mut all = all?.into_iter();
+    let (od, fx) = (od?, fx?);
     let (tq, ty) = (all.next().expect("quarter"), all.next().expect("year"));
     let (pq, py) = (all.next().expect("prior"), all.next().expect("prior year"));
     let now = totals(&tq.total, &ty.total);
     let prior = totals(&pq.total, &py.total);
     let (largest, by_pledged) = largest_donors(src, &ty);
-    let od = overdue_at(src, &conv, period.to, src.tolerance)?;
-    let fx = exchange_differences(src, &conv, period.to)?;
     let quarters = wants[4..]
         .iter()
         .zip(all)
