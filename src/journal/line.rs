@@ -103,9 +103,7 @@ pub(super) fn not_a_header(reason: &str) -> String {
 /// Whether every byte is a hexadecimal digit (either case), looked at without
 /// stopping early, so that the loop runs on whole vectors.
 fn all_hex(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .fold(true, |ok, b| ok & b.is_ascii_hexdigit())
+    bytes.iter().fold(true, |ok, b| ok & b.is_ascii_hexdigit())
 }
 
 /// Checks one line (without its newline): shape, and that its hash matches its bytes.

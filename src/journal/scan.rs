@@ -6,7 +6,7 @@
 //! line, an unfinished batch) is reported as the tail, never as entries.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -158,6 +158,9 @@ impl Pending {
         Ok(())
     }
 }
+
+/// How many bytes of the journal are read at a time.
+const READ_BYTES: usize = 1 << 20;
 
 /// How many bytes of lines go to the decoder at a time.
 const CHUNK_BYTES: usize = 1 << 18;
@@ -379,8 +382,10 @@ fn walk_lines(
     use std::io::{Seek, SeekFrom};
     let mut f = file;
     f.seek(SeekFrom::Start(0)).map_err(JournalError::io(path))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    // Lines are checked where they were read, in one large buffer: `buf[start..end]`
+    // is what is read and not yet walked. A line longer than the buffer grows it.
+    let mut buf: Vec<u8> = vec![0; READ_BYTES];
+    let (mut start, mut end, mut eof) = (0, 0, false);
     let mut w = Walk {
         path,
         parse,
@@ -401,24 +406,47 @@ fn walk_lines(
         cut_at: None,
     };
     loop {
-        buf.clear();
-        let first = w.line_no == 0;
-        let n = if first {
-            // A file that is not a ledger is not read to its end looking for a line break.
-            (&mut reader).take(HEADER_LIMIT).read_until(b'\n', &mut buf)
+        // A file that is not a ledger is not read to its end looking for a line break.
+        let limit = if w.line_no == 0 {
+            HEADER_LIMIT as usize
         } else {
-            reader.read_until(b'\n', &mut buf)
-        }
-        .map_err(JournalError::io(path))?;
-        if n == 0 {
-            break;
-        }
+            usize::MAX
+        };
+        let line_end = memchr::memchr(b'\n', &buf[start..end]).map(|i| start + i + 1);
+        let n = match line_end {
+            Some(e) if e - start <= limit => e - start,
+            _ if end - start >= limit => {
+                w.line_no += 1;
+                w.unterminated(file, &buf[start..start + limit])?;
+                break;
+            }
+            None if eof => {
+                if start < end {
+                    w.line_no += 1;
+                    w.unterminated(file, &buf[start..end])?;
+                }
+                break;
+            }
+            _ => {
+                // Keep what is left of a line at the front, and read on.
+                buf.copy_within(start..end, 0);
+                end -= start;
+                start = 0;
+                if end == buf.len() {
+                    buf.resize(buf.len() * 2, 0);
+                }
+                match f.read(&mut buf[end..]) {
+                    Ok(0) => eof = true,
+                    Ok(r) => end += r,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(JournalError::io(path)(e)),
+                }
+                continue;
+            }
+        };
         w.line_no += 1;
-        if buf.last() != Some(&b'\n') {
-            w.unterminated(file, &buf)?;
-            break;
-        }
-        let text = &buf[..n - 1];
+        let text = &buf[start..start + n - 1];
+        start += n;
         let checked = w.check(text)?;
         if w.line_no == 1 {
             check_header(path, text)?;
