@@ -29,8 +29,8 @@ pub struct Checker {
     /// name: what judging one write-off or reduction needs, so that it never walks
     /// the whole book (which made an import of write-offs, and `verify --rules`,
     /// quadratic).
-    pub(super) pledge_groups: HashMap<(Name, Name), Vec<u64>>,
-    pub(super) takes: HashMap<u64, Vec<u64>>,
+    pub(super) pledge_groups: FxHashMap<(Name, Name), Vec<u64>>,
+    pub(super) takes: FxHashMap<u64, Vec<u64>>,
     /// The first entry (reversed or not) that carries each (kind, donor, reference)
     /// key, and the later ones in order for the few keys carried more than once: how
     /// `import` knows a row with a reference is already recorded.
