@@ -17,6 +17,38 @@ use crate::domain::entry::{Body, Entry, Kind};
 /// Entry numbers of one (donor, mandate)'s payments, by currency.
 pub(super) type ByCurrency = Vec<(Currency, Vec<u64>)>;
 
+/// What an index keeps per (donor, mandate): by donor, then by mandate, so that a
+/// lookup borrows the names (a shared name cloned per entry costs an atomic
+/// increment, contended while another thread reads names too).
+#[derive(Debug, Clone)]
+pub(super) struct Groups<T>(FxHashMap<Name, FxHashMap<Name, T>>);
+
+impl<T> Default for Groups<T> {
+    fn default() -> Self {
+        Groups(FxHashMap::default())
+    }
+}
+
+impl<T: Default> Groups<T> {
+    /// The group's value, made empty the first time.
+    fn at(&mut self, donor: &Name, mandate: &Name) -> &mut T {
+        if !self.0.contains_key(&**donor) {
+            self.0.insert(donor.clone(), FxHashMap::default());
+        }
+        let by_mandate = self.0.get_mut(&**donor).expect("just made");
+        if !by_mandate.contains_key(&**mandate) {
+            by_mandate.insert(mandate.clone(), T::default());
+        }
+        by_mandate.get_mut(&**mandate).expect("just made")
+    }
+}
+
+impl<T> Groups<T> {
+    pub(super) fn get(&self, donor: &str, mandate: &str) -> Option<&T> {
+        self.0.get(donor)?.get(mandate)
+    }
+}
+
 /// A book that can judge new entries: see the module doc.
 #[derive(Debug, Clone, Default)]
 pub struct Checker {
@@ -24,12 +56,12 @@ pub struct Checker {
     pledge_refs: HashMap<String, u64>,
     /// Payments and refunds by (donor, mandate), then by currency: the refund check
     /// reads one currency's, judging a write-off all of them.
-    pub(super) payment_groups: FxHashMap<(Name, Name), ByCurrency>,
+    pub(super) payment_groups: Groups<ByCurrency>,
     /// Pledges by (donor, mandate), and write-offs and reductions by the pledge they
     /// name: what judging one write-off or reduction needs, so that it never walks
     /// the whole book (which made an import of write-offs, and `verify --rules`,
     /// quadratic).
-    pub(super) pledge_groups: FxHashMap<(Name, Name), Vec<u64>>,
+    pub(super) pledge_groups: Groups<Vec<u64>>,
     pub(super) takes: FxHashMap<u64, Vec<u64>>,
     /// The first entry (reversed or not) that carries each (kind, donor, reference)
     /// key, and the later ones in order for the few keys carried more than once: how
@@ -85,13 +117,12 @@ impl Checker {
                 if let Some(r) = &p.reference {
                     self.pledge_refs.insert(r.clone(), seq);
                 }
-                let key = (p.donor.clone(), p.mandate.clone());
-                self.pledge_groups.entry(key).or_default().push(seq);
+                self.pledge_groups.at(&p.donor, &p.mandate).push(seq);
             }
             Kind::Payment | Kind::Refund => {
                 let p = &self.book.payments[&seq];
-                let (key, currency) = ((p.donor.clone(), p.mandate.clone()), p.currency);
-                let by_currency = self.payment_groups.entry(key).or_default();
+                let currency = p.currency;
+                let by_currency = self.payment_groups.at(&p.donor, &p.mandate);
                 match by_currency.iter_mut().find(|(c, _)| *c == currency) {
                     Some((_, seqs)) => seqs.push(seq),
                     None => by_currency.push((currency, vec![seq])),
@@ -120,9 +151,8 @@ impl Checker {
         mandate: &str,
         currency: Currency,
     ) -> impl Iterator<Item = &PaymentRec> {
-        let key = (Name::from(donor), Name::from(mandate));
         self.payment_groups
-            .get(&key)
+            .get(donor, mandate)
             .into_iter()
             .flatten()
             .filter(move |(c, _)| *c == currency)

@@ -141,11 +141,14 @@ impl Checker {
     /// in another currency settle nothing of it.
     pub(super) fn records_for_pledge(&self, seq: u64) -> Records<'_> {
         let p = &self.pledges[&seq];
-        let key = (p.donor.clone(), p.mandate.clone());
-        let pledges = self.pledge_groups.get(&key).into_iter().flatten();
+        let pledges = self
+            .pledge_groups
+            .get(&p.donor, &p.mandate)
+            .into_iter()
+            .flatten();
         let payments = self
             .payment_groups
-            .get(&key)
+            .get(&p.donor, &p.mandate)
             .into_iter()
             .flatten()
             .flat_map(|(_, seqs)| seqs);
