@@ -15,10 +15,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 
 use super::{Context, Failure};
-use crate::domain::Book;
 use crate::domain::register::DonorCategory;
 use crate::domain::settlement;
 use crate::domain::time;
+use crate::domain::{Book, Kind};
 use crate::journal;
 use crate::render::{self, Format, Report, TABLES};
 use crate::report::{self, LedgerHead, PeriodSpec, Source, quarterly};
@@ -254,8 +254,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // resolve the names given.
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
     // No report but a statement prints an entry's reference or memo, and a
-    // statement's book is the second read below: this one reads figures only.
-    let scan = journal::scan_figures(&ctx.ledger, c.until, |e| {
+    // statement's book is the second read below: this one reads figures only, and
+    // for a filtered report only registrations and reversals (the rest is not
+    // decoded).
+    let visit = |e: crate::domain::Entry| {
         let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
         if reversal {
             entries.push(e.clone());
@@ -263,7 +265,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         if !filtered || e.body.is_registration() {
             book.apply(e);
         }
-    })?;
+    };
+    let scan = if filtered {
+        let wanted = |g: journal::Glance| g.kind.is_registration() || g.kind == Kind::Reversal;
+        journal::scan_some(&ctx.ledger, c.until, false, &wanted, visit)?
+    } else {
+        journal::scan_figures(&ctx.ledger, c.until, visit)?
+    };
     super::warn_if_torn(ctx, &scan);
     // `--donor` (and `--fund`): the report over that donor's (that fund's) entries
     // alone (with every rate and registration), read again into a book of its own.
@@ -439,11 +447,9 @@ fn filtered_book(
             book.apply(e);
         }
     };
-    if notes {
-        journal::scan(&ctx.ledger, true, until, visit)?;
-    } else {
-        journal::scan_figures(&ctx.ledger, until, visit)?;
-    }
+    // Another donor's pledges and payments are not even decoded.
+    let wanted = |g: journal::Glance| g.party.is_none_or(|(d, m)| keep.keeps(d, m));
+    journal::scan_some(&ctx.ledger, until, notes, &wanted, visit)?;
     Ok(book)
 }
 

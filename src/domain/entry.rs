@@ -174,20 +174,7 @@ impl Body {
 
     /// A donor, mandate or fund registration: what resolving a name needs.
     pub fn is_registration(&self) -> bool {
-        match self {
-            Body::Donor(_) | Body::Mandate(_) | Body::Fund(_) => true,
-            Body::Ledger(_)
-            | Body::Pledge(_)
-            | Body::Payment(_)
-            | Body::Refund(_)
-            | Body::WriteOff(_)
-            | Body::Reversal(_)
-            | Body::Rate(_)
-            | Body::Reduction(_)
-            | Body::InKind(_)
-            | Body::Agreement(_)
-            | Body::ConditionMet(_) => false,
-        }
+        self.kind().is_registration()
     }
 
     /// The value date, for kinds that have one.
@@ -339,6 +326,24 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// A donor, mandate or fund registration: what resolving a name needs.
+    pub fn is_registration(self) -> bool {
+        match self {
+            Kind::Donor | Kind::Mandate | Kind::Fund => true,
+            Kind::Ledger
+            | Kind::Pledge
+            | Kind::Payment
+            | Kind::Refund
+            | Kind::WriteOff
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Reduction
+            | Kind::InKind
+            | Kind::Agreement
+            | Kind::ConditionMet => false,
+        }
+    }
+
     pub const ALL: [Kind; 14] = [
         Kind::Ledger,
         Kind::Pledge,

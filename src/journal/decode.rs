@@ -207,6 +207,71 @@ pub(super) fn decode_text(line: &str, notes: Notes, names: &mut Names) -> Result
     }
 }
 
+/// What a read can tell of an entry before decoding it: its kind, and for an entry
+/// that names its own donor and mandate (a pledge, payment, refund, in-kind
+/// contribution), those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glance<'a> {
+    pub kind: Kind,
+    pub party: Option<(&'a str, &'a str)>,
+}
+
+impl Glance<'_> {
+    /// The same of a decoded entry.
+    pub fn of(body: &Body) -> Glance<'_> {
+        Glance {
+            kind: body.kind(),
+            party: match body.party() {
+                crate::domain::entry::Party::Own { donor, mandate } => Some((donor, mandate)),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A stored line's glance, read from where `encode` puts its kind (right after
+/// `recorded_at` and the batch marker) and, for the kinds that name them, its donor
+/// and mandate (right after the kind), without decoding the line; none for a line
+/// not in that form, which must be decoded to be known.
+pub(super) fn glance(line: &str) -> Option<Glance<'_>> {
+    let rest = line.strip_prefix("{\"seq\":")?;
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = rest.strip_prefix(",\"prev\":\"")?.get(64..)?;
+    let rest = rest.strip_prefix("\",\"recorded_at\":\"")?;
+    let rest = &rest[rest.find('"')? + 1..];
+    let rest = match rest.strip_prefix(",\"batch\":[") {
+        Some(b) => &b[b.find(']')? + 1..],
+        None => rest,
+    };
+    let (kind, rest) = text_field(rest, "kind")?;
+    let kind = Kind::from_stored(kind)?;
+    let names = matches!(
+        kind,
+        Kind::Pledge | Kind::Payment | Kind::Refund | Kind::InKind
+    );
+    let party = if names {
+        let (donor, rest) = text_field(rest, "donor")?;
+        let (mandate, _) = text_field(rest, "mandate")?;
+        Some((donor, mandate))
+    } else {
+        None
+    };
+    Some(Glance { kind, party })
+}
+
+/// `,"<key>":"<text>"` at the start of `rest`, the text as the plain reader takes
+/// it (no escape, no control character): the text and what follows.
+fn text_field<'a>(rest: &'a str, key: &str) -> Option<(&'a str, &'a str)> {
+    let rest = rest
+        .strip_prefix(",\"")?
+        .strip_prefix(key)?
+        .strip_prefix("\":\"")?;
+    let end = rest
+        .bytes()
+        .position(|c| c == b'"' || c == b'\\' || c < 0x20)?;
+    (rest.as_bytes()[end] == b'"').then(|| (&rest[..end], &rest[end + 1..]))
+}
+
 /// Drops what `Notes::Left` leaves out.
 fn leave_notes(body: &mut Body) {
     match body {
@@ -645,6 +710,56 @@ mod tests {
             }
             None => false,
         }
+    }
+
+    #[test]
+    fn a_stored_line_gives_its_kind_and_party_without_being_decoded_and_any_other_none() {
+        for l in SAMPLES {
+            let e = by_serde(l.as_bytes(), &mut Names::default()).unwrap();
+            for batch in [None, Some([3, 10])] {
+                let (stored, _) = encode(e.seq, ZERO_HASH, e.recorded_at, batch, &e.body);
+                let text = std::str::from_utf8(&stored[..stored.len() - 1]).unwrap();
+                assert_eq!(glance(text), Some(Glance::of(&e.body)), "{text}");
+            }
+        }
+        let stored = |rest: &str| {
+            format!(r#"{{"seq":7,"prev":"{ZERO_HASH}","recorded_at":"2026-01-01T00:00:00Z"{rest}"#)
+        };
+        // Where `encode` does not put it, the kind is left to the decoder: a field
+        // before it (even an object holding a "kind"), a space, an escape, an
+        // unknown kind.
+        for rest in [
+            r#","source":{"kind":"donor"},"kind":"pledge","donor":"JPN"}"#,
+            r#", "kind":"pledge"}"#,
+            r#","kind":"pl\u0065dge"}"#,
+            r#","kind":"gift"}"#,
+            r#","batch":[1,2]"kind":"pledge"}"#,
+        ] {
+            assert_eq!(glance(&stored(rest)), None, "{rest}");
+        }
+        let g = |rest| {
+            let party = |(d, m): (&str, &str)| (d.to_string(), m.to_string());
+            glance(&stored(rest)).map(|g| (g.kind, g.party.map(party)))
+        };
+        assert_eq!(
+            g(r#","kind":"donor","code":"X"}"#),
+            Some((Kind::Donor, None))
+        );
+        // A donor or mandate with an escape, or out of place, is left to the decoder.
+        assert_eq!(
+            g(r#","kind":"payment","donor":"J\u0050N","mandate":"m"}"#),
+            None
+        );
+        assert_eq!(g(r#","kind":"payment","mandate":"m","donor":"JPN"}"#), None);
+        assert_eq!(
+            g(r#","kind":"payment","donor":"JPN","mandate":"icat","amount":"1.00"}"#),
+            Some((Kind::Payment, Some(("JPN".into(), "icat".into()))))
+        );
+        // A control character is the decoder's to refuse.
+        assert_eq!(
+            g(",\"kind\":\"payment\",\"donor\":\"J\tN\",\"mandate\":\"m\"}"),
+            None
+        );
     }
 
     #[test]

@@ -16,12 +16,13 @@ mod open;
 mod scan;
 mod write;
 
+pub use decode::Glance;
 pub use decode::decode as decode_line;
 pub use index::{Judgement, path_for as index_path};
 pub use line::{Checked, ZERO_HASH, check as check_line, encode};
 pub use lock::lock_timeout;
 pub use open::special_kind;
-pub use scan::{Head, Scan, Tail, read, scan, scan_figures};
+pub use scan::{Head, Scan, Tail, Wanted, read, scan, scan_figures, scan_some};
 pub use write::{Clock, Draft, Writer, init, repair};
 
 use std::path::PathBuf;

@@ -12,6 +12,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::JournalError;
+use super::decode::Glance;
 use super::line::{self, ZERO_HASH};
 use crate::domain::book::Names;
 use crate::domain::entry::{Body, Entry, FORMAT_NAME};
@@ -82,21 +83,34 @@ impl Chunk {
         &self,
         path: &Path,
         notes: Notes,
+        wanted: Option<Wanted<'_>>,
         names: &mut Names,
     ) -> Result<Vec<Entry>, JournalError> {
-        self.lines
-            .iter()
-            .map(|&(a, b, line, seq)| {
-                super::decode::decode_text(&self.text[a..b], notes, names).map_err(|reason| {
-                    JournalError::Unreadable {
-                        path: path.to_path_buf(),
-                        line,
-                        seq,
-                        reason,
-                    }
-                })
-            })
-            .collect()
+        let mut out = Vec::with_capacity(if wanted.is_some() {
+            0
+        } else {
+            self.lines.len()
+        });
+        for &(a, b, line, seq) in &self.lines {
+            let text = &self.text[a..b];
+            if let Some(wanted) = wanted
+                && super::decode::glance(text).is_some_and(|g| !wanted(g))
+            {
+                continue;
+            }
+            let entry = super::decode::decode_text(text, notes, names).map_err(|reason| {
+                JournalError::Unreadable {
+                    path: path.to_path_buf(),
+                    line,
+                    seq,
+                    reason,
+                }
+            })?;
+            if wanted.is_none_or(|w| w(Glance::of(&entry.body))) {
+                out.push(entry);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -248,8 +262,28 @@ pub fn scan_figures(
     mut visit: impl FnMut(Entry),
 ) -> Result<Scan, JournalError> {
     let file = super::open::read(path)?;
-    scan_entries(&file, path, Notes::Left, until, &mut visit)
+    scan_entries(&file, path, Notes::Left, None, until, &mut visit)
 }
+
+/// Like `scan` (with `notes`) or `scan_figures` (without), handing over only the
+/// entries `wanted` says yes to by their kind and party. Every line is still read and its chain checked; a line in the
+/// form `encode` writes that is not wanted is not decoded at all (its kind, donor and
+/// mandate are read from where `encode` puts them), any other line is decoded and
+/// then judged the same way.
+pub fn scan_some(
+    path: &Path,
+    until: Option<DateTime<Utc>>,
+    notes: bool,
+    wanted: Wanted<'_>,
+    mut visit: impl FnMut(Entry),
+) -> Result<Scan, JournalError> {
+    let file = super::open::read(path)?;
+    let notes = if notes { Notes::Kept } else { Notes::Left };
+    scan_entries(&file, path, notes, Some(wanted), until, &mut visit)
+}
+
+/// Which entries a read hands over, judged by their glance (see `scan_some`).
+pub type Wanted<'f> = &'f (dyn Fn(Glance<'_>) -> bool + Sync);
 
 /// Whether decoded entries keep their notes (references, memos, sources).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -278,13 +312,14 @@ pub(super) fn scan_file(
     if !parse {
         return walk(file, path, false, until, &mut |_| Ok(()));
     }
-    scan_entries(file, path, Notes::Kept, until, visit)
+    scan_entries(file, path, Notes::Kept, None, until, visit)
 }
 
 fn scan_entries(
     file: &File,
     path: &Path,
     notes: Notes,
+    wanted: Option<Wanted<'_>>,
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry),
 ) -> Result<Scan, JournalError> {
@@ -307,7 +342,7 @@ fn scan_entries(
             // Every donor and mandate read is allocated once, and shared.
             let mut names = Names::default();
             for chunk in chunks_in {
-                let result = chunk.decode(path, notes, &mut names);
+                let result = chunk.decode(path, notes, wanted, &mut names);
                 let failed = result.is_err();
                 if decoded.send(result).is_err() || failed {
                     break;
