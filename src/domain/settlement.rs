@@ -10,8 +10,6 @@
 //! its group (same donor, mandate and currency, pledged on or before the payment)
 //! settles that pledge; any other unnamed payment settles the oldest pledges first.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -137,32 +135,155 @@ impl Settlement {
 /// (donor, mandate, currency code)
 type GroupKey<'a> = (&'a str, &'a str, &'a str);
 
-/// A group's pledges with something left to settle, in (pledge date, seq) order. A
-/// pledge leaves the group when nothing is left on it, so each payment walks only
-/// what is still open.
+/// A group's pledges with something left to settle, in (pledge date, seq) order, so
+/// that each payment walks only what is still open.
+///
+/// The pledges are kept in a vector sorted once when the group is opened; a pledge
+/// with nothing left stays as a hole (its amount zero) until the holes outnumber the
+/// open pledges, and then the vector is compacted, so a walk passes at most about as
+/// many holes as open pledges. `head` is where the first open pledge may be: most
+/// payments settle the oldest first, so the settled front is simply passed.
 #[derive(Default)]
 struct OpenGroup {
-    by_key: BTreeMap<(NaiveDate, u64), Decimal>,
-    /// The same pledges by what is left on them, for the exact-amount rule: a payment
+    pledges: Vec<(NaiveDate, u64, Decimal)>,
+    head: usize,
+    holes: usize,
+    /// The open pledges by what is left on them, for the exact-amount rule: a payment
     /// looks up its own amount instead of walking every open pledge (pledges left
-    /// partly paid for years would make that walk grow with the ledger).
-    by_left: BTreeSet<(Decimal, NaiveDate, u64)>,
+    /// partly paid for years would make that walk grow with the ledger). `Decimal`
+    /// hashes by value, so 1.0 and 1.00 are one key, as they are one amount.
+    by_left: HashMap<Decimal, Few>,
+}
+
+/// The (date, seq) of the pledges with one amount left: almost always one.
+enum Few {
+    One((NaiveDate, u64)),
+    Many(Vec<(NaiveDate, u64)>),
+}
+
+impl Few {
+    fn as_slice(&self) -> &[(NaiveDate, u64)] {
+        match self {
+            Few::One(k) => std::slice::from_ref(k),
+            Few::Many(v) => v,
+        }
+    }
 }
 
 impl OpenGroup {
+    /// Adds a pledge while the group is being opened (before `sort`).
+    fn add(&mut self, date: NaiveDate, seq: u64, left: Decimal) {
+        if !left.is_zero() {
+            self.pledges.push((date, seq, left));
+            self.index(left, (date, seq));
+        }
+    }
+
+    /// Puts the pledges added in (date, seq) order.
+    fn sort(&mut self) {
+        self.pledges.sort_unstable_by_key(|&(d, s, _)| (d, s));
+    }
+
+    fn index(&mut self, left: Decimal, key: (NaiveDate, u64)) {
+        match self.by_left.entry(left) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Few::One(key));
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let few = o.get_mut();
+                match few {
+                    Few::One(k) => *few = Few::Many(vec![*k, key]),
+                    Few::Many(v) => v.push(key),
+                }
+            }
+        }
+    }
+
+    fn unindex(&mut self, left: Decimal, key: (NaiveDate, u64)) {
+        if let Some(few) = self.by_left.get_mut(&left) {
+            match few {
+                Few::One(k) if *k == key => {
+                    self.by_left.remove(&left);
+                }
+                Few::One(_) => {}
+                Few::Many(v) => {
+                    v.retain(|k| *k != key);
+                    if let [one] = v[..] {
+                        *few = Few::One(one);
+                    }
+                }
+            }
+        }
+    }
+
     /// Records what is left on a pledge of the group.
-    fn set(&mut self, key: (NaiveDate, u64), left: Decimal) {
-        let before = if left.is_zero() {
-            self.by_key.remove(&key)
-        } else {
-            self.by_key.insert(key, left)
+    fn set(&mut self, (date, seq): (NaiveDate, u64), left: Decimal) {
+        let Ok(i) = self.pledges[self.head..]
+            .binary_search_by_key(&(date, seq), |&(d, s, _)| (d, s))
+            .map(|i| i + self.head)
+        else {
+            return;
         };
-        if let Some(before) = before {
-            self.by_left.remove(&(before, key.0, key.1));
+        let before = std::mem::replace(&mut self.pledges[i].2, left);
+        if !before.is_zero() {
+            self.unindex(before, (date, seq));
         }
         if !left.is_zero() {
-            self.by_left.insert((left, key.0, key.1));
+            self.index(left, (date, seq));
+            return;
         }
+        if before.is_zero() {
+            return;
+        }
+        if i == self.head {
+            // Past this pledge, and past the holes right after it.
+            self.head += 1;
+            while self.pledges.get(self.head).is_some_and(|p| p.2.is_zero()) {
+                self.head += 1;
+                self.holes -= 1;
+            }
+        } else {
+            self.holes += 1;
+        }
+        if self.holes > self.pledges.len() - self.head - self.holes {
+            self.pledges.drain(..self.head);
+            self.pledges.retain(|p| !p.2.is_zero());
+            self.head = 0;
+            self.holes = 0;
+        }
+    }
+
+    /// The open pledges dated on or before `date`, oldest first: (seq, what is left).
+    fn oldest(&self, date: NaiveDate) -> impl Iterator<Item = (u64, Decimal)> + '_ {
+        self.pledges[self.head..]
+            .iter()
+            .take_while(move |p| p.0 <= date)
+            .filter(|p| !p.2.is_zero())
+            .map(|p| (p.1, p.2))
+    }
+
+    /// The open pledges dated on or before `date` with exactly `amount` left:
+    /// (date, seq, what is left as stored).
+    fn with_left(
+        &self,
+        amount: Decimal,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = (NaiveDate, u64)> + '_ {
+        self.by_left
+            .get(&amount)
+            .map(Few::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(move |(d, _)| *d <= date)
+    }
+
+    /// What is left on an open pledge of the group.
+    fn left(&self, (date, seq): (NaiveDate, u64)) -> Decimal {
+        self.pledges[self.head..]
+            .binary_search_by_key(&(date, seq), |&(d, s, _)| (d, s))
+            .map(|i| self.pledges[self.head + i].2)
+            .unwrap_or_default()
     }
 }
 
@@ -444,13 +565,14 @@ impl<'r, 'a> Settler<'r, 'a> {
                 self.open
                     .entry((&p.donor, &p.mandate, p.currency.code()))
                     .or_default()
-                    .set((p.date, p.seq), p.base());
+                    .add(p.date, p.seq, p.base());
             }
             self.left.insert(p.seq, (p, p.base()));
             if p.is_opening() {
                 self.from.insert(p.seq, p.counted_on());
             }
         }
+        self.open.values_mut().for_each(OpenGroup::sort);
     }
 
     /// Nothing dated before an opening pledge's opening date settles it.
@@ -568,20 +690,23 @@ impl<'r, 'a> Settler<'r, 'a> {
         // The open pledges dated by then that may be settled then, oldest first.
         let open = || {
             group
-                .by_key
-                .range(..=(date, u64::MAX))
-                .filter(|((_, seq), _)| self.settles(*seq, date))
-                .map(|((_, seq), left)| (*seq, *left))
+                .oldest(date)
+                .filter(|(seq, _)| self.settles(*seq, date))
         };
         // The one with exactly the payment's amount left, if exactly one has.
-        let mut exact = group
-            .by_left
-            .range((pay.amount, NaiveDate::MIN, 0)..=(pay.amount, date, u64::MAX))
-            .filter(|(_, _, seq)| self.settles(*seq, date))
-            .map(|&(_, d, seq)| (seq, group.by_key[&(d, seq)]));
-        let takes: Vec<(u64, Decimal)> = match (exact.next(), exact.next()) {
-            (Some(one), None) => vec![one],
-            _ => {
+        let exact = {
+            let mut exact = group
+                .with_left(pay.amount, date)
+                .filter(|(_, seq)| self.settles(*seq, date))
+                .map(|(d, seq)| (seq, group.left((d, seq))));
+            match (exact.next(), exact.next()) {
+                (Some(one), None) => Some(one),
+                _ => None,
+            }
+        };
+        let takes: Vec<(u64, Decimal)> = match exact {
+            Some(one) => vec![one],
+            None => {
                 let mut rest = pay.amount;
                 let mut takes = Vec::new();
                 for (seq, left) in open() {
@@ -602,5 +727,71 @@ impl<'r, 'a> Settler<'r, 'a> {
             self.record(p, pay.seq, date, take, Take::Settled);
         }
         alloc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What an open group must answer, held in a plain map: (date, seq) -> left.
+    fn model_oldest(
+        m: &BTreeMap<(NaiveDate, u64), Decimal>,
+        date: NaiveDate,
+    ) -> Vec<(u64, Decimal)> {
+        m.range(..=(date, u64::MAX))
+            .filter(|(_, l)| !l.is_zero())
+            .map(|((_, s), l)| (*s, *l))
+            .collect()
+    }
+
+    proptest! {
+        /// Pledges settled in any order, in any amounts, with amounts of different
+        /// scales: the group's walk and its exact-amount lookup give what a plain
+        /// ordered map gives, through every hole and compaction.
+        #[test]
+        fn an_open_group_answers_as_an_ordered_map_does(
+            pledges in prop::collection::vec((0u32..40, 1i64..6), 1..60),
+            steps in prop::collection::vec((0usize..60, 0i64..6, 0u32..45), 0..200),
+        ) {
+            let day = |d: u32| NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(d.into());
+            let mut g = OpenGroup::default();
+            let mut m = BTreeMap::new();
+            for (seq, (d, units)) in pledges.iter().enumerate() {
+                // Whole units written with two decimals or none: one amount either way.
+                let left = if seq % 2 == 0 { Decimal::new(units * 100, 2) } else { Decimal::from(*units) };
+                g.add(day(*d), seq as u64, left);
+                m.insert((day(*d), seq as u64), left);
+            }
+            g.sort();
+            for (which, take, at) in steps {
+                let keys: Vec<_> = m.iter().filter(|(_, l)| !l.is_zero()).map(|(k, _)| *k).collect();
+                if let Some(&key) = keys.get(which % keys.len().max(1)) {
+                    let left = (m[&key] - Decimal::from(take)).max(Decimal::ZERO);
+                    g.set(key, left);
+                    m.insert(key, left);
+                }
+                let date = day(at);
+                prop_assert_eq!(g.oldest(date).collect::<Vec<_>>(), model_oldest(&m, date));
+                for amount in 1..6 {
+                    let amount = Decimal::from(amount);
+                    let mut got: Vec<_> = g.with_left(amount, date).collect();
+                    got.sort();
+                    let want: Vec<_> = m
+                        .range(..=(date, u64::MAX))
+                        .filter(|(_, l)| **l == amount)
+                        .map(|(k, _)| *k)
+                        .collect();
+                    prop_assert_eq!(&got, &want);
+                    for k in got {
+                        prop_assert_eq!(g.left(k), m[&k]);
+                    }
+                }
+            }
+        }
     }
 }
