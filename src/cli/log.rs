@@ -262,6 +262,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     let mut shown: HashSet<u64> = HashSet::new();
     let mut io_error: Option<std::io::Error> = None;
     let mut first = true;
+    // Buffered here: standard output flushes at every line break, a system call per
+    // entry. Flushed before anything goes to standard error, and on the way out of
+    // an error.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     if args.format == OutFormat::Json {
         writeln!(out, "[")?;
     }
@@ -307,12 +311,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
             shown.insert(e.seq);
         }
         let res = match args.format {
-            OutFormat::Table => write_text(out, &e),
+            OutFormat::Table => write_text(&mut out, &e),
             OutFormat::Json => {
                 let sep = if first { "" } else { ",\n" };
                 first = false;
                 out.write_all(sep.as_bytes()).and_then(|_| {
-                    serde_json::to_writer(&mut *out, &e).map_err(std::io::Error::other)
+                    serde_json::to_writer(&mut out, &e).map_err(std::io::Error::other)
                 })
             }
             OutFormat::Csv => csv_row(&e).and_then(|bytes| out.write_all(&bytes)),
@@ -327,6 +331,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
     if args.format == OutFormat::Json {
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
+    out.flush()?;
     super::warn_if_torn(ctx, &scan);
     // A filter that names no donor or mandate of this ledger is a mistake, not an
     // empty result: say so, with the closest names (the register is complete now).
