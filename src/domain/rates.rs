@@ -96,7 +96,7 @@ impl Rates {
         if currency == Currency::USD {
             return Ok(Currency::USD.round(amount));
         }
-        Ok(Currency::USD.round(amount / self.rate(currency, date)?))
+        Ok(usd_at(amount, self.rate(currency, date)?))
     }
 
     /// Every rate held: (seq, currency, effective date, units per USD).
@@ -113,4 +113,10 @@ impl Rates {
     pub fn currencies(&self) -> impl Iterator<Item = Currency> + '_ {
         self.by_currency.keys().copied()
     }
+}
+
+/// `amount` in USD at `per_usd` units of its currency per USD, rounded half away
+/// from zero to cents: the one conversion rule.
+pub fn usd_at(amount: Decimal, per_usd: Decimal) -> Decimal {
+    Currency::USD.round(amount / per_usd)
 }

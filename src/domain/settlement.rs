@@ -151,8 +151,10 @@ struct OpenGroup {
     /// The open pledges by what is left on them, for the exact-amount rule: a payment
     /// looks up its own amount instead of walking every open pledge (pledges left
     /// partly paid for years would make that walk grow with the ledger). `Decimal`
-    /// hashes by value, so 1.0 and 1.00 are one key, as they are one amount.
-    by_left: HashMap<Decimal, Few>,
+    /// hashes by value, so 1.0 and 1.00 are one key, as they are one amount. Amounts
+    /// come from outside (an import), so the hash is std's keyed one, which a crafted
+    /// file cannot make collide.
+    by_left: std::collections::HashMap<Decimal, Few>,
 }
 
 /// The (date, seq) of the pledges with one amount left: almost always one.

@@ -266,10 +266,10 @@ pub fn scan_figures(
 }
 
 /// Like `scan` (with `notes`) or `scan_figures` (without), handing over only the
-/// entries `wanted` says yes to by their kind and party. Every line is still read and its chain checked; a line in the
-/// form `encode` writes that is not wanted is not decoded at all (its kind, donor and
-/// mandate are read from where `encode` puts them), any other line is decoded and
-/// then judged the same way.
+/// entries `wanted` says yes to by their kind and party. Every line is still read
+/// and its chain checked; a line in the form `encode` writes that is not wanted is
+/// not decoded at all (its kind, donor and mandate are read from where `encode`
+/// puts them), any other line is decoded and then judged the same way.
 pub fn scan_some(
     path: &Path,
     until: Option<DateTime<Utc>>,

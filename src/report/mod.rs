@@ -476,11 +476,11 @@ impl<'a> Conv<'a> {
         if currency == Currency::USD {
             return Ok(Usd(Currency::USD.round(amount)));
         }
-        // `Rates::to_usd`'s rule, from the one lookup that also names the rate used.
+        // The one lookup that also names the rate used.
         match self.rates.in_force(currency, date) {
             Some((eff, rate)) => {
                 self.served(currency, eff, date);
-                Ok(Usd(Currency::USD.round(amount / rate)))
+                Ok(Usd(crate::domain::rates::usd_at(amount, rate)))
             }
             None => {
                 self.lacks(currency, date);

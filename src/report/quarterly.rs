@@ -171,7 +171,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
     // The overdue pledges and the exchange differences on a second thread while
     // this one tallies: each converts with its own converter, and what the two used
     // is merged (sets and counts, so in any order) before the report names its rates.
-    let (all, side) = std::thread::scope(|s| {
+    let (all, (od, fx, side)) = std::thread::scope(|s| {
         let side = conv.fork();
         let open = s.spawn(move || {
             let od = overdue_at(src, &side, period.to, src.tolerance);
@@ -185,7 +185,6 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
                 .expect("the overdue pledges' reading does not panic"),
         )
     });
-    let (od, fx, side) = side;
     conv.absorb(side);
     let mut all = all?.into_iter();
     let (od, fx) = (od?, fx?);
