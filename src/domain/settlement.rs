@@ -10,6 +10,7 @@
 //! its group (same donor, mandate and currency, pledged on or before the payment)
 //! settles that pledge; any other unnamed payment settles the oldest pledges first.
 
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -150,26 +151,11 @@ struct OpenGroup {
     holes: usize,
     /// The open pledges by what is left on them, for the exact-amount rule: a payment
     /// looks up its own amount instead of walking every open pledge (pledges left
-    /// partly paid for years would make that walk grow with the ledger). `Decimal`
-    /// hashes by value, so 1.0 and 1.00 are one key, as they are one amount. Amounts
-    /// come from outside (an import), so the hash is std's keyed one, which a crafted
-    /// file cannot make collide.
-    by_left: std::collections::HashMap<Decimal, Few>,
-}
-
-/// The (date, seq) of the pledges with one amount left: almost always one.
-enum Few {
-    One((NaiveDate, u64)),
-    Many(Vec<(NaiveDate, u64)>),
-}
-
-impl Few {
-    fn as_slice(&self) -> &[(NaiveDate, u64)] {
-        match self {
-            Few::One(k) => std::slice::from_ref(k),
-            Few::Many(v) => v,
-        }
-    }
+    /// partly paid for years would make that walk grow with the ledger). A tree, not
+    /// a hash map: amounts come from outside (an import), and a tree has no hash a
+    /// crafted file could make collide; it is built in one pass from the sorted
+    /// pledges when the group opens.
+    by_left: BTreeSet<(Decimal, NaiveDate, u64)>,
 }
 
 impl OpenGroup {
@@ -177,45 +163,15 @@ impl OpenGroup {
     fn add(&mut self, date: NaiveDate, seq: u64, left: Decimal) {
         if !left.is_zero() {
             self.pledges.push((date, seq, left));
-            self.index(left, (date, seq));
         }
     }
 
-    /// Puts the pledges added in (date, seq) order.
+    /// Puts the pledges added in (date, seq) order, and indexes them by what is left.
     fn sort(&mut self) {
         self.pledges.sort_unstable_by_key(|&(d, s, _)| (d, s));
-    }
-
-    fn index(&mut self, left: Decimal, key: (NaiveDate, u64)) {
-        match self.by_left.entry(left) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(Few::One(key));
-            }
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                let few = o.get_mut();
-                match few {
-                    Few::One(k) => *few = Few::Many(vec![*k, key]),
-                    Few::Many(v) => v.push(key),
-                }
-            }
-        }
-    }
-
-    fn unindex(&mut self, left: Decimal, key: (NaiveDate, u64)) {
-        if let Some(few) = self.by_left.get_mut(&left) {
-            match few {
-                Few::One(k) if *k == key => {
-                    self.by_left.remove(&left);
-                }
-                Few::One(_) => {}
-                Few::Many(v) => {
-                    v.retain(|k| *k != key);
-                    if let [one] = v[..] {
-                        *few = Few::One(one);
-                    }
-                }
-            }
-        }
+        let mut by_left: Vec<_> = self.pledges.iter().map(|&(d, s, l)| (l, d, s)).collect();
+        by_left.sort_unstable();
+        self.by_left = by_left.into_iter().collect();
     }
 
     /// Records what is left on a pledge of the group.
@@ -228,10 +184,10 @@ impl OpenGroup {
         };
         let before = std::mem::replace(&mut self.pledges[i].2, left);
         if !before.is_zero() {
-            self.unindex(before, (date, seq));
+            self.by_left.remove(&(before, date, seq));
         }
         if !left.is_zero() {
-            self.index(left, (date, seq));
+            self.by_left.insert((left, date, seq));
             return;
         }
         if before.is_zero() {
@@ -265,19 +221,15 @@ impl OpenGroup {
     }
 
     /// The open pledges dated on or before `date` with exactly `amount` left:
-    /// (date, seq, what is left as stored).
+    /// (date, seq).
     fn with_left(
         &self,
         amount: Decimal,
         date: NaiveDate,
     ) -> impl Iterator<Item = (NaiveDate, u64)> + '_ {
         self.by_left
-            .get(&amount)
-            .map(Few::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .filter(move |(d, _)| *d <= date)
+            .range((amount, NaiveDate::MIN, 0)..=(amount, date, u64::MAX))
+            .map(|&(_, d, s)| (d, s))
     }
 
     /// What is left on an open pledge of the group.
