@@ -255,8 +255,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
     // No report but a statement prints an entry's reference or memo, and a
     // statement's book is the second read below: this one reads figures only, and
-    // for a filtered report only registrations and reversals (the rest is not
-    // decoded).
+    // for a filtered report hands over only registrations and reversals (it still
+    // decodes every line, so that the second read need not).
     let visit = |e: crate::domain::Entry| {
         let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
         if reversal {
@@ -268,7 +268,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     };
     let scan = if filtered {
         let wanted = |g: journal::Glance| g.kind.is_registration() || g.kind == Kind::Reversal;
-        journal::scan_some(&ctx.ledger, c.until, false, &wanted, visit)?
+        journal::scan_some(&ctx.ledger, c.until, false, &wanted, 0, visit)?
     } else {
         journal::scan_figures(&ctx.ledger, c.until, visit)?
     };
@@ -327,7 +327,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         scope.category = Some(category.as_str().to_string());
     }
     if keep.donor.is_some() || keep.mandates.is_some() || keep.donors.is_some() {
-        book = filtered_book(ctx, c.until, &keep, statement)?;
+        book = filtered_book(ctx, c.until, &keep, statement, scan.head.entries)?;
     }
     // Only a statement shows what each payment settled.
     let settled = if statement {
@@ -424,11 +424,13 @@ impl Keep {
 /// A book of the pledges, payments, refunds, write-offs and reductions `keep` keeps,
 /// with every rate, registration and reversal (a reversal of an entry left out
 /// finds nothing); with `notes`, their references and memos too (a statement's).
+/// Entries up to `decoded_to` were decoded by the command's first read.
 fn filtered_book(
     ctx: &Context,
     until: Option<chrono::DateTime<chrono::Utc>>,
     keep: &Keep,
     notes: bool,
+    decoded_to: u64,
 ) -> Result<Book, Failure> {
     use crate::domain::Body;
     use crate::domain::entry::Party;
@@ -447,9 +449,10 @@ fn filtered_book(
             book.apply(e);
         }
     };
-    // Another donor's pledges and payments are not even decoded.
+    // Another donor's pledges and payments, which the first read decoded, are not
+    // decoded again.
     let wanted = |g: journal::Glance| g.party.is_none_or(|(d, m)| keep.keeps(d, m));
-    journal::scan_some(&ctx.ledger, until, notes, &wanted, visit)?;
+    journal::scan_some(&ctx.ledger, until, notes, &wanted, decoded_to, visit)?;
     Ok(book)
 }
 

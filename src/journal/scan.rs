@@ -83,7 +83,7 @@ impl Chunk {
         &self,
         path: &Path,
         notes: Notes,
-        wanted: Option<Wanted<'_>>,
+        wanted: Option<(Wanted<'_>, u64)>,
         names: &mut Names,
     ) -> Result<Vec<Entry>, JournalError> {
         let mut out = Vec::with_capacity(if wanted.is_some() {
@@ -93,7 +93,8 @@ impl Chunk {
         });
         for &(a, b, line, seq) in &self.lines {
             let text = &self.text[a..b];
-            if let Some(wanted) = wanted
+            if let Some((wanted, decoded_to)) = wanted
+                && seq <= decoded_to
                 && super::decode::glance(text).is_some_and(|g| !wanted(g))
             {
                 continue;
@@ -106,7 +107,7 @@ impl Chunk {
                     reason,
                 }
             })?;
-            if wanted.is_none_or(|w| w(Glance::of(&entry.body))) {
+            if wanted.is_none_or(|(w, _)| w(Glance::of(&entry.body))) {
                 out.push(entry);
             }
         }
@@ -267,19 +268,23 @@ pub fn scan_figures(
 
 /// Like `scan` (with `notes`) or `scan_figures` (without), handing over only the
 /// entries `wanted` says yes to by their kind and party. Every line is still read
-/// and its chain checked; a line in the form `encode` writes that is not wanted is
-/// not decoded at all (its kind, donor and mandate are read from where `encode`
-/// puts them), any other line is decoded and then judged the same way.
+/// and its chain checked, and every line is decoded (so a line that cannot be read
+/// fails the read) except one that an earlier read of this command already decoded:
+/// an entry numbered up to `decoded_to`, in the form `encode` writes, that is not
+/// wanted is passed over undecoded (its kind, donor and mandate are read from where
+/// `encode` puts them). Any other line is decoded and judged the same way.
 pub fn scan_some(
     path: &Path,
     until: Option<DateTime<Utc>>,
     notes: bool,
     wanted: Wanted<'_>,
+    decoded_to: u64,
     mut visit: impl FnMut(Entry),
 ) -> Result<Scan, JournalError> {
     let file = super::open::read(path)?;
     let notes = if notes { Notes::Kept } else { Notes::Left };
-    scan_entries(&file, path, notes, Some(wanted), until, &mut visit)
+    let filter = Some((wanted, decoded_to));
+    scan_entries(&file, path, notes, filter, until, &mut visit)
 }
 
 /// Which entries a read hands over, judged by their glance (see `scan_some`).
@@ -319,7 +324,7 @@ fn scan_entries(
     file: &File,
     path: &Path,
     notes: Notes,
-    wanted: Option<Wanted<'_>>,
+    wanted: Option<(Wanted<'_>, u64)>,
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry),
 ) -> Result<Scan, JournalError> {

@@ -426,7 +426,6 @@ impl<'a> Conv<'a> {
     /// had done its conversions (every record here is a set, a min, a max or a count).
     pub fn absorb(&self, other: Conv<'a>) {
         self.used.borrow_mut().extend(other.used.into_inner());
-        self.last_used.set(None);
         let mut stale = self.stale.borrow_mut();
         for (k, (first, last, count)) in other.stale.into_inner() {
             let e = stale.entry(k).or_insert((first, last, 0));

@@ -206,3 +206,39 @@ fn a_donor_with_no_entries_is_named_in_the_empty_message() {
     let out = t.ok("report donors --donor FRA --year 2009 --format csv");
     assert!(!out.contains("JPN"), "{out}");
 }
+
+/// A line whose hash is right but which cannot be read (a forger's) fails every
+/// report that reads the ledger, a report of another donor too: a filtered report
+/// passes lines over only once it has decoded them. `verify` checks the chain only,
+/// and passes.
+#[test]
+fn an_unreadable_line_of_another_donor_fails_a_filtered_report() {
+    use sha2::{Digest, Sha256};
+    let t = crate::util::Test::init();
+    t.ok("record pledge --donor JPN --mandate icat --amount 100 --currency USD --date 2009-01-01");
+    t.ok("record payment --donor USA --mandate icat --amount 50 --currency USD --date 2009-02-01");
+    // The last line, its amount made unreadable and its hash made right again.
+    let journal = String::from_utf8(t.journal()).unwrap();
+    let last = journal.trim_end().lines().last().unwrap();
+    let body = &last[..last.len() - (9 + 64 + 2)];
+    let forged_body = body.replace("\"amount\":\"50.00\"", "\"amount\":\"5O.00\"");
+    assert_ne!(forged_body, body);
+    let hash = hex::encode(Sha256::digest(forged_body.as_bytes()));
+    let forged = format!("{forged_body},\"hash\":\"{hash}\"}}");
+    std::fs::write(t.ledger(), journal.replace(last, &forged)).unwrap();
+    // The index witnessed the old head; without it only the line itself is at fault.
+    std::fs::remove_file(ledger::journal::index_path(t.ledger())).unwrap();
+    t.ok("verify");
+    for args in [
+        "report statement --donor JPN",
+        "report donors --donor JPN",
+        "report donors --category member-state",
+        "report donors",
+    ] {
+        t.rejects(
+            args,
+            3,
+            "entry #2 cannot be read: `amount` is not a decimal",
+        );
+    }
+}
