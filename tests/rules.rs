@@ -50,7 +50,7 @@ fn d(text: &str) -> Decimal {
 }
 
 fn allocation(b: &Checker, seq: u64) -> Allocation {
-    let s = settlement::settle(b.book(), None).expect("rates");
+    let s = settlement::settle(b.book()).expect("rates");
     s.allocations.get(&seq).cloned().unwrap_or_default()
 }
 
@@ -158,7 +158,7 @@ fn a_write_off_lowers_outstanding_from_its_date_and_payments_settle_the_rest() {
         r#"{"kind":"write-off","pledge":1,"amount":"30.00","currency":"USD","date":"2009-02-01","memo":"approval 1"}"#,
         &payment("100", "2009-03-01", None),
     ]);
-    let s = settlement::settle(b.book(), None).unwrap();
+    let s = settlement::settle(b.book()).unwrap();
     let p = b.pledge(1).unwrap();
     let day = |t: &str| t.parse().unwrap();
     assert_eq!(s.outstanding(p, day("2009-01-31")), d("100.00"));
@@ -177,7 +177,7 @@ fn a_reversed_payment_settles_nothing() {
         r#"{"kind":"reversal","entry":2,"reason":"wrong value date"}"#,
         &payment("60", "2009-03-05", None),
     ]);
-    let s = settlement::settle(b.book(), None).unwrap();
+    let s = settlement::settle(b.book()).unwrap();
     assert!(
         !s.allocations.contains_key(&2),
         "a reversed payment was settled"
@@ -366,8 +366,8 @@ fn settling_in_parts_gives_what_one_run_gives() {
     }
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     let b = book(&refs);
-    let apart = settlement::settle(b.book(), None).expect("rates");
-    let one = settlement::settle_records(&settlement::Records::of(b.book()), None).expect("rates");
+    let apart = settlement::settle(b.book()).expect("rates");
+    let one = settlement::settle_records(&settlement::Records::of(b.book())).expect("rates");
     assert_eq!(apart.allocations, one.allocations);
     assert_eq!(apart.left_after, one.left_after);
     assert!(!one.allocations.is_empty());

@@ -331,7 +331,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     }
     // Only a statement shows what each payment settled.
     let settled = if statement {
-        settlement::settle(&book, None)
+        settlement::settle(&book)
     } else {
         settlement::settle_pledges(&book)
     }

@@ -264,21 +264,15 @@ impl<'a> Records<'a> {
 }
 
 /// Settles every live payment and write-off of the book against its live pledges.
-/// `only` limits the work to the pledges of one (donor, mandate, currency) group and
-/// the payments that could touch them (used to check one write-off).
-pub fn settle(book: &Book, only: Option<&PledgeRec>) -> Result<Settlement, Vec<MissingRate>> {
-    match only {
-        Some(_) => settle_records(&Records::of(book), only),
-        None => settle_apart(&Records::of(book), true),
-    }
+pub fn settle(book: &Book) -> Result<Settlement, Vec<MissingRate>> {
+    settle_apart(&Records::of(book), true)
 }
 
-/// Settles like `settle`, from the records given.
-pub fn settle_records(
-    records: &Records<'_>,
-    only: Option<&PledgeRec>,
-) -> Result<Settlement, Vec<MissingRate>> {
-    Settler::new(records, only, true).run()
+/// Settles like `settle`, from the records given: they must hold every record of
+/// the pledge groups they touch (see `Checker::group_records`), or the figures are
+/// not those a report shows.
+pub fn settle_records(records: &Records<'_>) -> Result<Settlement, Vec<MissingRate>> {
+    Settler::new(records, true).run()
 }
 
 /// Settles like `settle` but keeps only what each pledge had settled and written off
@@ -302,16 +296,10 @@ fn settle_apart(records: &Records<'_>, allocations: bool) -> Result<Settlement, 
         let others: Vec<_> = (1..PARTS)
             .map(|i| {
                 let live = &live;
-                s.spawn(move || {
-                    Settler::new(records, None, allocations)
-                        .part(i, live)
-                        .run_part()
-                })
+                s.spawn(move || Settler::new(records, allocations).part(i, live).run_part())
             })
             .collect();
-        let first = Settler::new(records, None, allocations)
-            .part(0, &live)
-            .run_part();
+        let first = Settler::new(records, allocations).part(0, &live).run_part();
         let mut parts = vec![first];
         parts.extend(
             others
@@ -364,7 +352,6 @@ fn finish(parts: Vec<Part>) -> Result<Settlement, Vec<MissingRate>> {
 /// settled so far.
 struct Settler<'r, 'a> {
     records: &'r Records<'a>,
-    only: Option<&'r PledgeRec>,
     /// Which part this run settles, and every live pledge (see `settle_apart`).
     part: Option<(u64, &'r HashSet<u64>)>,
     /// Whether to keep what each payment and write-off settled.
@@ -385,10 +372,9 @@ struct Settler<'r, 'a> {
 }
 
 impl<'r, 'a> Settler<'r, 'a> {
-    fn new(records: &'r Records<'a>, only: Option<&'r PledgeRec>, allocations: bool) -> Self {
+    fn new(records: &'r Records<'a>, allocations: bool) -> Self {
         Settler {
             records,
-            only,
             part: None,
             allocations,
             open: HashMap::default(),
@@ -454,41 +440,25 @@ impl<'r, 'a> Settler<'r, 'a> {
         }
     }
 
-    /// Is this pledge in the group being settled (all of them when not limited)?
-    fn in_group(&self, donor: &str, mandate: &str) -> bool {
-        self.only
-            .is_none_or(|p| *p.donor == *donor && *p.mandate == *mandate)
-    }
-
     /// The live payments, in-kind contributions, write-offs and reductions that can
     /// settle something, in (value date, #) order.
     fn events(&self) -> Vec<(NaiveDate, u64, Event<'a>)> {
         let records = self.records;
-        let only = self.only;
         let mut events = Vec::new();
         for p in records.payments.iter().copied().filter(|p| !p.refund) {
-            let relevant = match (only, p.pledge) {
-                (Some(o), Some(named)) => named == o.seq,
-                _ => self.in_group(&p.donor, &p.mandate),
-            };
-            if relevant && self.settles_payment(p) {
+            if self.settles_payment(p) {
                 events.push((p.date, p.seq, Event::Pay(p)));
             }
         }
         // An in-kind contribution settles only the in-kind pledge it names.
         for p in records.in_kind.iter().copied() {
-            if let Some(named) = p.pledge
-                && only.is_none_or(|o| o.seq == named)
-                && self.settles_payment(p)
-            {
+            if p.pledge.is_some() && self.settles_payment(p) {
                 events.push((p.date, p.seq, Event::Pay(p)));
             }
         }
         for w in records.takes.iter().copied() {
             // A take whose pledge is not settled here (or not live) takes nothing.
-            if only.is_none_or(|o| o.seq == w.pledge)
-                && (self.part.is_none() || self.left.contains_key(&w.pledge))
-            {
+            if self.part.is_none() || self.left.contains_key(&w.pledge) {
                 events.push((w.date, w.seq, Event::Take(w)));
             }
         }
@@ -501,10 +471,7 @@ impl<'r, 'a> Settler<'r, 'a> {
     fn open_pledges(&mut self) {
         let records = self.records;
         for p in records.pledges.iter().copied() {
-            if !self.in_group(&p.donor, &p.mandate)
-                || !self.in_part(&p.donor, &p.mandate)
-                || self.only.is_some_and(|o| o.currency != p.currency)
-            {
+            if !self.in_part(&p.donor, &p.mandate) {
                 continue;
             }
             if !p.in_kind {

@@ -520,3 +520,51 @@ fn implausible_rates_and_malformed_heads_are_refused() {
         );
     }
 }
+
+/// What settles one pledge of a group changes what reaches the others, oldest
+/// first: a write-off is judged against its pledge's whole group, as reports
+/// settle it.
+#[test]
+fn a_write_off_is_judged_against_its_whole_group() {
+    let t = Test::init();
+    let r = "record pledge --donor ITA --mandate icat --currency USD --amount 100";
+    t.ok(format!("{r} --date 2020-01-01").as_str()); // 1
+    t.ok(format!("{r} --date 2020-02-01").as_str()); // 2
+    let pay = "record payment --donor ITA --mandate icat --currency USD --amount";
+    t.ok(format!("{pay} 100 --date 2020-03-01 --pledge 1").as_str()); // 3
+    // Naming none, it finds #1 settled and settles #2.
+    t.ok(format!("{pay} 100 --date 2020-04-01").as_str()); // 4
+    let wo = "record write-off --reason approved --date 2020-05-01 --amount";
+    t.refuses(
+        format!("{wo} 100 --pledge 2").as_str(),
+        1,
+        "error: --amount: pledge #2 has 0.00 USD outstanding on 2020-05-01; a write-off of 100.00 USD is larger [write-off-exceeds]\n",
+    );
+    // A reduction of an older pledge sends a payment naming none on to a newer one,
+    // leaving nothing for the newer one's write-off.
+    t.ok(format!("{r} --date 2020-06-01").as_str()); // 5
+    t.ok(format!("{r} --date 2020-06-15").as_str()); // 6
+    t.ok(format!("{pay} 150 --date 2020-08-01").as_str()); // 7: 100 to #5, 50 to #6
+    t.ok("record write-off --reason approved --pledge 6 --amount 50 --date 2020-09-01"); // 8
+    t.refuses(
+        "record reduction --reason letter --pledge 5 --amount 100 --date 2020-07-01",
+        1,
+        "error: --amount: a reduction of 100.00 USD on pledge #5 dated 2020-07-01 would leave less for write-off #8 (pledge #6, 2020-09-01): it would take 0.00 USD of its 50.00 USD instead of 50.00 USD [reduction-exceeds]\n",
+    );
+    // Dated after the payment, it takes what #7 left on #5: nothing.
+    t.refuses(
+        "record reduction --reason letter --pledge 5 --amount 1 --date 2020-08-02",
+        1,
+        "error: --amount: pledge #5 has 0.00 USD outstanding on 2020-08-02; a reduction of 1.00 USD is larger [reduction-exceeds]\n",
+    );
+    // A write-off that a payment recorded later already left short is not the
+    // next one's doing.
+    t.ok(format!("{pay} 30 --date 2020-08-15 --pledge 6").as_str()); // 9: #8 now takes 20
+    t.ok(format!("{r} --date 2020-10-01").as_str()); // 10
+    t.ok("record write-off --reason approved --pledge 10 --amount 100 --date 2020-10-02"); // 11
+    let v = t.ok("verify --rules");
+    assert!(
+        v.starts_with("rules: every entry keeps the recording rules"),
+        "{v}"
+    );
+}

@@ -63,6 +63,8 @@ pub struct Checker {
     /// quadratic).
     pub(super) pledge_groups: Groups<Vec<u64>>,
     pub(super) takes: FxHashMap<u64, Vec<u64>>,
+    /// In-kind contributions by (donor, mandate).
+    pub(super) in_kind_groups: Groups<Vec<u64>>,
     /// The first entry (reversed or not) that carries each (kind, donor, reference)
     /// key, and the later ones in order for the few keys carried more than once: how
     /// `import` knows a row with a reference is already recorded.
@@ -132,8 +134,11 @@ impl Checker {
                 let pledge = self.book.write_offs[&seq].pledge;
                 self.takes.entry(pledge).or_default().push(seq);
             }
+            Kind::InKind => {
+                let p = &self.book.in_kind_entry(seq).expect("just applied");
+                self.in_kind_groups.at(&p.donor, &p.mandate).push(seq);
+            }
             Kind::Ledger
-            | Kind::InKind
             | Kind::Reversal
             | Kind::Rate
             | Kind::Donor

@@ -14,7 +14,8 @@ use super::check::{check_amount, check_date, check_text};
 use super::{Checker, PledgeRec, WriteOffRec};
 use crate::domain::entry::{Kind, Pledge, WriteOff};
 use crate::domain::problem::Problem;
-use crate::domain::settlement::{self, Records};
+use crate::domain::settlement::{self, Records, Settlement};
+use rustc_hash::FxHashSet;
 
 fn what(reduction: bool) -> &'static str {
     if reduction {
@@ -71,7 +72,11 @@ impl Checker {
     }
 
     /// A write-off or reduction may not exceed what is outstanding on its pledge at
-    /// its date, nor make one already recorded on that pledge exceed it.
+    /// its date, nor leave less to take for one already recorded: settled with the
+    /// new one, its pledge's whole group must give every earlier write-off and
+    /// reduction at least what it took without it. (One recorded before may already
+    /// take less than its amount, when a payment dated before it was recorded
+    /// after it: that is not the new one's doing.)
     fn check_take_fits(
         &self,
         pledge: &PledgeRec,
@@ -89,42 +94,62 @@ impl Checker {
             reason: None,
             reversed_by: None,
         };
-        let mut records = self.records_for_pledge(pledge.seq);
+        let mut records = self.group_records(pledge);
         records.takes.push(&new);
-        let s = settlement::settle_records(&records, Some(pledge)).map_err(|e| {
-            let all: Vec<String> = e.iter().map(ToString::to_string).collect();
-            Problem::new(Code::MissingRate, all.join("; "))
-        })?;
-        // The new one first: when it does not fit, say so about it.
-        let mut takes: Vec<&WriteOffRec> = records.takes.clone();
-        takes.sort_by_key(|w| (w.seq != seq, w.seq));
-        for wo in takes {
-            let applied: Decimal = s
-                .allocations
-                .get(&wo.seq)
+        let with = settle(&records)?;
+        let taken = |s: &Settlement, by: u64| -> Decimal {
+            s.allocations
+                .get(&by)
                 .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
-                .unwrap_or_default();
-            if applied < wo.amount {
-                let outstanding = if wo.seq == seq {
-                    s.outstanding(pledge, w.date) + applied
-                } else {
-                    s.outstanding(pledge, w.date) + w.amount
-                };
-                let c = pledge.currency;
+                .unwrap_or_default()
+        };
+        let c = pledge.currency;
+        let applied = taken(&with, seq);
+        if applied < w.amount {
+            // It is the last event of its date, so what it found left was what it took.
+            return Err(Problem::field(
+                exceeds(reduction),
+                "amount",
+                format!(
+                    "pledge #{} has {} {c} outstanding on {}; a {} of {} {c} is larger",
+                    pledge.seq,
+                    c.format(applied),
+                    w.date,
+                    what(reduction),
+                    c.format(w.amount),
+                ),
+            ));
+        }
+        let short: Vec<&WriteOffRec> = records
+            .takes
+            .iter()
+            .copied()
+            .filter(|t| t.seq != seq && taken(&with, t.seq) < t.amount)
+            .collect();
+        if short.is_empty() {
+            return Ok(());
+        }
+        records.takes.pop();
+        let without = settle(&records)?;
+        for t in short {
+            let (before, after) = (taken(&without, t.seq), taken(&with, t.seq));
+            if after < before {
                 return Err(Problem::field(
-                    if reduction {
-                        Code::ReductionExceeds
-                    } else {
-                        Code::WriteOffExceeds
-                    },
+                    exceeds(reduction),
                     "amount",
                     format!(
-                        "pledge #{} has {} {c} outstanding on {}; a {} of {} {c} is larger",
-                        pledge.seq,
-                        c.format(outstanding),
-                        w.date,
+                        "a {} of {} {c} on pledge #{} dated {} would leave less for {} #{} (pledge #{}, {}): it would take {} {c} of its {} {c} instead of {} {c}",
                         what(reduction),
                         c.format(w.amount),
+                        pledge.seq,
+                        w.date,
+                        what(t.reduction),
+                        t.seq,
+                        t.pledge,
+                        t.date,
+                        c.format(after),
+                        c.format(t.amount),
+                        c.format(before),
                     ),
                 ));
             }
@@ -132,48 +157,76 @@ impl Checker {
         Ok(())
     }
 
-    /// The live records settling one pledge can touch, borrowed from the book: the
-    /// pledges of its donor, mandate and currency (settled in order with it), the
-    /// payments that name it (in any currency; one that names it must be of its
-    /// donor and mandate) or name none and are in its currency, and its write-offs
-    /// and reductions. Settlement limited to one pledge would pass over every other
-    /// record of the group: a refund, a payment naming another pledge, and what is
-    /// in another currency settle nothing of it.
-    pub(super) fn records_for_pledge(&self, seq: u64) -> Records<'_> {
-        let p = &self.pledges[&seq];
-        let pledges = self
+    /// Every live record that settling one pledge's group reads, borrowed from the
+    /// book: the pledges of its donor, mandate and currency (settled in order with
+    /// it), the payments naming none in that currency, and the payments, in-kind
+    /// contributions, write-offs and reductions naming any of those pledges (a
+    /// payment naming one is of its donor and mandate, in any currency). What
+    /// settles another pledge of the group changes what reaches this one, oldest
+    /// first; a refund, and what is in another currency unnamed, settle nothing here.
+    pub(super) fn group_records(&self, p: &PledgeRec) -> Records<'_> {
+        let pledges: Vec<&PledgeRec> = self
             .pledge_groups
             .get(&p.donor, &p.mandate)
             .into_iter()
-            .flatten();
+            .flatten()
+            .filter_map(|s| self.pledges.get(s))
+            .filter(|q| q.reversed_by.is_none() && !q.pending && q.currency == p.currency)
+            .collect();
+        let seqs: FxHashSet<u64> = pledges.iter().map(|q| q.seq).collect();
+        let names = |named: Option<u64>| named.is_some_and(|n| seqs.contains(&n));
         let payments = self
             .payment_groups
             .get(&p.donor, &p.mandate)
             .into_iter()
             .flatten()
-            .flat_map(|(_, seqs)| seqs);
-        let takes = self.takes.get(&seq).into_iter().flatten();
+            .flat_map(|(_, seqs)| seqs)
+            .filter_map(|s| self.payments.get(s))
+            .filter(|q| q.reversed_by.is_none() && !q.refund)
+            .filter(|q| match q.pledge {
+                Some(_) => names(q.pledge),
+                None => q.currency == p.currency,
+            })
+            .collect();
+        let in_kind = self
+            .in_kind_groups
+            .get(&p.donor, &p.mandate)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| self.in_kind_entry(*s))
+            .filter(|q| q.reversed_by.is_none() && names(q.pledge))
+            .collect();
+        let takes = pledges
+            .iter()
+            .filter_map(|q| self.takes.get(&q.seq))
+            .flatten()
+            .filter_map(|s| self.write_offs.get(s))
+            .filter(|w| w.reversed_by.is_none())
+            .collect();
         Records {
-            pledges: pledges
-                .filter_map(|s| self.pledges.get(s))
-                .filter(|q| q.reversed_by.is_none() && !q.pending && q.currency == p.currency)
-                .collect(),
-            payments: payments
-                .filter_map(|s| self.payments.get(s))
-                .filter(|q| q.reversed_by.is_none() && !q.refund)
-                .filter(|q| match q.pledge {
-                    Some(named) => named == seq,
-                    None => q.currency == p.currency,
-                })
-                .collect(),
-            in_kind: Vec::new(),
-            takes: takes
-                .filter_map(|s| self.write_offs.get(s))
-                .filter(|w| w.reversed_by.is_none())
-                .collect(),
+            pledges,
+            payments,
+            in_kind,
+            takes,
             rates: &self.rates,
         }
     }
+}
+
+fn exceeds(reduction: bool) -> Code {
+    if reduction {
+        Code::ReductionExceeds
+    } else {
+        Code::WriteOffExceeds
+    }
+}
+
+/// Settles a group's records for a check; a rate it lacks is named.
+fn settle(records: &Records<'_>) -> Result<Settlement, Problem> {
+    settlement::settle_records(records).map_err(|e| {
+        let all: Vec<String> = e.iter().map(ToString::to_string).collect();
+        Problem::new(Code::MissingRate, all.join("; "))
+    })
 }
 
 /// Checks an opening pledge's two fields: both or neither, an opening date on or
