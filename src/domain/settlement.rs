@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::book::{Book, PaymentRec, PledgeRec, WriteOffRec};
+use super::currency::Currency;
 use super::rates::{MissingRate, Rates};
 
 /// What one payment or write-off settled.
@@ -144,7 +145,7 @@ type GroupKey<'a> = (&'a str, &'a str, &'a str);
 /// open pledges, and then the vector is compacted, so a walk passes at most about as
 /// many holes as open pledges. `head` is where the first open pledge may be: most
 /// payments settle the oldest first, so the settled front is simply passed.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct OpenGroup {
     pledges: Vec<(NaiveDate, u64, Decimal)>,
     head: usize,
@@ -164,6 +165,27 @@ impl OpenGroup {
         if !left.is_zero() {
             self.pledges.push((date, seq, left));
         }
+    }
+
+    /// Adds a pledge after the group was sorted, in its place.
+    fn insert(&mut self, date: NaiveDate, seq: u64, left: Decimal) {
+        if left.is_zero() {
+            return;
+        }
+        let place = |pledges: &[(NaiveDate, u64, Decimal)]| {
+            pledges.partition_point(|&(d, s, _)| (d, s) < (date, seq))
+        };
+        let mut i = place(&self.pledges);
+        if i < self.head {
+            // Only settled pledges may come before `head`: drop every hole first.
+            self.pledges.drain(..self.head);
+            self.pledges.retain(|p| !p.2.is_zero());
+            self.head = 0;
+            self.holes = 0;
+            i = place(&self.pledges);
+        }
+        self.pledges.insert(i, (date, seq, left));
+        self.by_left.insert((left, date, seq));
     }
 
     /// Puts the pledges added in (date, seq) order, and indexes them by what is left.
@@ -220,6 +242,37 @@ impl OpenGroup {
             .map(|p| (p.1, p.2))
     }
 
+    /// What a payment naming none of `amount` on `date` takes off which pledges,
+    /// (seq, amount): the one open pledge dated by then on which exactly its amount
+    /// is left, if exactly one has; otherwise the oldest first. `settles` says
+    /// whether a pledge may be settled then (an opening pledge not before its
+    /// opening date).
+    fn choose(
+        &self,
+        amount: Decimal,
+        date: NaiveDate,
+        settles: impl Fn(u64) -> bool,
+    ) -> Vec<(u64, Decimal)> {
+        let mut exact = self
+            .with_left(amount, date)
+            .filter(|(_, seq, _)| settles(*seq))
+            .map(|(_, seq, left)| (seq, left));
+        if let (Some(one), None) = (exact.next(), exact.next()) {
+            return vec![one];
+        }
+        let mut rest = amount;
+        let mut takes = Vec::new();
+        for (seq, left) in self.oldest(date).filter(|(seq, _)| settles(*seq)) {
+            if rest.is_zero() {
+                break;
+            }
+            let take = rest.min(left);
+            rest -= take;
+            takes.push((seq, take));
+        }
+        takes
+    }
+
     /// The open pledges dated on or before `date` with exactly `amount` left:
     /// (date, seq, what is left as stored).
     fn with_left(
@@ -233,9 +286,230 @@ impl OpenGroup {
     }
 }
 
+/// One pledge group's settlement (a donor, mandate and currency) kept as entries
+/// arrive in recording order, for judging write-offs and reductions without
+/// settling the whole group again for each. It takes an event only when nothing it
+/// has taken comes after it in (date, #) order, and a pledge only when dated after
+/// every event it has taken; otherwise it refuses (returns false), and its keeper
+/// drops it and builds it again when next asked. It follows `Settler`'s rules
+/// through the same helpers (`OpenGroup::choose`, `in_currency`), and a property
+/// test holds it to a whole settlement.
+#[derive(Debug, Clone)]
+pub struct LiveGroup {
+    currency: Currency,
+    open: OpenGroup,
+    /// Every pledge of the group (in-kind ones too): its date, whether it is in
+    /// kind, and what is left on it.
+    left: HashMap<u64, (NaiveDate, bool, Decimal)>,
+    /// An opening pledge's opening date: nothing dated before it settles the pledge.
+    from: HashMap<u64, NaiveDate>,
+    /// The date of the last event taken.
+    last: Option<NaiveDate>,
+    /// The latest date a payment in another currency was converted at: a rate
+    /// recorded or reversed for a date up to it may change what it settled.
+    converted: Option<NaiveDate>,
+    /// A rate was missing: the figures are not to be judged by.
+    missing: bool,
+}
+
+impl LiveGroup {
+    /// Settles one group's records (every live record of it, as
+    /// `Checker::group_records` gives them), in the group's currency.
+    pub fn build(records: &Records<'_>, currency: Currency) -> LiveGroup {
+        let mut g = LiveGroup {
+            currency,
+            open: OpenGroup::default(),
+            left: HashMap::default(),
+            from: HashMap::default(),
+            last: None,
+            converted: None,
+            missing: false,
+        };
+        for p in records.pledges.iter().copied() {
+            if !p.in_kind {
+                g.open.add(p.date, p.seq, p.base());
+            }
+            g.keep(p);
+        }
+        g.open.sort();
+        let mut events: Vec<(NaiveDate, u64, Event<'_>)> = records
+            .payments
+            .iter()
+            .copied()
+            .filter(|p| !p.refund)
+            .chain(
+                records
+                    .in_kind
+                    .iter()
+                    .copied()
+                    .filter(|p| p.pledge.is_some()),
+            )
+            .map(|p| (p.date, p.seq, Event::Pay(p)))
+            .chain(
+                records
+                    .takes
+                    .iter()
+                    .map(|w| (w.date, w.seq, Event::Take(w))),
+            )
+            .collect();
+        events.sort_by_key(|(d, s, _)| (*d, *s));
+        for (_, _, e) in events {
+            match e {
+                Event::Pay(p) => g.pay(p, records.rates),
+                Event::Take(w) => g.take(w),
+            };
+        }
+        g
+    }
+
+    fn keep(&mut self, p: &PledgeRec) {
+        self.left.insert(p.seq, (p.date, p.in_kind, p.base()));
+        if p.is_opening() {
+            self.from.insert(p.seq, p.counted_on());
+        }
+    }
+
+    /// Takes a pledge of the group recorded after those it holds.
+    pub fn add_pledge(&mut self, p: &PledgeRec) -> bool {
+        if self.last.is_some_and(|l| p.date <= l) {
+            return false;
+        }
+        if !p.in_kind {
+            self.open.insert(p.date, p.seq, p.base());
+        }
+        self.keep(p);
+        true
+    }
+
+    fn settles(&self, pledge: u64, date: NaiveDate) -> bool {
+        self.from.get(&pledge).is_none_or(|f| *f <= date)
+    }
+
+    fn after_last(&mut self, date: NaiveDate) -> bool {
+        if self.last.is_some_and(|l| date < l) {
+            return false;
+        }
+        self.last = Some(date);
+        true
+    }
+
+    fn record(&mut self, pledge: u64, amount: Decimal) {
+        if let Some((date, in_kind, left)) = self.left.get_mut(&pledge) {
+            *left -= amount;
+            if !*in_kind {
+                self.open.set((*date, pledge), *left);
+            }
+        }
+    }
+
+    /// Takes a payment or in-kind contribution that names a pledge of the group, or
+    /// a payment naming none in its donor, mandate and currency.
+    pub fn pay(&mut self, pay: &PaymentRec, rates: &Rates) -> bool {
+        let date = pay.date;
+        if !self.after_last(date) {
+            return false;
+        }
+        match pay.pledge {
+            Some(named) => {
+                let Some(&(_, _, left)) = self.left.get(&named) else {
+                    return true;
+                };
+                if !self.settles(named, date) {
+                    return true;
+                }
+                if pay.currency != self.currency {
+                    self.converted = self.converted.max(Some(date));
+                }
+                let value = in_currency(rates, pay, self.currency, date).unwrap_or_else(|_| {
+                    self.missing = true;
+                    Decimal::ZERO
+                });
+                let take = value.min(left);
+                if take > Decimal::ZERO {
+                    self.record(named, take);
+                }
+            }
+            None => {
+                let takes = self
+                    .open
+                    .choose(pay.amount, date, |seq| self.settles(seq, date));
+                for (seq, take) in takes {
+                    self.record(seq, take);
+                }
+            }
+        }
+        true
+    }
+
+    /// Takes a write-off or reduction of a pledge of the group.
+    pub fn take(&mut self, w: &WriteOffRec) -> bool {
+        if !self.after_last(w.date) {
+            return false;
+        }
+        if let Some(&(_, _, left)) = self.left.get(&w.pledge) {
+            let amount = if self.settles(w.pledge, w.date) {
+                w.amount.min(left)
+            } else {
+                Decimal::ZERO
+            };
+            self.record(w.pledge, amount);
+        }
+        true
+    }
+
+    /// What a write-off or reduction of `amount` on `pledge` dated `date` and
+    /// recorded now would take off it; none when it would come before an event
+    /// already taken, when a rate was missing, or when the pledge is not in the
+    /// group: then only settling the whole group again can say.
+    pub fn would_take(&self, pledge: u64, amount: Decimal, date: NaiveDate) -> Option<Decimal> {
+        if self.missing || self.last.is_some_and(|l| date < l) {
+            return None;
+        }
+        let &(_, _, left) = self.left.get(&pledge)?;
+        Some(if self.settles(pledge, date) {
+            amount.min(left)
+        } else {
+            Decimal::ZERO
+        })
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Has it converted a payment dated on or after `date` from another currency?
+    pub fn converted_since(&self, date: NaiveDate) -> bool {
+        self.converted.is_some_and(|c| c >= date)
+    }
+
+    /// What is left on each pledge of the group, by seq, in seq order.
+    pub fn lefts(&self) -> Vec<(u64, Decimal)> {
+        let mut v: Vec<_> = self.left.iter().map(|(s, (_, _, l))| (*s, *l)).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
 enum Event<'a> {
     Pay(&'a PaymentRec),
     Take(&'a WriteOffRec),
+}
+
+/// A payment's amount in a pledge's currency at the rates of `date` (what a payment
+/// naming the pledge can settle of it), or the rates missing.
+fn in_currency(
+    rates: &Rates,
+    pay: &PaymentRec,
+    currency: Currency,
+    date: NaiveDate,
+) -> Result<Decimal, Vec<MissingRate>> {
+    if currency == pay.currency {
+        return Ok(pay.amount);
+    }
+    match (rates.rate(pay.currency, date), rates.rate(currency, date)) {
+        (Ok(from), Ok(to)) => Ok(currency.round(pay.amount / from * to)),
+        (a, b) => Err(a.err().into_iter().chain(b.err()).collect()),
+    }
 }
 
 /// What a settlement reads: live records (any order) and the rates. A whole book's,
@@ -563,17 +837,11 @@ impl<'r, 'a> Settler<'r, 'a> {
         let (Some(&(p, left)), true) = (self.left.get(&named), self.settles(named, date)) else {
             return alloc;
         };
-        let rates = self.records.rates;
-        let value = if p.currency == pay.currency {
-            pay.amount
-        } else {
-            match (rates.rate(pay.currency, date), rates.rate(p.currency, date)) {
-                (Ok(from), Ok(to)) => p.currency.round(pay.amount / from * to),
-                (a, b) => {
-                    self.missing.extend(a.err());
-                    self.missing.extend(b.err());
-                    Decimal::ZERO
-                }
+        let value = match in_currency(self.records.rates, pay, p.currency, date) {
+            Ok(v) => v,
+            Err(missing) => {
+                self.missing.extend(missing);
+                Decimal::ZERO
             }
         };
         let take = value.min(left);
@@ -600,39 +868,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         let Some(group) = self.open.get(&key) else {
             return alloc;
         };
-        // The open pledges dated by then that may be settled then, oldest first.
-        let open = || {
-            group
-                .oldest(date)
-                .filter(|(seq, _)| self.settles(*seq, date))
-        };
-        // The one with exactly the payment's amount left, if exactly one has.
-        let exact = {
-            let mut exact = group
-                .with_left(pay.amount, date)
-                .filter(|(_, seq, _)| self.settles(*seq, date))
-                .map(|(_, seq, left)| (seq, left));
-            match (exact.next(), exact.next()) {
-                (Some(one), None) => Some(one),
-                _ => None,
-            }
-        };
-        let takes: Vec<(u64, Decimal)> = match exact {
-            Some(one) => vec![one],
-            None => {
-                let mut rest = pay.amount;
-                let mut takes = Vec::new();
-                for (seq, left) in open() {
-                    if rest.is_zero() {
-                        break;
-                    }
-                    let take = rest.min(left);
-                    rest -= take;
-                    takes.push((seq, take));
-                }
-                takes
-            }
-        };
+        let takes = group.choose(pay.amount, date, |seq| self.settles(seq, date));
         for (seq, take) in takes {
             let (p, _) = self.left[&seq];
             alloc.unpledged -= take;
@@ -701,6 +937,101 @@ mod tests {
                         .collect();
                     prop_assert_eq!(&got, &want);
                 }
+            }
+        }
+    }
+
+    /// What a group's entries are, for the live group's property test.
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// (day, amount, opening: outstanding carried in 5 days later)
+        Pledge(u32, i64, Option<i64>),
+        /// (day, amount, which pledge it names, by its place among the pledges)
+        Pay(u32, i64, Option<usize>),
+        /// (day, amount, which pledge)
+        Take(u32, i64, usize),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0u32..30, 1i64..8, prop::option::weighted(0.2, 0i64..8))
+                .prop_map(|(d, a, o)| Step::Pledge(d, a, o)),
+            (0u32..30, 1i64..10, prop::option::weighted(0.3, 0usize..20))
+                .prop_map(|(d, a, n)| Step::Pay(d, a, n)),
+            (0u32..30, 1i64..5, 0usize..20).prop_map(|(d, a, n)| Step::Take(d, a, n)),
+        ]
+    }
+
+    proptest! {
+        /// A group's entries recorded in any order: the live group, kept entry by
+        /// entry (built again whenever it refuses one, as the checker does), leaves
+        /// on every pledge what a whole settlement of the same records leaves.
+        #[test]
+        fn a_live_group_settles_as_a_whole_settlement_does(
+            steps in prop::collection::vec(step(), 1..40),
+        ) {
+            let day = |d: u32| NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(d.into());
+            let name: super::super::book::Name = "D".into();
+            let mut pledges: Vec<PledgeRec> = Vec::new();
+            let mut payments: Vec<PaymentRec> = Vec::new();
+            let mut takes: Vec<WriteOffRec> = Vec::new();
+            for (i, st) in steps.iter().enumerate() {
+                let seq = i as u64 + 1;
+                match *st {
+                    Step::Pledge(d, a, o) => pledges.push(PledgeRec {
+                        seq, donor: name.clone(), mandate: name.clone(),
+                        amount: Decimal::from(a), currency: Currency::USD, date: day(d),
+                        due: None,
+                        opening: o.map(|o| (day(d + 5), Decimal::from(o.min(a)))),
+                        in_kind: false, reference: None, reversed_by: None, agreement: None,
+                        pledged_on: day(d), pending: false,
+                    }),
+                    Step::Pay(d, a, n) => payments.push(PaymentRec {
+                        seq, refund: false, donor: name.clone(), mandate: name.clone(),
+                        amount: Decimal::from(a), currency: Currency::USD, date: day(d),
+                        pledge: n.and_then(|n| pledges.get(n % pledges.len().max(1))).map(|p| p.seq),
+                        prior_period: false, reference: None, reversed_by: None,
+                    }),
+                    Step::Take(d, a, n) => {
+                        if let Some(p) = pledges.get(n % pledges.len().max(1)) {
+                            takes.push(WriteOffRec {
+                                seq, reduction: false, pledge: p.seq, amount: Decimal::from(a),
+                                currency: Currency::USD, date: day(d).max(p.date), reason: None,
+                                reversed_by: None,
+                            });
+                        }
+                    }
+                }
+            }
+            let rates = Rates::default();
+            let upto = |seq: u64| Records {
+                pledges: pledges.iter().filter(|p| p.seq <= seq).collect(),
+                payments: payments.iter().filter(|p| p.seq <= seq).collect(),
+                in_kind: Vec::new(),
+                takes: takes.iter().filter(|w| w.seq <= seq).collect(),
+                rates: &rates,
+            };
+            let mut live = LiveGroup::build(&upto(0), Currency::USD);
+            for seq in 1..=steps.len() as u64 {
+                let kept = if let Some(p) = pledges.iter().find(|p| p.seq == seq) {
+                    live.add_pledge(p)
+                } else if let Some(p) = payments.iter().find(|p| p.seq == seq) {
+                    live.pay(p, &rates)
+                } else if let Some(w) = takes.iter().find(|w| w.seq == seq) {
+                    live.take(w)
+                } else {
+                    true
+                };
+                if !kept {
+                    live = LiveGroup::build(&upto(seq), Currency::USD);
+                }
+                let whole = settle_records(&upto(seq)).expect("no rates needed");
+                let want: Vec<(u64, Decimal)> = pledges
+                    .iter()
+                    .filter(|p| p.seq <= seq)
+                    .map(|p| (p.seq, whole.outstanding(p, day(100))))
+                    .collect();
+                prop_assert_eq!(live.lefts(), want, "after entry #{}", seq);
             }
         }
     }

@@ -568,3 +568,51 @@ fn a_write_off_is_judged_against_its_whole_group() {
         "{v}"
     );
 }
+
+/// What the checker keeps of a group between judgments follows every entry: a
+/// reversal, a payment dated before the last write-off, a later pledge. `record`
+/// judges one entry per run; `verify --rules` judges them all in one, and must
+/// find every one of them within the rules.
+#[test]
+fn a_write_off_is_judged_on_the_group_as_it_stands() {
+    let t = Test::init();
+    let pay = "record payment --donor ITA --mandate icat --currency USD --amount";
+    let pledge = "record pledge --donor ITA --mandate icat --currency USD";
+    t.ok(format!("{pledge} --amount 100 --date 2020-01-01").as_str()); // 1
+    t.ok(format!("{pledge} --amount 100 --date 2020-01-15").as_str()); // 2
+    t.ok(format!("{pay} 100 --date 2020-02-01").as_str()); // 3: settles #1
+    let wo = |pledge: u32, amount: u32, date: &str| {
+        format!(
+            "record write-off --reason approved --pledge {pledge} --amount {amount} --date {date}"
+        )
+    };
+    t.ok(wo(2, 50, "2020-03-01").as_str()); // 4
+    t.refuses(
+        wo(1, 1, "2020-03-01").as_str(),
+        1,
+        "error: --amount: pledge #1 has 0.00 USD outstanding on 2020-03-01; a write-off of 1.00 USD is larger [write-off-exceeds]\n",
+    );
+    t.ok("record reversal --entry 3 --reason typed"); // 5
+    t.ok(wo(1, 100, "2020-03-01").as_str()); // 6
+    // Dated before the write-offs, a payment settles 50 of #2, leaving #4 the rest.
+    t.ok(format!("{pay} 50 --date 2020-02-15 --pledge 2").as_str()); // 7
+    t.refuses(
+        wo(2, 1, "2020-03-02").as_str(),
+        1,
+        "error: --amount: pledge #2 has 0.00 USD outstanding on 2020-03-02; a write-off of 1.00 USD is larger [write-off-exceeds]\n",
+    );
+    // A later pledge takes what comes after.
+    t.ok(format!("{pledge} --amount 50 --date 2020-04-01").as_str()); // 8
+    t.ok(format!("{pay} 20 --date 2020-04-02").as_str()); // 9
+    t.refuses(
+        wo(8, 31, "2020-04-03").as_str(),
+        1,
+        "error: --amount: pledge #8 has 30.00 USD outstanding on 2020-04-03; a write-off of 31.00 USD is larger [write-off-exceeds]\n",
+    );
+    t.ok(wo(8, 30, "2020-04-03").as_str()); // 10
+    let v = t.ok("verify --rules");
+    assert!(
+        v.starts_with("rules: every entry keeps the recording rules"),
+        "{v}"
+    );
+}

@@ -7,12 +7,14 @@
 //! never pays for them. Pure: no I/O.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 
 use super::{Book, Name, PaymentRec};
 use crate::domain::currency::Currency;
 use crate::domain::entry::{Body, Entry, Kind};
+use crate::domain::settlement::LiveGroup;
 
 /// Entry numbers of one (donor, mandate)'s payments, by currency.
 pub(super) type ByCurrency = Vec<(Currency, Vec<u64>)>;
@@ -31,7 +33,7 @@ impl<T> Default for Groups<T> {
 
 impl<T: Default> Groups<T> {
     /// The group's value, made empty the first time.
-    fn at(&mut self, donor: &Name, mandate: &Name) -> &mut T {
+    pub(super) fn at(&mut self, donor: &Name, mandate: &Name) -> &mut T {
         if !self.0.contains_key(&**donor) {
             self.0.insert(donor.clone(), FxHashMap::default());
         }
@@ -47,6 +49,37 @@ impl<T> Groups<T> {
     pub(super) fn get(&self, donor: &str, mandate: &str) -> Option<&T> {
         self.0.get(donor)?.get(mandate)
     }
+
+    fn get_mut(&mut self, donor: &str, mandate: &str) -> Option<&mut T> {
+        self.0.get_mut(donor)?.get_mut(mandate)
+    }
+}
+
+/// The live groups, behind a lock: judging takes `&self`, and a writer's book is
+/// read from two threads while its lines are checked.
+#[derive(Debug, Default)]
+pub(super) struct Live(pub(super) Mutex<LiveGroups>);
+
+/// The live groups by (donor, mandate), one per currency, and how many there are.
+#[derive(Debug, Clone, Default)]
+pub(super) struct LiveGroups {
+    pub(super) groups: Groups<Vec<LiveGroup>>,
+    pub(super) count: usize,
+}
+
+impl Clone for Live {
+    fn clone(&self) -> Live {
+        Live(Mutex::new(
+            self.0.lock().expect("a live group panicked").clone(),
+        ))
+    }
+}
+
+/// What an entry applied may change in the live groups.
+enum Touch {
+    Entry,
+    Reversal(u64),
+    Rate(chrono::NaiveDate),
 }
 
 /// A book that can judge new entries: see the module doc.
@@ -65,6 +98,14 @@ pub struct Checker {
     pub(super) takes: FxHashMap<u64, Vec<u64>>,
     /// In-kind contributions by (donor, mandate).
     pub(super) in_kind_groups: Groups<Vec<u64>>,
+    /// Pledge groups kept settled for judging write-offs and reductions, by (donor,
+    /// mandate), one per currency: each built the first time a write-off or
+    /// reduction of the group is judged, kept up to date by `apply`, and dropped
+    /// when an entry would land before what it holds (a back-dated one, a reversal,
+    /// a rate it converted at), to be built again when next asked. Without them,
+    /// judging every write-off of a ledger (`verify --rules`, an import of many)
+    /// would settle a whole group for each.
+    pub(super) live: Live,
     /// The first entry (reversed or not) that carries each (kind, donor, reference)
     /// key, and the later ones in order for the few keys carried more than once: how
     /// `import` knows a row with a reference is already recorded.
@@ -112,7 +153,15 @@ impl Checker {
         }
         self.note_provenance(seq, &entry.body);
         let kind = entry.body.kind();
+        let touches = match &entry.body {
+            Body::Reversal(r) => Touch::Reversal(r.entry),
+            Body::Rate(r) => Touch::Rate(r.date),
+            _ => Touch::Entry,
+        };
         self.book.apply(entry);
+        if self.live.0.get_mut().expect("a live group panicked").count > 0 {
+            self.keep_live(seq, kind, touches);
+        }
         match kind {
             Kind::Pledge => {
                 let p = &self.book.pledges[&seq];
@@ -147,6 +196,101 @@ impl Checker {
             | Kind::Agreement
             | Kind::ConditionMet => {}
         }
+    }
+
+    /// The (donor, mandate, currency) of the pledge group entry `seq` settles in, if
+    /// it is a pledge or names one, or is a payment naming none.
+    fn group_of(&self, seq: u64) -> Option<(Name, Name, Currency)> {
+        let of = |p: &super::PledgeRec| (p.donor.clone(), p.mandate.clone(), p.currency);
+        if let Some(p) = self.book.pledges.get(&seq) {
+            return Some(of(p));
+        }
+        if let Some(p) = self
+            .book
+            .payments
+            .get(&seq)
+            .or_else(|| self.book.in_kind.get(&seq))
+        {
+            return match p.pledge {
+                Some(named) => self.book.pledges.get(&named).map(of),
+                None => Some((p.donor.clone(), p.mandate.clone(), p.currency)),
+            };
+        }
+        let w = self.book.write_offs.get(&seq)?;
+        self.book.pledges.get(&w.pledge).map(of)
+    }
+
+    /// Keeps the live groups up to date with entry `seq`, just applied.
+    fn keep_live(&mut self, seq: u64, kind: Kind, touches: Touch) {
+        let drop_where = |live: &mut Groups<Vec<LiveGroup>>,
+                          dropped: &mut usize,
+                          f: &dyn Fn(&LiveGroup) -> bool| {
+            for by_mandate in live.0.values_mut() {
+                for groups in by_mandate.values_mut() {
+                    let before = groups.len();
+                    groups.retain(|g| !f(g));
+                    *dropped += before - groups.len();
+                }
+            }
+        };
+        let mut dropped = 0;
+        let group = match touches {
+            Touch::Reversal(target) if !self.book.rate_entries.contains_key(&target) => {
+                self.group_of(target)
+            }
+            Touch::Entry => self.group_of(seq),
+            _ => None,
+        };
+        let kept = self.live.0.get_mut().expect("a live group panicked");
+        let live = &mut kept.groups;
+        match (kind, touches) {
+            (Kind::Rate, Touch::Rate(date)) => {
+                drop_where(live, &mut dropped, &|g| g.converted_since(date));
+            }
+            (Kind::Reversal, Touch::Reversal(target)) => {
+                if let Some((_, date)) = self.book.rate_entries.get(&target) {
+                    let date = *date;
+                    drop_where(live, &mut dropped, &|g| g.converted_since(date));
+                } else if let Some((donor, mandate, currency)) = group
+                    && let Some(groups) = live.get_mut(&donor, &mandate)
+                {
+                    let before = groups.len();
+                    groups.retain(|g| g.currency() != currency);
+                    dropped += before - groups.len();
+                }
+            }
+            (Kind::ConditionMet, _) => {
+                drop_where(live, &mut dropped, &|_| true);
+            }
+            (Kind::Pledge | Kind::Payment | Kind::InKind | Kind::WriteOff | Kind::Reduction, _) => {
+                let Some((donor, mandate, currency)) = group else {
+                    return;
+                };
+                let Some(groups) = live.get_mut(&donor, &mandate) else {
+                    return;
+                };
+                let Some(i) = groups.iter().position(|g| g.currency() == currency) else {
+                    return;
+                };
+                let g = &mut groups[i];
+                let book = &self.book;
+                let kept = match kind {
+                    Kind::Pledge => {
+                        let p = &book.pledges[&seq];
+                        p.pending || g.add_pledge(p)
+                    }
+                    Kind::Payment => g.pay(&book.payments[&seq], &book.rates),
+                    Kind::InKind => g.pay(&book.in_kind[&seq], &book.rates),
+                    _ => g.take(&book.write_offs[&seq]),
+                };
+                if !kept {
+                    groups.swap_remove(i);
+                    dropped += 1;
+                }
+            }
+            _ => {}
+        }
+        kept.count -= dropped;
     }
 
     /// The live payments and refunds of one donor, mandate and currency.

@@ -14,7 +14,7 @@ use super::check::{check_amount, check_date, check_text};
 use super::{Checker, PledgeRec, WriteOffRec};
 use crate::domain::entry::{Kind, Pledge, WriteOff};
 use crate::domain::problem::Problem;
-use crate::domain::settlement::{self, Records, Settlement};
+use crate::domain::settlement::{self, LiveGroup, Records, Settlement};
 use rustc_hash::FxHashSet;
 
 fn what(reduction: bool) -> &'static str {
@@ -83,6 +83,31 @@ impl Checker {
         w: &WriteOff,
         reduction: bool,
     ) -> Result<(), Problem> {
+        let c = pledge.currency;
+        let exceeds_by = |applied: Decimal| {
+            // It is the last event of its date, so what it found left was what it took.
+            Problem::field(
+                exceeds(reduction),
+                "amount",
+                format!(
+                    "pledge #{} has {} {c} outstanding on {}; a {} of {} {c} is larger",
+                    pledge.seq,
+                    c.format(applied),
+                    w.date,
+                    what(reduction),
+                    c.format(w.amount),
+                ),
+            )
+        };
+        // Dated on or after every event of the group, it comes last: it takes what
+        // is left, and leaves every other take as it was.
+        if let Some(applied) = self.live_take(pledge, w) {
+            return if applied < w.amount {
+                Err(exceeds_by(applied))
+            } else {
+                Ok(())
+            };
+        }
         let seq = self.entries + 1;
         let new = WriteOffRec {
             seq,
@@ -103,22 +128,9 @@ impl Checker {
                 .map(|a| a.settled.iter().map(|(_, x)| *x).sum())
                 .unwrap_or_default()
         };
-        let c = pledge.currency;
         let applied = taken(&with, seq);
         if applied < w.amount {
-            // It is the last event of its date, so what it found left was what it took.
-            return Err(Problem::field(
-                exceeds(reduction),
-                "amount",
-                format!(
-                    "pledge #{} has {} {c} outstanding on {}; a {} of {} {c} is larger",
-                    pledge.seq,
-                    c.format(applied),
-                    w.date,
-                    what(reduction),
-                    c.format(w.amount),
-                ),
-            ));
+            return Err(exceeds_by(applied));
         }
         let short: Vec<&WriteOffRec> = records
             .takes
@@ -155,6 +167,26 @@ impl Checker {
             }
         }
         Ok(())
+    }
+
+    /// What a new take would take off its pledge, judged by the pledge's live group
+    /// (built now when none is kept): none when only settling the whole group
+    /// again can say (it is dated before an event of the group, or a rate is
+    /// missing).
+    fn live_take(&self, pledge: &PledgeRec, w: &WriteOff) -> Option<Decimal> {
+        let mut kept = self.live.0.lock().expect("a live group panicked");
+        let kept = &mut *kept;
+        let groups = kept.groups.at(&pledge.donor, &pledge.mandate);
+        let i = match groups.iter().position(|g| g.currency() == pledge.currency) {
+            Some(i) => i,
+            None => {
+                let records = self.group_records(pledge);
+                groups.push(LiveGroup::build(&records, pledge.currency));
+                kept.count += 1;
+                groups.len() - 1
+            }
+        };
+        groups[i].would_take(pledge.seq, w.amount, w.date)
     }
 
     /// Every live record that settling one pledge's group reads, borrowed from the
