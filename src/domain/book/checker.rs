@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use super::{Book, Name, PaymentRec};
 use crate::domain::currency::Currency;
 use crate::domain::entry::{Body, Entry, Kind};
-use crate::domain::settlement::LiveGroup;
+use crate::domain::settlement::{Event, LiveGroup};
 
 /// Entry numbers of one (donor, mandate)'s payments, by currency.
 pub(super) type ByCurrency = Vec<(Currency, Vec<u64>)>;
@@ -243,20 +243,33 @@ impl Checker {
         };
         let kept = self.live.0.get_mut().expect("a live group panicked");
         let live = &mut kept.groups;
+        let book = &self.book;
+        let lookup = |seq: u64| -> Option<Event<'_>> {
+            if let Some(p) = book.payments.get(&seq).or_else(|| book.in_kind.get(&seq)) {
+                return (p.reversed_by.is_none() && !p.refund).then_some(Event::Pay(p));
+            }
+            book.write_offs
+                .get(&seq)
+                .filter(|w| w.reversed_by.is_none())
+                .map(Event::Take)
+        };
         match (kind, touches) {
             (Kind::Rate, Touch::Rate(date)) => {
                 drop_where(live, &mut dropped, &|g| g.converted_since(date));
             }
             (Kind::Reversal, Touch::Reversal(target)) => {
-                if let Some((_, date)) = self.book.rate_entries.get(&target) {
+                if let Some((_, date)) = book.rate_entries.get(&target) {
                     let date = *date;
                     drop_where(live, &mut dropped, &|g| g.converted_since(date));
+                } else if book.payments.get(&target).is_some_and(|p| p.refund) {
+                    // A refund settles nothing.
                 } else if let Some((donor, mandate, currency)) = group
                     && let Some(groups) = live.get_mut(&donor, &mandate)
+                    && let Some(i) = groups.iter().position(|g| g.currency() == currency)
+                    && !groups[i].remove(target, &lookup, &book.rates)
                 {
-                    let before = groups.len();
-                    groups.retain(|g| g.currency() != currency);
-                    dropped += before - groups.len();
+                    groups.swap_remove(i);
+                    dropped += 1;
                 }
             }
             (Kind::ConditionMet, _) => {
@@ -273,15 +286,19 @@ impl Checker {
                     return;
                 };
                 let g = &mut groups[i];
-                let book = &self.book;
+                let rates = &book.rates;
                 let kept = match kind {
                     Kind::Pledge => {
                         let p = &book.pledges[&seq];
-                        p.pending || g.add_pledge(p)
+                        p.pending || g.add_pledge(p, &lookup, rates)
                     }
-                    Kind::Payment => g.pay(&book.payments[&seq], &book.rates),
-                    Kind::InKind => g.pay(&book.in_kind[&seq], &book.rates),
-                    _ => g.take(&book.write_offs[&seq]),
+                    Kind::Payment => g.add_event(Event::Pay(&book.payments[&seq]), &lookup, rates),
+                    Kind::InKind => {
+                        // One naming no pledge settles nothing.
+                        let p = &book.in_kind[&seq];
+                        p.pledge.is_none() || g.add_event(Event::Pay(p), &lookup, rates)
+                    }
+                    _ => g.add_event(Event::Take(&book.write_offs[&seq]), &lookup, rates),
                 };
                 if !kept {
                     groups.swap_remove(i);
