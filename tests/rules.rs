@@ -375,3 +375,94 @@ fn settling_in_parts_gives_what_one_run_gives() {
         assert_eq!(apart.events(*seq), one.events(*seq), "pledge #{seq}");
     }
 }
+
+/// What a checker keeps between judgments (each pledge group's settlement, each
+/// group's net paid) must never change a verdict: entries of random kinds and dates
+/// (back-dated ones, reversals of any earlier entry) are judged by a checker that
+/// has judged everything before them and by a fresh one that only applied it, and
+/// both must agree (accepted, or refused with the same code).
+mod kept {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Draft {
+        Pledge(u32, u32),
+        Payment(u32, u32, Option<usize>),
+        Refund(u32, u32),
+        WriteOff(u32, u32, usize),
+        Reversal(usize),
+    }
+
+    fn draft() -> impl Strategy<Value = Draft> {
+        prop_oneof![
+            3 => (0u32..12, 1u32..7).prop_map(|(d, a)| Draft::Pledge(d, a)),
+            4 => (0u32..12, 1u32..7, prop::option::weighted(0.3, 0usize..64))
+                .prop_map(|(d, a, n)| Draft::Payment(d, a, n)),
+            3 => (0u32..12, 1u32..15).prop_map(|(d, a)| Draft::Refund(d, a)),
+            3 => (0u32..12, 1u32..6, 0usize..64).prop_map(|(d, a, n)| Draft::WriteOff(d, a, n)),
+            2 => (0usize..12).prop_map(Draft::Reversal),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn what_a_checker_keeps_never_changes_a_verdict(
+            drafts in prop::collection::vec(draft(), 1..120),
+        ) {
+            let mut kept = Checker::new();
+            let mut entries: Vec<Entry> = Vec::new();
+            let mut pledges: Vec<u64> = Vec::new();
+            for (i, d) in drafts.iter().enumerate() {
+                // Dates mostly rise with the entries, some go back.
+                let date = |d: u32| {
+                    let day = chrono::NaiveDate::from_ymd_opt(2009, 1, 1).unwrap()
+                        + chrono::Days::new((i as u64) / 3 + u64::from(d));
+                    day.format("%Y-%m-%d").to_string()
+                };
+                let json = match *d {
+                    Draft::Pledge(d, a) => pledge(&a.to_string(), &date(d)),
+                    Draft::Payment(d, a, n) => payment(
+                        &a.to_string(),
+                        &date(d),
+                        n.and_then(|n| pledges.get(n % pledges.len().max(1)).copied()),
+                    ),
+                    Draft::Refund(d, a) => format!(
+                        r#"{{"kind":"refund","donor":"JPN","mandate":"icat","amount":"{a}","currency":"USD","date":"{}"}}"#,
+                        date(d)
+                    ),
+                    Draft::WriteOff(d, a, n) => match pledges.get(n % pledges.len().max(1)) {
+                        Some(p) => format!(
+                            r#"{{"kind":"write-off","pledge":{p},"amount":"{a}","currency":"USD","date":"{}","memo":"approval"}}"#,
+                            date(d + 3)
+                        ),
+                        None => continue,
+                    },
+                    Draft::Reversal(n) => {
+                        if entries.is_empty() {
+                            continue;
+                        }
+                        let target = entries.len() - n % entries.len();
+                        format!(r#"{{"kind":"reversal","entry":{target},"reason":"x"}}"#)
+                    }
+                };
+                let mut fresh = Checker::new();
+                for e in &entries {
+                    fresh.apply(e.clone());
+                }
+                let a = kept.check(body(&json)).map_err(|p| p.code);
+                let b = fresh.check(body(&json)).map_err(|p| p.code);
+                prop_assert_eq!(&a, &b, "entry #{}: {}", entries.len() + 1, json);
+                if let Ok(checked) = a {
+                    let e = Entry { seq: entries.len() as u64 + 1, recorded_at: at(), body: checked };
+                    if matches!(e.body, Body::Pledge(_)) {
+                        pledges.push(e.seq);
+                    }
+                    kept.apply(e.clone());
+                    entries.push(e);
+                }
+            }
+        }
+    }
+}

@@ -399,6 +399,13 @@ impl Checker {
         let Some(pay) = self.payments.get(&target) else {
             return Ok(());
         };
+        if !pay.prior_period
+            && self.with_net(&pay.donor, &pay.mandate, pay.currency, |n| {
+                n.reversal_fits(pay.date, pay.amount)
+            }) == Some(true)
+        {
+            return Ok(());
+        }
         let mut moves: Vec<(NaiveDate, Decimal, u64, bool)> = self
             .payments_of(&pay.donor, &pay.mandate, pay.currency)
             .filter(|p| p.seq != target && !p.prior_period)
@@ -520,6 +527,13 @@ impl Checker {
     /// date; nor up to any later date, so that a back-dated refund cannot take back
     /// money a later refund already returned.
     fn check_refund_fits(&self, r: &crate::domain::entry::Payment) -> Result<(), Problem> {
+        let m = &r.money;
+        if self.with_net(&m.donor, &m.mandate, m.currency, |n| {
+            n.refund_fits(m.date, m.amount)
+        }) == Some(true)
+        {
+            return Ok(());
+        }
         let mut moves: Vec<(NaiveDate, Decimal)> = self
             .payments_of(&r.money.donor, &r.money.mandate, r.money.currency)
             .filter(|p| !p.prior_period)

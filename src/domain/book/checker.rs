@@ -23,7 +23,7 @@ pub(super) type ByCurrency = Vec<(Currency, Vec<u64>)>;
 /// lookup borrows the names (a shared name cloned per entry costs an atomic
 /// increment, contended while another thread reads names too).
 #[derive(Debug, Clone)]
-pub(super) struct Groups<T>(FxHashMap<Name, FxHashMap<Name, T>>);
+pub(super) struct Groups<T>(pub(super) FxHashMap<Name, FxHashMap<Name, T>>);
 
 impl<T> Default for Groups<T> {
     fn default() -> Self {
@@ -64,7 +64,99 @@ pub(super) struct Live(pub(super) Mutex<LiveGroups>);
 #[derive(Debug, Clone, Default)]
 pub(super) struct LiveGroups {
     pub(super) groups: Groups<Vec<LiveGroup>>,
+    /// What each (donor, mandate, currency) has been paid net, one per currency.
+    pub(super) nets: Groups<Vec<Net>>,
+    /// How many groups and nets are kept.
     pub(super) count: usize,
+}
+
+/// What one donor has paid net for one mandate in one currency (payments less
+/// refunds; prior-period refunds left out), by day, as far as the refund rules
+/// ask: the net over every move, the latest day with a move, and the lowest net
+/// at the end of any earlier day. Built the first time a refund or a payment's
+/// reversal of the group is judged, kept up to date by `apply`, and dropped (to be
+/// built again) when a move lands before the latest day or one before it is
+/// reversed. A refund dated on or after the latest day is judged by the net alone,
+/// a payment of the latest day reversed by the lowest net before and what the day
+/// keeps without it; anything else goes through the whole list of moves.
+#[derive(Debug, Clone)]
+pub(super) struct Net {
+    currency: Currency,
+    total: rust_decimal::Decimal,
+    last: Option<chrono::NaiveDate>,
+    low: Option<rust_decimal::Decimal>,
+}
+
+impl Net {
+    /// From one group's moves, (date, amount with refunds negative), any order.
+    pub(super) fn build(
+        currency: Currency,
+        mut moves: Vec<(chrono::NaiveDate, rust_decimal::Decimal)>,
+    ) -> Net {
+        moves.sort_by_key(|(d, _)| *d);
+        let mut net = Net {
+            currency,
+            total: rust_decimal::Decimal::ZERO,
+            last: None,
+            low: None,
+        };
+        for (d, a) in moves {
+            net.add(d, a);
+        }
+        net
+    }
+
+    pub(super) fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Takes a move dated on or after the latest day; false for one before.
+    fn add(&mut self, date: chrono::NaiveDate, amount: rust_decimal::Decimal) -> bool {
+        match self.last {
+            Some(l) if date < l => return false,
+            Some(l) if date > l => {
+                self.low = Some(self.low.map_or(self.total, |m| m.min(self.total)))
+            }
+            _ => {}
+        }
+        self.total += amount;
+        self.last = Some(date);
+        true
+    }
+
+    /// Takes the reversal of a move of the latest day; false for an earlier one.
+    fn remove(&mut self, date: chrono::NaiveDate, amount: rust_decimal::Decimal) -> bool {
+        if self.last != Some(date) {
+            return false;
+        }
+        self.total -= amount;
+        true
+    }
+
+    /// Whether a refund of `amount` dated `date` fits, when it is dated on or after
+    /// the latest day: the net by then is all there is.
+    pub(super) fn refund_fits(
+        &self,
+        date: chrono::NaiveDate,
+        amount: rust_decimal::Decimal,
+    ) -> Option<bool> {
+        self.last
+            .is_none_or(|l| date >= l)
+            .then_some(self.total >= amount)
+    }
+
+    /// Whether reversing a payment of `amount` dated `date` keeps the net of every
+    /// day at or above zero, when it is of the latest day.
+    pub(super) fn reversal_fits(
+        &self,
+        date: chrono::NaiveDate,
+        amount: rust_decimal::Decimal,
+    ) -> Option<bool> {
+        (self.last == Some(date)).then(|| {
+            self.total - amount >= rust_decimal::Decimal::ZERO
+                && self.low.is_none_or(|m| m >= rust_decimal::Decimal::ZERO)
+        })
+    }
 }
 
 impl Clone for Live {
@@ -160,6 +252,7 @@ impl Checker {
         };
         self.book.apply(entry);
         if self.live.0.get_mut().expect("a live group panicked").count > 0 {
+            self.keep_nets(seq, &touches);
             self.keep_live(seq, kind, touches);
         }
         match kind {
@@ -218,6 +311,39 @@ impl Checker {
         }
         let w = self.book.write_offs.get(&seq)?;
         self.book.pledges.get(&w.pledge).map(of)
+    }
+
+    /// Keeps the nets up to date with entry `seq`, just applied: a payment or
+    /// refund, or the reversal of one.
+    fn keep_nets(&mut self, seq: u64, touches: &Touch) {
+        let (target, reversal) = match touches {
+            Touch::Reversal(target) => (*target, true),
+            Touch::Entry => (seq, false),
+            Touch::Rate(_) => return,
+        };
+        let Some(p) = self.book.payments.get(&target) else {
+            return;
+        };
+        if p.prior_period {
+            return;
+        }
+        let kept = self.live.0.get_mut().expect("a live group panicked");
+        let Some(nets) = kept.nets.get_mut(&p.donor, &p.mandate) else {
+            return;
+        };
+        let Some(i) = nets.iter().position(|n| n.currency() == p.currency) else {
+            return;
+        };
+        let amount = if p.refund { -p.amount } else { p.amount };
+        let fits = if reversal {
+            nets[i].remove(p.date, amount)
+        } else {
+            nets[i].add(p.date, amount)
+        };
+        if !fits {
+            nets.swap_remove(i);
+            kept.count -= 1;
+        }
     }
 
     /// Keeps the live groups up to date with entry `seq`, just applied.
@@ -308,6 +434,51 @@ impl Checker {
             _ => {}
         }
         kept.count -= dropped;
+    }
+
+    /// Asks the net of one donor, mandate and currency (built now when none is
+    /// kept).
+    pub(super) fn with_net<T>(
+        &self,
+        donor: &str,
+        mandate: &str,
+        currency: Currency,
+        ask: impl FnOnce(&Net) -> Option<T>,
+    ) -> Option<T> {
+        let mut kept = self.live.0.lock().expect("a live group panicked");
+        let kept = &mut *kept;
+        if kept.nets.get(donor, mandate).is_none() {
+            // Names as the book shares them: a draft's are its own copies.
+            let (Some(d), Some(m)) = (
+                self.payment_groups
+                    .0
+                    .get_key_value(donor)
+                    .map(|(k, _)| k.clone()),
+                self.payment_groups
+                    .get(donor, mandate)
+                    .and_then(|_| self.payment_groups.0.get(donor)?.get_key_value(mandate))
+                    .map(|(k, _)| k.clone()),
+            ) else {
+                // Nothing paid yet: nothing to keep.
+                return ask(&Net::build(currency, Vec::new()));
+            };
+            kept.nets.at(&d, &m);
+        }
+        let nets = kept.nets.get_mut(donor, mandate).expect("just made");
+        let i = match nets.iter().position(|n| n.currency() == currency) {
+            Some(i) => i,
+            None => {
+                let moves = self
+                    .payments_of(donor, mandate, currency)
+                    .filter(|p| !p.prior_period)
+                    .map(|p| (p.date, if p.refund { -p.amount } else { p.amount }))
+                    .collect();
+                nets.push(Net::build(currency, moves));
+                kept.count += 1;
+                nets.len() - 1
+            }
+        };
+        ask(&nets[i])
     }
 
     /// The live payments and refunds of one donor, mandate and currency.
@@ -407,6 +578,85 @@ impl Checker {
                 }
                 std::collections::hash_map::Entry::Vacant(slot) => {
                     slot.insert(seq);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::{Currency, Net};
+
+    /// The refund rule over the whole list of moves: the net by its date, and by
+    /// every later day with a move, covers it.
+    fn refund_fits(moves: &[(NaiveDate, Decimal)], date: NaiveDate, amount: Decimal) -> bool {
+        let mut days: Vec<NaiveDate> = moves.iter().map(|m| m.0).filter(|d| *d >= date).collect();
+        days.push(date);
+        days.iter().all(|day| {
+            moves
+                .iter()
+                .filter(|m| m.0 <= *day)
+                .map(|m| m.1)
+                .sum::<Decimal>()
+                >= amount
+        })
+    }
+
+    /// The reversal rule over the whole list: without the move, the net at the end
+    /// of every day with a move stays at or above zero.
+    fn reversal_fits(moves: &[(NaiveDate, Decimal)], without: usize) -> bool {
+        let rest: Vec<_> = moves
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != without)
+            .map(|(_, m)| *m)
+            .collect();
+        rest.iter().all(|(day, _)| {
+            rest.iter()
+                .filter(|m| m.0 <= *day)
+                .map(|m| m.1)
+                .sum::<Decimal>()
+                >= Decimal::ZERO
+        })
+    }
+
+    proptest! {
+        /// Moves added and reversed in any order, the net kept (built again whenever
+        /// it refuses one): whenever it answers, it answers as the whole list does.
+        #[test]
+        fn a_kept_net_answers_as_the_whole_list_does(
+            steps in prop::collection::vec((0u32..40, -5i64..10, any::<bool>(), 0usize..50), 1..80),
+        ) {
+            let day = |i: usize, d: u32| NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new((i / 2 + d as usize) as u64);
+            let mut moves: Vec<(NaiveDate, Decimal)> = Vec::new();
+            let mut net = Net::build(Currency::USD, Vec::new());
+            for (i, &(d, a, reverse, which)) in steps.iter().enumerate() {
+                let date = day(i, d);
+                let amount = Decimal::from(a);
+                // Ask first, then change.
+                if let Some(fits) = net.refund_fits(date, amount.abs()) {
+                    prop_assert_eq!(fits, refund_fits(&moves, date, amount.abs()));
+                }
+                if reverse && !moves.is_empty() {
+                    let k = which % moves.len();
+                    let (md, ma) = moves[k];
+                    if ma > Decimal::ZERO && let Some(fits) = net.reversal_fits(md, ma) {
+                        prop_assert_eq!(fits, reversal_fits(&moves, k));
+                    }
+                    moves.remove(k);
+                    if !net.remove(md, ma) {
+                        net = Net::build(Currency::USD, moves.clone());
+                    }
+                } else {
+                    moves.push((date, amount));
+                    if !net.add(date, amount) {
+                        net = Net::build(Currency::USD, moves.clone());
+                    }
                 }
             }
         }
