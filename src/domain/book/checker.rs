@@ -167,11 +167,20 @@ impl Clone for Live {
     }
 }
 
-/// What an entry applied may change in the live groups.
+/// What an entry applied may change in what the checker keeps: which kind of
+/// event it is for settlement, or what it reverses, or a rate's date.
+#[derive(Debug, Clone, Copy)]
 enum Touch {
-    Entry,
+    Pledge,
+    /// A payment or an in-kind contribution.
+    Pay,
+    Refund,
+    /// A write-off or reduction.
+    Take,
     Reversal(u64),
     Rate(chrono::NaiveDate),
+    Condition,
+    Nothing,
 }
 
 /// A book that can judge new entries: see the module doc.
@@ -248,12 +257,21 @@ impl Checker {
         let touches = match &entry.body {
             Body::Reversal(r) => Touch::Reversal(r.entry),
             Body::Rate(r) => Touch::Rate(r.date),
-            _ => Touch::Entry,
+            Body::ConditionMet(_) => Touch::Condition,
+            Body::Pledge(_) => Touch::Pledge,
+            Body::Payment(_) | Body::InKind(_) => Touch::Pay,
+            Body::Refund(_) => Touch::Refund,
+            Body::WriteOff(_) | Body::Reduction(_) => Touch::Take,
+            Body::Ledger(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_) => Touch::Nothing,
         };
         self.book.apply(entry);
         if self.live.0.get_mut().expect("a live group panicked").count > 0 {
-            self.keep_nets(seq, &touches);
-            self.keep_live(seq, kind, touches);
+            self.keep_nets(seq, touches);
+            self.keep_live(seq, touches);
         }
         match kind {
             Kind::Pledge => {
@@ -315,11 +333,13 @@ impl Checker {
 
     /// Keeps the nets up to date with entry `seq`, just applied: a payment or
     /// refund, or the reversal of one.
-    fn keep_nets(&mut self, seq: u64, touches: &Touch) {
+    fn keep_nets(&mut self, seq: u64, touches: Touch) {
         let (target, reversal) = match touches {
-            Touch::Reversal(target) => (*target, true),
-            Touch::Entry => (seq, false),
-            Touch::Rate(_) => return,
+            Touch::Reversal(target) => (target, true),
+            Touch::Pay | Touch::Refund => (seq, false),
+            Touch::Pledge | Touch::Take | Touch::Rate(_) | Touch::Condition | Touch::Nothing => {
+                return;
+            }
         };
         let Some(p) = self.book.payments.get(&target) else {
             return;
@@ -347,7 +367,7 @@ impl Checker {
     }
 
     /// Keeps the live groups up to date with entry `seq`, just applied.
-    fn keep_live(&mut self, seq: u64, kind: Kind, touches: Touch) {
+    fn keep_live(&mut self, seq: u64, touches: Touch) {
         let drop_where = |live: &mut Groups<Vec<LiveGroup>>,
                           dropped: &mut usize,
                           f: &dyn Fn(&LiveGroup) -> bool| {
@@ -364,8 +384,12 @@ impl Checker {
             Touch::Reversal(target) if !self.book.rate_entries.contains_key(&target) => {
                 self.group_of(target)
             }
-            Touch::Entry => self.group_of(seq),
-            _ => None,
+            Touch::Pledge | Touch::Pay | Touch::Take => self.group_of(seq),
+            Touch::Reversal(_)
+            | Touch::Refund
+            | Touch::Rate(_)
+            | Touch::Condition
+            | Touch::Nothing => None,
         };
         let kept = self.live.0.get_mut().expect("a live group panicked");
         let live = &mut kept.groups;
@@ -379,11 +403,11 @@ impl Checker {
                 .filter(|w| w.reversed_by.is_none())
                 .map(Event::Take)
         };
-        match (kind, touches) {
-            (Kind::Rate, Touch::Rate(date)) => {
+        match touches {
+            Touch::Rate(date) => {
                 drop_where(live, &mut dropped, &|g| g.converted_since(date));
             }
-            (Kind::Reversal, Touch::Reversal(target)) => {
+            Touch::Reversal(target) => {
                 if let Some((_, date)) = book.rate_entries.get(&target) {
                     let date = *date;
                     drop_where(live, &mut dropped, &|g| g.converted_since(date));
@@ -398,10 +422,10 @@ impl Checker {
                     dropped += 1;
                 }
             }
-            (Kind::ConditionMet, _) => {
+            Touch::Condition => {
                 drop_where(live, &mut dropped, &|_| true);
             }
-            (Kind::Pledge | Kind::Payment | Kind::InKind | Kind::WriteOff | Kind::Reduction, _) => {
+            Touch::Pledge | Touch::Pay | Touch::Take => {
                 let Some((donor, mandate, currency)) = group else {
                     return;
                 };
@@ -413,25 +437,24 @@ impl Checker {
                 };
                 let g = &mut groups[i];
                 let rates = &book.rates;
-                let kept = match kind {
-                    Kind::Pledge => {
-                        let p = &book.pledges[&seq];
-                        p.pending || g.add_pledge(p, &lookup, rates)
-                    }
-                    Kind::Payment => g.add_event(Event::Pay(&book.payments[&seq]), &lookup, rates),
-                    Kind::InKind => {
-                        // One naming no pledge settles nothing.
-                        let p = &book.in_kind[&seq];
-                        p.pledge.is_none() || g.add_event(Event::Pay(p), &lookup, rates)
-                    }
-                    _ => g.add_event(Event::Take(&book.write_offs[&seq]), &lookup, rates),
+                let kept = if let Some(p) = book.pledges.get(&seq) {
+                    p.pending || g.add_pledge(p, &lookup, rates)
+                } else if let Some(p) = book.payments.get(&seq) {
+                    g.add_event(Event::Pay(p), &lookup, rates)
+                } else if let Some(p) = book.in_kind.get(&seq) {
+                    // One naming no pledge settles nothing.
+                    p.pledge.is_none() || g.add_event(Event::Pay(p), &lookup, rates)
+                } else if let Some(w) = book.write_offs.get(&seq) {
+                    g.add_event(Event::Take(w), &lookup, rates)
+                } else {
+                    true
                 };
                 if !kept {
                     groups.swap_remove(i);
                     dropped += 1;
                 }
             }
-            _ => {}
+            Touch::Refund | Touch::Nothing => {}
         }
         kept.count -= dropped;
     }
