@@ -406,7 +406,11 @@ mod kept {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(48))]
+        // 48 cases in `cargo test`; more with PROPTEST_CASES (400 in a release build
+        // take a few seconds).
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
+        ))]
         #[test]
         fn what_a_checker_keeps_never_changes_a_verdict(
             drafts in prop::collection::vec(draft(), 1..120),
