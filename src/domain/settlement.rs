@@ -352,6 +352,14 @@ struct Held {
     left: Decimal,
 }
 
+/// What a write-off or reduction judged in its place took (`applied`), and each
+/// later take that would take less with it: (pledge, take seq, before, after).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tried {
+    pub applied: Decimal,
+    pub squeezed: Vec<(u64, u64, Decimal, Decimal)>,
+}
+
 /// An event a live group took: when, which entry, what it took off which pledges,
 /// and the group's `converted` and `missing` before it.
 #[derive(Debug, Clone)]
@@ -618,6 +626,53 @@ impl LiveGroup {
         let undone = self.rewind(|d| (d.date, d.seq) >= (date, seq));
         self.replay(undone, Some(seq), lookup, rates);
         true
+    }
+
+    /// Judges a new write-off or reduction `w` (numbered after every entry) dated
+    /// among the events the group remembers: takes it in its place, takes again the
+    /// events after it, notes what it took and every later take that took less than
+    /// before, then puts the group back as it was. None when it is dated before the
+    /// events remembered, when a rate was missing, or when its pledge is not in the
+    /// group.
+    pub fn try_take(
+        &mut self,
+        w: &WriteOffRec,
+        lookup: Lookup<'_, '_>,
+        rates: &Rates,
+    ) -> Option<Tried> {
+        if self.missing
+            || !self.left.contains_key(&w.pledge)
+            || self.before.is_some_and(|b| b > w.date)
+        {
+            return None;
+        }
+        let took = |d: &Done| d.took.iter().map(|(_, a)| *a).sum::<Decimal>();
+        let before: HashMap<u64, Decimal> = self
+            .done
+            .iter()
+            .filter(|d| d.date > w.date)
+            .map(|d| (d.seq, took(d)))
+            .collect();
+        let undone = self.rewind(|d| d.date > w.date);
+        self.take_event(Event::Take(w), rates);
+        self.replay(undone.clone(), None, lookup, rates);
+        let mut tried = Tried {
+            applied: Decimal::ZERO,
+            squeezed: Vec::new(),
+        };
+        for d in self.done.iter().filter(|d| d.date >= w.date) {
+            if d.seq == w.seq {
+                tried.applied = took(d);
+            } else if let Some(&was) = before.get(&d.seq)
+                && let Some(Event::Take(t)) = lookup(d.seq)
+                && took(d) < was
+            {
+                tried.squeezed.push((t.pledge, t.seq, was, took(d)));
+            }
+        }
+        self.rewind(|d| (d.date, d.seq) >= (w.date, w.seq));
+        self.replay(undone, None, lookup, rates);
+        Some(tried)
     }
 
     /// What a write-off or reduction of `amount` on `pledge` dated `date` and
@@ -1192,6 +1247,35 @@ mod tests {
                                         currency: Currency::USD, date: day(i, d).max(p.date), reason: None,
                                         reversed_by: None,
                                     };
+                                    // Tried in its place first, it must say what a whole
+                                    // settlement with and without it says, and leave the
+                                    // group as it was.
+                                    let mut probe = live.clone();
+                                    if let Some(tried) = probe.try_take(&w, &lookup, &rates) {
+                                        let mut records = Records {
+                                            pledges: pledges.iter().filter(|p| p.reversed_by.is_none()).collect(),
+                                            payments: payments.iter().filter(|p| p.reversed_by.is_none()).collect(),
+                                            in_kind: Vec::new(),
+                                            takes: takes.iter().filter(|w| w.reversed_by.is_none()).collect(),
+                                            rates: &rates,
+                                        };
+                                        let without = settle_records(&records).expect("no rates needed");
+                                        records.takes.push(&w);
+                                        let with = settle_records(&records).expect("no rates needed");
+                                        let taken = |s: &Settlement, by: u64| -> Decimal {
+                                            s.allocations.get(&by).map(|a| a.settled.iter().map(|(_, x)| *x).sum()).unwrap_or_default()
+                                        };
+                                        prop_assert_eq!(tried.applied, taken(&with, w.seq));
+                                        let mut squeezed: Vec<_> = records.takes.iter()
+                                            .filter(|t| t.seq != w.seq && taken(&with, t.seq) < taken(&without, t.seq))
+                                            .map(|t| (t.pledge, t.seq, taken(&without, t.seq), taken(&with, t.seq)))
+                                            .collect();
+                                        squeezed.sort();
+                                        let mut got = tried.squeezed.clone();
+                                        got.sort();
+                                        prop_assert_eq!(got, squeezed);
+                                        prop_assert_eq!(probe.lefts(), live.lefts());
+                                    }
                                     let kept = live.add_event(Event::Take(&w), &lookup, &rates);
                                     takes.push(w);
                                     kept

@@ -199,6 +199,18 @@ enum Touch {
     Nothing,
 }
 
+/// Entry `seq` as an event a live group takes again: a live payment or in-kind
+/// contribution, or a live write-off or reduction.
+pub(super) fn event_of(book: &Book, seq: u64) -> Option<Event<'_>> {
+    if let Some(p) = book.payments.get(&seq).or_else(|| book.in_kind.get(&seq)) {
+        return (p.reversed_by.is_none() && !p.refund).then_some(Event::Pay(p));
+    }
+    book.write_offs
+        .get(&seq)
+        .filter(|w| w.reversed_by.is_none())
+        .map(Event::Take)
+}
+
 /// A book that can judge new entries: see the module doc.
 #[derive(Debug, Clone, Default)]
 pub struct Checker {
@@ -406,15 +418,7 @@ impl Checker {
         let kept = self.live.0.get_mut().expect("a live group panicked");
         let live = &mut kept.groups;
         let book = &self.book;
-        let lookup = |seq: u64| -> Option<Event<'_>> {
-            if let Some(p) = book.payments.get(&seq).or_else(|| book.in_kind.get(&seq)) {
-                return (p.reversed_by.is_none() && !p.refund).then_some(Event::Pay(p));
-            }
-            book.write_offs
-                .get(&seq)
-                .filter(|w| w.reversed_by.is_none())
-                .map(Event::Take)
-        };
+        let lookup = |seq: u64| event_of(book, seq);
         match touches {
             Touch::Rate(date) => {
                 drop_where(live, &mut dropped, &|g| g.converted_since(date));

@@ -11,10 +11,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::check::{check_amount, check_date, check_text};
+use super::checker::event_of;
 use super::{Checker, PledgeRec, WriteOffRec};
 use crate::domain::entry::{Kind, Pledge, WriteOff};
 use crate::domain::problem::Problem;
-use crate::domain::settlement::{self, LiveGroup, Records, Settlement};
+use crate::domain::settlement::{self, LiveGroup, Records, Settlement, Tried};
 use rustc_hash::FxHashSet;
 
 fn what(reduction: bool) -> &'static str {
@@ -99,15 +100,6 @@ impl Checker {
                 ),
             )
         };
-        // Dated on or after every event of the group, it comes last: it takes what
-        // is left, and leaves every other take as it was.
-        if let Some(applied) = self.live_take(pledge, w) {
-            return if applied < w.amount {
-                Err(exceeds_by(applied))
-            } else {
-                Ok(())
-            };
-        }
         let seq = self.entries + 1;
         let new = WriteOffRec {
             seq,
@@ -119,6 +111,42 @@ impl Checker {
             reason: None,
             reversed_by: None,
         };
+        let squeezes = |(t, before, after): (&WriteOffRec, Decimal, Decimal)| {
+            Problem::field(
+                exceeds(reduction),
+                "amount",
+                format!(
+                    "a {} of {} {c} on pledge #{} dated {} would leave less for {} #{} (pledge #{}, {}): it would take {} {c} of its {} {c} instead of {} {c}",
+                    what(reduction),
+                    c.format(w.amount),
+                    pledge.seq,
+                    w.date,
+                    what(t.reduction),
+                    t.seq,
+                    t.pledge,
+                    t.date,
+                    c.format(after),
+                    c.format(t.amount),
+                    c.format(before),
+                ),
+            )
+        };
+        // Judged in the pledge's kept group when it can be: dated after every event
+        // of the group, it comes last, takes what is left and changes nothing else;
+        // dated among the events the group remembers, it is tried in its place.
+        if let Some(tried) = self.live_take(pledge, &new) {
+            if tried.applied < w.amount {
+                return Err(exceeds_by(tried.applied));
+            }
+            // The first as the whole settlement below names it: by pledge, then take.
+            return match tried.squeezed.iter().min() {
+                Some(&(_, t, before, after)) => {
+                    let t = self.write_offs.get(&t).expect("a take of the group");
+                    Err(squeezes((t, before, after)))
+                }
+                None => Ok(()),
+            };
+        }
         let mut records = self.group_records(pledge);
         records.takes.push(&new);
         let with = settle(&records)?;
@@ -146,24 +174,7 @@ impl Checker {
         for t in short {
             let (before, after) = (taken(&without, t.seq), taken(&with, t.seq));
             if after < before {
-                return Err(Problem::field(
-                    exceeds(reduction),
-                    "amount",
-                    format!(
-                        "a {} of {} {c} on pledge #{} dated {} would leave less for {} #{} (pledge #{}, {}): it would take {} {c} of its {} {c} instead of {} {c}",
-                        what(reduction),
-                        c.format(w.amount),
-                        pledge.seq,
-                        w.date,
-                        what(t.reduction),
-                        t.seq,
-                        t.pledge,
-                        t.date,
-                        c.format(after),
-                        c.format(t.amount),
-                        c.format(before),
-                    ),
-                ));
+                return Err(squeezes((t, before, after)));
             }
         }
         Ok(())
@@ -173,7 +184,7 @@ impl Checker {
     /// (built now when none is kept): none when only settling the whole group
     /// again can say (it is dated before an event of the group, or a rate is
     /// missing).
-    fn live_take(&self, pledge: &PledgeRec, w: &WriteOff) -> Option<Decimal> {
+    fn live_take(&self, pledge: &PledgeRec, w: &WriteOffRec) -> Option<Tried> {
         let mut kept = self.live.0.lock().expect("a live group panicked");
         let kept = &mut *kept;
         let groups = kept.groups.at(&pledge.donor, &pledge.mandate);
@@ -186,7 +197,14 @@ impl Checker {
                 groups.len() - 1
             }
         };
-        groups[i].would_take(pledge.seq, w.amount, w.date)
+        let g = &mut groups[i];
+        if let Some(applied) = g.would_take(pledge.seq, w.amount, w.date) {
+            return Some(Tried {
+                applied,
+                squeezed: Vec::new(),
+            });
+        }
+        g.try_take(w, &|seq| event_of(self, seq), &self.rates)
     }
 
     /// Every live record that settling one pledge's group reads, borrowed from the
