@@ -388,8 +388,9 @@ mod kept {
     #[derive(Debug, Clone)]
     enum Draft {
         Pledge(u32, u32),
-        Payment(u32, u32, Option<usize>),
+        Payment(u32, u32, Option<usize>, bool),
         Refund(u32, u32),
+        Rate(u32, u32),
         WriteOff(u32, u32, usize),
         Reversal(usize),
     }
@@ -397,8 +398,9 @@ mod kept {
     fn draft() -> impl Strategy<Value = Draft> {
         prop_oneof![
             3 => (0u32..12, 1u32..7).prop_map(|(d, a)| Draft::Pledge(d, a)),
-            4 => (0u32..12, 1u32..7, prop::option::weighted(0.3, 0usize..64))
-                .prop_map(|(d, a, n)| Draft::Payment(d, a, n)),
+            4 => (0u32..12, 1u32..7, prop::option::weighted(0.3, 0usize..64), prop::bool::weighted(0.4))
+                .prop_map(|(d, a, n, eur)| Draft::Payment(d, a, n, eur)),
+            2 => (0u32..12, 70u32..99).prop_map(|(d, x)| Draft::Rate(d, x)),
             3 => (0u32..12, 1u32..15).prop_map(|(d, a)| Draft::Refund(d, a)),
             3 => (0u32..12, 1u32..6, 0usize..64).prop_map(|(d, a, n)| Draft::WriteOff(d, a, n)),
             2 => (0usize..12).prop_map(Draft::Reversal),
@@ -427,10 +429,22 @@ mod kept {
                 };
                 let json = match *d {
                     Draft::Pledge(d, a) => pledge(&a.to_string(), &date(d)),
-                    Draft::Payment(d, a, n) => payment(
-                        &a.to_string(),
-                        &date(d),
-                        n.and_then(|n| pledges.get(n % pledges.len().max(1)).copied()),
+                    // In euros it names a pledge in dollars, converted at the
+                    // day's rate (a rate recorded or reversed later changes it).
+                    Draft::Payment(d, a, n, eur) => match (eur, pledges.get(n.unwrap_or(0) % pledges.len().max(1))) {
+                        (true, Some(p)) => format!(
+                            r#"{{"kind":"payment","donor":"JPN","mandate":"icat","amount":"{a}.00","currency":"EUR","date":"{}","pledge":{p}}}"#,
+                            date(d)
+                        ),
+                        _ => payment(
+                            &a.to_string(),
+                            &date(d),
+                            n.and_then(|n| pledges.get(n % pledges.len().max(1)).copied()),
+                        ),
+                    },
+                    Draft::Rate(d, x) => format!(
+                        r#"{{"kind":"rate","currency":"EUR","per_usd":"0.{x}","date":"{}"}}"#,
+                        date(d)
                     ),
                     Draft::Refund(d, a) => format!(
                         r#"{{"kind":"refund","donor":"JPN","mandate":"icat","amount":"{a}","currency":"USD","date":"{}"}}"#,

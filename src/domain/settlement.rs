@@ -335,9 +335,11 @@ pub struct LiveGroup {
     done: std::collections::VecDeque<Done>,
     /// The date of the last event taken before those in `done`.
     before: Option<NaiveDate>,
-    /// The latest date a payment in another currency was converted at: a rate
-    /// recorded or reversed for a date up to it may change what it settled.
-    converted: Option<NaiveDate>,
+    /// Each currency a payment was converted from or to, and the latest date of
+    /// such a conversion: a rate of that currency recorded or reversed for a date
+    /// up to it may change what the payment settled. Never lowered (an undone event
+    /// leaves it), so it may ask for a settling again that changes nothing.
+    converted: Vec<(Currency, NaiveDate)>,
     /// A rate was missing: the figures are not to be judged by.
     missing: bool,
 }
@@ -361,13 +363,12 @@ pub struct Tried {
 }
 
 /// An event a live group took: when, which entry, what it took off which pledges,
-/// and the group's `converted` and `missing` before it.
+/// and the group's `missing` before it.
 #[derive(Debug, Clone)]
 struct Done {
     date: NaiveDate,
     seq: u64,
     took: Vec<(u64, Decimal)>,
-    converted: Option<NaiveDate>,
     missing: bool,
 }
 
@@ -386,7 +387,7 @@ impl LiveGroup {
             from: HashMap::default(),
             done: std::collections::VecDeque::new(),
             before: None,
-            converted: None,
+            converted: Vec::new(),
             missing: false,
         };
         for p in records.pledges.iter().copied() {
@@ -475,7 +476,6 @@ impl LiveGroup {
             date,
             seq,
             took: Vec::new(),
-            converted: self.converted,
             missing: self.missing,
         };
         match e {
@@ -495,7 +495,8 @@ impl LiveGroup {
                         && self.settles(named, date)
                     {
                         if pay.currency != self.currency {
-                            self.converted = self.converted.max(Some(date));
+                            self.converted_at(pay.currency, date);
+                            self.converted_at(self.currency, date);
                         }
                         let value =
                             in_currency(rates, pay, self.currency, date).unwrap_or_else(|_| {
@@ -540,7 +541,6 @@ impl LiveGroup {
                     }
                 }
             }
-            self.converted = d.converted;
             self.missing = d.missing;
             undone.push(d.seq);
         }
@@ -691,9 +691,35 @@ impl LiveGroup {
         })
     }
 
-    /// Has it converted a payment dated on or after `date` from another currency?
-    pub fn converted_since(&self, date: NaiveDate) -> bool {
-        self.converted.is_some_and(|c| c >= date)
+    fn converted_at(&mut self, currency: Currency, date: NaiveDate) {
+        match self.converted.iter_mut().find(|(c, _)| *c == currency) {
+            Some((_, d)) => *d = (*d).max(date),
+            None => self.converted.push((currency, date)),
+        }
+    }
+
+    /// Takes a rate of `currency` from `date` recorded or reversed (`rates` as they
+    /// now stand): the payments it converted from then on are taken again.
+    pub fn rerate(
+        &mut self,
+        currency: Currency,
+        date: NaiveDate,
+        lookup: Lookup<'_, '_>,
+        rates: &Rates,
+    ) -> bool {
+        if !self
+            .converted
+            .iter()
+            .any(|(c, d)| *c == currency && *d >= date)
+        {
+            return true;
+        }
+        if self.before.is_some_and(|b| b >= date) {
+            return false;
+        }
+        let undone = self.rewind(|d| d.date >= date);
+        self.replay(undone, None, lookup, rates);
+        true
     }
 
     /// What is left on each pledge of the group, by seq, in seq order.

@@ -194,7 +194,7 @@ enum Touch {
     /// A write-off or reduction.
     Take,
     Reversal(u64),
-    Rate(chrono::NaiveDate),
+    Rate(Currency, chrono::NaiveDate),
     Condition,
     Nothing,
 }
@@ -284,7 +284,7 @@ impl Checker {
         let kind = entry.body.kind();
         let touches = match &entry.body {
             Body::Reversal(r) => Touch::Reversal(r.entry),
-            Body::Rate(r) => Touch::Rate(r.date),
+            Body::Rate(r) => Touch::Rate(r.currency, r.date),
             Body::ConditionMet(_) => Touch::Condition,
             Body::Pledge(_) => Touch::Pledge,
             Body::Payment(_) | Body::InKind(_) => Touch::Pay,
@@ -365,7 +365,7 @@ impl Checker {
         let (target, reversal) = match touches {
             Touch::Reversal(target) => (target, true),
             Touch::Pay | Touch::Refund => (seq, false),
-            Touch::Pledge | Touch::Take | Touch::Rate(_) | Touch::Condition | Touch::Nothing => {
+            Touch::Pledge | Touch::Take | Touch::Rate(..) | Touch::Condition | Touch::Nothing => {
                 return;
             }
         };
@@ -411,7 +411,7 @@ impl Checker {
             Touch::Pledge | Touch::Pay | Touch::Take => self.group_of(seq),
             Touch::Reversal(_)
             | Touch::Refund
-            | Touch::Rate(_)
+            | Touch::Rate(..)
             | Touch::Condition
             | Touch::Nothing => None,
         };
@@ -419,14 +419,27 @@ impl Checker {
         let live = &mut kept.groups;
         let book = &self.book;
         let lookup = |seq: u64| event_of(book, seq);
+        // A rate recorded or reversed: every group that converted at it is taken
+        // again from its date, or dropped.
+        let rerate = |live: &mut Groups<Vec<LiveGroup>>,
+                      dropped: &mut usize,
+                      currency: Currency,
+                      date: chrono::NaiveDate| {
+            for by_mandate in live.0.values_mut() {
+                for groups in by_mandate.values_mut() {
+                    let before = groups.len();
+                    groups.retain_mut(|g| g.rerate(currency, date, &lookup, &book.rates));
+                    *dropped += before - groups.len();
+                }
+            }
+        };
         match touches {
-            Touch::Rate(date) => {
-                drop_where(live, &mut dropped, &|g| g.converted_since(date));
+            Touch::Rate(currency, date) => {
+                rerate(live, &mut dropped, currency, date);
             }
             Touch::Reversal(target) => {
-                if let Some((_, date)) = book.rate_entries.get(&target) {
-                    let date = *date;
-                    drop_where(live, &mut dropped, &|g| g.converted_since(date));
+                if let Some(&(currency, date)) = book.rate_entries.get(&target) {
+                    rerate(live, &mut dropped, currency, date);
                 } else if book.payments.get(&target).is_some_and(|p| p.refund) {
                     // A refund settles nothing.
                 } else if let Some((donor, mandate, currency)) = group
