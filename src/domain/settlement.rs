@@ -311,7 +311,11 @@ impl OpenGroup {
 /// How many of its latest events a live group remembers, with what each took, so
 /// that an entry landing among them (a back-dated one, a reversal of a recent one)
 /// is taken by undoing those after it and taking them again.
-const WINDOW: usize = 64;
+#[cfg(not(test))]
+const WINDOW: usize = 512;
+/// Small in unit tests, so that the property test passes it often.
+#[cfg(test)]
+const WINDOW: usize = 16;
 
 /// One pledge group's settlement (a donor, mandate and currency) kept as entries
 /// arrive in recording order, for judging write-offs and reductions without
@@ -421,6 +425,7 @@ impl LiveGroup {
         for (_, _, e) in events {
             g.take_event(e, records.rates);
         }
+        g.trim();
         g
     }
 
@@ -520,7 +525,13 @@ impl LiveGroup {
             },
         }
         self.done.push_back(done);
-        if self.done.len() > WINDOW
+    }
+
+    /// Forgets the oldest events beyond the window. Called once an entry is
+    /// wholly taken, never in the middle of a try: an event it undoes and takes
+    /// again must still be there to undo.
+    fn trim(&mut self) {
+        while self.done.len() > WINDOW
             && let Some(old) = self.done.pop_front()
         {
             self.before = Some(old.date);
@@ -577,6 +588,7 @@ impl LiveGroup {
         }
         self.keep(p);
         self.replay(undone, None, lookup, rates);
+        self.trim();
         true
     }
 
@@ -594,6 +606,7 @@ impl LiveGroup {
         let undone = self.rewind(|d| d.date > date);
         self.take_event(e, rates);
         self.replay(undone, None, lookup, rates);
+        self.trim();
         true
     }
 
@@ -616,6 +629,7 @@ impl LiveGroup {
             self.left.remove(&seq);
             self.from.remove(&seq);
             self.replay(undone, None, lookup, rates);
+            self.trim();
             return true;
         }
         let Some(at) = self.done.iter().position(|d| d.seq == seq) else {
@@ -625,6 +639,7 @@ impl LiveGroup {
         let (date, seq) = (self.done[at].date, self.done[at].seq);
         let undone = self.rewind(|d| (d.date, d.seq) >= (date, seq));
         self.replay(undone, Some(seq), lookup, rates);
+        self.trim();
         true
     }
 
@@ -719,6 +734,7 @@ impl LiveGroup {
         }
         let undone = self.rewind(|d| d.date >= date);
         self.replay(undone, None, lookup, rates);
+        self.trim();
         true
     }
 
