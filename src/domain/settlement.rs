@@ -188,28 +188,6 @@ impl OpenGroup {
         self.by_left.insert((left, date, seq));
     }
 
-    /// Records that more is left on a pledge of the group than before (an event
-    /// that took from it undone), putting it back in its place if it had left.
-    fn restore(&mut self, (date, seq): (NaiveDate, u64), left: Decimal) {
-        if left.is_zero() {
-            return;
-        }
-        let found = self.pledges[self.head..]
-            .binary_search_by_key(&(date, seq), |&(d, s, _)| (d, s))
-            .map(|i| i + self.head);
-        let Ok(i) = found else {
-            self.insert(date, seq, left);
-            return;
-        };
-        let before = std::mem::replace(&mut self.pledges[i].2, left);
-        if before.is_zero() {
-            self.holes -= 1;
-        } else {
-            self.by_left.remove(&(before, date, seq));
-        }
-        self.by_left.insert((left, date, seq));
-    }
-
     /// Puts the pledges added in (date, seq) order, and indexes them by what is left.
     fn sort(&mut self) {
         self.pledges.sort_unstable_by_key(|&(d, s, _)| (d, s));
@@ -218,17 +196,23 @@ impl OpenGroup {
         self.by_left = by_left.into_iter().collect();
     }
 
-    /// Records what is left on a pledge of the group.
+    /// Records what is left on a pledge of the group: less as it is settled, or
+    /// more when a live group undoes what took from it (a settled pledge then
+    /// comes back in its place).
     fn set(&mut self, (date, seq): (NaiveDate, u64), left: Decimal) {
         let Ok(i) = self.pledges[self.head..]
             .binary_search_by_key(&(date, seq), |&(d, s, _)| (d, s))
             .map(|i| i + self.head)
         else {
+            self.insert(date, seq, left);
             return;
         };
         let before = std::mem::replace(&mut self.pledges[i].2, left);
         if !before.is_zero() {
             self.by_left.remove(&(before, date, seq));
+        } else if !left.is_zero() {
+            // A hole open again.
+            self.holes -= 1;
         }
         if !left.is_zero() {
             self.by_left.insert((left, date, seq));
@@ -448,11 +432,6 @@ impl LiveGroup {
         }
     }
 
-    /// The date of the last event taken.
-    fn last(&self) -> Option<NaiveDate> {
-        self.done.back().map(|d| d.date).or(self.before)
-    }
-
     fn settles(&self, pledge: u64, date: NaiveDate) -> bool {
         self.from.get(&pledge).is_none_or(|f| *f <= date)
     }
@@ -548,7 +527,7 @@ impl LiveGroup {
                 if let Some(h) = self.left.get_mut(&pledge) {
                     h.left += amount;
                     if !h.in_kind {
-                        self.open.restore((h.date, pledge), h.left);
+                        self.open.set((h.date, pledge), h.left);
                     }
                 }
             }
@@ -559,20 +538,11 @@ impl LiveGroup {
         undone
     }
 
-    /// Takes again the events undone, but `except`.
-    fn replay(
-        &mut self,
-        undone: Vec<u64>,
-        except: Option<u64>,
-        lookup: Lookup<'_, '_>,
-        rates: &Rates,
-    ) {
-        for seq in undone {
-            if Some(seq) != except
-                && let Some(e) = lookup(seq)
-            {
-                self.take_event(e, rates);
-            }
+    /// Takes again the events undone (`lookup` gives only live ones, so a reversed
+    /// one is left out).
+    fn replay(&mut self, undone: Vec<u64>, lookup: Lookup<'_, '_>, rates: &Rates) {
+        for e in undone.into_iter().filter_map(lookup) {
+            self.take_event(e, rates);
         }
     }
 
@@ -587,7 +557,7 @@ impl LiveGroup {
             self.open.insert(p.date, p.seq, p.base());
         }
         self.keep(p);
-        self.replay(undone, None, lookup, rates);
+        self.replay(undone, lookup, rates);
         self.trim();
         true
     }
@@ -605,7 +575,7 @@ impl LiveGroup {
         }
         let undone = self.rewind(|d| d.date > date);
         self.take_event(e, rates);
-        self.replay(undone, None, lookup, rates);
+        self.replay(undone, lookup, rates);
         self.trim();
         true
     }
@@ -628,7 +598,7 @@ impl LiveGroup {
             }
             self.left.remove(&seq);
             self.from.remove(&seq);
-            self.replay(undone, None, lookup, rates);
+            self.replay(undone, lookup, rates);
             self.trim();
             return true;
         }
@@ -636,19 +606,19 @@ impl LiveGroup {
             // Never taken, unless it is older than the window.
             return self.before.is_none();
         };
-        let (date, seq) = (self.done[at].date, self.done[at].seq);
+        let date = self.done[at].date;
         let undone = self.rewind(|d| (d.date, d.seq) >= (date, seq));
-        self.replay(undone, Some(seq), lookup, rates);
+        self.replay(undone, lookup, rates);
         self.trim();
         true
     }
 
-    /// Judges a new write-off or reduction `w` (numbered after every entry) dated
-    /// among the events the group remembers: takes it in its place, takes again the
-    /// events after it, notes what it took and every later take that took less than
+    /// Judges a new write-off or reduction `w` (numbered after every entry): takes
+    /// it in its place, takes again the events after it (none when it is dated on or
+    /// after the last), notes what it took and every later take that took less than
     /// before, then puts the group back as it was. None when it is dated before the
     /// events remembered, when a rate was missing, or when its pledge is not in the
-    /// group.
+    /// group: then only settling the whole group again can say.
     pub fn try_take(
         &mut self,
         w: &WriteOffRec,
@@ -662,48 +632,38 @@ impl LiveGroup {
             return None;
         }
         let took = |d: &Done| d.took.iter().map(|(_, a)| *a).sum::<Decimal>();
-        let before: HashMap<u64, Decimal> = self
+        // What each event after it took.
+        let later: HashMap<u64, Decimal> = self
             .done
             .iter()
-            .filter(|d| d.date > w.date)
+            .rev()
+            .take_while(|d| d.date > w.date)
             .map(|d| (d.seq, took(d)))
             .collect();
         let undone = self.rewind(|d| d.date > w.date);
         self.take_event(Event::Take(w), rates);
-        self.replay(undone.clone(), None, lookup, rates);
+        self.replay(undone.clone(), lookup, rates);
         let mut tried = Tried {
             applied: Decimal::ZERO,
             squeezed: Vec::new(),
         };
-        for d in self.done.iter().filter(|d| d.date >= w.date) {
-            if d.seq == w.seq {
-                tried.applied = took(d);
-            } else if let Some(&was) = before.get(&d.seq)
-                && let Some(Event::Take(t)) = lookup(d.seq)
+        for d in self.done.iter().rev().take_while(|d| d.seq != w.seq) {
+            if let Some(&was) = later.get(&d.seq)
                 && took(d) < was
+                && let Some(Event::Take(t)) = lookup(d.seq)
             {
                 tried.squeezed.push((t.pledge, t.seq, was, took(d)));
             }
         }
+        tried.applied = self
+            .done
+            .iter()
+            .rev()
+            .find(|d| d.seq == w.seq)
+            .map_or(Decimal::ZERO, took);
         self.rewind(|d| (d.date, d.seq) >= (w.date, w.seq));
-        self.replay(undone, None, lookup, rates);
+        self.replay(undone, lookup, rates);
         Some(tried)
-    }
-
-    /// What a write-off or reduction of `amount` on `pledge` dated `date` and
-    /// recorded now would take off it; none when it would come before an event
-    /// already taken, when a rate was missing, or when the pledge is not in the
-    /// group: then only settling the whole group again can say.
-    pub fn would_take(&self, pledge: u64, amount: Decimal, date: NaiveDate) -> Option<Decimal> {
-        if self.missing || self.last().is_some_and(|l| date < l) {
-            return None;
-        }
-        let left = self.left.get(&pledge)?.left;
-        Some(if self.settles(pledge, date) {
-            amount.min(left)
-        } else {
-            Decimal::ZERO
-        })
     }
 
     fn converted_at(&mut self, currency: Currency, date: NaiveDate) {
@@ -733,7 +693,7 @@ impl LiveGroup {
             return false;
         }
         let undone = self.rewind(|d| d.date >= date);
-        self.replay(undone, None, lookup, rates);
+        self.replay(undone, lookup, rates);
         self.trim();
         true
     }

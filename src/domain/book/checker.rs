@@ -338,22 +338,22 @@ impl Checker {
     }
 
     /// The (donor, mandate, currency) of the pledge group entry `seq` settles in, if
-    /// it is a pledge or names one, or is a payment naming none.
+    /// it is a pledge or names one, or is a payment naming none (an in-kind
+    /// contribution naming none settles nothing).
     fn group_of(&self, seq: u64) -> Option<(Name, Name, Currency)> {
         let of = |p: &super::PledgeRec| (p.donor.clone(), p.mandate.clone(), p.currency);
         if let Some(p) = self.book.pledges.get(&seq) {
             return Some(of(p));
         }
-        if let Some(p) = self
-            .book
-            .payments
-            .get(&seq)
-            .or_else(|| self.book.in_kind.get(&seq))
-        {
+        if let Some(p) = self.book.payments.get(&seq) {
             return match p.pledge {
                 Some(named) => self.book.pledges.get(&named).map(of),
                 None => Some((p.donor.clone(), p.mandate.clone(), p.currency)),
             };
+        }
+        // An in-kind contribution settles only the pledge it names.
+        if let Some(p) = self.book.in_kind.get(&seq) {
+            return self.book.pledges.get(&p.pledge?).map(of);
         }
         let w = self.book.write_offs.get(&seq)?;
         self.book.pledges.get(&w.pledge).map(of)
@@ -392,17 +392,6 @@ impl Checker {
 
     /// Keeps the live groups up to date with entry `seq`, just applied.
     fn keep_live(&mut self, seq: u64, touches: Touch) {
-        let drop_where = |live: &mut Groups<Vec<LiveGroup>>,
-                          dropped: &mut usize,
-                          f: &dyn Fn(&LiveGroup) -> bool| {
-            for by_mandate in live.0.values_mut() {
-                for groups in by_mandate.values_mut() {
-                    let before = groups.len();
-                    groups.retain(|g| !f(g));
-                    *dropped += before - groups.len();
-                }
-            }
-        };
         let mut dropped = 0;
         let group = match touches {
             Touch::Reversal(target) if !self.book.rate_entries.contains_key(&target) => {
@@ -451,8 +440,15 @@ impl Checker {
                     dropped += 1;
                 }
             }
+            // A condition met changes which pledges count, and from when.
             Touch::Condition => {
-                drop_where(live, &mut dropped, &|_| true);
+                dropped += live
+                    .0
+                    .values()
+                    .flat_map(|m| m.values())
+                    .map(Vec::len)
+                    .sum::<usize>();
+                live.0.clear();
             }
             Touch::Pledge | Touch::Pay | Touch::Take => {
                 let Some((donor, mandate, currency)) = group else {
@@ -466,17 +462,21 @@ impl Checker {
                 };
                 let g = &mut groups[i];
                 let rates = &book.rates;
-                let kept = if let Some(p) = book.pledges.get(&seq) {
-                    p.pending || g.add_pledge(p, &lookup, rates)
-                } else if let Some(p) = book.payments.get(&seq) {
-                    g.add_event(Event::Pay(p), &lookup, rates)
-                } else if let Some(p) = book.in_kind.get(&seq) {
-                    // One naming no pledge settles nothing.
-                    p.pledge.is_none() || g.add_event(Event::Pay(p), &lookup, rates)
-                } else if let Some(w) = book.write_offs.get(&seq) {
-                    g.add_event(Event::Take(w), &lookup, rates)
-                } else {
-                    true
+                let kept = match touches {
+                    Touch::Pledge => {
+                        let p = &book.pledges[&seq];
+                        p.pending || g.add_pledge(p, &lookup, rates)
+                    }
+                    Touch::Take => g.add_event(Event::Take(&book.write_offs[&seq]), &lookup, rates),
+                    Touch::Pay => match event_of(book, seq) {
+                        Some(e) => g.add_event(e, &lookup, rates),
+                        None => true,
+                    },
+                    Touch::Refund
+                    | Touch::Reversal(_)
+                    | Touch::Rate(..)
+                    | Touch::Condition
+                    | Touch::Nothing => true,
                 };
                 if !kept {
                     groups.swap_remove(i);
@@ -500,21 +500,7 @@ impl Checker {
         let mut kept = self.live.0.lock().expect("a live group panicked");
         let kept = &mut *kept;
         if kept.nets.get(donor, mandate).is_none() {
-            // Names as the book shares them: a draft's are its own copies.
-            let (Some(d), Some(m)) = (
-                self.payment_groups
-                    .0
-                    .get_key_value(donor)
-                    .map(|(k, _)| k.clone()),
-                self.payment_groups
-                    .get(donor, mandate)
-                    .and_then(|_| self.payment_groups.0.get(donor)?.get_key_value(mandate))
-                    .map(|(k, _)| k.clone()),
-            ) else {
-                // Nothing paid yet: nothing to keep.
-                return ask(&Net::build(currency, Vec::new()));
-            };
-            kept.nets.at(&d, &m);
+            kept.nets.at(&donor.into(), &mandate.into());
         }
         let nets = kept.nets.get_mut(donor, mandate).expect("just made");
         let i = match nets.iter().position(|n| n.currency() == currency) {

@@ -131,9 +131,9 @@ impl Checker {
                 ),
             )
         };
-        // Judged in the pledge's kept group when it can be: dated after every event
-        // of the group, it comes last, takes what is left and changes nothing else;
-        // dated among the events the group remembers, it is tried in its place.
+        // Judged in the pledge's kept group when it can be: tried in its place among
+        // the events the group remembers (dated after them all, it comes last, takes
+        // what is left and changes nothing else).
         if let Some(tried) = self.live_take(pledge, &new) {
             if tried.applied < w.amount {
                 return Err(exceeds_by(tried.applied));
@@ -180,10 +180,10 @@ impl Checker {
         Ok(())
     }
 
-    /// What a new take would take off its pledge, judged by the pledge's live group
-    /// (built now when none is kept): none when only settling the whole group
-    /// again can say (it is dated before an event of the group, or a rate is
-    /// missing).
+    /// What a new take would take off its pledge, and leave to the takes after it,
+    /// judged by the pledge's live group (built now when none is kept): none when
+    /// only settling the whole group again can say (it is dated before the events
+    /// the group remembers, or a rate is missing).
     fn live_take(&self, pledge: &PledgeRec, w: &WriteOffRec) -> Option<Tried> {
         let mut kept = self.live.0.lock().expect("a live group panicked");
         let kept = &mut *kept;
@@ -197,14 +197,7 @@ impl Checker {
                 groups.len() - 1
             }
         };
-        let g = &mut groups[i];
-        if let Some(applied) = g.would_take(pledge.seq, w.amount, w.date) {
-            return Some(Tried {
-                applied,
-                squeezed: Vec::new(),
-            });
-        }
-        g.try_take(w, &|seq| event_of(self, seq), &self.rates)
+        groups[i].try_take(w, &|seq| event_of(self, seq), &self.rates)
     }
 
     /// Every live record that settling one pledge's group reads, borrowed from the
