@@ -76,6 +76,17 @@ fn a_repeated_reference_is_refused_unless_allowed() {
         1,
         "error: --reference: a write-off of JPN with reference \"W/1\" is already recorded as #5; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #5 was wrong, reverse it and record again with --allow-duplicate-reference [duplicate-reference]\n",
     );
+    // A payment and a refund, a write-off and a reduction, are other kinds; a
+    // write-off's donor is its pledge's.
+    t.ok("record refund --donor JPN --mandate coordination --amount 1 --currency USD --date 2025-07-01 --reference R/1");
+    t.ok("record payment --donor JPN --mandate coordination --amount 1 --currency USD --date 2025-07-02 --reference R/1");
+    t.refuses(
+        "record payment --donor JPN --mandate coordination --amount 1 --currency USD --date 2025-07-03 --reference R/1",
+        1,
+        "error: --reference: a payment of JPN with reference \"R/1\" is already recorded as #7; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #7 was wrong, reverse it and record again with --allow-duplicate-reference [duplicate-reference]\n",
+    );
+    t.ok("record write-off --pledge 4 --amount 1 --date 2025-06-01 --reason ok --reference W/1");
+    t.ok("record reduction --pledge 2 --amount 1 --date 2025-06-03 --reason ok --reference W/1");
 }
 
 #[test]

@@ -140,9 +140,9 @@ fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Pr
         | Body::ConditionMet(_) => return None,
     };
     let kind = body.kind();
-    let key = crate::domain::Checker::reference_key(kind, &donor, &reference);
-    let first = book.recorded_with_reference_nth(&key, 1)?;
-    let count = book.recorded_with_reference(&key);
+    let recorded = book.recorded_with(kind, &donor, &reference);
+    let first = *recorded.first()?;
+    let count = recorded.len();
     Some(Problem::field(
         Code::DuplicateReference,
         "reference",

@@ -1247,6 +1247,7 @@ mod tests {
                                     let w = WriteOffRec {
                                         seq, reduction: false, pledge: p.seq, amount: Decimal::from(a),
                                         currency: Currency::USD, date: day(i, d).max(p.date), reason: None,
+                                        reference: None,
                                         reversed_by: None,
                                     };
                                     // Tried in its place first, it must say what a whole

@@ -178,10 +178,6 @@ impl Writer {
 
     fn read_all(file: &File, path: &Path) -> Result<(Checker, Scan), JournalError> {
         let mut book = Checker::new();
-        // Room for about as many references as the file holds entries (a line is
-        // rarely under 300 bytes), so the largest index is not rebuilt as it grows.
-        let bytes = file.metadata().map_or(0, |m| m.len());
-        book.reserve(usize::try_from(bytes / 300).unwrap_or(0));
         let scan = scan_file(file, path, true, None, &mut |e| book.apply(e))?;
         Ok((book, scan))
     }

@@ -4,10 +4,12 @@
 //! an entry; a `Checker` derefs to its `Book` and adds the indexes the rules and
 //! `import` ask about (payments by group, pledges by group, takes by pledge,
 //! references, source rows), so only a checker can `check`, and a report's book
-//! never pays for them. Pure: no I/O.
+//! never pays for them. The group and reference indexes are made from the book's
+//! records the first time a judgment asks for one, then kept up to date by `apply`:
+//! a `record` pays only for what its one entry is judged by. Pure: no I/O.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
 
@@ -211,11 +213,10 @@ pub(super) fn event_of(book: &Book, seq: u64) -> Option<Event<'_>> {
         .map(Event::Take)
 }
 
-/// A book that can judge new entries: see the module doc.
+/// Entries by the group they belong to: what the refund, reversal and take checks
+/// read instead of walking the whole book.
 #[derive(Debug, Clone, Default)]
-pub struct Checker {
-    book: Book,
-    pledge_refs: HashMap<String, u64>,
+pub(super) struct GroupIndex {
     /// Payments and refunds by (donor, mandate), then by currency: the refund check
     /// reads one currency's, judging a write-off all of them.
     pub(super) payment_groups: Groups<ByCurrency>,
@@ -227,6 +228,176 @@ pub struct Checker {
     pub(super) takes: FxHashMap<u64, Vec<u64>>,
     /// In-kind contributions by (donor, mandate).
     pub(super) in_kind_groups: Groups<Vec<u64>>,
+}
+
+impl GroupIndex {
+    /// The index of every record the book holds, each kind in entry order (the
+    /// order `add` keeps).
+    fn build(book: &Book) -> GroupIndex {
+        let mut index = GroupIndex::default();
+        for p in book.pledges.values() {
+            index.pledge_groups.at(&p.donor, &p.mandate).push(p.seq);
+        }
+        for p in book.payments.values() {
+            index.add_payment(p);
+        }
+        for w in book.write_offs.values() {
+            index.takes.entry(w.pledge).or_default().push(w.seq);
+        }
+        for p in book.in_kind.values() {
+            index.in_kind_groups.at(&p.donor, &p.mandate).push(p.seq);
+        }
+        index
+    }
+
+    fn add_payment(&mut self, p: &PaymentRec) {
+        let by_currency = self.payment_groups.at(&p.donor, &p.mandate);
+        match by_currency.iter_mut().find(|(c, _)| *c == p.currency) {
+            Some((_, seqs)) => seqs.push(p.seq),
+            None => by_currency.push((p.currency, vec![p.seq])),
+        }
+    }
+
+    /// Adds entry `seq` of `kind`, just applied to `book`.
+    fn add(&mut self, book: &Book, seq: u64, kind: Kind) {
+        match kind {
+            Kind::Pledge => {
+                let p = &book.pledges[&seq];
+                self.pledge_groups.at(&p.donor, &p.mandate).push(seq);
+            }
+            Kind::Payment | Kind::Refund => self.add_payment(&book.payments[&seq]),
+            Kind::WriteOff | Kind::Reduction => {
+                let pledge = book.write_offs[&seq].pledge;
+                self.takes.entry(pledge).or_default().push(seq);
+            }
+            Kind::InKind => {
+                let p = &book.in_kind[&seq];
+                self.in_kind_groups.at(&p.donor, &p.mandate).push(seq);
+            }
+            Kind::Ledger
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => {}
+        }
+    }
+}
+
+/// Entries by reference: how `import` and `record` know that a document is already
+/// recorded, and which pledge a payment's pledge reference names.
+#[derive(Debug, Clone, Default)]
+struct ReferenceIndex {
+    /// The latest pledge recorded with each reference.
+    pledges: HashMap<String, u64>,
+    /// The first entry (reversed or not) that carries each (kind, donor, reference)
+    /// key, and the later ones in order for the few keys carried more than once.
+    first: HashMap<String, u64>,
+    more: HashMap<String, Vec<u64>>,
+}
+
+impl ReferenceIndex {
+    /// The index of every record the book holds, each kind in entry order (entries
+    /// of one key are of one kind, so their order is the journal's).
+    fn build(book: &Book) -> ReferenceIndex {
+        let mut index = ReferenceIndex::default();
+        index.first.reserve(
+            book.pledges.values().len()
+                + book.payments.values().len()
+                + book.in_kind.values().len()
+                + book.write_offs.values().len(),
+        );
+        for p in book.pledges.values() {
+            index.add_pledge(p);
+        }
+        for p in book.payments.values() {
+            let kind = if p.refund {
+                Kind::Refund
+            } else {
+                Kind::Payment
+            };
+            index.add_key(kind, &p.donor, p.reference.as_deref(), p.seq);
+        }
+        for p in book.in_kind.values() {
+            index.add_key(Kind::InKind, &p.donor, p.reference.as_deref(), p.seq);
+        }
+        for w in book.write_offs.values() {
+            index.add_take(book, w);
+        }
+        index
+    }
+
+    fn add_pledge(&mut self, p: &super::PledgeRec) {
+        if let Some(r) = &p.reference {
+            self.pledges.insert(r.clone(), p.seq);
+        }
+        self.add_key(Kind::Pledge, &p.donor, p.reference.as_deref(), p.seq);
+    }
+
+    /// A write-off's or reduction's key carries its pledge's donor.
+    fn add_take(&mut self, book: &Book, w: &super::WriteOffRec) {
+        let kind = if w.reduction {
+            Kind::Reduction
+        } else {
+            Kind::WriteOff
+        };
+        if let Some(p) = book.pledges.get(&w.pledge) {
+            self.add_key(kind, &p.donor, w.reference.as_deref(), w.seq);
+        }
+    }
+
+    fn add_key(&mut self, kind: Kind, donor: &str, reference: Option<&str>, seq: u64) {
+        let Some(reference) = reference else {
+            return;
+        };
+        let key = Checker::reference_key(kind, donor, reference);
+        match self.first.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let key = first.key().clone();
+                self.more.entry(key).or_default().push(seq);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(seq);
+            }
+        }
+    }
+
+    /// Adds entry `seq` of `kind`, just applied to `book`.
+    fn add(&mut self, book: &Book, seq: u64, kind: Kind) {
+        match kind {
+            Kind::Pledge => self.add_pledge(&book.pledges[&seq]),
+            Kind::Payment | Kind::Refund => {
+                let p = &book.payments[&seq];
+                self.add_key(kind, &p.donor, p.reference.as_deref(), seq);
+            }
+            Kind::InKind => {
+                let p = &book.in_kind[&seq];
+                self.add_key(kind, &p.donor, p.reference.as_deref(), seq);
+            }
+            Kind::WriteOff | Kind::Reduction => self.add_take(book, &book.write_offs[&seq]),
+            Kind::Ledger
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => {}
+        }
+    }
+}
+
+/// A book that can judge new entries: see the module doc.
+#[derive(Debug, Clone, Default)]
+pub struct Checker {
+    book: Book,
+    /// Made the first time a judgment asks (`groups`), then kept by `apply`.
+    group_index: OnceLock<GroupIndex>,
+    /// Made the first time a reference is asked about (`references`), then kept by
+    /// `apply`.
+    reference_index: OnceLock<ReferenceIndex>,
     /// Pledge groups kept settled for judging write-offs and reductions, by (donor,
     /// mandate), one per currency: each built the first time a write-off or
     /// reduction of the group is judged, kept up to date by `apply`, and dropped
@@ -235,11 +406,6 @@ pub struct Checker {
     /// judging every write-off of a ledger (`verify --rules`, an import of many)
     /// would settle a whole group for each.
     pub(super) live: Live,
-    /// The first entry (reversed or not) that carries each (kind, donor, reference)
-    /// key, and the later ones in order for the few keys carried more than once: how
-    /// `import` knows a row with a reference is already recorded.
-    reference_first: HashMap<String, u64>,
-    reference_more: HashMap<String, Vec<u64>>,
     /// Source file digest -> rows recorded from it: how `import` knows a row
     /// without a reference is already recorded.
     source_rows: HashMap<String, HashSet<u64>>,
@@ -256,11 +422,6 @@ impl std::ops::Deref for Checker {
 impl Checker {
     pub fn new() -> Checker {
         Checker::default()
-    }
-
-    /// Makes room for about `entries` entries with references.
-    pub fn reserve(&mut self, entries: usize) {
-        self.reference_first.reserve(entries);
     }
 
     /// The book without the checker's indexes.
@@ -280,7 +441,7 @@ impl Checker {
         if let Body::Ledger(_) = entry.body {
             return;
         }
-        self.note_provenance(seq, &entry.body);
+        self.note_source(&entry.body);
         let kind = entry.body.kind();
         let touches = match &entry.body {
             Body::Reversal(r) => Touch::Reversal(r.entry),
@@ -301,40 +462,24 @@ impl Checker {
             self.keep_nets(seq, touches);
             self.keep_live(seq, touches);
         }
-        match kind {
-            Kind::Pledge => {
-                let p = &self.book.pledges[&seq];
-                if let Some(r) = &p.reference {
-                    self.pledge_refs.insert(r.clone(), seq);
-                }
-                self.pledge_groups.at(&p.donor, &p.mandate).push(seq);
-            }
-            Kind::Payment | Kind::Refund => {
-                let p = &self.book.payments[&seq];
-                let currency = p.currency;
-                let by_currency = self.payment_groups.at(&p.donor, &p.mandate);
-                match by_currency.iter_mut().find(|(c, _)| *c == currency) {
-                    Some((_, seqs)) => seqs.push(seq),
-                    None => by_currency.push((currency, vec![seq])),
-                }
-            }
-            Kind::WriteOff | Kind::Reduction => {
-                let pledge = self.book.write_offs[&seq].pledge;
-                self.takes.entry(pledge).or_default().push(seq);
-            }
-            Kind::InKind => {
-                let p = &self.book.in_kind_entry(seq).expect("just applied");
-                self.in_kind_groups.at(&p.donor, &p.mandate).push(seq);
-            }
-            Kind::Ledger
-            | Kind::Reversal
-            | Kind::Rate
-            | Kind::Donor
-            | Kind::Mandate
-            | Kind::Fund
-            | Kind::Agreement
-            | Kind::ConditionMet => {}
+        if let Some(index) = self.group_index.get_mut() {
+            index.add(&self.book, seq, kind);
         }
+        if let Some(index) = self.reference_index.get_mut() {
+            index.add(&self.book, seq, kind);
+        }
+    }
+
+    /// The group index, made from the book the first time it is asked for.
+    pub(super) fn groups(&self) -> &GroupIndex {
+        self.group_index
+            .get_or_init(|| GroupIndex::build(&self.book))
+    }
+
+    /// The reference index, made from the book the first time it is asked for.
+    fn references(&self) -> &ReferenceIndex {
+        self.reference_index
+            .get_or_init(|| ReferenceIndex::build(&self.book))
     }
 
     /// The (donor, mandate, currency) of the pledge group entry `seq` settles in, if
@@ -526,7 +671,8 @@ impl Checker {
         mandate: &str,
         currency: Currency,
     ) -> impl Iterator<Item = &PaymentRec> {
-        self.payment_groups
+        self.groups()
+            .payment_groups
             .get(donor, mandate)
             .into_iter()
             .flatten()
@@ -538,7 +684,8 @@ impl Checker {
 
     /// The live pledge recorded with this reference, if any.
     pub fn pledge_by_reference(&self, reference: &str) -> Option<&super::PledgeRec> {
-        self.pledge_refs
+        self.references()
+            .pledges
             .get(reference)
             .and_then(|s| self.book.pledges.get(s))
             .filter(|p| p.reversed_by.is_none())
@@ -555,20 +702,78 @@ impl Checker {
         key
     }
 
+    /// Every entry (reversed or not) of this kind and donor recorded with this
+    /// reference, in entry order, by a walk over the book's records of that kind:
+    /// for one question (`record`'s) far cheaper than making the reference index,
+    /// which `import` asks many.
+    pub fn recorded_with(&self, kind: Kind, donor: &str, reference: &str) -> Vec<u64> {
+        let carries = |r: &Option<String>| r.as_deref() == Some(reference);
+        let book = &self.book;
+        let payments = |refund: bool| {
+            book.payments
+                .values()
+                .filter(move |p| p.refund == refund && &*p.donor == donor && carries(&p.reference))
+                .map(|p| p.seq)
+        };
+        let takes = |reduction: bool| {
+            book.write_offs
+                .values()
+                .filter(move |w| w.reduction == reduction && carries(&w.reference))
+                .filter(|w| {
+                    book.pledges
+                        .get(&w.pledge)
+                        .is_some_and(|p| &*p.donor == donor)
+                })
+                .map(|w| w.seq)
+        };
+        match kind {
+            Kind::Pledge => book
+                .pledges
+                .values()
+                .filter(|p| &*p.donor == donor && carries(&p.reference))
+                .map(|p| p.seq)
+                .collect(),
+            Kind::Payment => payments(false).collect(),
+            Kind::Refund => payments(true).collect(),
+            Kind::InKind => book
+                .in_kind
+                .values()
+                .filter(|p| &*p.donor == donor && carries(&p.reference))
+                .map(|p| p.seq)
+                .collect(),
+            Kind::WriteOff => takes(false).collect(),
+            Kind::Reduction => takes(true).collect(),
+            Kind::Ledger
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => Vec::new(),
+        }
+    }
+
     /// How many recorded entries (reversed ones included) carry this reference key.
     pub fn recorded_with_reference(&self, key: &str) -> u32 {
-        if !self.reference_first.contains_key(key) {
+        let index = self.references();
+        if !index.first.contains_key(key) {
             return 0;
         }
-        1 + self.reference_more.get(key).map_or(0, |v| v.len() as u32)
+        1 + index.more.get(key).map_or(0, |v| v.len() as u32)
     }
 
     /// The `n`-th entry (from 1) recorded with this reference key.
     pub fn recorded_with_reference_nth(&self, key: &str, n: u32) -> Option<u64> {
         match n {
             0 => None,
-            1 => self.reference_first.get(key).copied(),
-            _ => self.reference_more.get(key)?.get(n as usize - 2).copied(),
+            1 => self.references().first.get(key).copied(),
+            _ => self
+                .references()
+                .more
+                .get(key)?
+                .get(n as usize - 2)
+                .copied(),
         }
     }
 
@@ -579,7 +784,7 @@ impl Checker {
             .is_some_and(|rows| rows.contains(&row))
     }
 
-    fn note_provenance(&mut self, seq: u64, body: &Body) {
+    fn note_source(&mut self, body: &Body) {
         if let Some(s) = body.source() {
             // Looked up before inserting: one allocation per file, not per entry.
             if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
@@ -587,36 +792,6 @@ impl Checker {
             } else {
                 self.source_rows
                     .insert(s.sha256.clone(), HashSet::from([s.row]));
-            }
-        }
-        let Some(reference) = body.reference() else {
-            return;
-        };
-        let donor = match body {
-            Body::Pledge(p) => Some(&*p.money.donor),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Some(&*p.money.donor),
-            Body::WriteOff(w) | Body::Reduction(w) => {
-                self.book.pledges.get(&w.pledge).map(|p| &*p.donor)
-            }
-            Body::Ledger(_)
-            | Body::Reversal(_)
-            | Body::Rate(_)
-            | Body::Donor(_)
-            | Body::Mandate(_)
-            | Body::Fund(_)
-            | Body::Agreement(_)
-            | Body::ConditionMet(_) => None,
-        };
-        if let Some(donor) = donor {
-            let key = Self::reference_key(body.kind(), donor, reference);
-            match self.reference_first.entry(key) {
-                std::collections::hash_map::Entry::Occupied(first) => {
-                    let key = first.key().clone();
-                    self.reference_more.entry(key).or_default().push(seq);
-                }
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(seq);
-                }
             }
         }
     }

@@ -113,6 +113,7 @@ pub struct WriteOffRec {
     pub date: NaiveDate,
     /// The reason on record (stored as the entry's memo).
     pub reason: Option<String>,
+    pub reference: Option<String>,
     pub reversed_by: Option<u64>,
 }
 
@@ -307,6 +308,7 @@ impl Book {
                         currency: w.currency,
                         date: w.date,
                         reason: w.notes.memo,
+                        reference: w.notes.reference,
                         reversed_by: None,
                     },
                 );

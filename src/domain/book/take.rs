@@ -109,6 +109,7 @@ impl Checker {
             currency: w.currency,
             date: w.date,
             reason: None,
+            reference: None,
             reversed_by: None,
         };
         let squeezes = |(t, before, after): (&WriteOffRec, Decimal, Decimal)| {
@@ -209,6 +210,7 @@ impl Checker {
     /// first; a refund, and what is in another currency unnamed, settle nothing here.
     pub(super) fn group_records(&self, p: &PledgeRec) -> Records<'_> {
         let pledges: Vec<&PledgeRec> = self
+            .groups()
             .pledge_groups
             .get(&p.donor, &p.mandate)
             .into_iter()
@@ -219,6 +221,7 @@ impl Checker {
         let seqs: FxHashSet<u64> = pledges.iter().map(|q| q.seq).collect();
         let names = |named: Option<u64>| named.is_some_and(|n| seqs.contains(&n));
         let payments = self
+            .groups()
             .payment_groups
             .get(&p.donor, &p.mandate)
             .into_iter()
@@ -232,6 +235,7 @@ impl Checker {
             })
             .collect();
         let in_kind = self
+            .groups()
             .in_kind_groups
             .get(&p.donor, &p.mandate)
             .into_iter()
@@ -241,7 +245,7 @@ impl Checker {
             .collect();
         let takes = pledges
             .iter()
-            .filter_map(|q| self.takes.get(&q.seq))
+            .filter_map(|q| self.groups().takes.get(&q.seq))
             .flatten()
             .filter_map(|s| self.write_offs.get(s))
             .filter(|w| w.reversed_by.is_none())
