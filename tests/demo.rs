@@ -1004,7 +1004,8 @@ pub fn build(path: &Path) {
             !matches!(&body, Body::Payment(p) if p.pledge == Some(0)),
             "event {i} names a pledge recorded after it"
         );
-        let mut w = journal::Writer::open(path, at).expect("open demo ledger");
+        let mut w =
+            journal::Writer::open(path, at, journal::Reading::ToRecord).expect("open demo ledger");
         let seq = match w.stage(body.clone()) {
             Ok(e) => e.seq,
             Err(p) => panic!("demo entry rejected: {p}\n{body:?}"),

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use ledger::domain::entry::{Money, Notes, Payment, Pledge, Rate};
 use ledger::domain::{Body, Currency};
-use ledger::journal::{self, JournalError, Tail, Writer};
+use ledger::journal::{self, JournalError, Reading, Tail, Writer};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use rust_decimal::Decimal;
@@ -82,7 +82,7 @@ fn rate(per_usd: &str, day: u64) -> Body {
 
 /// Commits `drafts` as one write (a batch when more than one) at minute `i`.
 fn commit(path: &Path, i: i64, drafts: Vec<Body>) -> u64 {
-    let mut w = Writer::open(path, at(i)).unwrap();
+    let mut w = Writer::open(path, at(i), Reading::ToRecord).unwrap();
     for d in drafts {
         w.stage(d).unwrap();
     }
@@ -453,7 +453,9 @@ fn crash_at_every_offset(batch: u64) {
             continue;
         }
         // Writers refuse and point at repair.
-        let refused = Writer::open(&work, at(200)).err().unwrap();
+        let refused = Writer::open(&work, at(200), Reading::ToRecord)
+            .err()
+            .unwrap();
         assert!(
             matches!(refused, JournalError::Torn { entries: 12, .. }),
             "cut at {cut}: {refused}"
@@ -672,6 +674,7 @@ fn every_currency_round_trips_its_minor_units_exactly() {
             "2026-01-01T00:00:00Z"
                 .parse::<chrono::DateTime<chrono::Utc>>()
                 .unwrap(),
+            Reading::ToRecord,
         )
         .unwrap();
         w.stage(pledge(

@@ -12,7 +12,7 @@ use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
 use crate::domain::problem::shown;
 use crate::domain::{Body, Code, Currency, Entry, Kind, Problem, time};
-use crate::journal::Writer;
+use crate::journal::{Reading, Writer};
 
 pub(super) fn flag(name: &str) -> impl Fn(String) -> Failure + '_ {
     move |m| Failure::failed(format!("--{name}: {m}"))
@@ -80,7 +80,7 @@ pub(super) fn append_with(
     allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
     ctx.writable()?;
-    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToRecord)?;
     let draft = draft(writer.book())?;
     if !allow_duplicate_reference && let Some(p) = duplicate_reference(writer.book(), &draft) {
         return Err(rejected(&p));

@@ -22,7 +22,7 @@ use super::{Context, Failure};
 use crate::import::repeat::{differences, rejected, resolve};
 use crate::import::table::OpenError;
 use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, decode};
-use crate::journal::Writer;
+use crate::journal::{Reading, Writer};
 
 #[derive(Debug, Args)]
 #[command(
@@ -207,7 +207,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         )),
     })?;
 
-    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?)?;
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToImport)?;
     profile
         .check(&writer.book().register)
         .map_err(|e| profile_failure(&found.shown, &e))?;

@@ -199,9 +199,7 @@ pub(super) fn decode_text(line: &str, notes: Notes, names: &mut Names) -> Result
     match plain::flat(line, notes, &mut f) {
         Some(()) => assemble(&mut f, names),
         None => by_serde(line.as_bytes(), names).map(|mut e| {
-            if notes == Notes::Left {
-                leave_notes(&mut e.body);
-            }
+            leave_notes(&mut e.body, notes);
             e
         }),
     }
@@ -270,12 +268,23 @@ fn text_field<'a>(rest: &'a str, key: &str) -> Option<(&'a str, &'a str)> {
     (rest.as_bytes()[end] == b'"').then(|| (&rest[..end], &rest[end + 1..]))
 }
 
-/// Drops what `Notes::Left` leaves out.
-fn leave_notes(body: &mut Body) {
+/// Drops what `notes` leaves out.
+fn leave_notes(body: &mut Body, notes: Notes) {
+    let keep_reference = match notes {
+        Notes::Kept => return,
+        Notes::Left => false,
+        Notes::References => true,
+    };
+    let leave = |n: &mut Notes_| {
+        *n = Notes_ {
+            reference: n.reference.take().filter(|_| keep_reference),
+            ..Notes_::default()
+        }
+    };
     match body {
-        Body::Pledge(p) => p.notes = Notes_::default(),
-        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes = Notes_::default(),
-        Body::WriteOff(w) | Body::Reduction(w) => w.notes = Notes_::default(),
+        Body::Pledge(p) => leave(&mut p.notes),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => leave(&mut p.notes),
+        Body::WriteOff(w) | Body::Reduction(w) => leave(&mut w.notes),
         Body::Rate(r) => r.source = None,
         Body::ConditionMet(c) => c.memo = None,
         Body::Ledger(_)
@@ -517,6 +526,7 @@ mod plain {
 
     pub(super) fn flat<'a>(text: &'a str, notes: Notes, f: &mut Flat<'a>) -> Option<()> {
         let keep = notes == Notes::Kept;
+        let keep_reference = notes != Notes::Left;
         let mut c = Cursor { text, at: 0 };
         let mut seen = 0u64;
         c.object(|c, key| {
@@ -591,7 +601,7 @@ mod plain {
                 }
                 "reference" => {
                     let r = c.string()?;
-                    f.reference = keep.then(|| r.to_owned());
+                    f.reference = keep_reference.then(|| r.to_owned());
                     16
                 }
                 "memo" => {
@@ -714,16 +724,19 @@ mod tests {
         let Ok(text) = std::str::from_utf8(line) else {
             return false;
         };
-        // Without notes, it is the entry serde reads, less its notes.
-        let mut serde_left = by_serde(line, &mut Names::default());
-        if let Ok(e) = &mut serde_left {
-            leave_notes(&mut e.body);
+        // Without notes, or with references only, it is the entry serde reads, less
+        // what is left out.
+        for notes in [Notes::Left, Notes::References] {
+            let mut serde_left = by_serde(line, &mut Names::default());
+            if let Ok(e) = &mut serde_left {
+                leave_notes(&mut e.body, notes);
+            }
+            assert_eq!(
+                decode_text(text, notes, &mut Names::default()),
+                serde_left,
+                "{text}"
+            );
         }
-        assert_eq!(
-            decode_text(text, Notes::Left, &mut Names::default()),
-            serde_left,
-            "{text}"
-        );
         let mut f = Flat::default();
         match plain::flat(text, Notes::Kept, &mut f) {
             Some(()) => {
@@ -736,6 +749,27 @@ mod tests {
                 true
             }
             None => false,
+        }
+    }
+
+    #[test]
+    fn a_read_with_references_keeps_them_and_leaves_memos_and_sources() {
+        let notes = |l: &str, n: Notes| match decode_text(l, n, &mut Names::default()).unwrap().body {
+            Body::Pledge(p) => p.notes,
+            Body::InKind(p) => p.notes,
+            other => panic!("{other:?}"),
+        };
+        // The first sample by the plain reader, the last with a field it leaves to
+        // serde.
+        let plain = SAMPLES[0];
+        let by_serde = plain.replace(r#""memo":"m""#, r#""memo":"m\u0041""#);
+        for l in [plain, by_serde.as_str()] {
+            let kept = notes(l, Notes::Kept);
+            assert!(kept.memo.is_some() && kept.source.is_some(), "{l}");
+            let refs = notes(l, Notes::References);
+            assert_eq!(refs.reference.as_deref(), Some("NV/1"), "{l}");
+            assert_eq!((refs.memo, refs.source), (None, None), "{l}");
+            assert_eq!(notes(l, Notes::Left), Notes_::default(), "{l}");
         }
     }
 

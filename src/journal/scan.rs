@@ -295,6 +295,10 @@ pub type Wanted<'f> = &'f (dyn Fn(Glance<'_>) -> bool + Sync);
 pub(super) enum Notes {
     Kept,
     Left,
+    /// References kept, memos and sources left: what `record` judges by (a
+    /// reference is asked about; a memo or source of an entry already recorded
+    /// never is).
+    References,
 }
 
 /// Reads every committed entry (up to `until`) into memory.
@@ -320,7 +324,7 @@ pub(super) fn scan_file(
     scan_entries(file, path, Notes::Kept, None, until, visit)
 }
 
-fn scan_entries(
+pub(super) fn scan_entries(
     file: &File,
     path: &Path,
     notes: Notes,

@@ -15,7 +15,7 @@ use super::JournalError;
 use super::index;
 use super::line::{self, ZERO_HASH};
 use super::lock;
-use super::scan::{Head, Scan, Tail, scan_file};
+use super::scan::{Head, Notes, Scan, Tail, scan_entries, scan_file};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
 use crate::domain::{Checker, Problem};
 
@@ -116,6 +116,18 @@ fn sync_dir(path: &Path) {
 
 /// An open, locked ledger ready to take entries. Dropping it without `commit`
 /// writes nothing.
+/// What a writer reads of the entries already recorded, beyond their figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// For `record`: references (whether one is already recorded is asked), not
+    /// memos or sources (no rule reads them, and an imported line's source is a
+    /// third of its bytes).
+    ToRecord,
+    /// For `import`: every note, sources too (a row already imported is known by
+    /// the file and row it came from).
+    ToImport,
+}
+
 pub struct Writer {
     file: File,
     path: PathBuf,
@@ -130,11 +142,15 @@ impl Writer {
     /// Opens and locks the ledger, reads all of it (checking the chain), and refuses
     /// a torn one. Every rule is judged against the journal's own lines: the index
     /// beside it is only a witness of what was committed, never a source of facts.
-    pub fn open(path: &Path, clock: impl Into<Clock>) -> Result<Writer, JournalError> {
+    pub fn open(
+        path: &Path,
+        clock: impl Into<Clock>,
+        reading: Reading,
+    ) -> Result<Writer, JournalError> {
         let clock = clock.into();
         let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let (book, scan) = Self::read_all(&file, path)?;
+        let (book, scan) = Self::read_all(&file, path, reading)?;
         // The index is a witness of what was committed: a journal it says has lost or
         // changed committed entries is not appended to.
         super::check_index_of(&file, path, &scan)?;
@@ -176,9 +192,16 @@ impl Writer {
         })
     }
 
-    fn read_all(file: &File, path: &Path) -> Result<(Checker, Scan), JournalError> {
-        let mut book = Checker::new();
-        let scan = scan_file(file, path, true, None, &mut |e| book.apply(e))?;
+    fn read_all(
+        file: &File,
+        path: &Path,
+        reading: Reading,
+    ) -> Result<(Checker, Scan), JournalError> {
+        let (mut book, notes) = match reading {
+            Reading::ToRecord => (Checker::without_sources(), Notes::References),
+            Reading::ToImport => (Checker::new(), Notes::Kept),
+        };
+        let scan = scan_entries(file, path, notes, None, None, &mut |e| book.apply(e))?;
         Ok((book, scan))
     }
 

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use ledger::domain::entry::{Body, Money, Notes, Payment, Pledge, Rate, Reversal, WriteOff};
 use ledger::domain::{Currency, Entry};
-use ledger::journal::{self, Writer};
+use ledger::journal::{self, Reading, Writer};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -296,7 +296,7 @@ fn record(t: &Test, ops: &[Op]) -> Vec<DateTime<Utc>> {
             },
         };
         i += 1;
-        let mut w = Writer::open(t.ledger(), at(i)).unwrap();
+        let mut w = Writer::open(t.ledger(), at(i), Reading::ToRecord).unwrap();
         if w.stage(body).is_err() {
             continue;
         }

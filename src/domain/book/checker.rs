@@ -407,8 +407,9 @@ pub struct Checker {
     /// would settle a whole group for each.
     pub(super) live: Live,
     /// Source file digest -> rows recorded from it: how `import` knows a row
-    /// without a reference is already recorded.
-    source_rows: HashMap<String, HashSet<u64>>,
+    /// without a reference is already recorded. None in a checker that was not
+    /// given entries' sources (`without_sources`).
+    source_rows: Option<HashMap<String, HashSet<u64>>>,
 }
 
 impl std::ops::Deref for Checker {
@@ -421,6 +422,15 @@ impl std::ops::Deref for Checker {
 
 impl Checker {
     pub fn new() -> Checker {
+        Checker {
+            source_rows: Some(HashMap::new()),
+            ..Checker::default()
+        }
+    }
+
+    /// A checker for a reader that leaves entries' sources out (`record`'s): it
+    /// keeps no source rows, and `has_source` must not be asked.
+    pub fn without_sources() -> Checker {
         Checker::default()
     }
 
@@ -780,18 +790,21 @@ impl Checker {
     /// Was an entry recorded from this row of the file with this SHA-256?
     pub fn has_source(&self, sha256: &str, row: u64) -> bool {
         self.source_rows
+            .as_ref()
+            .expect("a checker given entries' sources (import's)")
             .get(sha256)
             .is_some_and(|rows| rows.contains(&row))
     }
 
     fn note_source(&mut self, body: &Body) {
-        if let Some(s) = body.source() {
+        if let Some(s) = body.source()
+            && let Some(source_rows) = &mut self.source_rows
+        {
             // Looked up before inserting: one allocation per file, not per entry.
-            if let Some(rows) = self.source_rows.get_mut(&s.sha256) {
+            if let Some(rows) = source_rows.get_mut(&s.sha256) {
                 rows.insert(s.row);
             } else {
-                self.source_rows
-                    .insert(s.sha256.clone(), HashSet::from([s.row]));
+                source_rows.insert(s.sha256.clone(), HashSet::from([s.row]));
             }
         }
     }
