@@ -159,6 +159,39 @@ fn issue_7_1_verify_rules_names_an_entry_the_rules_refuse() {
     );
 }
 
+/// A report of one donor named by a built-in name reads the journal once, taking
+/// that donor's entries as they come. A registration that gives the name to another
+/// donor (one the rules refuse, written by hand) changes whom it names: the report
+/// then reads again and reports the donor the name means once every registration is
+/// read, as a report of a registered donor's name always does.
+#[test]
+fn a_report_of_a_donor_follows_a_registration_that_takes_a_built_in_name() {
+    let t = two_pledges();
+    let jpn = t.ok("report statement --donor Japan --format csv");
+    assert!(
+        jpn.contains(",1000.00,") && !jpn.contains(",7.00,"),
+        "{jpn}"
+    );
+    append_forged(
+        &t,
+        r#"{"kind":"donor","code":"GATES","name":"Gates Foundation","category":"foundation","aliases":["Japan"]}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    t.ok("record pledge --donor GATES --mandate icat --amount 7 --currency USD --date 2009-01-11");
+    for command in [
+        "report statement --donor Japan --format csv",
+        "report donors --donor Japan --format csv",
+    ] {
+        let o = t.ok(command);
+        assert!(
+            o.contains(",7.00,") && !o.contains("1000.00"),
+            "{command}: {o}"
+        );
+    }
+    // Its code still names it.
+    assert_eq!(t.ok("report statement --donor JPN --format csv"), jpn);
+}
+
 #[test]
 fn issue_7_2_a_report_never_writes_over_the_ledger_or_an_existing_file() {
     let t = two_pledges();

@@ -253,20 +253,41 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // its own (below); this first read then needs only the registrations, to
     // resolve the names given.
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
+    // A report of one donor given by a built-in name (a country's code or name, the
+    // EU's) reads the journal once, keeping that donor's entries as they come: the
+    // name means that donor whatever the journal registers, which is checked once
+    // the registrations are all read (and read again if it does not hold).
+    let at_once = match (&args.donor, &args.fund, &args.category) {
+        (Some(d), None, None) => Book::new().register.resolve_donor(d).ok().map(|d| Keep {
+            donor: Some(d.code.clone()),
+            mandates: None,
+            donors: None,
+        }),
+        _ => None,
+    };
+    let mut pledges_kept = std::collections::HashSet::new();
     // No report but a statement prints an entry's reference or memo, and a
     // statement's book is the second read below: this one reads figures only, and
     // for a filtered report hands over only registrations and reversals (it still
-    // decodes every line, so that the second read need not).
+    // decodes every line, so that the second read need not); read at once, it also
+    // hands over the donor's entries, with their notes for a statement.
     let visit = |e: crate::domain::Entry| {
         let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
         if reversal {
             entries.push(e.clone());
         }
-        if !filtered || e.body.is_registration() {
+        let kept = match &at_once {
+            Some(keep) => keep.keeps_entry(&e, &mut pledges_kept),
+            None => !filtered || e.body.is_registration(),
+        };
+        if kept {
             book.apply(e);
         }
     };
-    let scan = if filtered {
+    let scan = if let Some(keep) = &at_once {
+        let wanted = |g: journal::Glance| keep.wants(g);
+        journal::scan_some(&ctx.ledger, c.until, statement, &wanted, 0, visit)?
+    } else if filtered {
         let wanted = |g: journal::Glance| g.kind.is_registration() || g.kind == Kind::Reversal;
         journal::scan_some(&ctx.ledger, c.until, false, &wanted, 0, visit)?
     } else {
@@ -326,7 +347,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         );
         scope.category = Some(category.as_str().to_string());
     }
-    if keep.donor.is_some() || keep.mandates.is_some() || keep.donors.is_some() {
+    let read_at_once = at_once.is_some_and(|k| k.donor == keep.donor);
+    if (keep.donor.is_some() || keep.mandates.is_some() || keep.donors.is_some()) && !read_at_once {
         book = filtered_book(ctx, c.until, &keep, statement, scan.head.entries)?;
     }
     // Only a statement shows what each payment settled.
@@ -419,6 +441,34 @@ impl Keep {
             && self.mandates.as_ref().is_none_or(|m| m.contains(mandate))
             && self.donors.as_ref().is_none_or(|d| d.contains(donor))
     }
+
+    /// Whether a read hands over a line, by its glance: every registration, rate
+    /// and reversal, and what names its donor and mandate if it keeps them (a
+    /// write-off names neither: it is handed over and judged by `keeps_entry`).
+    fn wants(&self, g: journal::Glance) -> bool {
+        g.party.is_none_or(|(d, m)| self.keeps(d, m))
+    }
+
+    /// Whether the book takes entry `e`: a pledge, payment or other entry of its
+    /// own donor and mandate if it keeps them, a write-off or reduction of a pledge
+    /// it kept (`pledges`, filled as pledges are kept), and every entry that names
+    /// no donor (registrations, rates, reversals).
+    fn keeps_entry(
+        &self,
+        e: &crate::domain::Entry,
+        pledges: &mut std::collections::HashSet<u64>,
+    ) -> bool {
+        use crate::domain::Body;
+        use crate::domain::entry::Party;
+        match e.body.party() {
+            Party::Own { donor, mandate } => {
+                self.keeps(donor, mandate)
+                    && (!matches!(e.body, Body::Pledge(_)) || pledges.insert(e.seq))
+            }
+            Party::OfPledge(n) => pledges.contains(&n),
+            Party::None => true,
+        }
+    }
 }
 
 /// A book of the pledges, payments, refunds, write-offs and reductions `keep` keeps,
@@ -432,26 +482,16 @@ fn filtered_book(
     notes: bool,
     decoded_to: u64,
 ) -> Result<Book, Failure> {
-    use crate::domain::Body;
-    use crate::domain::entry::Party;
     let mut book = Book::new();
     let mut pledges = std::collections::HashSet::new();
     let visit = |e: crate::domain::Entry| {
-        let keep = match e.body.party() {
-            Party::Own { donor, mandate } => {
-                keep.keeps(donor, mandate)
-                    && (!matches!(e.body, Body::Pledge(_)) || pledges.insert(e.seq))
-            }
-            Party::OfPledge(n) => pledges.contains(&n),
-            Party::None => true,
-        };
-        if keep {
+        if keep.keeps_entry(&e, &mut pledges) {
             book.apply(e);
         }
     };
     // Another donor's pledges and payments, which the first read decoded, are not
     // decoded again.
-    let wanted = |g: journal::Glance| g.party.is_none_or(|(d, m)| keep.keeps(d, m));
+    let wanted = |g: journal::Glance| keep.wants(g);
     journal::scan_some(&ctx.ledger, until, notes, &wanted, decoded_to, visit)?;
     Ok(book)
 }

@@ -754,7 +754,8 @@ mod tests {
 
     #[test]
     fn a_read_with_references_keeps_them_and_leaves_memos_and_sources() {
-        let notes = |l: &str, n: Notes| match decode_text(l, n, &mut Names::default()).unwrap().body {
+        let notes = |l: &str, n: Notes| match decode_text(l, n, &mut Names::default()).unwrap().body
+        {
             Body::Pledge(p) => p.notes,
             Body::InKind(p) => p.notes,
             other => panic!("{other:?}"),

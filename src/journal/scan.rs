@@ -93,11 +93,17 @@ impl Chunk {
         });
         for &(a, b, line, seq) in &self.lines {
             let text = &self.text[a..b];
+            // A line its glance shows unwanted is passed over when an earlier read
+            // decoded it, else decoded (to be sure it can be) without its notes.
+            let mut notes = notes;
             if let Some((wanted, decoded_to)) = wanted
-                && seq <= decoded_to
+                && (seq <= decoded_to || notes != Notes::Left)
                 && super::decode::glance(text).is_some_and(|g| !wanted(g))
             {
-                continue;
+                if seq <= decoded_to {
+                    continue;
+                }
+                notes = Notes::Left;
             }
             let entry = super::decode::decode_text(text, notes, names).map_err(|reason| {
                 JournalError::Unreadable {
