@@ -249,28 +249,28 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let mut book = Book::new();
     let mut entries = Vec::new();
     let statement = c.kind == ReportKind::Statement;
-    // A report of one donor, fund or category reads the journal again into a book of
-    // its own (below); this first read then needs only the registrations, to
-    // resolve the names given.
+    // A report of one donor, fund or category is over a book of those entries alone.
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
-    // A report of one donor given by a built-in name (a country's code or name, the
-    // EU's) reads the journal once, keeping that donor's entries as they come: the
-    // name means that donor whatever the journal registers, which is checked once
-    // the registrations are all read (and read again if it does not hold).
-    let at_once = match (&args.donor, &args.fund, &args.category) {
-        (Some(d), None, None) => Book::new().register.resolve_donor(d).ok().map(|d| Keep {
-            donor: Some(d.code.clone()),
-            mandates: None,
-            donors: None,
-        }),
-        _ => None,
+    // A report of one donor given by a name the built-in register knows (a
+    // country's code or name, the EU's) reads the journal once, keeping that
+    // donor's entries as they come: once the registrations are all read, the name
+    // is resolved again, and only if a registration gave it to another donor (which
+    // the rules refuse) is the journal read again. A fund or a category is not read
+    // at once: registered mandates and donors join them, so it would mostly be read
+    // twice anyway, the first time keeping more.
+    let at_once = if args.donor.is_some() && args.fund.is_none() && args.category.is_none() {
+        keep_of(&Book::new().register, &args)
+            .ok()
+            .map(|(keep, ..)| keep)
+    } else {
+        None
     };
     let mut pledges_kept = std::collections::HashSet::new();
-    // No report but a statement prints an entry's reference or memo, and a
-    // statement's book is the second read below: this one reads figures only, and
-    // for a filtered report hands over only registrations and reversals (it still
-    // decodes every line, so that the second read need not); read at once, it also
-    // hands over the donor's entries, with their notes for a statement.
+    // No report but a statement prints an entry's reference or memo: a whole-ledger
+    // read takes figures only. A filtered read kept at once takes the entries kept,
+    // with their notes for a statement; one that is not hands over only
+    // registrations and reversals, to resolve the names given, and decodes every
+    // line so that the second read below need not.
     let visit = |e: crate::domain::Entry| {
         let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
         if reversal {
@@ -294,61 +294,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         journal::scan_figures(&ctx.ledger, c.until, visit)?
     };
     super::warn_if_torn(ctx, &scan);
-    // `--donor` (and `--fund`): the report over that donor's (that fund's) entries
-    // alone (with every rate and registration), read again into a book of its own.
-    // A statement is built the same way, so its default period is the donor's own
-    // span, as for the others.
-    let only_donor = match args.donor.as_deref() {
-        Some(d) => Some(
-            book.register
-                .resolve_donor(d)
-                .map(|d| d.code.clone())
-                .map_err(|u| Failure::failed(format!("--donor: {u} [unknown-donor]")))?,
-        ),
-        _ => None,
-    };
-    let mut scope = report::Scope::default();
-    let mut keep = Keep {
-        donor: only_donor.clone(),
-        mandates: None,
-        donors: None,
-    };
-    if let Some(f) = args.fund.as_deref() {
-        let fund = book.register.resolve_fund(f).map_err(|u| {
-            Failure::failed(format!(
-                "--fund: unknown fund {}; use one of {} [unknown-fund]",
-                crate::domain::problem::shown(&u.text),
-                u.suggestions.join(", ")
-            ))
-        })?;
-        keep.mandates = Some(
-            book.register
-                .mandates()
-                .filter(|m| book.register.fund_of(m).code == fund.code)
-                .map(|m| m.slug.clone())
-                .collect(),
-        );
-        scope.fund = Some(fund.code.clone());
-    }
-    if let Some(text) = args.category.as_deref() {
-        let category = DonorCategory::parse(text).ok_or_else(|| {
-            Failure::failed(format!(
-                "--category: unknown category {}; use one of {} [unknown-category]",
-                crate::domain::problem::shown(text),
-                DonorCategory::ALL.map(DonorCategory::as_str).join(", ")
-            ))
-        })?;
-        keep.donors = Some(
-            book.register
-                .donors()
-                .filter(|d| d.category == category)
-                .map(|d| d.code.clone())
-                .collect(),
-        );
-        scope.category = Some(category.as_str().to_string());
-    }
-    let read_at_once = at_once.is_some_and(|k| k.donor == keep.donor);
-    if (keep.donor.is_some() || keep.mandates.is_some() || keep.donors.is_some()) && !read_at_once {
+    // `--donor`, `--fund`, `--category`: the report over those entries alone (with
+    // every rate and registration), read again into a book of its own unless the
+    // read above kept them. A statement is built the same way, so its default
+    // period is the donor's own span, as for the others.
+    let (keep, only_donor, scope) = keep_of(&book.register, &args)?;
+    let read_at_once = at_once.is_some_and(|k| k == keep);
+    if filtered && !read_at_once {
         book = filtered_book(ctx, c.until, &keep, statement, scan.head.entries)?;
     }
     // Only a statement shows what each payment settled.
@@ -427,8 +379,67 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     args.output.write(out, &bytes)
 }
 
+/// What `--donor`, `--fund` and `--category` keep by `register`, the donor's code,
+/// and the report's scope; a failure for a name the register does not know.
+fn keep_of(
+    register: &crate::domain::register::Register,
+    args: &ReportArgs,
+) -> Result<(Keep, Option<String>, report::Scope), Failure> {
+    let only_donor = match args.donor.as_deref() {
+        Some(d) => Some(
+            register
+                .resolve_donor(d)
+                .map(|d| d.code.clone())
+                .map_err(|u| Failure::failed(format!("--donor: {u} [unknown-donor]")))?,
+        ),
+        _ => None,
+    };
+    let mut scope = report::Scope::default();
+    let mut keep = Keep {
+        donor: only_donor.clone(),
+        mandates: None,
+        donors: None,
+    };
+    if let Some(f) = args.fund.as_deref() {
+        let fund = register.resolve_fund(f).map_err(|u| {
+            Failure::failed(format!(
+                "--fund: unknown fund {}; use one of {} [unknown-fund]",
+                crate::domain::problem::shown(&u.text),
+                u.suggestions.join(", ")
+            ))
+        })?;
+        keep.mandates = Some(
+            register
+                .mandates()
+                .filter(|m| register.fund_of(m).code == fund.code)
+                .map(|m| m.slug.clone())
+                .collect(),
+        );
+        scope.fund = Some(fund.code.clone());
+    }
+    if let Some(text) = args.category.as_deref() {
+        let category = DonorCategory::parse(text).ok_or_else(|| {
+            Failure::failed(format!(
+                "--category: unknown category {}; use one of {} [unknown-category]",
+                crate::domain::problem::shown(text),
+                DonorCategory::ALL.map(DonorCategory::as_str).join(", ")
+            ))
+        })?;
+        keep.donors = Some(
+            register
+                .donors()
+                .filter(|d| d.category == category)
+                .map(|d| d.code.clone())
+                .collect(),
+        );
+        scope.category = Some(category.as_str().to_string());
+    }
+    Ok((keep, only_donor, scope))
+}
+
 /// Which money entries a filtered report keeps: one donor's, those of some
 /// mandates (a fund's), and those of some donors (a category's).
+#[derive(PartialEq, Eq)]
 struct Keep {
     donor: Option<String>,
     mandates: Option<std::collections::HashSet<String>>,
