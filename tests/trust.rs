@@ -190,6 +190,46 @@ fn a_report_of_a_donor_follows_a_registration_that_takes_a_built_in_name() {
     }
     // Its code still names it.
     assert_eq!(t.ok("report statement --donor JPN --format csv"), jpn);
+
+    // The same when the country has no entries at all: nothing of it was met.
+    let t = Test::init();
+    t.ok(PLEDGE_DEU);
+    append_forged(
+        &t,
+        r#"{"kind":"donor","code":"GATES","name":"Gates Foundation","category":"foundation","aliases":["Japan"]}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    t.ok("record pledge --donor GATES --mandate icat --amount 7 --currency USD --date 2009-01-11");
+    let o = t.ok("report statement --donor Japan --format csv");
+    assert!(o.contains(",7.00,"), "{o}");
+}
+
+/// A report of a category, fund or registered donor is read once, each donor and
+/// mandate decided when first met by the registrations read so far. A registration
+/// written by hand that moves a donor already met into the category (the rules
+/// refuse a second registration of a code) makes it read again, so the report is
+/// the one the whole register gives.
+#[test]
+fn a_report_of_a_category_follows_a_registration_that_moves_a_donor_into_it() {
+    let t = two_pledges();
+    t.ok("donor add HAVEN --name \"Safe Haven\" --category foundation");
+    t.ok("record pledge --donor HAVEN --mandate icat --amount 7 --currency USD --date 2009-01-11");
+    let before = t.ok("report donors --category foundation --format csv");
+    assert!(
+        before.contains("HAVEN") && !before.contains("JPN"),
+        "{before}"
+    );
+    append_forged(
+        &t,
+        r#"{"kind":"donor","code":"JPN","name":"Japan again","category":"foundation"}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    let after = t.ok("report donors --category foundation --format csv");
+    assert!(after.contains("HAVEN") && after.contains("JPN"), "{after}");
+    assert!(
+        after.contains("1000.00") && !after.contains("DEU"),
+        "{after}"
+    );
 }
 
 #[test]

@@ -15,10 +15,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 
 use super::{Context, Failure};
+use crate::domain::Book;
 use crate::domain::register::DonorCategory;
 use crate::domain::settlement;
 use crate::domain::time;
-use crate::domain::{Book, Kind};
 use crate::journal;
 use crate::render::{self, Format, Report, TABLES};
 use crate::report::{self, LedgerHead, PeriodSpec, Source, quarterly};
@@ -251,47 +251,43 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let statement = c.kind == ReportKind::Statement;
     // A report of one donor, fund or category is over a book of those entries alone.
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
-    // A report of one donor given by a name the built-in register knows (a
-    // country's code or name, the EU's) reads the journal once, keeping that
-    // donor's entries as they come: once the registrations are all read, the name
-    // is resolved again, and only if a registration gave it to another donor (which
-    // the rules refuse) is the journal read again. A fund or a category is not read
-    // at once: registered mandates and donors join them, so it would mostly be read
-    // twice anyway, the first time keeping more.
-    let at_once = if args.donor.is_some() && args.fund.is_none() && args.category.is_none() {
-        keep_of(&Book::new().register, &args)
-            .ok()
-            .map(|(keep, ..)| keep)
-    } else {
-        None
+    // A filtered report reads the journal once, keeping its entries as they come
+    // (`KeptAsRead`), and again only if a registration further on changed what it
+    // keeps of a donor and mandate already met (which the rules refuse). A donor the built-in
+    // register knows (a country's code or name, the EU's) is kept by its code on
+    // the decoding thread already; anything else (a registered donor, a fund, a
+    // category) is handed over whole and decided as the registrations stand.
+    let mut kept = KeptAsRead::new(&args);
+    let by_code = match (&args.donor, &kept.now) {
+        (Some(_), Some(keep)) => keep.donor.clone(),
+        _ => None,
     };
-    let mut pledges_kept = std::collections::HashSet::new();
     // No report but a statement prints an entry's reference or memo: a whole-ledger
-    // read takes figures only. A filtered read kept at once takes the entries kept,
-    // with their notes for a statement; one that is not hands over only
-    // registrations and reversals, to resolve the names given, and decodes every
-    // line so that the second read below need not.
+    // read takes figures only.
     let visit = |e: crate::domain::Entry| {
         let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
         if reversal {
             entries.push(e.clone());
         }
-        let kept = match &at_once {
-            Some(keep) => keep.keeps_entry(&e, &mut pledges_kept),
-            None => !filtered || e.body.is_registration(),
-        };
-        if kept {
+        if !filtered {
+            book.apply(e);
+        } else if e.body.is_registration() {
+            book.apply(e);
+            kept.registered(&book.register);
+        } else if kept.keeps(&e) {
             book.apply(e);
         }
     };
-    let scan = if let Some(keep) = &at_once {
-        let wanted = |g: journal::Glance| keep.wants(g);
-        journal::scan_some(&ctx.ledger, c.until, statement, &wanted, 0, visit)?
-    } else if filtered {
-        let wanted = |g: journal::Glance| g.kind.is_registration() || g.kind == Kind::Reversal;
-        journal::scan_some(&ctx.ledger, c.until, false, &wanted, 0, visit)?
-    } else {
-        journal::scan_figures(&ctx.ledger, c.until, visit)?
+    let scan = match (filtered, &by_code) {
+        (true, Some(code)) => {
+            let wanted = |g: journal::Glance| g.party.is_none_or(|(d, _)| d == code);
+            journal::scan_some(&ctx.ledger, c.until, statement, &wanted, 0, visit)?
+        }
+        (true, None) => {
+            let wanted = |_: journal::Glance| true;
+            journal::scan_some(&ctx.ledger, c.until, statement, &wanted, 0, visit)?
+        }
+        (false, _) => journal::scan_figures(&ctx.ledger, c.until, visit)?,
     };
     super::warn_if_torn(ctx, &scan);
     // `--donor`, `--fund`, `--category`: the report over those entries alone (with
@@ -299,7 +295,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // read above kept them. A statement is built the same way, so its default
     // period is the donor's own span, as for the others.
     let (keep, only_donor, scope) = keep_of(&book.register, &args)?;
-    let read_at_once = at_once.is_some_and(|k| k == keep);
+    // Kept by code on the decoding thread, another donor's entries were never met:
+    // the name must still mean that donor.
+    let read_at_once = kept.holds(&keep) && by_code.is_none_or(|code| keep.donor == Some(code));
     if filtered && !read_at_once {
         book = filtered_book(ctx, c.until, &keep, statement, scan.head.entries)?;
     }
@@ -437,9 +435,67 @@ fn keep_of(
     Ok((keep, only_donor, scope))
 }
 
+/// What a filtered report keeps, decided as the journal is read: each (donor,
+/// mandate) pair once, the first time it is met, by the register as it stands
+/// then; every later entry of the pair follows that decision. The book so kept is
+/// the one `filtered_book` makes by the whole register exactly when each decision
+/// agrees with the whole register's (`holds`): a pledge, payment or other
+/// entry naming its donor and mandate is kept by its pair's decision, a write-off
+/// by its pledge's, and everything else always. The rules make this the usual
+/// case: a donor or mandate is registered (with its category or fund) before any
+/// entry names it.
+struct KeptAsRead<'a> {
+    args: &'a ReportArgs,
+    /// What the register as it stands keeps; none while it does not know a name
+    /// given (a fund registered further on).
+    now: Option<Keep>,
+    met: std::collections::HashMap<String, std::collections::HashMap<String, bool>>,
+    pledges: std::collections::HashSet<u64>,
+}
+
+impl<'a> KeptAsRead<'a> {
+    fn new(args: &'a ReportArgs) -> KeptAsRead<'a> {
+        KeptAsRead {
+            args,
+            now: keep_of(&Book::new().register, args)
+                .ok()
+                .map(|(keep, ..)| keep),
+            met: std::collections::HashMap::new(),
+            pledges: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Whether the book takes `e`, a money entry.
+    fn keeps(&mut self, e: &crate::domain::Entry) -> bool {
+        let (met, now) = (&mut self.met, &self.now);
+        takes(e, &mut self.pledges, |donor, mandate| {
+            if let Some(&kept) = met.get(donor).and_then(|m| m.get(mandate)) {
+                return kept;
+            }
+            let kept = now.as_ref().is_some_and(|k| k.keeps(donor, mandate));
+            met.entry(donor.to_string())
+                .or_default()
+                .insert(mandate.to_string(), kept);
+            kept
+        })
+    }
+
+    /// A registration was applied to `register`: pairs met from now on are
+    /// decided by it.
+    fn registered(&mut self, register: &crate::domain::register::Register) {
+        self.now = keep_of(register, self.args).ok().map(|(keep, ..)| keep);
+    }
+
+    /// Whether what was kept is what `keep`, by the whole register, keeps.
+    fn holds(&self, keep: &Keep) -> bool {
+        self.met
+            .iter()
+            .all(|(d, ms)| ms.iter().all(|(m, &kept)| keep.keeps(d, m) == kept))
+    }
+}
+
 /// Which money entries a filtered report keeps: one donor's, those of some
 /// mandates (a fund's), and those of some donors (a category's).
-#[derive(PartialEq, Eq)]
 struct Keep {
     donor: Option<String>,
     mandates: Option<std::collections::HashSet<String>>,
@@ -460,25 +516,32 @@ impl Keep {
         g.party.is_none_or(|(d, m)| self.keeps(d, m))
     }
 
-    /// Whether the book takes entry `e`: a pledge, payment or other entry of its
-    /// own donor and mandate if it keeps them, a write-off or reduction of a pledge
-    /// it kept (`pledges`, filled as pledges are kept), and every entry that names
-    /// no donor (registrations, rates, reversals).
     fn keeps_entry(
         &self,
         e: &crate::domain::Entry,
         pledges: &mut std::collections::HashSet<u64>,
     ) -> bool {
-        use crate::domain::Body;
-        use crate::domain::entry::Party;
-        match e.body.party() {
-            Party::Own { donor, mandate } => {
-                self.keeps(donor, mandate)
-                    && (!matches!(e.body, Body::Pledge(_)) || pledges.insert(e.seq))
-            }
-            Party::OfPledge(n) => pledges.contains(&n),
-            Party::None => true,
+        takes(e, pledges, |donor, mandate| self.keeps(donor, mandate))
+    }
+}
+
+/// Whether a filtered book takes entry `e`: a pledge, payment or other entry of its
+/// own donor and mandate if `keeps` them, a write-off or reduction of a pledge it
+/// took (`pledges`, filled as pledges are taken), and every entry that names no
+/// donor (registrations, rates, reversals).
+fn takes(
+    e: &crate::domain::Entry,
+    pledges: &mut std::collections::HashSet<u64>,
+    mut keeps: impl FnMut(&str, &str) -> bool,
+) -> bool {
+    use crate::domain::Body;
+    use crate::domain::entry::Party;
+    match e.body.party() {
+        Party::Own { donor, mandate } => {
+            keeps(donor, mandate) && (!matches!(e.body, Body::Pledge(_)) || pledges.insert(e.seq))
         }
+        Party::OfPledge(n) => pledges.contains(&n),
+        Party::None => true,
     }
 }
 
