@@ -253,10 +253,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let filtered = args.donor.is_some() || args.fund.is_some() || args.category.is_some();
     // A filtered report reads the journal once, keeping its entries as they come
     // (`KeptAsRead`), and again only if a registration further on changed what it
-    // keeps of a donor and mandate already met (which the rules refuse). A donor the built-in
-    // register knows (a country's code or name, the EU's) is kept by its code on
-    // the decoding thread already; anything else (a registered donor, a fund, a
-    // category) is handed over whole and decided as the registrations stand.
+    // keeps of a donor and mandate already met (which the rules refuse). A donor
+    // the built-in register knows (a country's code or name, the EU's) is kept by
+    // its code on the decoding thread already; anything else (a registered donor,
+    // a fund, a category) is handed over whole and decided as the registrations
+    // stand.
     let mut kept = KeptAsRead::new(&args);
     let by_code = match (&args.donor, &kept.now) {
         (Some(_), Some(keep)) => keep.donor.clone(),
