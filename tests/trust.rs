@@ -159,6 +159,17 @@ fn issue_7_1_verify_rules_names_an_entry_the_rules_refuse() {
     );
 }
 
+/// Registers GATES with the alias "Japan" (the rules refuse it: written by hand)
+/// and records a pledge of 7 USD from it.
+fn gates_takes_the_name_japan(t: &Test) {
+    append_forged(
+        t,
+        r#"{"kind":"donor","code":"GATES","name":"Gates Foundation","category":"foundation","aliases":["Japan"]}"#,
+        "2026-01-01T00:00:00Z",
+    );
+    t.ok("record pledge --donor GATES --mandate icat --amount 7 --currency USD --date 2009-01-11");
+}
+
 /// A report of one donor named by a built-in name reads the journal once, taking
 /// that donor's entries as they come. A registration that gives the name to another
 /// donor (one the rules refuse, written by hand) changes whom it names: the report
@@ -172,12 +183,7 @@ fn a_report_of_a_donor_follows_a_registration_that_takes_a_built_in_name() {
         jpn.contains(",1000.00,") && !jpn.contains(",7.00,"),
         "{jpn}"
     );
-    append_forged(
-        &t,
-        r#"{"kind":"donor","code":"GATES","name":"Gates Foundation","category":"foundation","aliases":["Japan"]}"#,
-        "2026-01-01T00:00:00Z",
-    );
-    t.ok("record pledge --donor GATES --mandate icat --amount 7 --currency USD --date 2009-01-11");
+    gates_takes_the_name_japan(&t);
     for command in [
         "report statement --donor Japan --format csv",
         "report donors --donor Japan --format csv",
@@ -194,12 +200,7 @@ fn a_report_of_a_donor_follows_a_registration_that_takes_a_built_in_name() {
     // The same when the country has no entries at all: nothing of it was met.
     let t = Test::init();
     t.ok(PLEDGE_DEU);
-    append_forged(
-        &t,
-        r#"{"kind":"donor","code":"GATES","name":"Gates Foundation","category":"foundation","aliases":["Japan"]}"#,
-        "2026-01-01T00:00:00Z",
-    );
-    t.ok("record pledge --donor GATES --mandate icat --amount 7 --currency USD --date 2009-01-11");
+    gates_takes_the_name_japan(&t);
     let o = t.ok("report statement --donor Japan --format csv");
     assert!(o.contains(",7.00,"), "{o}");
 }

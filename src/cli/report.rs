@@ -512,17 +512,9 @@ impl Keep {
 
     /// Whether a read hands over a line, by its glance: every registration, rate
     /// and reversal, and what names its donor and mandate if it keeps them (a
-    /// write-off names neither: it is handed over and judged by `keeps_entry`).
+    /// write-off names neither: it is handed over and judged by `takes`).
     fn wants(&self, g: journal::Glance) -> bool {
         g.party.is_none_or(|(d, m)| self.keeps(d, m))
-    }
-
-    fn keeps_entry(
-        &self,
-        e: &crate::domain::Entry,
-        pledges: &mut std::collections::HashSet<u64>,
-    ) -> bool {
-        takes(e, pledges, |donor, mandate| self.keeps(donor, mandate))
     }
 }
 
@@ -560,7 +552,7 @@ fn filtered_book(
     let mut book = Book::new();
     let mut pledges = std::collections::HashSet::new();
     let visit = |e: crate::domain::Entry| {
-        if keep.keeps_entry(&e, &mut pledges) {
+        if takes(&e, &mut pledges, |d, m| keep.keeps(d, m)) {
             book.apply(e);
         }
     };

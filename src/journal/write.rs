@@ -114,8 +114,6 @@ fn sync_dir(path: &Path) {
     }
 }
 
-/// An open, locked ledger ready to take entries. Dropping it without `commit`
-/// writes nothing.
 /// What a writer reads of the entries already recorded, beyond their figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
@@ -128,6 +126,8 @@ pub enum Reading {
     ToImport,
 }
 
+/// An open, locked ledger ready to take entries. Dropping it without `commit`
+/// writes nothing.
 pub struct Writer {
     file: File,
     path: PathBuf,

@@ -230,50 +230,26 @@ pub(super) struct GroupIndex {
     pub(super) in_kind_groups: Groups<Vec<u64>>,
 }
 
-impl GroupIndex {
-    /// The index of every record the book holds, each kind in entry order (the
-    /// order `add` keeps).
-    fn build(book: &Book) -> GroupIndex {
-        let mut index = GroupIndex::default();
-        for p in book.pledges.values() {
-            index.pledge_groups.at(&p.donor, &p.mandate).push(p.seq);
-        }
-        for p in book.payments.values() {
-            index.add_payment(p);
-        }
-        for w in book.write_offs.values() {
-            index.takes.entry(w.pledge).or_default().push(w.seq);
-        }
-        for p in book.in_kind.values() {
-            index.in_kind_groups.at(&p.donor, &p.mandate).push(p.seq);
-        }
-        index
-    }
+/// A record the writer's indexes keep, as the book holds it: one place that says
+/// which entries they index, for making an index whole and for keeping it.
+#[derive(Clone, Copy)]
+enum Indexed<'a> {
+    Pledge(&'a super::PledgeRec),
+    /// A payment or a refund.
+    Payment(&'a PaymentRec),
+    InKind(&'a PaymentRec),
+    /// A write-off or a reduction.
+    Take(&'a super::WriteOffRec),
+}
 
-    fn add_payment(&mut self, p: &PaymentRec) {
-        let by_currency = self.payment_groups.at(&p.donor, &p.mandate);
-        match by_currency.iter_mut().find(|(c, _)| *c == p.currency) {
-            Some((_, seqs)) => seqs.push(p.seq),
-            None => by_currency.push((p.currency, vec![p.seq])),
-        }
-    }
-
-    /// Adds entry `seq` of `kind`, just applied to `book`.
-    fn add(&mut self, book: &Book, seq: u64, kind: Kind) {
+impl<'a> Indexed<'a> {
+    /// Entry `seq` of `kind`, just applied to `book`, if the indexes keep its kind.
+    fn of(book: &'a Book, seq: u64, kind: Kind) -> Option<Indexed<'a>> {
         match kind {
-            Kind::Pledge => {
-                let p = &book.pledges[&seq];
-                self.pledge_groups.at(&p.donor, &p.mandate).push(seq);
-            }
-            Kind::Payment | Kind::Refund => self.add_payment(&book.payments[&seq]),
-            Kind::WriteOff | Kind::Reduction => {
-                let pledge = book.write_offs[&seq].pledge;
-                self.takes.entry(pledge).or_default().push(seq);
-            }
-            Kind::InKind => {
-                let p = &book.in_kind[&seq];
-                self.in_kind_groups.at(&p.donor, &p.mandate).push(seq);
-            }
+            Kind::Pledge => Some(Indexed::Pledge(&book.pledges[&seq])),
+            Kind::Payment | Kind::Refund => Some(Indexed::Payment(&book.payments[&seq])),
+            Kind::InKind => Some(Indexed::InKind(&book.in_kind[&seq])),
+            Kind::WriteOff | Kind::Reduction => Some(Indexed::Take(&book.write_offs[&seq])),
             Kind::Ledger
             | Kind::Reversal
             | Kind::Rate
@@ -281,7 +257,42 @@ impl GroupIndex {
             | Kind::Mandate
             | Kind::Fund
             | Kind::Agreement
-            | Kind::ConditionMet => {}
+            | Kind::ConditionMet => None,
+        }
+    }
+
+    /// Every record of `book` the indexes keep, each kind in entry order (what an
+    /// index keeps per key is of one kind, so its order is the journal's).
+    fn all(book: &'a Book) -> impl Iterator<Item = Indexed<'a>> {
+        let pledges = book.pledges.values().map(Indexed::Pledge);
+        let payments = book.payments.values().map(Indexed::Payment);
+        let in_kind = book.in_kind.values().map(Indexed::InKind);
+        let takes = book.write_offs.values().map(Indexed::Take);
+        pledges.chain(payments).chain(in_kind).chain(takes)
+    }
+}
+
+impl GroupIndex {
+    /// The index of every record the book holds.
+    fn build(book: &Book) -> GroupIndex {
+        let mut index = GroupIndex::default();
+        Indexed::all(book).for_each(|r| index.add(r));
+        index
+    }
+
+    /// Adds a record just applied to the book.
+    fn add(&mut self, r: Indexed<'_>) {
+        match r {
+            Indexed::Pledge(p) => self.pledge_groups.at(&p.donor, &p.mandate).push(p.seq),
+            Indexed::Payment(p) => {
+                let by_currency = self.payment_groups.at(&p.donor, &p.mandate);
+                match by_currency.iter_mut().find(|(c, _)| *c == p.currency) {
+                    Some((_, seqs)) => seqs.push(p.seq),
+                    None => by_currency.push((p.currency, vec![p.seq])),
+                }
+            }
+            Indexed::InKind(p) => self.in_kind_groups.at(&p.donor, &p.mandate).push(p.seq),
+            Indexed::Take(w) => self.takes.entry(w.pledge).or_default().push(w.seq),
         }
     }
 }
@@ -299,52 +310,46 @@ struct ReferenceIndex {
 }
 
 impl ReferenceIndex {
-    /// The index of every record the book holds, each kind in entry order (entries
-    /// of one key are of one kind, so their order is the journal's).
+    /// The index of every record the book holds.
     fn build(book: &Book) -> ReferenceIndex {
         let mut index = ReferenceIndex::default();
-        index.first.reserve(
-            book.pledges.values().len()
-                + book.payments.values().len()
-                + book.in_kind.values().len()
-                + book.write_offs.values().len(),
-        );
-        for p in book.pledges.values() {
-            index.add_pledge(p);
-        }
-        for p in book.payments.values() {
-            let kind = if p.refund {
-                Kind::Refund
-            } else {
-                Kind::Payment
-            };
-            index.add_key(kind, &p.donor, p.reference.as_deref(), p.seq);
-        }
-        for p in book.in_kind.values() {
-            index.add_key(Kind::InKind, &p.donor, p.reference.as_deref(), p.seq);
-        }
-        for w in book.write_offs.values() {
-            index.add_take(book, w);
-        }
+        let all = Indexed::all(book);
+        index.first.reserve(all.size_hint().0);
+        all.for_each(|r| index.add(book, r));
         index
     }
 
-    fn add_pledge(&mut self, p: &super::PledgeRec) {
-        if let Some(r) = &p.reference {
-            self.pledges.insert(r.clone(), p.seq);
-        }
-        self.add_key(Kind::Pledge, &p.donor, p.reference.as_deref(), p.seq);
-    }
-
-    /// A write-off's or reduction's key carries its pledge's donor.
-    fn add_take(&mut self, book: &Book, w: &super::WriteOffRec) {
-        let kind = if w.reduction {
-            Kind::Reduction
-        } else {
-            Kind::WriteOff
-        };
-        if let Some(p) = book.pledges.get(&w.pledge) {
-            self.add_key(kind, &p.donor, w.reference.as_deref(), w.seq);
+    /// Adds a record just applied to `book`. A write-off's or reduction's key
+    /// carries its pledge's donor.
+    fn add(&mut self, book: &Book, r: Indexed<'_>) {
+        match r {
+            Indexed::Pledge(p) => {
+                if let Some(reference) = &p.reference {
+                    self.pledges.insert(reference.clone(), p.seq);
+                }
+                self.add_key(Kind::Pledge, &p.donor, p.reference.as_deref(), p.seq);
+            }
+            Indexed::Payment(p) => {
+                let kind = if p.refund {
+                    Kind::Refund
+                } else {
+                    Kind::Payment
+                };
+                self.add_key(kind, &p.donor, p.reference.as_deref(), p.seq);
+            }
+            Indexed::InKind(p) => {
+                self.add_key(Kind::InKind, &p.donor, p.reference.as_deref(), p.seq);
+            }
+            Indexed::Take(w) => {
+                let kind = if w.reduction {
+                    Kind::Reduction
+                } else {
+                    Kind::WriteOff
+                };
+                if let Some(p) = book.pledges.get(&w.pledge) {
+                    self.add_key(kind, &p.donor, w.reference.as_deref(), w.seq);
+                }
+            }
         }
     }
 
@@ -361,30 +366,6 @@ impl ReferenceIndex {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(seq);
             }
-        }
-    }
-
-    /// Adds entry `seq` of `kind`, just applied to `book`.
-    fn add(&mut self, book: &Book, seq: u64, kind: Kind) {
-        match kind {
-            Kind::Pledge => self.add_pledge(&book.pledges[&seq]),
-            Kind::Payment | Kind::Refund => {
-                let p = &book.payments[&seq];
-                self.add_key(kind, &p.donor, p.reference.as_deref(), seq);
-            }
-            Kind::InKind => {
-                let p = &book.in_kind[&seq];
-                self.add_key(kind, &p.donor, p.reference.as_deref(), seq);
-            }
-            Kind::WriteOff | Kind::Reduction => self.add_take(book, &book.write_offs[&seq]),
-            Kind::Ledger
-            | Kind::Reversal
-            | Kind::Rate
-            | Kind::Donor
-            | Kind::Mandate
-            | Kind::Fund
-            | Kind::Agreement
-            | Kind::ConditionMet => {}
         }
     }
 }
@@ -472,11 +453,13 @@ impl Checker {
             self.keep_nets(seq, touches);
             self.keep_live(seq, touches);
         }
-        if let Some(index) = self.group_index.get_mut() {
-            index.add(&self.book, seq, kind);
-        }
-        if let Some(index) = self.reference_index.get_mut() {
-            index.add(&self.book, seq, kind);
+        if let Some(r) = Indexed::of(&self.book, seq, kind) {
+            if let Some(index) = self.group_index.get_mut() {
+                index.add(r);
+            }
+            if let Some(index) = self.reference_index.get_mut() {
+                index.add(&self.book, r);
+            }
         }
     }
 
