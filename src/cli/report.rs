@@ -375,7 +375,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             eprintln!("warning: {w}");
         }
     }
-    args.output.write(out, &bytes)
+    let written = args.output.write(out, &bytes);
+    // The command ends here and the process with it, which returns the memory at
+    // once: freeing a large ledger's book, settlement and report one allocation at a
+    // time would cost a share of the command (as for the writers).
+    std::mem::forget((report, settled, book, entries));
+    written
 }
 
 /// What `--donor`, `--fund` and `--category` keep by `register`, the donor's code,

@@ -45,7 +45,7 @@ pub struct Notes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    pub source: Option<Box<Source>>,
 }
 
 /// A donor's commitment. An *opening* pledge (`opening` and `outstanding` set) was
@@ -119,7 +119,7 @@ pub struct Rate {
     pub per_usd: Decimal,
     pub date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    pub source: Option<Box<Source>>,
 }
 
 /// The first line of every journal.
@@ -196,10 +196,10 @@ impl Body {
 
     pub fn source(&self) -> Option<&Source> {
         match self {
-            Body::Pledge(p) => p.notes.source.as_ref(),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes.source.as_ref(),
-            Body::WriteOff(w) | Body::Reduction(w) => w.notes.source.as_ref(),
-            Body::Rate(r) => r.source.as_ref(),
+            Body::Pledge(p) => p.notes.source.as_deref(),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes.source.as_deref(),
+            Body::WriteOff(w) | Body::Reduction(w) => w.notes.source.as_deref(),
+            Body::Rate(r) => r.source.as_deref(),
             Body::Ledger(_)
             | Body::Reversal(_)
             | Body::Donor(_)

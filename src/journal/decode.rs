@@ -52,7 +52,7 @@ struct Flat<'a> {
     #[serde(default)]
     memo: Option<String>,
     #[serde(default)]
-    source: Option<Source>,
+    source: Option<Box<Source>>,
     #[serde(default)]
     pledge: Option<u64>,
     #[serde(default)]
@@ -611,7 +611,7 @@ mod plain {
                 }
                 "source" => {
                     let s = source(c, keep)?;
-                    f.source = keep.then_some(s).flatten();
+                    f.source = keep.then_some(s).flatten().map(Box::new);
                     18
                 }
                 "pledge" => {

@@ -4,20 +4,30 @@
 //! write-offs. A journal applies entries in increasing number, so a record is almost
 //! always appended; iteration is in entry-number order, as a `BTreeMap`'s would be,
 //! without a tree node per record.
+//!
+//! The index by number is made the first time a record is looked up (`get`), and
+//! kept by `insert` from then on: a report that only walks the records (donors,
+//! mandates, quarterly) never makes it, and reading a large ledger costs no hash
+//! insert per record. A change in place (`get_mut`: a reversal, a condition met)
+//! finds its record by binary search, since the records are kept in number order.
+
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]
 pub struct BySeq<T> {
+    /// In increasing entry number, each number once.
     items: Vec<(u64, T)>,
-    slots: FxHashMap<u64, u32>,
+    /// Where each number is in `items`, once asked for.
+    slots: OnceLock<FxHashMap<u64, u32>>,
 }
 
 impl<T> Default for BySeq<T> {
     fn default() -> Self {
         BySeq {
             items: Vec::new(),
-            slots: FxHashMap::default(),
+            slots: OnceLock::new(),
         }
     }
 }
@@ -25,35 +35,49 @@ impl<T> Default for BySeq<T> {
 impl<T> BySeq<T> {
     /// Adds (or replaces) the record of entry `seq`.
     pub fn insert(&mut self, seq: u64, value: T) {
-        if let Some(&slot) = self.slots.get(&seq) {
-            self.items[slot as usize].1 = value;
+        if self.items.last().is_none_or(|(last, _)| *last < seq) {
+            self.items.push((seq, value));
+            let slot = slot_of(self.items.len() - 1);
+            if let Some(slots) = self.slots.get_mut() {
+                slots.insert(seq, slot);
+            }
             return;
         }
-        let in_order = self.items.last().is_none_or(|(last, _)| *last < seq);
-        self.items.push((seq, value));
-        if in_order {
-            self.slots.insert(seq, slot_of(self.items.len() - 1));
-        } else {
-            self.items.sort_by_key(|(s, _)| *s);
-            self.reindex();
+        match self.place(seq) {
+            Ok(i) => self.items[i].1 = value,
+            Err(i) => {
+                self.items.insert(i, (seq, value));
+                // Every record after it moved: the index is made again when asked.
+                self.slots = OnceLock::new();
+            }
         }
     }
 
-    fn reindex(&mut self) {
-        self.slots = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, (s, _))| (*s, slot_of(i)))
-            .collect();
+    /// Where `seq` is in `items`, or where it would go.
+    fn place(&self, seq: u64) -> Result<usize, usize> {
+        self.items.binary_search_by_key(&seq, |(s, _)| *s)
+    }
+
+    fn slots(&self) -> &FxHashMap<u64, u32> {
+        self.slots.get_or_init(|| {
+            self.items
+                .iter()
+                .enumerate()
+                .map(|(i, (s, _))| (*s, slot_of(i)))
+                .collect()
+        })
     }
 
     pub fn get(&self, seq: &u64) -> Option<&T> {
-        self.slots.get(seq).map(|&i| &self.items[i as usize].1)
+        self.slots().get(seq).map(|&i| &self.items[i as usize].1)
     }
 
     pub fn get_mut(&mut self, seq: &u64) -> Option<&mut T> {
-        self.slots.get(seq).map(|&i| &mut self.items[i as usize].1)
+        let i = match self.slots.get() {
+            Some(slots) => *slots.get(seq)? as usize,
+            None => self.place(*seq).ok()?,
+        };
+        Some(&mut self.items[i].1)
     }
 
     /// The records in entry-number order.
@@ -79,12 +103,10 @@ impl<T> FromIterator<(u64, T)> for BySeq<T> {
         let mut items: Vec<(u64, T)> = iter.into_iter().collect();
         items.sort_by_key(|(s, _)| *s);
         items.dedup_by_key(|(s, _)| *s);
-        let mut b = BySeq {
+        BySeq {
             items,
-            slots: FxHashMap::default(),
-        };
-        b.reindex();
-        b
+            slots: OnceLock::new(),
+        }
     }
 }
 
@@ -104,6 +126,22 @@ mod tests {
         assert_eq!(b.get(&2), None);
         *b.get_mut(&1).unwrap() += 1;
         assert_eq!(b[&1], 11);
+        // A change in place before the index is made, then records added after it is.
+        let mut d = BySeq::default();
+        for s in [2u64, 4, 6] {
+            d.insert(s, s);
+        }
+        *d.get_mut(&4).unwrap() += 1;
+        assert!(d.get_mut(&5).is_none());
+        assert_eq!(d.get(&4), Some(&5));
+        d.insert(8, 8);
+        d.insert(3, 3);
+        d.insert(6, 60);
+        assert_eq!(d.get(&8), Some(&8));
+        assert_eq!(d.get(&6), Some(&60));
+        assert_eq!(d.get(&3), Some(&3));
+        *d.get_mut(&8).unwrap() += 1;
+        assert_eq!(d.values().copied().collect::<Vec<_>>(), [2, 3, 5, 60, 9]);
         let c: BySeq<u64> = [(9, 1), (2, 2), (9, 3)].into_iter().collect();
         assert_eq!(c.values().copied().collect::<Vec<_>>(), [2, 1]);
         assert_eq!(c.values().len(), 2);

@@ -201,7 +201,7 @@ impl Checker {
 
     /// A pledge is reversed only when nothing live names it.
     fn check_pledge_not_named(&self, target: u64) -> Result<(), Problem> {
-        let n = self.named_by.get(&target).copied().unwrap_or(0);
+        let n = self.named_by(target);
         if n > 0 {
             let mut seqs: Vec<u64> = self
                 .live_payments()

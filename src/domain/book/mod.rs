@@ -135,8 +135,10 @@ pub struct Book {
     in_kind: BySeq<PaymentRec>,
     write_offs: BySeq<WriteOffRec>,
     rate_entries: HashMap<u64, (Currency, NaiveDate)>,
-    /// Live payments and write-offs that name each pledge.
-    named_by: HashMap<u64, u32>,
+    /// How many live payments, in-kind contributions and write-offs name each
+    /// pledge: made the first time a pledge's reversal is judged (`named_by`), then
+    /// kept by `apply`, so a reader that judges none never makes it.
+    named_by: std::sync::OnceLock<HashMap<u64, u32>>,
 }
 
 impl Book {
@@ -275,7 +277,7 @@ impl Book {
             }
             Body::Payment(p) | Body::Refund(p) => {
                 if let Some(n) = p.pledge {
-                    *self.named_by.entry(n).or_default() += 1;
+                    self.named(n, 1);
                 }
                 let donor = p.money.donor;
                 let mandate = p.money.mandate;
@@ -297,7 +299,7 @@ impl Book {
                 );
             }
             Body::WriteOff(w) | Body::Reduction(w) => {
-                *self.named_by.entry(w.pledge).or_default() += 1;
+                self.named(w.pledge, 1);
                 self.write_offs.insert(
                     seq,
                     WriteOffRec {
@@ -328,7 +330,7 @@ impl Book {
             }
             Body::InKind(p) => {
                 if let Some(n) = p.pledge {
-                    *self.named_by.entry(n).or_default() += 1;
+                    self.named(n, 1);
                 }
                 self.in_kind.insert(
                     seq,
@@ -363,6 +365,35 @@ impl Book {
         }
     }
 
+    /// One more (`1`) or one fewer (`-1`) live entry names `pledge`, if the count
+    /// is kept yet.
+    fn named(&mut self, pledge: u64, by: i8) {
+        let Some(named_by) = self.named_by.get_mut() else {
+            return;
+        };
+        if by > 0 {
+            *named_by.entry(pledge).or_default() += 1;
+        } else if let Some(c) = named_by.get_mut(&pledge) {
+            *c = c.saturating_sub(1);
+        }
+    }
+
+    /// How many live payments, in-kind contributions and write-offs name `pledge`.
+    pub(super) fn named_by(&self, pledge: u64) -> u32 {
+        let named_by = self.named_by.get_or_init(|| {
+            let mut named_by = HashMap::default();
+            let paid = self.live_payments().chain(self.live_in_kind());
+            for n in paid
+                .filter_map(|p| p.pledge)
+                .chain(self.live_write_offs().map(|w| w.pledge))
+            {
+                *named_by.entry(n).or_default() += 1;
+            }
+            named_by
+        });
+        named_by.get(&pledge).copied().unwrap_or(0)
+    }
+
     fn reverse(&mut self, target: u64, by: u64) {
         self.reversed.insert(target, by);
         if let Some(p) = self.pledges.get_mut(&target) {
@@ -375,16 +406,13 @@ impl Book {
         {
             p.reversed_by = Some(by);
             if let Some(n) = p.pledge {
-                self.named_by
-                    .entry(n)
-                    .and_modify(|c| *c = c.saturating_sub(1));
+                self.named(n, -1);
             }
         }
         if let Some(w) = self.write_offs.get_mut(&target) {
             w.reversed_by = Some(by);
-            self.named_by
-                .entry(w.pledge)
-                .and_modify(|c| *c = c.saturating_sub(1));
+            let pledge = w.pledge;
+            self.named(pledge, -1);
         }
         if let Some((c, d)) = self.rate_entries.get(&target) {
             self.rates.remove(*c, *d, target);

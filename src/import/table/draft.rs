@@ -108,7 +108,7 @@ impl Table<'_> {
             prior_period,
             reference,
             memo,
-            source: Some(source),
+            source: Some(Box::new(source)),
         });
         Ok(Row {
             line,
@@ -361,7 +361,7 @@ struct Assembled {
     prior_period: bool,
     reference: Option<String>,
     memo: Option<String>,
-    source: Option<Source>,
+    source: Option<Box<Source>>,
 }
 
 /// The entry a row records, by its kind (one `row_kind` admitted).
