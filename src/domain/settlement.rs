@@ -86,21 +86,6 @@ impl Settlement {
         }
     }
 
-    /// Groups events taken in settlement order, (pledge, date, amount, take), by
-    /// pledge, keeping each pledge's in that order.
-    fn keep_events(&mut self, mut taken: Vec<(u64, NaiveDate, Decimal, Take)>) {
-        taken.sort_by_key(|(pledge, ..)| *pledge);
-        let slot = |i: usize| u32::try_from(i).expect("fewer than 2^32 settlement events");
-        self.events.reserve_exact(taken.len());
-        for (i, (pledge, date, amount, take)) in taken.into_iter().enumerate() {
-            self.event_ranges
-                .entry(pledge)
-                .and_modify(|(_, n)| *n += 1)
-                .or_insert((slot(i), 1));
-            self.events.push((date, amount, take));
-        }
-    }
-
     /// Outstanding of a pledge at the end of each of `dates` (ascending), into `out`:
     /// the same figures as `outstanding` for each date, from one walk of its events.
     pub fn outstanding_at(&self, pledge: &PledgeRec, dates: &[NaiveDate], out: &mut [Decimal]) {
@@ -840,26 +825,43 @@ fn finish(parts: Vec<Part>) -> Result<Settlement, Vec<MissingRate>> {
     }
 }
 
+/// A pledge being settled, at its place in `Settler::pledges`.
+struct Pledged<'a> {
+    rec: &'a PledgeRec,
+    /// What is left on it.
+    left: Decimal,
+    /// Its group in `Settler::open`; none for an in-kind pledge.
+    group: Option<u32>,
+    /// An opening pledge's opening date: nothing dated before it settles the pledge.
+    from: Option<NaiveDate>,
+}
+
 /// One settlement run: the open pledges, what is left on each, and what has been
 /// settled so far.
+///
+/// Each pledge settled is known by its place in `pledges` (given in entry-number
+/// order, so the places keep that order): the open groups hold places, not entry
+/// numbers, and what a payment takes is recorded by place, without a lookup.
 struct Settler<'r, 'a> {
     records: &'r Records<'a>,
     /// Which part this run settles, and every live pledge (see `settle_apart`).
     part: Option<(u64, &'r HashSet<u64>)>,
     /// Whether to keep what each payment and write-off settled.
     allocations: bool,
-    /// Open pledges per (donor, mandate, currency); in-kind pledges are in none.
-    open: HashMap<GroupKey<'a>, OpenGroup>,
-    /// Every pledge being settled (in-kind ones included) and what is left on it.
-    left: HashMap<u64, (&'a PledgeRec, Decimal)>,
-    /// An opening pledge's opening date: nothing dated before it settles the pledge.
-    from: HashMap<u64, NaiveDate>,
+    /// Every pledge being settled (in-kind ones included), in entry-number order.
+    pledges: Vec<Pledged<'a>>,
+    /// Each pledge's place in `pledges`, by entry number.
+    place: HashMap<u64, u32>,
+    /// Open pledges per (donor, mandate, currency), by place; in-kind pledges are in
+    /// none.
+    open: Vec<OpenGroup>,
+    groups: HashMap<GroupKey<'a>, u32>,
     /// Every missing rate, so that one error names them all; the payment that
     /// needed one settles nothing meanwhile.
     missing: Vec<MissingRate>,
-    /// What came off which pledge, (pledge, date, amount, by what), in settlement
+    /// What came off which pledge, (place, date, amount, by what), in settlement
     /// order.
-    taken: Vec<(u64, NaiveDate, Decimal, Take)>,
+    taken: Vec<(u32, NaiveDate, Decimal, Take)>,
     out: Settlement,
 }
 
@@ -869,9 +871,10 @@ impl<'r, 'a> Settler<'r, 'a> {
             records,
             part: None,
             allocations,
-            open: HashMap::default(),
-            left: HashMap::default(),
-            from: HashMap::default(),
+            pledges: Vec::new(),
+            place: HashMap::default(),
+            open: Vec::new(),
+            groups: HashMap::default(),
             missing: Vec::new(),
             taken: Vec::new(),
             out: Settlement::default(),
@@ -904,10 +907,39 @@ impl<'r, 'a> Settler<'r, 'a> {
                 }
             }
         }
-        self.out.keep_events(self.taken);
+        self.keep_events();
         Part {
             out: self.out,
             missing: self.missing,
+        }
+    }
+
+    /// Groups the events taken by pledge, each pledge's in settlement order: a
+    /// counting sort by place, which is entry-number order.
+    fn keep_events(&mut self) {
+        let taken = std::mem::take(&mut self.taken);
+        let slot = |i: usize| u32::try_from(i).expect("fewer than 2^32 settlement events");
+        let mut starts = vec![0usize; self.pledges.len() + 1];
+        for (i, ..) in &taken {
+            starts[*i as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let out = &mut self.out;
+        out.events = vec![(NaiveDate::MIN, Decimal::ZERO, Take::Settled); taken.len()];
+        let mut next = starts.clone();
+        for (i, date, amount, take) in taken {
+            let at = &mut next[i as usize];
+            out.events[*at] = (date, amount, take);
+            *at += 1;
+        }
+        for (i, p) in self.pledges.iter().enumerate() {
+            let (start, end) = (starts[i], starts[i + 1]);
+            if end > start {
+                out.event_ranges
+                    .insert(p.rec.seq, (slot(start), slot(end - start)));
+            }
         }
     }
 
@@ -926,7 +958,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         match (self.part, p.pledge) {
             (None, _) => true,
             (Some((_, live)), Some(named)) if live.contains(&named) => {
-                self.left.contains_key(&named)
+                self.place.contains_key(&named)
             }
             (Some(_), _) => self.in_part(&p.donor, &p.mandate),
         }
@@ -950,7 +982,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         }
         for w in records.takes.iter().copied() {
             // A take whose pledge is not settled here (or not live) takes nothing.
-            if self.part.is_none() || self.left.contains_key(&w.pledge) {
+            if self.part.is_none() || self.place.contains_key(&w.pledge) {
                 events.push((w.date, w.seq, Event::Take(w)));
             }
         }
@@ -962,69 +994,64 @@ impl<'r, 'a> Settler<'r, 'a> {
     /// settles a pledge of goods or services unnamed, so in-kind ones join no group.
     fn open_pledges(&mut self) {
         let records = self.records;
-        for p in records.pledges.iter().copied() {
-            if !self.in_part(&p.donor, &p.mandate) {
-                continue;
-            }
-            if !p.in_kind {
-                self.open
-                    .entry((&p.donor, &p.mandate, p.currency.code()))
-                    .or_default()
-                    .add(p.date, p.seq, p.base());
-            }
-            self.left.insert(p.seq, (p, p.base()));
-            if p.is_opening() {
-                self.from.insert(p.seq, p.counted_on());
-            }
+        let mut pledges: Vec<&PledgeRec> = records
+            .pledges
+            .iter()
+            .copied()
+            .filter(|p| self.in_part(&p.donor, &p.mandate))
+            .collect();
+        if !pledges.is_sorted_by_key(|p| p.seq) {
+            pledges.sort_by_key(|p| p.seq);
         }
-        self.open.values_mut().for_each(OpenGroup::sort);
+        for p in pledges {
+            let at = u32::try_from(self.pledges.len()).expect("fewer than 2^32 pledges");
+            let group = (!p.in_kind).then(|| {
+                let key = (&*p.donor, &*p.mandate, p.currency.code());
+                let next = u32::try_from(self.open.len()).expect("fewer than 2^32 groups");
+                let g = *self.groups.entry(key).or_insert(next);
+                if g == next {
+                    self.open.push(OpenGroup::default());
+                }
+                self.open[g as usize].add(p.date, u64::from(at), p.base());
+                g
+            });
+            self.place.insert(p.seq, at);
+            self.pledges.push(Pledged {
+                rec: p,
+                left: p.base(),
+                group,
+                from: p.is_opening().then(|| p.counted_on()),
+            });
+        }
+        self.open.iter_mut().for_each(OpenGroup::sort);
     }
 
     /// Nothing dated before an opening pledge's opening date settles it.
-    fn settles(&self, pledge: u64, date: NaiveDate) -> bool {
-        self.from.is_empty() || self.from.get(&pledge).is_none_or(|f| *f <= date)
+    fn settles(&self, at: u32, date: NaiveDate) -> bool {
+        self.pledges[at as usize].from.is_none_or(|f| f <= date)
     }
 
-    /// Records that entry `by` took `amount` off `pledge` on `date`.
-    fn record(
-        &mut self,
-        pledge: &'a PledgeRec,
-        by: u64,
-        date: NaiveDate,
-        amount: Decimal,
-        take: Take,
-    ) {
-        let left = match self.left.get_mut(&pledge.seq) {
-            Some((_, l)) => {
-                *l -= amount;
-                *l
-            }
-            None => {
-                let left = Decimal::ZERO - amount;
-                self.left.insert(pledge.seq, (pledge, left));
-                left
-            }
-        };
+    /// Records that entry `by` took `amount` off the pledge at `at` on `date`.
+    fn record(&mut self, at: u32, by: u64, date: NaiveDate, amount: Decimal, take: Take) {
+        let p = &mut self.pledges[at as usize];
+        p.left -= amount;
+        let left = p.left;
         if self.allocations {
-            self.out.left_after.insert((pledge.seq, by), left);
+            self.out.left_after.insert((p.rec.seq, by), left);
         }
-        if !pledge.in_kind
-            && let Some(g) =
-                self.open
-                    .get_mut(&(&*pledge.donor, &*pledge.mandate, pledge.currency.code()))
-        {
-            g.set((pledge.date, pledge.seq), left);
+        if let Some(g) = p.group {
+            self.open[g as usize].set((p.rec.date, u64::from(at)), left);
         }
-        self.taken.push((pledge.seq, date, amount, take));
+        self.taken.push((at, date, amount, take));
     }
 
     /// A write-off or reduction takes what it names, up to what is left.
     fn take(&mut self, w: &WriteOffRec) {
-        let Some(&(pledge, left)) = self.left.get(&w.pledge) else {
+        let Some(&at) = self.place.get(&w.pledge) else {
             return;
         };
-        let amount = if self.settles(w.pledge, w.date) {
-            w.amount.min(left)
+        let amount = if self.settles(at, w.date) {
+            w.amount.min(self.pledges[at as usize].left)
         } else {
             Decimal::ZERO
         };
@@ -1033,7 +1060,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         } else {
             Take::WrittenOff
         };
-        self.record(pledge, w.seq, w.date, amount, what);
+        self.record(at, w.seq, w.date, amount, what);
         if self.allocations {
             self.out.allocations.insert(
                 w.seq,
@@ -1052,10 +1079,14 @@ impl<'r, 'a> Settler<'r, 'a> {
             settled: vec![],
             unpledged: pay.amount,
         };
-        let (Some(&(p, left)), true) = (self.left.get(&named), self.settles(named, date)) else {
+        let Some(&at) = self.place.get(&named).filter(|at| self.settles(**at, date)) else {
             return alloc;
         };
-        let value = match in_currency(self.records.rates, pay, p.currency, date) {
+        let (currency, left) = {
+            let p = &self.pledges[at as usize];
+            (p.rec.currency, p.left)
+        };
+        let value = match in_currency(self.records.rates, pay, currency, date) {
             Ok(v) => v,
             Err(missing) => {
                 self.missing.extend(missing);
@@ -1065,7 +1096,7 @@ impl<'r, 'a> Settler<'r, 'a> {
         let take = value.min(left);
         if take > Decimal::ZERO {
             alloc.settled.push((named, take));
-            self.record(p, pay.seq, date, take, Take::Settled);
+            self.record(at, pay.seq, date, take, Take::Settled);
         }
         alloc.unpledged = if value.is_zero() || take == value {
             Decimal::ZERO
@@ -1083,15 +1114,19 @@ impl<'r, 'a> Settler<'r, 'a> {
             unpledged: pay.amount,
         };
         let key = (&*pay.donor, &*pay.mandate, pay.currency.code());
-        let Some(group) = self.open.get(&key) else {
+        let Some(&g) = self.groups.get(&key) else {
             return alloc;
         };
-        let takes = group.choose(pay.amount, date, |seq| self.settles(seq, date));
-        for (seq, take) in takes {
-            let (p, _) = self.left[&seq];
+        let takes = self.open[g as usize].choose(pay.amount, date, |at| {
+            self.settles(u32::try_from(at).expect("a place"), date)
+        });
+        for (at, take) in takes {
+            let at = u32::try_from(at).expect("a place");
             alloc.unpledged -= take;
-            alloc.settled.push((seq, take));
-            self.record(p, pay.seq, date, take, Take::Settled);
+            alloc
+                .settled
+                .push((self.pledges[at as usize].rec.seq, take));
+            self.record(at, pay.seq, date, take, Take::Settled);
         }
         alloc
     }
