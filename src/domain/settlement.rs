@@ -832,8 +832,6 @@ struct Pledged<'a> {
     left: Decimal,
     /// Its group in `Settler::open`; none for an in-kind pledge.
     group: Option<u32>,
-    /// An opening pledge's opening date: nothing dated before it settles the pledge.
-    from: Option<NaiveDate>,
 }
 
 /// One settlement run: the open pledges, what is left on each, and what has been
@@ -1020,7 +1018,6 @@ impl<'r, 'a> Settler<'r, 'a> {
                 rec: p,
                 left: p.base(),
                 group,
-                from: p.is_opening().then(|| p.counted_on()),
             });
         }
         self.open.iter_mut().for_each(OpenGroup::sort);
@@ -1028,7 +1025,8 @@ impl<'r, 'a> Settler<'r, 'a> {
 
     /// Nothing dated before an opening pledge's opening date settles it.
     fn settles(&self, at: u32, date: NaiveDate) -> bool {
-        self.pledges[at as usize].from.is_none_or(|f| f <= date)
+        let p = self.pledges[at as usize].rec;
+        !p.is_opening() || p.counted_on() <= date
     }
 
     /// Records that entry `by` took `amount` off the pledge at `at` on `date`.

@@ -341,13 +341,8 @@ impl ReferenceIndex {
                 self.add_key(Kind::InKind, &p.donor, p.reference.as_deref(), p.seq);
             }
             Indexed::Take(w) => {
-                let kind = if w.reduction {
-                    Kind::Reduction
-                } else {
-                    Kind::WriteOff
-                };
                 if let Some(p) = book.pledges.get(&w.pledge) {
-                    self.add_key(kind, &p.donor, w.reference.as_deref(), w.seq);
+                    self.add_key(w.kind(), &p.donor, w.reference.as_deref(), w.seq);
                 }
             }
         }

@@ -117,6 +117,17 @@ pub struct WriteOffRec {
     pub reversed_by: Option<u64>,
 }
 
+impl WriteOffRec {
+    /// `Kind::Reduction` or `Kind::WriteOff`.
+    pub fn kind(&self) -> Kind {
+        if self.reduction {
+            Kind::Reduction
+        } else {
+            Kind::WriteOff
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Book {
     /// Donor codes and mandate slugs, each stored once and shared by every record.

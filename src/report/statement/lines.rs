@@ -276,12 +276,7 @@ fn write_off_line(
     period: Period,
     bal: &mut Balances,
 ) -> Result<Line, ReportError> {
-    let kind = if w.reduction {
-        LineKind::Entry(Kind::Reduction)
-    } else {
-        LineKind::Entry(Kind::WriteOff)
-    };
-    let mut l = blank(w.seq, w.date, kind);
+    let mut l = blank(w.seq, w.date, LineKind::Entry(w.kind()));
     l.mandate = Some(p.mandate.to_string());
     l.currency = Some(w.currency.code().to_string());
     l.amount = Some(w.currency.format(w.amount));
