@@ -89,6 +89,75 @@ fn a_repeated_reference_is_refused_unless_allowed() {
     t.ok("record reduction --pledge 2 --amount 1 --date 2025-06-03 --reason ok --reference W/1");
 }
 
+/// `record` of a pledge, payment or refund keeps only its donor's entries when it
+/// reads the ledger; a registered donor given by its name, which that read cannot
+/// know beforehand, is still judged by all of its own entries.
+#[test]
+fn a_registered_donor_given_by_name_is_judged_by_its_own_entries() {
+    let t = Test::init();
+    t.ok(&[
+        "donor",
+        "add",
+        "ACME",
+        "--name",
+        "Acme Foundation",
+        "--category",
+        "foundation",
+    ]);
+    t.ok(&[
+        "record",
+        "pledge",
+        "--donor",
+        "Acme Foundation",
+        "--mandate",
+        "coordination",
+        "--amount",
+        "100",
+        "--currency",
+        "USD",
+        "--date",
+        "2025-01-01",
+        "--reference",
+        "A/1",
+    ]);
+    t.refuses(
+        &[
+            "record", "pledge", "--donor", "Acme Foundation", "--mandate", "coordination",
+            "--amount", "100", "--currency", "USD", "--date", "2025-02-01", "--reference", "A/1",
+        ],
+        1,
+        "error: --reference: a pledge of ACME with reference \"A/1\" is already recorded as #2; a second one would be counted against the rows of later imports. If this is another line of the same document, add --allow-duplicate-reference; if #2 was wrong, reverse it and record again with --allow-duplicate-reference [duplicate-reference]\n",
+    );
+    t.ok(&[
+        "record",
+        "payment",
+        "--donor",
+        "Acme Foundation",
+        "--mandate",
+        "coordination",
+        "--amount",
+        "60",
+        "--currency",
+        "USD",
+        "--date",
+        "2025-03-01",
+        "--pledge",
+        "2",
+    ]);
+    t.refuses(
+        &[
+            "record", "refund", "--donor", "Acme Foundation", "--mandate", "coordination",
+            "--amount", "61", "--currency", "USD", "--date", "2025-04-01",
+        ],
+        1,
+        "error: --amount: ACME has been paid 60.00 USD net for coordination by 2025-04-01; a refund of 61.00 USD is larger (record the payment it returns first) [refund-exceeds]\n",
+    );
+    assert!(
+        t.ok("verify --rules")
+            .contains("every entry keeps the recording rules")
+    );
+}
+
 #[test]
 fn a_pledge_in_use_names_the_entries_to_reverse() {
     let t = Test::init();

@@ -484,3 +484,166 @@ mod kept {
         }
     }
 }
+
+/// A pledge, payment, refund or in-kind contribution is judged by `record` against a
+/// book of its own donor's entries and those that name no donor (`OneDonor`); that
+/// book must accept exactly what the whole book accepts, in the same canonical form,
+/// and find the same references already recorded. Entries of two donors, each
+/// naming pledges of either, write-offs and reversals of any, rates, an agreement
+/// and its condition, are judged both ways.
+mod one_donor {
+    use super::*;
+    use ledger::domain::book::OneDonor;
+    use ledger::domain::{Book, Kind};
+    use proptest::prelude::*;
+
+    const DONORS: [&str; 2] = ["JPN", "USA"];
+
+    #[derive(Debug, Clone)]
+    enum Draft {
+        /// Donor, day, amount, in kind, an instalment of the agreement, reference.
+        Pledge(usize, u32, u32, bool, bool, Option<u8>),
+        /// Kind (payment, refund, in-kind), donor, day, amount, in euros, the
+        /// pledge named (of either donor), reference.
+        Money(u8, usize, u32, u32, bool, Option<usize>, Option<u8>),
+        WriteOff(u32, u32, usize),
+        Reversal(usize),
+        Rate(u32, u32),
+        Condition(u32),
+    }
+
+    fn draft() -> impl Strategy<Value = Draft> {
+        let reference = prop::option::weighted(0.3, 0u8..3);
+        prop_oneof![
+            3 => (0usize..2, 0u32..12, 1u32..7, prop::bool::weighted(0.2), prop::bool::weighted(0.2), reference.clone())
+                .prop_map(|(d, day, a, k, g, r)| Draft::Pledge(d, day, a, k, g, r)),
+            6 => (0u8..3, 0usize..2, 0u32..12, 1u32..9, prop::bool::weighted(0.3), prop::option::weighted(0.6, 0usize..64), reference)
+                .prop_map(|(k, d, day, a, eur, n, r)| Draft::Money(k, d, day, a, eur, n, r)),
+            2 => (0u32..12, 1u32..6, 0usize..64).prop_map(|(d, a, n)| Draft::WriteOff(d, a, n)),
+            2 => (0usize..12).prop_map(Draft::Reversal),
+            1 => (0u32..12, 70u32..99).prop_map(|(d, x)| Draft::Rate(d, x)),
+            1 => (0u32..12).prop_map(Draft::Condition),
+        ]
+    }
+
+    /// The book `record` judges a draft of `code` by: the entries `OneDonor` keeps.
+    fn of_one(entries: &[Entry], code: &str) -> Checker {
+        let mut scope = OneDonor::new(code);
+        let mut b = Checker::without_sources();
+        for e in entries {
+            if scope.keeps(e) {
+                b.apply(e.clone());
+            }
+        }
+        b.set_entries(entries.len() as u64);
+        b
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
+        ))]
+        #[test]
+        fn one_donors_book_judges_as_the_whole_book(
+            drafts in prop::collection::vec(draft(), 1..120),
+        ) {
+            let setup = [
+                r#"{"kind":"rate","currency":"EUR","per_usd":"0.8","date":"2009-01-01"}"#,
+                r#"{"kind":"agreement","code":"AG-1","donor":"JPN","mandate":"icat","currency":"USD","signed":"2009-01-01","title":"Phase one","conditional":true}"#,
+            ];
+            let mut whole = Checker::without_sources();
+            let mut entries: Vec<Entry> = Vec::new();
+            for json in setup {
+                let body = whole.check(body(json)).expect("setup");
+                let e = Entry { seq: entries.len() as u64 + 1, recorded_at: at(), body };
+                whole.apply(e.clone());
+                entries.push(e);
+            }
+            let mut pledges: Vec<u64> = Vec::new();
+            for (i, d) in drafts.iter().enumerate() {
+                let date = |d: u32| {
+                    let day = chrono::NaiveDate::from_ymd_opt(2009, 1, 1).unwrap()
+                        + chrono::Days::new((i as u64) / 3 + u64::from(d));
+                    day.format("%Y-%m-%d").to_string()
+                };
+                let reference = |r: Option<u8>| r.map_or(String::new(), |r| format!(r#","reference":"R{r}""#));
+                let named = |n: Option<usize>| n.and_then(|n| pledges.get(n % pledges.len().max(1)).copied());
+                let json = match *d {
+                    Draft::Pledge(donor, day, a, in_kind, instalment, r) => format!(
+                        r#"{{"kind":"pledge","donor":"{}","mandate":"icat","amount":"{a}00","currency":"USD","date":"{}"{}{}{}}}"#,
+                        DONORS[donor],
+                        date(day),
+                        if in_kind { r#","in_kind":true"# } else { "" },
+                        if instalment { r#","agreement":"AG-1""# } else { "" },
+                        reference(r),
+                    ),
+                    Draft::Money(kind, donor, day, a, eur, n, r) => format!(
+                        r#"{{"kind":"{}","donor":"{}","mandate":"icat","amount":"{a}0","currency":"{}","date":"{}"{}{}{}}}"#,
+                        ["payment", "refund", "in-kind"][kind as usize],
+                        DONORS[donor],
+                        if eur { "EUR" } else { "USD" },
+                        date(day),
+                        named(n).map_or(String::new(), |p| format!(r#","pledge":{p}"#)),
+                        reference(r),
+                        if kind == 2 { r#","memo":"an expert""# } else { "" },
+                    ),
+                    Draft::WriteOff(day, a, n) => match named(Some(n)) {
+                        Some(p) => format!(
+                            r#"{{"kind":"write-off","pledge":{p},"amount":"{a}0","currency":"USD","date":"{}","memo":"approval"}}"#,
+                            date(day + 3)
+                        ),
+                        None => continue,
+                    },
+                    Draft::Reversal(n) => {
+                        let target = entries.len() - n % entries.len();
+                        format!(r#"{{"kind":"reversal","entry":{target},"reason":"x"}}"#)
+                    }
+                    Draft::Rate(day, x) => format!(
+                        r#"{{"kind":"rate","currency":"EUR","per_usd":"0.{x}","date":"{}"}}"#,
+                        date(day)
+                    ),
+                    Draft::Condition(day) => format!(
+                        r#"{{"kind":"condition-met","agreement":"AG-1","date":"{}"}}"#,
+                        date(day)
+                    ),
+                };
+                let draft = body(&json);
+                let verdict = whole.check(draft.clone());
+                if let Some(code) = OneDonor::of_draft(&draft) {
+                    let alone = of_one(&entries, code);
+                    let judged = alone.check(draft.clone());
+                    prop_assert_eq!(
+                        judged.as_ref().ok(), verdict.as_ref().ok(),
+                        "entry #{}: {}: alone {:?}, whole {:?}", entries.len() + 1, json,
+                        judged.as_ref().err().map(|p| p.code), verdict.as_ref().err().map(|p| p.code)
+                    );
+                    if let Ok(b) = &verdict {
+                        let kind = b.kind();
+                        for r in ["R0", "R1", "R2"] {
+                            for k in [Kind::Pledge, Kind::Payment, Kind::Refund, Kind::InKind] {
+                                prop_assert_eq!(
+                                    alone.recorded_with(k, code, r),
+                                    whole.recorded_with(k, code, r),
+                                    "{:?} {} {:?}", kind, r, k
+                                );
+                            }
+                        }
+                    }
+                }
+                if let Ok(checked) = verdict {
+                    let e = Entry { seq: entries.len() as u64 + 1, recorded_at: at(), body: checked };
+                    if matches!(e.body, Body::Pledge(_)) {
+                        pledges.push(e.seq);
+                    }
+                    whole.apply(e.clone());
+                    entries.push(e);
+                }
+            }
+            // The book of one donor holds nothing of the other's.
+            let alone = of_one(&entries, "JPN");
+            let book: &Book = &alone;
+            prop_assert!(book.pledges().all(|p| &*p.donor == "JPN"));
+            prop_assert!(book.payments().chain(book.in_kind()).all(|p| &*p.donor == "JPN"));
+        }
+    }
+}

@@ -71,6 +71,65 @@ pub(super) fn append_one(
     append_with(ctx, out, |_| Ok(draft), format, true)
 }
 
+/// Appends a pledge, payment, refund or in-kind contribution. Its judgment reads
+/// only its own donor's records and the entries that name no donor, so the ledger
+/// is read keeping only those (`Reading::ToRecordOf`): every line is still read,
+/// checked and decoded, but the book holds one donor's share of it. If that book
+/// refuses the draft (a pledge named may be another donor's, a reference may be
+/// a duplicate), or the donor turns out to be another than the one kept, the
+/// ledger is read again whole and the draft judged as any other, so a refusal and
+/// its message are the whole book's.
+pub(super) fn append_money(
+    ctx: &Context,
+    out: &mut dyn Write,
+    draft: Body,
+    format: RecordFormat,
+    allow_duplicate_reference: bool,
+) -> Result<(), Failure> {
+    ctx.writable()?;
+    if let Some(code) = crate::domain::book::OneDonor::of_draft(&draft).map(donor_code)
+        && let Some((entries, book)) = append_alone(ctx, &draft, &code, allow_duplicate_reference)?
+    {
+        for e in &entries {
+            print_entry(out, e, format)?;
+        }
+        std::mem::forget(book);
+        return Ok(());
+    }
+    append_with(ctx, out, |_| Ok(draft), format, allow_duplicate_reference)
+}
+
+/// The code a donor given as typed most likely has: the built-in register's (a
+/// country's code or name, the EU's), else the text as a code. A registered
+/// donor's name gives the wrong code, which `append_alone` finds out.
+fn donor_code(text: &str) -> String {
+    match crate::domain::Book::new().register.resolve_donor(text) {
+        Ok(d) => d.code.clone(),
+        Err(_) => crate::domain::register::Register::canonical_donor_code(text),
+    }
+}
+
+/// Judges and appends `draft` against a book of donor `code`'s entries; none
+/// appended (and `None`) if that book refuses it or its donor is not `code`.
+fn append_alone(
+    ctx: &Context,
+    draft: &Body,
+    code: &str,
+    allow_duplicate_reference: bool,
+) -> Result<Option<(Vec<Entry>, crate::domain::Checker)>, Failure> {
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToRecordOf(code))?;
+    if !allow_duplicate_reference && duplicate_reference(writer.book(), draft).is_some() {
+        return Ok(None);
+    }
+    match writer.stage(draft.clone()) {
+        Ok(entry) if crate::domain::book::OneDonor::of_draft(&entry.body) == Some(code) => {}
+        // Dropped uncommitted: nothing is written.
+        Ok(_) | Err(_) => return Ok(None),
+    }
+    let (entries, _head, book) = writer.commit_keeping()?;
+    Ok(Some((entries, book)))
+}
+
 /// Like `append_one`, for drafts that need the ledger to be built (a write-off's currency).
 pub(super) fn append_with(
     ctx: &Context,

@@ -9,7 +9,9 @@ use std::io::Write;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::append::{amount, append_one, append_with, currency, date, date_or_today, flag, text};
+use super::append::{
+    amount, append_money, append_one, append_with, currency, date, date_or_today, flag, text,
+};
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
 use crate::domain::entry::{Kind, Money, Notes, Payment, Pledge, Rate, Reversal, WriteOff};
@@ -271,22 +273,22 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
                 agreement: text(agreement),
             });
             let allow = money.allow_duplicate_reference;
-            return append_with(ctx, out, |_| Ok(draft), money.format, allow);
+            return append_money(ctx, out, draft, money.format, allow);
         }
         RecordCmd::Payment { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
             let allow = money.allow_duplicate_reference;
-            return append_with(ctx, out, |_| Ok(Body::Payment(p)), money.format, allow);
+            return append_money(ctx, out, Body::Payment(p), money.format, allow);
         }
         RecordCmd::Refund { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
             let allow = money.allow_duplicate_reference;
-            return append_with(ctx, out, |_| Ok(Body::Refund(p)), money.format, allow);
+            return append_money(ctx, out, Body::Refund(p), money.format, allow);
         }
         RecordCmd::InKind { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
             let allow = money.allow_duplicate_reference;
-            return append_with(ctx, out, |_| Ok(Body::InKind(p)), money.format, allow);
+            return append_money(ctx, out, Body::InKind(p), money.format, allow);
         }
         RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
         RecordCmd::Reduction(args) => return take(ctx, out, args, true),

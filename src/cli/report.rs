@@ -474,7 +474,7 @@ impl<'a> KeptAsRead<'a> {
     /// Whether the book takes `e`, a money entry.
     fn keeps(&mut self, e: &crate::domain::Entry) -> bool {
         let (met, now) = (&mut self.met, &self.now);
-        takes(e, &mut self.pledges, |donor, mandate| {
+        crate::domain::book::takes(e, &mut self.pledges, |donor, mandate| {
             if let Some(&kept) = met.get(donor).and_then(|m| m.get(mandate)) {
                 return kept;
             }
@@ -523,26 +523,6 @@ impl Keep {
     }
 }
 
-/// Whether a filtered book takes entry `e`: a pledge, payment or other entry of its
-/// own donor and mandate if `keeps` them, a write-off or reduction of a pledge it
-/// took (`pledges`, filled as pledges are taken), and every entry that names no
-/// donor (registrations, rates, reversals).
-fn takes(
-    e: &crate::domain::Entry,
-    pledges: &mut std::collections::HashSet<u64>,
-    mut keeps: impl FnMut(&str, &str) -> bool,
-) -> bool {
-    use crate::domain::Body;
-    use crate::domain::entry::Party;
-    match e.body.party() {
-        Party::Own { donor, mandate } => {
-            keeps(donor, mandate) && (!matches!(e.body, Body::Pledge(_)) || pledges.insert(e.seq))
-        }
-        Party::OfPledge(n) => pledges.contains(&n),
-        Party::None => true,
-    }
-}
-
 /// A book of the pledges, payments, refunds, write-offs and reductions `keep` keeps,
 /// with every rate, registration and reversal (a reversal of an entry left out
 /// finds nothing); with `notes`, their references and memos too (a statement's).
@@ -557,7 +537,7 @@ fn filtered_book(
     let mut book = Book::new();
     let mut pledges = std::collections::HashSet::new();
     let visit = |e: crate::domain::Entry| {
-        if takes(&e, &mut pledges, |d, m| keep.keeps(d, m)) {
+        if crate::domain::book::takes(&e, &mut pledges, |d, m| keep.keeps(d, m)) {
             book.apply(e);
         }
     };

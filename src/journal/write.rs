@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::JournalError;
+use super::decode::Glance;
 use super::index;
 use super::line::{self, ZERO_HASH};
 use super::lock;
 use super::scan::{Head, Notes, Scan, Tail, scan_entries, scan_file};
+use crate::domain::book::OneDonor;
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
 use crate::domain::{Checker, Problem};
 
@@ -116,11 +118,16 @@ fn sync_dir(path: &Path) {
 
 /// What a writer reads of the entries already recorded, beyond their figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
+pub enum Reading<'a> {
     /// For `record`: references (whether one is already recorded is asked), not
     /// memos or sources (no rule reads them, and an imported line's source is a
     /// third of its bytes).
     ToRecord,
+    /// For `record` of a pledge, payment, refund or in-kind contribution of the
+    /// donor with this code: as `ToRecord`, keeping only what `OneDonor` keeps
+    /// (that donor's entries, and every entry that names no donor). Every line is
+    /// still read, checked and decoded.
+    ToRecordOf(&'a str),
     /// For `import`: every note, sources too (a row already imported is known by
     /// the file and row it came from).
     ToImport,
@@ -145,7 +152,7 @@ impl Writer {
     pub fn open(
         path: &Path,
         clock: impl Into<Clock>,
-        reading: Reading,
+        reading: Reading<'_>,
     ) -> Result<Writer, JournalError> {
         let clock = clock.into();
         let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
@@ -195,13 +202,32 @@ impl Writer {
     fn read_all(
         file: &File,
         path: &Path,
-        reading: Reading,
+        reading: Reading<'_>,
     ) -> Result<(Checker, Scan), JournalError> {
         let (mut book, notes) = match reading {
-            Reading::ToRecord => (Checker::without_sources(), Notes::References),
+            Reading::ToRecord | Reading::ToRecordOf(_) => {
+                (Checker::without_sources(), Notes::References)
+            }
             Reading::ToImport => (Checker::new(), Notes::Kept),
         };
-        let scan = scan_entries(file, path, notes, None, None, &mut |e| book.apply(e))?;
+        let scan = match reading {
+            Reading::ToRecordOf(code) => {
+                let mut scope = OneDonor::new(code);
+                // Another donor's lines are decoded (a line that cannot be read
+                // fails the read, as it fails every writer's) but not kept.
+                let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| d == code);
+                scan_entries(file, path, notes, Some((&wanted, 0)), None, &mut |e| {
+                    if scope.keeps(&e) {
+                        book.apply(e);
+                    }
+                })?
+            }
+            Reading::ToRecord | Reading::ToImport => {
+                scan_entries(file, path, notes, None, None, &mut |e| book.apply(e))?
+            }
+        };
+        // A book that left entries out still numbers the next one after the last.
+        book.set_entries(scan.head.entries);
         Ok((book, scan))
     }
 

@@ -420,6 +420,12 @@ impl Checker {
         self.book.last_recorded_at = at;
     }
 
+    /// Sets the number of entries in the journal read (a book that left some out
+    /// has not applied the last ones).
+    pub fn set_entries(&mut self, entries: u64) {
+        self.book.entries = self.book.entries.max(entries);
+    }
+
     /// Applies a committed entry to the book and to the indexes. The indexes take
     /// the donor and mandate from the record the book made, already shared.
     pub fn apply(&mut self, entry: Entry) {

@@ -8,11 +8,13 @@ mod agreement;
 mod by_seq;
 mod check;
 mod checker;
+mod scope;
 mod take;
 mod when;
 
 pub use by_seq::BySeq;
 pub use checker::Checker;
+pub use scope::{OneDonor, takes};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -138,7 +140,9 @@ pub struct Book {
     /// Number of entries applied (the header is not an entry).
     pub entries: u64,
     pub last_recorded_at: Option<DateTime<Utc>>,
-    kinds: Vec<Kind>,
+    /// Each entry's kind by its number (less one); none for an entry a filtered
+    /// book left out.
+    kinds: Vec<Option<Kind>>,
     reversed: HashMap<u64, u64>,
     pledges: BySeq<PledgeRec>,
     payments: BySeq<PaymentRec>,
@@ -161,6 +165,7 @@ impl Book {
         seq.checked_sub(1)
             .and_then(|i| self.kinds.get(i as usize))
             .copied()
+            .flatten()
     }
 
     pub fn reversed_by(&self, seq: u64) -> Option<u64> {
@@ -249,7 +254,12 @@ impl Book {
             return;
         }
         self.entries = self.entries.max(seq);
-        self.kinds.push(kind);
+        // Entries come in journal order; a filtered book leaves gaps.
+        let at = (seq as usize).saturating_sub(1);
+        if self.kinds.len() <= at {
+            self.kinds.resize(at + 1, None);
+        }
+        self.kinds[at] = Some(kind);
         self.last_recorded_at = Some(entry.recorded_at);
         match entry.body {
             Body::Ledger(_) => {}
