@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::record::RecordFormat;
 use super::{Context, Failure};
+use crate::domain::book::OneDonor;
 use crate::domain::currency::parse_decimal;
 use crate::domain::problem::shown;
 use crate::domain::{Body, Code, Currency, Entry, Kind, Problem, time};
@@ -71,14 +72,8 @@ pub(super) fn append_one(
     append_with(ctx, out, |_| Ok(draft), format, true)
 }
 
-/// Appends a pledge, payment, refund or in-kind contribution. Its judgment reads
-/// only its own donor's records and the entries that name no donor, so the ledger
-/// is read keeping only those (`Reading::ToRecordOf`): every line is still read,
-/// checked and decoded, but the book holds one donor's share of it. If that book
-/// refuses the draft (a pledge named may be another donor's, a reference may be
-/// a duplicate), or the donor turns out to be another than the one kept, the
-/// ledger is read again whole and the draft judged as any other, so a refusal and
-/// its message are the whole book's.
+/// Appends a pledge, payment, refund or in-kind contribution, reading the ledger
+/// for its donor alone (see `append_alone`).
 pub(super) fn append_money(
     ctx: &Context,
     out: &mut dyn Write,
@@ -86,8 +81,49 @@ pub(super) fn append_money(
     format: RecordFormat,
     allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
+    let code = OneDonor::of_draft(&draft).map(donor_code);
+    append_for(
+        ctx,
+        out,
+        code,
+        |_| Ok(draft.clone()),
+        format,
+        allow_duplicate_reference,
+    )
+}
+
+/// Appends a write-off, reduction or reversal of entry `named`, reading the ledger
+/// for that entry's donor alone (see `append_alone`), as its line says.
+pub(super) fn append_naming(
+    ctx: &Context,
+    out: &mut dyn Write,
+    named: u64,
+    draft: impl Fn(&crate::domain::Checker) -> Result<Body, Failure>,
+    format: RecordFormat,
+    allow_duplicate_reference: bool,
+) -> Result<(), Failure> {
+    let code = crate::journal::donor_of(&ctx.ledger, named);
+    append_for(ctx, out, code, draft, format, allow_duplicate_reference)
+}
+
+/// Appends a draft whose judgment reads only donor `code`'s records and the
+/// entries that name no donor: the ledger is read keeping only those
+/// (`Reading::ToRecordOf`), so every line is still read, checked and decoded but
+/// the book holds one donor's share of it. Its verdict, a refusal too, is the whole
+/// book's when every entry the draft names is in it (`OneDonor::answers`) and what
+/// it accepts is `code`'s (`OneDonor::owns`); otherwise (a pledge named is another
+/// donor's, a registered donor given by name, a wrong hint) the ledger is read
+/// again whole and the draft judged as any other.
+fn append_for(
+    ctx: &Context,
+    out: &mut dyn Write,
+    code: Option<String>,
+    draft: impl Fn(&crate::domain::Checker) -> Result<Body, Failure>,
+    format: RecordFormat,
+    allow_duplicate_reference: bool,
+) -> Result<(), Failure> {
     ctx.writable()?;
-    if let Some(code) = crate::domain::book::OneDonor::of_draft(&draft).map(donor_code)
+    if let Some(code) = code
         && let Some((entries, book)) = append_alone(ctx, &draft, &code, allow_duplicate_reference)?
     {
         for e in &entries {
@@ -96,7 +132,7 @@ pub(super) fn append_money(
         std::mem::forget(book);
         return Ok(());
     }
-    append_with(ctx, out, |_| Ok(draft), format, allow_duplicate_reference)
+    append_with(ctx, out, draft, format, allow_duplicate_reference)
 }
 
 /// The code a donor given as typed most likely has: the built-in register's (a
@@ -109,22 +145,30 @@ fn donor_code(text: &str) -> String {
     }
 }
 
-/// Judges and appends `draft` against a book of donor `code`'s entries; none
-/// appended (and `None`) if that book refuses it or its donor is not `code`.
+/// Judges and appends the draft against a book of donor `code`'s entries; `None`
+/// (nothing appended) if that book cannot give the whole book's verdict.
 fn append_alone(
     ctx: &Context,
-    draft: &Body,
+    draft: &impl Fn(&crate::domain::Checker) -> Result<Body, Failure>,
     code: &str,
     allow_duplicate_reference: bool,
 ) -> Result<Option<(Vec<Entry>, crate::domain::Checker)>, Failure> {
     let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToRecordOf(code))?;
-    if !allow_duplicate_reference && duplicate_reference(writer.book(), draft).is_some() {
+    let Ok(draft) = draft(writer.book()) else {
+        return Ok(None);
+    };
+    if !OneDonor::answers(writer.book(), &draft, code) {
         return Ok(None);
     }
-    match writer.stage(draft.clone()) {
-        Ok(entry) if crate::domain::book::OneDonor::of_draft(&entry.body) == Some(code) => {}
-        // Dropped uncommitted: nothing is written.
-        Ok(_) | Err(_) => return Ok(None),
+    // From here this book's verdict, a refusal too, is the whole book's.
+    if !allow_duplicate_reference && let Some(p) = duplicate_reference(writer.book(), &draft) {
+        return Err(rejected(&p));
+    }
+    let entry = writer.stage(draft).map_err(|p| rejected(&p))?;
+    let body = entry.body.clone();
+    if !OneDonor::owns(writer.book(), &body, code) {
+        // Dropped uncommitted, the writer writes nothing.
+        return Ok(None);
     }
     let (entries, _head, book) = writer.commit_keeping()?;
     Ok(Some((entries, book)))

@@ -10,7 +10,7 @@ use std::io::Write;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::append::{
-    amount, append_money, append_one, append_with, currency, date, date_or_today, flag, text,
+    amount, append_money, append_naming, append_one, currency, date, date_or_today, flag, text,
 };
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
@@ -296,13 +296,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
             entry,
             reason,
             format,
-        } => (
-            Body::Reversal(Reversal {
+        } => {
+            let draft = Body::Reversal(Reversal {
                 entry,
                 reason: reason.trim().to_string(),
-            }),
-            format,
-        ),
+            });
+            return append_naming(ctx, out, entry, |_| Ok(draft.clone()), format, true);
+        }
         RecordCmd::ConditionMet {
             agreement,
             date: d,
@@ -370,9 +370,10 @@ fn take(
         .transpose()?;
     let d = date_or_today(args.date.as_deref(), ctx, "date")?;
     let pledge = args.pledge;
-    append_with(
+    append_naming(
         ctx,
         out,
+        pledge,
         |book| {
             let cur = given
                 .or_else(|| book.pledge(pledge).map(|p| p.currency))
@@ -383,8 +384,8 @@ fn take(
                 currency: cur,
                 date: d,
                 notes: Notes {
-                    reference: text(args.reference),
-                    memo: text(args.reason),
+                    reference: text(args.reference.clone()),
+                    memo: text(args.reason.clone()),
                     source: None,
                 },
             };
