@@ -485,22 +485,30 @@ mod kept {
     }
 }
 
-/// `record` judges a pledge, payment, refund, in-kind contribution, write-off,
-/// reduction or reversal against a book of one donor's entries and those that name
-/// no donor (`OneDonor`), and commits only what that book accepts as the donor's
-/// own (`OneDonor::owns`), or the refusal it gives where every entry the draft names
-/// is in that book (`OneDonor::answers`). That must be exactly what the whole book
-/// accepts as the donor's, in the same canonical form, with the same references
-/// already recorded, and where it answers, the whole book's refusal.
-/// Entries of two donors, each naming pledges of either, write-offs and reversals of
-/// any entry, rates, an agreement and its condition, are judged every way.
-mod one_donor {
+/// `record` judges a new entry against one share of the ledger (`Share`: one
+/// donor's entries, or none, and every entry that names no donor), and commits only
+/// what that book accepts as of its share (`Share::owns`), or gives the refusal it
+/// gives where the draft reads that share and every entry it names is in the book
+/// (`Share::answers`). That must be exactly what the whole book accepts as of that
+/// share, in the same canonical form, with the same references already recorded,
+/// and where it answers, the whole book's refusal. Entries of two donors, each
+/// naming pledges of either, write-offs and reversals of any entry, rates,
+/// registrations, agreements and a condition met are judged by every share.
+mod share {
     use super::*;
-    use ledger::domain::book::OneDonor;
+    use ledger::domain::book::{Share, Whose};
     use ledger::domain::{Book, Kind};
     use proptest::prelude::*;
 
-    const DONORS: [&str; 2] = ["JPN", "USA"];
+    /// Two donors of the built-in register, and a registered one by code and by name.
+    const DONORS: [&str; 4] = ["JPN", "USA", "ACME", "Acme Foundation"];
+    /// The shares judged: each donor's, every registered donor's, and no donor's.
+    const SHARES: [Whose<'static>; 4] = [
+        Whose::Donor("JPN"),
+        Whose::Donor("USA"),
+        Whose::Registered,
+        Whose::NoDonor,
+    ];
 
     #[derive(Debug, Clone)]
     enum Draft {
@@ -513,25 +521,29 @@ mod one_donor {
         Reversal(usize),
         Rate(u32, u32),
         Condition(u32),
+        /// A donor (some codes taken), an agreement (some codes taken) of either
+        /// donor, or a mandate registration.
+        Register(u8, u8),
     }
 
     fn draft() -> impl Strategy<Value = Draft> {
         let reference = prop::option::weighted(0.3, 0u8..3);
         prop_oneof![
-            3 => (0usize..2, 0u32..12, 1u32..7, prop::bool::weighted(0.2), prop::bool::weighted(0.2), reference.clone())
+            3 => (0usize..4, 0u32..12, 1u32..7, prop::bool::weighted(0.2), prop::bool::weighted(0.2), reference.clone())
                 .prop_map(|(d, day, a, k, g, r)| Draft::Pledge(d, day, a, k, g, r)),
-            6 => (0u8..3, 0usize..2, 0u32..12, 1u32..9, prop::bool::weighted(0.3), prop::option::weighted(0.6, 0usize..64), reference)
+            6 => (0u8..3, 0usize..4, 0u32..12, 1u32..9, prop::bool::weighted(0.3), prop::option::weighted(0.6, 0usize..64), reference)
                 .prop_map(|(k, d, day, a, eur, n, r)| Draft::Money(k, d, day, a, eur, n, r)),
             2 => (0u32..12, 1u32..6, 0usize..64).prop_map(|(d, a, n)| Draft::WriteOff(d, a, n)),
             2 => (0usize..12).prop_map(Draft::Reversal),
             1 => (0u32..12, 70u32..99).prop_map(|(d, x)| Draft::Rate(d, x)),
             1 => (0u32..12).prop_map(Draft::Condition),
+            1 => (0u8..3, 0u8..4).prop_map(|(k, n)| Draft::Register(k, n)),
         ]
     }
 
-    /// The book `record` judges a draft of `code` by: the entries `OneDonor` keeps.
-    fn of_one(entries: &[Entry], code: &str) -> Checker {
-        let mut scope = OneDonor::new(code);
+    /// The book `record` judges a draft of share `whose` by: the entries `Share` keeps.
+    fn of_share(entries: &[Entry], whose: Whose<'_>) -> Checker {
+        let mut scope = Share::new(whose);
         let mut b = Checker::without_sources();
         for e in entries {
             if scope.keeps(e) {
@@ -547,12 +559,13 @@ mod one_donor {
             std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
         ))]
         #[test]
-        fn one_donors_book_judges_as_the_whole_book(
+        fn a_share_of_the_ledger_judges_as_the_whole_book(
             drafts in prop::collection::vec(draft(), 1..120),
         ) {
             let setup = [
                 r#"{"kind":"rate","currency":"EUR","per_usd":"0.8","date":"2009-01-01"}"#,
                 r#"{"kind":"agreement","code":"AG-1","donor":"JPN","mandate":"icat","currency":"USD","signed":"2009-01-01","title":"Phase one","conditional":true}"#,
+                r#"{"kind":"donor","code":"ACME","name":"Acme Foundation","category":"foundation"}"#,
             ];
             let mut whole = Checker::without_sources();
             let mut entries: Vec<Entry> = Vec::new();
@@ -563,9 +576,9 @@ mod one_donor {
                 entries.push(e);
             }
             let mut pledges: Vec<u64> = Vec::new();
-            // Each donor's book, kept as `record` reads it: the entries `OneDonor` keeps.
-            let mut alones: Vec<(OneDonor, Checker)> =
-                DONORS.iter().map(|code| (OneDonor::new(code), of_one(&entries, code))).collect();
+            // Each share's book, kept as `record` reads it: the entries `Share` keeps.
+            let mut alones: Vec<(Share, Checker)> =
+                SHARES.iter().map(|&w| (Share::new(w), of_share(&entries, w))).collect();
             for (i, d) in drafts.iter().enumerate() {
                 let date = |d: u32| {
                     let day = chrono::NaiveDate::from_ymd_opt(2009, 1, 1).unwrap()
@@ -612,33 +625,48 @@ mod one_donor {
                         r#"{{"kind":"condition-met","agreement":"AG-1","date":"{}"}}"#,
                         date(day)
                     ),
+                    Draft::Register(0, n) => format!(
+                        r#"{{"kind":"donor","code":"ACME{n}","name":"Acme {n}","category":"foundation"}}"#
+                    ),
+                    Draft::Register(1, n) => format!(
+                        r#"{{"kind":"agreement","code":"AG-{n}","donor":"{}","mandate":"icat","currency":"USD","signed":"2009-01-01","title":"Phase {n}"}}"#,
+                        DONORS[n as usize % 2]
+                    ),
+                    Draft::Register(_, n) => format!(
+                        r#"{{"kind":"mandate","slug":"project-{n}","name":"Project {n}","earmarking":"earmarked","fund":"CPCJF"}}"#
+                    ),
                 };
                 let draft = body(&json);
                 let verdict = whole.check(draft.clone());
-                for (code, (_, alone)) in DONORS.iter().zip(&mut alones) {
-                    let code = *code;
+                for (share, alone) in &mut alones {
                     alone.set_entries(entries.len() as u64);
+                    let share = &*share;
                     let alone = &*alone;
                     let judged = alone.check(draft.clone());
-                    // What `record` commits from the book of one donor: a verdict
-                    // that book accepts as that donor's entry.
-                    let kept = judged.as_ref().ok().filter(|b| OneDonor::owns(alone, b, code));
-                    // What the whole book accepts as that donor's entry.
-                    let owned = verdict.as_ref().ok().filter(|b| OneDonor::owns(&whole, b, code));
+                    // What `record` commits from the book of one share: a verdict
+                    // that book accepts as of that share.
+                    let kept = judged.as_ref().ok().filter(|b| share.owns(alone, b));
+                    // What the whole book accepts as of that share.
+                    let owned = verdict.as_ref().ok().filter(|b| share.owns(&whole, b));
                     prop_assert_eq!(
                         kept, owned,
-                        "entry #{} judged for {}: {}: alone {:?}, whole {:?}", entries.len() + 1, code, json,
+                        "entry #{} judged by share {:?}: {}: alone {:?}, whole {:?}", entries.len() + 1, share.whose(), json,
                         judged.as_ref().err().map(|p| p.code), verdict.as_ref().err().map(|p| p.code)
                     );
                     // Where every entry the draft names is in that book, its
                     // verdict is `record`'s, a refusal's message too.
-                    if OneDonor::answers(alone, &draft, code) {
+                    if share.answers(alone, &draft) {
                         prop_assert_eq!(
                             &judged, &verdict,
-                            "entry #{} judged for {}: {}", entries.len() + 1, code, json
+                            "entry #{} judged by share {:?}: {}", entries.len() + 1, share.whose(), json
                         );
                     }
-                    if let Some(b) = owned {
+                    let code = match share.whose() {
+                        Whose::Donor(code) => Some(code),
+                        Whose::Registered => Some("ACME"),
+                        Whose::NoDonor => None,
+                    };
+                    if let (Some(b), Some(code)) = (owned, code) {
                         for r in ["R0", "R1", "R2"] {
                             for k in [Kind::Pledge, Kind::Payment, Kind::Refund, Kind::InKind] {
                                 prop_assert_eq!(
@@ -665,10 +693,14 @@ mod one_donor {
                 }
             }
             // The book of one donor holds nothing of the other's.
-            let alone = of_one(&entries, "JPN");
+            let alone = of_share(&entries, Whose::Donor("JPN"));
             let book: &Book = &alone;
             prop_assert!(book.pledges().all(|p| &*p.donor == "JPN"));
             prop_assert!(book.payments().chain(book.in_kind()).all(|p| &*p.donor == "JPN"));
+            // And the book of no donor holds no money at all.
+            let none = of_share(&entries, Whose::NoDonor);
+            let book: &Book = &none;
+            prop_assert_eq!(book.pledges().count() + book.payments().count() + book.in_kind().count(), 0);
         }
     }
 }

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 
 use super::record::RecordFormat;
 use super::{Context, Failure};
-use crate::domain::book::OneDonor;
+use crate::domain::Checker;
+use crate::domain::book::{Share, ShareOf, Whose};
 use crate::domain::currency::parse_decimal;
 use crate::domain::problem::shown;
 use crate::domain::{Body, Code, Currency, Entry, Kind, Problem, time};
@@ -69,62 +70,96 @@ pub(super) fn append_one(
     draft: Body,
     format: RecordFormat,
 ) -> Result<(), Failure> {
-    append_with(ctx, out, |_| Ok(draft), format, true)
+    append_draft(ctx, out, draft, format, true)
 }
 
-/// Appends a pledge, payment, refund or in-kind contribution, reading the ledger
-/// for its donor alone (see `append_alone`).
-pub(super) fn append_money(
+/// Appends one entry, reading only the share of the ledger its judgment reads
+/// (see `append_share`).
+pub(super) fn append_draft(
     ctx: &Context,
     out: &mut dyn Write,
     draft: Body,
     format: RecordFormat,
     allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
-    let code = OneDonor::of_draft(&draft).map(donor_code);
-    append_for(
-        ctx,
-        out,
-        code,
-        |_| Ok(draft.clone()),
-        format,
-        allow_duplicate_reference,
-    )
+    let kept = match Share::of_draft(&draft) {
+        ShareOf::Donor(text) => Some(Kept::of_donor(text)),
+        ShareOf::NoDonor => Some(Kept::NoDonor),
+        ShareOf::Named(n) => Kept::of_entry(ctx, n),
+    };
+    let draft = |_: &Checker| Ok(draft.clone());
+    append_share(ctx, out, kept, draft, format, allow_duplicate_reference)
 }
 
-/// Appends a write-off, reduction or reversal of entry `named`, reading the ledger
-/// for that entry's donor alone (see `append_alone`), as its line says.
+/// Appends a write-off or reduction of entry `named`, reading only the share of
+/// the ledger that entry belongs to, as its line says (see `append_share`).
 pub(super) fn append_naming(
     ctx: &Context,
     out: &mut dyn Write,
     named: u64,
-    draft: impl Fn(&crate::domain::Checker) -> Result<Body, Failure>,
+    draft: impl Fn(&Checker) -> Result<Body, Failure>,
     format: RecordFormat,
     allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
-    let code = crate::journal::donor_of(&ctx.ledger, named);
-    append_for(ctx, out, code, draft, format, allow_duplicate_reference)
+    let kept = Kept::of_entry(ctx, named);
+    append_share(ctx, out, kept, draft, format, allow_duplicate_reference)
 }
 
-/// Appends a draft whose judgment reads only donor `code`'s records and the
-/// entries that name no donor: the ledger is read keeping only those
-/// (`Reading::ToRecordOf`), so every line is still read, checked and decoded but
-/// the book holds one donor's share of it. Its verdict, a refusal too, is the whole
-/// book's when every entry the draft names is in it (`OneDonor::answers`) and what
-/// it accepts is `code`'s (`OneDonor::owns`); otherwise (a pledge named is another
-/// donor's, a registered donor given by name, a wrong hint) the ledger is read
-/// again whole and the draft judged as any other.
-fn append_for(
+/// Whose entries a writer keeps (`Whose`, owned).
+enum Kept {
+    Donor(String),
+    Registered,
+    NoDonor,
+}
+
+impl Kept {
+    /// A donor as typed: by its code if the built-in register knows it (a
+    /// country's code or name, the EU's); else it is a registered donor's code or
+    /// name (or no donor), and every registered donor's entries are kept.
+    fn of_donor(text: &str) -> Kept {
+        match crate::domain::register::Register::builtin().resolve_donor(text) {
+            Ok(d) => Kept::Donor(d.code.clone()),
+            Err(_) => Kept::Registered,
+        }
+    }
+
+    /// The share entry `n` belongs to, as its line says; none if it cannot say.
+    fn of_entry(ctx: &Context, n: u64) -> Option<Kept> {
+        Some(match crate::journal::share_of(&ctx.ledger, n)? {
+            Some(code) => Kept::Donor(code),
+            None => Kept::NoDonor,
+        })
+    }
+
+    fn whose(&self) -> Whose<'_> {
+        match self {
+            Kept::Donor(code) => Whose::Donor(code),
+            Kept::Registered => Whose::Registered,
+            Kept::NoDonor => Whose::NoDonor,
+        }
+    }
+}
+
+/// Appends a draft judged by one share of the ledger (`Share`: one donor's entries,
+/// every registered donor's, or none, and every entry that names no donor), if
+/// `kept` says which: the ledger is read keeping only those (`Reading::ToRecordOf`),
+/// so every line is still read, checked and decoded, but the book holds that share
+/// of it. Its verdict, a refusal too, is the whole book's when the draft reads that
+/// share and every entry it names is in it (`Share::answers`), and what it accepts
+/// is of that share (`Share::owns`); otherwise (a pledge named is another donor's,
+/// a wrong hint) the ledger is read again whole and the draft judged as any other.
+fn append_share(
     ctx: &Context,
     out: &mut dyn Write,
-    code: Option<String>,
-    draft: impl Fn(&crate::domain::Checker) -> Result<Body, Failure>,
+    kept: Option<Kept>,
+    draft: impl Fn(&Checker) -> Result<Body, Failure>,
     format: RecordFormat,
     allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
     ctx.writable()?;
-    if let Some(code) = code
-        && let Some((entries, book)) = append_alone(ctx, &draft, &code, allow_duplicate_reference)?
+    if let Some(kept) = kept
+        && let Some((entries, book)) =
+            append_alone(ctx, &draft, kept.whose(), allow_duplicate_reference)?
     {
         for e in &entries {
             print_entry(out, e, format)?;
@@ -135,29 +170,20 @@ fn append_for(
     append_with(ctx, out, draft, format, allow_duplicate_reference)
 }
 
-/// The code a donor given as typed most likely has: the built-in register's (a
-/// country's code or name, the EU's), else the text as a code. A registered
-/// donor's name gives the wrong code, which `append_alone` finds out.
-fn donor_code(text: &str) -> String {
-    match crate::domain::Book::new().register.resolve_donor(text) {
-        Ok(d) => d.code.clone(),
-        Err(_) => crate::domain::register::Register::canonical_donor_code(text),
-    }
-}
-
-/// Judges and appends the draft against a book of donor `code`'s entries; `None`
-/// (nothing appended) if that book cannot give the whole book's verdict.
+/// Judges and appends the draft against a book of share `whose`; `None` (nothing
+/// appended) if that book cannot give the whole book's verdict.
 fn append_alone(
     ctx: &Context,
-    draft: &impl Fn(&crate::domain::Checker) -> Result<Body, Failure>,
-    code: &str,
+    draft: &impl Fn(&Checker) -> Result<Body, Failure>,
+    whose: Whose<'_>,
     allow_duplicate_reference: bool,
-) -> Result<Option<(Vec<Entry>, crate::domain::Checker)>, Failure> {
-    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToRecordOf(code))?;
+) -> Result<Option<(Vec<Entry>, Checker)>, Failure> {
+    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToRecordOf(whose))?;
+    let share = Share::new(whose);
     let Ok(draft) = draft(writer.book()) else {
         return Ok(None);
     };
-    if !OneDonor::answers(writer.book(), &draft, code) {
+    if !share.answers(writer.book(), &draft) {
         return Ok(None);
     }
     // From here this book's verdict, a refusal too, is the whole book's.
@@ -166,7 +192,7 @@ fn append_alone(
     }
     let entry = writer.stage(draft).map_err(|p| rejected(&p))?;
     let body = entry.body.clone();
-    if !OneDonor::owns(writer.book(), &body, code) {
+    if !share.owns(writer.book(), &body) {
         // Dropped uncommitted, the writer writes nothing.
         return Ok(None);
     }
@@ -178,7 +204,7 @@ fn append_alone(
 pub(super) fn append_with(
     ctx: &Context,
     out: &mut dyn Write,
-    draft: impl FnOnce(&crate::domain::Checker) -> Result<Body, Failure>,
+    draft: impl FnOnce(&Checker) -> Result<Body, Failure>,
     format: RecordFormat,
     allow_duplicate_reference: bool,
 ) -> Result<(), Failure> {
@@ -220,7 +246,7 @@ fn print_entry(out: &mut dyn Write, e: &Entry, format: RecordFormat) -> Result<(
 /// entries included, as `import` counts them): refused unless the user says it is a
 /// second line of the same document, since later imports would count it against
 /// their rows.
-fn duplicate_reference(book: &crate::domain::Checker, draft: &Body) -> Option<Problem> {
+fn duplicate_reference(book: &Checker, draft: &Body) -> Option<Problem> {
     // The rules' canonical form (the donor's code); a draft they refuse is left to
     // them, so their message comes first.
     let body = book.check(draft.clone()).ok()?;

@@ -10,7 +10,7 @@ use std::io::Write;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::append::{
-    amount, append_money, append_naming, append_one, currency, date, date_or_today, flag, text,
+    amount, append_draft, append_naming, append_one, currency, date, date_or_today, flag, text,
 };
 use super::{Context, Failure};
 use crate::domain::currency::parse_decimal;
@@ -273,22 +273,22 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
                 agreement: text(agreement),
             });
             let allow = money.allow_duplicate_reference;
-            return append_money(ctx, out, draft, money.format, allow);
+            return append_draft(ctx, out, draft, money.format, allow);
         }
         RecordCmd::Payment { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
             let allow = money.allow_duplicate_reference;
-            return append_money(ctx, out, Body::Payment(p), money.format, allow);
+            return append_draft(ctx, out, Body::Payment(p), money.format, allow);
         }
         RecordCmd::Refund { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
             let allow = money.allow_duplicate_reference;
-            return append_money(ctx, out, Body::Refund(p), money.format, allow);
+            return append_draft(ctx, out, Body::Refund(p), money.format, allow);
         }
         RecordCmd::InKind { money, pledge } => {
             let p = payment(money.clone_fields(), pledge, ctx)?;
             let allow = money.allow_duplicate_reference;
-            return append_money(ctx, out, Body::InKind(p), money.format, allow);
+            return append_draft(ctx, out, Body::InKind(p), money.format, allow);
         }
         RecordCmd::WriteOff(args) => return take(ctx, out, args, false),
         RecordCmd::Reduction(args) => return take(ctx, out, args, true),
@@ -296,13 +296,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: RecordCmd) -> Result<(), Fai
             entry,
             reason,
             format,
-        } => {
-            let draft = Body::Reversal(Reversal {
+        } => (
+            Body::Reversal(Reversal {
                 entry,
                 reason: reason.trim().to_string(),
-            });
-            return append_naming(ctx, out, entry, |_| Ok(draft.clone()), format, true);
-        }
+            }),
+            format,
+        ),
         RecordCmd::ConditionMet {
             agreement,
             date: d,

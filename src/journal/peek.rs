@@ -1,9 +1,10 @@
-//! A hint read from the journal's lines: the donor an entry named by number belongs
-//! to, so that a writer judging a write-off, reduction or reversal of it can keep
-//! only that donor's entries. Found by counting lines (entry N is the file's line
-//! N + 1), read without checking anything, and never trusted: the writer keeps what
-//! the hint names, and judges alone only if the entry is then in its book as that
-//! donor's (`OneDonor::owns`). A wrong hint costs a second read, never a verdict.
+//! A hint read from the journal's lines: the share of the ledger (`Share`) an entry
+//! named by number belongs to, so that a writer judging a write-off, reduction or
+//! reversal of it can keep only that share. Found by counting lines (entry N is the
+//! file's line N + 1), read without checking anything, and never trusted: the
+//! writer keeps the share the hint names, and gives its verdict only if the entry
+//! is then in its book (`Share::answers`, `Share::owns`). A wrong hint costs a
+//! second read, never a verdict.
 
 use std::fs::File;
 use std::io::Read;
@@ -20,18 +21,19 @@ struct Line {
     pledge: Option<u64>,
 }
 
-/// The donor of entry `seq` as its line says: a pledge's, payment's, refund's or
-/// in-kind contribution's own, a write-off's or reduction's pledge's. None for any
-/// other kind, or if the line is not where entry `seq` would be.
-pub fn donor_of(path: &Path, seq: u64) -> Option<String> {
+/// The share entry `seq` belongs to as its line says: `Some(donor)` for a
+/// pledge, payment, refund or in-kind contribution, and for a write-off or
+/// reduction its pledge's; `None` (no donor's) for an entry of any other kind.
+/// Nothing if the line is not where entry `seq` would be.
+pub fn share_of(path: &Path, seq: u64) -> Option<Option<String>> {
     let line = read_line(path, seq)?;
     match line.kind.as_str() {
-        "pledge" | "payment" | "refund" | "in-kind" => line.donor,
+        "pledge" | "payment" | "refund" | "in-kind" => Some(Some(line.donor?)),
         "write-off" | "reduction" => {
             let pledge = read_line(path, line.pledge?)?;
-            (pledge.kind == "pledge").then_some(pledge.donor)?
+            (pledge.kind == "pledge").then_some(Some(pledge.donor?))
         }
-        _ => None,
+        _ => Some(None),
     }
 }
 

@@ -17,7 +17,7 @@ use super::index;
 use super::line::{self, ZERO_HASH};
 use super::lock;
 use super::scan::{Head, Notes, Scan, Tail, scan_entries, scan_file};
-use crate::domain::book::OneDonor;
+use crate::domain::book::{Share, Whose};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
 use crate::domain::{Checker, Problem};
 
@@ -123,11 +123,10 @@ pub enum Reading<'a> {
     /// memos or sources (no rule reads them, and an imported line's source is a
     /// third of its bytes).
     ToRecord,
-    /// For `record` of a pledge, payment, refund or in-kind contribution of the
-    /// donor with this code: as `ToRecord`, keeping only what `OneDonor` keeps
-    /// (that donor's entries, and every entry that names no donor). Every line is
-    /// still read, checked and decoded.
-    ToRecordOf(&'a str),
+    /// For `record` of an entry judged by one share of the ledger (`Share`): as
+    /// `ToRecord`, keeping only the entries of the donors it names and every entry
+    /// that names no donor. Every line is still read, checked and decoded.
+    ToRecordOf(Whose<'a>),
     /// For `import`: every note, sources too (a row already imported is known by
     /// the file and row it came from).
     ToImport,
@@ -211,11 +210,12 @@ impl Writer {
             Reading::ToImport => (Checker::new(), Notes::Kept),
         };
         let scan = match reading {
-            Reading::ToRecordOf(code) => {
-                let mut scope = OneDonor::new(code);
+            Reading::ToRecordOf(whose) => {
+                let mut scope = Share::new(whose);
+                let builtin = crate::domain::register::Register::builtin();
                 // Another donor's lines are decoded (a line that cannot be read
                 // fails the read, as it fails every writer's) but not kept.
-                let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| d == code);
+                let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| whose.keeps(d, &builtin));
                 scan_entries(file, path, notes, Some((&wanted, 0)), None, &mut |e| {
                     if scope.keeps(&e) {
                         book.apply(e);

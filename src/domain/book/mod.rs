@@ -14,7 +14,7 @@ mod when;
 
 pub use by_seq::BySeq;
 pub use checker::Checker;
-pub use scope::{OneDonor, takes};
+pub use scope::{Share, ShareOf, Whose, takes};
 
 use rustc_hash::FxHashMap as HashMap;
 
