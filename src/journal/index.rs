@@ -82,6 +82,12 @@ fn read(ledger: &Path) -> Option<Meta> {
     }
 }
 
+/// The last committed entry's number and where the committed part ends, as the
+/// index says: a hint for finding a line from the end (`peek`), never trusted.
+pub(super) fn last_entry(ledger: &Path) -> Option<(u64, u64)> {
+    read(ledger).map(|m| (m.entries, m.committed_len))
+}
+
 /// Is the file at the index's path one this program wrote (an index of any
 /// version), so that it may be replaced or removed? Absent counts as ours.
 fn ours_or_absent(ledger: &Path) -> bool {

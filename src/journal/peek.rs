@@ -1,13 +1,15 @@
 //! A hint read from the journal's lines: the share of the ledger (`Share`) an entry
 //! named by number belongs to, so that a writer judging a write-off, reduction or
 //! reversal of it can keep only that share. Found by counting lines (entry N is the
-//! file's line N + 1), read without checking anything, and never trusted: the
+//! file's line N + 1), from the end when the index says the entry is in the later
+//! half (the usual case: what is reversed or written off was recorded lately), read
+//! without checking anything, and never trusted: the
 //! writer keeps the share the hint names, and gives its verdict only if the entry
 //! is then in its book (`Share::answers`, `Share::owns`). A wrong hint costs a
 //! second read, never a verdict.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -40,19 +42,37 @@ pub fn share_of(path: &Path, seq: u64) -> Option<Option<String>> {
 /// The longest line read for a hint; a real entry's line is under a few kilobytes.
 const MAX_LINE: usize = 1 << 20;
 
+/// How much is read at a time: less than a line in the unit tests, so that lines
+/// that span reads are tried.
+fn chunk() -> usize {
+    if cfg!(test) { 100 } else { 1 << 20 }
+}
+
 /// Entry `seq`'s line, if the file's line `seq + 1` says it is entry `seq`.
 fn read_line(path: &Path, seq: u64) -> Option<Line> {
     let mut file = File::open(path).ok()?;
-    let mut buf = vec![0u8; 1 << 20];
-    // Newlines still to pass before the line starts (the header is line 1).
-    let mut skip = seq;
+    let line = match super::index::last_entry(path) {
+        Some((last, end)) if seq > last / 2 && seq <= last => {
+            line_from_end(&mut file, end, last - seq)?
+        }
+        _ => line_from_start(&mut file, seq)?,
+    };
+    let line: Line = serde_json::from_slice(&line).ok()?;
+    (line.seq == seq).then_some(line)
+}
+
+/// The file's line `n + 1` (0 is the header), counting lines from the start.
+fn line_from_start(file: &mut File, n: u64) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; chunk()];
+    // Newlines still to pass before the line starts.
+    let mut skip = n;
     let mut line = Vec::new();
     loop {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
+        let read = file.read(&mut buf).ok()?;
+        if read == 0 {
             return None;
         }
-        let mut chunk = &buf[..n];
+        let mut chunk = &buf[..read];
         if skip > 0 {
             let mut after = None;
             for i in memchr::memchr_iter(b'\n', chunk) {
@@ -70,7 +90,7 @@ fn read_line(path: &Path, seq: u64) -> Option<Line> {
         match memchr::memchr(b'\n', chunk) {
             Some(end) => {
                 line.extend_from_slice(&chunk[..end]);
-                break;
+                return Some(line);
             }
             None => line.extend_from_slice(chunk),
         }
@@ -78,6 +98,112 @@ fn read_line(path: &Path, seq: u64) -> Option<Line> {
             return None;
         }
     }
-    let line: Line = serde_json::from_slice(&line).ok()?;
-    (line.seq == seq).then_some(line)
+}
+
+/// The line `back` lines before the one that ends at byte `end` (the committed
+/// part's end, just after a line break), counting line breaks from there.
+fn line_from_end(file: &mut File, end: u64, back: u64) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; chunk()];
+    // The line ends at the `back`-th break before the last one, and starts after
+    // the next one before it (or at the file's start).
+    let last_break = end.checked_sub(1)?;
+    let mut line_end = (back == 0).then_some(last_break);
+    let mut passed = 0;
+    let mut to = last_break;
+    let start = loop {
+        if to == 0 {
+            break 0;
+        }
+        let from = to.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(to - from) as usize];
+        file.seek(SeekFrom::Start(from)).ok()?;
+        file.read_exact(chunk).ok()?;
+        let mut found = None;
+        for i in memchr::memrchr_iter(b'\n', chunk) {
+            let at = from + i as u64;
+            if line_end.is_some() {
+                found = Some(at + 1);
+                break;
+            }
+            passed += 1;
+            if passed == back {
+                line_end = Some(at);
+            }
+        }
+        if let Some(start) = found {
+            break start;
+        }
+        if line_end.is_some_and(|e| e - from > MAX_LINE as u64) {
+            return None;
+        }
+        to = from;
+    };
+    let line_end = line_end?;
+    let mut line = vec![0u8; usize::try_from(line_end.checked_sub(start)?).ok()?];
+    file.seek(SeekFrom::Start(start)).ok()?;
+    file.read_exact(&mut line).ok()?;
+    Some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Body;
+    use crate::journal::{Reading, Writer, init};
+
+    fn at() -> chrono::DateTime<chrono::Utc> {
+        "2026-01-01T00:00:00Z".parse().unwrap()
+    }
+
+    /// Every entry's share, found from the start and from the end (the index's
+    /// hint), and without an index at all.
+    #[test]
+    fn an_entrys_share_is_read_from_its_line_from_either_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        init(&path, at()).unwrap();
+        let lines = [
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"100","currency":"USD","date":"2025-01-01"}"#,
+            r#"{"kind":"pledge","donor":"USA","mandate":"icat","amount":"100","currency":"USD","date":"2025-01-01"}"#,
+            r#"{"kind":"payment","donor":"JPN","mandate":"icat","amount":"10","currency":"USD","date":"2025-02-01","pledge":1}"#,
+            r#"{"kind":"write-off","pledge":2,"amount":"5","currency":"USD","date":"2025-03-01","memo":"approved"}"#,
+            r#"{"kind":"rate","currency":"EUR","per_usd":"0.9","date":"2025-01-01"}"#,
+            r#"{"kind":"reversal","entry":3,"reason":"wrong"}"#,
+            r#"{"kind":"in-kind","donor":"JPN","mandate":"icat","amount":"1","currency":"USD","date":"2025-02-02","memo":"an expert"}"#,
+        ];
+        for line in lines {
+            let mut w = Writer::open(&path, at(), Reading::ToRecord).unwrap();
+            let body: Body = serde_json::from_str(line).unwrap();
+            w.stage(body).unwrap();
+            w.commit().unwrap();
+        }
+        let jpn = Some(Some("JPN".to_string()));
+        let usa = Some(Some("USA".to_string()));
+        let want = [
+            (0, Some(None)),
+            (1, jpn.clone()),
+            (2, usa.clone()),
+            (3, jpn.clone()),
+            (4, usa),
+            (5, Some(None)),
+            (6, Some(None)),
+            (7, jpn),
+            (8, None),
+        ];
+        assert_eq!(
+            super::super::index::last_entry(&path).map(|(n, _)| n),
+            Some(7)
+        );
+        for (seq, share) in &want {
+            assert_eq!(
+                &share_of(&path, *seq),
+                share,
+                "entry #{seq}, with the index"
+            );
+        }
+        std::fs::remove_file(crate::journal::index_path(&path)).unwrap();
+        for (seq, share) in &want {
+            assert_eq!(&share_of(&path, *seq), share, "entry #{seq}, without");
+        }
+    }
 }
