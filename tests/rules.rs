@@ -543,10 +543,10 @@ mod share {
 
     /// The book `record` judges a draft of share `whose` by: the entries `Share` keeps.
     fn of_share(entries: &[Entry], whose: Whose<'_>) -> Checker {
-        let mut scope = Share::new(whose);
+        let scope = Share::new(whose);
         let mut b = Checker::without_sources();
         for e in entries {
-            if scope.keeps(e) {
+            if scope.keeps(&b, e) {
                 b.apply(e.clone());
             }
         }
@@ -685,7 +685,7 @@ mod share {
                     }
                     whole.apply(e.clone());
                     for (scope, alone) in &mut alones {
-                        if scope.keeps(&e) {
+                        if scope.keeps(alone, &e) {
                             alone.apply(e.clone());
                         }
                     }

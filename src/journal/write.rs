@@ -211,13 +211,13 @@ impl Writer {
         };
         let scan = match reading {
             Reading::ToRecordOf(whose) => {
-                let mut scope = Share::new(whose);
+                let scope = Share::new(whose);
                 let builtin = crate::domain::register::Register::builtin();
                 // Another donor's lines are decoded (a line that cannot be read
                 // fails the read, as it fails every writer's) but not kept.
                 let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| whose.keeps(d, &builtin));
                 scan_entries(file, path, notes, Some((&wanted, 0)), None, &mut |e| {
-                    if scope.keeps(&e) {
+                    if scope.keeps(&book, &e) {
                         book.apply(e);
                     }
                 })?

@@ -66,12 +66,13 @@ impl Whose<'_> {
 }
 
 /// The share of a ledger a writer reads to judge one new entry: one donor's
-/// entries, every registered donor's, or none, and every entry that names no donor.
+/// entries, every registered donor's, or none, and every entry that names no donor
+/// but a reversal of an entry left out (nothing asks whether an entry that is not
+/// in the book was reversed).
 #[derive(Debug, Clone)]
 pub struct Share<'a> {
     whose: Whose<'a>,
     builtin: Register,
-    pledges: HashSet<u64>,
 }
 
 /// Which share a draft's judgment reads, as far as the draft itself says.
@@ -91,7 +92,6 @@ impl<'a> Share<'a> {
         Share {
             whose,
             builtin: Register::builtin(),
-            pledges: HashSet::new(),
         }
     }
 
@@ -99,10 +99,19 @@ impl<'a> Share<'a> {
         self.whose
     }
 
-    /// Whether the book takes `e` (entries come in journal order).
-    pub fn keeps(&mut self, e: &Entry) -> bool {
-        let (whose, builtin) = (self.whose, &self.builtin);
-        takes(e, &mut self.pledges, |d, _| whose.keeps(d, builtin))
+    /// Whether `book`, holding what this share kept of the entries before `e`,
+    /// takes `e`: an entry of a donor it keeps, a write-off or reduction of a pledge
+    /// it holds, a reversal of an entry it holds, and any other entry that names no
+    /// donor.
+    pub fn keeps(&self, book: &Book, e: &Entry) -> bool {
+        match &e.body {
+            Body::Reversal(r) => book.kind_of(r.entry).is_some(),
+            _ => match e.body.party() {
+                Party::Own { donor, .. } => self.keeps_donor(donor),
+                Party::OfPledge(n) => book.kind_of(n) == Some(Kind::Pledge),
+                Party::None => true,
+            },
+        }
     }
 
     /// Whether the share keeps the entries of donor `code`.
