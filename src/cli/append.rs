@@ -105,6 +105,17 @@ pub(super) fn append_naming(
     append_share(ctx, out, kept, draft, format, allow_duplicate_reference)
 }
 
+/// Appends a registration made from the registers as they stand (a mandate's, whose
+/// message without a fund lists the funds), reading the share of no donor.
+pub(super) fn append_registration(
+    ctx: &Context,
+    out: &mut dyn Write,
+    draft: impl Fn(&Checker) -> Result<Body, Failure>,
+    format: RecordFormat,
+) -> Result<(), Failure> {
+    append_share(ctx, out, Some(Kept::NoDonor), draft, format, false)
+}
+
 /// Whose entries a writer keeps (`Whose`, owned).
 enum Kept {
     Donor(String),
@@ -180,8 +191,11 @@ fn append_alone(
 ) -> Result<Option<(Vec<Entry>, Checker)>, Failure> {
     let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToRecordOf(whose))?;
     let share = Share::new(whose);
-    let Ok(draft) = draft(writer.book()) else {
-        return Ok(None);
+    let draft = match draft(writer.book()) {
+        Ok(draft) => draft,
+        // Made from the registers alone, which every share holds whole.
+        Err(f) if whose == Whose::NoDonor => return Err(f),
+        Err(_) => return Ok(None),
     };
     if !share.answers(writer.book(), &draft) {
         return Ok(None);

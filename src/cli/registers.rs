@@ -11,7 +11,7 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 
-use super::append::{append_one, append_with, rejected, text};
+use super::append::{append_one, append_registration, rejected, text};
 use super::args::OutFormat;
 use super::record::RecordFormat;
 use super::{Context, Failure};
@@ -178,20 +178,22 @@ fn mandate_add(ctx: &Context, out: &mut dyn Write, args: MandateAddArgs) -> Resu
         ))
     })?;
     let fund = text(fund);
-    append_with(
+    let mandate = |fund: Option<String>| crate::domain::register::Mandate {
+        slug: slug.clone(),
+        name: name.clone(),
+        earmarking,
+        fund,
+    };
+    // A registration is judged by the registers alone: the share of no donor.
+    append_registration(
         ctx,
         out,
         |book| {
             // Every new mandate belongs to one fund: say which there are (after
             // any other fault of the registration).
-            let Some(fund) = fund else {
-                book.check(Body::Mandate(crate::domain::register::Mandate {
-                    slug,
-                    name,
-                    earmarking,
-                    fund: None,
-                }))
-                .map_err(|p| rejected(&p))?;
+            let Some(fund) = &fund else {
+                book.check(Body::Mandate(mandate(None)))
+                    .map_err(|p| rejected(&p))?;
                 let all: Vec<String> = book
                     .register
                     .funds()
@@ -202,15 +204,9 @@ fn mandate_add(ctx: &Context, out: &mut dyn Write, args: MandateAddArgs) -> Resu
                     all.join(", ")
                 )));
             };
-            Ok(Body::Mandate(crate::domain::register::Mandate {
-                slug,
-                name,
-                earmarking,
-                fund: Some(fund),
-            }))
+            Ok(Body::Mandate(mandate(Some(fund.clone()))))
         },
         format,
-        false,
     )
 }
 

@@ -172,8 +172,8 @@ impl<'a> Share<'a> {
     /// Whether `book`, read keeping this share, judges `body` (in canonical form)
     /// as the whole book would: a pledge, payment, refund or in-kind contribution of
     /// a donor it keeps; a write-off or reduction of such a donor's pledge the book
-    /// holds; a reversal of such a donor's entry the book holds; and in any share, a rate, a
-    /// registration, a condition met, or a reversal of a rate.
+    /// holds; a reversal of such a donor's entry the book holds; and in any share,
+    /// a rate, a registration, a condition met, or a reversal of a rate.
     pub fn owns(&self, book: &Book, body: &Body) -> bool {
         let code = |d: &str| self.keeps_donor(d);
         let pledge_of = |n: u64| book.pledge(n).is_some_and(|p| code(&p.donor));
