@@ -196,6 +196,19 @@ fn a_report_of_a_donor_follows_a_registration_that_takes_a_built_in_name() {
     }
     // Its code still names it.
     assert_eq!(t.ok("report statement --donor JPN --format csv"), jpn);
+    // Read again, the statement still lists the reversals of what it holds.
+    t.ok("record pledge --donor GATES --mandate icat --amount 5 --currency USD --date 2009-01-12");
+    t.ok("record reversal --entry 5 --reason wrong");
+    // (A reversal is listed on the day it was recorded: the period runs to then.)
+    let o = t.ok("report statement --donor Japan --from 2009-01-01 --to 2030-12-31 --format json");
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    let kinds: Vec<(u64, &str)> = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["seq"].as_u64().unwrap(), l["kind"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&(6, "reversal")), "{kinds:?}");
 
     // The same when the country has no entries at all: nothing of it was met.
     let t = Test::init();

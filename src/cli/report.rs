@@ -244,8 +244,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let c = check(&args)?;
     args.output.check(ctx)?;
     // Stream the journal into the book; keep only reversals, and only for a
-    // statement (it lists them): memory grows with pledges and payments, not with
-    // every entry read.
+    // statement (it lists those of the entries it holds): memory grows with
+    // pledges and payments, not with every entry read.
     let mut book = Book::new();
     let mut entries = Vec::new();
     let statement = c.kind == ReportKind::Statement;
@@ -266,8 +266,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // No report but a statement prints an entry's reference or memo: a whole-ledger
     // read takes figures only.
     let visit = |e: crate::domain::Entry| {
-        let reversal = statement && matches!(e.body, crate::domain::Body::Reversal(_));
-        if reversal {
+        let listed = |r: &crate::domain::entry::Reversal| book.kind_of(r.entry).is_some();
+        if statement && matches!(&e.body, crate::domain::Body::Reversal(r) if listed(r)) {
             entries.push(e.clone());
         }
         if !filtered {
@@ -300,7 +300,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // the name must still mean that donor.
     let read_at_once = kept.holds(&keep) && by_code.is_none_or(|code| keep.donor == Some(code));
     if filtered && !read_at_once {
-        book = filtered_book(ctx, c.until, &keep, statement, scan.head.entries)?;
+        (book, entries) = filtered_book(ctx, c.until, &keep, statement, scan.head.entries)?;
     }
     // Only a statement shows what each payment settled.
     let settled = if statement {
@@ -525,18 +525,26 @@ impl Keep {
 
 /// A book of the pledges, payments, refunds, write-offs and reductions `keep` keeps,
 /// with every rate, registration and reversal (a reversal of an entry left out
-/// finds nothing); with `notes`, their references and memos too (a statement's).
-/// Entries up to `decoded_to` were decoded by the command's first read.
+/// finds nothing); for a statement (`statement`), their references and memos too,
+/// and the reversals of what it holds, which it lists. Entries up to `decoded_to`
+/// were decoded by the command's first read.
 fn filtered_book(
     ctx: &Context,
     until: Option<chrono::DateTime<chrono::Utc>>,
     keep: &Keep,
-    notes: bool,
+    statement: bool,
     decoded_to: u64,
-) -> Result<Book, Failure> {
+) -> Result<(Book, Vec<crate::domain::Entry>), Failure> {
     let mut book = Book::new();
+    let mut reversals = Vec::new();
     let mut pledges = std::collections::HashSet::new();
     let visit = |e: crate::domain::Entry| {
+        if statement
+            && let crate::domain::Body::Reversal(r) = &e.body
+            && book.kind_of(r.entry).is_some()
+        {
+            reversals.push(e.clone());
+        }
         if crate::domain::book::takes(&e, &mut pledges, |d, m| keep.keeps(d, m)) {
             book.apply(e);
         }
@@ -544,8 +552,8 @@ fn filtered_book(
     // Another donor's pledges and payments, which the first read decoded, are not
     // decoded again.
     let wanted = |g: journal::Glance| keep.wants(g);
-    journal::scan_some(&ctx.ledger, until, notes, &wanted, decoded_to, visit)?;
-    Ok(book)
+    journal::scan_some(&ctx.ledger, until, statement, &wanted, decoded_to, visit)?;
+    Ok((book, reversals))
 }
 
 /// The failure for rates settlement needed and did not find: every currency and
