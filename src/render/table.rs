@@ -2,32 +2,29 @@
 //! amounts, thousands separators and a totals row, then the footnotes. No colour and
 //! no terminal-width wrapping, so the bytes do not depend on the terminal. The
 //! registers' listings (`donor list`, ...) are printed in the same style (`listing`).
+//!
+//! A table is drawn as `comfy_table` draws one with the preset `STYLE` and no
+//! arrangement (rules above, below and under the header, each cell padded by one
+//! space, one space between cells, each column as wide as its widest cell by
+//! `unicode-width`), but line by line as it is written: `comfy_table` holds every
+//! cell three times over, which for a statement or a quarterly report of a large
+//! ledger came to hundreds of megabytes. The unit tests hold the two to the same
+//! bytes on random tables, and a table with a cell too wide for `comfy_table` to
+//! leave whole (over 65,535 columns) is still drawn by it.
 
+use std::borrow::Cow;
 use std::io::Write;
 
-use comfy_table::{CellAlignment, ContentArrangement, Table};
+use unicode_width::UnicodeWidthStr;
 
-/// Rules above and below the table and under the header; none between rows.
+/// Rules above and below the table and under the header; none between rows (the
+/// `comfy_table` preset `draw` follows).
 const STYLE: &str = "  \u{2500}\u{2500} \u{2500}\u{2500}      \u{2500}\u{2500}    ";
+/// The rule's character.
+const RULE: char = '\u{2500}';
 
-use super::doc::{Doc, Sheet};
+use super::doc::Doc;
 use super::one_line;
-
-fn table(s: &Sheet) -> Table {
-    let mut tb = Table::new();
-    tb.load_preset(STYLE)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(s.columns.iter().copied());
-    for row in s.rows.iter().chain(s.totals.iter()) {
-        tb.add_row(row.iter().map(|c| one_line(&c.display()).into_owned()));
-    }
-    for (i, right) in s.right.iter().enumerate() {
-        if *right && let Some(col) = tb.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    tb
-}
 
 pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
     let title = one_line(&d.title);
@@ -50,7 +47,14 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "  (none)")?;
             continue;
         }
-        writeln!(out, "{}", table(s))?;
+        let rows = || {
+            s.rows.iter().chain(s.totals.iter()).map(|row| {
+                row.iter()
+                    .map(|c| Cow::Owned(one_line(&c.display()).into_owned()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        draw(out, &s.columns, &s.right, rows)?;
     }
     if !d.footnotes.is_empty() {
         writeln!(out)?;
@@ -64,12 +68,201 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
 /// A listing of text rows (`donor list`, `mandate list`, `fund list`, `agreement
 /// list`) in the style of a report's tables, each cell on one line.
 pub fn listing(header: &[&str], rows: &[Vec<String>], out: &mut dyn Write) -> std::io::Result<()> {
+    let rows = || {
+        rows.iter()
+            .map(|row| row.iter().map(|c| one_line(c)).collect::<Vec<_>>())
+    };
+    draw(out, header, &[], rows)
+}
+
+/// The widest cell `comfy_table` leaves on one line: its widths are `u16`.
+const WIDEST: usize = u16::MAX as usize;
+
+/// Draws a table and a line break after it: `header`, then the rows `rows` makes
+/// (called twice: once to measure the columns, once to write them), the columns
+/// `right` says yes to aligned right.
+fn draw<'r, I>(
+    out: &mut dyn Write,
+    header: &[&str],
+    right: &[bool],
+    rows: impl Fn() -> I,
+) -> std::io::Result<()>
+where
+    I: Iterator<Item = Vec<Cow<'r, str>>>,
+{
+    // Each column's content width: its widest cell, at least 1.
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width().max(1)).collect();
+    for row in rows() {
+        if widths.len() < row.len() {
+            widths.resize(row.len(), 1);
+        }
+        for (w, cell) in widths.iter_mut().zip(&row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    if widths.iter().any(|w| *w > WIDEST) {
+        return draw_wide(out, header, right, rows);
+    }
+    let rule = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut line = String::new();
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                line.push(RULE);
+            }
+            line.extend(std::iter::repeat_n(RULE, w + 2));
+        }
+        writeln!(out, "{line}")
+    };
+    let mut line = String::new();
+    let mut row_line = |out: &mut dyn Write, cells: &[&str]| -> std::io::Result<()> {
+        line.clear();
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                line.push(' ');
+            }
+            match cells.get(i) {
+                // A row shorter than the table: blanks, as wide as the column.
+                None => line.extend(std::iter::repeat_n(' ', w + 2)),
+                Some(text) => {
+                    let gap = w - text.width();
+                    line.push(' ');
+                    if right.get(i).copied().unwrap_or(false) {
+                        line.extend(std::iter::repeat_n(' ', gap));
+                        line.push_str(text);
+                    } else {
+                        line.push_str(text);
+                        line.extend(std::iter::repeat_n(' ', gap));
+                    }
+                    line.push(' ');
+                }
+            }
+        }
+        writeln!(out, "{line}")
+    };
+    rule(out)?;
+    row_line(out, header)?;
+    // Under the header, the rule runs through the spaces between cells too.
+    rule(out)?;
+    for row in rows() {
+        let cells: Vec<&str> = row.iter().map(|c| &**c).collect();
+        row_line(out, &cells)?;
+    }
+    rule(out)
+}
+
+/// A table with a cell wider than `WIDEST`, drawn by `comfy_table` itself (which
+/// splits such a cell over lines).
+fn draw_wide<'r, I>(
+    out: &mut dyn Write,
+    header: &[&str],
+    right: &[bool],
+    rows: impl Fn() -> I,
+) -> std::io::Result<()>
+where
+    I: Iterator<Item = Vec<Cow<'r, str>>>,
+{
+    use comfy_table::{CellAlignment, ContentArrangement, Table};
     let mut tb = Table::new();
     tb.load_preset(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(header.iter().copied());
-    for row in rows {
-        tb.add_row(row.iter().map(|c| one_line(c).into_owned()));
+    for row in rows() {
+        tb.add_row(row.into_iter().map(Cow::into_owned));
+    }
+    for (i, right) in right.iter().enumerate() {
+        if *right && let Some(col) = tb.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
     }
     writeln!(out, "{tb}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The table as `comfy_table` draws it with the preset, as it was drawn before.
+    fn comfy(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
+        let mut out = Vec::new();
+        let rows = || {
+            rows.iter()
+                .map(|r| r.iter().map(|c| Cow::Borrowed(c.as_str())).collect())
+        };
+        draw_wide(&mut out, header, right, rows).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn drawn(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
+        let mut out = Vec::new();
+        let rows = || {
+            rows.iter()
+                .map(|r| r.iter().map(|c| Cow::Borrowed(c.as_str())).collect())
+        };
+        draw(&mut out, header, right, rows).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Text of every width: empty, ASCII, accents, combining marks, wide CJK and
+    /// emoji, zero-width characters.
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("a"),
+                Just("Zz"),
+                Just(" "),
+                Just("1,234.50"),
+                Just("é"),
+                Just("e\u{301}"),
+                Just("日本"),
+                Just("\u{1F600}"),
+                Just("\u{200B}"),
+                Just("-"),
+            ],
+            0..6,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    #[test]
+    fn a_report_table_is_drawn_as_comfy_table_draws_it() {
+        let header = ["Donor", "Name", "Pledged"];
+        let rows = vec![
+            vec![
+                "USA".to_string(),
+                "United States of America".into(),
+                "1,000.00".into(),
+            ],
+            vec!["Total".to_string(), String::new(), "12,345,678.90".into()],
+        ];
+        let right = [false, false, true];
+        let ours = drawn(&header, &right, &rows);
+        assert_eq!(ours, comfy(&header, &right, &rows));
+        assert!(
+            ours.contains("\n USA     United States of America        1,000.00 \n"),
+            "{ours}"
+        );
+    }
+
+    /// `comfy_table` splits a cell wider than a `u16` over lines; such a table is
+    /// left to it.
+    #[test]
+    fn a_cell_too_wide_for_comfy_table_is_drawn_by_it() {
+        let rows = vec![vec!["a".repeat(70_000), "b".into()]];
+        let ours = drawn(&["Memo", "X"], &[], &rows);
+        assert_eq!(ours, comfy(&["Memo", "X"], &[], &rows));
+        assert!(ours.lines().count() > 5, "{}", ours.len());
+    }
+
+    proptest! {
+        #[test]
+        fn any_table_is_drawn_as_comfy_table_draws_it(
+            header in prop::collection::vec(text(), 1..5),
+            right in prop::collection::vec(any::<bool>(), 0..6),
+            rows in prop::collection::vec(prop::collection::vec(text(), 0..6), 0..6),
+        ) {
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            prop_assert_eq!(drawn(&header, &right, &rows), comfy(&header, &right, &rows));
+        }
+    }
 }
