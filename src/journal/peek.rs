@@ -3,10 +3,10 @@
 //! reversal of it can keep only that share. Found by counting lines (entry N is the
 //! file's line N + 1), from the end when the index says the entry is in the later
 //! half (the usual case: what is reversed or written off was recorded lately), read
-//! without checking anything, and never trusted: the
-//! writer keeps the share the hint names, and gives its verdict only if the entry
-//! is then in its book (`Share::answers`, `Share::owns`). A wrong hint costs a
-//! second read, never a verdict.
+//! without checking anything, and never trusted: the writer keeps the share the
+//! hint names, and gives its verdict only if the entry is then in its book
+//! (`Share::answers`, `Share::owns`). A wrong hint costs a second read, never a
+//! verdict.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};

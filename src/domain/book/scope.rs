@@ -3,8 +3,9 @@
 //!
 //! Invariant: a book that keeps some donors' pledges, payments, refunds, in-kind
 //! contributions, write-offs and reductions, and every entry that names no donor
-//! (registrations, rates, agreements, conditions met, reversals), answers every
-//! question about each of those donors as the whole book does; without a donor, it
+//! (registrations, rates, agreements, conditions met, reversals; a writer's share
+//! leaves out the reversals of entries it left out, which nothing asks about),
+//! answers every question about each of those donors as the whole book does; without a donor, it
 //! answers every question about the registers, agreements and rates. The rules judge
 //! - a pledge, payment, refund or in-kind contribution by its own donor's records
 //!   and the entries naming no donor: its group, its donor's references, the pledge
