@@ -275,7 +275,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         } else if e.body.is_registration() {
             book.apply(e);
             kept.registered(&book.register);
-        } else if kept.keeps(&e) {
+        } else if kept.keeps(&book, &e) {
             book.apply(e);
         }
     };
@@ -456,7 +456,6 @@ struct KeptAsRead<'a> {
     /// given (a fund registered further on).
     now: Option<Keep>,
     met: std::collections::HashMap<String, std::collections::HashMap<String, bool>>,
-    pledges: std::collections::HashSet<u64>,
 }
 
 impl<'a> KeptAsRead<'a> {
@@ -467,14 +466,13 @@ impl<'a> KeptAsRead<'a> {
                 .ok()
                 .map(|(keep, ..)| keep),
             met: std::collections::HashMap::new(),
-            pledges: std::collections::HashSet::new(),
         }
     }
 
-    /// Whether the book takes `e`, a money entry.
-    fn keeps(&mut self, e: &crate::domain::Entry) -> bool {
+    /// Whether `book`, holding what was kept so far, takes `e`.
+    fn keeps(&mut self, book: &Book, e: &crate::domain::Entry) -> bool {
         let (met, now) = (&mut self.met, &self.now);
-        crate::domain::book::takes(e, &mut self.pledges, |donor, mandate| {
+        crate::domain::book::takes(book, e, |donor, mandate| {
             if let Some(&kept) = met.get(donor).and_then(|m| m.get(mandate)) {
                 return kept;
             }
@@ -524,9 +522,9 @@ impl Keep {
 }
 
 /// A book of the pledges, payments, refunds, write-offs and reductions `keep` keeps,
-/// with every rate, registration and reversal (a reversal of an entry left out
-/// finds nothing); for a statement (`statement`), their references and memos too,
-/// and the reversals of what it holds, which it lists. Entries up to `decoded_to`
+/// with every rate and registration and the reversals of what it holds (`takes`);
+/// for a statement (`statement`), their references and memos too, and those
+/// reversals again as entries, which it lists. Entries up to `decoded_to`
 /// were decoded by the command's first read.
 fn filtered_book(
     ctx: &Context,
@@ -537,7 +535,6 @@ fn filtered_book(
 ) -> Result<(Book, Vec<crate::domain::Entry>), Failure> {
     let mut book = Book::new();
     let mut reversals = Vec::new();
-    let mut pledges = std::collections::HashSet::new();
     let visit = |e: crate::domain::Entry| {
         if statement
             && let crate::domain::Body::Reversal(r) = &e.body
@@ -545,7 +542,7 @@ fn filtered_book(
         {
             reversals.push(e.clone());
         }
-        if crate::domain::book::takes(&e, &mut pledges, |d, m| keep.keeps(d, m)) {
+        if crate::domain::book::takes(&book, &e, |d, m| keep.keeps(d, m)) {
             book.apply(e);
         }
     };

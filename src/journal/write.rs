@@ -212,10 +212,9 @@ impl Writer {
         let scan = match reading {
             Reading::ToRecordOf(whose) => {
                 let scope = Share::new(whose);
-                let builtin = crate::domain::register::Register::builtin();
                 // Another donor's lines are decoded (a line that cannot be read
                 // fails the read, as it fails every writer's) but not kept.
-                let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| whose.keeps(d, &builtin));
+                let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| scope.keeps_donor(d));
                 scan_entries(file, path, notes, Some((&wanted, 0)), None, &mut |e| {
                     if scope.keeps(&book, &e) {
                         book.apply(e);

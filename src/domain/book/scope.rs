@@ -3,9 +3,8 @@
 //!
 //! Invariant: a book that keeps some donors' pledges, payments, refunds, in-kind
 //! contributions, write-offs and reductions, and every entry that names no donor
-//! (registrations, rates, agreements, conditions met, reversals; a writer's share
-//! leaves out the reversals of entries it left out, which nothing asks about),
-//! answers every question about each of those donors as the whole book does; without a donor, it
+//! (registrations, rates, agreements, conditions met, and the reversals of what it
+//! holds), answers every question about each of those donors as the whole book does; without a donor, it
 //! answers every question about the registers, agreements and rates. The rules judge
 //! - a pledge, payment, refund or in-kind contribution by its own donor's records
 //!   and the entries naming no donor: its group, its donor's references, the pledge
@@ -16,28 +15,24 @@
 //! - a rate, a registration, an agreement, a condition met and a reversal of a rate
 //!   by the registers, agreements and rates alone.
 
-use std::collections::HashSet;
-
 use super::Book;
 use crate::domain::entry::{Body, Entry, Kind, Party};
 use crate::domain::register::Register;
 
-/// Whether a filtered book takes `e`: a pledge, payment, refund or in-kind
-/// contribution if `keeps` its donor and mandate, a write-off or reduction of a
-/// pledge it took (`pledges`, filled as pledges are taken), and every entry that
-/// names no donor (registrations, rates, reversals; a reversal of an entry left out
-/// finds nothing).
-pub fn takes(
-    e: &Entry,
-    pledges: &mut HashSet<u64>,
-    mut keeps: impl FnMut(&str, &str) -> bool,
-) -> bool {
-    match e.body.party() {
-        Party::Own { donor, mandate } => {
-            keeps(donor, mandate) && (!matches!(e.body, Body::Pledge(_)) || pledges.insert(e.seq))
-        }
-        Party::OfPledge(n) => pledges.contains(&n),
-        Party::None => true,
+/// Whether `book`, a filtered book holding what it took of the entries before `e`,
+/// takes `e`: a pledge, payment, refund or in-kind contribution if `keeps` its
+/// donor and mandate, a write-off or reduction of a pledge it holds, a reversal of
+/// an entry it holds (nothing asks whether an entry left out was reversed), and any
+/// other entry that names no donor (registrations, rates, agreements, conditions
+/// met). Entries come in journal order.
+pub fn takes(book: &Book, e: &Entry, mut keeps: impl FnMut(&str, &str) -> bool) -> bool {
+    match &e.body {
+        Body::Reversal(r) => book.kind_of(r.entry).is_some(),
+        _ => match e.body.party() {
+            Party::Own { donor, mandate } => keeps(donor, mandate),
+            Party::OfPledge(n) => book.kind_of(n) == Some(Kind::Pledge),
+            Party::None => true,
+        },
     }
 }
 
@@ -67,9 +62,8 @@ impl Whose<'_> {
 }
 
 /// The share of a ledger a writer reads to judge one new entry: one donor's
-/// entries, every registered donor's, or none, and every entry that names no donor
-/// but a reversal of an entry left out (nothing asks whether an entry that is not
-/// in the book was reversed).
+/// entries, every registered donor's, or none, and the entries that name no donor
+/// (as `takes` keeps them).
 #[derive(Debug, Clone)]
 pub struct Share<'a> {
     whose: Whose<'a>,
@@ -101,18 +95,9 @@ impl<'a> Share<'a> {
     }
 
     /// Whether `book`, holding what this share kept of the entries before `e`,
-    /// takes `e`: an entry of a donor it keeps, a write-off or reduction of a pledge
-    /// it holds, a reversal of an entry it holds, and any other entry that names no
-    /// donor.
+    /// takes `e` (see `takes`).
     pub fn keeps(&self, book: &Book, e: &Entry) -> bool {
-        match &e.body {
-            Body::Reversal(r) => book.kind_of(r.entry).is_some(),
-            _ => match e.body.party() {
-                Party::Own { donor, .. } => self.keeps_donor(donor),
-                Party::OfPledge(n) => book.kind_of(n) == Some(Kind::Pledge),
-                Party::None => true,
-            },
-        }
+        takes(book, e, |donor, _| self.keeps_donor(donor))
     }
 
     /// Whether the share keeps the entries of donor `code`.
