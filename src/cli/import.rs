@@ -217,6 +217,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     // Rows known by their reference whose recorded entry says otherwise.
     let mut differing: Vec<(u64, String)> = Vec::new();
     let mut deferred = Vec::new();
+    // The line of the row each staged entry came from, in the entries' order.
+    let mut rows: Vec<u64> = Vec::new();
     let bar = progress(table.bytes());
     let parsed = table.rows(&file, &sha256, |row, at| {
         bar.set_position(at as u64);
@@ -235,24 +237,28 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         };
         match resolve(&row, writer.book()) {
             Err(p) => problems.push(p),
-            Ok(body) => match writer.stage(body) {
-                Ok(_) => repeats.staged(key),
+            Ok(body) => match stage(&mut writer, body, args.dry_run) {
+                Ok(()) => {
+                    rows.push(row.line);
+                    repeats.staged(key)
+                }
                 // A refund listed before the payment it returns (an export sorted
                 // newest first) is tried again once every other row is staged.
                 Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
-                Err(p) => problems.push(rejected(&row, name_staged(p, &writer))),
+                Err(p) => problems.push(rejected(&row, name_staged(p, &writer, &rows))),
             },
         }
     });
     for (row, key) in deferred {
         let staged = resolve(&row, writer.book()).and_then(|body| {
-            writer
-                .stage(body)
-                .map(|_| ())
-                .map_err(|p| rejected(&row, name_staged(p, &writer)))
+            stage(&mut writer, body, args.dry_run)
+                .map_err(|p| rejected(&row, name_staged(p, &writer, &rows)))
         });
         match staged {
-            Ok(()) => repeats.staged(key),
+            Ok(()) => {
+                rows.push(row.line);
+                repeats.staged(key)
+            }
             Err(p) => problems.push(p),
         }
     }
@@ -272,7 +278,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         );
     }
 
-    let new = writer.staged().len() as u64;
+    let new = writer.staged_count();
     let mut summary = format!(
         "{}: {}, {already} already recorded",
         count(parsed.total, "row", "rows"),
@@ -321,12 +327,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         drop(writer);
         return Ok(());
     }
+    let first = writer.head().entries + 1;
     let (entries, head, book) = writer.commit_keeping()?;
-    if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+    if new > 0 {
         writeln!(
             out,
             "recorded {} from {file} (sha256 {}); ledger head {}, {}",
-            span(first.seq, last.seq),
+            span(first, head.entries),
             &sha256[..12],
             count(head.entries, "entry", "entries"),
             head.hash
@@ -416,10 +423,28 @@ fn progress(bytes: usize) -> indicatif::ProgressBar {
     bar
 }
 
+/// Stages one row's entry: as an entry a dry run lists, or else as its line's
+/// bytes only (an import may stage a million).
+fn stage(
+    writer: &mut Writer,
+    body: crate::domain::Body,
+    dry_run: bool,
+) -> Result<(), crate::domain::Problem> {
+    if dry_run {
+        writer.stage(body).map(|_| ())
+    } else {
+        writer.stage_line(body).map(|_| ())
+    }
+}
+
 /// A rule's message may name an entry by number (`#12 already sets ...`). An entry
 /// staged from this very file has no number yet (nothing is written if any row
 /// fails), so it is named by its line instead.
-fn name_staged(mut p: crate::domain::Problem, writer: &Writer) -> crate::domain::Problem {
+fn name_staged(
+    mut p: crate::domain::Problem,
+    writer: &Writer,
+    rows: &[u64],
+) -> crate::domain::Problem {
     let first_staged = writer.head().entries + 1;
     let mut out = String::with_capacity(p.message.len());
     let mut rest = p.message.as_str();
@@ -429,14 +454,9 @@ fn name_staged(mut p: crate::domain::Problem, writer: &Writer) -> crate::domain:
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(rest.len() - at - 1);
         let seq = rest[at + 1..at + 1 + digits].parse::<u64>().ok();
-        let line = seq.filter(|n| *n >= first_staged).and_then(|n| {
-            writer
-                .staged()
-                .iter()
-                .find(|e| e.seq == n)
-                .and_then(|e| e.body.source())
-                .map(|s| s.row)
-        });
+        let line = seq
+            .and_then(|n| n.checked_sub(first_staged))
+            .and_then(|i| rows.get(usize::try_from(i).ok()?).copied());
         match line {
             Some(l) => out.push_str(&format!("the row on line {l}")),
             None => out.push_str(&rest[at..at + 1 + digits]),

@@ -7,7 +7,6 @@
 //! never re-serialises a stored line to check it.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::domain::entry::Body;
@@ -16,17 +15,6 @@ use crate::domain::time::format_timestamp;
 pub const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// `,"hash":"` + 64 hex + `"}`
 const SUFFIX_LEN: usize = 9 + 64 + 2;
-
-#[derive(Serialize)]
-struct Stored<'a> {
-    seq: u64,
-    prev: &'a str,
-    recorded_at: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    batch: Option<[u32; 2]>,
-    #[serde(flatten)]
-    body: &'a Body,
-}
 
 /// Encodes one entry as its stored line (with the trailing newline) and returns its hash.
 pub fn encode(
@@ -55,17 +43,65 @@ pub fn encode_into(
     batch: Option<[u32; 2]>,
     body: &Body,
 ) -> [u8; 64] {
-    let stored = Stored {
-        seq,
-        prev,
-        recorded_at,
-        batch,
-        body,
-    };
     let start = out.len();
-    serde_json::to_writer(&mut *out, &stored).expect("entries serialise");
-    debug_assert_eq!(out.last(), Some(&b'}'));
+    prefix(out, seq, prev, recorded_at, batch);
+    // The body's object follows the prefix as its further fields: its opening
+    // brace becomes the comma between them, its closing one the hash's place.
+    let open = out.len();
+    encode_body(out, body);
+    out[open] = b',';
     out.pop();
+    finish(out, start)
+}
+
+/// Appends a body's JSON object, the fields its stored line holds after the fixed
+/// prefix (`"kind"` first), for `encode_with_body`: a writer staging many entries
+/// keeps these bytes instead of the entries, and makes the lines once it knows the
+/// batch's size.
+pub fn encode_body(out: &mut Vec<u8>, body: &Body) {
+    serde_json::to_writer(&mut *out, body).expect("entries serialise");
+    debug_assert!(out.ends_with(b"}"));
+}
+
+/// `encode_into` for a body already encoded by `encode_body`: the same bytes.
+pub fn encode_with_body(
+    out: &mut Vec<u8>,
+    seq: u64,
+    prev: &str,
+    recorded_at: &str,
+    batch: Option<[u32; 2]>,
+    body: &[u8],
+) -> [u8; 64] {
+    let fields = body
+        .strip_prefix(b"{")
+        .and_then(|b| b.strip_suffix(b"}"))
+        .expect("a body's JSON object");
+    let start = out.len();
+    prefix(out, seq, prev, recorded_at, batch);
+    out.push(b',');
+    out.extend_from_slice(fields);
+    finish(out, start)
+}
+
+/// `{"seq":N,"prev":"<hex>","recorded_at":"<ts>"[,"batch":[i,n]]`: nothing in it
+/// needs escaping (a number, hex digits, a timestamp).
+fn prefix(out: &mut Vec<u8>, seq: u64, prev: &str, recorded_at: &str, batch: Option<[u32; 2]>) {
+    use std::io::Write;
+    let written = match batch {
+        None => write!(
+            out,
+            "{{\"seq\":{seq},\"prev\":\"{prev}\",\"recorded_at\":\"{recorded_at}\""
+        ),
+        Some([i, n]) => write!(
+            out,
+            "{{\"seq\":{seq},\"prev\":\"{prev}\",\"recorded_at\":\"{recorded_at}\",\"batch\":[{i},{n}]"
+        ),
+    };
+    written.expect("writing to memory does not fail");
+}
+
+/// Hashes the line begun at `start` and ends it with its hash and the newline.
+fn finish(out: &mut Vec<u8>, start: usize) -> [u8; 64] {
     let mut hash = [0u8; 64];
     hex::encode_to_slice(Sha256::digest(&out[start..]), &mut hash).expect("64 hex digits");
     out.extend_from_slice(b",\"hash\":\"");
@@ -215,6 +251,87 @@ pub fn check_encoded(
 mod tests {
     use super::*;
     use crate::domain::entry::{FORMAT_NAME, FORMAT_VERSION, Header};
+
+    /// The serde form of a line's prefix and body, as lines were first encoded: the
+    /// oracle for the bytes `encode_into` and `encode_with_body` write.
+    #[derive(serde::Serialize)]
+    struct Stored<'a> {
+        seq: u64,
+        prev: &'a str,
+        recorded_at: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        batch: Option<[u32; 2]>,
+        #[serde(flatten)]
+        body: &'a Body,
+    }
+
+    #[test]
+    fn lines_are_the_bytes_serde_gives_the_entry_in_either_way_of_encoding() {
+        let bodies = [
+            r#"{"kind":"ledger","format":"contributions-ledger","version":1}"#,
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"100.50","currency":"USD","date":"2025-01-01"}"#,
+            r#"{"kind":"pledge","donor":"Cr\u00e8me \"Br\u00fbl\u00e9e\"\\ Fund","mandate":"icat","amount":"7","currency":"JPY","date":"2025-01-01","due":"2025-06-30","opening":"2024-12-31","outstanding":"3","in_kind":true,"reference":"R/1\t2","memo":"line\nbreak \u0001 \u2028 \ud83d\ude00","source":{"file":"a \"b\".csv","sha256":"ab","row":12,"profile":"ceb"},"agreement":"AG-1"}"#,
+            r#"{"kind":"payment","donor":"USA","mandate":"gp","amount":"-0.001","currency":"KWD","date":"2025-02-01","pledge":3,"prior_period":true,"reference":"x","memo":"y"}"#,
+            r#"{"kind":"refund","donor":"USA","mandate":"gp","amount":"1","currency":"USD","date":"2025-02-01","prior_period":true}"#,
+            r#"{"kind":"in-kind","donor":"USA","mandate":"gp","amount":"1","currency":"USD","date":"2025-02-01","pledge":4,"memo":"an expert"}"#,
+            r#"{"kind":"write-off","pledge":2,"amount":"5","currency":"USD","date":"2025-03-01","memo":"approved"}"#,
+            r#"{"kind":"reduction","pledge":2,"amount":"5","currency":"USD","date":"2025-03-01","reference":"n"}"#,
+            r#"{"kind":"reversal","entry":3,"reason":"wrong \"one\""}"#,
+            r#"{"kind":"rate","currency":"EUR","per_usd":"0.9","date":"2025-01-01","source":{"file":"r.csv","sha256":"cd","row":2,"profile":"rates"}}"#,
+            r#"{"kind":"donor","code":"GF","name":"Gates","category":"private-sector","aliases":["BMGF","Gates F."]}"#,
+            r#"{"kind":"mandate","slug":"new","name":"New","earmarking":"softly-earmarked","fund":"UNDCP"}"#,
+            r#"{"kind":"fund","code":"NEW","name":"A fund"}"#,
+            r#"{"kind":"agreement","code":"AG-1","donor":"JPN","mandate":"icat","currency":"USD","signed":"2009-01-01","title":"Phase \u00e9","conditional":true}"#,
+            r#"{"kind":"condition-met","agreement":"AG-1","date":"2009-02-01","memo":"m"}"#,
+        ];
+        let demo = include_str!("../../ledgers/demo.jsonl");
+        let mut checked = 0;
+        for (i, text) in bodies.iter().copied().chain(demo.lines()).enumerate() {
+            let body: Body = serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            for batch in [None, Some([7, 4_000_000_000])] {
+                let (seq, prev, at) = (
+                    i as u64 * 999_999_999,
+                    "0f".repeat(32),
+                    "2025-01-02T03:04:05Z",
+                );
+                let mut want = serde_json::to_vec(&Stored {
+                    seq,
+                    prev: &prev,
+                    recorded_at: at,
+                    batch,
+                    body: &body,
+                })
+                .unwrap();
+                want.pop();
+                let hash = hex::encode(Sha256::digest(&want));
+                want.extend_from_slice(format!(",\"hash\":\"{hash}\"}}\n").as_bytes());
+                let mut direct = b"kept".to_vec();
+                let h1 = encode_into(&mut direct, seq, &prev, at, batch, &body);
+                let mut json = Vec::new();
+                encode_body(&mut json, &body);
+                let mut staged = b"kept".to_vec();
+                let h2 = encode_with_body(&mut staged, seq, &prev, at, batch, &json);
+                assert_eq!(
+                    String::from_utf8_lossy(&direct[4..]),
+                    String::from_utf8_lossy(&want),
+                    "{text}"
+                );
+                assert_eq!(direct, staged, "{text}");
+                assert_eq!((h1, h2), (hash.as_bytes().try_into().unwrap(), h1));
+                checked += 1;
+            }
+        }
+        // Every line of the demo ledger is read back to its own bytes too.
+        for line in demo.lines() {
+            let c = check(line.as_bytes()).unwrap();
+            let body: Body = serde_json::from_str(line).unwrap();
+            let batch = c.batch.map(|(i, n)| [i, n]);
+            let mut again = Vec::new();
+            encode_into(&mut again, c.seq, c.prev, c.recorded_at, batch, &body);
+            assert_eq!(String::from_utf8_lossy(&again), format!("{line}\n"));
+        }
+        assert!(checked > 600);
+    }
 
     #[test]
     fn encoded_lines_check_and_any_flip_fails() {

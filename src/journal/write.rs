@@ -1,9 +1,9 @@
 //! Writing: `init`, appending one entry or one batch, and `repair`.
 //!
 //! Append = take the lock, read and check the chain to its tail, check each draft
-//! against the book, write every line in one write, fsync, release. A batch's lines
-//! carry `[i,n]`; it counts only once line n is on disk, so a crash leaves all of it
-//! or none. A ledger with a torn tail is never appended to.
+//! against the book, write the lines (a large batch a chunk at a time), fsync,
+//! release. A batch's lines carry `[i,n]`; it counts only once line n is on disk,
+//! so a crash leaves all of it or none. A ledger with a torn tail is never appended to.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -46,6 +46,11 @@ impl From<DateTime<Utc>> for Clock {
 
 /// Batches of at least this many lines are checked on two threads before writing.
 const PARALLEL_CHECK_FROM: usize = 4096;
+
+/// A batch's lines are made, checked and written in chunks of about this many
+/// bytes (a line more), so that its lines are never all held at once. Small in
+/// unit tests, so that a batch of a few lines spans several chunks.
+const COMMIT_CHUNK: usize = if cfg!(test) { 600 } else { 8 << 20 };
 
 /// A new entry before it is checked and numbered.
 pub type Draft = Body;
@@ -141,7 +146,13 @@ pub struct Writer {
     head: Head,
     committed_len: u64,
     now: DateTime<Utc>,
-    staged: Vec<Entry>,
+    /// Every staged entry's body as `line::encode_body` writes it, one after
+    /// another: its line is made at `commit`, once the batch's size is known.
+    bodies: Vec<u8>,
+    /// Where each staged entry's body ends in `bodies`.
+    ends: Vec<usize>,
+    /// The entries staged with `stage`, for the caller (`stage_line` keeps none).
+    kept: Vec<Entry>,
 }
 
 impl Writer {
@@ -194,7 +205,9 @@ impl Writer {
             head: scan.head,
             committed_len: scan.committed_len,
             now,
-            staged: Vec::new(),
+            bodies: Vec::new(),
+            ends: Vec::new(),
+            kept: Vec::new(),
         })
     }
 
@@ -239,43 +252,71 @@ impl Writer {
         &self.head
     }
 
+    /// The entries staged with `stage` (not those staged with `stage_line`).
     pub fn staged(&self) -> &[Entry] {
-        &self.staged
+        &self.kept
+    }
+
+    /// How many entries are staged, either way.
+    pub fn staged_count(&self) -> u64 {
+        self.ends.len() as u64
     }
 
     /// Checks a draft against the book (including earlier staged drafts) and stages
     /// it under the next number. Nothing is written until `commit`.
     pub fn stage(&mut self, draft: Draft) -> Result<&Entry, Problem> {
+        let entry = self.check_and_encode(draft)?;
+        self.kept.push(entry.clone());
+        self.book.apply(entry);
+        Ok(self.kept.last().expect("just staged"))
+    }
+
+    /// `stage` for a batch too large to hold as entries (an import): keeps only the
+    /// body's encoded bytes, a third of what the entry holds with its line, and
+    /// returns its number. The entry goes into the book, as `stage` puts it.
+    pub fn stage_line(&mut self, draft: Draft) -> Result<u64, Problem> {
+        let entry = self.check_and_encode(draft)?;
+        let seq = entry.seq;
+        self.book.apply(entry);
+        Ok(seq)
+    }
+
+    fn check_and_encode(&mut self, draft: Draft) -> Result<Entry, Problem> {
         self.book.check_clock(self.now)?;
         let body = self.book.check_recorded(draft, self.now)?;
         let entry = Entry {
-            seq: self.head.entries + self.staged.len() as u64 + 1,
+            seq: self.head.entries + self.staged_count() + 1,
             recorded_at: self.now,
             body,
         };
-        self.book.apply(entry.clone());
-        self.staged.push(entry);
-        Ok(self.staged.last().expect("just staged"))
+        line::encode_body(&mut self.bodies, &entry.body);
+        self.ends.push(self.bodies.len());
+        Ok(entry)
     }
 
-    /// Checks every encoded line as a reader will (`line::check_encoded`), the
-    /// second half of a large batch on a thread of its own; on failure, names the
-    /// first line that fails.
+    /// Checks every line of one chunk as a reader will (`line::check_encoded`), the
+    /// second half of a large chunk on a thread of its own; on failure, names the
+    /// first line that fails. `lines` holds each line's end and hash; `first` is the
+    /// number of the chunk's first line within the batch (from 0), `prev` the hash
+    /// it follows.
     fn check_lines(
         &self,
         bytes: &[u8],
         lines: &[(usize, [u8; 64])],
+        first: usize,
+        prev: &str,
         size: Option<u32>,
     ) -> Result<(), JournalError> {
         let check = |from: usize, to: usize| -> Result<(), (u64, String)> {
             for i in from..to {
                 let start = if i == 0 { 0 } else { lines[i - 1].0 };
                 let prev = match i {
-                    0 => self.head.hash.as_str(),
+                    0 => prev,
                     _ => std::str::from_utf8(&lines[i - 1].1).expect("hex is ASCII"),
                 };
-                let seq = self.staged[i].seq;
-                let marker = size.map(|n| [i as u32 + 1, n]);
+                let at = first + i;
+                let seq = self.head.entries + at as u64 + 1;
+                let marker = size.map(|n| [at as u32 + 1, n]);
                 line::check_encoded(&bytes[start..lines[i].0], seq, prev, marker)
                     .map_err(|reason| (seq, reason))?;
             }
@@ -301,78 +342,109 @@ impl Writer {
         })
     }
 
-    /// Writes every staged entry in one write (a batch when more than one), fsyncs,
-    /// and releases the lock. On a failed write the file is cut back to where it was.
+    /// Writes every staged entry (a batch when more than one), fsyncs, and releases
+    /// the lock. On a failed write the file is cut back to where it was.
     pub fn commit(self) -> Result<(Vec<Entry>, Head), JournalError> {
         self.commit_keeping()
             .map(|(entries, head, _)| (entries, head))
     }
 
-    /// `commit`, handing back the book as it stands after the new entries, for a
-    /// caller that wants it or wants to choose when it is freed.
+    /// `commit`, handing back the entries staged with `stage` and the book as it
+    /// stands after the new entries, for a caller that wants it or wants to choose
+    /// when it is freed.
+    ///
+    /// The lines are made and written a chunk at a time (`COMMIT_CHUNK`), each
+    /// chunk checked as a reader would check it before it is written, so that a
+    /// large batch is never held twice. Until its last line is on disk a batch does
+    /// not count (a reader sees a torn tail, as after a crash); if a chunk fails its
+    /// check or its write, the file is cut back to where it was and nothing is left.
     pub fn commit_keeping(mut self) -> Result<(Vec<Entry>, Head, Checker), JournalError> {
-        if self.staged.is_empty() {
-            return Ok((self.staged, self.head, self.book));
+        let n = self.ends.len();
+        if n == 0 {
+            return Ok((self.kept, self.head, self.book));
         }
-        let n = self.staged.len();
         let batch = n > 1;
         let size = u32::try_from(n).map_err(|_| JournalError::Io {
             path: self.path.clone(),
             source: std::io::Error::other("too many entries for one batch"),
         })?;
-        let mut bytes = Vec::with_capacity(n * 520);
-        // Each line's end and hash, in order: a line starts where the one before ends.
-        let mut lines: Vec<(usize, [u8; 64])> = Vec::with_capacity(n);
+        let size = batch.then_some(size);
         let recorded_at = crate::domain::time::format_timestamp(self.now);
-        for (i, e) in self.staged.iter().enumerate() {
-            let marker = batch.then_some([i as u32 + 1, size]);
-            let prev = match lines.last() {
-                Some((_, h)) => std::str::from_utf8(h).expect("hex is ASCII"),
-                None => self.head.hash.as_str(),
-            };
-            // Every staged entry has the writer's time; one formatting serves them all.
-            let own;
-            let at = if e.recorded_at == self.now {
-                recorded_at.as_str()
-            } else {
-                own = crate::domain::time::format_timestamp(e.recorded_at);
-                own.as_str()
-            };
-            let hash = line::encode_into(&mut bytes, e.seq, prev, at, marker, &e.body);
-            lines.push((bytes.len(), hash));
+        let mut chunk = Vec::with_capacity(self.bodies.len().min(COMMIT_CHUNK) + n.min(4096) * 256);
+        // Each line's end in the chunk and its hash: a line starts where the one
+        // before ends.
+        let mut lines: Vec<(usize, [u8; 64])> = Vec::with_capacity(n.min(COMMIT_CHUNK / 256));
+        let mut prev: [u8; 64] =
+            self.head
+                .hash
+                .as_bytes()
+                .try_into()
+                .map_err(|_| JournalError::Io {
+                    path: self.path.clone(),
+                    source: std::io::Error::other("the ledger's head is not a hash"),
+                })?;
+        let mut written = 0u64;
+        let mut last_line_start = 0u64;
+        let (mut from, mut body_start) = (0usize, 0usize);
+        for i in 0..n {
+            let before = lines.last().map_or(prev, |l| l.1);
+            let hash = line::encode_with_body(
+                &mut chunk,
+                self.head.entries + i as u64 + 1,
+                std::str::from_utf8(&before).expect("hex is ASCII"),
+                &recorded_at,
+                size.map(|n| [i as u32 + 1, n]),
+                &self.bodies[body_start..self.ends[i]],
+            );
+            body_start = self.ends[i];
+            lines.push((chunk.len(), hash));
+            if chunk.len() < COMMIT_CHUNK && i + 1 < n {
+                continue;
+            }
+            // Never write a line that reading would refuse.
+            let checked = self.check_lines(
+                &chunk,
+                &lines,
+                from,
+                std::str::from_utf8(&prev).expect("hex is ASCII"),
+                size,
+            );
+            let result = checked.and_then(|()| {
+                self.file
+                    .write_all(&chunk)
+                    .map_err(JournalError::io(&self.path))
+            });
+            if let Err(e) = result {
+                let _ = self.file.set_len(self.committed_len);
+                let _ = self.file.sync_data();
+                return Err(e);
+            }
+            let k = lines.len();
+            last_line_start = written + if k > 1 { lines[k - 2].0 as u64 } else { 0 };
+            written += chunk.len() as u64;
+            prev = lines[k - 1].1;
+            from = i + 1;
+            chunk.clear();
+            lines.clear();
         }
-        // Never write a line that reading would refuse.
-        self.check_lines(&bytes, &lines, batch.then_some(size))?;
-        let last_line_start = match lines.len() {
-            0 | 1 => 0,
-            k => lines[k - 2].0,
-        };
-        let prev = String::from_utf8(lines.last().expect("staged").1.to_vec()).expect("hex");
-        let result = self
-            .file
-            .write_all(&bytes)
-            .and_then(|_| self.file.sync_data());
-        if let Err(e) = result {
+        if let Err(e) = self.file.sync_data() {
             let _ = self.file.set_len(self.committed_len);
             let _ = self.file.sync_data();
-            return Err(JournalError::Io {
-                path: self.path.clone(),
-                source: e,
-            });
+            return Err(JournalError::io(&self.path)(e));
         }
         let head = Head {
             entries: self.head.entries + n as u64,
-            hash: prev,
+            hash: String::from_utf8(prev.to_vec()).expect("hex"),
         };
         index::store(
             &self.path,
             &head,
-            self.committed_len + bytes.len() as u64,
-            self.committed_len + last_line_start as u64,
-            &crate::domain::time::format_timestamp(self.now),
+            self.committed_len + written,
+            self.committed_len + last_line_start,
+            &recorded_at,
         );
         let _ = self.file.unlock();
-        Ok((std::mem::take(&mut self.staged), head, self.book))
+        Ok((std::mem::take(&mut self.kept), head, self.book))
     }
 }
 
@@ -442,4 +514,110 @@ pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
         removed,
         restored: false,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        "2026-01-01T00:00:00Z".parse().unwrap()
+    }
+
+    fn pledge(i: usize) -> Body {
+        let memo = "m".repeat(i * 37 % 300);
+        serde_json::from_str(&format!(
+            r#"{{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"{i}.25","currency":"USD","date":"2025-01-01","reference":"P-{i}","memo":"{memo}"}}"#
+        ))
+        .unwrap()
+    }
+
+    /// A batch made, checked and written a chunk at a time holds the bytes of its
+    /// lines made one after another, and reads back whole, with its index.
+    #[test]
+    fn a_batch_written_in_chunks_is_its_lines_one_after_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        init(&path, at()).unwrap();
+        let mut first = Writer::open(&path, at(), Reading::ToImport).unwrap();
+        first.stage(pledge(0)).unwrap();
+        first.commit().unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let head = super::super::scan::scan_file(
+            &File::open(&path).unwrap(),
+            &path,
+            false,
+            None,
+            &mut |_| {},
+        )
+        .unwrap()
+        .head;
+
+        let n = 40;
+        let mut w = Writer::open(&path, at(), Reading::ToImport).unwrap();
+        for i in 1..=n {
+            if i % 3 == 0 {
+                w.stage(pledge(i)).unwrap();
+            } else {
+                assert_eq!(w.stage_line(pledge(i)).unwrap(), i as u64 + 1);
+            }
+        }
+        assert_eq!((w.staged_count(), w.staged().len()), (n as u64, n / 3));
+        let (kept, new_head, _) = w.commit_keeping().unwrap();
+        assert_eq!(
+            kept.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            (1..=n / 3).map(|k| 3 * k as u64 + 1).collect::<Vec<_>>()
+        );
+
+        let mut want = before.clone();
+        let mut prev = head.hash.clone();
+        let mut last_start = 0;
+        for i in 1..=n {
+            last_start = want.len();
+            let (line, hash) = line::encode(
+                i as u64 + 1,
+                &prev,
+                at(),
+                Some([i as u32, n as u32]),
+                &pledge(i),
+            );
+            want.extend_from_slice(&line);
+            prev = hash;
+        }
+        let got = std::fs::read(&path).unwrap();
+        assert!(
+            got.len() > before.len() + 3 * COMMIT_CHUNK,
+            "the batch spans several chunks"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
+        );
+        assert_eq!(
+            (new_head.entries, new_head.hash.as_str()),
+            (n as u64 + 1, prev.as_str())
+        );
+        let read = super::super::scan::scan_file(
+            &File::open(&path).unwrap(),
+            &path,
+            true,
+            None,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(read.head, new_head);
+        assert!(matches!(read.tail, Tail::Clean), "{:?}", read.tail);
+        assert_eq!(
+            super::super::index::last_entry(&path),
+            Some((n as u64 + 1, want.len() as u64))
+        );
+        assert!(matches!(
+            super::super::index::judge(&File::open(&path).unwrap(), &path, &read),
+            super::super::index::Judgement::Agrees
+        ));
+        // The index says where the last line starts.
+        let index = std::fs::read_to_string(super::super::index::path_for(&path)).unwrap();
+        let meta: serde_json::Value = serde_json::from_str(index.lines().next().unwrap()).unwrap();
+        assert_eq!(meta["head_offset"], serde_json::json!(last_start));
+    }
 }
