@@ -5,14 +5,19 @@
 //! `-1,234.00`, `(1,234.00)`, `1,234.00-`), and dates in a profile's formats. Every
 //! parse is exact or an error saying why; nothing is guessed or rounded.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// Decodes a file. An error that concerns one line starts with its number and a
+/// Decodes a file (borrowing it when it is UTF-8 already). An error that concerns one line starts with its number and a
 /// colon (`"7: byte 0xF4 ..."`), so that callers can prefix the file name.
 /// A byte-order mark always decides (UTF-8, UTF-16 LE/BE); without
 /// one the profile's encoding is used, and UTF-8 must be valid UTF-8.
-pub fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<String, String> {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<Cow<'a, str>, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest, 0);
     }
@@ -58,9 +63,9 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
     more > 1 && more * 8 >= head.len() && fewer * 4 <= more
 }
 
-fn utf8(bytes: &[u8], _: usize) -> Result<String, String> {
+fn utf8(bytes: &[u8], _: usize) -> Result<Cow<'_, str>, String> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+        Ok(s) => Ok(Cow::Borrowed(s)),
         Err(e) => {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
@@ -72,9 +77,11 @@ fn utf8(bytes: &[u8], _: usize) -> Result<String, String> {
     }
 }
 
-fn strict(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> Result<String, String> {
+fn strict<'a>(
+    enc: &'static encoding_rs::Encoding,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, String> {
     enc.decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|s| s.into_owned())
         .ok_or_else(|| format!("the file is not valid {} text", enc.name()))
 }
 
