@@ -40,12 +40,24 @@ pub fn check(path: &Path, ledger: &Path, force: bool) -> Result<(), Failure> {
 
 /// Writes `bytes` to `path` through a new temporary file in the same directory.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    write_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes what `write` writes to `path` through a new temporary file in the same
+/// directory (buffered), renamed over `path` only once all of it is written and
+/// synced: a report streamed into it is never held whole in memory, and never left
+/// half-written at `path`.
+pub fn write_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     let fail = |e: std::io::Error| Failure::failed(format!("--output {}: {e}", path.display()));
     // A symbolic link at the target is replaced by the file, never written through.
-    let (tmp, mut file) = temporary(path).map_err(fail)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|_| file.sync_data())
+    let (tmp, file) = temporary(path).map_err(fail)?;
+    let mut buffered = std::io::BufWriter::with_capacity(BUFFER, file);
+    let written = write(&mut buffered)
+        .and_then(|_| buffered.flush())
+        .and_then(|_| buffered.get_ref().sync_data())
         .and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -53,6 +65,20 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// `write_with` for standard output (or whatever `out` is): buffered, so that a
+/// renderer's many small writes reach it in large ones.
+pub fn stream(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut buffered = std::io::BufWriter::with_capacity(BUFFER, out);
+    write(&mut buffered)?;
+    buffered.flush()
+}
+
+/// The buffer between a renderer and its file or standard output.
+const BUFFER: usize = 1 << 16;
 
 fn temporary(path: &Path) -> std::io::Result<(PathBuf, File)> {
     let nanos = std::time::SystemTime::now()

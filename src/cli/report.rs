@@ -119,9 +119,19 @@ impl OutputArgs {
 
     /// Writes the report's bytes to the `--output` file, or else to `out`.
     pub(super) fn write(&self, out: &mut dyn Write, bytes: &[u8]) -> Result<(), Failure> {
+        self.write_with(out, |w| w.write_all(bytes))
+    }
+
+    /// Writes what `write` writes (a renderer, streaming) to the `--output` file,
+    /// which takes its place only once whole, or else to `out`.
+    pub(super) fn write_with(
+        &self,
+        out: &mut dyn Write,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Failure> {
         match &self.output {
-            Some(path) => super::output::write(path, bytes)?,
-            None => out.write_all(bytes)?,
+            Some(path) => super::output::write_with(path, write)?,
+            None => super::output::stream(out, write)?,
         }
         Ok(())
     }
@@ -367,15 +377,17 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             render::table_keys(&report).join(", ")
         )));
     }
-    let mut bytes = Vec::new();
-    render::render(&report, c.format, c.table.as_deref(), &mut bytes)?;
     if c.format == Format::Csv {
         // A CSV file holds one table and nothing else: its warnings go beside it.
         for w in render::warnings(&report) {
             eprintln!("warning: {w}");
         }
     }
-    let written = args.output.write(out, &bytes);
+    // Streamed as it is drawn: a report of a large ledger (a statement, the
+    // quarterly report's lists) is never held a second time as its bytes.
+    let written = args.output.write_with(out, |w| {
+        render::render(&report, c.format, c.table.as_deref(), w)
+    });
     // The command ends here and the process with it, which returns the memory at
     // once: freeing a large ledger's book, settlement and report one allocation at a
     // time would cost a share of the command (as for the writers).

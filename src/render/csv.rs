@@ -10,7 +10,7 @@ use super::neutralise;
 pub fn write(s: &Sheet, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record(&s.columns).map_err(std::io::Error::other)?;
-    for r in &s.rows {
+    for r in s.rows.iter() {
         w.write_record(r.iter().map(|c| match c {
             Cell::Text(t) => neutralise(t),
             Cell::Money(v) | Cell::Number(v) => v.clone(),

@@ -4,6 +4,8 @@
 //!
 //! Lays out, never computes: each cell is a field of the report, formatted.
 
+use std::borrow::Cow;
+
 use crate::report::{DonorRow, Figures, FundTotal, MandateRow, ReportHead, Scope, Usd};
 
 use super::Report;
@@ -38,31 +40,94 @@ impl Cell {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Sheet {
+/// A table's rows: built (most tables: a few dozen rows), or made from the report
+/// each time they are read (a statement's lines, a quarterly report's lists, which
+/// run to hundreds of thousands on a large ledger), so that a renderer, even one
+/// that reads them twice (a text table measures its columns, then draws), never
+/// holds them all.
+pub enum Rows<'a> {
+    Built(Vec<Vec<Cell>>),
+    Made {
+        len: usize,
+        make: Box<dyn Fn(usize) -> Vec<Cell> + 'a>,
+    },
+}
+
+impl<'a> Rows<'a> {
+    /// Row `i` of `len`, made by `make` when read.
+    pub fn made(len: usize, make: impl Fn(usize) -> Vec<Cell> + 'a) -> Rows<'a> {
+        Rows::Made {
+            len,
+            make: Box::new(make),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Built(rows) => rows.len(),
+            Rows::Made { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every row in order: a built one borrowed, a made one made now.
+    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, [Cell]>> {
+        (0..self.len()).map(move |i| match self {
+            Rows::Built(rows) => Cow::Borrowed(&rows[i][..]),
+            Rows::Made { make, .. } => Cow::Owned(make(i)),
+        })
+    }
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl From<Vec<Vec<Cell>>> for Rows<'_> {
+    fn from(rows: Vec<Vec<Cell>>) -> Self {
+        Rows::Built(rows)
+    }
+}
+
+#[derive(Debug)]
+pub struct Sheet<'a> {
     /// The name `--table` selects it by.
     pub key: &'static str,
     pub title: String,
     pub columns: Vec<&'static str>,
     /// Which columns hold numbers (right-aligned), by index.
     pub right: Vec<bool>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Rows<'a>,
     pub totals: Option<Vec<Cell>>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Doc {
+impl Sheet<'_> {
+    /// The rows, then the totals row if there is one.
+    pub fn rows_and_totals(&self) -> impl Iterator<Item = Cow<'_, [Cell]>> {
+        self.rows
+            .iter()
+            .chain(self.totals.iter().map(|t| Cow::Borrowed(&t[..])))
+    }
+}
+
+#[derive(Debug)]
+pub struct Doc<'a> {
     pub title: String,
     pub header: Vec<(&'static str, String)>,
     /// The table csv writes when `--table` is not given.
     pub main: &'static str,
-    pub sheets: Vec<Sheet>,
+    pub sheets: Vec<Sheet<'a>>,
     pub footnotes: Vec<String>,
 }
 
-impl Doc {
+impl<'a> Doc<'a> {
     /// The document with only the table named `key` (all of them when `None`).
-    pub fn only(mut self, key: Option<&str>) -> Doc {
+    pub fn only(mut self, key: Option<&str>) -> Doc<'a> {
         if let Some(k) = key {
             self.sheets.retain(|s| s.key == k);
         }
@@ -114,19 +179,19 @@ pub(super) fn opt_pct(p: &Option<String>) -> Cell {
         .unwrap_or_else(|| "n/a".into()))
 }
 
-pub(super) fn sheet(
+pub(super) fn sheet<'a>(
     key: &'static str,
     title: impl Into<String>,
     columns: &[(&'static str, bool)],
     rows: Vec<Vec<Cell>>,
     totals: Option<Vec<Cell>>,
-) -> Sheet {
+) -> Sheet<'a> {
     Sheet {
         key,
         title: title.into(),
         columns: columns.iter().map(|c| c.0).collect(),
         right: columns.iter().map(|c| c.1).collect(),
-        rows,
+        rows: Rows::Built(rows),
         totals,
     }
 }
@@ -164,7 +229,7 @@ pub(super) fn donor_sheet(
     title: &str,
     rows: &[DonorRow],
     totals: &Figures,
-) -> Sheet {
+) -> Sheet<'static> {
     let mut cols = vec![("Donor", false), ("Name", false)];
     cols.extend(FIGURE_COLUMNS);
     let body = rows
@@ -185,7 +250,7 @@ pub(super) fn mandate_sheet(
     title: &str,
     rows: &[MandateRow],
     totals: &Figures,
-) -> Sheet {
+) -> Sheet<'static> {
     let mut cols = vec![
         ("Mandate", false),
         ("Name", false),
@@ -212,7 +277,7 @@ pub(super) fn mandate_sheet(
 }
 
 /// The mandates report's fund subtotals.
-pub(super) fn fund_total_sheet(funds: &[FundTotal], totals: &Figures) -> Sheet {
+pub(super) fn fund_total_sheet(funds: &[FundTotal], totals: &Figures) -> Sheet<'static> {
     let mut cols = vec![("Fund", false), ("Name", false)];
     cols.extend(FIGURE_COLUMNS);
     let body = funds
@@ -275,7 +340,7 @@ pub(super) fn header(head: &ReportHead) -> Vec<(&'static str, String)> {
     lines
 }
 
-pub fn build(report: &Report) -> Doc {
+pub fn build(report: &Report) -> Doc<'_> {
     match report {
         Report::Donors(r) => Doc {
             title: "Contributions by donor".into(),

@@ -10,7 +10,7 @@ fn date(d: &Option<chrono::NaiveDate>) -> Cell {
 }
 
 /// One row per agreement with its totals, in its own currency.
-fn totals_sheet(rows: &[AgreementRow]) -> Sheet {
+fn totals_sheet(rows: &[AgreementRow]) -> Sheet<'static> {
     let cols = [
         ("Agreement", false),
         ("Title", false),
@@ -60,7 +60,7 @@ fn condition(r: &AgreementRow) -> String {
 }
 
 /// Every agreement's instalments, in the agreement's currency.
-pub(super) fn schedule_sheet(rows: &[AgreementRow]) -> Sheet {
+pub(super) fn schedule_sheet(rows: &[AgreementRow]) -> Sheet<'static> {
     let cols = [
         ("Agreement", false),
         ("Instalment", true),
@@ -93,7 +93,7 @@ pub(super) fn schedule_sheet(rows: &[AgreementRow]) -> Sheet {
     sheet("schedule", "Instalment schedules", &cols, body, None)
 }
 
-pub(super) fn build(r: &AgreementsReport) -> Doc {
+pub(super) fn build(r: &AgreementsReport) -> Doc<'_> {
     let head = header(&r.head);
     Doc {
         title: "Contribution agreements".into(),

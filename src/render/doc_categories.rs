@@ -6,7 +6,7 @@
 use super::doc::{Doc, FIGURE_COLUMNS, figure_cells, header, n, sheet, t, usd_note};
 use crate::report::CategoriesReport;
 
-pub(super) fn build(r: &CategoriesReport) -> Doc {
+pub(super) fn build(r: &CategoriesReport) -> Doc<'_> {
     let mut cols = vec![
         ("Category", false),
         ("Contributor type", false),

@@ -6,7 +6,7 @@
 use super::doc::{Doc, FIGURE_COLUMNS, figure_cells, header, sheet, t, usd_note};
 use crate::report::FundsReport;
 
-pub(super) fn build(r: &FundsReport) -> Doc {
+pub(super) fn build(r: &FundsReport) -> Doc<'_> {
     let mut cols = vec![("Fund", false), ("Mandate", false), ("Name", false)];
     cols.extend(FIGURE_COLUMNS);
     let mut body = Vec::new();

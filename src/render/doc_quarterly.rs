@@ -1,7 +1,7 @@
 //! The quarterly report laid out as a document: header with rate source and ledger
 //! head, then one table per section. Lays out, never computes.
 
-use super::doc::{Cell, Doc, Sheet};
+use super::doc::{Cell, Doc, Rows, Sheet};
 use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, t};
 use crate::domain::words::count;
 use crate::report::quarterly::{LargestDonor, Overdue, Split};
@@ -17,7 +17,7 @@ fn split_row(label: &str, s: &Split) -> Vec<Cell> {
     ]
 }
 
-pub fn build(q: &Quarterly) -> Doc {
+pub fn build(q: &Quarterly) -> Doc<'_> {
     let by_donor = donor_sheet("by-donor", "By donor, quarter", &q.by_donor, &by_total(q));
     let by_mandate = mandate_sheet(
         "by-mandate",
@@ -88,7 +88,7 @@ fn measure(label: &str, now: Usd, then: Usd, change: &Option<String>) -> Vec<Cel
 
 /// The totals against the same quarter a year earlier; conditional, reduced and
 /// written-off lines only when either year has any.
-fn totals_sheet(q: &Quarterly) -> Sheet {
+fn totals_sheet(q: &Quarterly) -> Sheet<'static> {
     let (c, p, ch) = (&q.totals, &q.prior_year, &q.change_percent);
     let mut rows = vec![
         measure(
@@ -200,7 +200,7 @@ fn reduced_rows(q: &Quarterly) -> Vec<Vec<Cell>> {
 }
 
 /// Paid general-purpose and special-purpose, in the quarter and the year to date.
-fn gp_sp_sheet(q: &Quarterly) -> Sheet {
+fn gp_sp_sheet(q: &Quarterly) -> Sheet<'static> {
     sheet(
         "gp-sp",
         "Paid: general-purpose and special-purpose",
@@ -220,7 +220,12 @@ fn gp_sp_sheet(q: &Quarterly) -> Sheet {
 }
 
 /// A ranking of the largest donors, its ranked measure (paid or pledged) first.
-fn ranking_sheet(key: &'static str, title: &str, rows: &[LargestDonor], by_paid: bool) -> Sheet {
+fn ranking_sheet(
+    key: &'static str,
+    title: &str,
+    rows: &[LargestDonor],
+    by_paid: bool,
+) -> Sheet<'static> {
     let cols: &[(&'static str, bool)] = if by_paid {
         &[
             ("Rank", true),
@@ -280,46 +285,47 @@ const OVERDUE_COLUMNS: &[(&str, bool)] = &[
     ("USD", true),
 ];
 
-/// One row per overdue pledge.
-fn overdue_rows(rows: &[Overdue]) -> Vec<Vec<Cell>> {
-    rows.iter()
-        .map(|o| {
-            vec![
-                n(o.seq),
-                t(&o.donor),
-                t(&o.mandate),
-                t(o.pledged_on.to_string()),
-                t(o.due.map(|d| d.to_string()).unwrap_or_default()),
-                n(o.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
-                t(if o.days_overdue.is_some() {
-                    format!("{} days", o.bucket)
-                } else {
-                    o.bucket.to_string()
-                }),
-                t(&o.currency),
-                Cell::Money(o.outstanding_in_currency.clone()),
-                m(o.outstanding),
-            ]
-        })
-        .collect()
+/// One row per overdue pledge, each made when it is written.
+fn overdue_rows(rows: &[Overdue]) -> Rows<'_> {
+    Rows::made(rows.len(), |i| {
+        let o = &rows[i];
+        vec![
+            n(o.seq),
+            t(&o.donor),
+            t(&o.mandate),
+            t(o.pledged_on.to_string()),
+            t(o.due.map(|d| d.to_string()).unwrap_or_default()),
+            n(o.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
+            t(if o.days_overdue.is_some() {
+                format!("{} days", o.bucket)
+            } else {
+                o.bucket.to_string()
+            }),
+            t(&o.currency),
+            Cell::Money(o.outstanding_in_currency.clone()),
+            m(o.outstanding),
+        ]
+    })
 }
 
 /// Overdue pledges at the quarter's end, small balances apart.
-fn overdue_sheet(q: &Quarterly) -> Sheet {
-    sheet(
+fn overdue_sheet(q: &Quarterly) -> Sheet<'_> {
+    let mut overdue = sheet(
         "overdue",
         format!(
             "Overdue pledges at {} (outstanding: contributions receivable)",
             q.head.period.to
         ),
         OVERDUE_COLUMNS,
-        overdue_rows(&q.overdue),
+        Vec::new(),
         None,
-    )
+    );
+    overdue.rows = overdue_rows(&q.overdue);
+    overdue
 }
 
 /// The overdue pledges by age, with the report's totals row.
-fn ageing_sheet(q: &Quarterly) -> Sheet {
+fn ageing_sheet(q: &Quarterly) -> Sheet<'static> {
     sheet(
         "ageing",
         "Ageing of overdue pledges (small balances apart)",
@@ -341,7 +347,7 @@ fn ageing_sheet(q: &Quarterly) -> Sheet {
 }
 
 /// Overdue balances at or below the tolerance, to be written off.
-fn small_balances_sheet(q: &Quarterly) -> Sheet {
+fn small_balances_sheet(q: &Quarterly) -> Sheet<'_> {
     let mut small_totals = vec![t("Total"); 1];
     small_totals.extend(std::iter::repeat_n(t(""), OVERDUE_COLUMNS.len() - 3));
     small_totals.push(n(count(
@@ -350,21 +356,23 @@ fn small_balances_sheet(q: &Quarterly) -> Sheet {
         "pledges",
     )));
     small_totals.push(m(q.small_balances_total.outstanding));
-    sheet(
+    let mut small = sheet(
         "small-balances",
         format!(
             "Small balances, likely bank charges (overdue, at or below USD {} each): to be written off",
             q.small_balance_tolerance
         ),
         OVERDUE_COLUMNS,
-        overdue_rows(&q.small_balances),
+        Vec::new(),
         Some(small_totals),
-    )
+    );
+    small.rows = overdue_rows(&q.small_balances);
+    small
 }
 
 /// Unrealised exchange differences on outstanding pledges, with the report's total.
-fn exchange_sheet(q: &Quarterly) -> Sheet {
-    sheet(
+fn exchange_sheet(q: &Quarterly) -> Sheet<'_> {
+    let mut differences = sheet(
         "exchange-differences",
         "Unrealised exchange differences on outstanding pledges",
         &[
@@ -376,20 +384,7 @@ fn exchange_sheet(q: &Quarterly) -> Sheet {
             ("At closing rate", true),
             ("Difference", true),
         ],
-        q.exchange_differences
-            .iter()
-            .map(|x| {
-                vec![
-                    n(format!("#{}", x.seq)),
-                    t(&x.donor),
-                    t(&x.currency),
-                    Cell::Money(x.outstanding_in_currency.clone()),
-                    m(x.at_pledge_rate),
-                    m(x.at_closing_rate),
-                    m(x.difference),
-                ]
-            })
-            .collect(),
+        Vec::new(),
         Some(vec![
             t("Total"),
             t(""),
@@ -399,11 +394,25 @@ fn exchange_sheet(q: &Quarterly) -> Sheet {
             t(""),
             m(q.exchange_difference_total),
         ]),
-    )
+    );
+    // One row per pledge, each made when it is written.
+    differences.rows = Rows::made(q.exchange_differences.len(), |i| {
+        let x = &q.exchange_differences[i];
+        vec![
+            n(format!("#{}", x.seq)),
+            t(&x.donor),
+            t(&x.currency),
+            Cell::Money(x.outstanding_in_currency.clone()),
+            m(x.at_pledge_rate),
+            m(x.at_closing_rate),
+            m(x.difference),
+        ]
+    });
+    differences
 }
 
 /// Pledged and paid in each of the last eight quarters.
-fn quarters_sheet(q: &Quarterly) -> Sheet {
+fn quarters_sheet(q: &Quarterly) -> Sheet<'static> {
     sheet(
         "quarters",
         "Pledged and paid by quarter, last two years",
@@ -417,7 +426,7 @@ fn quarters_sheet(q: &Quarterly) -> Sheet {
 }
 
 /// Every rate of exchange the report used.
-fn rates_sheet(q: &Quarterly) -> Sheet {
+fn rates_sheet(q: &Quarterly) -> Sheet<'static> {
     sheet(
         "rates",
         "Rates of exchange used",

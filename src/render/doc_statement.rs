@@ -1,7 +1,7 @@
 //! A donor statement laid out as a document: the lines, the totals in USD and the
 //! balances in each currency. Lays out, never computes.
 
-use super::doc::{Cell, Doc, Sheet};
+use super::doc::{Cell, Doc, Rows, Sheet};
 use super::doc::{header, m, ms, n, sheet, t};
 use crate::domain::Kind;
 use crate::report::reconcile::{Reconciliation, Terms};
@@ -20,7 +20,7 @@ fn opt(s: &Option<String>) -> Cell {
 }
 
 /// The statement laid out: its header, its sheets and its footnotes.
-pub fn build(s: &Statement) -> Doc {
+pub fn build(s: &Statement) -> Doc<'_> {
     let mut head = header(&s.head);
     head.insert(0, ("Donor", format!("{} ({})", s.name, s.donor)));
     let mut sheets = vec![
@@ -70,30 +70,28 @@ fn note(l: &Line) -> String {
     note.join("; ")
 }
 
-/// The statement's lines, one row per entry.
-fn lines_sheet(s: &Statement) -> Sheet {
-    let rows = s
-        .lines
-        .iter()
-        .map(|l| {
-            vec![
-                t(l.date.to_string()),
-                n(l.seq),
-                t(l.kind.as_str()),
-                opt(&l.mandate),
-                opt(&l.currency),
-                l.amount.clone().map(Cell::Money).unwrap_or(t("")),
-                l.usd.map(m).unwrap_or(t("")),
-                n(l.pledge.map(|p| p.to_string()).unwrap_or_default()),
-                t(l.due.map(|d| d.to_string()).unwrap_or_default()),
-                opt(&l.reference),
-                l.unpledged.clone().map(Cell::Money).unwrap_or(t("")),
-                l.outstanding.clone().map(Cell::Money).unwrap_or(t("")),
-                t(note(l)),
-            ]
-        })
-        .collect();
-    sheet(
+/// One line's row of the lines table.
+fn line_row(l: &Line) -> Vec<Cell> {
+    vec![
+        t(l.date.to_string()),
+        n(l.seq),
+        t(l.kind.as_str()),
+        t(l.mandate.as_deref().unwrap_or_default()),
+        t(l.currency.map(|c| c.to_string()).unwrap_or_default()),
+        l.amount.clone().map(Cell::Money).unwrap_or(t("")),
+        l.usd.map(m).unwrap_or(t("")),
+        n(l.pledge.map(|p| p.to_string()).unwrap_or_default()),
+        t(l.due.map(|d| d.to_string()).unwrap_or_default()),
+        opt(&l.reference),
+        l.unpledged.clone().map(Cell::Money).unwrap_or(t("")),
+        l.outstanding.clone().map(Cell::Money).unwrap_or(t("")),
+        t(note(l)),
+    ]
+}
+
+/// The statement's lines, one row per entry, each made when it is written.
+fn lines_sheet(s: &Statement) -> Sheet<'_> {
+    let mut lines = sheet(
         "lines",
         format!("Statement of account: {} ({})", s.name, s.donor),
         &[
@@ -111,15 +109,18 @@ fn lines_sheet(s: &Statement) -> Sheet {
             ("Outstanding", true),
             ("Note", false),
         ],
-        rows,
+        Vec::new(),
         None,
-    )
+    );
+    lines.rows = Rows::made(s.lines.len(), |i| line_row(&s.lines[i]));
+    lines
 }
 
 /// One row per pledge a line settled: the same figures as the lines' Settled
-/// column, one value per cell, for a spreadsheet.
-fn settlements_sheet(lines: &[Line]) -> Sheet {
-    sheet(
+/// column, one value per cell, for a spreadsheet. Each row is made when it is
+/// written, from the (line, settled pledge) it stands for.
+fn settlements_sheet(lines: &[Line]) -> Sheet<'_> {
+    let mut settled = sheet(
         "settlements",
         "What each payment, write-off and reduction settled",
         &[
@@ -131,28 +132,32 @@ fn settlements_sheet(lines: &[Line]) -> Sheet {
             ("Settled", true),
             ("Left on the pledge", true),
         ],
-        lines
-            .iter()
-            .flat_map(|l| {
-                l.settled.iter().map(move |x| {
-                    vec![
-                        t(l.date.to_string()),
-                        n(l.seq),
-                        t(l.kind.as_str()),
-                        n(x.pledge),
-                        t(x.currency.clone()),
-                        Cell::Money(x.amount.clone()),
-                        Cell::Money(x.outstanding.clone()),
-                    ]
-                })
-            })
-            .collect(),
+        Vec::new(),
         None,
-    )
+    );
+    let at: Vec<(usize, usize)> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| (0..l.settled.len()).map(move |k| (i, k)))
+        .collect();
+    settled.rows = Rows::made(at.len(), move |r| {
+        let (i, k) = at[r];
+        let (l, x) = (&lines[i], &lines[i].settled[k]);
+        vec![
+            t(l.date.to_string()),
+            n(l.seq),
+            t(l.kind.as_str()),
+            n(x.pledge),
+            t(x.currency.code()),
+            Cell::Money(x.amount.clone()),
+            Cell::Money(x.outstanding.clone()),
+        ]
+    });
+    settled
 }
 
 /// The statement's totals in USD, in one row.
-fn totals_sheet(s: &Statement) -> Sheet {
+fn totals_sheet(s: &Statement) -> Sheet<'static> {
     let to = &s.totals;
     sheet(
         "totals",
@@ -183,7 +188,7 @@ fn totals_sheet(s: &Statement) -> Sheet {
 
 /// The reconciliation from opening to closing outstanding: one row per term, one
 /// column per currency and one in USD.
-fn reconciliation_sheet(r: &Reconciliation) -> Sheet {
+fn reconciliation_sheet(r: &Reconciliation) -> Sheet<'static> {
     let mut columns: Vec<(&'static str, bool)> = vec![("Term", false)];
     columns.extend(
         r.in_currency
@@ -275,7 +280,7 @@ fn terms(r: &Reconciliation) -> [Term; 13] {
 }
 
 /// The balances in each currency at the period's end.
-fn balances_sheet(s: &Statement) -> Sheet {
+fn balances_sheet(s: &Statement) -> Sheet<'static> {
     sheet(
         "balances",
         format!("Balances in each currency at {}", s.head.period.to),

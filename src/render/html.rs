@@ -69,9 +69,9 @@ fn table(s: &Sheet, out: &mut dyn Write) -> std::io::Result<()> {
         write!(out, "<th{}>{}</th>", class(*r), esc(c))?;
     }
     writeln!(out, "</tr></thead><tbody>")?;
-    for row in &s.rows {
+    for row in s.rows.iter() {
         write!(out, "<tr>")?;
-        for c in row {
+        for c in row.iter() {
             write!(out, "<td{}>{}</td>", class(c.right()), esc(&c.display()))?;
         }
         writeln!(out, "</tr>")?;

@@ -85,7 +85,7 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
                 "---".to_string()
             }))
         )?;
-        for r in &s.rows {
+        for r in s.rows.iter() {
             writeln!(out, "{}", row(r.iter().map(|c| cell(&c.display()))))?;
         }
         if let Some(tot) = &s.totals {

@@ -50,15 +50,14 @@ pub enum Format {
     Html,
 }
 
-/// Writes `report` in `format` into memory (a report is written whole or not at
-/// all; serde_json, writing token by token, writes each inline into a `Vec`).
-/// `table` picks one table (by its key, see `TABLES`) for csv, table and markdown;
-/// csv without it writes the report's main table.
+/// Writes `report` in `format` to `out`, which should be buffered (serde_json
+/// writes token by token). `table` picks one table (by its key, see `TABLES`) for
+/// csv, table and markdown; csv without it writes the report's main table.
 pub fn render(
     report: &Report,
     format: Format,
     table: Option<&str>,
-    out: &mut Vec<u8>,
+    out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {

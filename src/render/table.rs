@@ -48,7 +48,7 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
             continue;
         }
         let rows = || {
-            s.rows.iter().chain(s.totals.iter()).map(|row| {
+            s.rows_and_totals().map(|row| {
                 row.iter()
                     .map(|c| Cow::Owned(one_line(&c.display()).into_owned()))
                     .collect::<Vec<_>>()

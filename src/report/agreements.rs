@@ -177,7 +177,9 @@ pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statem
             l.agreement = Some(first);
         }
     }
-    lines.sort_by(|a, b| (&a.agreement, a.date, a.seq).cmp(&(&b.agreement, b.date, b.seq)));
+    // No two lines share an entry's number: sorted in place, as a stable sort would.
+    lines
+        .sort_unstable_by(|a, b| (&a.agreement, a.date, a.seq).cmp(&(&b.agreement, b.date, b.seq)));
 }
 
 /// The agreements a report covers: signed by `end`, of the report's donor and fund.

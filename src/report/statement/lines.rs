@@ -3,7 +3,7 @@
 //! settlement's allocations) and each pledge's running outstanding (from the
 //! settlement's events). Adds each counted line to the currency balances as it goes.
 
-use crate::domain::Kind;
+use crate::domain::{Currency, Kind};
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::balances::Balances;
 use crate::domain::book::{PaymentRec, PledgeRec, WriteOffRec};
-use crate::domain::entry::Body;
+use crate::domain::entry::{Body, Name};
 use crate::domain::settlement::Allocation;
 use crate::report::{Conv, Period, ReportError, Source, Usd};
 
@@ -48,7 +48,7 @@ impl Serialize for LineKind {
 pub struct Settled {
     pub pledge: u64,
     /// The pledge's currency.
-    pub currency: String,
+    pub currency: Currency,
     /// In the pledge's currency.
     pub amount: String,
     /// What is left on that pledge after this line.
@@ -60,8 +60,8 @@ pub struct Line {
     pub seq: u64,
     pub date: NaiveDate,
     pub kind: LineKind,
-    pub mandate: Option<String>,
-    pub currency: Option<String>,
+    pub mandate: Option<Name>,
+    pub currency: Option<Currency>,
     pub amount: Option<String>,
     /// USD at the entry's rate; none for reversed entries and reversals.
     pub usd: Option<Usd>,
@@ -140,7 +140,9 @@ pub(super) fn lines(
     }
     let reversals = reversal_lines(src, &lines);
     lines.extend(reversals);
-    lines.sort_by_key(|l| (l.date, l.seq));
+    // Every line is one entry's, so no two share a number: the order is total, and
+    // a sort in place (no buffer of half the lines) gives the one a stable sort gives.
+    lines.sort_unstable_by_key(|l| (l.date, l.seq));
     running_outstanding(src, period, &mut lines);
     lines.retain(|l| period.contains(l.date));
     crate::report::agreements::group_lines(book, &mut lines);
@@ -157,8 +159,8 @@ fn pledge_line(
     bal: &mut Balances,
 ) -> Result<Line, ReportError> {
     let mut l = blank(p.seq, p.counted_on(), LineKind::Entry(Kind::Pledge));
-    l.mandate = Some(p.mandate.to_string());
-    l.currency = Some(p.currency.code().to_string());
+    l.mandate = Some(p.mandate.clone());
+    l.currency = Some(p.currency);
     l.amount = Some(p.currency.format(p.base()));
     l.due = p.due;
     l.reference = p.reference.clone();
@@ -204,8 +206,8 @@ fn payment_line(
         LineKind::Entry(Kind::Payment)
     };
     let mut l = blank(pay.seq, pay.date, kind);
-    l.mandate = Some(pay.mandate.to_string());
-    l.currency = Some(pay.currency.code().to_string());
+    l.mandate = Some(pay.mandate.clone());
+    l.currency = Some(pay.currency);
     l.amount = Some(pay.currency.format(pay.amount));
     l.pledge = pay.pledge;
     l.reference = pay.reference.clone();
@@ -235,8 +237,8 @@ fn in_kind_line(
     period: Period,
 ) -> Result<Line, ReportError> {
     let mut l = blank(ik.seq, ik.date, LineKind::Entry(Kind::InKind));
-    l.mandate = Some(ik.mandate.to_string());
-    l.currency = Some(ik.currency.code().to_string());
+    l.mandate = Some(ik.mandate.clone());
+    l.currency = Some(ik.currency);
     l.amount = Some(ik.currency.format(ik.amount));
     l.pledge = ik.pledge;
     l.reference = ik.reference.clone();
@@ -259,7 +261,7 @@ fn settled(src: &Source, a: &Allocation) -> Vec<Settled> {
             let pl = src.book.pledge(*ps)?;
             Some(Settled {
                 pledge: *ps,
-                currency: pl.currency.to_string(),
+                currency: pl.currency,
                 amount: pl.currency.format(*amt),
                 outstanding: String::new(),
             })
@@ -277,8 +279,8 @@ fn write_off_line(
     bal: &mut Balances,
 ) -> Result<Line, ReportError> {
     let mut l = blank(w.seq, w.date, LineKind::Entry(w.kind()));
-    l.mandate = Some(p.mandate.to_string());
-    l.currency = Some(w.currency.code().to_string());
+    l.mandate = Some(p.mandate.clone());
+    l.currency = Some(w.currency);
     l.amount = Some(w.currency.format(w.amount));
     l.pledge = Some(w.pledge);
     l.agreement = p.agreement.as_deref().map(str::to_string);
