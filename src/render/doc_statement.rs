@@ -49,18 +49,19 @@ pub fn build(s: &Statement) -> Doc<'_> {
 /// A line's note: its agreement, what it voids, its reversal and what it took.
 fn note(l: &Line) -> String {
     let mut note: Vec<String> = Vec::new();
-    if let Some(a) = &l.agreement {
+    let more = l.more();
+    if let Some(a) = &more.agreement {
         note.push(format!("agreement {a}"));
     }
-    match (l.entry, &l.reason) {
+    match (more.entry, &more.reason) {
         (Some(e), Some(r)) => note.push(format!("voids #{e}: {r}")),
         (None, Some(r)) => note.push(r.clone()),
         _ => {}
     }
-    if let Some(b) = l.reversed_by {
+    if let Some(b) = more.reversed_by {
         note.push(format!("reversed by #{b}; counts nowhere"));
     }
-    if let Some(a) = &l.applied {
+    if let Some(a) = &more.applied {
         note.push(if l.kind == LineKind::Entry(Kind::Reduction) {
             format!("only {a} was outstanding: that much is reduced")
         } else {
@@ -83,7 +84,7 @@ fn line_row(l: &Line) -> Vec<Cell> {
         n(l.pledge.map(|p| p.to_string()).unwrap_or_default()),
         t(l.due.map(|d| d.to_string()).unwrap_or_default()),
         opt(&l.reference),
-        l.unpledged.clone().map(Cell::Money).unwrap_or(t("")),
+        l.more().unpledged.clone().map(Cell::Money).unwrap_or(t("")),
         l.outstanding.clone().map(Cell::Money).unwrap_or(t("")),
         t(note(l)),
     ]
@@ -149,8 +150,8 @@ fn settlements_sheet(lines: &[Line]) -> Sheet<'_> {
             t(l.kind.as_str()),
             n(x.pledge),
             t(x.currency.code()),
-            Cell::Money(x.amount.clone()),
-            Cell::Money(x.outstanding.clone()),
+            Cell::Money(x.amount_text()),
+            Cell::Money(x.outstanding_text()),
         ]
     });
     settled

@@ -174,12 +174,13 @@ pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statem
         if let Some(Some(first)) = of.next()
             && of.all(|a| a.as_deref() == Some(first.as_str()))
         {
-            l.agreement = Some(first);
+            l.more_mut().agreement = Some(first);
         }
     }
     // No two lines share an entry's number: sorted in place, as a stable sort would.
-    lines
-        .sort_unstable_by(|a, b| (&a.agreement, a.date, a.seq).cmp(&(&b.agreement, b.date, b.seq)));
+    lines.sort_unstable_by(|a, b| {
+        (&a.more().agreement, a.date, a.seq).cmp(&(&b.more().agreement, b.date, b.seq))
+    });
 }
 
 /// The agreements a report covers: signed by `end`, of the report's donor and fund.

@@ -44,18 +44,49 @@ impl Serialize for LineKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What one line settled of one pledge. Its figures are kept as numbers and
+/// written in the pledge's currency's form (`amount_text`), as they always were.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settled {
     pub pledge: u64,
     /// The pledge's currency.
     pub currency: Currency,
     /// In the pledge's currency.
-    pub amount: String,
-    /// What is left on that pledge after this line.
-    pub outstanding: String,
+    pub amount: Decimal,
+    /// What is left on that pledge after this line (none when the settlement does
+    /// not say: written as an empty text).
+    pub outstanding: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl Settled {
+    pub fn amount_text(&self) -> String {
+        self.currency.format(self.amount)
+    }
+
+    pub fn outstanding_text(&self) -> String {
+        self.outstanding
+            .map(|o| self.currency.format(o))
+            .unwrap_or_default()
+    }
+}
+
+impl Serialize for Settled {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut x = s.serialize_struct("Settled", 4)?;
+        x.serialize_field("pledge", &self.pledge)?;
+        x.serialize_field("currency", &self.currency)?;
+        x.serialize_field("amount", &self.amount_text())?;
+        x.serialize_field("outstanding", &self.outstanding_text())?;
+        x.end()
+    }
+}
+
+/// One entry's line. What only some lines have (a payment's unpledged rest, a
+/// reversal's entry and reason, an instalment's agreement, ...) is kept apart in
+/// `more`, so that the common line (a pledge, a payment) is a third smaller: a
+/// statement of a large donor holds hundreds of thousands of lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub seq: u64,
     pub date: NaiveDate,
@@ -70,10 +101,16 @@ pub struct Line {
     pub due: Option<NaiveDate>,
     pub reference: Option<String>,
     pub settled: Vec<Settled>,
-    /// What a payment left unsettled, in its own currency.
-    pub unpledged: Option<String>,
     /// For pledges and write-offs: the pledge's outstanding after this line.
     pub outstanding: Option<String>,
+    pub more: Option<Box<More>>,
+}
+
+/// The fields of a line that most lines leave empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct More {
+    /// What a payment left unsettled, in its own currency.
+    pub unpledged: Option<String>,
     /// For a reversal: the entry it voids, and why. For a write-off or reduction:
     /// its reason; for an opening pledge: the original pledge; for a prior-period
     /// refund: that label.
@@ -85,8 +122,71 @@ pub struct Line {
     /// pledge's currency.
     pub applied: Option<String>,
     /// For an instalment, and a payment, write-off or reduction of one: its agreement.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<String>,
+}
+
+const NOTHING_MORE: More = More {
+    unpledged: None,
+    entry: None,
+    reason: None,
+    reversed_by: None,
+    applied: None,
+    agreement: None,
+};
+
+impl Line {
+    /// The fields most lines leave empty (all empty when this one has none).
+    pub fn more(&self) -> &More {
+        self.more.as_deref().unwrap_or(&NOTHING_MORE)
+    }
+
+    /// The same, to fill in.
+    pub fn more_mut(&mut self) -> &mut More {
+        self.more.get_or_insert_with(Default::default)
+    }
+
+    pub fn reversed_by(&self) -> Option<u64> {
+        self.more().reversed_by
+    }
+
+    fn set_reversed_by(&mut self, by: Option<u64>) {
+        if by.is_some() {
+            self.more_mut().reversed_by = by;
+        }
+    }
+}
+
+/// A line as it always was: every field in this order, each absent one as `null`,
+/// except `agreement`, left out when absent.
+impl Serialize for Line {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let more = self.more();
+        let fields = 17 + usize::from(more.agreement.is_some());
+        let mut l = s.serialize_struct("Line", fields)?;
+        l.serialize_field("seq", &self.seq)?;
+        l.serialize_field("date", &self.date)?;
+        l.serialize_field("kind", &self.kind)?;
+        l.serialize_field("mandate", &self.mandate)?;
+        l.serialize_field("currency", &self.currency)?;
+        l.serialize_field("amount", &self.amount)?;
+        l.serialize_field("usd", &self.usd)?;
+        l.serialize_field("pledge", &self.pledge)?;
+        l.serialize_field("due", &self.due)?;
+        l.serialize_field("reference", &self.reference)?;
+        l.serialize_field("settled", &self.settled)?;
+        l.serialize_field("unpledged", &more.unpledged)?;
+        l.serialize_field("outstanding", &self.outstanding)?;
+        l.serialize_field("entry", &more.entry)?;
+        l.serialize_field("reason", &more.reason)?;
+        l.serialize_field("reversed_by", &more.reversed_by)?;
+        l.serialize_field("applied", &more.applied)?;
+        match &more.agreement {
+            Some(a) => l.serialize_field("agreement", a)?,
+            None => l.skip_field("agreement")?,
+        }
+        l.end()
+    }
 }
 
 /// A line with only its number, date and kind.
@@ -103,13 +203,8 @@ fn blank(seq: u64, date: NaiveDate, kind: LineKind) -> Line {
         due: None,
         reference: None,
         settled: vec![],
-        unpledged: None,
         outstanding: None,
-        entry: None,
-        reason: None,
-        reversed_by: None,
-        applied: None,
-        agreement: None,
+        more: None,
     }
 }
 
@@ -164,11 +259,13 @@ fn pledge_line(
     l.amount = Some(p.currency.format(p.base()));
     l.due = p.due;
     l.reference = p.reference.clone();
-    l.reversed_by = p.reversed_by;
-    l.agreement = p.agreement.as_deref().map(str::to_string);
+    l.set_reversed_by(p.reversed_by);
+    if let Some(a) = &p.agreement {
+        l.more_mut().agreement = Some(a.to_string());
+    }
     if p.is_opening() {
         l.kind = LineKind::OpeningPledge;
-        l.reason = Some(format!(
+        l.more_mut().reason = Some(format!(
             "carried in from a pledge of {} {} made {}",
             p.currency.format_grouped(p.amount),
             p.currency,
@@ -178,9 +275,9 @@ fn pledge_line(
     if p.pending || p.date > period.to && p.pledged_on <= period.to && p.agreement.is_some() {
         l.kind = LineKind::ConditionalPledge;
         l.date = p.pledged_on;
-        l.reason = Some("conditional, not yet recognised: counts as pledged once its agreement's condition is met".into());
+        l.more_mut().reason = Some("conditional, not yet recognised: counts as pledged once its agreement's condition is met".into());
     } else if p.date > p.pledged_on {
-        l.reason = Some(format!(
+        l.more_mut().reason = Some(format!(
             "conditional instalment pledged {}, recognised when its agreement's condition was met",
             p.pledged_on
         ));
@@ -211,9 +308,10 @@ fn payment_line(
     l.amount = Some(pay.currency.format(pay.amount));
     l.pledge = pay.pledge;
     l.reference = pay.reference.clone();
-    l.reversed_by = pay.reversed_by;
+    l.set_reversed_by(pay.reversed_by);
     if pay.prior_period {
-        l.reason = Some("prior-period refund: money received before the ledger's records".into());
+        l.more_mut().reason =
+            Some("prior-period refund: money received before the ledger's records".into());
     }
     if pay.reversed_by.is_none() && pay.date <= period.to {
         l.usd = Some(conv.usd(pay.amount, pay.currency, pay.date)?);
@@ -221,7 +319,7 @@ fn payment_line(
         bal.payment(src.book, pay, alloc);
         if let Some(a) = alloc {
             if !a.unpledged.is_zero() {
-                l.unpledged = Some(pay.currency.format(a.unpledged));
+                l.more_mut().unpledged = Some(pay.currency.format(a.unpledged));
             }
             l.settled = settled(src, a);
         }
@@ -242,7 +340,7 @@ fn in_kind_line(
     l.amount = Some(ik.currency.format(ik.amount));
     l.pledge = ik.pledge;
     l.reference = ik.reference.clone();
-    l.reversed_by = ik.reversed_by;
+    l.set_reversed_by(ik.reversed_by);
     if ik.reversed_by.is_none() && ik.date <= period.to {
         l.usd = Some(conv.usd(ik.amount, ik.currency, ik.date)?);
         if let Some(a) = src.settlement.allocations.get(&ik.seq) {
@@ -262,8 +360,8 @@ fn settled(src: &Source, a: &Allocation) -> Vec<Settled> {
             Some(Settled {
                 pledge: *ps,
                 currency: pl.currency,
-                amount: pl.currency.format(*amt),
-                outstanding: String::new(),
+                amount: *amt,
+                outstanding: None,
             })
         })
         .collect()
@@ -283,9 +381,13 @@ fn write_off_line(
     l.currency = Some(w.currency);
     l.amount = Some(w.currency.format(w.amount));
     l.pledge = Some(w.pledge);
-    l.agreement = p.agreement.as_deref().map(str::to_string);
-    l.reason = w.reason.clone();
-    l.reversed_by = w.reversed_by;
+    if let Some(a) = &p.agreement {
+        l.more_mut().agreement = Some(a.to_string());
+    }
+    if let Some(r) = &w.reason {
+        l.more_mut().reason = Some(r.clone());
+    }
+    l.set_reversed_by(w.reversed_by);
     if w.reversed_by.is_none() && w.date <= period.to {
         // What it actually took off the pledge (never below zero).
         let applied: Decimal = src
@@ -299,7 +401,7 @@ fn write_off_line(
         let rate_date = if w.reduction { p.counted_on() } else { w.date };
         l.usd = Some(conv.usd(applied, w.currency, rate_date)?);
         if applied < w.amount {
-            l.applied = Some(w.currency.format(applied));
+            l.more_mut().applied = Some(w.currency.format(applied));
         }
         bal.write_off(w, applied);
     }
@@ -319,8 +421,9 @@ fn reversal_lines(src: &Source, listed: &[Line]) -> Vec<Line> {
                     e.recorded_at.date_naive(),
                     LineKind::Entry(Kind::Reversal),
                 );
-                l.entry = Some(r.entry);
-                l.reason = Some(r.reason.clone());
+                let more = l.more_mut();
+                more.entry = Some(r.entry);
+                more.reason = Some(r.reason.clone());
                 Some(l)
             }
             _ => None,
@@ -332,17 +435,20 @@ fn reversal_lines(src: &Source, listed: &[Line]) -> Vec<Line> {
 /// settlement left it after that line's entry.
 fn running_outstanding(src: &Source, period: Period, lines: &mut [Line]) {
     let book = src.book;
-    let after = |ps: u64, by: Option<u64>| {
+    let left_after = |ps: u64, by: Option<u64>| {
         let p = book.pledge(ps)?;
-        let left = match by {
-            None => p.base(),
-            Some(by) => src.settlement.left_after(ps, by)?,
-        };
-        Some(p.currency.format(left))
+        match by {
+            None => Some(p.base()),
+            Some(by) => src.settlement.left_after(ps, by),
+        }
+    };
+    let after = |ps: u64, by: Option<u64>| {
+        let left = left_after(ps, by)?;
+        Some(book.pledge(ps)?.currency.format(left))
     };
     for l in lines
         .iter_mut()
-        .filter(|l| l.reversed_by.is_none() && l.date <= period.to)
+        .filter(|l| l.reversed_by().is_none() && l.date <= period.to)
     {
         match l.kind {
             LineKind::Entry(Kind::Pledge) | LineKind::OpeningPledge => {
@@ -358,8 +464,8 @@ fn running_outstanding(src: &Source, period: Period, lines: &mut [Line]) {
             }
             LineKind::Entry(Kind::Payment | Kind::Refund | Kind::InKind) => {
                 for s in l.settled.iter_mut() {
-                    if let Some(left) = after(s.pledge, Some(l.seq)) {
-                        s.outstanding = left;
+                    if let Some(left) = left_after(s.pledge, Some(l.seq)) {
+                        s.outstanding = Some(left);
                     }
                 }
             }
