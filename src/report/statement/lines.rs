@@ -484,3 +484,65 @@ fn running_outstanding(src: &Source, period: Period, lines: &mut [Line]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(d: &str) -> NaiveDate {
+        d.parse().unwrap()
+    }
+
+    /// A line is written with every field in its place, an absent one as `null` and
+    /// an absent agreement left out, whether its rarer fields are kept apart or not.
+    #[test]
+    fn a_line_is_written_field_by_field_as_it_always_was() {
+        let usd = Currency::lookup("USD").unwrap();
+        let jpy = Currency::lookup("JPY").unwrap();
+        let plain = blank(7, date("2024-02-03"), LineKind::Entry(Kind::Reversal));
+        assert_eq!(
+            serde_json::to_string(&plain).unwrap(),
+            r#"{"seq":7,"date":"2024-02-03","kind":"reversal","mandate":null,"currency":null,"amount":null,"usd":null,"pledge":null,"due":null,"reference":null,"settled":[],"unpledged":null,"outstanding":null,"entry":null,"reason":null,"reversed_by":null,"applied":null}"#
+        );
+        let mut full = blank(9, date("2024-02-04"), LineKind::Entry(Kind::Payment));
+        full.mandate = Some("icat".into());
+        full.currency = Some(usd);
+        full.amount = Some("12.50".into());
+        full.usd = Some(Usd(Decimal::new(1250, 2)));
+        full.pledge = Some(3);
+        full.due = Some(date("2024-06-30"));
+        full.reference = Some("R-1".into());
+        full.settled = vec![
+            Settled {
+                pledge: 3,
+                currency: jpy,
+                amount: Decimal::new(1200, 0),
+                outstanding: Some(Decimal::new(-0, 2)),
+            },
+            Settled {
+                pledge: 4,
+                currency: usd,
+                amount: Decimal::new(5, 1),
+                outstanding: None,
+            },
+        ];
+        full.outstanding = Some("1.00".into());
+        full.set_reversed_by(None);
+        assert!(
+            full.more.is_none(),
+            "nothing kept apart for a line without them"
+        );
+        full.set_reversed_by(Some(11));
+        let more = full.more_mut();
+        more.unpledged = Some("0.50".into());
+        more.entry = Some(2);
+        more.reason = Some("why".into());
+        more.applied = Some("0.25".into());
+        more.agreement = Some("AG-1".into());
+        assert_eq!(
+            serde_json::to_string(&full).unwrap(),
+            r#"{"seq":9,"date":"2024-02-04","kind":"payment","mandate":"icat","currency":"USD","amount":"12.50","usd":"12.50","pledge":3,"due":"2024-06-30","reference":"R-1","settled":[{"pledge":3,"currency":"JPY","amount":"1200","outstanding":"0"},{"pledge":4,"currency":"USD","amount":"0.50","outstanding":""}],"unpledged":"0.50","outstanding":"1.00","entry":2,"reason":"why","reversed_by":11,"applied":"0.25","agreement":"AG-1"}"#
+        );
+        assert_eq!(full.reversed_by(), Some(11));
+    }
+}
