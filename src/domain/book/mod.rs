@@ -140,9 +140,8 @@ pub struct Book {
     /// Number of entries applied (the header is not an entry).
     pub entries: u64,
     pub last_recorded_at: Option<DateTime<Utc>>,
-    /// Each entry's kind by its number (less one); none for an entry a filtered
-    /// book left out.
-    kinds: Vec<Option<Kind>>,
+    /// Each entry's kind by its number; none for an entry a filtered book left out.
+    kinds: Kinds,
     reversed: HashMap<u64, u64>,
     pledges: BySeq<PledgeRec>,
     payments: BySeq<PaymentRec>,
@@ -156,16 +155,39 @@ pub struct Book {
     named_by: std::sync::OnceLock<HashMap<u64, u32>>,
 }
 
+/// Entry kinds by entry number, two to a byte (a kind's place in `Kind::ALL`
+/// plus one; 0 for an entry left out): half a byte an entry, kept by every book,
+/// a writer's share and a one-donor report's too.
+#[derive(Debug, Clone, Default)]
+struct Kinds(Vec<u8>);
+
+impl Kinds {
+    fn get(&self, seq: u64) -> Option<Kind> {
+        let i = usize::try_from(seq.checked_sub(1)?).ok()?;
+        let code = (self.0.get(i / 2)? >> (4 * (i % 2))) & 0x0f;
+        code.checked_sub(1).map(|k| Kind::ALL[usize::from(k)])
+    }
+
+    /// Entries come in journal order; a filtered book leaves gaps.
+    fn set(&mut self, seq: u64, kind: Kind) {
+        let Some(i) = seq.checked_sub(1).and_then(|i| usize::try_from(i).ok()) else {
+            return;
+        };
+        if self.0.len() <= i / 2 {
+            self.0.resize(i / 2 + 1, 0);
+        }
+        let shift = 4 * (i % 2);
+        self.0[i / 2] = (self.0[i / 2] & !(0x0f << shift)) | ((kind as u8 + 1) << shift);
+    }
+}
+
 impl Book {
     pub fn new() -> Book {
         Book::default()
     }
 
     pub fn kind_of(&self, seq: u64) -> Option<Kind> {
-        seq.checked_sub(1)
-            .and_then(|i| self.kinds.get(i as usize))
-            .copied()
-            .flatten()
+        self.kinds.get(seq)
     }
 
     pub fn reversed_by(&self, seq: u64) -> Option<u64> {
@@ -254,12 +276,7 @@ impl Book {
             return;
         }
         self.entries = self.entries.max(seq);
-        // Entries come in journal order; a filtered book leaves gaps.
-        let at = (seq as usize).saturating_sub(1);
-        if self.kinds.len() <= at {
-            self.kinds.resize(at + 1, None);
-        }
-        self.kinds[at] = Some(kind);
+        self.kinds.set(seq, kind);
         self.last_recorded_at = Some(entry.recorded_at);
         match entry.body {
             Body::Ledger(_) => {}
@@ -437,6 +454,34 @@ impl Book {
         }
         if let Some((c, d)) = self.rate_entries.get(&target) {
             self.rates.remove(*c, *d, target);
+        }
+    }
+}
+
+#[cfg(test)]
+mod kinds_tests {
+    use super::*;
+
+    /// Every kind comes back from either half of a byte, with gaps left as none and
+    /// a neighbour's kind untouched.
+    #[test]
+    fn kinds_are_kept_two_to_a_byte() {
+        let mut kinds = Kinds::default();
+        let mut want = Vec::new();
+        for (i, k) in Kind::ALL.into_iter().cycle().take(60).enumerate() {
+            // Runs of neighbours (sharing bytes) with a gap after every fifth.
+            let seq = i as u64 + 1 + (i / 5) as u64;
+            kinds.set(seq, k);
+            want.push((seq, k));
+        }
+        let last = want.last().unwrap().0;
+        for seq in 0..=last + 3 {
+            let expected = want.iter().find(|(s, _)| *s == seq).map(|(_, k)| *k);
+            assert_eq!(kinds.get(seq), expected, "entry #{seq}");
+        }
+        assert!(kinds.0.len() <= (last as usize).div_ceil(2));
+        for k in Kind::ALL {
+            assert_eq!(Kind::ALL[k as usize], k);
         }
     }
 }

@@ -4,7 +4,6 @@
 //! settlement's events). Adds each counted line to the currency balances as it goes.
 
 use crate::domain::{Currency, Kind};
-use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -411,11 +410,13 @@ fn write_off_line(
 /// The reversals of entries already listed. Reversals have no value date: they are
 /// listed on the day they were recorded.
 fn reversal_lines(src: &Source, listed: &[Line]) -> Vec<Line> {
-    let targets: HashSet<u64> = listed.iter().map(|l| l.seq).collect();
+    // Sorted numbers, not a hash set: a large donor lists half a million lines.
+    let mut targets: Vec<u64> = listed.iter().map(|l| l.seq).collect();
+    targets.sort_unstable();
     src.entries
         .iter()
         .filter_map(|e| match &e.body {
-            Body::Reversal(r) if targets.contains(&r.entry) => {
+            Body::Reversal(r) if targets.binary_search(&r.entry).is_ok() => {
                 let mut l = blank(
                     e.seq,
                     e.recorded_at.date_naive(),
