@@ -10,8 +10,9 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// Decodes a file (borrowing it when it is UTF-8 already). An error that concerns one line starts with its number and a
-/// colon (`"7: byte 0xF4 ..."`), so that callers can prefix the file name.
+/// Decodes a file (borrowing it when it is UTF-8 already). An error that concerns
+/// one line starts with its number and a colon (`"7: byte 0xF4 ..."`), so that
+/// callers can prefix the file name.
 /// A byte-order mark always decides (UTF-8, UTF-16 LE/BE); without
 /// one the profile's encoding is used, and UTF-8 must be valid UTF-8.
 pub fn decode<'a>(
