@@ -87,16 +87,14 @@ pub fn encode_with_body(
 /// needs escaping (a number, hex digits, a timestamp).
 fn prefix(out: &mut Vec<u8>, seq: u64, prev: &str, recorded_at: &str, batch: Option<[u32; 2]>) {
     use std::io::Write;
-    let written = match batch {
-        None => write!(
-            out,
-            "{{\"seq\":{seq},\"prev\":\"{prev}\",\"recorded_at\":\"{recorded_at}\""
-        ),
-        Some([i, n]) => write!(
-            out,
-            "{{\"seq\":{seq},\"prev\":\"{prev}\",\"recorded_at\":\"{recorded_at}\",\"batch\":[{i},{n}]"
-        ),
-    };
+    let written = write!(
+        out,
+        "{{\"seq\":{seq},\"prev\":\"{prev}\",\"recorded_at\":\"{recorded_at}\""
+    )
+    .and_then(|()| match batch {
+        Some([i, n]) => write!(out, ",\"batch\":[{i},{n}]"),
+        None => Ok(()),
+    });
     written.expect("writing to memory does not fail");
 }
 

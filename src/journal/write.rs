@@ -370,7 +370,9 @@ impl Writer {
         })?;
         let size = batch.then_some(size);
         let recorded_at = crate::domain::time::format_timestamp(self.now);
-        let mut chunk = Vec::with_capacity(self.bodies.len().min(COMMIT_CHUNK) + n.min(4096) * 256);
+        // A line is its body and about 200 bytes around it.
+        let mut chunk =
+            Vec::with_capacity((self.bodies.len() + n * 256).min(COMMIT_CHUNK + (1 << 16)));
         // Each line's end in the chunk and its hash: a line starts where the one
         // before ends.
         let mut lines: Vec<(usize, [u8; 64])> = Vec::with_capacity(n.min(COMMIT_CHUNK / 256));
@@ -524,6 +526,11 @@ mod tests {
         "2026-01-01T00:00:00Z".parse().unwrap()
     }
 
+    /// The ledger as a reader finds it, every line decoded.
+    fn read(path: &Path) -> Scan {
+        scan_file(&File::open(path).unwrap(), path, true, None, &mut |_| {}).unwrap()
+    }
+
     fn pledge(i: usize) -> Body {
         let memo = "m".repeat(i * 37 % 300);
         serde_json::from_str(&format!(
@@ -543,15 +550,7 @@ mod tests {
         first.stage(pledge(0)).unwrap();
         first.commit().unwrap();
         let before = std::fs::read(&path).unwrap();
-        let head = super::super::scan::scan_file(
-            &File::open(&path).unwrap(),
-            &path,
-            false,
-            None,
-            &mut |_| {},
-        )
-        .unwrap()
-        .head;
+        let head = read(&path).head;
 
         let n = 40;
         let mut w = Writer::open(&path, at(), Reading::ToImport).unwrap();
@@ -597,14 +596,7 @@ mod tests {
             (new_head.entries, new_head.hash.as_str()),
             (n as u64 + 1, prev.as_str())
         );
-        let read = super::super::scan::scan_file(
-            &File::open(&path).unwrap(),
-            &path,
-            true,
-            None,
-            &mut |_| {},
-        )
-        .unwrap();
+        let read = read(&path);
         assert_eq!(read.head, new_head);
         assert!(matches!(read.tail, Tail::Clean), "{:?}", read.tail);
         assert_eq!(

@@ -186,12 +186,23 @@ pub(super) fn sheet<'a>(
     rows: Vec<Vec<Cell>>,
     totals: Option<Vec<Cell>>,
 ) -> Sheet<'a> {
+    sheet_of(key, title, columns, Rows::Built(rows), totals)
+}
+
+/// `sheet` for rows of either kind (`Rows::made` for a long table).
+pub(super) fn sheet_of<'a>(
+    key: &'static str,
+    title: impl Into<String>,
+    columns: &[(&'static str, bool)],
+    rows: Rows<'a>,
+    totals: Option<Vec<Cell>>,
+) -> Sheet<'a> {
     Sheet {
         key,
         title: title.into(),
         columns: columns.iter().map(|c| c.0).collect(),
         right: columns.iter().map(|c| c.1).collect(),
-        rows: Rows::Built(rows),
+        rows,
         totals,
     }
 }

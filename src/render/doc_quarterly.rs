@@ -2,7 +2,7 @@
 //! head, then one table per section. Lays out, never computes.
 
 use super::doc::{Cell, Doc, Rows, Sheet};
-use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, t};
+use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, sheet_of, t};
 use crate::domain::words::count;
 use crate::report::quarterly::{LargestDonor, Overdue, Split};
 use crate::report::{Quarterly, Usd};
@@ -310,18 +310,16 @@ fn overdue_rows(rows: &[Overdue]) -> Rows<'_> {
 
 /// Overdue pledges at the quarter's end, small balances apart.
 fn overdue_sheet(q: &Quarterly) -> Sheet<'_> {
-    let mut overdue = sheet(
+    sheet_of(
         "overdue",
         format!(
             "Overdue pledges at {} (outstanding: contributions receivable)",
             q.head.period.to
         ),
         OVERDUE_COLUMNS,
-        Vec::new(),
+        overdue_rows(&q.overdue),
         None,
-    );
-    overdue.rows = overdue_rows(&q.overdue);
-    overdue
+    )
 }
 
 /// The overdue pledges by age, with the report's totals row.
@@ -356,47 +354,22 @@ fn small_balances_sheet(q: &Quarterly) -> Sheet<'_> {
         "pledges",
     )));
     small_totals.push(m(q.small_balances_total.outstanding));
-    let mut small = sheet(
+    sheet_of(
         "small-balances",
         format!(
             "Small balances, likely bank charges (overdue, at or below USD {} each): to be written off",
             q.small_balance_tolerance
         ),
         OVERDUE_COLUMNS,
-        Vec::new(),
+        overdue_rows(&q.small_balances),
         Some(small_totals),
-    );
-    small.rows = overdue_rows(&q.small_balances);
-    small
+    )
 }
 
 /// Unrealised exchange differences on outstanding pledges, with the report's total.
 fn exchange_sheet(q: &Quarterly) -> Sheet<'_> {
-    let mut differences = sheet(
-        "exchange-differences",
-        "Unrealised exchange differences on outstanding pledges",
-        &[
-            ("#", true),
-            ("Donor", false),
-            ("Currency", false),
-            ("Outstanding", true),
-            ("At pledge rate", true),
-            ("At closing rate", true),
-            ("Difference", true),
-        ],
-        Vec::new(),
-        Some(vec![
-            t("Total"),
-            t(""),
-            t(""),
-            t(""),
-            t(""),
-            t(""),
-            m(q.exchange_difference_total),
-        ]),
-    );
     // One row per pledge, each made when it is written.
-    differences.rows = Rows::made(q.exchange_differences.len(), |i| {
+    let rows = Rows::made(q.exchange_differences.len(), |i| {
         let x = &q.exchange_differences[i];
         vec![
             n(format!("#{}", x.seq)),
@@ -408,7 +381,29 @@ fn exchange_sheet(q: &Quarterly) -> Sheet<'_> {
             m(x.difference),
         ]
     });
-    differences
+    sheet_of(
+        "exchange-differences",
+        "Unrealised exchange differences on outstanding pledges",
+        &[
+            ("#", true),
+            ("Donor", false),
+            ("Currency", false),
+            ("Outstanding", true),
+            ("At pledge rate", true),
+            ("At closing rate", true),
+            ("Difference", true),
+        ],
+        rows,
+        Some(vec![
+            t("Total"),
+            t(""),
+            t(""),
+            t(""),
+            t(""),
+            t(""),
+            m(q.exchange_difference_total),
+        ]),
+    )
 }
 
 /// Pledged and paid in each of the last eight quarters.

@@ -2,7 +2,7 @@
 //! balances in each currency. Lays out, never computes.
 
 use super::doc::{Cell, Doc, Rows, Sheet};
-use super::doc::{header, m, ms, n, sheet, t};
+use super::doc::{header, m, ms, n, sheet, sheet_of, t};
 use crate::domain::Kind;
 use crate::report::reconcile::{Reconciliation, Terms};
 use crate::report::statement::{Line, LineKind};
@@ -92,7 +92,7 @@ fn line_row(l: &Line) -> Vec<Cell> {
 
 /// The statement's lines, one row per entry, each made when it is written.
 fn lines_sheet(s: &Statement) -> Sheet<'_> {
-    let mut lines = sheet(
+    sheet_of(
         "lines",
         format!("Statement of account: {} ({})", s.name, s.donor),
         &[
@@ -110,38 +110,21 @@ fn lines_sheet(s: &Statement) -> Sheet<'_> {
             ("Outstanding", true),
             ("Note", false),
         ],
-        Vec::new(),
+        Rows::made(s.lines.len(), |i| line_row(&s.lines[i])),
         None,
-    );
-    lines.rows = Rows::made(s.lines.len(), |i| line_row(&s.lines[i]));
-    lines
+    )
 }
 
 /// One row per pledge a line settled: the same figures as the lines' Settled
 /// column, one value per cell, for a spreadsheet. Each row is made when it is
 /// written, from the (line, settled pledge) it stands for.
 fn settlements_sheet(lines: &[Line]) -> Sheet<'_> {
-    let mut settled = sheet(
-        "settlements",
-        "What each payment, write-off and reduction settled",
-        &[
-            ("Date", false),
-            ("#", true),
-            ("Kind", false),
-            ("Pledge", true),
-            ("Currency", false),
-            ("Settled", true),
-            ("Left on the pledge", true),
-        ],
-        Vec::new(),
-        None,
-    );
     let at: Vec<(usize, usize)> = lines
         .iter()
         .enumerate()
         .flat_map(|(i, l)| (0..l.settled.len()).map(move |k| (i, k)))
         .collect();
-    settled.rows = Rows::made(at.len(), move |r| {
+    let rows = Rows::made(at.len(), move |r| {
         let (i, k) = at[r];
         let (l, x) = (&lines[i], &lines[i].settled[k]);
         vec![
@@ -154,7 +137,21 @@ fn settlements_sheet(lines: &[Line]) -> Sheet<'_> {
             Cell::Money(x.outstanding_text()),
         ]
     });
-    settled
+    sheet_of(
+        "settlements",
+        "What each payment, write-off and reduction settled",
+        &[
+            ("Date", false),
+            ("#", true),
+            ("Kind", false),
+            ("Pledge", true),
+            ("Currency", false),
+            ("Settled", true),
+            ("Left on the pledge", true),
+        ],
+        rows,
+        None,
+    )
 }
 
 /// The statement's totals in USD, in one row.
