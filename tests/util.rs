@@ -82,12 +82,24 @@ impl Test {
             .env("CONTRIB_LEDGER", &self.ledger)
             .env("LEDGER_NOW", &self.now)
             .env_remove("LEDGER_LOCK_TIMEOUT")
+            .env_remove("LEDGER_REPORT_ENTRIES")
             .args(args);
         cmd
     }
 
     pub fn run(&self, args: impl CommandLine) -> Output {
-        let out = self.command(args).output().expect("run ledger");
+        self.run_cmd(self.command(args))
+    }
+
+    /// Runs with one more environment variable set.
+    pub fn run_env(&self, (key, value): (&str, &str), args: impl CommandLine) -> Output {
+        let mut cmd = self.command(args);
+        cmd.env(key, value);
+        self.run_cmd(cmd)
+    }
+
+    fn run_cmd(&self, mut cmd: Command) -> Output {
+        let out = cmd.output().expect("run ledger");
         Output {
             status: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -8,6 +8,7 @@ mod append;
 mod args;
 mod export;
 mod failure;
+mod groups;
 mod help;
 mod iati;
 mod import;

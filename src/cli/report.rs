@@ -158,13 +158,13 @@ pub(super) fn ledger_head(scan: &journal::Scan) -> LedgerHead {
 }
 
 /// The flags, checked before the ledger is read.
-struct Checked {
-    kind: ReportKind,
-    period: PeriodSpec,
-    until: Option<DateTime<Utc>>,
+pub(super) struct Checked {
+    pub(super) kind: ReportKind,
+    pub(super) period: PeriodSpec,
+    pub(super) until: Option<DateTime<Utc>>,
     format: Format,
     table: Option<String>,
-    tolerance: rust_decimal::Decimal,
+    pub(super) tolerance: rust_decimal::Decimal,
     by_category: bool,
 }
 
@@ -273,6 +273,14 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (Some(_), Some(keep)) => keep.donor.clone(),
         _ => None,
     };
+    // A whole-ledger donors or mandates report keeps the whole book only while the
+    // ledger's money entries fit the budget; past it, the book is let go and the
+    // report is made group by group from what the read kept (`groups`).
+    let groupable =
+        !filtered && !c.by_category && matches!(c.kind, ReportKind::Donors | ReportKind::Mandates);
+    let budget = super::groups::budget();
+    let mut lean = groupable.then(super::groups::Lean::default);
+    let mut whole = true;
     // No report but a statement prints an entry's reference or memo: a whole-ledger
     // read takes figures only.
     let visit = |e: crate::domain::Entry| {
@@ -281,7 +289,16 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             entries.push(e.clone());
         }
         if !filtered {
-            book.apply(e);
+            if let Some(lean) = lean.as_mut() {
+                lean.see(&e);
+                if whole && lean.money > budget {
+                    book = Book::new();
+                    whole = false;
+                }
+            }
+            if whole {
+                book.apply(e);
+            }
         } else if e.body.is_registration() {
             book.apply(e);
             kept.registered(&book.register);
@@ -301,6 +318,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (false, _) => journal::scan_figures(&ctx.ledger, c.until, visit)?,
     };
     super::warn_if_torn(ctx, &scan);
+    if !whole && let Some(lean) = lean {
+        let report = super::groups::report(ctx, &args, &c, lean, budget, &scan)?;
+        return finish(out, &args, &c, &report);
+    }
     // `--donor`, `--fund`, `--category`: the report over those entries alone (with
     // every rate and registration), read again into a book of its own unless the
     // read above kept them. A statement is built the same way, so its default
@@ -369,30 +390,40 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             Report::Statement(report::statement::statement(&src, donor, period).map_err(fail)?)
         }
     };
-    if let Some(t) = &c.table
-        && !render::table_keys(&report).contains(&t.as_str())
-    {
-        return Err(Failure::usage(format!(
-            "--table: this report has no table {t:?}; it has {}",
-            render::table_keys(&report).join(", ")
-        )));
-    }
-    if c.format == Format::Csv {
-        // A CSV file holds one table and nothing else: its warnings go beside it.
-        for w in render::warnings(&report) {
-            eprintln!("warning: {w}");
-        }
-    }
-    // Streamed as it is drawn: a report of a large ledger (a statement, the
-    // quarterly report's lists) is never held a second time as its bytes.
-    let written = args.output.write_with(out, |w| {
-        render::render(&report, c.format, c.table.as_deref(), w)
-    });
+    let written = finish(out, &args, &c, &report);
     // The command ends here and the process with it, which returns the memory at
     // once: freeing a large ledger's book, settlement and report one allocation at a
     // time would cost a share of the command (as for the writers).
     std::mem::forget((report, settled, book, entries));
     written
+}
+
+/// Checks `--table` against the report made, and writes it.
+fn finish(
+    out: &mut dyn Write,
+    args: &ReportArgs,
+    c: &Checked,
+    report: &Report,
+) -> Result<(), Failure> {
+    if let Some(t) = &c.table
+        && !render::table_keys(report).contains(&t.as_str())
+    {
+        return Err(Failure::usage(format!(
+            "--table: this report has no table {t:?}; it has {}",
+            render::table_keys(report).join(", ")
+        )));
+    }
+    if c.format == Format::Csv {
+        // A CSV file holds one table and nothing else: its warnings go beside it.
+        for w in render::warnings(report) {
+            eprintln!("warning: {w}");
+        }
+    }
+    // Streamed as it is drawn: a report of a large ledger (a statement, the
+    // quarterly report's lists) is never held a second time as its bytes.
+    args.output.write_with(out, |w| {
+        render::render(report, c.format, c.table.as_deref(), w)
+    })
 }
 
 /// What `--donor`, `--fund` and `--category` keep by `register`, the donor's code,
@@ -512,10 +543,10 @@ impl<'a> KeptAsRead<'a> {
 
 /// Which money entries a filtered report keeps: one donor's, those of some
 /// mandates (a fund's), and those of some donors (a category's).
-struct Keep {
-    donor: Option<String>,
-    mandates: Option<std::collections::HashSet<String>>,
-    donors: Option<std::collections::HashSet<String>>,
+pub(super) struct Keep {
+    pub(super) donor: Option<String>,
+    pub(super) mandates: Option<std::collections::HashSet<String>>,
+    pub(super) donors: Option<std::collections::HashSet<String>>,
 }
 
 impl Keep {
@@ -537,8 +568,10 @@ impl Keep {
 /// with every rate and registration and the reversals of what it holds (`takes`);
 /// for a statement (`statement`), their references and memos too, and those
 /// reversals again as entries, which it lists. Entries up to `decoded_to`
-/// were decoded by the command's first read.
-fn filtered_book(
+/// were decoded by the command's first read, and it read no further: an entry
+/// appended since is left out, so the book is of the prefix whose head the report
+/// prints.
+pub(super) fn filtered_book(
     ctx: &Context,
     until: Option<chrono::DateTime<chrono::Utc>>,
     keep: &Keep,
@@ -548,6 +581,9 @@ fn filtered_book(
     let mut book = Book::new();
     let mut reversals = Vec::new();
     let visit = |e: crate::domain::Entry| {
+        if e.seq > decoded_to {
+            return;
+        }
         if statement
             && let crate::domain::Body::Reversal(r) = &e.body
             && book.kind_of(r.entry).is_some()

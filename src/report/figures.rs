@@ -100,6 +100,20 @@ impl<'a> Tally<'a> {
         self.total.add(&other.total);
     }
 
+    /// A closed tally of these rows and total (a sum of closed tallies).
+    pub(crate) fn closed(
+        by_donor: BTreeMap<&'a str, Figures>,
+        by_mandate: BTreeMap<&'a str, Figures>,
+        total: Figures,
+    ) -> Self {
+        Tally {
+            by_donor,
+            by_mandate,
+            total,
+            pairs: FxHashMap::default(),
+        }
+    }
+
     /// The rows and the total, once every entry is added.
     fn close(mut self) -> Self {
         for ((donor, mandate), f) in self.pairs.drain() {

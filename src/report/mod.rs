@@ -14,6 +14,7 @@ pub mod categories;
 pub mod ceb;
 mod figures;
 pub mod funds;
+pub mod gathered;
 pub mod iati;
 pub mod overdue;
 pub mod quarterly;
@@ -347,16 +348,24 @@ impl Source<'_> {
 
     /// Resolves a period request against this ledger.
     pub fn period(&self, spec: PeriodSpec) -> Result<Period, ReportError> {
+        self.period_over(spec, self.value_dates())
+    }
+
+    /// Resolves a period request against a ledger whose first and last value dates
+    /// are `whole` (none when it holds no money entries): what `period` does for a
+    /// ledger read in groups, whose book alone does not hold them all.
+    pub fn period_over(
+        &self,
+        spec: PeriodSpec,
+        whole: Option<Period>,
+    ) -> Result<Period, ReportError> {
         let bad = |m: String| ReportError::BadPeriod(m);
         match spec {
             PeriodSpec::Year(y) => Period::year(y).ok_or_else(|| bad(format!("year {y}"))),
             PeriodSpec::Quarter(y, q) => Period::quarter(y, q)
                 .ok_or_else(|| bad(format!("--quarter: {q} is not a quarter (1 to 4)"))),
-            PeriodSpec::Whole => self
-                .value_dates()
-                .ok_or(ReportError::Empty(as_of_note(self))),
+            PeriodSpec::Whole => whole.ok_or(ReportError::Empty(as_of_note(self))),
             PeriodSpec::Range(from, to) => {
-                let whole = self.value_dates();
                 let from = from.or(whole.map(|w| w.from));
                 let to = to.or(whole.map(|w| w.to));
                 match (from, to) {

@@ -6,6 +6,7 @@ mod browser;
 pub mod demo;
 mod errors;
 mod formats;
+mod groups;
 mod hand;
 mod opening;
 mod props;

@@ -1,6 +1,7 @@
 //! Property tests on generated ledgers: rows add up to totals, settlement balances
 //! in each currency, the books balance per donor and mandate (opening pledges and
-//! reductions included), and `--as-of` reproduces an earlier report byte for byte.
+//! reductions included), `--as-of` reproduces an earlier report byte for byte, and
+//! a report read in groups of donors is the report of the whole book.
 //! Ledgers are written through the library's `Writer` (every entry checked as
 //! `record` checks it; entries the rules refuse are simply not recorded).
 //!
@@ -460,6 +461,42 @@ proptest! {
                 );
             } else {
                 prop_assert!(sides.is_empty(), "figures for a period the ledger refused");
+            }
+        }
+    }
+
+    #[test]
+    fn a_report_read_in_groups_of_donors_is_the_report_of_the_whole_book(
+        ops in proptest::collection::vec(op(), 1..40),
+        cut in 0..40usize,
+    ) {
+        let t = Test::new();
+        let times = record(&t, &ops);
+        let as_of = ledger::domain::time::format_timestamp(times[cut % times.len()]);
+        for kind in ["donors", "mandates"] {
+            for period in [
+                &[][..],
+                &["--to", "2009-06-30"][..],
+                &["--as-of", &as_of][..],
+            ] {
+                for format in ["json"] {
+                    let mut a = vec!["report", kind, "--format", format];
+                    a.extend_from_slice(period);
+                    let whole = t.run(&a);
+                    // One donor's entries at a time, and two donors' at a time.
+                    for budget in ["1", "6"] {
+                        let grouped = t.run_env(("LEDGER_REPORT_ENTRIES", budget), &a);
+                        prop_assert_eq!(grouped.status, whole.status, "{:?} {}", a, budget);
+                        prop_assert_eq!(&grouped.stdout, &whole.stdout, "{:?} {}", a, budget);
+                        // But for the note that says the ledger was read in groups
+                        // (when it holds more money entries than the budget).
+                        let rest = match grouped.stderr.split_once('\n') {
+                            Some((note, rest)) if note.starts_with("note: ") => rest,
+                            _ => grouped.stderr.as_str(),
+                        };
+                        prop_assert_eq!(rest, whole.stderr.as_str(), "{:?} {}", a, budget);
+                    }
+                }
             }
         }
     }

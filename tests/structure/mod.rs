@@ -2,8 +2,8 @@
 //! financing instruments, on a hand-checked ledger whose every figure is worked out
 //! in the comments, and snapshotted in every format.
 
-mod agreements;
-mod categories;
+pub mod agreements;
+pub mod categories;
 mod ceb_export;
 mod funds;
 mod in_kind;

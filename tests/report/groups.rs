@@ -1,0 +1,119 @@
+//! A whole-ledger `donors` or `mandates` report of a ledger with more money entries
+//! than a report holds at once (`LEDGER_REPORT_ENTRIES`, a million by default) is
+//! read one group of donors at a time, and must print exactly what the report of
+//! the whole book prints: on every hand-checked ledger (opening pledges, reductions,
+//! agreements and conditions, funds, in-kind contributions, reversals), in every
+//! format, for every kind of period, and when a rate is missing.
+
+use crate::structure::agreements::agreements_ledger;
+use crate::structure::categories::contributors_ledger;
+use crate::structure::structure_ledger;
+use crate::util::Test;
+
+/// Every donors and mandates report of the ledger `t` (at `ledger`, if given), read
+/// whole and read in groups of at most each of `budgets` entries (fewer than the
+/// ledger holds), gives the same status, stdout and stderr, but for the note that
+/// says it was read in groups.
+fn same_in_groups(t: &Test, ledger: Option<&str>, budgets: &[&str], periods: &[&[&str]]) {
+    let mut grouped_runs = 0;
+    for kind in ["donors", "mandates"] {
+        for period in periods {
+            for format in ["json", "csv", "table"] {
+                let mut a = vec!["report", kind, "--format", format];
+                if let Some(l) = ledger {
+                    a.extend_from_slice(&["--ledger", l]);
+                }
+                a.extend_from_slice(period);
+                let whole = t.run(&a);
+                assert!(!whole.stderr.contains("note:"), "{}", whole.stderr);
+                for budget in budgets {
+                    let grouped = t.run_env(("LEDGER_REPORT_ENTRIES", budget), &a);
+                    assert_eq!(grouped.status, whole.status, "{a:?} by {budget}");
+                    assert_eq!(grouped.stdout, whole.stdout, "{a:?} by {budget}");
+                    // Read in groups when the entries read are more than the
+                    // budget (not, say, as of before the first), and said so
+                    // before anything else.
+                    let said = format!(
+                        "at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of "
+                    );
+                    let rest = match grouped.stderr.split_once('\n') {
+                        Some((note, rest)) if note.starts_with("note: ") => {
+                            assert!(note.contains(&said), "{note}");
+                            grouped_runs += 1;
+                            rest
+                        }
+                        _ => grouped.stderr.as_str(),
+                    };
+                    assert_eq!(rest, whole.stderr, "{a:?} by {budget}");
+                }
+            }
+        }
+    }
+    assert!(grouped_runs > 0, "never read in groups");
+}
+
+/// One donor at a time, and two or more.
+const BUDGETS: [&str; 2] = ["1", "3"];
+
+const PERIODS: [&[&str]; 6] = [
+    &[],
+    &["--year", "2024"],
+    &["--year", "2025"],
+    &["--from", "2024-03-01"],
+    &["--to", "2024-12-31"],
+    &["--as-of", "2024-12-31T00:00:00Z"],
+];
+
+#[test]
+fn agreements_and_conditions_read_in_groups() {
+    same_in_groups(&agreements_ledger(), None, &BUDGETS, &PERIODS);
+}
+
+#[test]
+fn funds_in_kind_and_categories_read_in_groups() {
+    same_in_groups(&structure_ledger(), None, &BUDGETS, &PERIODS);
+    same_in_groups(&contributors_ledger(), None, &BUDGETS, &PERIODS);
+}
+
+#[test]
+fn opening_pledges_reductions_and_write_offs_read_in_groups() {
+    same_in_groups(&super::opening::opening_ledger(), None, &BUDGETS, &PERIODS);
+}
+
+#[test]
+fn the_hand_ledger_and_the_demo_read_in_groups() {
+    let periods: [&[&str]; 5] = [
+        &[],
+        &["--year", "2009"],
+        &["--year", "2009", "--quarter", "3"],
+        &["--to", "2009-06-30"],
+        &["--as-of", "2009-07-17T00:00:00Z"],
+    ];
+    same_in_groups(&super::hand_ledger(), None, &BUDGETS, &periods);
+    let t = Test::new().at("2027-01-01T00:00:00Z");
+    // 348 money entries: groups of one to three donors.
+    same_in_groups(
+        &t,
+        Some(&super::demo::demo_path()),
+        &["40", "150"],
+        &periods,
+    );
+}
+
+#[test]
+fn a_missing_rate_is_said_the_same_in_groups() {
+    let t = Test::new().at("2025-01-01T00:00:00Z");
+    t.ok("init");
+    for line in [
+        "record rate --currency EUR --per-usd 0.9 --date 2024-03-01",
+        "record pledge --donor DEU --mandate icat --amount 1000 --currency EUR --date 2024-01-15",
+        "record pledge --donor JPN --mandate icat --amount 500000 --currency JPY --date 2024-02-10",
+        "record payment --donor FRA --mandate icat --amount 700 --currency EUR --date 2024-05-02",
+        "record payment --donor JPN --mandate icat --amount 2000 --currency USD --date 2024-06-01",
+    ] {
+        t.ok(line);
+    }
+    let o = t.fails("report donors", 1);
+    assert!(o.stderr.contains("[missing-rate]"), "{}", o.stderr);
+    same_in_groups(&t, None, &BUDGETS, &PERIODS);
+}
