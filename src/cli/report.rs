@@ -318,9 +318,22 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (false, _) => journal::scan_figures(&ctx.ledger, c.until, visit)?,
     };
     super::warn_if_torn(ctx, &scan);
-    if !whole && let Some(lean) = lean {
-        let report = super::groups::report(ctx, &args, &c, lean, budget, &scan)?;
-        return finish(out, &args, &c, &report);
+    if !whole {
+        match lean.filter(super::groups::Lean::groupable) {
+            Some(lean) => {
+                let report = super::groups::report(ctx, &args, &c, lean, budget, &scan)?;
+                return finish(out, &args, &c, &report);
+            }
+            // More donors than a group can number: the whole book after all.
+            None => {
+                let n = scan.head.entries;
+                journal::scan_figures(&ctx.ledger, c.until, |e| {
+                    if e.seq <= n {
+                        book.apply(e);
+                    }
+                })?;
+            }
+        }
     }
     // `--donor`, `--fund`, `--category`: the report over those entries alone (with
     // every rate and registration), read again into a book of its own unless the
@@ -543,10 +556,10 @@ impl<'a> KeptAsRead<'a> {
 
 /// Which money entries a filtered report keeps: one donor's, those of some
 /// mandates (a fund's), and those of some donors (a category's).
-pub(super) struct Keep {
-    pub(super) donor: Option<String>,
-    pub(super) mandates: Option<std::collections::HashSet<String>>,
-    pub(super) donors: Option<std::collections::HashSet<String>>,
+struct Keep {
+    donor: Option<String>,
+    mandates: Option<std::collections::HashSet<String>>,
+    donors: Option<std::collections::HashSet<String>>,
 }
 
 impl Keep {
@@ -571,7 +584,7 @@ impl Keep {
 /// were decoded by the command's first read, and it read no further: an entry
 /// appended since is left out, so the book is of the prefix whose head the report
 /// prints.
-pub(super) fn filtered_book(
+fn filtered_book(
     ctx: &Context,
     until: Option<chrono::DateTime<chrono::Utc>>,
     keep: &Keep,

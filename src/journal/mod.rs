@@ -24,7 +24,7 @@ pub use line::{Checked, ZERO_HASH, check as check_line, encode};
 pub use lock::lock_timeout;
 pub use open::special_kind;
 pub use peek::share_of;
-pub use scan::{Head, Scan, Tail, Wanted, read, scan, scan_figures, scan_some};
+pub use scan::{Head, Only, Scan, Tail, Wanted, read, scan, scan_figures, scan_only, scan_some};
 pub use write::{Clock, Draft, Reading, Writer, init, repair};
 
 use std::path::PathBuf;

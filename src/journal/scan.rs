@@ -269,7 +269,7 @@ pub fn scan_figures(
     mut visit: impl FnMut(Entry),
 ) -> Result<Scan, JournalError> {
     let file = super::open::read(path)?;
-    scan_entries(&file, path, Notes::Left, None, until, &mut visit)
+    scan_entries(&file, path, Notes::Left, None, None, until, &mut visit)
 }
 
 /// Like `scan` (with `notes`) or `scan_figures` (without), handing over only the
@@ -290,7 +290,38 @@ pub fn scan_some(
     let file = super::open::read(path)?;
     let notes = if notes { Notes::Kept } else { Notes::Left };
     let filter = Some((wanted, decoded_to));
-    scan_entries(&file, path, notes, filter, until, &mut visit)
+    scan_entries(&file, path, notes, filter, None, until, &mut visit)
+}
+
+/// A read again of a journal an earlier read of the same command checked to
+/// `head`: only the entries `uses` names, by number, are hashed, decoded and handed
+/// over; every other line up to the head is still read and its link to the line
+/// before it checked, and the read fails unless the line numbered as the head is
+/// the head (so no line the read passes over can have changed without breaking the
+/// chain before it). Nothing after the head is handed over.
+#[derive(Clone, Copy)]
+pub struct Only<'a> {
+    pub uses: &'a (dyn Fn(u64) -> bool + Sync),
+    pub head: &'a Head,
+}
+
+/// Reads again, as `scan_figures` reads, only the entries `only` names.
+pub fn scan_only(
+    path: &Path,
+    until: Option<DateTime<Utc>>,
+    only: Only<'_>,
+    mut visit: impl FnMut(Entry),
+) -> Result<Scan, JournalError> {
+    let file = super::open::read(path)?;
+    scan_entries(
+        &file,
+        path,
+        Notes::Left,
+        None,
+        Some(only),
+        until,
+        &mut visit,
+    )
 }
 
 /// Which entries a read hands over, judged by their glance (see `scan_some`).
@@ -325,9 +356,9 @@ pub(super) fn scan_file(
     visit: &mut dyn FnMut(Entry),
 ) -> Result<Scan, JournalError> {
     if !parse {
-        return walk(file, path, false, until, &mut |_| Ok(()));
+        return walk(file, path, false, None, until, &mut |_| Ok(()));
     }
-    scan_entries(file, path, Notes::Kept, None, until, visit)
+    scan_entries(file, path, Notes::Kept, None, None, until, visit)
 }
 
 pub(super) fn scan_entries(
@@ -335,6 +366,7 @@ pub(super) fn scan_entries(
     path: &Path,
     notes: Notes,
     wanted: Option<(Wanted<'_>, u64)>,
+    only: Option<Only<'_>>,
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry),
 ) -> Result<Scan, JournalError> {
@@ -343,7 +375,7 @@ pub(super) fn scan_entries(
         let (chunks, chunks_in) = sync_channel::<Chunk>(4);
         let (decoded, decoded_in) = sync_channel::<Result<Vec<Entry>, JournalError>>(4);
         let walker = scope.spawn(move || {
-            walk(file, path, true, until, &mut |c| {
+            walk(file, path, true, only, until, &mut |c| {
                 // A closed channel means decoding stopped at an error, reported below.
                 chunks.send(c).map_err(|_| JournalError::Unreadable {
                     path: path.to_path_buf(),
@@ -390,11 +422,12 @@ fn walk(
     file: &File,
     path: &Path,
     parse: bool,
+    only: Option<Only<'_>>,
     until: Option<DateTime<Utc>>,
     emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
 ) -> Result<Scan, JournalError> {
     let mut out = Chunk::default();
-    let result = walk_lines(file, path, parse, until, &mut out, emit);
+    let result = walk_lines(file, path, parse, only, until, &mut out, emit);
     if !out.is_empty() {
         emit(out)?;
     }
@@ -406,6 +439,7 @@ fn walk(
 struct Walk<'a> {
     path: &'a Path,
     parse: bool,
+    only: Option<Only<'a>>,
     until: Option<String>,
     offset: u64,
     line_no: u64,
@@ -425,6 +459,7 @@ fn walk_lines(
     file: &File,
     path: &Path,
     parse: bool,
+    only: Option<Only<'_>>,
     until: Option<DateTime<Utc>>,
     out: &mut Chunk,
     emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
@@ -439,6 +474,7 @@ fn walk_lines(
     let mut w = Walk {
         path,
         parse,
+        only,
         until: until.map(crate::domain::time::format_timestamp),
         offset: 0,
         line_no: 0,
@@ -509,6 +545,11 @@ fn walk_lines(
     if w.line_no == 0 {
         return Err(no_entries(file, path, "the file is empty".into()));
     }
+    if let Some(only) = only
+        && w.head.entries < only.head.entries
+    {
+        return Err(w.changed());
+    }
     Ok(w.finish())
 }
 
@@ -572,10 +613,35 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// The ledger read again is not the one read first.
+    fn changed(&self) -> JournalError {
+        self.tampered(
+            "the ledger is not what an earlier read of this command found (it changed while it was read)"
+                .into(),
+        )
+    }
+
+    /// Whether a line is hashed and handed over: always, but in a read `only`
+    /// some lines, an entry it does not use.
+    fn uses(&self, seq: u64) -> bool {
+        self.only
+            .is_none_or(|o| self.line_no == 1 || (seq <= o.head.entries && (o.uses)(seq)))
+    }
+
     /// The line's own hash, then its number, link and time against the chain so far.
     fn check<'t>(&self, text: &'t [u8]) -> Result<line::Checked<'t>, JournalError> {
         let expected = self.line_no - 1;
-        let checked = line::check(text).map_err(|reason| {
+        let hashed = |text: &'t [u8]| match self.only {
+            None => line::check(text),
+            Some(_) => line::glimpse(text).and_then(|c| {
+                if self.uses(c.seq) {
+                    line::check(text)
+                } else {
+                    Ok(c)
+                }
+            }),
+        };
+        let checked = hashed(text).map_err(|reason| {
             if self.line_no == 1 {
                 JournalError::NotALedger {
                     path: self.path.to_path_buf(),
@@ -627,7 +693,13 @@ impl Walk<'_> {
             self.stopped_before = Some(checked.recorded_at.to_string());
             self.cut_at = Some((self.head.clone(), self.committed_len, self.head_offset));
         }
-        let keep = self.parse && included && self.line_no > 1;
+        let keep = self.parse && included && self.line_no > 1 && self.uses(expected);
+        if let Some(only) = self.only
+            && expected == only.head.entries
+            && checked.hash != only.head.hash
+        {
+            return Err(self.changed());
+        }
         let offset = self.offset;
         let line_end = offset + n as u64;
         // The head's hash and the last time are rewritten in place: no allocation
@@ -750,5 +822,100 @@ fn check_header(path: &Path, text: &[u8]) -> Result<(), JournalError> {
             "format {:?} version {} is not one this program reads",
             h.format, h.version
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Reading, Writer, init};
+
+    fn at() -> DateTime<Utc> {
+        "2026-01-01T00:00:00Z".parse().unwrap()
+    }
+
+    /// A ledger of six pledges (entries 1 to 6), one commit each, and its head.
+    fn six(path: &Path) -> Head {
+        init(path, at()).unwrap();
+        for i in 1..=6 {
+            let mut w = Writer::open(path, at(), Reading::ToRecord).unwrap();
+            let body: Body = serde_json::from_str(&format!(
+                r#"{{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"{i}","currency":"USD","date":"2025-01-0{i}"}}"#
+            ))
+            .unwrap();
+            w.stage(body).unwrap();
+            w.commit().unwrap();
+        }
+        scan(path, false, None, |_| {}).unwrap().head
+    }
+
+    /// Entry `seq`'s line, changed by `f`.
+    fn change(path: &Path, seq: usize, f: impl Fn(&str) -> String) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines[seq] = f(&lines[seq]);
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+
+    fn seqs_read(
+        path: &Path,
+        head: &Head,
+        uses: &(dyn Fn(u64) -> bool + Sync),
+    ) -> Result<Vec<u64>, String> {
+        let mut seqs = Vec::new();
+        let only = Only { uses, head };
+        scan_only(path, None, only, |e| seqs.push(e.seq))
+            .map(|_| seqs)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A read again hands over only the entries it uses, up to the head the first
+    /// read found; it does not hash the others, but an entry it passes over cannot
+    /// change without breaking the chain, and a ledger changed since fails it.
+    #[test]
+    fn a_read_again_hands_over_what_it_uses_and_fails_on_a_changed_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        let head = six(&path);
+        let even = |s: u64| s.is_multiple_of(2);
+        assert_eq!(seqs_read(&path, &head, &even), Ok(vec![2, 4, 6]));
+        // Entries appended since the first read are left out.
+        let mut w = Writer::open(&path, at(), Reading::ToRecord).unwrap();
+        w.stage(serde_json::from_str(r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"8","currency":"USD","date":"2025-01-08"}"#).unwrap()).unwrap();
+        w.commit().unwrap();
+        assert_eq!(seqs_read(&path, &head, &even), Ok(vec![2, 4, 6]));
+
+        // A line not used, altered under its old hash: not hashed, not used.
+        let saved = std::fs::read(&path).unwrap();
+        change(&path, 3, |l| l.replace("2025-01-03", "2025-01-09"));
+        assert_ne!(std::fs::read(&path).unwrap(), saved);
+        assert_eq!(seqs_read(&path, &head, &even), Ok(vec![2, 4, 6]));
+        // A line used, altered the same way: its hash fails.
+        let err = seqs_read(&path, &head, &|s| s == 3).unwrap_err();
+        assert!(err.contains("do not match its hash"), "{err}");
+        // A line not used, altered and hashed again: the next line no longer chains.
+        std::fs::write(&path, &saved).unwrap();
+        change(&path, 3, |l| {
+            let body = &l[..l.len() - (9 + 64 + 2)];
+            let body = body.replace("2025-01-03", "2025-01-09");
+            let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes()));
+            format!("{body},\"hash\":\"{hash}\"}}")
+        });
+        let err = seqs_read(&path, &head, &even).unwrap_err();
+        assert!(err.contains("does not chain"), "{err}");
+        // Another ledger, or one cut short: not the one the first read found.
+        std::fs::write(&path, &saved).unwrap();
+        let other = Head {
+            entries: 6,
+            hash: "0".repeat(64),
+        };
+        let err = seqs_read(&path, &other, &even).unwrap_err();
+        assert!(err.contains("changed while it was read"), "{err}");
+        let cut = Head {
+            entries: 9,
+            hash: head.hash.clone(),
+        };
+        let err = seqs_read(&path, &cut, &even).unwrap_err();
+        assert!(err.contains("changed while it was read"), "{err}");
     }
 }

@@ -228,14 +228,22 @@ impl Writer {
                 // Another donor's lines are decoded (a line that cannot be read
                 // fails the read, as it fails every writer's) but not kept.
                 let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| scope.keeps_donor(d));
-                scan_entries(file, path, notes, Some((&wanted, 0)), None, &mut |e| {
-                    if scope.keeps(&book, &e) {
-                        book.apply(e);
-                    }
-                })?
+                scan_entries(
+                    file,
+                    path,
+                    notes,
+                    Some((&wanted, 0)),
+                    None,
+                    None,
+                    &mut |e| {
+                        if scope.keeps(&book, &e) {
+                            book.apply(e);
+                        }
+                    },
+                )?
             }
             Reading::ToRecord | Reading::ToImport => {
-                scan_entries(file, path, notes, None, None, &mut |e| book.apply(e))?
+                scan_entries(file, path, notes, None, None, None, &mut |e| book.apply(e))?
             }
         };
         // A book that left entries out still numbers the next one after the last.

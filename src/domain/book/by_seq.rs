@@ -33,6 +33,12 @@ impl<T> Default for BySeq<T> {
 }
 
 impl<T> BySeq<T> {
+    /// Room for `n` more records, made at once: a book that knows how many records
+    /// it will hold never holds a vector and its double while it grows.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.items.reserve_exact(n);
+    }
+
     /// Adds (or replaces) the record of entry `seq`.
     pub fn insert(&mut self, seq: u64, value: T) {
         if self.items.last().is_none_or(|(last, _)| *last < seq) {

@@ -186,6 +186,15 @@ impl Book {
         Book::default()
     }
 
+    /// Room for this many more pledges, payments and refunds, in-kind
+    /// contributions, and write-offs and reductions, made at once.
+    pub fn reserve(&mut self, [pledges, payments, in_kind, write_offs]: [usize; 4]) {
+        self.pledges.reserve_exact(pledges);
+        self.payments.reserve_exact(payments);
+        self.in_kind.reserve_exact(in_kind);
+        self.write_offs.reserve_exact(write_offs);
+    }
+
     pub fn kind_of(&self, seq: u64) -> Option<Kind> {
         self.kinds.get(seq)
     }
