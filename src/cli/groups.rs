@@ -1,4 +1,4 @@
-//! A whole-ledger `donors` or `mandates` report of a ledger with more money
+//! A whole-ledger `donors`, `mandates` or `quarterly` report of a ledger with more money
 //! entries than a report holds in memory at once (`budget`): the first read keeps
 //! the entries that name no donor (`Lean`), numbers each entry's owner, counts each
 //! donor's entries and notes the span of value dates; the donors are then packed into
@@ -22,7 +22,7 @@ use crate::domain::{time, words};
 use crate::journal;
 use crate::render::Report;
 use crate::report::gathered::Gathered;
-use crate::report::{Period, Scope, Source, Usd};
+use crate::report::{Period, PeriodSpec, Scope, Source, Usd, quarterly};
 
 /// How many money entries (pledges, payments, refunds, in-kind contributions,
 /// write-offs and reductions) a whole-ledger report holds in memory at once, unless
@@ -32,13 +32,17 @@ use crate::report::{Period, Scope, Source, Usd};
 /// ledger (two bytes an entry) and with what earlier groups left behind.
 pub const DEFAULT_BUDGET: u64 = 1_000_000;
 
-/// The budget in force: `LEDGER_REPORT_ENTRIES` if it is a positive whole number.
-pub fn budget() -> u64 {
-    std::env::var("LEDGER_REPORT_ENTRIES")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(DEFAULT_BUDGET)
+/// The budget in force: `LEDGER_REPORT_ENTRIES` when set (a whole number above
+/// zero, else a usage error), else `DEFAULT_BUDGET`.
+pub fn budget() -> Result<u64, Failure> {
+    match std::env::var("LEDGER_REPORT_ENTRIES") {
+        Err(_) => Ok(DEFAULT_BUDGET),
+        Ok(v) => v.trim().parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+            Failure::usage(format!(
+                "LEDGER_REPORT_ENTRIES: {v:?} is not a number of entries (a whole number above zero)"
+            ))
+        }),
+    }
 }
 
 /// What the first read of a report read in groups keeps: a book of every entry that
@@ -192,7 +196,7 @@ fn join(a: Option<Period>, b: Period) -> Period {
     }
 }
 
-/// The `donors` or `mandates` report (`c.kind`) of the ledger whose first read
+/// The `donors`, `mandates` or `quarterly` report (`c.kind`) of the ledger whose first read
 /// (`scan`) kept `lean`, made group by group.
 pub(super) fn report(
     ctx: &Context,
@@ -217,11 +221,27 @@ pub(super) fn report(
     let fail = |e: crate::report::ReportError| Failure::failed(format!("{e}"));
     // A period that cannot be made is said once every group is settled: a missing
     // rate settlement needs is said first, as for a report of the whole book.
-    let period = src.period_over(c.period, lean.value_dates(src.value_dates()));
-    let mut gathered = period
-        .as_ref()
-        .ok()
-        .map(|p| Gathered::new(&lean.base.rates, *p));
+    let whole = lean.value_dates(src.value_dates());
+    let rates = &lean.base.rates;
+    let gathering = match c.kind {
+        ReportKind::Quarterly => {
+            let quarter = match c.period {
+                PeriodSpec::Quarter(y, q) => Ok((y, q)),
+                // No period: the quarter of the ledger's last value date.
+                _ => src
+                    .period_over(PeriodSpec::Whole, whole)
+                    .map(|p| quarterly::quarter_of(p.to)),
+            };
+            quarter.and_then(|(y, q)| Gathered::quarterly(rates, y, q))
+        }
+        _ => src
+            .period_over(c.period, whole)
+            .map(|p| Gathered::new(rates, p)),
+    };
+    let (mut gathered, unmade) = match gathering {
+        Ok(g) => (Some(g), None),
+        Err(e) => (None, Some(e)),
+    };
     let mut missing = Vec::new();
     let size = (budget / 2).max(1);
     let groups = groups(&lean.counts, size);
@@ -285,9 +305,15 @@ pub(super) fn report(
         missing.sort_by_key(|m| m.date);
         return Err(super::report::missing_rates(missing));
     }
-    let gathered = gathered.ok_or_else(|| fail(period.clone().expect_err("no period")))?;
+    let gathered = match (gathered, unmade) {
+        (Some(g), _) => g,
+        (None, e) => return Err(fail(e.expect("a report gathered or an error"))),
+    };
     Ok(match c.kind {
         ReportKind::Mandates => Report::Mandates(gathered.mandates(&src).map_err(fail)?),
+        ReportKind::Quarterly => {
+            Report::Quarterly(Box::new(gathered.quarterly_report(&src).map_err(fail)?))
+        }
         _ => Report::Donors(gathered.donors(&src).map_err(fail)?),
     })
 }

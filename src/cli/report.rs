@@ -273,12 +273,16 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (Some(_), Some(keep)) => keep.donor.clone(),
         _ => None,
     };
-    // A whole-ledger donors or mandates report keeps the whole book only while the
+    // A whole-ledger donors, mandates or quarterly report keeps the whole book only while the
     // ledger's money entries fit the budget; past it, the book is let go and the
     // report is made group by group from what the read kept (`groups`).
-    let groupable =
-        !filtered && !c.by_category && matches!(c.kind, ReportKind::Donors | ReportKind::Mandates);
-    let budget = super::groups::budget();
+    let groupable = !filtered
+        && !c.by_category
+        && matches!(
+            c.kind,
+            ReportKind::Donors | ReportKind::Mandates | ReportKind::Quarterly
+        );
+    let budget = super::groups::budget()?;
     let mut lean = groupable.then(super::groups::Lean::default);
     let mut whole = true;
     // No report but a statement prints an entry's reference or memo: a whole-ledger

@@ -1,77 +1,123 @@
-//! The `donors` and `mandates` reports of a ledger read in groups of donors, one
-//! group's book at a time, when the whole ledger is more than a report holds in
-//! memory at once (`cli` decides and reads).
+//! The `donors`, `mandates` and `quarterly` reports of a ledger read in groups of
+//! donors, one group's book at a time, when the whole ledger is more than a report
+//! holds in memory at once (`cli` decides and reads).
 //!
 //! Each group's book holds some donors' pledges, payments, refunds, in-kind
 //! contributions, write-offs and reductions, with every rate, registration and
 //! agreement: it answers every question about those donors as the whole book does,
 //! and settlement never crosses donors. So each figure of the whole report is the
-//! exact sum of the groups' figures, and the report is the same, byte for byte, as
-//! the one made from the whole book.
+//! exact sum of the groups' figures, each overdue pledge and exchange difference is
+//! found in its donor's group, and the report is the same, byte for byte, as the one
+//! made from the whole book.
 
 use std::collections::BTreeMap;
 
 use super::figures::{Figures, Tally, Want, tallies};
+use super::overdue::OverdueRows;
+use super::quarterly::{self, ExchangeDifference, Quarterly};
 use super::rows::{donor_rows, fund_totals, mandate_rows};
 use super::{Conv, DonorsReport, MandatesReport, Period, ReportError, Source};
 
-/// The figures of the groups read so far, by donor, by mandate and in total, and
-/// the rates they used.
-pub struct Gathered<'r> {
-    period: Period,
-    conv: Conv<'r>,
+/// One want's figures of the groups read so far, by donor, by mandate and in total.
+#[derive(Default)]
+struct Sums {
     by_donor: BTreeMap<String, Figures>,
     by_mandate: BTreeMap<String, Figures>,
     total: Figures,
 }
 
+/// What the groups read so far gave, and the rates they used.
+pub struct Gathered<'r> {
+    conv: Conv<'r>,
+    wants: Vec<Want>,
+    sums: Vec<Sums>,
+    /// The quarterly report's year and quarter, its overdue pledges and its
+    /// exchange differences; none for donors and mandates.
+    quarter: Option<(i32, u32)>,
+    overdue: OverdueRows,
+    fx: Vec<ExchangeDifference>,
+}
+
 impl<'r> Gathered<'r> {
-    /// Nothing gathered yet, for figures over `period` converted by `rates` (those
-    /// of every group's book: each holds every rate).
+    /// Nothing gathered yet, for the `donors` or `mandates` figures over `period`,
+    /// converted by `rates` (those of every group's book: each holds every rate).
     pub fn new(rates: &'r crate::domain::rates::Rates, period: Period) -> Gathered<'r> {
+        Gathered::of(rates, vec![Want::full(period)], None)
+    }
+
+    /// Nothing gathered yet, for the quarterly report of quarter `q` of `year`.
+    pub fn quarterly(
+        rates: &'r crate::domain::rates::Rates,
+        year: i32,
+        q: u32,
+    ) -> Result<Gathered<'r>, ReportError> {
+        Ok(Gathered::of(
+            rates,
+            quarterly::wants(year, q)?,
+            Some((year, q)),
+        ))
+    }
+
+    fn of(
+        rates: &'r crate::domain::rates::Rates,
+        wants: Vec<Want>,
+        quarter: Option<(i32, u32)>,
+    ) -> Gathered<'r> {
         Gathered {
-            period,
             conv: Conv::new(rates),
-            by_donor: BTreeMap::new(),
-            by_mandate: BTreeMap::new(),
-            total: Figures::default(),
+            sums: wants.iter().map(|_| Sums::default()).collect(),
+            wants,
+            quarter,
+            overdue: OverdueRows::default(),
+            fx: Vec::new(),
         }
     }
 
-    /// Adds the figures of one group's book (`src`, settled).
+    /// Adds what one group's book (`src`, settled) gives.
     pub fn add(&mut self, src: &Source) -> Result<(), ReportError> {
         let side = self.conv.fork();
-        let mut t = tallies(src, &side, &[Want::full(self.period)])?;
+        let all = match self.quarter {
+            None => tallies(src, &side, &self.wants)?,
+            Some(_) => {
+                let (all, od, fx) = quarterly::gather(src, &side, &self.wants)?;
+                self.overdue.extend(od);
+                self.fx.extend(fx);
+                all
+            }
+        };
         self.conv.absorb(side);
-        let t = t.pop().expect("one tally per want");
-        for (donor, f) in t.by_donor {
-            self.by_donor.entry(donor.to_string()).or_default().add(&f);
+        for (sums, t) in self.sums.iter_mut().zip(all) {
+            for (donor, f) in t.by_donor {
+                sums.by_donor.entry(donor.to_string()).or_default().add(&f);
+            }
+            for (mandate, f) in t.by_mandate {
+                sums.by_mandate
+                    .entry(mandate.to_string())
+                    .or_default()
+                    .add(&f);
+            }
+            sums.total.add(&t.total);
         }
-        for (mandate, f) in t.by_mandate {
-            self.by_mandate
-                .entry(mandate.to_string())
-                .or_default()
-                .add(&f);
-        }
-        self.total.add(&t.total);
         Ok(())
     }
 
-    /// The figures of every group, as one tally.
-    fn tally(&self) -> Tally<'_> {
+    /// The figures of every group, as one tally per want.
+    fn tallies(sums: &[Sums]) -> Vec<Tally<'_>> {
         fn rows(m: &BTreeMap<String, Figures>) -> BTreeMap<&str, Figures> {
             m.iter().map(|(k, f)| (k.as_str(), *f)).collect()
         }
-        Tally::closed(rows(&self.by_donor), rows(&self.by_mandate), self.total)
+        sums.iter()
+            .map(|s| Tally::closed(rows(&s.by_donor), rows(&s.by_mandate), s.total))
+            .collect()
     }
 
     /// The `donors` report; `src` is over a book with every registration and rate
     /// (and the ledger head, cut-off and limits of the whole read).
     pub fn donors(self, src: &Source) -> Result<DonorsReport, ReportError> {
-        let t = self.tally();
+        let t = Gathered::tallies(&self.sums).swap_remove(0);
         Ok(DonorsReport {
             report: "donors",
-            head: src.head(self.period, &self.conv)?,
+            head: src.head(self.wants[0].period, &self.conv)?,
             rows: donor_rows(src, &t),
             totals: t.total,
         })
@@ -79,14 +125,33 @@ impl<'r> Gathered<'r> {
 
     /// The `mandates` report; `src` as for `donors`.
     pub fn mandates(self, src: &Source) -> Result<MandatesReport, ReportError> {
-        let t = self.tally();
+        let t = Gathered::tallies(&self.sums).swap_remove(0);
         let rows = mandate_rows(src, &t);
         Ok(MandatesReport {
             report: "mandates",
-            head: src.head(self.period, &self.conv)?,
+            head: src.head(self.wants[0].period, &self.conv)?,
             funds: fund_totals(src, &rows),
             rows,
             totals: t.total,
         })
+    }
+
+    /// The quarterly report; `src` as for `donors`.
+    pub fn quarterly_report(self, src: &Source) -> Result<Quarterly, ReportError> {
+        let (year, q) = self.quarter.expect("gathered for a quarterly report");
+        let mut fx = self.fx;
+        // In entry-number order, as one book's pledges give them.
+        fx.sort_unstable_by_key(|x| x.seq);
+        let all = Gathered::tallies(&self.sums);
+        quarterly::assemble(
+            src,
+            &self.conv,
+            year,
+            q,
+            &self.wants,
+            all,
+            self.overdue.finish(),
+            fx,
+        )
     }
 }

@@ -75,81 +75,107 @@ fn total(rows: &[Ageing]) -> Ageing {
     }
 }
 
-/// The overdue pledges at the end of `d`. A balance at or below `tolerance` USD (at
-/// the closing rate) is a small balance, unless `tolerance` is zero.
-pub(crate) fn overdue_at(
-    src: &Source,
-    conv: &Conv,
-    d: NaiveDate,
-    tolerance: Usd,
-) -> Result<OverdueAt, ReportError> {
-    let mut overdue = Vec::new();
-    let mut small = Vec::new();
-    let mut ageing: Vec<Ageing> = BUCKETS
-        .iter()
-        .map(|b| Ageing {
-            bucket: b,
-            pledges: 0,
-            outstanding: Usd::ZERO,
-        })
-        .collect();
-    for p in src.book.live_pledges().filter(|p| p.date <= d) {
-        let left = src.settlement.outstanding(p, d);
-        if left.is_zero() {
-            continue;
-        }
-        let since = (d - p.date).num_days();
-        let (days, b) = match p.due {
-            Some(due) if due < d => {
-                let days = (d - due).num_days();
-                (Some(days), bucket(days))
+/// Overdue pledges and small balances as they are found, in any order: of one
+/// book, or of several books of different donors (a ledger read in groups).
+#[derive(Debug, Default)]
+pub(crate) struct OverdueRows {
+    overdue: Vec<Overdue>,
+    small: Vec<Overdue>,
+}
+
+impl OverdueRows {
+    /// Adds the overdue pledges of `src`'s book at the end of `d`.
+    pub(crate) fn collect(
+        &mut self,
+        src: &Source,
+        conv: &Conv,
+        d: NaiveDate,
+        tolerance: Usd,
+    ) -> Result<(), ReportError> {
+        for p in src.book.live_pledges().filter(|p| p.date <= d) {
+            let left = src.settlement.outstanding(p, d);
+            if left.is_zero() {
+                continue;
             }
-            Some(_) => continue,
-            None if since > 365 => (None, NO_DUE_DATE),
-            None => continue,
-        };
-        let closing = outstanding_usd(src, conv, p, d)?;
-        let row = Overdue {
-            seq: p.seq,
-            donor: p.donor.to_string(),
-            mandate: p.mandate.to_string(),
-            due: p.due,
-            days_overdue: days,
-            bucket: b,
-            currency: p.currency.code().to_string(),
-            outstanding_in_currency: p.currency.format(left),
-            outstanding: closing,
-            pledged_on: p.date,
-            days_since_pledge: since,
-        };
-        if tolerance > Usd::ZERO && closing <= tolerance {
-            small.push(row);
-            continue;
+            let since = (d - p.date).num_days();
+            let (days, b) = match p.due {
+                Some(due) if due < d => {
+                    let days = (d - due).num_days();
+                    (Some(days), bucket(days))
+                }
+                Some(_) => continue,
+                None if since > 365 => (None, NO_DUE_DATE),
+                None => continue,
+            };
+            let closing = outstanding_usd(src, conv, p, d)?;
+            let row = Overdue {
+                seq: p.seq,
+                donor: p.donor.to_string(),
+                mandate: p.mandate.to_string(),
+                due: p.due,
+                days_overdue: days,
+                bucket: b,
+                currency: p.currency.code().to_string(),
+                outstanding_in_currency: p.currency.format(left),
+                outstanding: closing,
+                pledged_on: p.date,
+                days_since_pledge: since,
+            };
+            if tolerance > Usd::ZERO && closing <= tolerance {
+                self.small.push(row);
+            } else {
+                self.overdue.push(row);
+            }
         }
-        if let Some(a) = ageing.iter_mut().find(|a| a.bucket == b) {
-            a.pledges += 1;
-            a.outstanding += closing;
-        }
-        overdue.push(row);
+        Ok(())
     }
-    // Dated first, most days overdue first; then undated, oldest pledge first.
-    let key = |o: &Overdue| match o.days_overdue {
-        Some(days) => (false, -days, o.seq),
-        None => (true, -o.days_since_pledge, o.seq),
-    };
-    let order = |a: &Overdue, b: &Overdue| key(a).cmp(&key(b));
-    overdue.sort_by(order);
-    small.sort_by(order);
-    let small_total = Ageing {
-        bucket: "total",
-        pledges: small.len() as u64,
-        outstanding: small.iter().map(|o| o.outstanding).sum(),
-    };
-    Ok(OverdueAt {
-        ageing_total: total(&ageing),
-        overdue,
-        ageing,
-        small_balances: small,
-        small_balances_total: small_total,
-    })
+
+    /// Adds the rows of another book's pledges.
+    pub(crate) fn extend(&mut self, other: OverdueRows) {
+        self.overdue.extend(other.overdue);
+        self.small.extend(other.small);
+    }
+
+    /// The rows in order (each pledge once, so the order is total), the ageing and
+    /// the totals.
+    pub(crate) fn finish(self) -> OverdueAt {
+        let OverdueRows {
+            mut overdue,
+            mut small,
+        } = self;
+        let mut ageing: Vec<Ageing> = BUCKETS
+            .iter()
+            .map(|b| Ageing {
+                bucket: b,
+                pledges: 0,
+                outstanding: Usd::ZERO,
+            })
+            .collect();
+        for o in &overdue {
+            if let Some(a) = ageing.iter_mut().find(|a| a.bucket == o.bucket) {
+                a.pledges += 1;
+                a.outstanding += o.outstanding;
+            }
+        }
+        // Dated first, most days overdue first; then undated, oldest pledge first.
+        let key = |o: &Overdue| match o.days_overdue {
+            Some(days) => (false, -days, o.seq),
+            None => (true, -o.days_since_pledge, o.seq),
+        };
+        let order = |a: &Overdue, b: &Overdue| key(a).cmp(&key(b));
+        overdue.sort_by(order);
+        small.sort_by(order);
+        let small_total = Ageing {
+            bucket: "total",
+            pledges: small.len() as u64,
+            outstanding: small.iter().map(|o| o.outstanding).sum(),
+        };
+        OverdueAt {
+            ageing_total: total(&ageing),
+            overdue,
+            ageing,
+            small_balances: small,
+            small_balances_total: small_total,
+        }
+    }
 }

@@ -9,8 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::figures::{Figures, Tally, Want, outstanding_usd, tallies};
-use super::overdue::overdue_at;
 pub use super::overdue::{Ageing, BUCKETS, NO_DUE_DATE, Overdue};
+use super::overdue::{OverdueAt, OverdueRows};
 use super::rows::{DonorRow, MandateRow, donor_rows, mandate_rows};
 use super::{Conv, Period, RateUsed, ReportError, ReportHead, Source, Usd, change, percent};
 
@@ -167,6 +167,20 @@ fn bad_quarter(q: u32) -> ReportError {
 pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportError> {
     let conv = Conv::new(&src.book.rates);
     let wants = wants(year, q)?;
+    let (all, od, fx) = gather(src, &conv, &wants)?;
+    assemble(src, &conv, year, q, &wants, all, od.finish(), fx)
+}
+
+/// What a quarterly report is made of, of one book: its tallies (one per want), its
+/// overdue pledges, and its exchange differences (in entry-number order).
+pub(crate) type Gathered<'a> = (Vec<Tally<'a>>, OverdueRows, Vec<ExchangeDifference>);
+
+/// Gathers from `src` what the quarterly report of `wants` is made of.
+pub(crate) fn gather<'a>(
+    src: &Source<'a>,
+    conv: &Conv,
+    wants: &[Want],
+) -> Result<Gathered<'a>, ReportError> {
     let period = wants[0].period;
     // The overdue pledges and the exchange differences on a second thread while
     // this one tallies: each converts with its own converter, and what the two used
@@ -174,11 +188,14 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
     let (all, (od, fx, side)) = std::thread::scope(|s| {
         let side = conv.fork();
         let open = s.spawn(move || {
-            let od = overdue_at(src, &side, period.to, src.tolerance);
+            let mut od = OverdueRows::default();
+            let od = od
+                .collect(src, &side, period.to, src.tolerance)
+                .map(|()| od);
             let fx = exchange_differences(src, &side, period.to);
             (od, fx, side)
         });
-        let all = tallies(src, &conv, &wants);
+        let all = tallies(src, conv, wants);
         (
             all,
             open.join()
@@ -186,8 +203,25 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
         )
     });
     conv.absorb(side);
-    let mut all = all?.into_iter();
-    let (od, fx) = (od?, fx?);
+    Ok((all?, od?, fx?))
+}
+
+/// The quarterly report of quarter `q` of `year` from what was gathered (`all`,
+/// `od`, `fx`, converted by `conv`); `src` gives the registers, the head and the
+/// tolerance.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn assemble(
+    src: &Source,
+    conv: &Conv,
+    year: i32,
+    q: u32,
+    wants: &[Want],
+    all: Vec<Tally>,
+    od: OverdueAt,
+    fx: Vec<ExchangeDifference>,
+) -> Result<Quarterly, ReportError> {
+    let period = wants[0].period;
+    let mut all = all.into_iter();
     let (tq, ty) = (all.next().expect("quarter"), all.next().expect("year"));
     let (pq, py) = (all.next().expect("prior"), all.next().expect("prior year"));
     let now = totals(&tq.total, &ty.total);
@@ -205,7 +239,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
 
     Ok(Quarterly {
         report: "quarterly",
-        head: src.head(period, &conv)?,
+        head: src.head(period, conv)?,
         title: format!("Voluntary contributions to UNODC: funding status, Q{q} {year}"),
         year,
         quarter: q,
@@ -242,7 +276,7 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
 /// Every period the report needs, for one pass: the quarter and the year to date
 /// with rows, the same a year earlier as totals, and the last eight quarters
 /// (oldest first, ending with this one) for the charts.
-fn wants(year: i32, q: u32) -> Result<Vec<Want>, ReportError> {
+pub(crate) fn wants(year: i32, q: u32) -> Result<Vec<Want>, ReportError> {
     let period = Period::quarter(year, q).ok_or_else(|| bad_quarter(q))?;
     let ytd = Period {
         from: NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_quarter(q))?,

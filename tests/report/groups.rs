@@ -1,4 +1,4 @@
-//! A whole-ledger `donors` or `mandates` report of a ledger with more money entries
+//! A whole-ledger `donors`, `mandates` or `quarterly` report of a ledger with more money entries
 //! than a report holds at once (`LEDGER_REPORT_ENTRIES`, a million by default) is
 //! read one group of donors at a time, and must print exactly what the report of
 //! the whole book prints: on every hand-checked ledger (opening pledges, reductions,
@@ -10,13 +10,24 @@ use crate::structure::categories::contributors_ledger;
 use crate::structure::structure_ledger;
 use crate::util::Test;
 
-/// Every donors and mandates report of the ledger `t` (at `ledger`, if given), read
+/// Every donors and mandates report over each of `periods`, and every quarterly
+/// report of each of `quarters`, of the ledger `t` (at `ledger`, if given), read
 /// whole and read in groups of at most each of `budgets` entries (fewer than the
 /// ledger holds), gives the same status, stdout and stderr, but for the note that
 /// says it was read in groups.
-fn same_in_groups(t: &Test, ledger: Option<&str>, budgets: &[&str], periods: &[&[&str]]) {
+fn same_in_groups(
+    t: &Test,
+    ledger: Option<&str>,
+    budgets: &[&str],
+    periods: &[&[&str]],
+    quarters: &[&[&str]],
+) {
     let mut grouped_runs = 0;
-    for kind in ["donors", "mandates"] {
+    for (kind, periods) in [
+        ("donors", periods),
+        ("mandates", periods),
+        ("quarterly", quarters),
+    ] {
         for period in periods {
             for format in ["json", "csv", "table"] {
                 let mut a = vec!["report", kind, "--format", format];
@@ -56,6 +67,23 @@ fn same_in_groups(t: &Test, ledger: Option<&str>, budgets: &[&str], periods: &[&
 /// at most three).
 const BUDGETS: [&str; 2] = ["1", "6"];
 
+/// Quarters before, across and after the hand-checked ledgers' entries (2024-2025),
+/// one with a small-balance tolerance, and the ledger's last.
+const QUARTERS: [&[&str]; 5] = [
+    &[],
+    &["--year", "2024", "--quarter", "4"],
+    &["--year", "2025", "--quarter", "1", "--tolerance", "1000000"],
+    &[
+        "--year",
+        "2024",
+        "--quarter",
+        "3",
+        "--as-of",
+        "2024-12-31T00:00:00Z",
+    ],
+    &["--year", "2026", "--quarter", "2"],
+];
+
 const PERIODS: [&[&str]; 6] = [
     &[],
     &["--year", "2024"],
@@ -67,18 +95,24 @@ const PERIODS: [&[&str]; 6] = [
 
 #[test]
 fn agreements_and_conditions_read_in_groups() {
-    same_in_groups(&agreements_ledger(), None, &BUDGETS, &PERIODS);
+    same_in_groups(&agreements_ledger(), None, &BUDGETS, &PERIODS, &QUARTERS);
 }
 
 #[test]
 fn funds_in_kind_and_categories_read_in_groups() {
-    same_in_groups(&structure_ledger(), None, &BUDGETS, &PERIODS);
-    same_in_groups(&contributors_ledger(), None, &BUDGETS, &PERIODS);
+    same_in_groups(&structure_ledger(), None, &BUDGETS, &PERIODS, &QUARTERS);
+    same_in_groups(&contributors_ledger(), None, &BUDGETS, &PERIODS, &QUARTERS);
 }
 
 #[test]
 fn opening_pledges_reductions_and_write_offs_read_in_groups() {
-    same_in_groups(&super::opening::opening_ledger(), None, &BUDGETS, &PERIODS);
+    same_in_groups(
+        &super::opening::opening_ledger(),
+        None,
+        &BUDGETS,
+        &PERIODS,
+        &QUARTERS,
+    );
 }
 
 #[test]
@@ -90,14 +124,28 @@ fn the_hand_ledger_and_the_demo_read_in_groups() {
         &["--to", "2009-06-30"],
         &["--as-of", "2009-07-17T00:00:00Z"],
     ];
-    same_in_groups(&super::hand_ledger(), None, &BUDGETS, &periods);
+    let quarters: [&[&str]; 4] = [
+        &[],
+        &["--year", "2009", "--quarter", "3"],
+        &["--year", "2010", "--quarter", "1"],
+        &[
+            "--year",
+            "2009",
+            "--quarter",
+            "3",
+            "--as-of",
+            "2009-07-17T00:00:00Z",
+        ],
+    ];
+    same_in_groups(&super::hand_ledger(), None, &BUDGETS, &periods, &quarters);
     let t = Test::new().at("2027-01-01T00:00:00Z");
-    // 348 money entries: groups of one to three donors.
+    // 348 money entries: groups of at most 20 and 75 entries, one to three donors.
     same_in_groups(
         &t,
         Some(&super::demo::demo_path()),
         &["40", "150"],
         &periods,
+        &quarters,
     );
 }
 
@@ -116,5 +164,22 @@ fn a_missing_rate_is_said_the_same_in_groups() {
     }
     let o = t.fails("report donors", 1);
     assert!(o.stderr.contains("[missing-rate]"), "{}", o.stderr);
-    same_in_groups(&t, None, &BUDGETS, &PERIODS);
+    same_in_groups(&t, None, &BUDGETS, &PERIODS, &QUARTERS);
+}
+
+#[test]
+fn a_budget_that_is_not_a_number_of_entries_is_refused() {
+    let t = agreements_ledger();
+    for bad in ["0", "-5", "1e6", "many", ""] {
+        let o = t.run_env(("LEDGER_REPORT_ENTRIES", bad), "report donors");
+        assert_eq!(o.status, 2, "{bad:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains(&format!(
+                "LEDGER_REPORT_ENTRIES: {bad:?} is not a number of entries"
+            )),
+            "{}",
+            o.stderr
+        );
+        assert!(o.stdout.is_empty());
+    }
 }

@@ -473,12 +473,16 @@ proptest! {
         let t = Test::new();
         let times = record(&t, &ops);
         let as_of = ledger::domain::time::format_timestamp(times[cut % times.len()]);
-        for kind in ["donors", "mandates"] {
+        for kind in ["donors", "mandates", "quarterly"] {
             for period in [
                 &[][..],
                 &["--to", "2009-06-30"][..],
                 &["--as-of", &as_of][..],
             ] {
+                let period = match (kind, period) {
+                    ("quarterly", [_, to]) if *to == "2009-06-30" => &["--year", "2009", "--quarter", "4"][..],
+                    _ => period,
+                };
                 for format in ["json"] {
                     let mut a = vec!["report", kind, "--format", format];
                     a.extend_from_slice(period);
