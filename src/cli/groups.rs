@@ -1,4 +1,5 @@
-//! A whole-ledger `donors`, `mandates` or `quarterly` report of a ledger with more money
+//! A whole-ledger `donors` (by donor or by category), `mandates`, `funds` or
+//! `quarterly` report of a ledger with more money
 //! entries than a report holds in memory at once (`budget`): the first read keeps
 //! the entries that name no donor (`Lean`), numbers each entry's owner, counts each
 //! donor's entries and notes the span of value dates; the donors are then packed into
@@ -196,7 +197,7 @@ fn join(a: Option<Period>, b: Period) -> Period {
     }
 }
 
-/// The `donors`, `mandates` or `quarterly` report (`c.kind`) of the ledger whose first read
+/// The `donors`, `mandates`, `funds` or `quarterly` report (`c.kind`) of the ledger whose first read
 /// (`scan`) kept `lean`, made group by group.
 pub(super) fn report(
     ctx: &Context,
@@ -310,6 +311,10 @@ pub(super) fn report(
         (None, e) => return Err(fail(e.expect("a report gathered or an error"))),
     };
     Ok(match c.kind {
+        ReportKind::Donors if c.by_category => {
+            Report::Categories(gathered.categories(&src).map_err(fail)?)
+        }
+        ReportKind::Funds => Report::Funds(gathered.funds(&src).map_err(fail)?),
         ReportKind::Mandates => Report::Mandates(gathered.mandates(&src).map_err(fail)?),
         ReportKind::Quarterly => {
             Report::Quarterly(Box::new(gathered.quarterly_report(&src).map_err(fail)?))

@@ -165,7 +165,7 @@ pub(super) struct Checked {
     format: Format,
     table: Option<String>,
     pub(super) tolerance: rust_decimal::Decimal,
-    by_category: bool,
+    pub(super) by_category: bool,
 }
 
 fn check(args: &ReportArgs) -> Result<Checked, Failure> {
@@ -273,14 +273,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (Some(_), Some(keep)) => keep.donor.clone(),
         _ => None,
     };
-    // A whole-ledger donors, mandates or quarterly report keeps the whole book only while the
+    // A whole-ledger donors, mandates, funds or quarterly report keeps the whole book only while the
     // ledger's money entries fit the budget; past it, the book is let go and the
     // report is made group by group from what the read kept (`groups`).
     let groupable = !filtered
-        && !c.by_category
         && matches!(
             c.kind,
-            ReportKind::Donors | ReportKind::Mandates | ReportKind::Quarterly
+            ReportKind::Donors | ReportKind::Mandates | ReportKind::Funds | ReportKind::Quarterly
         );
     let budget = super::groups::budget()?;
     let mut lean = groupable.then(super::groups::Lean::default);

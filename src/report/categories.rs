@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::figures::{Figures, tally};
+use super::figures::{Figures, Tally, tally};
 use super::{Conv, Period, ReportError, ReportHead, Source};
 use crate::domain::register::DonorCategory;
 use crate::domain::standards;
@@ -39,6 +39,16 @@ pub struct CategoriesReport {
 pub fn by_category(src: &Source, period: Period) -> Result<CategoriesReport, ReportError> {
     let conv = Conv::new(&src.book.rates);
     let t = tally(src, &conv, period)?;
+    by_category_of(src, &conv, period, &t)
+}
+
+/// The donors report by category of the tally `t` over `period`, converted by `conv`.
+pub(crate) fn by_category_of(
+    src: &Source,
+    conv: &Conv,
+    period: Period,
+    t: &Tally,
+) -> Result<CategoriesReport, ReportError> {
     let mut by: BTreeMap<DonorCategory, (BTreeSet<&'static str>, usize, Figures)> = BTreeMap::new();
     for (code, f) in &t.by_donor {
         // Every recorded donor is registered; an unknown one would be a government.
@@ -64,7 +74,7 @@ pub fn by_category(src: &Source, period: Period) -> Result<CategoriesReport, Rep
     Ok(CategoriesReport {
         report: "donors",
         by: "category",
-        head: src.head(period, &conv)?,
+        head: src.head(period, conv)?,
         rows,
         totals: t.total,
     })

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::figures::tally;
+use super::figures::{Tally, tally};
 use super::rows::{FundTotal, MandateRow, fund_totals, mandate_rows};
 use super::{Conv, Figures, Period, ReportError, ReportHead, Source};
 
@@ -35,7 +35,17 @@ pub struct FundsReport {
 pub fn funds(src: &Source, period: Period) -> Result<FundsReport, ReportError> {
     let conv = Conv::new(&src.book.rates);
     let t = tally(src, &conv, period)?;
-    let mandates = mandate_rows(src, &t);
+    funds_of(src, &conv, period, &t)
+}
+
+/// The funds report of the tally `t` over `period`, converted by `conv`.
+pub(crate) fn funds_of(
+    src: &Source,
+    conv: &Conv,
+    period: Period,
+    t: &Tally,
+) -> Result<FundsReport, ReportError> {
+    let mandates = mandate_rows(src, t);
     let rows = fund_totals(src, &mandates)
         .into_iter()
         .map(
@@ -57,7 +67,7 @@ pub fn funds(src: &Source, period: Period) -> Result<FundsReport, ReportError> {
         .collect();
     Ok(FundsReport {
         report: "funds",
-        head: src.head(period, &conv)?,
+        head: src.head(period, conv)?,
         rows,
         totals: t.total,
     })

@@ -1,4 +1,5 @@
-//! The `donors`, `mandates` and `quarterly` reports of a ledger read in groups of
+//! The `donors` (by donor or by category), `mandates`, `funds` and `quarterly`
+//! reports of a ledger read in groups of
 //! donors, one group's book at a time, when the whole ledger is more than a report
 //! holds in memory at once (`cli` decides and reads).
 //!
@@ -134,6 +135,18 @@ impl<'r> Gathered<'r> {
             rows,
             totals: t.total,
         })
+    }
+
+    /// The `funds` report; `src` as for `donors`.
+    pub fn funds(self, src: &Source) -> Result<super::FundsReport, ReportError> {
+        let t = Gathered::tallies(&self.sums).swap_remove(0);
+        super::funds::funds_of(src, &self.conv, self.wants[0].period, &t)
+    }
+
+    /// The `donors --by category` report; `src` as for `donors`.
+    pub fn categories(self, src: &Source) -> Result<super::CategoriesReport, ReportError> {
+        let t = Gathered::tallies(&self.sums).swap_remove(0);
+        super::categories::by_category_of(src, &self.conv, self.wants[0].period, &t)
     }
 
     /// The quarterly report; `src` as for `donors`.

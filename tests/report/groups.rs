@@ -1,4 +1,5 @@
-//! A whole-ledger `donors`, `mandates` or `quarterly` report of a ledger with more money entries
+//! A whole-ledger `donors` (by donor or category), `mandates`, `funds` or `quarterly`
+//! report of a ledger with more money entries
 //! than a report holds at once (`LEDGER_REPORT_ENTRIES`, a million by default) is
 //! read one group of donors at a time, and must print exactly what the report of
 //! the whole book prints: on every hand-checked ledger (opening pledges, reductions,
@@ -10,7 +11,8 @@ use crate::structure::categories::contributors_ledger;
 use crate::structure::structure_ledger;
 use crate::util::Test;
 
-/// Every donors and mandates report over each of `periods`, and every quarterly
+/// Every donors (by donor and by category), mandates and funds report over each of
+/// `periods`, and every quarterly
 /// report of each of `quarters`, of the ledger `t` (at `ledger`, if given), read
 /// whole and read in groups of at most each of `budgets` entries (fewer than the
 /// ledger holds), gives the same status, stdout and stderr, but for the note that
@@ -22,15 +24,20 @@ fn same_in_groups(
     periods: &[&[&str]],
     quarters: &[&[&str]],
 ) {
-    let mut grouped_runs = 0;
-    for (kind, periods) in [
-        ("donors", periods),
-        ("mandates", periods),
-        ("quarterly", quarters),
-    ] {
+    let kinds: [(&[&str], _); 5] = [
+        (&["donors"], periods),
+        (&["donors", "--by", "category"], periods),
+        (&["mandates"], periods),
+        (&["funds"], periods),
+        (&["quarterly"], quarters),
+    ];
+    for (kind, periods) in kinds {
+        let mut grouped_runs = 0;
         for period in periods {
-            for format in ["json", "csv", "table"] {
-                let mut a = vec!["report", kind, "--format", format];
+            for format in ["json", "table"] {
+                let mut a = vec!["report"];
+                a.extend_from_slice(kind);
+                a.extend_from_slice(&["--format", format]);
                 if let Some(l) = ledger {
                     a.extend_from_slice(&["--ledger", l]);
                 }
@@ -59,8 +66,8 @@ fn same_in_groups(
                 }
             }
         }
+        assert!(grouped_runs > 0, "{kind:?} never read in groups");
     }
-    assert!(grouped_runs > 0, "never read in groups");
 }
 
 /// One donor at a time (groups of at most one entry), and two or more (groups of
