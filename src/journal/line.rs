@@ -174,10 +174,6 @@ fn fields(line: &[u8]) -> Result<Checked<'_>, String> {
     parse(text, (text, suffix), hash)
 }
 
-/// How many bytes at the start of a line hold its number, link, time and batch
-/// marker, as `encode` writes them.
-const PREFIX_LEN: usize = 256;
-
 /// What `check` reads of a line, without hashing it and without looking further
 /// into it than its number, link, time and batch marker (its `text` is left
 /// empty): for a line whose bytes a read does not use, once an earlier read of the
@@ -185,13 +181,26 @@ const PREFIX_LEN: usize = 256;
 /// checked by the reader).
 pub fn glimpse(line: &[u8]) -> Result<Checked<'_>, String> {
     let (body, suffix, hash) = split(line)?;
-    let head = &body[..body.len().min(PREFIX_LEN)];
-    let head = match std::str::from_utf8(head) {
-        Ok(h) => h,
-        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).expect("valid up to there"),
-    };
-    // A line whose fields run past the prefix is read whole.
-    parse(head, ("", suffix), hash).or_else(|_| fields(line))
+    // The fields end with the quote that closes `recorded_at`, whose value starts
+    // at a fixed place after the number's digits (`{"seq":N,"prev":"<64>","recorded_at":"`),
+    // or with a batch marker right after it; only those bytes need be UTF-8. A
+    // line not in that form is read whole.
+    let digits = body
+        .get(7..)
+        .map_or(0, |b| b.iter().take_while(|c| c.is_ascii_digit()).count());
+    let start = 7 + digits + 9 + 64 + 17;
+    let end = body
+        .get(start..)
+        .and_then(|b| memchr::memchr(b'"', b))
+        .map(|i| start + i + 1);
+    let end = end.map(|e| match body[e..].starts_with(b",\"batch\":[") {
+        true => memchr::memchr(b']', &body[e..]).map_or(body.len(), |i| e + i + 1),
+        false => e,
+    });
+    match end.and_then(|e| std::str::from_utf8(&body[..e]).ok()) {
+        Some(head) => parse(head, ("", suffix), hash).or_else(|_| fields(line)),
+        None => fields(line),
+    }
 }
 
 /// The number, link, time and batch marker at the start of `text`.
@@ -387,5 +396,41 @@ mod tests {
             bad[i] ^= 0x01;
             assert!(check(&bad).is_err(), "flip at {i} passed");
         }
+    }
+
+    /// A glimpse of a line gives what `check` gives of it but its text, without
+    /// hashing it: for numbers of any width, with and without a batch marker, with
+    /// texts that are not ASCII after the fields; and an altered line still glimpses
+    /// (its hash is not looked at) where `check` refuses it.
+    #[test]
+    fn a_glimpse_reads_the_fields_check_reads_without_the_hash() {
+        let at: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        let body: Body = serde_json::from_str(
+            r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"1","currency":"USD","date":"2025-01-01","memo":"caf\u00e9 \u2028"}"#,
+        )
+        .unwrap();
+        let prev = "ab".repeat(32);
+        for seq in [1, 9, 10, 12_345_678, u64::MAX] {
+            for batch in [None, Some([1, 3]), Some([123_456, 654_321])] {
+                let (line, _) = encode(seq, &prev, at, batch, &body);
+                let line = &line[..line.len() - 1];
+                let (c, g) = (check(line).unwrap(), glimpse(line).unwrap());
+                assert_eq!(
+                    (g.seq, g.prev, g.hash, g.recorded_at, g.batch, g.text.0),
+                    (c.seq, c.prev, c.hash, c.recorded_at, c.batch, "")
+                );
+                assert_eq!((g.seq, g.batch), (seq, batch.map(|[i, n]| (i, n))));
+                let altered = String::from_utf8(line.to_vec())
+                    .unwrap()
+                    .replace("JPN", "DEU");
+                assert_eq!(glimpse(altered.as_bytes()).unwrap().seq, seq);
+                assert_eq!(check(altered.as_bytes()).unwrap_err(), ALTERED);
+            }
+        }
+        // Not in the form `encode` writes: the error `check` gives, or none.
+        assert_eq!(
+            glimpse(b"{\"seq\":1}").unwrap_err(),
+            check(b"{\"seq\":1}").unwrap_err()
+        );
     }
 }
