@@ -1,6 +1,6 @@
 //! A whole-ledger `donors` (by donor or by category), `mandates`, `funds` or
-//! `quarterly` report of a ledger with more money
-//! entries than a report holds in memory at once (`budget`): the first read keeps
+//! `quarterly` report of a ledger with more money entries than a report holds in
+//! memory at once (`budget`): the first read keeps
 //! the entries that name no donor (`Lean`), numbers each entry's owner, counts each
 //! donor's entries and notes the span of value dates; the donors are then packed into
 //! groups of at most half the budget (`groups`), and each group is read into a book
@@ -197,8 +197,8 @@ fn join(a: Option<Period>, b: Period) -> Period {
     }
 }
 
-/// The `donors`, `mandates`, `funds` or `quarterly` report (`c.kind`) of the ledger whose first read
-/// (`scan`) kept `lean`, made group by group.
+/// The `donors`, `mandates`, `funds` or `quarterly` report (`c.kind`) of the
+/// ledger whose first read (`scan`) kept `lean`, made group by group.
 pub(super) fn report(
     ctx: &Context,
     args: &ReportArgs,
@@ -248,7 +248,7 @@ pub(super) fn report(
     let groups = groups(&lean.counts, size);
     // Said, so that a report that reads the ledger again and again is understood.
     eprintln!(
-        "note: the ledger holds {}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} (or one donor's)",
+        "note: the ledger holds {}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} money entries (a donor with more is a group of its own)",
         words::count(lean.money, "money entry", "money entries"),
         words::count(groups.len() as u64, "group of donors", "groups of donors"),
     );

@@ -273,9 +273,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (Some(_), Some(keep)) => keep.donor.clone(),
         _ => None,
     };
-    // A whole-ledger donors, mandates, funds or quarterly report keeps the whole book only while the
-    // ledger's money entries fit the budget; past it, the book is let go and the
-    // report is made group by group from what the read kept (`groups`).
+    // A whole-ledger donors, mandates, funds or quarterly report keeps the whole
+    // book only while the ledger's money entries fit the budget; past it, the book
+    // is let go and the report is made group by group from what the read kept
+    // (`groups`).
     let groupable = !filtered
         && matches!(
             c.kind,
