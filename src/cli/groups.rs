@@ -70,7 +70,8 @@ pub struct Lean {
     owner: Vec<u16>,
     /// More donors than `owner` can number: the report is not read in groups.
     too_many: bool,
-    pub span: Option<Period>,
+    /// The first and last value date of the money entries not in `base`.
+    span: Option<Period>,
 }
 
 impl Lean {
@@ -367,18 +368,15 @@ mod tests {
 
     #[test]
     fn each_entry_belongs_to_its_donor_or_to_every_group() {
-        let t = chrono::Utc::now();
         let line = |seq: u64, body: &str| -> Entry {
-            let mut e = crate::journal::decode_line(
+            crate::journal::decode_line(
                 format!(
                     r#"{{"seq":{seq},"prev":"{z}","recorded_at":"2020-01-01T00:00:00Z",{body},"hash":"{z}"}}"#,
                     z = crate::journal::ZERO_HASH
                 )
                 .as_bytes(),
             )
-            .unwrap();
-            e.recorded_at = t;
-            e
+            .unwrap()
         };
         let mut lean = Lean::default();
         for e in [

@@ -1,7 +1,7 @@
 //! The `donors` (by donor or by category), `mandates`, `funds` and `quarterly`
-//! reports of a ledger read in groups of
-//! donors, one group's book at a time, when the whole ledger is more than a report
-//! holds in memory at once (`cli` decides and reads).
+//! reports of a ledger read in groups of donors, one group's book at a time, when
+//! the whole ledger is more than a report holds in memory at once (`cli` decides
+//! and reads).
 //!
 //! Each group's book holds some donors' pledges, payments, refunds, in-kind
 //! contributions, write-offs and reductions, with every rate, registration and
@@ -33,15 +33,16 @@ pub struct Gathered<'r> {
     wants: Vec<Want>,
     sums: Vec<Sums>,
     /// The quarterly report's year and quarter, its overdue pledges and its
-    /// exchange differences; none for donors and mandates.
+    /// exchange differences; none for the other reports.
     quarter: Option<(i32, u32)>,
     overdue: OverdueRows,
     fx: Vec<ExchangeDifference>,
 }
 
 impl<'r> Gathered<'r> {
-    /// Nothing gathered yet, for the `donors` or `mandates` figures over `period`,
-    /// converted by `rates` (those of every group's book: each holds every rate).
+    /// Nothing gathered yet, for the figures of the `donors`, `mandates` or `funds`
+    /// report over `period`, converted by `rates` (those of every group's book:
+    /// each holds every rate).
     pub fn new(rates: &'r crate::domain::rates::Rates, period: Period) -> Gathered<'r> {
         Gathered::of(rates, vec![Want::full(period)], None)
     }

@@ -173,14 +173,14 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
 
 /// What a quarterly report is made of, of one book: its tallies (one per want), its
 /// overdue pledges, and its exchange differences (in entry-number order).
-pub(crate) type Gathered<'a> = (Vec<Tally<'a>>, OverdueRows, Vec<ExchangeDifference>);
+pub(crate) type Parts<'a> = (Vec<Tally<'a>>, OverdueRows, Vec<ExchangeDifference>);
 
 /// Gathers from `src` what the quarterly report of `wants` is made of.
 pub(crate) fn gather<'a>(
     src: &Source<'a>,
     conv: &Conv,
     wants: &[Want],
-) -> Result<Gathered<'a>, ReportError> {
+) -> Result<Parts<'a>, ReportError> {
     let period = wants[0].period;
     // The overdue pledges and the exchange differences on a second thread while
     // this one tallies: each converts with its own converter, and what the two used
