@@ -1,14 +1,17 @@
-//! A whole-ledger `donors` (by donor or by category), `mandates`, `funds` or
-//! `quarterly` report of a ledger with more money entries than a report holds in
-//! memory at once (`budget`): the first read keeps
+//! A whole-ledger `donors` (by donor or by category), `mandates`, `funds`,
+//! `quarterly` or `agreements` report of a ledger with more money entries than a
+//! report holds in memory at once (`budget`): the first read keeps
 //! the entries that name no donor (`Lean`), numbers each entry's owner, counts each
 //! donor's entries and notes the span of value dates; the donors are then packed into
 //! groups of at most half the budget (`groups`), and each group is read into a book
-//! of its own, settled, and its figures added to the report's (`report::gathered`).
+//! of its own, settled, and its figures added to the report's (`report::gathered`),
+//! or its donors' agreements made into rows (`report::agreements::gather`).
 //! Memory holds one group's book at a time. The first read checks every line's hash;
 //! each read after it hashes and decodes the lines its group uses and checks that
 //! every other line still links to the one before it, up to the head the first read
 //! found (`journal::scan_only`).
+
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
@@ -22,8 +25,17 @@ use crate::domain::settlement::{self, Settlement};
 use crate::domain::{time, words};
 use crate::journal;
 use crate::render::Report;
+use crate::report::agreements::{self, AgreementRow};
 use crate::report::gathered::Gathered;
 use crate::report::{Period, PeriodSpec, Scope, Source, Usd, quarterly};
+
+/// What the groups read so far gave: the figures of the `donors`, `mandates`,
+/// `funds` or `quarterly` report, or the rows of the `agreements` report at the last
+/// day of its period, by code.
+enum Making<'r> {
+    Figures(Gathered<'r>),
+    Agreements(Period, BTreeMap<String, AgreementRow>),
+}
 
 /// How many money entries (pledges, payments, refunds, in-kind contributions,
 /// write-offs and reductions) a whole-ledger report holds in memory at once, unless
@@ -198,7 +210,7 @@ fn join(a: Option<Period>, b: Period) -> Period {
     }
 }
 
-/// The `donors`, `mandates`, `funds` or `quarterly` report (`c.kind`) of the
+/// The `donors`, `mandates`, `funds`, `quarterly` or `agreements` report (`c.kind`) of the
 /// ledger whose first read (`scan`) kept `lean`, made group by group.
 pub(super) fn report(
     ctx: &Context,
@@ -234,13 +246,18 @@ pub(super) fn report(
                     .period_over(PeriodSpec::Whole, whole)
                     .map(|p| quarterly::quarter_of(p.to)),
             };
-            quarter.and_then(|(y, q)| Gathered::quarterly(rates, y, q))
+            quarter
+                .and_then(|(y, q)| Gathered::quarterly(rates, y, q))
+                .map(Making::Figures)
         }
+        ReportKind::Agreements => src
+            .period_over(c.period, whole)
+            .map(|p| Making::Agreements(p, BTreeMap::new())),
         _ => src
             .period_over(c.period, whole)
-            .map(|p| Gathered::new(rates, p)),
+            .map(|p| Making::Figures(Gathered::new(rates, p))),
     };
-    let (mut gathered, unmade) = match gathering {
+    let (mut making, unmade) = match gathering {
         Ok(g) => (Some(g), None),
         Err(e) => (None, Some(e)),
     };
@@ -286,7 +303,7 @@ pub(super) fn report(
                 continue;
             }
         };
-        if let Some(g) = gathered.as_mut().filter(|_| missing.is_empty()) {
+        if let Some(making) = making.as_mut().filter(|_| missing.is_empty()) {
             let group = Source {
                 book: &book,
                 settlement: &settled,
@@ -298,7 +315,17 @@ pub(super) fn report(
                 strict_rates: src.strict_rates,
                 scope: Scope::default(),
             };
-            g.add(&group).map_err(fail)?;
+            match making {
+                Making::Figures(g) => g.add(&group).map_err(fail)?,
+                Making::Agreements(p, rows) => {
+                    let held = |code: &str| {
+                        lean.donors
+                            .get(code)
+                            .is_some_and(|&n| member[usize::from(n)])
+                    };
+                    agreements::gather(&group, p.to, held, rows);
+                }
+            }
         }
         // Freed before the next group is read: memory holds one group at a time.
         drop((settled, book));
@@ -307,8 +334,13 @@ pub(super) fn report(
         missing.sort_by_key(|m| m.date);
         return Err(super::report::missing_rates(missing));
     }
-    let gathered = match (gathered, unmade) {
-        (Some(g), _) => g,
+    let gathered = match (making, unmade) {
+        (Some(Making::Figures(g)), _) => g,
+        (Some(Making::Agreements(p, mut rows)), _) => {
+            // An agreement whose donor has no entry: no instalments, in any book.
+            agreements::gather(&src, p.to, |_| true, &mut rows);
+            return Ok(Report::Agreements(agreements::gathered(&src, p, rows)));
+        }
         (None, e) => return Err(fail(e.expect("a report gathered or an error"))),
     };
     Ok(match c.kind {

@@ -273,15 +273,18 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (Some(_), Some(keep)) => keep.donor.clone(),
         _ => None,
     };
-    // A whole-ledger donors, mandates, funds or quarterly report keeps the whole
-    // book only while the ledger's money entries fit the budget; past it, the book
-    // is let go and the report is made group by group from what the read kept
-    // (`groups`).
+    // A whole-ledger report (any but a statement) keeps the whole book only while
+    // the ledger's money entries fit the budget; past it, the book is let go and
+    // the report is made group by group from what the read kept (`groups`).
     let groupable = !filtered
-        && matches!(
-            c.kind,
-            ReportKind::Donors | ReportKind::Mandates | ReportKind::Funds | ReportKind::Quarterly
-        );
+        && match c.kind {
+            ReportKind::Donors
+            | ReportKind::Mandates
+            | ReportKind::Funds
+            | ReportKind::Quarterly
+            | ReportKind::Agreements => true,
+            ReportKind::Statement => false,
+        };
     let budget = super::groups::budget()?;
     let mut lean = groupable.then(super::groups::Lean::default);
     let mut whole = true;

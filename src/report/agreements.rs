@@ -208,3 +208,40 @@ pub fn agreements(src: &Source, period: Period) -> Result<AgreementsReport, Repo
         rows: rows(src, src.only_donor.as_deref(), period.to),
     })
 }
+
+/// Adds to `rows` (by code) the row at `end` of each agreement signed by then whose
+/// donor `held` says `src` holds every entry of, unless `rows` has it already: for
+/// a whole-ledger report made from books of some donors each. An agreement's
+/// instalments are always of its donor, so the book that holds the donor's entries
+/// gives the row the whole book gives.
+pub(crate) fn gather(
+    src: &Source,
+    end: NaiveDate,
+    held: impl Fn(&str) -> bool,
+    rows: &mut std::collections::BTreeMap<String, AgreementRow>,
+) {
+    for a in src
+        .book
+        .agreements
+        .iter()
+        .filter(|a| a.agreement.signed <= end && held(&a.agreement.donor))
+    {
+        rows.entry(a.agreement.code.clone())
+            .or_insert_with(|| row(src, a, end));
+    }
+}
+
+/// `report agreements` of the rows `gather` made, in order of code as `agreements`
+/// gives them; `src` holds every registration (and the ledger head, cut-off and
+/// opening dates of the whole read).
+pub(crate) fn gathered(
+    src: &Source,
+    period: Period,
+    rows: std::collections::BTreeMap<String, AgreementRow>,
+) -> AgreementsReport {
+    AgreementsReport {
+        report: "agreements",
+        head: src.head_unconverted(period),
+        rows: rows.into_values().collect(),
+    }
+}

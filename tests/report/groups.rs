@@ -1,5 +1,5 @@
-//! A whole-ledger `donors` (by donor or category), `mandates`, `funds` or `quarterly`
-//! report of a ledger with more money entries
+//! A whole-ledger `donors` (by donor or category), `mandates`, `funds`, `quarterly`
+//! or `agreements` report of a ledger with more money entries
 //! than a report holds at once (`LEDGER_REPORT_ENTRIES`, a million by default) is
 //! read one group of donors at a time, and must print exactly what the report of
 //! the whole book prints: on every hand-checked ledger (opening pledges, reductions,
@@ -11,7 +11,8 @@ use crate::structure::categories::contributors_ledger;
 use crate::structure::structure_ledger;
 use crate::util::Test;
 
-/// Every donors (by donor and by category), mandates and funds report over each of
+/// Every donors (by donor and by category), agreements, mandates and funds report
+/// over each of
 /// `periods`, and every quarterly
 /// report of each of `quarters`, of the ledger `t` (at `ledger`, if given), read
 /// whole and read in groups of at most each of `budgets` entries (fewer than the
@@ -24,8 +25,9 @@ fn same_in_groups(
     periods: &[&[&str]],
     quarters: &[&[&str]],
 ) {
-    let kinds: [(&[&str], _); 5] = [
+    let kinds: [(&[&str], _); 6] = [
         (&["donors"], periods),
+        (&["agreements"], periods),
         (&["donors", "--by", "category"], periods),
         (&["mandates"], periods),
         (&["funds"], periods),
@@ -103,6 +105,15 @@ const PERIODS: [&[&str]; 6] = [
 #[test]
 fn agreements_and_conditions_read_in_groups() {
     same_in_groups(&agreements_ledger(), None, &BUDGETS, &PERIODS, &QUARTERS);
+}
+
+#[test]
+fn an_agreement_of_a_donor_with_no_entries_is_listed_in_groups() {
+    let t = agreements_ledger();
+    t.ok("agreement add NO-2024-01 --donor NOR --mandate coordination --currency NOK --signed 2024-03-01 --title 'Not yet pledged'");
+    let o = t.ok("report agreements --format json");
+    assert!(o.contains(r#""agreement": "NO-2024-01""#), "{o}");
+    same_in_groups(&t, None, &BUDGETS, &PERIODS, &QUARTERS);
 }
 
 #[test]
