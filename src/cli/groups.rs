@@ -33,7 +33,7 @@ use crate::report::{Period, PeriodSpec, Scope, Source, Usd, quarterly};
 /// `funds` or `quarterly` report, or the rows of the `agreements` report at the last
 /// day of its period, by code.
 enum Making<'r> {
-    Figures(Gathered<'r>),
+    Figures(Box<Gathered<'r>>),
     Agreements(Period, BTreeMap<String, AgreementRow>),
 }
 
@@ -248,14 +248,14 @@ pub(super) fn report(
             };
             quarter
                 .and_then(|(y, q)| Gathered::quarterly(rates, y, q))
-                .map(Making::Figures)
+                .map(|g| Making::Figures(Box::new(g)))
         }
         ReportKind::Agreements => src
             .period_over(c.period, whole)
             .map(|p| Making::Agreements(p, BTreeMap::new())),
         _ => src
             .period_over(c.period, whole)
-            .map(|p| Making::Figures(Gathered::new(rates, p))),
+            .map(|p| Making::Figures(Box::new(Gathered::new(rates, p)))),
     };
     let (mut making, unmade) = match gathering {
         Ok(g) => (Some(g), None),
