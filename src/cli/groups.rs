@@ -1,11 +1,15 @@
 //! A whole-ledger `donors` (by donor or by category), `mandates`, `funds`,
 //! `quarterly` or `agreements` report of a ledger with more money entries than a
 //! report holds in memory at once (`budget`): the first read keeps
-//! the entries that name no donor (`Lean`), numbers each entry's owner, counts each
-//! donor's entries and notes the span of value dates; the donors are then packed into
-//! groups of at most half the budget (`groups`), and each group is read into a book
-//! of its own, settled, and its figures added to the report's (`report::gathered`),
-//! or its donors' agreements made into rows (`report::agreements::gather`).
+//! the entries that name no donor (`Lean`), numbers each entry's owner (a donor and
+//! mandate), counts each owner's entries and notes the span of value dates; the
+//! owners are then packed into groups of at most half the budget (`groups`), and
+//! each group is read into a book of its own, settled, and its figures added to the
+//! report's (`report::gathered`), or its agreements made into rows
+//! (`report::agreements::gather`). Nothing a report reads crosses two owners: a
+//! payment, in-kind contribution, write-off or reduction settles only pledges of its
+//! own donor and mandate (the one it names must be, by the recording rules), and an
+//! agreement's instalments are of its donor and mandate.
 //! Memory holds one group's book at a time. The first read checks every line's hash;
 //! each read after it hashes and decodes the lines its group uses and checks that
 //! every other line still links to the one before it, up to the head the first read
@@ -58,29 +62,33 @@ pub fn budget() -> Result<u64, Failure> {
     }
 }
 
+/// A donor and mandate, by code: whose a money entry is.
+type Owner = (Name, Name);
+
 /// What the first read of a report read in groups keeps: a book of every entry that
 /// names no donor (registrations, rates, agreements, conditions met) with the opening
 /// pledges and agreement instalments (so that it knows the earliest opening date and
 /// when each instalment counts) and the reversals of what it holds; whose each entry
-/// is (`owner`); each donor's number of entries; and the first and last value date of
-/// every other money entry.
+/// is (`owner`: a donor and mandate); each owner's number of entries; and the first
+/// and last value date of every other money entry.
 #[derive(Default)]
 pub struct Lean {
     pub base: Book,
     /// Money entries read.
     pub money: u64,
-    /// Each donor's number, by code, from 1 in the order they were met.
-    donors: FxHashMap<Name, u16>,
-    /// Each donor's code and entries, by number less one, and of those its
+    /// Each owner's number, by donor and mandate code, from 1 in the order they
+    /// were met.
+    owners: FxHashMap<Owner, u16>,
+    /// Each owner's codes and entries, by number less one, and of those its
     /// pledges, payments and refunds, in-kind contributions, and write-offs and
     /// reductions (the records a group's book will hold).
-    counts: Vec<(Name, u64, [usize; 4])>,
-    /// Each entry's owner by its number: the donor whose pledge, payment, refund or
-    /// in-kind contribution it is, or whose pledge it writes off or reduces, or
-    /// whose entry it reverses; 0 for an entry that names no donor, which every
-    /// group reads. Two bytes an entry (20 MB at ten million).
+    counts: Vec<(Owner, u64, [usize; 4])>,
+    /// Each entry's owner by its number: the donor and mandate whose pledge,
+    /// payment, refund or in-kind contribution it is, or whose pledge it writes off
+    /// or reduces, or whose entry it reverses; 0 for an entry that names no donor,
+    /// which every group reads. Two bytes an entry (20 MB at ten million).
     owner: Vec<u16>,
-    /// More donors than `owner` can number: the report is not read in groups.
+    /// More owners than `owner` can number: the report is not read in groups.
     too_many: bool,
     /// The first and last value date of the money entries not in `base`.
     span: Option<Period>,
@@ -91,7 +99,7 @@ impl Lean {
         let owner = match &e.body {
             Body::Ledger(_) => 0,
             Body::Pledge(p) => {
-                let owner = self.count(&p.money.donor, Some(0));
+                let owner = self.count(&p.money.donor, &p.money.mandate, Some(0));
                 if p.opening.is_some() || p.agreement.is_some() {
                     self.base.apply(e.clone());
                 } else {
@@ -101,11 +109,11 @@ impl Lean {
             }
             Body::Payment(p) | Body::Refund(p) => {
                 self.date(p.money.date);
-                self.count(&p.money.donor, Some(1))
+                self.count(&p.money.donor, &p.money.mandate, Some(1))
             }
             Body::InKind(p) => {
                 self.date(p.money.date);
-                self.count(&p.money.donor, Some(2))
+                self.count(&p.money.donor, &p.money.mandate, Some(2))
             }
             Body::WriteOff(w) | Body::Reduction(w) => {
                 self.date(w.date);
@@ -140,16 +148,17 @@ impl Lean {
         }
     }
 
-    /// Counts a money entry of `donor`, a record of class `class` (see `counts`);
-    /// its number.
-    fn count(&mut self, donor: &Name, class: Option<usize>) -> u16 {
+    /// Counts a money entry of `donor` for `mandate`, a record of class `class`
+    /// (see `counts`); its owner's number.
+    fn count(&mut self, donor: &Name, mandate: &Name, class: Option<usize>) -> u16 {
         self.money += 1;
-        let n = match self.donors.get(donor) {
+        let key = (donor.clone(), mandate.clone());
+        let n = match self.owners.get(&key) {
             Some(n) => *n,
             None => match u16::try_from(self.counts.len() + 1) {
                 Ok(n) => {
-                    self.donors.insert(donor.clone(), n);
-                    self.counts.push((donor.clone(), 0, [0; 4]));
+                    self.owners.insert(key.clone(), n);
+                    self.counts.push((key, 0, [0; 4]));
                     n
                 }
                 Err(_) => {
@@ -182,7 +191,7 @@ impl Lean {
             .unwrap_or(0)
     }
 
-    /// Whether the report can be read in groups: every donor numbered.
+    /// Whether the report can be read in groups: every owner numbered.
     pub fn groupable(&self) -> bool {
         !self.too_many
     }
@@ -266,9 +275,13 @@ pub(super) fn report(
     let groups = groups(&lean.counts, size);
     // Said, so that a report that reads the ledger again and again is understood.
     eprintln!(
-        "note: the ledger holds {}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} money entries (a donor with more is a group of its own)",
+        "note: the ledger holds {}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} money entries (one donor's entries for one mandate, if more, are a group of their own)",
         words::count(lean.money, "money entry", "money entries"),
-        words::count(groups.len() as u64, "group of donors", "groups of donors"),
+        words::count(
+            groups.len() as u64,
+            "group of donors and mandates",
+            "groups of donors and mandates"
+        ),
     );
     for group in groups {
         let mut member = vec![false; lean.counts.len() + 1];
@@ -318,9 +331,9 @@ pub(super) fn report(
             match making {
                 Making::Figures(g) => g.add(&group).map_err(fail)?,
                 Making::Agreements(p, rows) => {
-                    let held = |code: &str| {
-                        lean.donors
-                            .get(code)
+                    let held = |donor: &str, mandate: &str| {
+                        lean.owners
+                            .get(&(Name::from(donor), Name::from(mandate)))
                             .is_some_and(|&n| member[usize::from(n)])
                     };
                     agreements::gather(&group, p.to, held, rows);
@@ -338,7 +351,7 @@ pub(super) fn report(
         (Some(Making::Figures(g)), _) => g,
         (Some(Making::Agreements(p, mut rows)), _) => {
             // An agreement whose donor has no entry: no instalments, in any book.
-            agreements::gather(&src, p.to, |_| true, &mut rows);
+            agreements::gather(&src, p.to, |_, _| true, &mut rows);
             return Ok(Report::Agreements(agreements::gathered(&src, p, rows)));
         }
         (None, e) => return Err(fail(e.expect("a report gathered or an error"))),
@@ -356,16 +369,16 @@ pub(super) fn report(
     })
 }
 
-/// The donors packed into groups of at most `budget` entries, largest donor first,
-/// each into the first group it fits (a donor with more than `budget` entries alone
-/// in a group of its own). `counts` is each donor's code and entries by number less
-/// one; each group is its donors' numbers, ascending.
-pub fn groups(counts: &[(Name, u64, [usize; 4])], budget: u64) -> Vec<Vec<u16>> {
-    let mut donors: Vec<(u16, &Name, u64)> =
+/// The owners packed into groups of at most `budget` entries, largest first, each
+/// into the first group it fits (an owner with more than `budget` entries alone in
+/// a group of its own). `counts` is each owner's codes and entries by number less
+/// one; each group is its owners' numbers, ascending.
+fn groups(counts: &[(Owner, u64, [usize; 4])], budget: u64) -> Vec<Vec<u16>> {
+    let mut owners: Vec<(u16, &Owner, u64)> =
         (1..).zip(counts).map(|(i, (d, n, _))| (i, d, *n)).collect();
-    donors.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(b.1)));
+    owners.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(b.1)));
     let mut out: Vec<(u64, Vec<u16>)> = Vec::new();
-    for (i, _, n) in donors {
+    for (i, _, n) in owners {
         match out.iter_mut().find(|(held, _)| held + n <= budget) {
             Some((held, group)) => {
                 *held += n;
@@ -387,19 +400,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn donors_are_packed_largest_first_into_the_first_group_they_fit() {
-        let counts: Vec<(Name, u64, [usize; 4])> = [("USA", 6), ("JPN", 5), ("DEU", 4), ("FRA", 1)]
-            .into_iter()
-            .map(|(d, n)| (Name::from(d), n, [0; 4]))
-            .collect();
-        // USA 1, JPN 2, DEU 3, FRA 4.
-        assert_eq!(groups(&counts, 10), vec![vec![1, 3], vec![2, 4]]);
-        // A donor larger than the budget is a group of its own.
-        assert_eq!(groups(&counts, 5), vec![vec![1], vec![2], vec![3, 4]]);
+    fn owners_are_packed_largest_first_into_the_first_group_they_fit() {
+        let counts: Vec<(Owner, u64, [usize; 4])> = [
+            ("USA", "icat", 6),
+            ("USA", "gp", 5),
+            ("DEU", "icat", 4),
+            ("FRA", "icat", 1),
+            ("DEU", "gp", 4),
+        ]
+        .into_iter()
+        .map(|(d, m, n)| ((Name::from(d), Name::from(m)), n, [0; 4]))
+        .collect();
+        // USA icat 1, USA gp 2, DEU icat 3, FRA icat 4, DEU gp 5; of equal size,
+        // DEU gp before DEU icat.
+        assert_eq!(groups(&counts, 10), vec![vec![1, 5], vec![2, 3, 4]]);
+        // One larger than the budget is a group of its own.
+        assert_eq!(
+            groups(&counts, 5),
+            vec![vec![1], vec![2], vec![4, 5], vec![3]]
+        );
     }
 
     #[test]
-    fn each_entry_belongs_to_its_donor_or_to_every_group() {
+    fn each_entry_belongs_to_its_donor_and_mandate_or_to_every_group() {
         let line = |seq: u64, body: &str| -> Entry {
             crate::journal::decode_line(
                 format!(
@@ -430,16 +453,23 @@ mod tests {
             ),
             line(5, r#""kind":"reversal","entry":3,"reason":"duplicate""#),
             line(6, r#""kind":"reversal","entry":1,"reason":"wrong rate""#),
+            line(
+                7,
+                r#""kind":"pledge","donor":"JPN","mandate":"gp","amount":"10","currency":"USD","date":"2020-05-01""#,
+            ),
+            line(8, r#""kind":"reversal","entry":7,"reason":"duplicate""#),
         ] {
             lean.see(&e);
         }
-        assert_eq!(lean.owner, vec![0, 0, 1, 2, 1, 2, 0]);
-        assert_eq!(lean.money, 3);
+        assert_eq!(lean.owner, vec![0, 0, 1, 2, 1, 2, 0, 3, 3]);
+        assert_eq!(lean.money, 4);
+        let owner = |d: &str, m: &str| (Name::from(d), Name::from(m));
         assert_eq!(
             lean.counts,
             vec![
-                (Name::from("JPN"), 2, [1, 0, 0, 1]),
-                (Name::from("DEU"), 2, [0, 1, 0, 0])
+                (owner("JPN", "icat"), 2, [1, 0, 0, 1]),
+                (owner("DEU", "icat"), 2, [0, 1, 0, 0]),
+                (owner("JPN", "gp"), 2, [1, 0, 0, 0])
             ]
         );
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
@@ -447,7 +477,7 @@ mod tests {
             lean.span,
             Some(Period {
                 from: d("2020-02-01"),
-                to: d("2020-04-01")
+                to: d("2020-05-01")
             })
         );
         // The rate and its reversal are in the book every group starts from.

@@ -210,21 +210,21 @@ pub fn agreements(src: &Source, period: Period) -> Result<AgreementsReport, Repo
 }
 
 /// Adds to `rows` (by code) the row at `end` of each agreement signed by then whose
-/// donor `held` says `src` holds every entry of, unless `rows` has it already: for
-/// a whole-ledger report made from books of some donors each. An agreement's
-/// instalments are always of its donor, so the book that holds the donor's entries
-/// gives the row the whole book gives.
+/// donor and mandate `held` says `src` holds every entry of, unless `rows` has it
+/// already: for a whole-ledger report made from books of some donors' entries each.
+/// An agreement's instalments are always of its donor and mandate, so the book that
+/// holds those entries gives the row the whole book gives.
 pub(crate) fn gather(
     src: &Source,
     end: NaiveDate,
-    held: impl Fn(&str) -> bool,
+    held: impl Fn(&str, &str) -> bool,
     rows: &mut std::collections::BTreeMap<String, AgreementRow>,
 ) {
     for a in src
         .book
         .agreements
         .iter()
-        .filter(|a| a.agreement.signed <= end && held(&a.agreement.donor))
+        .filter(|a| a.agreement.signed <= end && held(&a.agreement.donor, &a.agreement.mandate))
     {
         rows.entry(a.agreement.code.clone())
             .or_insert_with(|| row(src, a, end));

@@ -1,15 +1,16 @@
 //! The `donors` (by donor or by category), `mandates`, `funds` and `quarterly`
-//! reports of a ledger read in groups of donors, one group's book at a time, when
-//! the whole ledger is more than a report holds in memory at once (`cli` decides
-//! and reads).
+//! reports of a ledger read in groups of donors and mandates, one group's book at a
+//! time, when the whole ledger is more than a report holds in memory at once (`cli`
+//! decides and reads).
 //!
-//! Each group's book holds some donors' pledges, payments, refunds, in-kind
-//! contributions, write-offs and reductions, with every rate, registration and
-//! agreement: it answers every question about those donors as the whole book does,
-//! and settlement never crosses donors. So each figure of the whole report is the
-//! exact sum of the groups' figures, each overdue pledge and exchange difference is
-//! found in its donor's group, and the report is the same, byte for byte, as the one
-//! made from the whole book.
+//! Each group's book holds the pledges, payments, refunds, in-kind contributions,
+//! write-offs and reductions of some donors for some mandates, with every rate,
+//! registration and agreement: it answers every question about those donors and
+//! mandates as the whole book does, and settlement never crosses a donor and
+//! mandate. So each figure of the whole report is the exact sum of the groups'
+//! figures (a donor's row, of its mandates' groups), each overdue pledge and exchange
+//! difference is found in its pledge's group, and the report is the same, byte for
+//! byte, as the one made from the whole book.
 
 use std::collections::BTreeMap;
 

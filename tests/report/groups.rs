@@ -1,7 +1,7 @@
 //! A whole-ledger `donors` (by donor or category), `mandates`, `funds`, `quarterly`
 //! or `agreements` report of a ledger with more money entries
 //! than a report holds at once (`LEDGER_REPORT_ENTRIES`, a million by default) is
-//! read one group of donors at a time, and must print exactly what the report of
+//! read one group of donors and mandates at a time, and must print exactly what the report of
 //! the whole book prints: on every hand-checked ledger (opening pledges, reductions,
 //! agreements and conditions, funds, in-kind contributions, reversals), in every
 //! format, for every kind of period, and when a rate is missing.

@@ -1,7 +1,7 @@
 //! Property tests on generated ledgers: rows add up to totals, settlement balances
 //! in each currency, the books balance per donor and mandate (opening pledges and
 //! reductions included), `--as-of` reproduces an earlier report byte for byte, and
-//! a report read in groups of donors is the report of the whole book.
+//! a report read in groups of donors and mandates is the report of the whole book.
 //! Ledgers are written through the library's `Writer` (every entry checked as
 //! `record` checks it; entries the rules refuse are simply not recorded).
 //!
