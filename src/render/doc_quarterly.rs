@@ -291,8 +291,8 @@ fn overdue_rows(rows: &[Overdue]) -> Rows<'_> {
         let o = &rows[i];
         vec![
             n(o.seq),
-            t(&o.donor),
-            t(&o.mandate),
+            t(&*o.donor),
+            t(&*o.mandate),
             t(o.pledged_on.to_string()),
             t(o.due.map(|d| d.to_string()).unwrap_or_default()),
             n(o.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
@@ -301,8 +301,8 @@ fn overdue_rows(rows: &[Overdue]) -> Rows<'_> {
             } else {
                 o.bucket.to_string()
             }),
-            t(&o.currency),
-            Cell::Money(o.outstanding_in_currency.clone()),
+            t(o.currency.to_string()),
+            Cell::Money(o.outstanding_in_currency.to_string()),
             m(o.outstanding),
         ]
     })
@@ -373,9 +373,9 @@ fn exchange_sheet(q: &Quarterly) -> Sheet<'_> {
         let x = &q.exchange_differences[i];
         vec![
             n(format!("#{}", x.seq)),
-            t(&x.donor),
-            t(&x.currency),
-            Cell::Money(x.outstanding_in_currency.clone()),
+            t(&*x.donor),
+            t(x.currency.to_string()),
+            Cell::Money(x.outstanding_in_currency.to_string()),
             m(x.at_pledge_rate),
             m(x.at_closing_rate),
             m(x.difference),

@@ -84,6 +84,7 @@ impl<'r> Gathered<'r> {
             Some(_) => {
                 let (all, od, fx) = quarterly::gather(src, &side, &self.wants)?;
                 self.overdue.extend(od);
+                self.fx.reserve_exact(fx.len());
                 self.fx.extend(fx);
                 all
             }

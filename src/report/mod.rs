@@ -76,6 +76,43 @@ impl Serialize for Usd {
     }
 }
 
+/// An amount in its own currency, kept as a number and written (in JSON too) as
+/// that currency writes it, with its minor units: a row of a long list (the
+/// quarterly report's overdue pledges) holds no text of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InCurrency {
+    pub amount: Decimal,
+    pub currency: Currency,
+}
+
+impl fmt::Display for InCurrency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.currency.format(self.amount))
+    }
+}
+
+impl Serialize for InCurrency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A currency written as its ISO code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code(pub Currency);
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.code())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.code())
+    }
+}
+
 impl Add for Usd {
     type Output = Usd;
     fn add(self, o: Usd) -> Usd {
@@ -608,7 +645,7 @@ pub fn quarter_label(d: NaiveDate) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Usd, change, percent};
+    use super::{Code, Currency, InCurrency, Usd, change, percent};
     use rust_decimal::Decimal;
 
     #[test]
@@ -625,5 +662,28 @@ mod tests {
         assert_eq!(percent(-usd("0.00"), usd("8.00")).as_deref(), Some("0.0"));
         assert_eq!(percent(usd("5.00"), usd("0.00")), None);
         assert_eq!(change(usd("10.00"), usd("10.00")).as_deref(), Some("0.0"));
+    }
+
+    #[test]
+    fn an_amount_in_its_currency_is_written_with_its_minor_units() {
+        let c = |code: &str| Currency::lookup(code).unwrap();
+        for (amount, code, written) in [
+            ("1000", "EUR", "1000.00"),
+            ("749.5", "EUR", "749.50"),
+            ("500000", "JPY", "500000"),
+            ("1.5", "KWD", "1.500"),
+            ("-0.00", "USD", "0.00"),
+        ] {
+            let a = InCurrency {
+                amount: amount.parse().unwrap(),
+                currency: c(code),
+            };
+            assert_eq!(a.to_string(), written);
+            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{written}\""));
+            assert_eq!(
+                serde_json::to_string(&Code(c(code))).unwrap(),
+                format!("\"{code}\"")
+            );
+        }
     }
 }

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::figures::outstanding_usd;
-use super::{Conv, ReportError, Source, Usd};
+use super::{Code, Conv, InCurrency, ReportError, Source, Usd};
+use crate::domain::entry::Name;
 
 /// The ageing buckets, in order; the last holds pledges without a due date.
 pub const BUCKETS: [&str; 4] = ["1-90", "91-365", "over 365", NO_DUE_DATE];
@@ -20,19 +21,21 @@ pub const NO_DUE_DATE: &str = "no due date, pledged over a year ago";
 /// The default tolerance for small balances, in USD at the closing rate.
 pub const DEFAULT_TOLERANCE: rust_decimal::Decimal = rust_decimal::Decimal::ONE_HUNDRED;
 
+/// One overdue pledge. No text of its own (the codes are shared with the book, the
+/// amount a number): a report can list millions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overdue {
     pub seq: u64,
-    pub donor: String,
-    pub mandate: String,
+    pub donor: Name,
+    pub mandate: Name,
     /// None for a pledge without a due date (bucket `NO_DUE_DATE`).
     pub due: Option<NaiveDate>,
     /// Days since the due date; none without a due date.
     pub days_overdue: Option<i64>,
     pub bucket: &'static str,
-    pub currency: String,
+    pub currency: Code,
     /// In the pledge's currency.
-    pub outstanding_in_currency: String,
+    pub outstanding_in_currency: InCurrency,
     /// In USD at the closing rate.
     pub outstanding: Usd,
     /// The pledge date, and the days from it to the report date.
@@ -110,13 +113,16 @@ impl OverdueRows {
             let closing = outstanding_usd(src, conv, p, d)?;
             let row = Overdue {
                 seq: p.seq,
-                donor: p.donor.to_string(),
-                mandate: p.mandate.to_string(),
+                donor: p.donor.clone(),
+                mandate: p.mandate.clone(),
                 due: p.due,
                 days_overdue: days,
                 bucket: b,
-                currency: p.currency.code().to_string(),
-                outstanding_in_currency: p.currency.format(left),
+                currency: Code(p.currency),
+                outstanding_in_currency: InCurrency {
+                    amount: left,
+                    currency: p.currency,
+                },
                 outstanding: closing,
                 pledged_on: p.date,
                 days_since_pledge: since,
@@ -130,9 +136,12 @@ impl OverdueRows {
         Ok(())
     }
 
-    /// Adds the rows of another book's pledges.
+    /// Adds the rows of another book's pledges. Grown by what they add, not
+    /// doubled: a ledger read in groups gathers millions of rows here.
     pub(crate) fn extend(&mut self, other: OverdueRows) {
+        self.overdue.reserve_exact(other.overdue.len());
         self.overdue.extend(other.overdue);
+        self.small.reserve_exact(other.small.len());
         self.small.extend(other.small);
     }
 
@@ -163,8 +172,9 @@ impl OverdueRows {
             None => (true, -o.days_since_pledge, o.seq),
         };
         let order = |a: &Overdue, b: &Overdue| key(a).cmp(&key(b));
-        overdue.sort_by(order);
-        small.sort_by(order);
+        // The order is total (each pledge once): a sort in place gives it.
+        overdue.sort_unstable_by(order);
+        small.sort_unstable_by(order);
         let small_total = Ageing {
             bucket: "total",
             pledges: small.len() as u64,
@@ -177,5 +187,16 @@ impl OverdueRows {
             small_balances: small,
             small_balances_total: small_total,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A ledger read in groups can list millions of overdue pledges and exchange
+    /// differences: each row holds no text of its own and stays this small.
+    #[test]
+    fn a_row_of_the_long_lists_is_compact() {
+        assert!(std::mem::size_of::<super::Overdue>() <= 128);
+        assert!(std::mem::size_of::<super::super::quarterly::ExchangeDifference>() <= 96);
     }
 }

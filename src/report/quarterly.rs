@@ -12,7 +12,10 @@ use super::figures::{Figures, Tally, Want, outstanding_usd, tallies};
 pub use super::overdue::{Ageing, BUCKETS, NO_DUE_DATE, Overdue};
 use super::overdue::{OverdueAt, OverdueRows};
 use super::rows::{DonorRow, MandateRow, donor_rows, mandate_rows};
-use super::{Conv, Period, RateUsed, ReportError, ReportHead, Source, Usd, change, percent};
+use super::{
+    Code, Conv, InCurrency, Period, RateUsed, ReportError, ReportHead, Source, Usd, change, percent,
+};
+use crate::domain::entry::Name;
 
 pub const RATE_SOURCE: &str = "UN operational rates of exchange";
 
@@ -82,9 +85,9 @@ pub struct LargestDonor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExchangeDifference {
     pub seq: u64,
-    pub donor: String,
-    pub currency: String,
-    pub outstanding_in_currency: String,
+    pub donor: Name,
+    pub currency: Code,
+    pub outstanding_in_currency: InCurrency,
     pub at_pledge_rate: Usd,
     pub at_closing_rate: Usd,
     pub difference: Usd,
@@ -396,9 +399,12 @@ fn exchange_differences(
         if at_pledge != closing {
             fx.push(ExchangeDifference {
                 seq: p.seq,
-                donor: p.donor.to_string(),
-                currency: p.currency.code().to_string(),
-                outstanding_in_currency: p.currency.format(left),
+                donor: p.donor.clone(),
+                currency: Code(p.currency),
+                outstanding_in_currency: InCurrency {
+                    amount: left,
+                    currency: p.currency,
+                },
                 at_pledge_rate: at_pledge,
                 at_closing_rate: closing,
                 difference: closing - at_pledge,

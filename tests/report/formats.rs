@@ -385,3 +385,37 @@ fn donor_filter_gives_the_donors_own_row() {
         1,
     );
 }
+
+/// An amount in a pledge's own currency is written with that currency's minor
+/// units, however it was typed or worked out: in the overdue and exchange-difference
+/// lists of the quarterly report, in JSON as in every table.
+#[test]
+fn amounts_in_their_own_currency_have_its_minor_units() {
+    let t = crate::util::Test::new().at("2025-01-01T00:00:00Z");
+    t.ok("init");
+    for line in [
+        "record rate --currency EUR --per-usd 0.9 --date 2023-01-01",
+        "record rate --currency JPY --per-usd 130 --date 2023-01-01",
+        "record pledge --donor DEU --mandate icat --amount 1000 --currency EUR --date 2023-01-10 --due 2023-06-30",
+        "record payment --donor DEU --mandate icat --amount 250.5 --currency EUR --date 2023-03-01",
+        "record pledge --donor JPN --mandate icat --amount 500000 --currency JPY --date 2023-01-10 --due 2023-06-30",
+        "record rate --currency EUR --per-usd 0.8 --date 2024-06-01",
+        "record rate --currency JPY --per-usd 150 --date 2024-06-01",
+    ] {
+        t.ok(line);
+    }
+    let q = ["report", "quarterly", "--year", "2024", "--quarter", "4"];
+    let json = t.ok(&[&q[..], &["--format", "json"]].concat());
+    let said = |amount: &str| format!(r#""outstanding_in_currency": "{amount}""#);
+    // Overdue, and an exchange difference: each twice.
+    for amount in ["749.50", "500000"] {
+        assert_eq!(json.matches(&said(amount)).count(), 2, "{amount}: {json}");
+    }
+    for table in ["overdue", "exchange-differences"] {
+        let csv = t.ok(&[&q[..], &["--format", "csv", "--table", table]].concat());
+        assert!(
+            csv.contains(",749.50,") && csv.contains(",500000,"),
+            "{csv}"
+        );
+    }
+}
