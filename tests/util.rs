@@ -92,9 +92,14 @@ impl Test {
     }
 
     /// Runs with one more environment variable set.
-    pub fn run_env(&self, (key, value): (&str, &str), args: impl CommandLine) -> Output {
+    pub fn run_env(&self, var: (&str, &str), args: impl CommandLine) -> Output {
+        self.run_envs(&[var], args)
+    }
+
+    /// Runs with these environment variables set.
+    pub fn run_envs(&self, vars: &[(&str, &str)], args: impl CommandLine) -> Output {
         let mut cmd = self.command(args);
-        cmd.env(key, value);
+        cmd.envs(vars.iter().copied());
         self.run_cmd(cmd)
     }
 

@@ -255,8 +255,22 @@ pub(super) fn report(
                     .period_over(PeriodSpec::Whole, whole)
                     .map(|p| quarterly::quarter_of(p.to)),
             };
+            // The report's long lists are kept in unnamed temporary files.
+            let make = || {
+                tempfile::tempfile()
+                    .map(|f| Box::new(f) as Box<dyn crate::report::listed::Store>)
+                    .map_err(|e| {
+                        std::io::Error::new(
+                            e.kind(),
+                            format!(
+                                "cannot make a temporary file in {} (TMPDIR): {e}",
+                                std::env::temp_dir().display()
+                            ),
+                        )
+                    })
+            };
             quarter
-                .and_then(|(y, q)| Gathered::quarterly(rates, y, q))
+                .and_then(|(y, q)| Gathered::quarterly(rates, y, q, &make))
                 .map(|g| Making::Figures(Box::new(g)))
         }
         ReportKind::Agreements => src

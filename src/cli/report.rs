@@ -442,7 +442,15 @@ fn finish(
     // Streamed as it is drawn: a report of a large ledger (a statement, the
     // quarterly report's lists) is never held a second time as its bytes.
     args.output.write_with(out, |w| {
-        render::render(report, c.format, c.table.as_deref(), w)
+        render::render(report, c.format, c.table.as_deref(), w)?;
+        // A list kept on disk that could not be read back: what was written is
+        // not the whole report (and an --output file is not made).
+        match report {
+            Report::Quarterly(q) => q
+                .failure()
+                .map_or(Ok(()), |e| Err(std::io::Error::other(e))),
+            _ => Ok(()),
+        }
     })
 }
 

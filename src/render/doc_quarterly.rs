@@ -4,6 +4,7 @@
 use super::doc::{Cell, Doc, Rows, Sheet};
 use super::doc::{donor_sheet, header, m, mandate_sheet, n, opt_pct, sheet, sheet_of, t};
 use crate::domain::words::count;
+use crate::report::listed::Listed;
 use crate::report::quarterly::{LargestDonor, Overdue, Split};
 use crate::report::{Quarterly, Usd};
 
@@ -285,10 +286,13 @@ const OVERDUE_COLUMNS: &[(&str, bool)] = &[
     ("USD", true),
 ];
 
-/// One row per overdue pledge, each made when it is written.
-fn overdue_rows(rows: &[Overdue]) -> Rows<'_> {
+/// One row per overdue pledge, each made when it is written (none for one that
+/// cannot be read back from disk, which fails the writing: see `Listed`).
+fn overdue_rows(rows: &Listed<Overdue>) -> Rows<'_> {
     Rows::made(rows.len(), |i| {
-        let o = &rows[i];
+        let Some(o) = rows.row(i) else {
+            return Vec::new();
+        };
         vec![
             n(o.seq),
             t(&*o.donor),
@@ -370,7 +374,9 @@ fn small_balances_sheet(q: &Quarterly) -> Sheet<'_> {
 fn exchange_sheet(q: &Quarterly) -> Sheet<'_> {
     // One row per pledge, each made when it is written.
     let rows = Rows::made(q.exchange_differences.len(), |i| {
-        let x = &q.exchange_differences[i];
+        let Some(x) = q.exchange_differences.row(i) else {
+            return Vec::new();
+        };
         vec![
             n(format!("#{}", x.seq)),
             t(&*x.donor),

@@ -29,7 +29,7 @@ pub use doc::{Cell, Doc, Sheet, TABLES};
 pub use table::listing;
 
 /// Any report, ready to render.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Report {
     Donors(DonorsReport),
     /// `report donors --by category`.

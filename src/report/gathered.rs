@@ -15,7 +15,8 @@
 use std::collections::BTreeMap;
 
 use super::figures::{Figures, Tally, Want, tallies};
-use super::overdue::OverdueRows;
+use super::listed::{MakeStore, Spill};
+use super::overdue::{Overdue, OverdueRows};
 use super::quarterly::{self, ExchangeDifference, Quarterly};
 use super::rows::{donor_rows, fund_totals, mandate_rows};
 use super::{Conv, DonorsReport, MandatesReport, Period, ReportError, Source};
@@ -33,11 +34,22 @@ pub struct Gathered<'r> {
     conv: Conv<'r>,
     wants: Vec<Want>,
     sums: Vec<Sums>,
-    /// The quarterly report's year and quarter, its overdue pledges and its
-    /// exchange differences; none for the other reports.
-    quarter: Option<(i32, u32)>,
-    overdue: OverdueRows,
-    fx: Vec<ExchangeDifference>,
+    /// The quarterly report's year and quarter, and its lists (kept on disk);
+    /// none for the other reports.
+    quarter: Option<((i32, u32), Lists)>,
+}
+
+/// The quarterly report's overdue pledges, small balances and exchange differences,
+/// each group's sorted and written to disk as a run: a ledger read in groups can
+/// have millions open.
+struct Lists {
+    overdue: Spill<Overdue>,
+    small: Spill<Overdue>,
+    fx: Spill<ExchangeDifference>,
+}
+
+fn spill_error(e: std::io::Error) -> ReportError {
+    ReportError::Spill(e.to_string())
 }
 
 impl<'r> Gathered<'r> {
@@ -48,44 +60,52 @@ impl<'r> Gathered<'r> {
         Gathered::of(rates, vec![Want::full(period)], None)
     }
 
-    /// Nothing gathered yet, for the quarterly report of quarter `q` of `year`.
+    /// Nothing gathered yet, for the quarterly report of quarter `q` of `year`,
+    /// its lists kept in stores `make` makes.
     pub fn quarterly(
         rates: &'r crate::domain::rates::Rates,
         year: i32,
         q: u32,
+        make: MakeStore<'_>,
     ) -> Result<Gathered<'r>, ReportError> {
+        let lists = Lists {
+            overdue: Spill::new(make).map_err(spill_error)?,
+            small: Spill::new(make).map_err(spill_error)?,
+            fx: Spill::new(make).map_err(spill_error)?,
+        };
         Ok(Gathered::of(
             rates,
             quarterly::wants(year, q)?,
-            Some((year, q)),
+            Some(((year, q), lists)),
         ))
     }
 
     fn of(
         rates: &'r crate::domain::rates::Rates,
         wants: Vec<Want>,
-        quarter: Option<(i32, u32)>,
+        quarter: Option<((i32, u32), Lists)>,
     ) -> Gathered<'r> {
         Gathered {
             conv: Conv::new(rates),
             sums: wants.iter().map(|_| Sums::default()).collect(),
             wants,
             quarter,
-            overdue: OverdueRows::default(),
-            fx: Vec::new(),
         }
     }
 
     /// Adds what one group's book (`src`, settled) gives.
     pub fn add(&mut self, src: &Source) -> Result<(), ReportError> {
         let side = self.conv.fork();
-        let all = match self.quarter {
+        let all = match &mut self.quarter {
             None => tallies(src, &side, &self.wants)?,
-            Some(_) => {
-                let (all, od, fx) = quarterly::gather(src, &side, &self.wants)?;
-                self.overdue.extend(od);
-                self.fx.reserve_exact(fx.len());
-                self.fx.extend(fx);
+            Some((_, lists)) => {
+                let (all, od, mut fx) = quarterly::gather(src, &side, &self.wants)?;
+                let (overdue, small) = od.sorted();
+                // In entry-number order, as one book's pledges give them.
+                fx.sort_unstable_by_key(|x| x.seq);
+                lists.overdue.run(&overdue).map_err(spill_error)?;
+                lists.small.run(&small).map_err(spill_error)?;
+                lists.fx.run(&fx).map_err(spill_error)?;
                 all
             }
         };
@@ -154,20 +174,10 @@ impl<'r> Gathered<'r> {
 
     /// The quarterly report; `src` as for `donors`.
     pub fn quarterly_report(self, src: &Source) -> Result<Quarterly, ReportError> {
-        let (year, q) = self.quarter.expect("gathered for a quarterly report");
-        let mut fx = self.fx;
-        // In entry-number order, as one book's pledges give them.
-        fx.sort_unstable_by_key(|x| x.seq);
+        let ((year, q), lists) = self.quarter.expect("gathered for a quarterly report");
+        let od = OverdueRows::finish_spilled(lists.overdue, lists.small).map_err(spill_error)?;
+        let fx = lists.fx.merge(|x| x.seq).map_err(spill_error)?;
         let all = Gathered::tallies(&self.sums);
-        quarterly::assemble(
-            src,
-            &self.conv,
-            year,
-            q,
-            &self.wants,
-            all,
-            self.overdue.finish(),
-            fx,
-        )
+        quarterly::assemble(src, &self.conv, year, q, &self.wants, all, od, fx)
     }
 }

@@ -16,6 +16,7 @@ mod figures;
 pub mod funds;
 pub mod gathered;
 pub mod iati;
+pub mod listed;
 pub mod overdue;
 pub mod quarterly;
 pub mod receivable;
@@ -213,6 +214,9 @@ pub enum ReportError {
     MissingRates(MissingRates),
     #[error("--strict-rates: {0} [stale-rate]")]
     StaleRates(String),
+    /// A temporary file for a report's long lists could not be written or read.
+    #[error("the report's lists kept on disk: {0}")]
+    Spill(String),
 }
 
 /// Every rate a report lacked: (currency, first of the month, earliest date wanted).

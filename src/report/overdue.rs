@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::figures::outstanding_usd;
+use super::listed::{Bytes, Fixed, Listed, Names, Put, Spill};
 use super::{Code, Conv, InCurrency, ReportError, Source, Usd};
 use crate::domain::entry::Name;
 
@@ -43,6 +44,49 @@ pub struct Overdue {
     pub days_since_pledge: i64,
 }
 
+impl Fixed for Overdue {
+    const SIZE: usize = 76;
+
+    fn put(&self, names: &mut Names, out: &mut Vec<u8>) {
+        out.extend(self.seq.to_le_bytes());
+        out.extend(names.id(&self.donor).to_le_bytes());
+        out.extend(names.id(&self.mandate).to_le_bytes());
+        out.date(self.due);
+        out.extend(self.days_overdue.unwrap_or(i64::MIN).to_le_bytes());
+        let bucket = BUCKETS.iter().position(|b| *b == self.bucket);
+        out.push(bucket.map_or(u8::MAX, |b| b as u8));
+        out.currency(self.currency.0);
+        out.extend(self.outstanding_in_currency.amount.serialize());
+        out.extend(self.outstanding.0.serialize());
+        out.date(Some(self.pledged_on));
+        out.extend(self.days_since_pledge.to_le_bytes());
+    }
+
+    fn take(b: &mut Bytes<'_>, names: &Names) -> Option<Overdue> {
+        let seq = b.u64();
+        let donor = names.name(b.u32())?;
+        let mandate = names.name(b.u32())?;
+        let due = b.date();
+        let days_overdue = Some(b.i64()).filter(|d| *d != i64::MIN);
+        let bucket = *BUCKETS.get(usize::from(b.u8()))?;
+        let currency = b.currency()?;
+        let amount = b.decimal();
+        Some(Overdue {
+            seq,
+            donor,
+            mandate,
+            due,
+            days_overdue,
+            bucket,
+            currency: Code(currency),
+            outstanding_in_currency: InCurrency { amount, currency },
+            outstanding: Usd(b.decimal()),
+            pledged_on: b.date()?,
+            days_since_pledge: b.i64(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ageing {
     pub bucket: &'static str,
@@ -51,15 +95,24 @@ pub struct Ageing {
 }
 
 /// What is overdue at a date, with small balances set apart.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct OverdueAt {
     /// Most days first; pledges without a due date last, oldest first.
-    pub overdue: Vec<Overdue>,
+    pub overdue: Listed<Overdue>,
     pub ageing: Vec<Ageing>,
     pub ageing_total: Ageing,
     /// Residues at or below the tolerance, in the same order.
-    pub small_balances: Vec<Overdue>,
+    pub small_balances: Listed<Overdue>,
     pub small_balances_total: Ageing,
+}
+
+/// The order of the overdue list: dated first, most days overdue first; then
+/// undated, oldest pledge first (each pledge once, so the order is total).
+fn order(o: &Overdue) -> (bool, i64, u64) {
+    match o.days_overdue {
+        Some(days) => (false, -days, o.seq),
+        None => (true, -o.days_since_pledge, o.seq),
+    }
 }
 
 fn bucket(days: i64) -> &'static str {
@@ -136,22 +189,41 @@ impl OverdueRows {
         Ok(())
     }
 
-    /// Adds the rows of another book's pledges. Grown by what they add, not
-    /// doubled: a ledger read in groups gathers millions of rows here.
-    pub(crate) fn extend(&mut self, other: OverdueRows) {
-        self.overdue.reserve_exact(other.overdue.len());
-        self.overdue.extend(other.overdue);
-        self.small.reserve_exact(other.small.len());
-        self.small.extend(other.small);
-    }
-
-    /// The rows in order (each pledge once, so the order is total), the ageing and
-    /// the totals.
-    pub(crate) fn finish(self) -> OverdueAt {
+    /// The rows of the overdue list and of the small balances, each in order.
+    pub(crate) fn sorted(self) -> (Vec<Overdue>, Vec<Overdue>) {
         let OverdueRows {
             mut overdue,
             mut small,
         } = self;
+        // The order is total (each pledge once): a sort in place gives it.
+        overdue.sort_unstable_by_key(order);
+        small.sort_unstable_by_key(order);
+        (overdue, small)
+    }
+
+    /// The rows in order, the ageing and the totals.
+    pub(crate) fn finish(self) -> OverdueAt {
+        let (overdue, small) = self.sorted();
+        OverdueAt::of(Listed::Held(overdue), Listed::Held(small))
+    }
+
+    /// The rows of several books, each book's sorted and written to `overdue` and
+    /// `small` as a run (`sorted`), merged in order; the ageing and the totals.
+    pub(crate) fn finish_spilled(
+        overdue: Spill<Overdue>,
+        small: Spill<Overdue>,
+    ) -> std::io::Result<OverdueAt> {
+        let at = OverdueAt::of(overdue.merge(order)?, small.merge(order)?);
+        match at.overdue.failure().or(at.small_balances.failure()) {
+            Some(e) => Err(std::io::Error::other(e)),
+            None => Ok(at),
+        }
+    }
+}
+
+impl OverdueAt {
+    /// The ageing and totals of `overdue` and `small`, each in order.
+    fn of(overdue: Listed<Overdue>, small: Listed<Overdue>) -> OverdueAt {
         let mut ageing: Vec<Ageing> = BUCKETS
             .iter()
             .map(|b| Ageing {
@@ -160,21 +232,12 @@ impl OverdueRows {
                 outstanding: Usd::ZERO,
             })
             .collect();
-        for o in &overdue {
+        for o in overdue.iter() {
             if let Some(a) = ageing.iter_mut().find(|a| a.bucket == o.bucket) {
                 a.pledges += 1;
                 a.outstanding += o.outstanding;
             }
         }
-        // Dated first, most days overdue first; then undated, oldest pledge first.
-        let key = |o: &Overdue| match o.days_overdue {
-            Some(days) => (false, -days, o.seq),
-            None => (true, -o.days_since_pledge, o.seq),
-        };
-        let order = |a: &Overdue, b: &Overdue| key(a).cmp(&key(b));
-        // The order is total (each pledge once): a sort in place gives it.
-        overdue.sort_unstable_by(order);
-        small.sort_unstable_by(order);
         let small_total = Ageing {
             bucket: "total",
             pledges: small.len() as u64,

@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::figures::{Figures, Tally, Want, outstanding_usd, tallies};
+use super::listed::{Bytes, Fixed, Listed, Names, Put};
 pub use super::overdue::{Ageing, BUCKETS, NO_DUE_DATE, Overdue};
 use super::overdue::{OverdueAt, OverdueRows};
 use super::rows::{DonorRow, MandateRow, donor_rows, mandate_rows};
@@ -93,6 +94,36 @@ pub struct ExchangeDifference {
     pub difference: Usd,
 }
 
+impl Fixed for ExchangeDifference {
+    const SIZE: usize = 79;
+
+    fn put(&self, names: &mut Names, out: &mut Vec<u8>) {
+        out.extend(self.seq.to_le_bytes());
+        out.extend(names.id(&self.donor).to_le_bytes());
+        out.currency(self.currency.0);
+        out.extend(self.outstanding_in_currency.amount.serialize());
+        for usd in [self.at_pledge_rate, self.at_closing_rate, self.difference] {
+            out.extend(usd.0.serialize());
+        }
+    }
+
+    fn take(b: &mut Bytes<'_>, names: &Names) -> Option<ExchangeDifference> {
+        let seq = b.u64();
+        let donor = names.name(b.u32())?;
+        let currency = b.currency()?;
+        let amount = b.decimal();
+        Some(ExchangeDifference {
+            seq,
+            donor,
+            currency: Code(currency),
+            outstanding_in_currency: InCurrency { amount, currency },
+            at_pledge_rate: Usd(b.decimal()),
+            at_closing_rate: Usd(b.decimal()),
+            difference: Usd(b.decimal()),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuarterBar {
     pub quarter: String,
@@ -109,7 +140,7 @@ pub struct RateSource {
     pub used: Vec<RateUsed>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Quarterly {
     pub report: &'static str,
     /// The ledger head, period, cut-off, limits, currency and warnings.
@@ -133,18 +164,18 @@ pub struct Quarterly {
     pub largest_donors_by_pledged: Vec<LargestDonor>,
     /// Overdue pledges, small balances left out; pledges without a due date pledged
     /// over a year ago last (bucket `NO_DUE_DATE`).
-    pub overdue: Vec<Overdue>,
+    pub overdue: Listed<Overdue>,
     pub ageing: Vec<Ageing>,
     /// The totals row of `ageing` (`bucket` is "total").
     pub ageing_total: Ageing,
     /// Overdue balances at or below `small_balance_tolerance` USD at the closing
     /// rate (likely bank charges), set apart from `overdue` and `ageing`.
-    pub small_balances: Vec<Overdue>,
+    pub small_balances: Listed<Overdue>,
     /// Their count and total (`bucket` is "total").
     pub small_balances_total: Ageing,
     /// The tolerance in USD; "0.00" when small balances are not set apart.
     pub small_balance_tolerance: Usd,
-    pub exchange_differences: Vec<ExchangeDifference>,
+    pub exchange_differences: Listed<ExchangeDifference>,
     /// The sum of `exchange_differences`' differences.
     pub exchange_difference_total: Usd,
     pub quarters: Vec<QuarterBar>,
@@ -171,7 +202,27 @@ pub fn quarterly(src: &Source, year: i32, q: u32) -> Result<Quarterly, ReportErr
     let conv = Conv::new(&src.book.rates);
     let wants = wants(year, q)?;
     let (all, od, fx) = gather(src, &conv, &wants)?;
-    assemble(src, &conv, year, q, &wants, all, od.finish(), fx)
+    assemble(
+        src,
+        &conv,
+        year,
+        q,
+        &wants,
+        all,
+        od.finish(),
+        Listed::Held(fx),
+    )
+}
+
+impl Quarterly {
+    /// Why a row of a list kept on disk could not be read back while the report
+    /// was written, if one could not: the report written is then not whole.
+    pub fn failure(&self) -> Option<String> {
+        self.overdue
+            .failure()
+            .or_else(|| self.small_balances.failure())
+            .or_else(|| self.exchange_differences.failure())
+    }
 }
 
 /// What a quarterly report is made of, of one book: its tallies (one per want), its
@@ -221,9 +272,13 @@ pub(crate) fn assemble(
     wants: &[Want],
     all: Vec<Tally>,
     od: OverdueAt,
-    fx: Vec<ExchangeDifference>,
+    fx: Listed<ExchangeDifference>,
 ) -> Result<Quarterly, ReportError> {
     let period = wants[0].period;
+    let fx_total = fx.iter().map(|x| x.difference).sum();
+    if let Some(e) = fx.failure() {
+        return Err(ReportError::Spill(e));
+    }
     let mut all = all.into_iter();
     let (tq, ty) = (all.next().expect("quarter"), all.next().expect("year"));
     let (pq, py) = (all.next().expect("prior"), all.next().expect("prior year"));
@@ -264,7 +319,7 @@ pub(crate) fn assemble(
         small_balances: od.small_balances,
         small_balances_total: od.small_balances_total,
         small_balance_tolerance: src.tolerance,
-        exchange_difference_total: fx.iter().map(|x| x.difference).sum(),
+        exchange_difference_total: fx_total,
         exchange_differences: fx,
         quarters,
         footnotes: footnotes(period.to),

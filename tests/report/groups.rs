@@ -186,6 +186,54 @@ fn a_missing_rate_is_said_the_same_in_groups() {
 }
 
 #[test]
+fn a_quarterly_report_whose_lists_have_nowhere_to_go_fails_and_writes_nothing() {
+    let t = agreements_ledger();
+    let out = t.dir().join("q.txt").display().to_string();
+    let o = t.run_envs(
+        &[
+            ("LEDGER_REPORT_ENTRIES", "1"),
+            ("TMPDIR", "/nonexistent/tmp"),
+        ],
+        &[
+            "report",
+            "quarterly",
+            "--year",
+            "2024",
+            "--quarter",
+            "4",
+            "--output",
+            &out,
+        ],
+    );
+    assert_eq!(o.status, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "error: the report's lists kept on disk: cannot make a temporary file in /nonexistent/tmp (TMPDIR): "
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stdout.is_empty());
+    assert!(!std::path::Path::new(&out).exists());
+    // With somewhere to go, the same report is written.
+    let o = t.run_env(
+        ("LEDGER_REPORT_ENTRIES", "1"),
+        &[
+            "report",
+            "quarterly",
+            "--year",
+            "2024",
+            "--quarter",
+            "4",
+            "--output",
+            &out,
+        ],
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert!(std::path::Path::new(&out).exists());
+}
+
+#[test]
 fn a_budget_that_is_not_a_number_of_entries_is_refused() {
     let t = agreements_ledger();
     for bad in ["0", "-5", "1e6", "many", ""] {
