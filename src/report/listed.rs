@@ -270,6 +270,7 @@ impl<T: Fixed> Spill<T> {
             for r in chunk {
                 r.put(&mut self.names, &mut out);
             }
+            debug_assert_eq!(out.len(), chunk.len() * T::SIZE, "each row is SIZE bytes");
             store.write_all(&out)?;
         }
         self.runs.push((self.rows, rows.len()));
