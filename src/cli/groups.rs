@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
-use super::report::{Checked, ReportArgs, ReportKind, ledger_head};
+use super::report::{Checked, Keep, ReportArgs, ReportKind, keep_of, ledger_head};
 use super::{Context, Failure};
 use crate::domain::Book;
 use crate::domain::entry::{Body, Entry, Name};
@@ -69,21 +69,23 @@ type Owner = (Name, Name);
 /// names no donor (registrations, rates, agreements, conditions met) with the opening
 /// pledges and agreement instalments (so that it knows the earliest opening date and
 /// when each instalment counts) and the reversals of what it holds; whose each entry
-/// is (`owner`: a donor and mandate); each owner's number of entries; and the first
-/// and last value date of every other money entry.
+/// is (`owner`: a donor and mandate); and each owner's number of entries and the
+/// first and last value date of its other money entries.
 #[derive(Default)]
 pub struct Lean {
-    pub base: Book,
+    base: Book,
+    /// For a report of a fund or donor category: every entry `base` took, in
+    /// order, from which the book of the report's share of them is made once the
+    /// whole register is known (`base_of`).
+    replay: Option<Vec<Entry>>,
     /// Money entries read.
     pub money: u64,
     /// Each owner's number, by donor code and then mandate code, from 1 in the
     /// order they were met. Looked up by borrowed codes: cloning a shared name for
     /// every entry read is an atomic increment the decoding thread contends.
     owners: FxHashMap<Name, FxHashMap<Name, u16>>,
-    /// Each owner's codes and entries, by number less one, and of those its
-    /// pledges, payments and refunds, in-kind contributions, and write-offs and
-    /// reductions (the records a group's book will hold).
-    counts: Vec<(Owner, u64, [usize; 4])>,
+    /// Each owner's entries, by number less one.
+    counts: Vec<Owned>,
     /// Each entry's owner by its number: the donor and mandate whose pledge,
     /// payment, refund or in-kind contribution it is, or whose pledge it writes off
     /// or reduces, or whose entry it reverses; 0 for an entry that names no donor,
@@ -91,41 +93,62 @@ pub struct Lean {
     owner: Vec<u16>,
     /// More owners than `owner` can number: the report is not read in groups.
     too_many: bool,
-    /// The first and last value date of the money entries not in `base`.
+}
+
+/// One owner's entries, as the first read counted them.
+#[derive(Debug, PartialEq)]
+struct Owned {
+    owner: Owner,
+    /// Entries whose owner it is (reversals too).
+    entries: u64,
+    /// Of those, its pledges, payments and refunds, in-kind contributions, and
+    /// write-offs and reductions: the records a group's book will hold.
+    records: [usize; 4],
+    /// The first and last value date of its money entries not in `base`.
     span: Option<Period>,
 }
 
 impl Lean {
+    /// For a report of a fund or donor category (`--fund`, `--category`).
+    pub fn of_a_share() -> Lean {
+        Lean {
+            replay: Some(Vec::new()),
+            ..Lean::default()
+        }
+    }
+
     pub fn see(&mut self, e: &Entry) {
         let owner = match &e.body {
             Body::Ledger(_) => 0,
             Body::Pledge(p) => {
                 let owner = self.count(&p.money.donor, &p.money.mandate, Some(0));
                 if p.opening.is_some() || p.agreement.is_some() {
-                    self.base.apply(e.clone());
+                    self.take(e);
                 } else {
-                    self.date(p.money.date);
+                    self.date(owner, p.money.date);
                 }
                 owner
             }
             Body::Payment(p) | Body::Refund(p) => {
-                self.date(p.money.date);
-                self.count(&p.money.donor, &p.money.mandate, Some(1))
+                let owner = self.count(&p.money.donor, &p.money.mandate, Some(1));
+                self.date(owner, p.money.date);
+                owner
             }
             Body::InKind(p) => {
-                self.date(p.money.date);
-                self.count(&p.money.donor, &p.money.mandate, Some(2))
+                let owner = self.count(&p.money.donor, &p.money.mandate, Some(2));
+                self.date(owner, p.money.date);
+                owner
             }
             Body::WriteOff(w) | Body::Reduction(w) => {
-                self.date(w.date);
                 let owner = self.owner_of(w.pledge);
                 self.money += 1;
                 self.add_to(owner, Some(3));
+                self.date(owner, w.date);
                 owner
             }
             Body::Reversal(r) => {
                 if self.base.kind_of(r.entry).is_some() {
-                    self.base.apply(e.clone());
+                    self.take(e);
                 }
                 let owner = self.owner_of(r.entry);
                 self.add_to(owner, None);
@@ -137,7 +160,7 @@ impl Lean {
             | Body::Fund(_)
             | Body::Agreement(_)
             | Body::ConditionMet(_) => {
-                self.base.apply(e.clone());
+                self.take(e);
                 0
             }
         };
@@ -161,8 +184,12 @@ impl Lean {
                         .entry(donor.clone())
                         .or_default()
                         .insert(mandate.clone(), n);
-                    self.counts
-                        .push(((donor.clone(), mandate.clone()), 0, [0; 4]));
+                    self.counts.push(Owned {
+                        owner: (donor.clone(), mandate.clone()),
+                        entries: 0,
+                        records: [0; 4],
+                        span: None,
+                    });
                     n
                 }
                 Err(_) => {
@@ -176,15 +203,25 @@ impl Lean {
     }
 
     fn add_to(&mut self, owner: u16, class: Option<usize>) {
-        if let Some(c) = usize::from(owner)
-            .checked_sub(1)
-            .and_then(|i| self.counts.get_mut(i))
-        {
-            c.1 += 1;
+        if let Some(c) = self.owned(owner) {
+            c.entries += 1;
             if let Some(k) = class {
-                c.2[k] += 1;
+                c.records[k] += 1;
             }
         }
+    }
+
+    fn owned(&mut self, owner: u16) -> Option<&mut Owned> {
+        let i = usize::from(owner).checked_sub(1)?;
+        self.counts.get_mut(i)
+    }
+
+    /// Takes an entry into `base` (and `replay`).
+    fn take(&mut self, e: &Entry) {
+        if let Some(replay) = self.replay.as_mut() {
+            replay.push(e.clone());
+        }
+        self.base.apply(e.clone());
     }
 
     /// The number of the owner `donor` and `mandate`, if met.
@@ -200,20 +237,49 @@ impl Lean {
             .unwrap_or(0)
     }
 
+    /// The book of the entries that name no donor, with the opening pledges and
+    /// agreement instalments: every registration the read met.
+    pub fn into_base(self) -> Book {
+        self.base
+    }
+
     /// Whether the report can be read in groups: every owner numbered.
     pub fn groupable(&self) -> bool {
         !self.too_many
     }
 
-    fn date(&mut self, d: NaiveDate) {
-        self.span = Some(join(self.span, Period { from: d, to: d }));
+    fn date(&mut self, owner: u16, d: NaiveDate) {
+        if let Some(c) = self.owned(owner) {
+            c.span = Some(join(c.span, Period { from: d, to: d }));
+        }
     }
 
-    /// The first and last value date of every money entry read.
-    pub fn value_dates(&self, base: Option<Period>) -> Option<Period> {
-        match (self.span, base) {
-            (Some(a), Some(b)) => Some(join(Some(a), b)),
-            (a, b) => a.or(b),
+    /// The first and last value date of the money entries of the owners `kept`
+    /// keeps (by number), with `base`'s (those of the book made of the entries
+    /// every group reads).
+    fn value_dates(&self, base: Option<Period>, kept: &[bool]) -> Option<Period> {
+        (1..)
+            .zip(&self.counts)
+            .filter(|&(n, _)| kept[n])
+            .filter_map(|(_, c)| c.span)
+            .fold(base, |a, b| Some(join(a, b)))
+    }
+
+    /// The book every group starts from: `base`, or for a report of a fund or
+    /// donor category, the book of what `base` took that `keep` keeps (as a book
+    /// of the whole share would take it).
+    fn base_of(&mut self, keep: Option<&Keep>) -> Book {
+        match (self.replay.take(), keep) {
+            (Some(replay), Some(keep)) => {
+                let mut book = Book::new();
+                for e in replay {
+                    if crate::domain::book::takes(&book, &e, |d, m| keep.keeps(d, m)) {
+                        book.apply(e);
+                    }
+                }
+                book
+            }
+            _ => std::mem::take(&mut self.base),
         }
     }
 }
@@ -234,13 +300,29 @@ pub(super) fn report(
     ctx: &Context,
     args: &ReportArgs,
     c: &Checked,
-    lean: Lean,
+    mut lean: Lean,
     budget: u64,
     scan: &journal::Scan,
 ) -> Result<Report, Failure> {
+    // A report of a fund or donor category: of the owners it keeps by the whole
+    // register, and over a base book of their entries alone.
+    let (keep, scope) = match (&args.fund, &args.category) {
+        (None, None) => (None, Scope::default()),
+        _ => {
+            let (keep, _, scope) = keep_of(&lean.base.register, args)?;
+            (Some(keep), scope)
+        }
+    };
+    let kept: Vec<bool> = std::iter::once(true)
+        .chain(lean.counts.iter().map(|c| {
+            keep.as_ref()
+                .is_none_or(|k| k.keeps(&c.owner.0, &c.owner.1))
+        }))
+        .collect();
+    let base = lean.base_of(keep.as_ref());
     let none = Settlement::default();
     let src = Source {
-        book: &lean.base,
+        book: &base,
         settlement: &none,
         entries: &[],
         ledger: ledger_head(scan),
@@ -248,13 +330,13 @@ pub(super) fn report(
         only_donor: None,
         tolerance: Usd(c.tolerance),
         strict_rates: args.strict_rates,
-        scope: Scope::default(),
+        scope: scope.clone(),
     };
     let fail = |e: crate::report::ReportError| Failure::failed(format!("{e}"));
     // A period that cannot be made is said once every group is settled: a missing
     // rate settlement needs is said first, as for a report of the whole book.
-    let whole = lean.value_dates(src.value_dates());
-    let rates = &lean.base.rates;
+    let whole = lean.value_dates(src.value_dates(), &kept);
+    let rates = &base.rates;
     let gathering = match c.kind {
         ReportKind::Quarterly => {
             let quarter = match c.period {
@@ -295,11 +377,26 @@ pub(super) fn report(
     };
     let mut missing = Vec::new();
     let size = (budget / 2).max(1);
-    let groups = groups(&lean.counts, size);
+    let groups = groups(&lean.counts, size, &kept);
+    let (money, of) = match &keep {
+        None => (lean.money, ""),
+        Some(_) => (
+            (1..)
+                .zip(&lean.counts)
+                .filter(|&(n, _)| kept[n])
+                .map(|(_, c)| c.records.iter().sum::<usize>() as u64)
+                .sum(),
+            match (&scope.fund, &scope.category) {
+                (Some(_), Some(_)) => " of the report's fund and donor category",
+                (Some(_), None) => " of the report's fund",
+                _ => " of the report's donor category",
+            },
+        ),
+    };
     // Said, so that a report that reads the ledger again and again is understood.
     eprintln!(
-        "note: the ledger holds {}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} money entries (one donor's entries for one mandate, if more, are a group of their own)",
-        words::count(lean.money, "money entry", "money entries"),
+        "note: the ledger holds {}{of}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} money entries (one donor's entries for one mandate, if more, are a group of their own)",
+        words::count(money, "money entry", "money entries"),
         words::count(
             groups.len() as u64,
             "group of donors and mandates",
@@ -327,7 +424,7 @@ pub(super) fn report(
         let mut book = Book::new();
         let mut records = [0; 4];
         for &d in &group {
-            let (_, _, held) = &lean.counts[usize::from(d) - 1];
+            let held = &lean.counts[usize::from(d) - 1].records;
             records.iter_mut().zip(held).for_each(|(r, h)| *r += h);
         }
         book.reserve(records);
@@ -349,7 +446,7 @@ pub(super) fn report(
                 only_donor: None,
                 tolerance: src.tolerance,
                 strict_rates: src.strict_rates,
-                scope: Scope::default(),
+                scope: scope.clone(),
             };
             match making {
                 Making::Figures(g) => g.add(&group).map_err(fail)?,
@@ -391,13 +488,16 @@ pub(super) fn report(
     })
 }
 
-/// The owners packed into groups of at most `budget` entries, largest first, each
-/// into the first group it fits (an owner with more than `budget` entries alone in
-/// a group of its own). `counts` is each owner's codes and entries by number less
-/// one; each group is its owners' numbers, ascending.
-fn groups(counts: &[(Owner, u64, [usize; 4])], budget: u64) -> Vec<Vec<u16>> {
-    let mut owners: Vec<(u16, &Owner, u64)> =
-        (1..).zip(counts).map(|(i, (d, n, _))| (i, d, *n)).collect();
+/// The owners `kept` keeps (by number) packed into groups of at most `budget`
+/// entries, largest first, each into the first group it fits (an owner with more
+/// than `budget` entries alone in a group of its own). `counts` is each owner's
+/// entries by number less one; each group is its owners' numbers, ascending.
+fn groups(counts: &[Owned], budget: u64, kept: &[bool]) -> Vec<Vec<u16>> {
+    let mut owners: Vec<(u16, &Owner, u64)> = (1..)
+        .zip(counts)
+        .filter(|&(i, _)| kept[usize::from(i)])
+        .map(|(i, c)| (i, &c.owner, c.entries))
+        .collect();
     owners.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(b.1)));
     let mut out: Vec<(u64, Vec<u16>)> = Vec::new();
     for (i, _, n) in owners {
@@ -423,7 +523,7 @@ mod tests {
 
     #[test]
     fn owners_are_packed_largest_first_into_the_first_group_they_fit() {
-        let counts: Vec<(Owner, u64, [usize; 4])> = [
+        let counts: Vec<Owned> = [
             ("USA", "icat", 6),
             ("USA", "gp", 5),
             ("DEU", "icat", 4),
@@ -431,16 +531,25 @@ mod tests {
             ("DEU", "gp", 4),
         ]
         .into_iter()
-        .map(|(d, m, n)| ((Name::from(d), Name::from(m)), n, [0; 4]))
+        .map(|(d, m, n)| Owned {
+            owner: (Name::from(d), Name::from(m)),
+            entries: n,
+            records: [0; 4],
+            span: None,
+        })
         .collect();
+        let every = [true; 6];
         // USA icat 1, USA gp 2, DEU icat 3, FRA icat 4, DEU gp 5; of equal size,
         // DEU gp before DEU icat.
-        assert_eq!(groups(&counts, 10), vec![vec![1, 5], vec![2, 3, 4]]);
+        assert_eq!(groups(&counts, 10, &every), vec![vec![1, 5], vec![2, 3, 4]]);
         // One larger than the budget is a group of its own.
         assert_eq!(
-            groups(&counts, 5),
+            groups(&counts, 5, &every),
             vec![vec![1], vec![2], vec![4, 5], vec![3]]
         );
+        // Only the owners a share keeps: icat's.
+        let icat = [true, true, false, true, true, false];
+        assert_eq!(groups(&counts, 10, &icat), vec![vec![1, 3], vec![4]]);
     }
 
     #[test]
@@ -485,22 +594,58 @@ mod tests {
         }
         assert_eq!(lean.owner, vec![0, 0, 1, 2, 1, 2, 0, 3, 3]);
         assert_eq!(lean.money, 4);
-        let owner = |d: &str, m: &str| (Name::from(d), Name::from(m));
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let span = |from, to| {
+            Some(Period {
+                from: d(from),
+                to: d(to),
+            })
+        };
+        let owned = |d: &str, m: &str, entries, records, span| Owned {
+            owner: (Name::from(d), Name::from(m)),
+            entries,
+            records,
+            span,
+        };
         assert_eq!(
             lean.counts,
             vec![
-                (owner("JPN", "icat"), 2, [1, 0, 0, 1]),
-                (owner("DEU", "icat"), 2, [0, 1, 0, 0]),
-                (owner("JPN", "gp"), 2, [1, 0, 0, 0])
+                owned(
+                    "JPN",
+                    "icat",
+                    2,
+                    [1, 0, 0, 1],
+                    span("2020-02-01", "2020-04-01")
+                ),
+                owned(
+                    "DEU",
+                    "icat",
+                    2,
+                    [0, 1, 0, 0],
+                    span("2020-03-01", "2020-03-01")
+                ),
+                owned(
+                    "JPN",
+                    "gp",
+                    2,
+                    [1, 0, 0, 0],
+                    span("2020-05-01", "2020-05-01")
+                )
             ]
         );
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         assert_eq!(
-            lean.span,
-            Some(Period {
-                from: d("2020-02-01"),
-                to: d("2020-05-01")
-            })
+            lean.value_dates(None, &[true; 4]),
+            span("2020-02-01", "2020-05-01")
+        );
+        // Of the owners of mandate icat only, and with a base book's dates.
+        let icat = [true, true, true, false];
+        assert_eq!(
+            lean.value_dates(None, &icat),
+            span("2020-02-01", "2020-04-01")
+        );
+        assert_eq!(
+            lean.value_dates(span("2019-12-01", "2020-01-01"), &icat),
+            span("2019-12-01", "2020-04-01")
         );
         // The rate and its reversal are in the book every group starts from.
         assert_eq!(

@@ -273,10 +273,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         (Some(_), Some(keep)) => keep.donor.clone(),
         _ => None,
     };
-    // A whole-ledger report (any but a statement) keeps the whole book only while
-    // the ledger's money entries fit the budget; past it, the book is let go and
-    // the report is made group by group from what the read kept (`groups`).
-    let groupable = !filtered
+    // A report of the whole ledger, a fund or a donor category (any but a
+    // statement) keeps its book only while the money entries it holds fit the
+    // budget; past it, the book is let go and the report is made group by group
+    // from what the read kept (`groups`).
+    let share = args.fund.is_some() || args.category.is_some();
+    let groupable = args.donor.is_none()
         && match c.kind {
             ReportKind::Donors
             | ReportKind::Mandates
@@ -286,8 +288,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             ReportKind::Statement => false,
         };
     let budget = super::groups::budget()?;
-    let mut lean = groupable.then(super::groups::Lean::default);
+    let mut lean = groupable.then(|| match share {
+        true => super::groups::Lean::of_a_share(),
+        false => super::groups::Lean::default(),
+    });
     let mut whole = true;
+    // The money entries a report of a share keeps.
+    let mut held: u64 = 0;
     // No report but a statement prints an entry's reference or memo: a whole-ledger
     // read takes figures only.
     let visit = |e: crate::domain::Entry| {
@@ -295,22 +302,30 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         if statement && matches!(&e.body, crate::domain::Body::Reversal(r) if listed(r)) {
             entries.push(e.clone());
         }
+        if let Some(lean) = lean.as_mut() {
+            lean.see(&e);
+        }
+        if !whole {
+            return;
+        }
         if !filtered {
-            if let Some(lean) = lean.as_mut() {
-                lean.see(&e);
-                if whole && lean.money > budget {
-                    book = Book::new();
-                    whole = false;
-                }
-            }
-            if whole {
+            if lean.as_ref().is_some_and(|lean| lean.money > budget) {
+                book = Book::new();
+                whole = false;
+            } else {
                 book.apply(e);
             }
         } else if e.body.is_registration() {
             book.apply(e);
             kept.registered(&book.register);
         } else if kept.keeps(&book, &e) {
-            book.apply(e);
+            held += u64::from(e.body.kind().is_money());
+            if lean.is_some() && held > budget {
+                book = Book::new();
+                whole = false;
+            } else {
+                book.apply(e);
+            }
         }
     };
     let scan = match (filtered, &by_code) {
@@ -326,13 +341,19 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     };
     super::warn_if_torn(ctx, &scan);
     if !whole {
-        match lean.filter(super::groups::Lean::groupable) {
-            Some(lean) => {
+        match lean {
+            Some(lean) if lean.groupable() => {
                 let report = super::groups::report(ctx, &args, &c, lean, budget, &scan)?;
                 return finish(out, &args, &c, &report);
             }
-            // More donors than a group can number: the whole book after all.
-            None => {
+            // More owners than a group can number: a share's book is read below,
+            // by the register the first read kept.
+            Some(lean) if filtered => {
+                book = lean.into_base();
+                kept.spoilt();
+            }
+            // The whole book after all.
+            _ => {
                 let n = scan.head.entries;
                 journal::scan_figures(&ctx.ledger, c.until, |e| {
                     if e.seq <= n {
@@ -456,7 +477,7 @@ fn finish(
 
 /// What `--donor`, `--fund` and `--category` keep by `register`, the donor's code,
 /// and the report's scope; a failure for a name the register does not know.
-fn keep_of(
+pub(super) fn keep_of(
     register: &crate::domain::register::Register,
     args: &ReportArgs,
 ) -> Result<(Keep, Option<String>, report::Scope), Failure> {
@@ -527,6 +548,8 @@ struct KeptAsRead<'a> {
     /// given (a fund registered further on).
     now: Option<Keep>,
     met: std::collections::HashMap<String, std::collections::HashMap<String, bool>>,
+    /// What was kept was let go (a share past the budget): read again.
+    spoilt: bool,
 }
 
 impl<'a> KeptAsRead<'a> {
@@ -537,6 +560,7 @@ impl<'a> KeptAsRead<'a> {
                 .ok()
                 .map(|(keep, ..)| keep),
             met: std::collections::HashMap::new(),
+            spoilt: false,
         }
     }
 
@@ -563,22 +587,29 @@ impl<'a> KeptAsRead<'a> {
 
     /// Whether what was kept is what `keep`, by the whole register, keeps.
     fn holds(&self, keep: &Keep) -> bool {
-        self.met
-            .iter()
-            .all(|(d, ms)| ms.iter().all(|(m, &kept)| keep.keeps(d, m) == kept))
+        !self.spoilt
+            && self
+                .met
+                .iter()
+                .all(|(d, ms)| ms.iter().all(|(m, &kept)| keep.keeps(d, m) == kept))
+    }
+
+    /// What was kept was let go before the read ended.
+    fn spoilt(&mut self) {
+        self.spoilt = true;
     }
 }
 
 /// Which money entries a filtered report keeps: one donor's, those of some
 /// mandates (a fund's), and those of some donors (a category's).
-struct Keep {
+pub(super) struct Keep {
     donor: Option<String>,
     mandates: Option<std::collections::HashSet<String>>,
     donors: Option<std::collections::HashSet<String>>,
 }
 
 impl Keep {
-    fn keeps(&self, donor: &str, mandate: &str) -> bool {
+    pub(super) fn keeps(&self, donor: &str, mandate: &str) -> bool {
         self.donor.as_deref().is_none_or(|d| d == donor)
             && self.mandates.as_ref().is_none_or(|m| m.contains(mandate))
             && self.donors.as_ref().is_none_or(|d| d.contains(donor))

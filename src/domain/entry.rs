@@ -344,6 +344,27 @@ impl Kind {
         }
     }
 
+    /// A pledge, payment, refund, in-kind contribution, write-off or reduction: a
+    /// money entry, what a report's budget counts.
+    pub fn is_money(self) -> bool {
+        match self {
+            Kind::Pledge
+            | Kind::Payment
+            | Kind::Refund
+            | Kind::InKind
+            | Kind::WriteOff
+            | Kind::Reduction => true,
+            Kind::Ledger
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => false,
+        }
+    }
+
     pub const ALL: [Kind; 14] = [
         Kind::Ledger,
         Kind::Pledge,

@@ -183,21 +183,36 @@ pub(crate) fn group_lines(book: &crate::domain::Book, lines: &mut [super::statem
     });
 }
 
-/// The agreements a report covers: signed by `end`, of the report's donor and fund.
+/// The agreements a report covers: signed by `end`, of the report's donor, fund
+/// and donor category.
 pub(crate) fn rows(src: &Source, donor: Option<&str>, end: NaiveDate) -> Vec<AgreementRow> {
-    let book = src.book;
-    book.agreements
+    src.book
+        .agreements
         .iter()
-        .filter(|a| a.agreement.signed <= end)
+        .filter(|a| a.agreement.signed <= end && in_scope(src, a))
         .filter(|a| donor.is_none_or(|d| a.agreement.donor == d))
-        .filter(|a| {
-            src.scope
-                .fund
-                .as_deref()
-                .is_none_or(|f| book.register.fund_of_slug(&a.agreement.mandate).code == f)
-        })
         .map(|a| row(src, a, end))
         .collect()
+}
+
+/// Whether an agreement is of the report's fund (`--fund`) and of a donor of its
+/// category (`--category`).
+fn in_scope(src: &Source, a: &AgreementRec) -> bool {
+    let register = &src.book.register;
+    let fund = || {
+        src.scope
+            .fund
+            .as_deref()
+            .is_none_or(|f| register.fund_of_slug(&a.agreement.mandate).code == f)
+    };
+    let category = || {
+        src.scope.category.as_deref().is_none_or(|c| {
+            register
+                .donor(&a.agreement.donor)
+                .is_some_and(|d| d.category.as_str() == c)
+        })
+    };
+    fund() && category()
 }
 
 /// `report agreements`: every agreement at the period's last day.
@@ -224,7 +239,8 @@ pub(crate) fn gather(
         .book
         .agreements
         .iter()
-        .filter(|a| a.agreement.signed <= end && held(&a.agreement.donor, &a.agreement.mandate))
+        .filter(|a| a.agreement.signed <= end && in_scope(src, a))
+        .filter(|a| held(&a.agreement.donor, &a.agreement.mandate))
     {
         rows.entry(a.agreement.code.clone())
             .or_insert_with(|| row(src, a, end));

@@ -12,18 +12,18 @@ use crate::structure::structure_ledger;
 use crate::util::Test;
 
 /// Every donors (by donor and by category), agreements, mandates and funds report
-/// over each of
-/// `periods`, and every quarterly
-/// report of each of `quarters`, of the ledger `t` (at `ledger`, if given), read
-/// whole and read in groups of at most each of `budgets` entries (fewer than the
-/// ledger holds), gives the same status, stdout and stderr, but for the note that
-/// says it was read in groups.
+/// over each of `periods`, and every quarterly report of each of `quarters`, of the
+/// ledger `t` (at `ledger`, if given), of the whole ledger and of each of `scopes`
+/// (a fund or donor category), read whole and read in groups of at most each of
+/// `budgets` entries (fewer than the ledger holds), gives the same status, stdout
+/// and stderr, but for the note that says it was read in groups.
 fn same_in_groups(
     t: &Test,
     ledger: Option<&str>,
     budgets: &[&str],
     periods: &[&[&str]],
     quarters: &[&[&str]],
+    scopes: &[&[&str]],
 ) {
     let kinds: [(&[&str], _); 6] = [
         (&["donors"], periods),
@@ -33,9 +33,14 @@ fn same_in_groups(
         (&["funds"], periods),
         (&["quarterly"], quarters),
     ];
+    let whole_ledger: &[&str] = &[];
     for (kind, periods) in kinds {
         let mut grouped_runs = 0;
-        for period in periods {
+        for (period, scope) in periods.iter().flat_map(|p| {
+            std::iter::once(whole_ledger)
+                .chain(scopes.iter().copied())
+                .map(move |s| (p, s))
+        }) {
             for format in ["json", "table"] {
                 let mut a = vec!["report"];
                 a.extend_from_slice(kind);
@@ -44,6 +49,7 @@ fn same_in_groups(
                     a.extend_from_slice(&["--ledger", l]);
                 }
                 a.extend_from_slice(period);
+                a.extend_from_slice(scope);
                 let whole = t.run(&a);
                 assert!(!whole.stderr.contains("note:"), "{}", whole.stderr);
                 for budget in budgets {
@@ -104,7 +110,19 @@ const PERIODS: [&[&str]; 6] = [
 
 #[test]
 fn agreements_and_conditions_read_in_groups() {
-    same_in_groups(&agreements_ledger(), None, &BUDGETS, &PERIODS, &QUARTERS);
+    let scopes: [&[&str]; 3] = [
+        &["--category", "member-state"],
+        &["--category", "foundation"],
+        &["--fund", "CPCJF"],
+    ];
+    same_in_groups(
+        &agreements_ledger(),
+        None,
+        &BUDGETS,
+        &PERIODS,
+        &QUARTERS,
+        &scopes,
+    );
 }
 
 #[test]
@@ -113,23 +131,68 @@ fn an_agreement_of_a_donor_with_no_entries_is_listed_in_groups() {
     t.ok("agreement add NO-2024-01 --donor NOR --mandate coordination --currency NOK --signed 2024-03-01 --title 'Not yet pledged'");
     let o = t.ok("report agreements --format json");
     assert!(o.contains(r#""agreement": "NO-2024-01""#), "{o}");
-    same_in_groups(&t, None, &BUDGETS, &PERIODS, &QUARTERS);
-}
-
-#[test]
-fn funds_in_kind_and_categories_read_in_groups() {
-    same_in_groups(&structure_ledger(), None, &BUDGETS, &PERIODS, &QUARTERS);
-    same_in_groups(&contributors_ledger(), None, &BUDGETS, &PERIODS, &QUARTERS);
-}
-
-#[test]
-fn opening_pledges_reductions_and_write_offs_read_in_groups() {
     same_in_groups(
-        &super::opening::opening_ledger(),
+        &t,
         None,
         &BUDGETS,
         &PERIODS,
         &QUARTERS,
+        &[&["--category", "member-state"], &["--fund", "CPCJF"]],
+    );
+}
+
+#[test]
+fn funds_in_kind_and_categories_read_in_groups() {
+    let funds: [&[&str]; 3] = [
+        &["--fund", "UNDCP"],
+        &["--fund", "CPCJF"],
+        &["--fund", "UNVTF"],
+    ];
+    same_in_groups(
+        &structure_ledger(),
+        None,
+        &BUDGETS,
+        &PERIODS,
+        &QUARTERS,
+        &funds,
+    );
+    let categories: [&[&str]; 4] = [
+        &["--category", "foundation"],
+        &["--category", "member-state"],
+        &["--category", "un-entity", "--fund", "CPCJF"],
+        &["--category", "pooled-fund"],
+    ];
+    same_in_groups(
+        &contributors_ledger(),
+        None,
+        &BUDGETS,
+        &PERIODS,
+        &QUARTERS,
+        &categories,
+    );
+}
+
+#[test]
+fn opening_pledges_reductions_and_write_offs_read_in_groups() {
+    // And a fund none of whose pledges is an opening one: its report starts at
+    // its own first entry and says nothing of the ledger's opening date.
+    let mut t = super::opening::opening_ledger();
+    t.set_now("2025-01-02T00:00:00Z");
+    t.ok("mandate add drug-prevention --name 'Drug use prevention' --earmarking earmarked --fund UNDCP");
+    t.ok(
+        "record pledge --donor JPN --mandate drug-prevention --amount 30000 --currency USD --date 2024-07-15",
+    );
+    t.ok("record payment --donor JPN --mandate drug-prevention --amount 10000 --currency USD --date 2024-08-15");
+    let o = t.ok("report donors --fund UNDCP --to 2024-12-31 --format json");
+    assert!(o.contains(r#""from": "2024-07-15""#), "{o}");
+    assert!(o.contains(r#""warnings": []"#), "{o}");
+    same_in_groups(
+        &t,
+        None,
+        &BUDGETS,
+        &PERIODS,
+        &QUARTERS,
+        &[&["--fund", "UNDCP"], &["--fund", "CPCJF"]],
     );
 }
 
@@ -155,7 +218,14 @@ fn the_hand_ledger_and_the_demo_read_in_groups() {
             "2009-07-17T00:00:00Z",
         ],
     ];
-    same_in_groups(&super::hand_ledger(), None, &BUDGETS, &periods, &quarters);
+    same_in_groups(
+        &super::hand_ledger(),
+        None,
+        &BUDGETS,
+        &periods,
+        &quarters,
+        &[&["--category", "member-state"]],
+    );
     let t = Test::new().at("2027-01-01T00:00:00Z");
     // 348 money entries: groups of at most 20 and 75 entries, one to three donors.
     same_in_groups(
@@ -164,6 +234,7 @@ fn the_hand_ledger_and_the_demo_read_in_groups() {
         &["40", "150"],
         &periods,
         &quarters,
+        &[&["--fund", "CPCJF"], &["--category", "member-state"]],
     );
 }
 
@@ -182,7 +253,14 @@ fn a_missing_rate_is_said_the_same_in_groups() {
     }
     let o = t.fails("report donors", 1);
     assert!(o.stderr.contains("[missing-rate]"), "{}", o.stderr);
-    same_in_groups(&t, None, &BUDGETS, &PERIODS, &QUARTERS);
+    same_in_groups(
+        &t,
+        None,
+        &BUDGETS,
+        &PERIODS,
+        &QUARTERS,
+        &[&["--category", "member-state"]],
+    );
 }
 
 #[test]

@@ -211,6 +211,48 @@ fn the_agreements_report_by_hand() {
     snapshot_all(&t, "agreements_2025", "report agreements --year 2025");
 }
 
+/// A foundation's agreement beside SE-2024-01 and US-2024-07: the agreements report
+/// of a donor category or fund lists the agreements of its donors and mandates
+/// only, each with the figures of the whole ledger's report.
+#[test]
+fn an_agreements_report_of_a_category_or_fund_lists_only_its_agreements() {
+    let t = agreements_ledger();
+    for line in [
+        "donor add GATES --name 'Gates Foundation' --category foundation",
+        "agreement add GF-2024-01 --donor GATES --mandate icat --currency USD --signed 2024-03-01 --title 'Grant'",
+        "record pledge --donor GATES --mandate icat --amount 250000 --currency USD --date 2024-03-01 --due 2024-12-31 --agreement GF-2024-01",
+    ] {
+        t.ok(line);
+    }
+    let codes = |args: &str| -> Vec<String> {
+        let r = json(
+            &t,
+            &format!("report agreements --year 2024 --format json {args}"),
+        );
+        r["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| row["agreement"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes(""), ["GF-2024-01", "SE-2024-01", "US-2024-07"]);
+    assert_eq!(codes("--category foundation"), ["GF-2024-01"]);
+    assert_eq!(
+        codes("--category member-state"),
+        ["SE-2024-01", "US-2024-07"]
+    );
+    assert!(codes("--category pooled-fund").is_empty());
+    assert!(codes("--fund UNDCP").is_empty());
+    let whole = json(&t, "report agreements --year 2024 --format json");
+    let gates = json(
+        &t,
+        "report agreements --year 2024 --format json --category foundation",
+    );
+    assert_eq!(gates["rows"][0], whole["rows"][0]);
+    assert_eq!(gates["rows"][0]["pledged"], "250000.00");
+}
+
 /// Sweden's statement for 2024: every line is of SE-2024-01, and the schedule is
 /// the agreement's (as in `report agreements`). The USA's for 2024 lists #11 as a
 /// conditional pledge, not yet recognised (after the lines of no agreement), and the
