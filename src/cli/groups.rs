@@ -62,6 +62,10 @@ pub fn budget() -> Result<u64, Failure> {
     }
 }
 
+/// The most owners (donors and mandates) a report read in groups numbers: more, and
+/// it holds the whole book at once.
+pub const MOST_OWNERS: u16 = u16::MAX;
+
 /// A donor and mandate, by code: whose a money entry is.
 type Owner = (Name, Name);
 

@@ -309,3 +309,80 @@ fn a_budget_that_is_not_a_number_of_entries_is_refused() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// A ledger of more donors and mandates than a report read in groups numbers
+/// (65,535): 247 built-in donors, each with a pledge for each of 266 mandates (some
+/// in UNDCP). Past the budget, every report of the whole ledger, a fund or a
+/// category says it holds the book at once, and prints what it prints within it.
+#[test]
+fn more_donors_and_mandates_than_groups_number_are_read_at_once() {
+    let t = Test::new().at("2025-01-01T00:00:00Z");
+    t.ok("init");
+    let mut mandates: Vec<String> = t
+        .ok("mandate list --format json")
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(r#""slug": ""#))
+        .map(|s| s.trim_end_matches([',', '"']).to_string())
+        .collect();
+    assert_eq!(mandates.len(), 11, "{mandates:?}");
+    for i in 0..255 {
+        let fund = if i % 2 == 0 { "UNDCP" } else { "CPCJF" };
+        t.ok(&[
+            "mandate",
+            "add",
+            &format!("m{i}"),
+            "--name",
+            &format!("Mandate {i}"),
+            "--earmarking",
+            "earmarked",
+            "--fund",
+            fund,
+        ]);
+        mandates.push(format!("m{i}"));
+    }
+    let donors: Vec<String> = t
+        .ok("donor list --format csv")
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(donors.len() * mandates.len(), 65_702);
+    let mut csv = String::from(
+        "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo\n",
+    );
+    let mut n = 0;
+    for d in &donors {
+        for m in &mandates {
+            n += 1;
+            csv.push_str(&format!(
+                "2024-{:02}-15,{d},{m},pledge,{}.00,USD,,,,\n",
+                n % 12 + 1,
+                n % 97 + 1
+            ));
+        }
+    }
+    t.write("all.csv", csv);
+    t.ok("import all.csv");
+    let said = "note: the ledger's money entries are of more than 65535 donors and mandates, too many to read in groups: the report holds them at once, past LEDGER_REPORT_ENTRIES (1000)\n";
+    // A category of two donors (532 entries) is within the budget: one read, no note.
+    for (args, note) in [
+        ("report donors --format json", said),
+        ("report mandates --fund UNDCP --format json", said),
+        (
+            "report donors --category member-state --year 2024 --format json",
+            said,
+        ),
+        (
+            "report quarterly --year 2024 --quarter 2 --category observer-state --format json",
+            "",
+        ),
+    ] {
+        let whole = t.run(args);
+        assert_eq!(whole.status, 0, "{args}: {}", whole.stderr);
+        assert!(whole.stdout.len() > 1000, "{args}");
+        let at_once = t.run_env(("LEDGER_REPORT_ENTRIES", "1000"), args);
+        assert_eq!(at_once.stderr, format!("{note}{}", whole.stderr), "{args}");
+        assert_eq!(at_once.status, 0, "{args}");
+        assert_eq!(at_once.stdout, whole.stdout, "{args}");
+    }
+}
