@@ -336,7 +336,7 @@ pub(super) fn report(
         strict_rates: args.strict_rates,
         scope: scope.clone(),
     };
-    let fail = |e: crate::report::ReportError| Failure::failed(format!("{e}"));
+    let fail = |e: crate::report::ReportError| super::report::failure(e, &src);
     // A period that cannot be made is said once every group is settled: a missing
     // rate settlement needs is said first, as for a report of the whole book.
     let whole = lean.value_dates(src.value_dates(), &kept);

@@ -398,13 +398,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
         strict_rates: args.strict_rates,
         scope,
     };
-    let fail = |e: report::ReportError| match (&e, &src.only_donor) {
-        // With --donor the book holds one donor's entries: say whose are missing.
-        (report::ReportError::Empty(when), Some(code)) => Failure::failed(format!(
-            "{code} has no pledges, payments, refunds or write-offs{when}, so there is no period to report on; give --year or --from/--to [empty-ledger]"
-        )),
-        _ => Failure::failed(format!("{e}")),
-    };
+    let fail = |e: report::ReportError| failure(e, &src);
     let report = match c.kind {
         ReportKind::Donors if c.by_category => Report::Categories(
             report::categories::by_category(&src, src.period(c.period).map_err(fail)?)
@@ -443,6 +437,25 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     // time would cost a share of the command (as for the writers).
     std::mem::forget((report, settled, book, entries));
     written
+}
+
+/// The failure for a report that could not be made from `src`; with no period to
+/// report on, it says whose entries there are none of.
+pub(super) fn failure(e: report::ReportError, src: &report::Source) -> Failure {
+    let report::ReportError::Empty(when) = e else {
+        return Failure::failed(format!("{e}"));
+    };
+    let (whose, of) = match (&src.only_donor, &src.scope.fund, &src.scope.category) {
+        // With --donor the book holds one donor's entries.
+        (Some(code), ..) => (code.as_str(), String::new()),
+        (None, None, None) => ("the ledger", String::new()),
+        (None, Some(f), None) => ("the ledger", format!(" of fund {f}")),
+        (None, None, Some(c)) => ("the ledger", format!(" of {c} donors")),
+        (None, Some(f), Some(c)) => ("the ledger", format!(" of {c} donors to fund {f}")),
+    };
+    Failure::failed(format!(
+        "{whose} has no pledges, payments, refunds or write-offs{of}{when}, so there is no period to report on; give --year or --from/--to [empty-ledger]"
+    ))
 }
 
 /// Checks `--table` against the report made, and writes it.

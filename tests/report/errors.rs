@@ -207,6 +207,36 @@ fn a_donor_with_no_entries_is_named_in_the_empty_message() {
     assert!(!out.contains("JPN"), "{out}");
 }
 
+#[test]
+fn a_fund_or_category_with_no_entries_is_named_in_the_empty_message() {
+    let t = crate::util::Test::init();
+    t.ok("record pledge --donor JPN --mandate icat --amount 5 --currency USD --date 2009-01-01");
+    let empty = |of: &str| {
+        format!(
+            "error: the ledger has no pledges, payments, refunds or write-offs{of}, so there is no period to report on; give --year or --from/--to [empty-ledger]\n"
+        )
+    };
+    t.refuses("report donors --fund UNDCP", 1, &empty(" of fund UNDCP"));
+    t.refuses(
+        "report quarterly --category foundation",
+        1,
+        &empty(" of foundation donors"),
+    );
+    t.refuses(
+        "report mandates --category member-state --fund UNDCP",
+        1,
+        &empty(" of member-state donors to fund UNDCP"),
+    );
+    t.refuses(
+        "report donors --category member-state --as-of 2000-01-01",
+        1,
+        &empty(" of member-state donors as of then"),
+    );
+    // With a period, the figures are simply zero.
+    let out = t.ok("report donors --category foundation --year 2009 --format csv");
+    assert!(!out.contains("JPN"), "{out}");
+}
+
 /// A line whose hash is right but which cannot be read (a forger's) fails every
 /// report that reads the ledger, a report of another donor too: a filtered report
 /// passes lines over only once it has decoded them. `verify` checks the chain only,
