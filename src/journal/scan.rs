@@ -131,9 +131,15 @@ struct Pending {
 }
 
 impl Pending {
+    /// Reads the batch's lines back from the file and hands them on, each checked
+    /// again against its own hash. With `chain` (the hash the batch's first line
+    /// follows and its last line's, as the walk checked them; given when every line
+    /// of the batch is pending), they must also chain from one to the other: so the
+    /// bytes handed on are the ones the walk checked, even if the file changed since.
     fn release(
         &mut self,
         path: &Path,
+        chain: Option<(&str, &str)>,
         out: &mut Chunk,
         emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
     ) -> Result<(), JournalError> {
@@ -143,6 +149,13 @@ impl Pending {
         }
         let mut f = File::open(path).map_err(JournalError::opening(path))?;
         let mut buf = Vec::new();
+        let changed = |line: u64, seq: u64, reason: &str| JournalError::Tampered {
+            path: path.to_path_buf(),
+            line,
+            seq,
+            reason: format!("{reason} (it changed while it was read)"),
+        };
+        let mut prev = chain.map(|(first, _)| first.to_string());
         let mut i = 0;
         while i < self.lines.len() {
             // A run of consecutive lines of about one chunk, read in one go.
@@ -160,15 +173,22 @@ impl Pending {
             for &(offset, len, line, seq) in &self.lines[i..j] {
                 let a = (offset - start) as usize;
                 // Read again from the file: checked again.
-                let text = std::str::from_utf8(&buf[a..a + len]).map_err(|_| {
-                    JournalError::Unreadable {
-                        path: path.to_path_buf(),
-                        line,
-                        seq,
-                        reason: "the line is not UTF-8".into(),
+                let checked = line::check(&buf[a..a + len]).map_err(|r| changed(line, seq, &r))?;
+                if checked.seq != seq {
+                    return Err(changed(line, seq, "its entry number is not the one read"));
+                }
+                if let Some(p) = prev.as_mut() {
+                    if checked.prev != p.as_str() {
+                        return Err(changed(
+                            line,
+                            seq,
+                            "it does not chain to the entry before it",
+                        ));
                     }
-                })?;
-                out.push((text, ""), line, seq);
+                    p.clear();
+                    p.push_str(checked.hash);
+                }
+                out.push(checked.text, line, seq);
             }
             if out.text.len() >= CHUNK_BYTES {
                 emit(std::mem::take(out))?;
@@ -176,7 +196,17 @@ impl Pending {
             i = j;
         }
         self.lines.clear();
-        Ok(())
+        match (prev, chain) {
+            (Some(p), Some((_, last))) if p != last => Err(JournalError::Tampered {
+                path: path.to_path_buf(),
+                line: 0,
+                seq: 0,
+                reason:
+                    "the batch read back does not end where it did (it changed while it was read)"
+                        .into(),
+            }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -728,7 +758,8 @@ impl Walk<'_> {
                 if size == 1 {
                     self.committed_len = line_end;
                     self.head_offset = offset;
-                    self.pending.release(self.path, out, emit)?;
+                    let chain = self.only.is_none().then_some((checked.prev, checked.hash));
+                    self.pending.release(self.path, chain, out, emit)?;
                 } else {
                     self.batch = Some(OpenBatch {
                         offset,
@@ -749,10 +780,16 @@ impl Walk<'_> {
                 }
                 b.next += 1;
                 if i == size {
+                    let first = std::mem::take(&mut b.head.hash);
                     self.committed_len = line_end;
                     self.head_offset = offset;
                     self.batch = None;
-                    self.pending.release(self.path, out, emit)?;
+                    // Every line of the batch is pending unless the read uses some.
+                    let chain = self
+                        .only
+                        .is_none()
+                        .then_some((first.as_str(), checked.hash));
+                    self.pending.release(self.path, chain, out, emit)?;
                 }
             }
             (Some((i, size)), _) => {
@@ -855,6 +892,84 @@ mod tests {
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
         lines[seq] = f(&lines[seq]);
         std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+
+    /// A line changed by `f` and given its own hash again.
+    fn rehashed(line: &str, f: impl Fn(&str) -> String) -> String {
+        let body = f(&line[..line.len() - (9 + 64 + 2)]);
+        let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes()));
+        format!("{body},\"hash\":\"{hash}\"}}")
+    }
+
+    /// A batch's lines are read back from the file once the batch is whole: each is
+    /// checked again, and must chain from the hash the walk saw before the batch to
+    /// the one it saw at its end, so a line changed since the walk is never handed on,
+    /// not even one given its own hash again with the lines after it.
+    #[test]
+    fn a_batch_read_back_is_the_batch_the_walk_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        init(&path, at()).unwrap();
+        let mut w = Writer::open(&path, at(), Reading::ToRecord).unwrap();
+        for i in 1..=3 {
+            let body: Body = serde_json::from_str(&format!(
+                r#"{{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"{i}","currency":"USD","date":"2025-01-0{i}"}}"#
+            ))
+            .unwrap();
+            w.stage(body).unwrap();
+        }
+        w.commit().unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = saved.lines().collect();
+        let hash = |l: &str| l[l.len() - 66..l.len() - 2].to_string();
+        let (first, last) = (hash(lines[0]), hash(lines[3]));
+        let release = |chain: Option<(&str, &str)>| -> Result<Vec<u64>, String> {
+            let mut offset = lines[0].len() as u64 + 1;
+            let mut pending = Pending::default();
+            for (seq, l) in (1..).zip(&lines[1..]) {
+                pending.lines.push((offset, l.len(), seq + 1, seq));
+                offset += l.len() as u64 + 1;
+            }
+            let mut out = Chunk::default();
+            pending
+                .release(&path, chain, &mut out, &mut |_| Ok(()))
+                .map_err(|e| e.to_string())?;
+            Ok(out.lines.iter().map(|l| l.3).collect())
+        };
+        let chain = Some((first.as_str(), last.as_str()));
+        assert_eq!(release(chain), Ok(vec![1, 2, 3]));
+        let write = |ls: &[String]| std::fs::write(&path, ls.join("\n") + "\n").unwrap();
+        let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        // A line changed under its old hash.
+        changed[2] = lines[2].replace("2025-01-02", "2025-01-09");
+        write(&changed);
+        let err = release(chain).unwrap_err();
+        assert!(
+            err.contains(
+                "do not match its hash (the entry was altered) (it changed while it was read)"
+            ),
+            "{err}"
+        );
+        // Given its own hash: the next line no longer chains to it.
+        changed[2] = rehashed(lines[2], |b| b.replace("2025-01-02", "2025-01-09"));
+        write(&changed);
+        let err = release(chain).unwrap_err();
+        assert!(
+            err.contains("entry #3 fails verification: it does not chain"),
+            "{err}"
+        );
+        // And the lines after it chained to it: the batch does not end where it did.
+        let next = rehashed(lines[3], |b| b.replace(&hash(lines[2]), &hash(&changed[2])));
+        changed[3] = next;
+        write(&changed);
+        let err = release(chain).unwrap_err();
+        assert!(err.contains("does not end where it did"), "{err}");
+        // Without a chain to keep (a read that uses some lines), each line is still
+        // checked against its own hash.
+        changed[3] = lines[3].to_string();
+        changed[2] = lines[2].replace("2025-01-02", "2025-01-09");
+        write(&changed);
+        assert!(release(None).unwrap_err().contains("do not match its hash"));
     }
 
     fn seqs_read(
