@@ -62,7 +62,7 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
     }
     args.output.check(ctx)?;
     let mut book = Book::new();
-    let scan = journal::scan_figures(&ctx.ledger, None, |e| book.apply(e))?;
+    let scan = journal::scan_figures(&ctx.ledger, None, |e, _| book.apply(e))?;
     super::warn_if_torn(ctx, &scan);
     let settled = settlement::settle_pledges(&book).map_err(missing_rates)?;
     let src = Source {

@@ -97,6 +97,9 @@ pub struct Lean {
     owner: Vec<u16>,
     /// More owners than `owner` can number: the report is not read in groups.
     too_many: bool,
+    /// The hashes of each owner's lines (and of those every group reads, as owner
+    /// 0), in order: a group read again must find the same (`journal::Only`).
+    seen: journal::Seen,
 }
 
 /// One owner's entries, as the first read counted them.
@@ -121,7 +124,7 @@ impl Lean {
         }
     }
 
-    pub fn see(&mut self, e: &Entry) {
+    pub fn see(&mut self, e: &Entry, hash: &journal::LineHash) {
         let owner = match &e.body {
             Body::Ledger(_) => 0,
             Body::Pledge(p) => {
@@ -168,6 +171,7 @@ impl Lean {
                 0
             }
         };
+        self.seen.add(owner, hash);
         if let Ok(i) = usize::try_from(e.seq) {
             if self.owner.len() <= i {
                 self.owner.resize(i + 1, 0);
@@ -324,6 +328,7 @@ pub(super) fn report(
         }))
         .collect();
     let base = lean.base_of(keep.as_ref());
+    let seen = std::mem::take(&mut lean.seen).finish();
     let none = Settlement::default();
     let src = Source {
         book: &base,
@@ -418,12 +423,14 @@ pub(super) fn report(
             let o = usize::try_from(seq)
                 .ok()
                 .and_then(|i| owner.get(i))
-                .copied();
-            member[usize::from(o.unwrap_or(0))]
+                .copied()
+                .unwrap_or(0);
+            member[usize::from(o)].then_some(o)
         };
         let only = journal::Only {
             uses: &uses,
             head: &scan.head,
+            seen: &seen,
         };
         let mut book = Book::new();
         let mut records = [0; 4];
@@ -432,7 +439,7 @@ pub(super) fn report(
             records.iter_mut().zip(held).for_each(|(r, h)| *r += h);
         }
         book.reserve(records);
-        journal::scan_only(&ctx.ledger, c.until, only, |e| book.apply(e))?;
+        journal::scan_only(&ctx.ledger, c.until, only, |e, _| book.apply(e))?;
         let settled = match settlement::settle_pledges(&book) {
             Ok(s) => s,
             Err(m) => {
@@ -594,7 +601,7 @@ mod tests {
             ),
             line(8, r#""kind":"reversal","entry":7,"reason":"duplicate""#),
         ] {
-            lean.see(&e);
+            lean.see(&e, &[b'0'; 64]);
         }
         assert_eq!(lean.owner, vec![0, 0, 1, 2, 1, 2, 0, 3, 3]);
         assert_eq!(lean.money, 4);

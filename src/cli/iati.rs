@@ -82,7 +82,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: IatiArgs) -> Result<(), Fai
         super::output::check(path, &ctx.ledger, args.force)?;
     }
     let mut book = Book::new();
-    let scan = journal::scan_figures(&ctx.ledger, None, |e| book.apply(e))?;
+    let scan = journal::scan_figures(&ctx.ledger, None, |e, _| book.apply(e))?;
     super::warn_if_torn(ctx, &scan);
     let generated = book
         .last_recorded_at

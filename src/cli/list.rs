@@ -11,7 +11,7 @@ use crate::journal;
 
 pub(super) fn book(ctx: &Context) -> Result<Book, Failure> {
     let mut book = Book::new();
-    let scan = journal::scan_figures(&ctx.ledger, None, |e| book.apply(e))?;
+    let scan = journal::scan_figures(&ctx.ledger, None, |e, _| book.apply(e))?;
     super::warn_if_torn(ctx, &scan);
     Ok(book)
 }

@@ -297,13 +297,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     let mut held: u64 = 0;
     // No report but a statement prints an entry's reference or memo: a whole-ledger
     // read takes figures only.
-    let visit = |e: crate::domain::Entry| {
+    let visit = |e: crate::domain::Entry, hash: &journal::LineHash| {
         let listed = |r: &crate::domain::entry::Reversal| book.kind_of(r.entry).is_some();
         if statement && matches!(&e.body, crate::domain::Body::Reversal(r) if listed(r)) {
             entries.push(e.clone());
         }
         if let Some(lean) = lean.as_mut() {
-            lean.see(&e);
+            lean.see(&e, hash);
         }
         if !whole {
             return;
@@ -361,7 +361,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             // The whole book after all.
             _ => {
                 let n = scan.head.entries;
-                journal::scan_figures(&ctx.ledger, c.until, |e| {
+                journal::scan_figures(&ctx.ledger, c.until, |e, _| {
                     if e.seq <= n {
                         book.apply(e);
                     }
@@ -658,7 +658,7 @@ fn filtered_book(
 ) -> Result<(Book, Vec<crate::domain::Entry>), Failure> {
     let mut book = Book::new();
     let mut reversals = Vec::new();
-    let visit = |e: crate::domain::Entry| {
+    let visit = |e: crate::domain::Entry, _: &journal::LineHash| {
         if e.seq > decoded_to {
             return;
         }

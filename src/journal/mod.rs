@@ -24,7 +24,10 @@ pub use line::{Checked, ZERO_HASH, check as check_line, encode};
 pub use lock::lock_timeout;
 pub use open::special_kind;
 pub use peek::share_of;
-pub use scan::{Head, Only, Scan, Tail, Wanted, read, scan, scan_figures, scan_only, scan_some};
+pub use scan::{
+    Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan, scan_figures, scan_only,
+    scan_some,
+};
 pub use write::{Clock, Draft, Reading, Writer, init, repair};
 
 use std::path::PathBuf;
@@ -87,6 +90,10 @@ pub enum JournalError {
         bytes: u64,
         what: String,
     },
+    /// A read again (`scan_only`) found a line it used not as the first read of the
+    /// same command found it.
+    #[error("{path}: the ledger changed while it was read: {what}")]
+    Changed { path: PathBuf, what: String },
     #[error("{path}:{line}: entry #{seq} cannot be read: {reason}")]
     Unreadable {
         path: PathBuf,
@@ -126,6 +133,7 @@ impl JournalError {
         matches!(
             self,
             JournalError::Tampered { .. }
+                | JournalError::Changed { .. }
                 | JournalError::Torn { .. }
                 | JournalError::NotALedger { .. }
                 | JournalError::NoEntries { .. }

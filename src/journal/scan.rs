@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
 use super::JournalError;
 use super::decode::Glance;
@@ -65,6 +66,9 @@ pub(super) struct Chunk {
     lines: Vec<(usize, usize, u64, u64)>,
 }
 
+/// A chunk's entries, each with its line's hash, or why a line cannot be read.
+type Decoded = Result<(Vec<Entry>, Vec<LineHash>), JournalError>;
+
 impl Chunk {
     /// A line, given in parts.
     fn push(&mut self, (body, suffix): (&str, &str), line_no: u64, seq: u64) {
@@ -78,19 +82,20 @@ impl Chunk {
         self.lines.is_empty()
     }
 
-    /// Decodes every line, in order.
+    /// Decodes every line, in order; each entry handed on with its line's hash.
     fn decode(
         &self,
         path: &Path,
         notes: Notes,
         wanted: Option<(Wanted<'_>, u64)>,
         names: &mut Names,
-    ) -> Result<Vec<Entry>, JournalError> {
-        let mut out = Vec::with_capacity(if wanted.is_some() {
+    ) -> Decoded {
+        let n = if wanted.is_some() {
             0
         } else {
             self.lines.len()
-        });
+        };
+        let (mut out, mut hashes) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for &(a, b, line, seq) in &self.lines {
             let text = &self.text[a..b];
             // A line its glance shows unwanted is passed over when an earlier read
@@ -115,9 +120,12 @@ impl Chunk {
             })?;
             if wanted.is_none_or(|(w, _)| w(Glance::of(&entry.body))) {
                 out.push(entry);
+                // A line in a chunk ends with `"hash":"<64 digits>"}`.
+                let hash = text.as_bytes()[text.len() - 66..text.len() - 2].try_into();
+                hashes.push(hash.expect("a checked line ends with its hash"));
             }
         }
-        Ok(out)
+        Ok((out, hashes))
     }
 }
 
@@ -293,10 +301,11 @@ pub fn scan(
 /// entry comes without its `reference`, `memo` and `source` (a rate without its
 /// source, a condition met without its memo), which are then never copied out of the
 /// line. What a report other than a statement reads; a reversal keeps its reason.
+/// Each entry comes with its line's hash, as checked.
 pub fn scan_figures(
     path: &Path,
     until: Option<DateTime<Utc>>,
-    mut visit: impl FnMut(Entry),
+    mut visit: impl FnMut(Entry, &LineHash),
 ) -> Result<Scan, JournalError> {
     let file = super::open::read(path)?;
     scan_entries(&file, path, Notes::Left, None, None, until, &mut visit)
@@ -315,7 +324,7 @@ pub fn scan_some(
     notes: bool,
     wanted: Wanted<'_>,
     decoded_to: u64,
-    mut visit: impl FnMut(Entry),
+    mut visit: impl FnMut(Entry, &LineHash),
 ) -> Result<Scan, JournalError> {
     let file = super::open::read(path)?;
     let notes = if notes { Notes::Kept } else { Notes::Left };
@@ -327,12 +336,60 @@ pub fn scan_some(
 /// `head`: only the entries `uses` names, by number, are hashed, decoded and handed
 /// over; every other line up to the head is still read and its link to the line
 /// before it checked, and the read fails unless the line numbered as the head is
-/// the head (so no line the read passes over can have changed without breaking the
-/// chain before it). Nothing after the head is handed over.
+/// the head. Nothing after the head is handed over. A line used could still have
+/// been changed and hashed again, with the next line's link changed to match, were
+/// that line not used: so `uses` names each line's class (the caller's: a donor and
+/// mandate), and the read fails unless the lines it used of each class have the
+/// hashes, in order, that the first read saw of that class (`seen`, made by
+/// `Seen::add` from the hashes the first read handed over with its entries).
 #[derive(Clone, Copy)]
 pub struct Only<'a> {
-    pub uses: &'a (dyn Fn(u64) -> bool + Sync),
+    pub uses: &'a (dyn Fn(u64) -> Option<u16> + Sync),
     pub head: &'a Head,
+    pub seen: &'a Digests,
+}
+
+/// A line's hash, as the 64 hexadecimal digits of its `hash` field.
+pub type LineHash = [u8; 64];
+
+/// The hashes of the lines of each class (a number the caller gives), one after
+/// another in journal order, as one SHA-256 per class.
+#[derive(Default)]
+pub struct Seen(Vec<Option<Sha256>>);
+
+impl Seen {
+    /// One more line of `class`.
+    pub fn add(&mut self, class: u16, hash: &LineHash) {
+        let i = usize::from(class);
+        if self.0.len() <= i {
+            self.0.resize(i + 1, None);
+        }
+        self.0[i].get_or_insert_with(Sha256::new).update(hash);
+    }
+
+    /// Each class's digest; none for a class of no line.
+    pub fn finish(self) -> Digests {
+        Digests(
+            self.0
+                .into_iter()
+                .map(|d| d.map(|d| d.finalize().into()))
+                .collect(),
+        )
+    }
+}
+
+/// What `Seen` saw of each class, by class.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Digests(Vec<Option<[u8; 32]>>);
+
+impl Digests {
+    /// The first class whose lines `self` saw otherwise than `first` did.
+    fn first_unlike(&self, first: &Digests) -> Option<u16> {
+        (0..)
+            .zip(&self.0)
+            .find(|&(c, d)| d.is_some() && first.0.get(usize::from(c)).copied().flatten() != *d)
+            .map(|(c, _)| c)
+    }
 }
 
 /// Reads again, as `scan_figures` reads, only the entries `only` names.
@@ -340,7 +397,7 @@ pub fn scan_only(
     path: &Path,
     until: Option<DateTime<Utc>>,
     only: Only<'_>,
-    mut visit: impl FnMut(Entry),
+    mut visit: impl FnMut(Entry, &LineHash),
 ) -> Result<Scan, JournalError> {
     let file = super::open::read(path)?;
     scan_entries(
@@ -388,7 +445,9 @@ pub(super) fn scan_file(
     if !parse {
         return walk(file, path, false, None, until, &mut |_| Ok(()));
     }
-    scan_entries(file, path, Notes::Kept, None, None, until, visit)
+    scan_entries(file, path, Notes::Kept, None, None, until, &mut |e, _| {
+        visit(e)
+    })
 }
 
 pub(super) fn scan_entries(
@@ -398,12 +457,12 @@ pub(super) fn scan_entries(
     wanted: Option<(Wanted<'_>, u64)>,
     only: Option<Only<'_>>,
     until: Option<DateTime<Utc>>,
-    visit: &mut dyn FnMut(Entry),
+    visit: &mut dyn FnMut(Entry, &LineHash),
 ) -> Result<Scan, JournalError> {
     use std::sync::mpsc::sync_channel;
     std::thread::scope(|scope| {
         let (chunks, chunks_in) = sync_channel::<Chunk>(4);
-        let (decoded, decoded_in) = sync_channel::<Result<Vec<Entry>, JournalError>>(4);
+        let (decoded, decoded_in) = sync_channel::<Decoded>(4);
         let walker = scope.spawn(move || {
             walk(file, path, true, only, until, &mut |c| {
                 // A closed channel means decoding stopped at an error, reported below.
@@ -427,9 +486,17 @@ pub(super) fn scan_entries(
             }
         });
         let mut decode_error = None;
+        let mut reseen = Seen::default();
         for batch in decoded_in {
             match batch {
-                Ok(entries) => entries.into_iter().for_each(&mut *visit),
+                Ok((entries, hashes)) => {
+                    for (e, h) in entries.into_iter().zip(&hashes) {
+                        if let Some(c) = only.and_then(|o| (o.uses)(e.seq)) {
+                            reseen.add(c, h);
+                        }
+                        visit(e, h);
+                    }
+                }
                 Err(e) => {
                     decode_error = Some(e);
                     break;
@@ -440,7 +507,19 @@ pub(super) fn scan_entries(
         match decode_error {
             // A line that cannot be decoded comes before anything the reader saw later.
             Some(e) => Err(e),
-            None => walked,
+            None => {
+                let walked = walked?;
+                let unlike = only.and_then(|o| reseen.finish().first_unlike(o.seen));
+                match unlike {
+                    Some(class) => Err(JournalError::Changed {
+                        path: path.to_path_buf(),
+                        what: format!(
+                            "entries it read again (class {class}) are not the ones it read first"
+                        ),
+                    }),
+                    None => Ok(walked),
+                }
+            }
         }
     })
 }
@@ -655,7 +734,7 @@ impl Walk<'_> {
     /// some lines, an entry it does not use.
     fn uses(&self, seq: u64) -> bool {
         self.only
-            .is_none_or(|o| self.line_no == 1 || (seq <= o.head.entries && (o.uses)(seq)))
+            .is_none_or(|o| self.line_no == 1 || (seq <= o.head.entries && (o.uses)(seq).is_some()))
     }
 
     /// The line's own hash, then its number, link and time against the chain so far.
@@ -972,14 +1051,32 @@ mod tests {
         assert!(release(None).unwrap_err().contains("do not match its hash"));
     }
 
+    /// Each entry's class in these tests: odd or even.
+    fn class(seq: u64) -> u16 {
+        (seq % 2) as u16
+    }
+
+    /// What a first read of the whole journal sees of each class.
+    fn first_read(path: &Path) -> Digests {
+        let mut seen = Seen::default();
+        scan_figures(path, None, |e, h| seen.add(class(e.seq), h)).unwrap();
+        seen.finish()
+    }
+
     fn seqs_read(
         path: &Path,
         head: &Head,
+        seen: &Digests,
         uses: &(dyn Fn(u64) -> bool + Sync),
     ) -> Result<Vec<u64>, String> {
         let mut seqs = Vec::new();
-        let only = Only { uses, head };
-        scan_only(path, None, only, |e| seqs.push(e.seq))
+        let uses = |s: u64| uses(s).then_some(class(s));
+        let only = Only {
+            uses: &uses,
+            head,
+            seen,
+        };
+        scan_only(path, None, only, |e, _| seqs.push(e.seq))
             .map(|_| seqs)
             .map_err(|e| e.to_string())
     }
@@ -992,21 +1089,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("books.jsonl");
         let head = six(&path);
+        let seen = first_read(&path);
         let even = |s: u64| s.is_multiple_of(2);
-        assert_eq!(seqs_read(&path, &head, &even), Ok(vec![2, 4, 6]));
+        assert_eq!(seqs_read(&path, &head, &seen, &even), Ok(vec![2, 4, 6]));
         // Entries appended since the first read are left out.
         let mut w = Writer::open(&path, at(), Reading::ToRecord).unwrap();
         w.stage(serde_json::from_str(r#"{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"8","currency":"USD","date":"2025-01-08"}"#).unwrap()).unwrap();
         w.commit().unwrap();
-        assert_eq!(seqs_read(&path, &head, &even), Ok(vec![2, 4, 6]));
+        assert_eq!(seqs_read(&path, &head, &seen, &even), Ok(vec![2, 4, 6]));
 
         // A line not used, altered under its old hash: not hashed, not used.
         let saved = std::fs::read(&path).unwrap();
         change(&path, 3, |l| l.replace("2025-01-03", "2025-01-09"));
         assert_ne!(std::fs::read(&path).unwrap(), saved);
-        assert_eq!(seqs_read(&path, &head, &even), Ok(vec![2, 4, 6]));
+        assert_eq!(seqs_read(&path, &head, &seen, &even), Ok(vec![2, 4, 6]));
         // A line used, altered the same way: its hash fails.
-        let err = seqs_read(&path, &head, &|s| s == 3).unwrap_err();
+        let err = seqs_read(&path, &head, &seen, &|s| s == 3).unwrap_err();
         assert!(err.contains("do not match its hash"), "{err}");
         // A line not used, altered and hashed again: the next line no longer chains.
         std::fs::write(&path, &saved).unwrap();
@@ -1016,21 +1114,36 @@ mod tests {
             let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes()));
             format!("{body},\"hash\":\"{hash}\"}}")
         });
-        let err = seqs_read(&path, &head, &even).unwrap_err();
+        let err = seqs_read(&path, &head, &seen, &even).unwrap_err();
         assert!(err.contains("does not chain"), "{err}");
+        // A line used, altered and hashed again, and the line after it (not used,
+        // so not hashed) made to link to it: the chain holds, but the line is not
+        // the one the first read saw.
+        std::fs::write(&path, &saved).unwrap();
+        let old = String::from_utf8(saved.clone()).unwrap();
+        let line4 = old.lines().nth(4).unwrap();
+        let new4 = rehashed(line4, |b| b.replace("2025-01-04", "2025-01-09"));
+        let hash_of = |l: &str| l[l.len() - 66..l.len() - 2].to_string();
+        change(&path, 4, |_| new4.clone());
+        change(&path, 5, |l| l.replace(&hash_of(line4), &hash_of(&new4)));
+        let err = seqs_read(&path, &head, &seen, &even).unwrap_err();
+        assert!(
+            err.contains("the ledger changed while it was read: entries it read again (class 0) are not the ones it read first"),
+            "{err}"
+        );
         // Another ledger, or one cut short: not the one the first read found.
         std::fs::write(&path, &saved).unwrap();
         let other = Head {
             entries: 6,
             hash: "0".repeat(64),
         };
-        let err = seqs_read(&path, &other, &even).unwrap_err();
+        let err = seqs_read(&path, &other, &seen, &even).unwrap_err();
         assert!(err.contains("changed while it was read"), "{err}");
         let cut = Head {
             entries: 9,
             hash: head.hash.clone(),
         };
-        let err = seqs_read(&path, &cut, &even).unwrap_err();
+        let err = seqs_read(&path, &cut, &seen, &even).unwrap_err();
         assert!(err.contains("changed while it was read"), "{err}");
     }
 }

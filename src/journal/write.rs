@@ -235,7 +235,7 @@ impl Writer {
                     Some((&wanted, 0)),
                     None,
                     None,
-                    &mut |e| {
+                    &mut |e, _| {
                         if scope.keeps(&book, &e) {
                             book.apply(e);
                         }
@@ -243,7 +243,9 @@ impl Writer {
                 )?
             }
             Reading::ToRecord | Reading::ToImport => {
-                scan_entries(file, path, notes, None, None, None, &mut |e| book.apply(e))?
+                scan_entries(file, path, notes, None, None, None, &mut |e, _| {
+                    book.apply(e)
+                })?
             }
         };
         // A book that left entries out still numbers the next one after the last.
