@@ -73,8 +73,9 @@ type Owner = (Name, Name);
 /// names no donor (registrations, rates, agreements, conditions met) with the opening
 /// pledges and agreement instalments (so that it knows the earliest opening date and
 /// when each instalment counts) and the reversals of what it holds; whose each entry
-/// is (`owner`: a donor and mandate); and each owner's number of entries and the
-/// first and last value date of its other money entries.
+/// is (`owner`: a donor and mandate); each owner's number of entries and the first
+/// and last value date of its other money entries; and a digest of each owner's
+/// line hashes, which each group read again must match (`seen`).
 #[derive(Default)]
 pub struct Lean {
     base: Book,

@@ -203,16 +203,14 @@ impl Pending {
             }
             i = j;
         }
+        let (_, _, line, seq) = self.lines.last().copied().unwrap_or_default();
         self.lines.clear();
         match (prev, chain) {
-            (Some(p), Some((_, last))) if p != last => Err(JournalError::Tampered {
-                path: path.to_path_buf(),
-                line: 0,
-                seq: 0,
-                reason:
-                    "the batch read back does not end where it did (it changed while it was read)"
-                        .into(),
-            }),
+            (Some(p), Some((_, last))) if p != last => Err(changed(
+                line,
+                seq,
+                "its batch read back does not end with the hash it ended with",
+            )),
             _ => Ok(()),
         }
     }
@@ -383,12 +381,12 @@ impl Seen {
 pub struct Digests(Vec<Option<[u8; 32]>>);
 
 impl Digests {
-    /// The first class whose lines `self` saw otherwise than `first` did.
-    fn first_unlike(&self, first: &Digests) -> Option<u16> {
-        (0..)
-            .zip(&self.0)
-            .find(|&(c, d)| d.is_some() && first.0.get(usize::from(c)).copied().flatten() != *d)
-            .map(|(c, _)| c)
+    /// Whether every class `self` saw lines of, `first` saw the same lines of.
+    fn seen_by(&self, first: &Digests) -> bool {
+        self.0
+            .iter()
+            .enumerate()
+            .all(|(c, d)| d.is_none() || first.0.get(c).copied().flatten() == *d)
     }
 }
 
@@ -509,15 +507,13 @@ pub(super) fn scan_entries(
             Some(e) => Err(e),
             None => {
                 let walked = walked?;
-                let unlike = only.and_then(|o| reseen.finish().first_unlike(o.seen));
-                match unlike {
-                    Some(class) => Err(JournalError::Changed {
+                match only {
+                    Some(o) if !reseen.finish().seen_by(o.seen) => Err(JournalError::Changed {
                         path: path.to_path_buf(),
-                        what: format!(
-                            "entries it read again (class {class}) are not the ones it read first"
-                        ),
+                        what: "entries it read again are not the ones it read first; run `ledger verify`"
+                            .into(),
                     }),
-                    None => Ok(walked),
+                    _ => Ok(walked),
                 }
             }
         }
@@ -1042,7 +1038,10 @@ mod tests {
         changed[3] = next;
         write(&changed);
         let err = release(chain).unwrap_err();
-        assert!(err.contains("does not end where it did"), "{err}");
+        assert!(
+            err.contains("entry #3 fails verification: its batch read back does not end with the hash it ended with (it changed while it was read)"),
+            "{err}"
+        );
         // Without a chain to keep (a read that uses some lines), each line is still
         // checked against its own hash.
         changed[3] = lines[3].to_string();
@@ -1128,7 +1127,7 @@ mod tests {
         change(&path, 5, |l| l.replace(&hash_of(line4), &hash_of(&new4)));
         let err = seqs_read(&path, &head, &seen, &even).unwrap_err();
         assert!(
-            err.contains("the ledger changed while it was read: entries it read again (class 0) are not the ones it read first"),
+            err.contains("the ledger changed while it was read: entries it read again are not the ones it read first; run `ledger verify`"),
             "{err}"
         );
         // Another ledger, or one cut short: not the one the first read found.
