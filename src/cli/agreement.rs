@@ -86,7 +86,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, cmd: AgreementCmd) -> Result<(), 
 }
 
 fn list(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(), Failure> {
-    let book = super::list::book(ctx)?;
+    let book = super::list::book(ctx, true)?;
     let mut json = Vec::new();
     let mut rows = Vec::new();
     for a in book.agreements.iter() {

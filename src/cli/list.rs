@@ -9,9 +9,20 @@ use super::{Context, Failure};
 use crate::domain::Book;
 use crate::journal;
 
-pub(super) fn book(ctx: &Context) -> Result<Book, Failure> {
+/// A book of the entries that name no donor (registrations, rates, agreements,
+/// conditions met) and, with `instalments`, the pledges that are instalments of an
+/// agreement, each with its reversals: what the listings show, however large the
+/// ledger (every line is still read and checked).
+pub(super) fn book(ctx: &Context, instalments: bool) -> Result<Book, Failure> {
     let mut book = Book::new();
-    let scan = journal::scan_figures(&ctx.ledger, None, |e, _| book.apply(e))?;
+    let visit = |e: crate::domain::Entry, _: &journal::LineHash| {
+        let instalment = instalments
+            && matches!(&e.body, crate::domain::Body::Pledge(p) if p.agreement.is_some());
+        if instalment || crate::domain::book::takes(&book, &e, |_, _| false) {
+            book.apply(e);
+        }
+    };
+    let scan = journal::scan_figures(&ctx.ledger, None, visit)?;
     super::warn_if_torn(ctx, &scan);
     Ok(book)
 }
@@ -46,7 +57,7 @@ pub(super) fn emit(
 }
 
 pub fn donors(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(), Failure> {
-    let book = book(ctx)?;
+    let book = book(ctx, false)?;
     let donors: Vec<_> = book.register.donors().collect();
     let rows = donors
         .iter()
@@ -69,7 +80,7 @@ pub fn donors(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(
 }
 
 pub fn mandates(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(), Failure> {
-    let book = book(ctx)?;
+    let book = book(ctx, false)?;
     let mandates: Vec<_> = book.register.mandates().collect();
     let rows = mandates
         .iter()
@@ -98,7 +109,7 @@ pub fn mandates(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result
 }
 
 pub fn funds(ctx: &Context, out: &mut dyn Write, format: OutFormat) -> Result<(), Failure> {
-    let book = book(ctx)?;
+    let book = book(ctx, false)?;
     let funds: Vec<_> = book.register.funds().collect();
     let rows = funds
         .iter()

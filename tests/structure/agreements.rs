@@ -355,5 +355,12 @@ fn bad_agreements_are_refused_and_the_ledger_is_unchanged() {
          SE-2024-01,SWE,coordination,SEK,2024-02-01,Three-year support 2024-2026,,#6 #7 #8\n\
          US-2024-07,USA,coordination,USD,2024-07-01,Matching grant,met 2025-03-01,#11\n"
     );
+    // A reversed instalment is no longer listed.
+    t.ok("record reversal --entry 8 --reason 'entered twice'");
+    let list = t.ok("agreement list --format csv");
+    assert!(
+        list.contains("Three-year support 2024-2026,,#6 #7\n"),
+        "{list}"
+    );
     t.ok("verify --rules");
 }
