@@ -385,7 +385,6 @@ pub(super) fn report(
         Ok(g) => (Some(g), None),
         Err(e) => (None, Some(e)),
     };
-    let mut missing = Vec::new();
     let size = (budget / 2).max(1);
     let groups = groups(&lean.counts, size, &kept);
     let (money, of) = match &keep {
@@ -413,45 +412,20 @@ pub(super) fn report(
             "groups of donors and mandates"
         ),
     );
-    for group in groups {
-        let mut member = vec![false; lean.counts.len() + 1];
-        member[0] = true;
-        for &d in &group {
-            member[usize::from(d)] = true;
-        }
-        let owner = &lean.owner;
-        let uses = |seq: u64| {
-            let o = usize::try_from(seq)
-                .ok()
-                .and_then(|i| owner.get(i))
-                .copied()
-                .unwrap_or(0);
-            member[usize::from(o)].then_some(o)
-        };
-        let only = journal::Only {
-            uses: &uses,
-            head: &scan.head,
-            seen: &seen,
-        };
-        let mut book = Book::new();
-        let mut records = [0; 4];
-        for &d in &group {
-            let held = &lean.counts[usize::from(d) - 1].records;
-            records.iter_mut().zip(held).for_each(|(r, h)| *r += h);
-        }
-        book.reserve(records);
-        journal::scan_only(&ctx.ledger, c.until, only, |e, _| book.apply(e))?;
-        let settled = match settlement::settle_pledges(&book) {
-            Ok(s) => s,
-            Err(m) => {
-                missing.extend(m);
-                continue;
-            }
-        };
-        if let Some(making) = making.as_mut().filter(|_| missing.is_empty()) {
+    let missing = each_group(
+        ctx,
+        c.until,
+        &lean,
+        &seen,
+        &scan.head,
+        groups,
+        |book, settled, member| {
+            let Some(making) = making.as_mut() else {
+                return Ok(());
+            };
             let group = Source {
-                book: &book,
-                settlement: &settled,
+                book,
+                settlement: settled,
                 entries: &[],
                 ledger: src.ledger.clone(),
                 as_of: None,
@@ -470,12 +444,10 @@ pub(super) fn report(
                     agreements::gather(&group, p.to, held, rows);
                 }
             }
-        }
-        // Freed before the next group is read: memory holds one group at a time.
-        drop((settled, book));
-    }
+            Ok(())
+        },
+    )?;
     if !missing.is_empty() {
-        missing.sort_by_key(|m| m.date);
         return Err(super::report::missing_rates(missing));
     }
     let gathered = match (making, unmade) {
@@ -498,6 +470,66 @@ pub(super) fn report(
         }
         _ => Report::Donors(gathered.donors(&src).map_err(fail)?),
     })
+}
+
+/// Reads each of `groups` (owners by number) of the ledger whose first read kept
+/// `lean` and saw `seen` up to `head` into a book of its own, settles it, and hands
+/// the book, its settlement and which owners the group holds (by number; 0, the
+/// entries every group reads, always) to `each`, while no group has lacked a rate.
+/// Memory holds one group at a time. Every rate settlement lacked, of every group.
+pub(super) fn each_group(
+    ctx: &Context,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    lean: &Lean,
+    seen: &journal::Digests,
+    head: &journal::Head,
+    groups: Vec<Vec<u16>>,
+    mut each: impl FnMut(&Book, &Settlement, &[bool]) -> Result<(), Failure>,
+) -> Result<Vec<crate::domain::rates::MissingRate>, Failure> {
+    let mut missing = Vec::new();
+    for group in groups {
+        let mut member = vec![false; lean.counts.len() + 1];
+        member[0] = true;
+        for &d in &group {
+            member[usize::from(d)] = true;
+        }
+        let owner = &lean.owner;
+        let uses = |seq: u64| {
+            let o = usize::try_from(seq)
+                .ok()
+                .and_then(|i| owner.get(i))
+                .copied()
+                .unwrap_or(0);
+            member[usize::from(o)].then_some(o)
+        };
+        let only = journal::Only {
+            uses: &uses,
+            head,
+            seen,
+        };
+        let mut book = Book::new();
+        let mut records = [0; 4];
+        for &d in &group {
+            let held = &lean.counts[usize::from(d) - 1].records;
+            records.iter_mut().zip(held).for_each(|(r, h)| *r += h);
+        }
+        book.reserve(records);
+        journal::scan_only(&ctx.ledger, until, only, |e, _| book.apply(e))?;
+        let settled = match settlement::settle_pledges(&book) {
+            Ok(s) => s,
+            Err(m) => {
+                missing.extend(m);
+                continue;
+            }
+        };
+        if missing.is_empty() {
+            each(&book, &settled, &member)?;
+        }
+        // Freed before the next group is read: memory holds one group at a time.
+        drop((settled, book));
+    }
+    missing.sort_by_key(|m| m.date);
+    Ok(missing)
 }
 
 /// The owners `kept` keeps (by number) packed into groups of at most `budget`
