@@ -61,9 +61,37 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
         )));
     }
     args.output.check(ctx)?;
+    // As a whole-ledger report: the whole book while its money entries fit the
+    // budget, else group by group (`groups::ceb`).
+    let budget = super::groups::budget()?;
+    let mut lean = super::groups::Lean::default();
     let mut book = Book::new();
-    let scan = journal::scan_figures(&ctx.ledger, None, |e, _| book.apply(e))?;
+    let mut whole = true;
+    let scan = journal::scan_figures(&ctx.ledger, None, |e, hash| {
+        lean.see(&e, hash);
+        if !whole {
+        } else if lean.money > budget {
+            book = Book::new();
+            whole = false;
+        } else {
+            book.apply(e);
+        }
+    })?;
     super::warn_if_torn(ctx, &scan);
+    if !whole && lean.groupable() {
+        let how = (args.year, args.government, args.strict_rates);
+        let table = super::groups::ceb(ctx, lean, budget, &scan, how)?;
+        return write_ceb(out, &args, &table);
+    }
+    if !whole {
+        // More owners than a group can number: the whole book after all.
+        let n = scan.head.entries;
+        journal::scan_figures(&ctx.ledger, None, |e, _| {
+            if e.seq <= n {
+                book.apply(e);
+            }
+        })?;
+    }
     let settled = settlement::settle_pledges(&book).map_err(missing_rates)?;
     let src = Source {
         book: &book,
@@ -78,8 +106,17 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
     };
     let table = report::ceb::ceb(&src, args.year, args.government)
         .map_err(|e| Failure::failed(format!("{e}")))?;
+    write_ceb(out, &args, &table)
+}
+
+/// Writes the CEB table, its warnings to stderr.
+fn write_ceb(
+    out: &mut dyn Write,
+    args: &CebArgs,
+    table: &report::ceb::CebTable,
+) -> Result<(), Failure> {
     let mut bytes = Vec::new();
-    crate::render::ceb::write(&table, &mut bytes)?;
+    crate::render::ceb::write(table, &mut bytes)?;
     for w in &table.warnings {
         eprintln!("warning: {w}");
     }

@@ -402,16 +402,7 @@ pub(super) fn report(
             },
         ),
     };
-    // Said, so that a report that reads the ledger again and again is understood.
-    eprintln!(
-        "note: the ledger holds {}{of}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} money entries (one donor's entries for one mandate, if more, are a group of their own)",
-        words::count(money, "money entry", "money entries"),
-        words::count(
-            groups.len() as u64,
-            "group of donors and mandates",
-            "groups of donors and mandates"
-        ),
-    );
+    say_groups(money, of, budget, size, groups.len());
     let missing = each_group(
         ctx,
         c.until,
@@ -470,6 +461,77 @@ pub(super) fn report(
         }
         _ => Report::Donors(gathered.donors(&src).map_err(fail)?),
     })
+}
+
+/// Says, so that a command that reads the ledger again and again is understood,
+/// that it holds `money` money entries (`of` what), more than `budget`, read in
+/// `groups` groups of at most `size`.
+fn say_groups(money: u64, of: &str, budget: u64, size: u64, groups: usize) {
+    eprintln!(
+        "note: the ledger holds {}{of}, more than a report holds at once ({budget}, set by LEDGER_REPORT_ENTRIES); it is read again for each of {} of at most {size} money entries (one donor's entries for one mandate, if more, are a group of their own)",
+        words::count(money, "money entry", "money entries"),
+        words::count(
+            groups as u64,
+            "group of donors and mandates",
+            "groups of donors and mandates"
+        ),
+    );
+}
+
+/// The CEB table of `year` (`government`: that layout) of the ledger whose first
+/// read (`scan`) kept `lean`, made group by group: each row's exact figure is the
+/// sum of its groups' (`report::ceb::CebSums`), rounded once all are in.
+pub(super) fn ceb(
+    ctx: &Context,
+    mut lean: Lean,
+    budget: u64,
+    scan: &journal::Scan,
+    (year, government, strict_rates): (i32, bool, bool),
+) -> Result<crate::report::ceb::CebTable, Failure> {
+    let every = vec![true; lean.counts.len() + 1];
+    let base = lean.base_of(None);
+    let seen = std::mem::take(&mut lean.seen).finish();
+    let none = Settlement::default();
+    fn src<'a>(
+        book: &'a Book,
+        settlement: &'a Settlement,
+        scan: &journal::Scan,
+        strict_rates: bool,
+    ) -> Source<'a> {
+        Source {
+            book,
+            settlement,
+            entries: &[],
+            ledger: ledger_head(scan),
+            as_of: None,
+            only_donor: None,
+            tolerance: Usd(rust_decimal::Decimal::ZERO),
+            strict_rates,
+            scope: Scope::default(),
+        }
+    }
+    let fail = |e: crate::report::ReportError| Failure::failed(format!("{e}"));
+    let mut sums = crate::report::ceb::CebSums::new(&base.rates, year, government).map_err(fail)?;
+    let size = (budget / 2).max(1);
+    let groups = groups(&lean.counts, size, &every);
+    say_groups(lean.money, "", budget, size, groups.len());
+    let missing = each_group(
+        ctx,
+        None,
+        &lean,
+        &seen,
+        &scan.head,
+        groups,
+        |book, settled, _| {
+            sums.add(&src(book, settled, scan, strict_rates))
+                .map_err(fail)
+        },
+    )?;
+    if !missing.is_empty() {
+        return Err(super::report::missing_rates(missing));
+    }
+    sums.table(&src(&base, &none, scan, strict_rates))
+        .map_err(fail)
 }
 
 /// Reads each of `groups` (owners by number) of the ledger whose first read kept

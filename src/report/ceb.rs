@@ -47,62 +47,112 @@ pub struct CebTable {
 }
 
 pub fn ceb(src: &Source, year: i32, government: bool) -> Result<CebTable, ReportError> {
-    let period =
-        Period::year(year).ok_or_else(|| ReportError::BadPeriod(format!("year {year}")))?;
-    let conv = Conv::new(&src.book.rates);
-    let mut by: BTreeMap<(&str, &'static str), Usd> = BTreeMap::new();
-    let category = |donor: &str| {
-        src.book
-            .register
-            .donor(donor)
-            .map_or(DonorCategory::OtherGovernment, |d| d.category)
-    };
-    let earmarking = |mandate: &str| {
-        src.book
-            .register
-            .mandate(mandate)
-            .map_or(Earmarking::Earmarked, |m| m.earmarking)
-    };
-    let money = src.book.live_payments().map(|p| (p, false));
-    let goods = src.book.live_in_kind().map(|p| (p, true));
-    for (p, in_kind) in money.chain(goods) {
-        if !period.contains(p.date) || standards::is_government(category(&p.donor)) != government {
-            continue;
-        }
-        let usd = conv.usd(p.amount, p.currency, p.date)?;
-        let usd = if p.refund { -usd } else { usd };
-        let instrument =
-            standards::financing_instrument(&p.mandate, earmarking(&p.mandate), in_kind);
-        let rev_type = if government {
-            standards::spelled_out(instrument)
-        } else {
-            instrument
-        };
-        *by.entry((&p.donor, rev_type)).or_default() += usd;
-    }
-    let rows = by
-        .into_iter()
-        .filter_map(|((donor, rev_type), exact)| {
-            let amount = Currency::USD.round_whole(exact.0);
-            (!amount.is_zero()).then(|| CebRow {
-                donor: donor.to_string(),
-                name: src
-                    .book
-                    .register
-                    .donor(donor)
-                    .map_or_else(|| donor.to_string(), |d| d.name.clone()),
-                contrib_type: standards::contributor_type(category(donor), donor),
-                rev_type,
-                year,
-                amount,
-                exact,
-            })
+    let mut sums = CebSums::new(&src.book.rates, year, government)?;
+    sums.add(src)?;
+    sums.table(src)
+}
+
+/// The table's exact figures of the books added so far, by donor and revenue type:
+/// a ledger read in groups of donors and mandates adds each group's book, and a
+/// row's figure is the exact sum of its groups' before it is rounded.
+pub struct CebSums<'r> {
+    year: i32,
+    period: Period,
+    government: bool,
+    conv: Conv<'r>,
+    by: BTreeMap<(String, &'static str), Usd>,
+}
+
+impl<'r> CebSums<'r> {
+    /// Nothing added yet, for the table of `year` in the (non-)government layout,
+    /// converted by `rates` (those of every book added).
+    pub fn new(
+        rates: &'r crate::domain::rates::Rates,
+        year: i32,
+        government: bool,
+    ) -> Result<CebSums<'r>, ReportError> {
+        let period =
+            Period::year(year).ok_or_else(|| ReportError::BadPeriod(format!("year {year}")))?;
+        Ok(CebSums {
+            year,
+            period,
+            government,
+            conv: Conv::new(rates),
+            by: BTreeMap::new(),
         })
-        .collect();
-    Ok(CebTable {
-        year,
-        government,
-        rows,
-        warnings: conv.finish(src.strict_rates, vec![])?,
-    })
+    }
+
+    /// Adds the live payments, refunds and in-kind contributions of `src`'s book
+    /// dated in the year, of donors of the layout's kind.
+    pub fn add(&mut self, src: &Source) -> Result<(), ReportError> {
+        let (period, government) = (self.period, self.government);
+        let category = |donor: &str| category(src, donor);
+        let earmarking = |mandate: &str| {
+            src.book
+                .register
+                .mandate(mandate)
+                .map_or(Earmarking::Earmarked, |m| m.earmarking)
+        };
+        let money = src.book.live_payments().map(|p| (p, false));
+        let goods = src.book.live_in_kind().map(|p| (p, true));
+        for (p, in_kind) in money.chain(goods) {
+            if !period.contains(p.date)
+                || standards::is_government(category(&p.donor)) != government
+            {
+                continue;
+            }
+            let usd = self.conv.usd(p.amount, p.currency, p.date)?;
+            let usd = if p.refund { -usd } else { usd };
+            let instrument =
+                standards::financing_instrument(&p.mandate, earmarking(&p.mandate), in_kind);
+            let rev_type = if government {
+                standards::spelled_out(instrument)
+            } else {
+                instrument
+            };
+            *self.by.entry((p.donor.to_string(), rev_type)).or_default() += usd;
+        }
+        Ok(())
+    }
+
+    /// The table, each row rounded to whole dollars (a row of zero left out); `src`
+    /// holds every registration.
+    pub fn table(self, src: &Source) -> Result<CebTable, ReportError> {
+        let year = self.year;
+        let rows = self
+            .by
+            .into_iter()
+            .filter_map(|((donor, rev_type), exact)| {
+                let amount = Currency::USD.round_whole(exact.0);
+                (!amount.is_zero()).then(|| CebRow {
+                    name: src
+                        .book
+                        .register
+                        .donor(&donor)
+                        .map_or_else(|| donor.clone(), |d| d.name.clone()),
+                    contrib_type: standards::contributor_type(category(src, &donor), &donor),
+                    donor,
+                    rev_type,
+                    year,
+                    amount,
+                    exact,
+                })
+            })
+            .collect();
+        Ok(CebTable {
+            year,
+            government: self.government,
+            rows,
+            warnings: self.conv.finish(src.strict_rates, vec![])?,
+        })
+    }
+}
+
+/// A donor's category in the register (a donor it does not know: another
+/// government).
+fn category(src: &Source, donor: &str) -> DonorCategory {
+    src.book
+        .register
+        .donor(donor)
+        .map_or(DonorCategory::OtherGovernment, |d| d.category)
 }

@@ -386,3 +386,57 @@ fn more_donors_and_mandates_than_groups_number_are_read_at_once() {
         assert_eq!(at_once.stdout, whole.stdout, "{args}");
     }
 }
+
+/// `export ceb` of a ledger with more money entries than the budget is made group
+/// by group too, and writes the same table, warnings and errors as from the whole
+/// book: each row's exact figure is the sum of its groups', rounded once.
+#[test]
+fn the_ceb_export_reads_in_groups() {
+    let missing_rate = Test::new().at("2025-01-01T00:00:00Z");
+    missing_rate.ok("init");
+    for line in [
+        "record rate --currency EUR --per-usd 0.9 --date 2024-03-01",
+        "record pledge --donor DEU --mandate icat --amount 1000 --currency EUR --date 2024-01-15",
+        "record payment --donor FRA --mandate icat --amount 700 --currency EUR --date 2024-05-02",
+        "record payment --donor JPN --mandate icat --amount 2000 --currency USD --date 2024-06-01",
+    ] {
+        missing_rate.ok(line);
+    }
+    let demo = Test::new().at("2027-01-01T00:00:00Z");
+    let demo_path = super::demo::demo_path();
+    let ledgers: [(&Test, Option<&str>, &[&str]); 6] = [
+        (&structure_ledger(), None, &["2024", "2025"]),
+        (&contributors_ledger(), None, &["2024"]),
+        (&agreements_ledger(), None, &["2024", "2025"]),
+        (&super::opening::opening_ledger(), None, &["2024"]),
+        (&missing_rate, None, &["2024"]),
+        (&demo, Some(&demo_path), &["2009", "2010"]),
+    ];
+    let mut grouped_runs = 0;
+    for (t, ledger, years) in ledgers {
+        for year in years {
+            for layout in [&[][..], &["--government"][..]] {
+                let mut a = vec!["export", "ceb", "--year", year];
+                a.extend_from_slice(layout);
+                if let Some(l) = ledger {
+                    a.extend_from_slice(&["--ledger", l]);
+                }
+                let whole = t.run(&a);
+                for budget in ["1", "6", "40"] {
+                    let grouped = t.run_env(("LEDGER_REPORT_ENTRIES", budget), &a);
+                    assert_eq!(grouped.status, whole.status, "{a:?} by {budget}");
+                    assert_eq!(grouped.stdout, whole.stdout, "{a:?} by {budget}");
+                    let rest = match grouped.stderr.split_once('\n') {
+                        Some((note, rest)) if note.starts_with("note: the ledger holds ") => {
+                            grouped_runs += 1;
+                            rest
+                        }
+                        _ => grouped.stderr.as_str(),
+                    };
+                    assert_eq!(rest, whole.stderr, "{a:?} by {budget}");
+                }
+            }
+        }
+    }
+    assert!(grouped_runs > 20, "{grouped_runs}");
+}
