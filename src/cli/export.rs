@@ -64,13 +64,16 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
     // As a whole-ledger report: the whole book while its money entries fit the
     // budget, else group by group (`groups::ceb`).
     let budget = super::groups::budget()?;
-    let mut lean = super::groups::Lean::default();
+    let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget);
+    let mut lean = may_exceed.then(super::groups::Lean::default);
     let mut book = Book::new();
     let mut whole = true;
     let scan = journal::scan_figures(&ctx.ledger, None, |e, hash| {
-        lean.see(&e, hash);
+        if let Some(lean) = lean.as_mut() {
+            lean.see(&e, hash);
+        }
         if !whole {
-        } else if lean.money > budget {
+        } else if lean.as_ref().is_some_and(|lean| lean.money > budget) {
             book = Book::new();
             whole = false;
         } else {
@@ -78,7 +81,7 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
         }
     })?;
     super::warn_if_torn(ctx, &scan);
-    if !whole && lean.groupable() {
+    if let Some(lean) = lean.filter(|lean| !whole && lean.groupable()) {
         let how = (args.year, args.government, args.strict_rates);
         let table = super::groups::ceb(ctx, lean, budget, &scan, how)?;
         return write_ceb(out, &args, &table);

@@ -288,6 +288,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
             ReportKind::Statement => false,
         };
     let budget = super::groups::budget()?;
+    // A ledger too small to hold more money entries than the budget is read
+    // whole without numbering owners.
+    let groupable =
+        groupable && journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget);
     let mut lean = groupable.then(|| match share {
         true => super::groups::Lean::of_a_share(),
         false => super::groups::Lean::default(),

@@ -16,6 +16,11 @@ pub const ZERO_HASH: &str = "000000000000000000000000000000000000000000000000000
 /// `,"hash":"` + 64 hex + `"}`
 const SUFFIX_LEN: usize = 9 + 64 + 2;
 
+/// The fewest bytes an entry's line takes: `{"seq":N,"prev":"<64>","recorded_at":"`,
+/// a time of 20 characters, its kind (four letters at least) and the fields it
+/// requires, its hash field and the line break: over 200 bytes, whatever the kind.
+pub const SHORTEST_LINE: u64 = 200;
+
 /// Encodes one entry as its stored line (with the trailing newline) and returns its hash.
 pub fn encode(
     seq: u64,

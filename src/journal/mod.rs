@@ -167,6 +167,15 @@ impl JournalError {
 
 pub use write::Repaired;
 
+/// At most how many entries the ledger at `path` can hold, by its size (no line
+/// takes fewer than `line::SHORTEST_LINE` bytes); none if its size cannot be read.
+/// A hint of how much a read may have to keep, never of what it hands over.
+pub fn most_entries(path: &std::path::Path) -> Option<u64> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.len() / line::SHORTEST_LINE)
+}
+
 /// Is a writer holding the lock on this ledger right now?
 pub fn writer_active(path: &std::path::Path) -> bool {
     open::read(path)
