@@ -72,11 +72,11 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
         if let Some(lean) = lean.as_mut() {
             lean.see(&e, hash);
         }
-        if !whole {
-        } else if lean.as_ref().is_some_and(|lean| lean.money > budget) {
+        if whole && lean.as_ref().is_some_and(|lean| lean.money > budget) {
             book = Book::new();
             whole = false;
-        } else {
+        }
+        if whole {
             book.apply(e);
         }
     })?;
