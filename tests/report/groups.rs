@@ -238,8 +238,8 @@ fn the_hand_ledger_and_the_demo_read_in_groups() {
     );
 }
 
-#[test]
-fn a_missing_rate_is_said_the_same_in_groups() {
+/// A ledger whose settlement lacks rates: EUR before 2024-03-01 and any JPY.
+fn missing_rate_ledger() -> Test {
     let t = Test::new().at("2025-01-01T00:00:00Z");
     t.ok("init");
     for line in [
@@ -251,6 +251,12 @@ fn a_missing_rate_is_said_the_same_in_groups() {
     ] {
         t.ok(line);
     }
+    t
+}
+
+#[test]
+fn a_missing_rate_is_said_the_same_in_groups() {
+    let t = missing_rate_ledger();
     let o = t.fails("report donors", 1);
     assert!(o.stderr.contains("[missing-rate]"), "{}", o.stderr);
     same_in_groups(
@@ -392,16 +398,7 @@ fn more_donors_and_mandates_than_groups_number_are_read_at_once() {
 /// book: each row's exact figure is the sum of its groups', rounded once.
 #[test]
 fn the_ceb_export_reads_in_groups() {
-    let missing_rate = Test::new().at("2025-01-01T00:00:00Z");
-    missing_rate.ok("init");
-    for line in [
-        "record rate --currency EUR --per-usd 0.9 --date 2024-03-01",
-        "record pledge --donor DEU --mandate icat --amount 1000 --currency EUR --date 2024-01-15",
-        "record payment --donor FRA --mandate icat --amount 700 --currency EUR --date 2024-05-02",
-        "record payment --donor JPN --mandate icat --amount 2000 --currency USD --date 2024-06-01",
-    ] {
-        missing_rate.ok(line);
-    }
+    let missing_rate = missing_rate_ledger();
     let demo = Test::new().at("2027-01-01T00:00:00Z");
     let demo_path = super::demo::demo_path();
     let ledgers: [(&Test, Option<&str>, &[&str]); 6] = [
