@@ -88,6 +88,7 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
     }
     if !whole {
         // More owners than a group can number: the whole book after all.
+        super::groups::say_too_many(budget);
         let n = scan.head.entries;
         journal::scan_figures(&ctx.ledger, None, |e, _| {
             if e.seq <= n {

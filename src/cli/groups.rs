@@ -463,6 +463,14 @@ pub(super) fn report(
     })
 }
 
+/// Says that the ledger's owners are too many to number, so that a command holds
+/// the whole book past `budget`.
+pub(super) fn say_too_many(budget: u64) {
+    eprintln!(
+        "note: the ledger's money entries are of more than {MOST_OWNERS} donors and mandates, too many to read in groups: the report holds them at once, past LEDGER_REPORT_ENTRIES ({budget})"
+    );
+}
+
 /// Says, so that a command that reads the ledger again and again is understood,
 /// that it holds `money` money entries (`of` what), more than `budget`, read in
 /// `groups` groups of at most `size`.

@@ -346,10 +346,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     super::warn_if_torn(ctx, &scan);
     if !whole {
         if lean.as_ref().is_some_and(|lean| !lean.groupable()) {
-            eprintln!(
-                "note: the ledger's money entries are of more than {} donors and mandates, too many to read in groups: the report holds them at once, past LEDGER_REPORT_ENTRIES ({budget})",
-                super::groups::MOST_OWNERS
-            );
+            super::groups::say_too_many(budget);
         }
         match lean {
             Some(lean) if lean.groupable() => {

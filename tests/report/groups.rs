@@ -391,6 +391,11 @@ fn more_donors_and_mandates_than_groups_number_are_read_at_once() {
         assert_eq!(at_once.status, 0, "{args}");
         assert_eq!(at_once.stdout, whole.stdout, "{args}");
     }
+    // The CEB export (no money received: a header only) says the same.
+    let whole = t.ok("export ceb --year 2024");
+    let at_once = t.run_env(("LEDGER_REPORT_ENTRIES", "1000"), "export ceb --year 2024");
+    assert_eq!((at_once.status, at_once.stderr.as_str()), (0, said));
+    assert_eq!(at_once.stdout, whole);
 }
 
 /// `export ceb` of a ledger with more money entries than the budget is made group
