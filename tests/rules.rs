@@ -496,19 +496,27 @@ mod kept {
 /// registrations, agreements and a condition met are judged by every share.
 mod share {
     use super::*;
-    use ledger::domain::book::{Share, Whose};
+    use ledger::domain::book::{Donors, Share, Whose};
     use ledger::domain::{Book, Kind};
     use proptest::prelude::*;
 
     /// Two donors of the built-in register, and a registered one by code and by name.
     const DONORS: [&str; 4] = ["JPN", "USA", "ACME", "Acme Foundation"];
-    /// The shares judged: each donor's, every registered donor's, and no donor's.
-    const SHARES: [Whose<'static>; 4] = [
-        Whose::Donor("JPN"),
-        Whose::Donor("USA"),
-        Whose::Registered,
-        Whose::NoDonor,
-    ];
+    /// The shares judged: each donor's, every registered donor's, one donor's with
+    /// every registered donor's (an import's), and no donor's.
+    fn shares() -> [Whose<'static>; 5] {
+        let several: &'static Donors = Box::leak(Box::new(Donors {
+            codes: ["JPN".to_string()].into(),
+            registered: true,
+        }));
+        [
+            Whose::Donor("JPN"),
+            Whose::Donor("USA"),
+            Whose::Registered,
+            Whose::Donors(several),
+            Whose::NoDonor,
+        ]
+    }
 
     #[derive(Debug, Clone)]
     enum Draft {
@@ -578,7 +586,7 @@ mod share {
             let mut pledges: Vec<u64> = Vec::new();
             // Each share's book, kept as `record` reads it: the entries `Share` keeps.
             let mut alones: Vec<(Share, Checker)> =
-                SHARES.iter().map(|&w| (Share::new(w), of_share(&entries, w))).collect();
+                shares().iter().map(|&w| (Share::new(w), of_share(&entries, w))).collect();
             for (i, d) in drafts.iter().enumerate() {
                 let date = |d: u32| {
                     let day = chrono::NaiveDate::from_ymd_opt(2009, 1, 1).unwrap()
@@ -664,6 +672,7 @@ mod share {
                     let code = match share.whose() {
                         Whose::Donor(code) => Some(code),
                         Whose::Registered => Some("ACME"),
+                        Whose::Donors(_) => Some("JPN"),
                         Whose::NoDonor => None,
                     };
                     if let (Some(b), Some(code)) = (owned, code) {

@@ -13,6 +13,7 @@ mod help;
 mod hostile;
 mod import;
 mod import_props;
+mod import_share;
 mod index;
 mod journal;
 mod kill;

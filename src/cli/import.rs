@@ -19,10 +19,14 @@ use clap::Args;
 
 use super::args::OutFormat;
 use super::{Context, Failure};
+use crate::domain::book::{Donors, Share, Whose};
+use crate::domain::register::Register;
+use crate::domain::{Body, Checker};
 use crate::import::repeat::{differences, rejected, resolve};
 use crate::import::table::OpenError;
 use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, decode};
-use crate::journal::{Reading, Writer};
+use crate::journal::{Reading, Watch, Writer};
+use std::collections::HashSet;
 
 #[derive(Debug, Args)]
 #[command(
@@ -207,63 +211,30 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         )),
     })?;
 
-    let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, Reading::ToImport)?;
-    profile
-        .check(&writer.book().register)
-        .map_err(|e| profile_failure(&found.shown, &e))?;
-    let mut problems: Vec<RowProblem> = Vec::new();
-    let mut repeats = Repeats::default();
-    let mut already = 0u64;
-    // Rows known by their reference whose recorded entry says otherwise.
-    let mut differing: Vec<(u64, String)> = Vec::new();
-    let mut deferred = Vec::new();
-    // The line of the row each staged entry came from, in the entries' order.
-    let mut rows: Vec<u64> = Vec::new();
-    let bar = progress(table.bytes());
-    let parsed = table.rows(&file, &sha256, |row, at| {
-        bar.set_position(at as u64);
-        let key = match repeats.seen(&row, writer.book()) {
-            Seen::Recorded(seq) => {
-                already += 1;
-                if let Some(seq) = seq {
-                    let diff = differences(&row, writer.book(), seq);
-                    if !diff.is_empty() {
-                        differing.push((row.line, differs(&row, seq, &diff)));
-                    }
-                }
-                return;
-            }
-            Seen::New(key) => key,
-        };
-        match resolve(&row, writer.book()) {
-            Err(p) => problems.push(p),
-            Ok(body) => match stage(&mut writer, body, args.dry_run) {
-                Ok(()) => {
-                    rows.push(row.line);
-                    repeats.staged(key)
-                }
-                // A refund listed before the payment it returns (an export sorted
-                // newest first) is tried again once every other row is staged.
-                Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
-                Err(p) => problems.push(rejected(&row, name_staged(p, &writer, &rows))),
-            },
-        }
-    });
-    for (row, key) in deferred {
-        let staged = resolve(&row, writer.book()).and_then(|body| {
-            stage(&mut writer, body, args.dry_run)
-                .map_err(|p| rejected(&row, name_staged(p, &writer, &rows)))
-        });
-        match staged {
-            Ok(()) => {
-                rows.push(row.line);
-                repeats.staged(key)
-            }
-            Err(p) => problems.push(p),
-        }
-    }
+    // A ledger that may hold more entries than a report holds at once is read
+    // keeping only the share of it the rows are judged by.
+    let budget = super::groups::budget()?;
+    let share = crate::journal::most_entries(&ctx.ledger)
+        .is_some_and(|n| n > budget)
+        .then(|| share_of_rows(&table, &file, &sha256));
+    let (writer, judged) = open_and_judge(
+        ctx,
+        &profile,
+        &found,
+        &table,
+        &file,
+        &sha256,
+        args.dry_run,
+        share,
+    )?;
+    let Judged {
+        mut problems,
+        repeats,
+        already,
+        differing,
+        parsed,
+    } = judged;
     problems.extend(parsed.problems.iter().cloned());
-    bar.finish_and_clear();
     for (line, what) in differing.iter().take(LIST_LIMIT) {
         eprintln!("warning: {file}:{line}: {what}");
     }
@@ -347,6 +318,196 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     Ok(())
 }
 
+/// What judging every row of the file left.
+struct Judged {
+    problems: Vec<RowProblem>,
+    repeats: Repeats,
+    /// Rows already recorded.
+    already: u64,
+    /// Rows known by their reference whose recorded entry says otherwise.
+    differing: Vec<(u64, String)>,
+    parsed: crate::import::Parsed,
+}
+
+/// The share of the ledger the file's rows are judged by (see `Share`): the donors
+/// its pledges, payments, refunds and in-kind contributions name (a donor the
+/// built-in register does not know stands for every registered donor), and, of the
+/// rest of the ledger, the last pledge carrying each reference a row names a pledge
+/// by (a write-off's pledge is found so) and the rows of this file imported before.
+fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch) {
+    let builtin = Register::builtin();
+    let mut donors = Donors::default();
+    let mut watch = Watch {
+        references: HashSet::new(),
+        sha256: sha256.to_string(),
+    };
+    table.rows(file, sha256, |row, _| {
+        match &row.body {
+            Body::Pledge(p) => donors.add_typed(&p.money.donor, &builtin),
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
+                donors.add_typed(&p.money.donor, &builtin)
+            }
+            // A write-off's or reduction's donor is its pledge's: watched by reference.
+            Body::WriteOff(_)
+            | Body::Reduction(_)
+            | Body::Rate(_)
+            | Body::Ledger(_)
+            | Body::Reversal(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_)
+            | Body::Agreement(_)
+            | Body::ConditionMet(_) => {}
+        }
+        if let Some(r) = &row.pledge_reference
+            && !watch.references.contains(r)
+        {
+            watch.references.insert(r.clone());
+        }
+    });
+    (donors, watch)
+}
+
+/// Opens the ledger and judges every row, reading the share `share` names when
+/// given. That book's verdicts are the whole book's only if it holds the last
+/// pledge of each reference watched (else it is read again keeping those pledges'
+/// donors too: `Writer::left_out`), and every row reads that share
+/// (`Share::answers`) and makes an entry of it (`Share::owns`); a row that does
+/// not sends the import back to read the whole ledger and judge every row again.
+#[allow(clippy::too_many_arguments)]
+fn open_and_judge(
+    ctx: &Context,
+    profile: &Profile,
+    found: &Found,
+    table: &Table,
+    file: &str,
+    sha256: &str,
+    dry_run: bool,
+    mut share: Option<(Donors, Watch)>,
+) -> Result<(Writer, Judged), Failure> {
+    loop {
+        let reading = match &share {
+            Some((donors, watch)) => Reading::ToImportOf(Whose::Donors(donors), watch),
+            None => Reading::ToImport,
+        };
+        let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, reading)?;
+        if let Some((donors, _)) = &mut share
+            && !writer.left_out().is_empty()
+        {
+            let more = writer.left_out().clone();
+            drop(writer);
+            if more.is_subset(&donors.codes) {
+                share = None;
+            } else {
+                donors.codes.extend(more);
+            }
+            continue;
+        }
+        profile
+            .check(&writer.book().register)
+            .map_err(|e| profile_failure(&found.shown, &e))?;
+        let judge_by = share
+            .as_ref()
+            .map(|(donors, _)| Share::new(Whose::Donors(donors)));
+        match judge(&mut writer, table, file, sha256, dry_run, judge_by.as_ref()) {
+            Some(judged) => return Ok((writer, judged)),
+            None => {
+                drop(writer);
+                share = None;
+            }
+        }
+    }
+}
+
+/// Judges and stages every row in the file's order; none if `share` is given and a
+/// row does not read it or makes an entry outside it.
+fn judge(
+    writer: &mut Writer,
+    table: &Table,
+    file: &str,
+    sha256: &str,
+    dry_run: bool,
+    share: Option<&Share<'_>>,
+) -> Option<Judged> {
+    let mut problems: Vec<RowProblem> = Vec::new();
+    let mut repeats = Repeats::default();
+    let mut already = 0u64;
+    let mut differing: Vec<(u64, String)> = Vec::new();
+    let mut deferred = Vec::new();
+    // The line of the row each staged entry came from, in the entries' order.
+    let mut rows: Vec<u64> = Vec::new();
+    let mut unanswered = false;
+    let answers =
+        |writer: &Writer, body: &Body| share.is_none_or(|s| s.answers(writer.book(), body));
+    let bar = progress(table.bytes());
+    let parsed = table.rows(file, sha256, |row, at| {
+        if unanswered {
+            return;
+        }
+        bar.set_position(at as u64);
+        let key = match repeats.seen(&row, writer.book()) {
+            Seen::Recorded(seq) => {
+                already += 1;
+                if let Some(seq) = seq {
+                    let diff = differences(&row, writer.book(), seq);
+                    if !diff.is_empty() {
+                        differing.push((row.line, differs(&row, seq, &diff)));
+                    }
+                }
+                return;
+            }
+            Seen::New(key) => key,
+        };
+        match resolve(&row, writer.book()) {
+            Err(p) => problems.push(p),
+            Ok(body) if !answers(writer, &body) => unanswered = true,
+            Ok(body) => match stage(writer, body, dry_run, share) {
+                Ok(true) => {
+                    rows.push(row.line);
+                    repeats.staged(key)
+                }
+                Ok(false) => unanswered = true,
+                // A refund listed before the payment it returns (an export sorted
+                // newest first) is tried again once every other row is staged.
+                Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
+                Err(p) => problems.push(rejected(&row, name_staged(p, writer, &rows))),
+            },
+        }
+    });
+    for (row, key) in deferred {
+        if unanswered {
+            break;
+        }
+        let body = match resolve(&row, writer.book()) {
+            Ok(body) => body,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        if !answers(writer, &body) {
+            unanswered = true;
+            break;
+        }
+        match stage(writer, body, dry_run, share) {
+            Ok(true) => {
+                rows.push(row.line);
+                repeats.staged(key)
+            }
+            Ok(false) => unanswered = true,
+            Err(p) => problems.push(rejected(&row, name_staged(p, writer, &rows))),
+        }
+    }
+    bar.finish_and_clear();
+    (!unanswered).then_some(Judged {
+        problems,
+        repeats,
+        already,
+        differing,
+        parsed,
+    })
+}
+
 /// Why a row counted as already recorded is worth a look: its reference names entry
 /// `seq`, whose amount, date or mandate differ from the row's.
 fn differs(row: &crate::import::Row, seq: u64, diff: &[(&str, String, String)]) -> String {
@@ -424,16 +585,20 @@ fn progress(bytes: usize) -> indicatif::ProgressBar {
 }
 
 /// Stages one row's entry: as an entry a dry run lists, or else as its line's
-/// bytes only (an import may stage a million).
+/// bytes only (an import may stage a million). True when the entry is of `share`
+/// (`Share::owns`), or no share is given.
 fn stage(
     writer: &mut Writer,
-    body: crate::domain::Body,
+    body: Body,
     dry_run: bool,
-) -> Result<(), crate::domain::Problem> {
+    share: Option<&Share<'_>>,
+) -> Result<bool, crate::domain::Problem> {
+    let owns = |book: &Checker, body: &Body| share.is_none_or(|s| s.owns(book, body));
     if dry_run {
-        writer.stage(body).map(|_| ())
+        let body = writer.stage(body)?.body.clone();
+        Ok(owns(writer.book(), &body))
     } else {
-        writer.stage_line(body).map(|_| ())
+        writer.stage_line(body, owns).map(|(_, owned)| owned)
     }
 }
 

@@ -334,11 +334,11 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ReportArgs) -> Result<(), F
     };
     let scan = match (filtered, &by_code) {
         (true, Some(code)) => {
-            let wanted = |g: journal::Glance| g.party.is_none_or(|(d, _)| d == code);
+            let wanted = |g: journal::Glance, _: &str| g.party.is_none_or(|(d, _)| d == code);
             journal::scan_some(&ctx.ledger, c.until, statement, &wanted, 0, visit)?
         }
         (true, None) => {
-            let wanted = |_: journal::Glance| true;
+            let wanted = |_: journal::Glance, _: &str| true;
             journal::scan_some(&ctx.ledger, c.until, statement, &wanted, 0, visit)?
         }
         (false, _) => journal::scan_figures(&ctx.ledger, c.until, visit)?,
@@ -675,7 +675,7 @@ fn filtered_book(
     };
     // Another donor's pledges and payments, which the first read decoded, are not
     // decoded again.
-    let wanted = |g: journal::Glance| keep.wants(g);
+    let wanted = |g: journal::Glance, _: &str| keep.wants(g);
     journal::scan_some(&ctx.ledger, until, statement, &wanted, decoded_to, visit)?;
     Ok((book, reversals))
 }

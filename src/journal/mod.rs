@@ -28,7 +28,7 @@ pub use scan::{
     Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan, scan_figures, scan_only,
     scan_some,
 };
-pub use write::{Clock, Draft, Reading, Writer, init, repair};
+pub use write::{Clock, Draft, Reading, Watch, Writer, init, repair};
 
 use std::path::PathBuf;
 

@@ -103,7 +103,7 @@ impl Chunk {
             let mut notes = notes;
             if let Some((wanted, decoded_to)) = wanted
                 && (seq <= decoded_to || notes != Notes::Left)
-                && super::decode::glance(text).is_some_and(|g| !wanted(g))
+                && super::decode::glance(text).is_some_and(|g| !wanted(g, text))
             {
                 if seq <= decoded_to {
                     continue;
@@ -118,7 +118,7 @@ impl Chunk {
                     reason,
                 }
             })?;
-            if wanted.is_none_or(|(w, _)| w(Glance::of(&entry.body))) {
+            if wanted.is_none_or(|(w, _)| w(Glance::of(&entry.body), text)) {
                 out.push(entry);
                 // A line in a chunk ends with `"hash":"<64 digits>"}`.
                 let hash = text.as_bytes()[text.len() - 66..text.len() - 2].try_into();
@@ -409,8 +409,9 @@ pub fn scan_only(
     )
 }
 
-/// Which entries a read hands over, judged by their glance (see `scan_some`).
-pub type Wanted<'f> = &'f (dyn Fn(Glance<'_>) -> bool + Sync);
+/// Which entries a read hands over, judged by their glance and, where it must
+/// look further, the line's text (see `scan_some`).
+pub type Wanted<'f> = &'f (dyn Fn(Glance<'_>, &str) -> bool + Sync);
 
 /// Whether decoded entries keep their notes (references, memos, sources).
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! release. A batch's lines carry `[i,n]`; it counts only once line n is on disk,
 //! so a crash leaves all of it or none. A ledger with a torn tail is never appended to.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use super::line::{self, ZERO_HASH};
 use super::lock;
 use super::scan::{Head, Notes, Scan, Tail, scan_entries, scan_file};
 use crate::domain::book::{Share, Whose};
-use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header};
+use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header, Kind};
 use crate::domain::{Checker, Problem};
 
 /// Where a writer's `recorded_at` comes from: a fixed time (`LEDGER_NOW`, tests,
@@ -135,6 +136,23 @@ pub enum Reading<'a> {
     /// For `import`: every note, sources too (a row already imported is known by
     /// the file and row it came from).
     ToImport,
+    /// For `import` of rows judged by a share of the ledger (`Share`: the donors its
+    /// rows name): as `ToImport`, keeping only those donors' entries and every entry
+    /// that names no donor, and seeing of the rest what `Watch` asks for.
+    ToImportOf(Whose<'a>, &'a Watch),
+}
+
+/// What an import's read of a share of the ledger must still see of the entries it
+/// leaves out: the last pledge carrying each reference its rows name a pledge by
+/// (whose pledge that is decides what the row names), and the rows of the file it
+/// imports that were imported before (a row already recorded is not recorded again,
+/// whoever's entry it made).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Watch {
+    /// The references the rows name pledges by.
+    pub references: HashSet<String>,
+    /// The SHA-256 (hex) of the file being imported.
+    pub sha256: String,
 }
 
 /// An open, locked ledger ready to take entries. Dropping it without `commit`
@@ -153,6 +171,9 @@ pub struct Writer {
     ends: Vec<usize>,
     /// The entries staged with `stage`, for the caller (`stage_line` keeps none).
     kept: Vec<Entry>,
+    /// Read with `Reading::ToImportOf`: the donors whose entries the read left out
+    /// although one of them holds the last pledge with a reference watched.
+    left_out: BTreeSet<String>,
 }
 
 impl Writer {
@@ -167,7 +188,7 @@ impl Writer {
         let clock = clock.into();
         let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let (book, scan) = Self::read_all(&file, path, reading)?;
+        let (book, scan, left_out) = Self::read_all(&file, path, reading)?;
         // The index is a witness of what was committed: a journal it says has lost or
         // changed committed entries is not appended to.
         super::check_index_of(&file, path, &scan)?;
@@ -208,6 +229,7 @@ impl Writer {
             bodies: Vec::new(),
             ends: Vec::new(),
             kept: Vec::new(),
+            left_out,
         })
     }
 
@@ -215,19 +237,21 @@ impl Writer {
         file: &File,
         path: &Path,
         reading: Reading<'_>,
-    ) -> Result<(Checker, Scan), JournalError> {
+    ) -> Result<(Checker, Scan, BTreeSet<String>), JournalError> {
         let (mut book, notes) = match reading {
             Reading::ToRecord | Reading::ToRecordOf(_) => {
                 (Checker::without_sources(), Notes::References)
             }
-            Reading::ToImport => (Checker::new(), Notes::Kept),
+            Reading::ToImport | Reading::ToImportOf(..) => (Checker::new(), Notes::Kept),
         };
+        let mut left_out = BTreeSet::new();
         let scan = match reading {
             Reading::ToRecordOf(whose) => {
                 let scope = Share::new(whose);
                 // Another donor's lines are decoded (a line that cannot be read
                 // fails the read, as it fails every writer's) but not kept.
-                let wanted = |g: Glance<'_>| g.party.is_none_or(|(d, _)| scope.keeps_donor(d));
+                let wanted =
+                    |g: Glance<'_>, _: &str| g.party.is_none_or(|(d, _)| scope.keeps_donor(d));
                 scan_entries(
                     file,
                     path,
@@ -242,6 +266,52 @@ impl Writer {
                     },
                 )?
             }
+            Reading::ToImportOf(whose, watch) => {
+                let scope = Share::new(whose);
+                let pledges = !watch.references.is_empty();
+                let file_digest = memchr::memmem::Finder::new(watch.sha256.as_bytes());
+                // Besides the share, every pledge when references are watched, and
+                // every line that may name the file (its digest is hex, so it stands
+                // in the text as written unless the line is in no form `encode`
+                // writes, and such a line is handed over too).
+                let wanted = |g: Glance<'_>, text: &str| {
+                    g.party.is_none_or(|(d, _)| scope.keeps_donor(d))
+                        || (pledges && g.kind == Kind::Pledge)
+                        || file_digest.find(text.as_bytes()).is_some()
+                        || super::decode::glance(text).is_none()
+                };
+                // The last pledge outside the share with each watched reference.
+                let mut outside: HashMap<String, (u64, String)> = HashMap::new();
+                let scan = scan_entries(
+                    file,
+                    path,
+                    notes,
+                    Some((&wanted, 0)),
+                    None,
+                    None,
+                    &mut |e, _| {
+                        if scope.keeps(&book, &e) {
+                            book.apply(e);
+                            return;
+                        }
+                        if let Body::Pledge(p) = &e.body
+                            && let Some(r) = &p.notes.reference
+                            && watch.references.contains(r)
+                        {
+                            outside.insert(r.clone(), (e.seq, p.money.donor.to_string()));
+                        }
+                        if e.body.source().is_some_and(|s| s.sha256 == watch.sha256) {
+                            book.note_source(&e.body);
+                        }
+                    },
+                )?;
+                for (reference, (seq, donor)) in outside {
+                    if book.last_pledge_with(&reference).is_none_or(|s| s < seq) {
+                        left_out.insert(donor);
+                    }
+                }
+                scan
+            }
             Reading::ToRecord | Reading::ToImport => {
                 scan_entries(file, path, notes, None, None, None, &mut |e, _| {
                     book.apply(e)
@@ -250,7 +320,15 @@ impl Writer {
         };
         // A book that left entries out still numbers the next one after the last.
         book.set_entries(scan.head.entries);
-        Ok((book, scan))
+        Ok((book, scan, left_out))
+    }
+
+    /// Read with `Reading::ToImportOf`: the donors (by code) whose entries the read
+    /// left out although one of them holds the last pledge carrying a reference
+    /// watched, so that the share cannot say which pledge that reference names.
+    /// A read keeping them too can.
+    pub fn left_out(&self) -> &BTreeSet<String> {
+        &self.left_out
     }
 
     /// The book as committed plus everything staged so far.
@@ -284,11 +362,18 @@ impl Writer {
     /// `stage` for a batch too large to hold as entries (an import): keeps only the
     /// body's encoded bytes, a third of what the entry holds with its line, and
     /// returns its number. The entry goes into the book, as `stage` puts it.
-    pub fn stage_line(&mut self, draft: Draft) -> Result<u64, Problem> {
+    /// With its number, whether `owns` says the book holds it as its own
+    /// (`Share::owns`, asked before the entry goes into the book).
+    pub fn stage_line(
+        &mut self,
+        draft: Draft,
+        owns: impl FnOnce(&Checker, &Body) -> bool,
+    ) -> Result<(u64, bool), Problem> {
         let entry = self.check_and_encode(draft)?;
         let seq = entry.seq;
+        let owned = owns(&self.book, &entry.body);
         self.book.apply(entry);
-        Ok(seq)
+        Ok((seq, owned))
     }
 
     fn check_and_encode(&mut self, draft: Draft) -> Result<Entry, Problem> {
@@ -568,7 +653,10 @@ mod tests {
             if i % 3 == 0 {
                 w.stage(pledge(i)).unwrap();
             } else {
-                assert_eq!(w.stage_line(pledge(i)).unwrap(), i as u64 + 1);
+                assert_eq!(
+                    w.stage_line(pledge(i), |_, _| true).unwrap(),
+                    (i as u64 + 1, true)
+                );
             }
         }
         assert_eq!((w.staged_count(), w.staged().len()), (n as u64, n / 3));

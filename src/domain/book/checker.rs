@@ -685,6 +685,12 @@ impl Checker {
             .filter(|p| p.reversed_by.is_none())
     }
 
+    /// The last pledge recorded with this reference, reversed or not: the one
+    /// `pledge_by_reference` answers with, unless it was reversed.
+    pub fn last_pledge_with(&self, reference: &str) -> Option<u64> {
+        self.references().pledges.get(reference).copied()
+    }
+
     /// The key under which an entry with a reference is known to `import`: its kind,
     /// its donor (a write-off's is its pledge's) and its reference.
     pub fn reference_key(kind: Kind, donor: &str, reference: &str) -> String {
@@ -780,7 +786,10 @@ impl Checker {
             .is_some_and(|rows| rows.contains(&row))
     }
 
-    fn note_source(&mut self, body: &Body) {
+    /// Keeps the file and row an entry was imported from (what `has_source`
+    /// answers), for an entry the book does not otherwise keep: a book of part of
+    /// the ledger must still know every row of the file being imported.
+    pub fn note_source(&mut self, body: &Body) {
         if let Some(s) = body.source()
             && let Some(source_rows) = &mut self.source_rows
         {

@@ -14,7 +14,7 @@ mod when;
 
 pub use by_seq::BySeq;
 pub use checker::Checker;
-pub use scope::{Share, ShareOf, Whose, takes};
+pub use scope::{Donors, Share, ShareOf, Whose, takes};
 
 use rustc_hash::FxHashMap as HashMap;
 

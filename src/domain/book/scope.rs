@@ -15,6 +15,8 @@
 //! - a rate, a registration, an agreement, a condition met and a reversal of a rate
 //!   by the registers, agreements and rates alone.
 
+use std::collections::BTreeSet;
+
 use super::Book;
 use crate::domain::entry::{Body, Entry, Kind, Party};
 use crate::domain::register::Register;
@@ -41,6 +43,8 @@ pub fn takes(book: &Book, e: &Entry, mut keeps: impl FnMut(&str, &str) -> bool) 
 pub enum Whose<'a> {
     /// One donor's, by code.
     Donor(&'a str),
+    /// Several donors' (an import's: the donors its rows name).
+    Donors(&'a Donors),
     /// Every registered donor's (a donor the built-in register does not know): what
     /// a donor given as typed is when the built-in register cannot say whose it is,
     /// a registered donor's code or name, read before the register that says it.
@@ -49,12 +53,39 @@ pub enum Whose<'a> {
     NoDonor,
 }
 
+/// The donors a share of several keeps: the built-in donors of `codes`, and every
+/// registered donor's entries when `registered` (a donor given as typed that the
+/// built-in register does not know is a registered donor's code or name, or none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Donors {
+    pub codes: BTreeSet<String>,
+    pub registered: bool,
+}
+
+impl Donors {
+    /// Adds a donor as typed: by its code if the built-in register knows it, else
+    /// every registered donor.
+    pub fn add_typed(&mut self, text: &str, builtin: &Register) {
+        match builtin.resolve_donor(text) {
+            Ok(d) => {
+                if !self.codes.contains(&d.code) {
+                    self.codes.insert(d.code.clone());
+                }
+            }
+            Err(_) => self.registered = true,
+        }
+    }
+}
+
 impl Whose<'_> {
     /// Whether the share keeps the entries of donor `code`; `builtin` is the
     /// built-in register.
     pub fn keeps(self, code: &str, builtin: &Register) -> bool {
         match self {
             Whose::Donor(d) => d == code,
+            Whose::Donors(d) => {
+                d.codes.contains(code) || (d.registered && builtin.donor(code).is_none())
+            }
             Whose::Registered => builtin.donor(code).is_none(),
             Whose::NoDonor => false,
         }
@@ -133,7 +164,7 @@ impl<'a> Share<'a> {
         let known = |n: u64| book.kind_of(n).is_some() || n > book.entries;
         let of_donor = |text: &str| match self.whose {
             Whose::NoDonor => false,
-            Whose::Donor(_) | Whose::Registered => book
+            Whose::Donor(_) | Whose::Donors(_) | Whose::Registered => book
                 .register
                 .resolve_donor(text)
                 .map_or(true, |d| self.keeps_donor(&d.code)),

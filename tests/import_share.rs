@@ -1,0 +1,249 @@
+//! An import into a ledger that may hold more entries than a report holds at once
+//! (`LEDGER_REPORT_ENTRIES`) keeps only the share of it its rows are judged by: the
+//! donors they name, every entry that names no donor, the last pledge of each
+//! reference a row names a pledge by, and the rows of the file imported before.
+//! Each import here runs on two copies of one ledger, read whole (the default
+//! budget) and by share (a budget of one entry), and must print the same, exit the
+//! same and leave the same bytes.
+
+use crate::util::{Output, Test};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import");
+const PROFILES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ledgers/profiles");
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ledgers/demo.jsonl");
+
+/// Two copies of the ledger `setup` makes: read whole, and by share.
+struct Pair {
+    whole: Test,
+    share: Test,
+}
+
+impl Pair {
+    fn new(setup: impl Fn(&Test)) -> Pair {
+        let pair = Pair {
+            whole: Test::new(),
+            share: Test::new(),
+        };
+        setup(&pair.whole);
+        setup(&pair.share);
+        assert_eq!(pair.whole.journal(), pair.share.journal(), "the same setup");
+        pair
+    }
+
+    /// Writes a file into both directories.
+    fn write(&self, name: &str, contents: impl AsRef<[u8]>) {
+        self.whole.write(name, &contents);
+        self.share.write(name, &contents);
+    }
+
+    /// Runs `args` on both copies and requires the same output, status and journal;
+    /// returns what the share's run printed.
+    #[track_caller]
+    fn same(&self, args: &str) -> Output {
+        let whole = self.whole.run(args);
+        let share = self.share.run_env(("LEDGER_REPORT_ENTRIES", "1"), args);
+        assert_eq!(share.status, whole.status, "{args}: {share:?} / {whole:?}");
+        assert_eq!(share.stdout, whole.stdout, "{args}");
+        assert_eq!(share.stderr, whole.stderr, "{args}");
+        assert_eq!(
+            String::from_utf8_lossy(&self.share.journal()),
+            String::from_utf8_lossy(&self.whole.journal()),
+            "{args}: the journals"
+        );
+        share
+    }
+}
+
+fn demo(t: &Test) {
+    t.write("test.jsonl", std::fs::read(DEMO).expect("the demo ledger"));
+}
+
+/// Every shipped example export, on the demo ledger: listed, then imported, then
+/// imported again (everything already recorded).
+#[test]
+fn every_example_export_imports_alike_read_whole_or_by_share() {
+    let pair = Pair::new(demo);
+    let examples = [
+        ("canonical-example.csv", String::new()),
+        (
+            "umoja-receipts-2024-q3.csv",
+            format!(" --profile {PROFILES}/umoja-receipts.toml"),
+        ),
+        ("rates-example.csv", " --profile rates".to_string()),
+        ("negatives.csv", String::new()),
+        (
+            "european.csv",
+            format!(" --profile {FIXTURES}/european.toml"),
+        ),
+        (
+            "sign-column.csv",
+            format!(" --profile {FIXTURES}/sign-column.toml"),
+        ),
+        ("filter.csv", format!(" --profile {FIXTURES}/filter.toml")),
+    ];
+    for (file, profile) in &examples {
+        pair.write(file, std::fs::read(format!("{FIXTURES}/{file}")).unwrap());
+        pair.same(&format!("import {file}{profile} --dry-run"));
+        pair.same(&format!("import {file}{profile} --dry-run --format json"));
+        let first = pair.same(&format!("import {file}{profile}"));
+        assert!(
+            first.status != 0 || first.stdout.contains("new entr"),
+            "{first:?}"
+        );
+        let again = pair.same(&format!("import {file}{profile}"));
+        assert!(
+            again.status != 0 || again.stdout.contains(" 0 new entries"),
+            "{again:?}"
+        );
+    }
+    pair.same("verify");
+}
+
+const HEADER: &str =
+    "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo\n";
+
+/// Two donors' pledges carry one reference; a row naming a pledge by it names the
+/// last (whose donor the rows may not name), as a whole read would say.
+fn two_pledges_one_reference(t: &Test) {
+    t.ok("init");
+    t.ok("record pledge --donor JPN --mandate icat --amount 100 --currency USD --date 2024-01-01 --reference P-1");
+    t.ok("record pledge --donor USA --mandate icat --amount 500 --currency USD --date 2024-01-02 --reference P-1");
+    t.ok("record pledge --donor DEU --mandate icat --amount 70 --currency USD --date 2024-01-03 --reference P-2");
+    t.ok("record payment --donor JPN --mandate icat --amount 40 --currency USD --date 2024-02-01");
+}
+
+#[test]
+fn a_pledge_reference_names_the_last_pledge_whoever_gave_it() {
+    let pair = Pair::new(two_pledges_one_reference);
+    // JPN's payment names P-1, which is USA's last: refused as of another donor.
+    pair.write(
+        "jpn.csv",
+        format!("{HEADER}2024-03-01,JPN,icat,payment,10.00,USD,J-1,P-1,,\n"),
+    );
+    let o = pair.same("import jpn.csv");
+    assert_eq!(o.status, 1);
+    assert!(o.stderr.contains("belongs to USA, not JPN"), "{}", o.stderr);
+    // A write-off names only its pledge: a donor no row names is read too.
+    pair.write(
+        "wo.csv",
+        format!(
+            "{HEADER}2024-03-01,,,write-off,20.00,USD,W-1,P-1,,board decision 7\n2024-03-02,JPN,icat,payment,5.00,USD,J-2,,,\n"
+        ),
+    );
+    let o = pair.same("import wo.csv --dry-run");
+    assert!(o.stdout.contains("2 new entries"), "{o:?}");
+    pair.same("import wo.csv");
+    let log = pair.same("log --format json").stdout;
+    assert!(log.contains(r#""kind":"write-off","pledge":2"#), "{log}");
+    // Imported again: the write-off is known by its pledge's donor.
+    let o = pair.same("import wo.csv");
+    assert!(
+        o.stdout.contains("0 new entries, 2 already recorded"),
+        "{o:?}"
+    );
+    // A pledge in the file with the reference is the last from then on.
+    pair.write(
+        "own.csv",
+        format!(
+            "{HEADER}2024-04-01,JPN,icat,pledge,9.00,USD,P-1,,,\n2024-04-02,JPN,icat,payment,9.00,USD,J-3,P-1,,\n"
+        ),
+    );
+    pair.same("import own.csv");
+    // A reference no pledge carries is refused alike.
+    pair.write(
+        "none.csv",
+        format!("{HEADER}2024-05-01,JPN,icat,payment,1.00,USD,J-4,P-9,,\n"),
+    );
+    let o = pair.same("import none.csv");
+    assert!(
+        o.stderr.contains("[unknown-pledge-reference]"),
+        "{}",
+        o.stderr
+    );
+    pair.same("verify --rules");
+}
+
+#[test]
+fn a_reversed_last_pledge_is_no_pledge_to_name() {
+    let pair = Pair::new(|t| {
+        two_pledges_one_reference(t);
+        t.ok("record reversal --entry 2 --reason 'recorded in error'");
+    });
+    pair.write(
+        "jpn.csv",
+        format!("{HEADER}2024-03-01,JPN,icat,payment,10.00,USD,J-1,P-1,,\n"),
+    );
+    let o = pair.same("import jpn.csv");
+    assert_eq!(o.status, 1, "{o:?}");
+}
+
+/// A file imported once is known by its rows however its donors were read: here a
+/// second profile reads the donor from another column, so the rows would be
+/// another donor's entries, and are already recorded all the same.
+#[test]
+fn a_row_imported_before_is_known_whoever_it_was_recorded_for() {
+    let pair = Pair::new(|t| {
+        t.ok("init");
+        t.ok("record pledge --donor USA --mandate icat --amount 500 --currency USD --date 2024-01-02");
+    });
+    let csv = "date,donor,other,mandate,kind,amount,currency\n2024-03-01,JPN,USA,icat,payment,10.00,USD\n2024-03-02,JPN,USA,icat,payment,11.00,USD\n";
+    pair.write("paid.csv", csv);
+    let profile = |donor: &str| {
+        format!(
+            "[columns]\ndate = \"date\"\ndonor = \"{donor}\"\nmandate = \"mandate\"\nkind = \"kind\"\namount = \"amount\"\ncurrency = \"currency\"\n"
+        )
+    };
+    pair.write("by-donor.toml", profile("donor"));
+    pair.write("by-other.toml", profile("other"));
+    let o = pair.same("import paid.csv --profile ./by-donor.toml");
+    assert!(o.stdout.contains("2 new entries"), "{o:?}");
+    let o = pair.same("import paid.csv --profile ./by-other.toml");
+    assert!(
+        o.stdout.contains("0 new entries, 2 already recorded"),
+        "{o:?}"
+    );
+}
+
+/// Registered donors by code and by name, rates, refunds listed before their
+/// payments, and rows with problems: each judged alike.
+#[test]
+fn registered_donors_rates_refunds_and_problems_alike() {
+    let pair = Pair::new(|t| {
+        t.ok("init");
+        t.ok("donor add ACME --name 'Acme Foundation' --category foundation");
+        t.ok("record rate --currency EUR --per-usd 0.9 --date 2024-01-01");
+        t.ok("record pledge --donor ACME --mandate icat --amount 300 --currency USD --date 2024-01-05 --reference A-1");
+        t.ok("record pledge --donor JPN --mandate icat --amount 100 --currency USD --date 2024-01-06 --reference J-P");
+        t.ok("record payment --donor JPN --mandate icat --amount 60 --currency USD --date 2024-01-07");
+    });
+    pair.write(
+        "mixed.csv",
+        format!(
+            "{HEADER}2024-02-01,Acme Foundation,icat,refund,5.00,USD,AR-1,,,\n\
+             2024-01-20,ACME,icat,payment,50.00,USD,AP-1,A-1,,\n\
+             2024-02-02,Japan,icat,refund,70.00,USD,JR-1,,,\n\
+             2024-02-03,Jpaan,icat,payment,1.00,USD,,,,\n\
+             2024-02-04,USA,icat,pledge,1.00,EUR,U-1,,,\n"
+        ),
+    );
+    let o = pair.same("import mixed.csv");
+    assert_eq!(o.status, 1, "{o:?}");
+    assert!(o.stderr.contains("[unknown-donor]"), "{}", o.stderr);
+    pair.write(
+        "fixed.csv",
+        format!(
+            "{HEADER}2024-02-01,Acme Foundation,icat,refund,5.00,USD,AR-1,,,\n\
+             2024-01-20,ACME,icat,payment,50.00,USD,AP-1,A-1,,\n\
+             2024-02-02,Japan,icat,refund,20.00,USD,JR-1,,,\n\
+             2024-02-04,USA,icat,pledge,1.00,EUR,U-1,,,\n"
+        ),
+    );
+    let o = pair.same("import fixed.csv");
+    assert!(o.stdout.contains("4 new entries"), "{o:?}");
+    pair.write(
+        "rates.csv",
+        "currency,date,per_usd\nEUR,2024-01-01,0.9\nEUR,2024-02-01,0.95\n",
+    );
+    pair.same("import rates.csv --profile rates");
+    pair.same("verify --rules");
+}
