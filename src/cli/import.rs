@@ -632,3 +632,37 @@ fn name_staged(
     p.message = out;
     p
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_share_of_rows_is_their_donors_and_the_references_they_name() {
+        let text = crate::import::profile::builtin("canonical").unwrap();
+        let profile = Profile::parse(text, "canonical").unwrap();
+        let csv = "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo\n\
+                   2024-01-01,Japan,icat,pledge,1.00,USD,P-1,,,\n\
+                   2024-01-02,DEU,icat,payment,1.00,USD,,P-1,,\n\
+                   2024-01-03,,,write-off,1.00,USD,,P-7,,approved\n\
+                   2024-01-04,United States of America,icat,refund,1.00,USD,,,,\n";
+        let table = Table::open(csv, &profile).unwrap();
+        let (donors, watch) = share_of_rows(&table, "f.csv", "abc");
+        let codes: Vec<&str> = donors.codes.iter().map(String::as_str).collect();
+        assert_eq!(codes, ["DEU", "JPN", "USA"]);
+        assert!(!donors.registered);
+        let mut refs: Vec<&str> = watch.references.iter().map(String::as_str).collect();
+        refs.sort();
+        assert_eq!(refs, ["P-1", "P-7"]);
+        assert_eq!(watch.sha256, "abc");
+        // A donor the built-in register does not know is a registered donor's.
+        let table = Table::open(
+            "date,donor,mandate,kind,amount,currency\n2024-01-01,Acme Foundation,icat,payment,1.00,USD\n",
+            &profile,
+        )
+        .unwrap();
+        let (donors, watch) = share_of_rows(&table, "g.csv", "def");
+        assert!(donors.codes.is_empty() && donors.registered);
+        assert!(watch.references.is_empty());
+    }
+}
