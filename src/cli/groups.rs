@@ -542,6 +542,37 @@ pub(super) fn ceb(
         .map_err(fail)
 }
 
+/// The IATI activities of `year` of the ledger whose first read (`scan`) kept
+/// `lean`, gathered group by group (`report::iati::Gathering`; nothing is settled);
+/// the file's time is the last entry's, the latest of every group's.
+pub(super) fn iati(
+    ctx: &Context,
+    mut lean: Lean,
+    budget: u64,
+    scan: &journal::Scan,
+    (year, reference): (i32, &str),
+) -> Result<crate::report::iati::Activities, Failure> {
+    let every = vec![true; lean.counts.len() + 1];
+    let base = lean.base_of(None);
+    let seen = std::mem::take(&mut lean.seen).finish();
+    let mut gathering = crate::report::iati::Gathering::new(year);
+    let mut last = None;
+    let size = (budget / 2).max(1);
+    let groups = groups(&lean.counts, size, &every);
+    say_groups(lean.money, "", budget, size, groups.len());
+    each_book(ctx, None, &lean, &seen, &scan.head, groups, |book, _| {
+        gathering.add(&book);
+        last = last.max(book.last_recorded_at);
+        Ok(())
+    })?;
+    let generated = last
+        .map(crate::domain::time::format_timestamp)
+        .unwrap_or_default();
+    gathering
+        .activities(&base.register, reference, generated)
+        .map_err(|e| Failure::failed(e.to_string()))
+}
+
 /// Reads each of `groups` (owners by number) of the ledger whose first read kept
 /// `lean` and saw `seen` up to `head` into a book of its own, settles it, and hands
 /// the book, its settlement and which owners the group holds (by number; 0, the
@@ -557,6 +588,32 @@ pub(super) fn each_group(
     mut each: impl FnMut(&Book, &Settlement, &[bool]) -> Result<(), Failure>,
 ) -> Result<Vec<crate::domain::rates::MissingRate>, Failure> {
     let mut missing = Vec::new();
+    each_book(ctx, until, lean, seen, head, groups, |book, member| {
+        match settlement::settle_pledges(&book) {
+            Ok(settled) if missing.is_empty() => each(&book, &settled, member),
+            Ok(_) => Ok(()),
+            Err(m) => {
+                missing.extend(m);
+                Ok(())
+            }
+        }
+        // The book and its settlement are freed here, before the next group is read.
+    })?;
+    missing.sort_by_key(|m| m.date);
+    Ok(missing)
+}
+
+/// Reads each of `groups` as `each_group` does and hands `each` the group's book
+/// (unsettled) and which owners it holds. Memory holds one group at a time.
+pub(super) fn each_book(
+    ctx: &Context,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    lean: &Lean,
+    seen: &journal::Digests,
+    head: &journal::Head,
+    groups: Vec<Vec<u16>>,
+    mut each: impl FnMut(Book, &[bool]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     for group in groups {
         let mut member = vec![false; lean.counts.len() + 1];
         member[0] = true;
@@ -585,21 +642,9 @@ pub(super) fn each_group(
         }
         book.reserve(records);
         journal::scan_only(&ctx.ledger, until, only, |e, _| book.apply(e))?;
-        let settled = match settlement::settle_pledges(&book) {
-            Ok(s) => s,
-            Err(m) => {
-                missing.extend(m);
-                continue;
-            }
-        };
-        if missing.is_empty() {
-            each(&book, &settled, &member)?;
-        }
-        // Freed before the next group is read: memory holds one group at a time.
-        drop((settled, book));
+        each(book, &member)?;
     }
-    missing.sort_by_key(|m| m.date);
-    Ok(missing)
+    Ok(())
 }
 
 /// The owners `kept` keeps (by number) packed into groups of at most `budget`

@@ -1,4 +1,5 @@
-//! `ledger export iati`: checks the flags, reads the whole ledger into a book, asks
+//! `ledger export iati`: checks the flags, reads the ledger into a book (group by
+//! group past `LEDGER_REPORT_ENTRIES`, as a whole-ledger report), asks
 //! `report::iati` for the year's activities and `render::iati` for the XML, and
 //! writes it to stdout or `--output`.
 //!
@@ -81,20 +82,56 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: IatiArgs) -> Result<(), Fai
     if let Some(path) = &args.output {
         super::output::check(path, &ctx.ledger, args.force)?;
     }
+    // As a whole-ledger report: the whole book while its money entries fit the
+    // budget, else group by group (`groups::iati`).
+    let budget = super::groups::budget()?;
+    let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget);
+    let mut lean = may_exceed.then(super::groups::Lean::default);
     let mut book = Book::new();
-    let scan = journal::scan_figures(&ctx.ledger, None, |e, _| book.apply(e))?;
+    let mut whole = true;
+    let scan = journal::scan_figures(&ctx.ledger, None, |e, hash| {
+        if let Some(lean) = lean.as_mut() {
+            lean.see(&e, hash);
+        }
+        if whole && lean.as_ref().is_some_and(|lean| lean.money > budget) {
+            book = Book::new();
+            whole = false;
+        }
+        if whole {
+            book.apply(e);
+        }
+    })?;
     super::warn_if_torn(ctx, &scan);
-    let generated = book
-        .last_recorded_at
-        .map(time::format_timestamp)
-        .unwrap_or_default();
-    let activities = iati::activities(&book, args.year, &args.reporting_org, generated)
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    let mut bytes = Vec::new();
-    crate::render::iati::write(&activities, &mut bytes)?;
+    let activities = match lean.filter(|lean| !whole && lean.groupable()) {
+        Some(lean) => {
+            let how = (args.year, args.reporting_org.as_str());
+            super::groups::iati(ctx, lean, budget, &scan, how)?
+        }
+        None => {
+            if !whole {
+                // More owners than a group can number: the whole book after all.
+                super::groups::say_too_many(budget);
+                let n = scan.head.entries;
+                journal::scan_figures(&ctx.ledger, None, |e, _| {
+                    if e.seq <= n {
+                        book.apply(e);
+                    }
+                })?;
+            }
+            let generated = book
+                .last_recorded_at
+                .map(time::format_timestamp)
+                .unwrap_or_default();
+            iati::activities(&book, args.year, &args.reporting_org, generated)
+                .map_err(|e| Failure::failed(e.to_string()))?
+        }
+    };
+    // Streamed, never held whole: a year of a large ledger is hundreds of megabytes
+    // of XML.
+    let render = |w: &mut dyn Write| crate::render::iati::write(&activities, w);
     match &args.output {
-        Some(path) => super::output::write(path, &bytes)?,
-        None => out.write_all(&bytes)?,
+        Some(path) => super::output::write_with(path, render)?,
+        None => super::output::stream(out, render)?,
     }
     Ok(())
 }

@@ -38,11 +38,6 @@ pub fn check(path: &Path, ledger: &Path, force: bool) -> Result<(), Failure> {
     }
 }
 
-/// Writes `bytes` to `path` through a new temporary file in the same directory.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    write_with(path, |out| out.write_all(bytes))
-}
-
 /// Writes what `write` writes to `path` through a new temporary file in the same
 /// directory (buffered), renamed over `path` only once all of it is written and
 /// synced: a report streamed into it is never held whole in memory, and never left

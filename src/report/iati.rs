@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::book::{Book, Name};
 use crate::domain::currency::Currency;
-use crate::domain::register::DonorCategory;
+use crate::domain::register::{DonorCategory, Register};
 
 /// The reporting and implementing organisation's name.
 pub const UNODC: &str = "United Nations Office on Drugs and Crime";
@@ -147,8 +147,8 @@ pub fn organisation_type(category: DonorCategory) -> &'static str {
 }
 
 /// A donor as a funding or provider organisation (its ledger code as `ref`).
-fn donor_org(book: &Book, code: &str) -> Org {
-    match book.register.donor(code) {
+fn donor_org(register: &Register, code: &str) -> Org {
+    match register.donor(code) {
         Some(d) => Org {
             reference: d.code.clone(),
             type_code: organisation_type(d.category),
@@ -194,101 +194,139 @@ pub fn activities(
     reference: &str,
     generated: String,
 ) -> Result<Activities, IatiError> {
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year");
-    let in_year = |d: NaiveDate| d.year() == year;
-    let mut by_mandate: BTreeMap<Name, Gathered> = BTreeMap::new();
-    for p in book.live_pledges().filter(|p| p.date <= end) {
-        let g = by_mandate.entry(p.mandate.clone()).or_default();
-        g.saw(p.date, &p.donor);
-        if in_year(p.date) {
+    let mut gathering = Gathering::new(year);
+    gathering.add(book);
+    gathering.activities(&book.register, reference, generated)
+}
+
+/// The activities of one year gathered from books that each hold some donors'
+/// and mandates' entries whole (a ledger read in groups), or from one whole book:
+/// each mandate's start is the earliest over the books, its funders all of theirs,
+/// its transactions all of theirs, ordered once all are in. So the file is the one
+/// the whole book gives.
+pub struct Gathering {
+    year: i32,
+    by_mandate: BTreeMap<Name, Gathered>,
+}
+
+impl Gathering {
+    pub fn new(year: i32) -> Gathering {
+        Gathering {
+            year,
+            by_mandate: BTreeMap::new(),
+        }
+    }
+
+    /// Gathers every live entry of `book` (a write-off's or reduction's pledge is in
+    /// the same book).
+    pub fn add(&mut self, book: &Book) {
+        let year = self.year;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year");
+        let in_year = |d: NaiveDate| d.year() == year;
+        let by_mandate = &mut self.by_mandate;
+        for p in book.live_pledges().filter(|p| p.date <= end) {
+            let g = by_mandate.entry(p.mandate.clone()).or_default();
+            g.saw(p.date, &p.donor);
+            if in_year(p.date) {
+                let t = pledge_type(p);
+                g.transactions
+                    .push((p.date, p.seq, t, p.amount, p.currency, p.donor.clone()));
+            }
+        }
+        for r in book
+            .live_write_offs()
+            .filter(|w| w.reduction && in_year(w.date))
+        {
+            let Some(p) = book.pledge(r.pledge) else {
+                continue;
+            };
+            let g = by_mandate.entry(p.mandate.clone()).or_default();
+            g.saw(r.date, &p.donor);
             let t = pledge_type(p);
             g.transactions
-                .push((p.date, p.seq, t, p.amount, p.currency, p.donor.clone()));
+                .push((r.date, r.seq, t, -r.amount, r.currency, p.donor.clone()));
+        }
+        for p in book
+            .live_payments()
+            .chain(book.live_in_kind())
+            .filter(|p| p.date <= end)
+        {
+            let g = by_mandate.entry(p.mandate.clone()).or_default();
+            g.saw(p.date, &p.donor);
+            if in_year(p.date) {
+                let value = if p.refund { -p.amount } else { p.amount };
+                let t = TransactionType::IncomingFunds;
+                g.transactions
+                    .push((p.date, p.seq, t, value, p.currency, p.donor.clone()));
+            }
         }
     }
-    for r in book
-        .live_write_offs()
-        .filter(|w| w.reduction && in_year(w.date))
-    {
-        let Some(p) = book.pledge(r.pledge) else {
-            continue;
-        };
-        let g = by_mandate.entry(p.mandate.clone()).or_default();
-        g.saw(r.date, &p.donor);
-        let t = pledge_type(p);
-        g.transactions
-            .push((r.date, r.seq, t, -r.amount, r.currency, p.donor.clone()));
-    }
-    for p in book
-        .live_payments()
-        .chain(book.live_in_kind())
-        .filter(|p| p.date <= end)
-    {
-        let g = by_mandate.entry(p.mandate.clone()).or_default();
-        g.saw(p.date, &p.donor);
-        if in_year(p.date) {
-            let value = if p.refund { -p.amount } else { p.amount };
-            let t = TransactionType::IncomingFunds;
-            g.transactions
-                .push((p.date, p.seq, t, value, p.currency, p.donor.clone()));
+
+    /// The activities file, its mandates and donors named by `register`.
+    pub fn activities(
+        self,
+        register: &Register,
+        reference: &str,
+        generated: String,
+    ) -> Result<Activities, IatiError> {
+        if self.by_mandate.is_empty() {
+            return Err(IatiError::NoActivity(self.year));
         }
-    }
-    if by_mandate.is_empty() {
-        return Err(IatiError::NoActivity(year));
-    }
-    let activities = by_mandate
-        .into_iter()
-        .filter_map(|(slug, mut g)| {
-            let start = g.start?;
-            let (title, description) = match book.register.mandate(&slug) {
-                Some(m) => {
-                    let fund = book.register.fund_of(m);
-                    (
-                        m.name.clone(),
-                        format!(
-                            "Voluntary contributions to UNODC for {} ({}), {}.",
-                            m.name,
-                            m.earmarking.as_str(),
-                            fund.name
-                        ),
-                    )
-                }
-                None => (
-                    slug.to_string(),
-                    format!("Voluntary contributions to UNODC for {slug}."),
-                ),
-            };
-            g.transactions.sort_by_key(|t| (t.0, t.1));
-            Some(Activity {
-                identifier: format!("{reference}-{slug}"),
-                title,
-                description,
-                funders: g.donors.iter().map(|d| donor_org(book, d)).collect(),
-                status: IMPLEMENTATION,
-                start,
-                transactions: g
-                    .transactions
-                    .into_iter()
-                    .map(|(date, seq, kind, value, currency, donor)| Transaction {
-                        seq,
-                        kind,
-                        date,
-                        value,
-                        currency,
-                        provider: donor_org(book, &donor),
-                    })
-                    .collect(),
+        let activities = self
+            .by_mandate
+            .into_iter()
+            .filter_map(|(slug, mut g)| {
+                let start = g.start?;
+                let (title, description) = match register.mandate(&slug) {
+                    Some(m) => {
+                        let fund = register.fund_of(m);
+                        (
+                            m.name.clone(),
+                            format!(
+                                "Voluntary contributions to UNODC for {} ({}), {}.",
+                                m.name,
+                                m.earmarking.as_str(),
+                                fund.name
+                            ),
+                        )
+                    }
+                    None => (
+                        slug.to_string(),
+                        format!("Voluntary contributions to UNODC for {slug}."),
+                    ),
+                };
+                g.transactions.sort_by_key(|t| (t.0, t.1));
+                Some(Activity {
+                    identifier: format!("{reference}-{slug}"),
+                    title,
+                    description,
+                    funders: g.donors.iter().map(|d| donor_org(register, d)).collect(),
+                    status: IMPLEMENTATION,
+                    start,
+                    transactions: g
+                        .transactions
+                        .into_iter()
+                        .map(|(date, seq, kind, value, currency, donor)| Transaction {
+                            seq,
+                            kind,
+                            date,
+                            value,
+                            currency,
+                            provider: donor_org(register, &donor),
+                        })
+                        .collect(),
+                })
             })
+            .collect();
+        Ok(Activities {
+            generated,
+            year: self.year,
+            reporting_org: Org {
+                reference: reference.to_string(),
+                type_code: MULTILATERAL,
+                name: UNODC.to_string(),
+            },
+            activities,
         })
-        .collect();
-    Ok(Activities {
-        generated,
-        year,
-        reporting_org: Org {
-            reference: reference.to_string(),
-            type_code: MULTILATERAL,
-            name: UNODC.to_string(),
-        },
-        activities,
-    })
+    }
 }

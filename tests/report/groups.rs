@@ -391,18 +391,29 @@ fn more_donors_and_mandates_than_groups_number_are_read_at_once() {
         assert_eq!(at_once.status, 0, "{args}");
         assert_eq!(at_once.stdout, whole.stdout, "{args}");
     }
-    // The CEB export (no money received: a header only) says the same.
-    let whole = t.ok("export ceb --year 2024");
-    let at_once = t.run_env(("LEDGER_REPORT_ENTRIES", "1000"), "export ceb --year 2024");
-    assert_eq!((at_once.status, at_once.stderr.as_str()), (0, said));
-    assert_eq!(at_once.stdout, whole);
+    // The CEB export (no money received: a header only) and the IATI file say the
+    // same.
+    for args in [
+        "export ceb --year 2024",
+        "export iati --year 2024 --reporting-org XM-TEST",
+    ] {
+        let whole = t.ok(args);
+        let at_once = t.run_env(("LEDGER_REPORT_ENTRIES", "1000"), args);
+        assert_eq!(
+            (at_once.status, at_once.stderr.as_str()),
+            (0, said),
+            "{args}"
+        );
+        assert_eq!(at_once.stdout, whole, "{args}");
+    }
 }
 
-/// `export ceb` of a ledger with more money entries than the budget is made group
-/// by group too, and writes the same table, warnings and errors as from the whole
-/// book: each row's exact figure is the sum of its groups', rounded once.
+/// `export ceb` and `export iati` of a ledger with more money entries than the
+/// budget are made group by group too, and write the same file, warnings and errors
+/// as from the whole book: each CEB row's exact figure is the sum of its groups',
+/// rounded once; each IATI activity gathers its groups' funders and transactions.
 #[test]
-fn the_ceb_export_reads_in_groups() {
+fn the_ceb_and_iati_exports_read_in_groups() {
     let missing_rate = missing_rate_ledger();
     let demo = Test::new().at("2027-01-01T00:00:00Z");
     let demo_path = super::demo::demo_path();
@@ -417,9 +428,15 @@ fn the_ceb_export_reads_in_groups() {
     let mut grouped_runs = 0;
     for (t, ledger, years) in ledgers {
         for year in years {
-            for layout in [&[][..], &["--government"][..]] {
-                let mut a = vec!["export", "ceb", "--year", year];
+            let layouts: [&[&str]; 3] = [
+                &["ceb"],
+                &["ceb", "--government"],
+                &["iati", "--reporting-org", "XM-TEST"],
+            ];
+            for layout in layouts {
+                let mut a = vec!["export"];
                 a.extend_from_slice(layout);
+                a.extend_from_slice(&["--year", year]);
                 if let Some(l) = ledger {
                     a.extend_from_slice(&["--ledger", l]);
                 }
@@ -440,5 +457,5 @@ fn the_ceb_export_reads_in_groups() {
             }
         }
     }
-    assert!(grouped_runs > 20, "{grouped_runs}");
+    assert!(grouped_runs > 30, "{grouped_runs}");
 }
