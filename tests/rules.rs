@@ -506,7 +506,7 @@ mod share {
     /// every registered donor's (an import's), and no donor's.
     fn shares() -> [Whose<'static>; 5] {
         let several: &'static Donors = Box::leak(Box::new(Donors {
-            codes: ["JPN".to_string()].into(),
+            codes: ["JPN".to_string()].into_iter().collect(),
             registered: true,
         }));
         [

@@ -396,7 +396,7 @@ fn open_and_judge(
         {
             let more = writer.left_out().clone();
             drop(writer);
-            if more.is_subset(&donors.codes) {
+            if more.iter().all(|d| donors.codes.contains(d)) {
                 share = None;
             } else {
                 donors.codes.extend(more);
@@ -406,6 +406,7 @@ fn open_and_judge(
         profile
             .check(&writer.book().register)
             .map_err(|e| profile_failure(&found.shown, &e))?;
+        writer.expect(table.most_rows());
         let judge_by = share
             .as_ref()
             .map(|(donors, _)| Share::new(Whose::Donors(donors)));
@@ -437,8 +438,13 @@ fn judge(
     // The line of the row each staged entry came from, in the entries' order.
     let mut rows: Vec<u64> = Vec::new();
     let mut unanswered = false;
-    let answers =
-        |writer: &Writer, body: &Body| share.is_none_or(|s| s.answers(writer.book(), body));
+    // An accepted draft the share owns (`stage`) read only that share. A refusal
+    // counts only if the draft reads it (`Share::answers`): asked of the draft made
+    // again, as the refusal left the book as it was.
+    let answers = |writer: &Writer, row: &crate::import::Row| {
+        share
+            .is_none_or(|s| resolve(row, writer.book()).is_ok_and(|b| s.answers(writer.book(), &b)))
+    };
     let bar = progress(table.bytes());
     let parsed = table.rows(file, sha256, |row, at| {
         if unanswered {
@@ -460,18 +466,21 @@ fn judge(
         };
         match resolve(&row, writer.book()) {
             Err(p) => problems.push(p),
-            Ok(body) if !answers(writer, &body) => unanswered = true,
-            Ok(body) => match stage(writer, body, dry_run, share) {
-                Ok(true) => {
-                    rows.push(row.line);
-                    repeats.staged(key)
+            Ok(body) => {
+                match stage(writer, body, dry_run, share) {
+                    Ok(true) => {
+                        rows.push(row.line);
+                        repeats.staged(key)
+                    }
+                    Ok(false) => unanswered = true,
+                    Err(_) if !answers(writer, &row) => unanswered = true,
+                    // A refund listed before the payment it returns (an export
+                    // sorted newest first) is tried again once every other row is
+                    // staged.
+                    Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
+                    Err(p) => problems.push(rejected(&row, name_staged(p, writer, &rows))),
                 }
-                Ok(false) => unanswered = true,
-                // A refund listed before the payment it returns (an export sorted
-                // newest first) is tried again once every other row is staged.
-                Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
-                Err(p) => problems.push(rejected(&row, name_staged(p, writer, &rows))),
-            },
+            }
         }
     });
     for (row, key) in deferred {
@@ -485,16 +494,13 @@ fn judge(
                 continue;
             }
         };
-        if !answers(writer, &body) {
-            unanswered = true;
-            break;
-        }
         match stage(writer, body, dry_run, share) {
             Ok(true) => {
                 rows.push(row.line);
                 repeats.staged(key)
             }
             Ok(false) => unanswered = true,
+            Err(_) if !answers(writer, &row) => unanswered = true,
             Err(p) => problems.push(rejected(&row, name_staged(p, writer, &rows))),
         }
     }
@@ -648,7 +654,8 @@ mod tests {
                    2024-01-04,United States of America,icat,refund,1.00,USD,,,,\n";
         let table = Table::open(csv, &profile).unwrap();
         let (donors, watch) = share_of_rows(&table, "f.csv", "abc");
-        let codes: Vec<&str> = donors.codes.iter().map(String::as_str).collect();
+        let mut codes: Vec<&str> = donors.codes.iter().map(String::as_str).collect();
+        codes.sort();
         assert_eq!(codes, ["DEU", "JPN", "USA"]);
         assert!(!donors.registered);
         let mut refs: Vec<&str> = watch.references.iter().map(String::as_str).collect();

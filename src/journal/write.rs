@@ -280,7 +280,9 @@ impl Writer {
                         || file_digest.find(text.as_bytes()).is_some()
                         || super::decode::glance(text).is_none()
                 };
-                // The last pledge outside the share with each watched reference.
+                // The last pledge with each watched reference, inside the share
+                // and outside it.
+                let mut inside: HashMap<String, u64> = HashMap::new();
                 let mut outside: HashMap<String, (u64, String)> = HashMap::new();
                 let scan = scan_entries(
                     file,
@@ -290,15 +292,24 @@ impl Writer {
                     None,
                     None,
                     &mut |e, _| {
+                        let watched = match &e.body {
+                            Body::Pledge(p) => p
+                                .notes
+                                .reference
+                                .as_ref()
+                                .filter(|r| pledges && watch.references.contains(*r))
+                                .map(|r| (r.clone(), p.money.donor.to_string())),
+                            _ => None,
+                        };
                         if scope.keeps(&book, &e) {
+                            if let Some((r, _)) = watched {
+                                inside.insert(r, e.seq);
+                            }
                             book.apply(e);
                             return;
                         }
-                        if let Body::Pledge(p) = &e.body
-                            && let Some(r) = &p.notes.reference
-                            && watch.references.contains(r)
-                        {
-                            outside.insert(r.clone(), (e.seq, p.money.donor.to_string()));
+                        if let Some((r, donor)) = watched {
+                            outside.insert(r, (e.seq, donor));
                         }
                         if e.body.source().is_some_and(|s| s.sha256 == watch.sha256) {
                             book.note_source(&e.body);
@@ -306,7 +317,7 @@ impl Writer {
                     },
                 )?;
                 for (reference, (seq, donor)) in outside {
-                    if book.last_pledge_with(&reference).is_none_or(|s| s < seq) {
+                    if inside.get(&reference).is_none_or(|&s| s < seq) {
                         left_out.insert(donor);
                     }
                 }
@@ -334,6 +345,11 @@ impl Writer {
     /// The book as committed plus everything staged so far.
     pub fn book(&self) -> &Checker {
         &self.book
+    }
+
+    /// Says that about `n` entries are to be staged (`Checker::expect`).
+    pub fn expect(&mut self, n: usize) {
+        self.book.expect(n);
     }
 
     pub fn head(&self) -> &Head {
@@ -616,6 +632,7 @@ pub fn repair(path: &Path) -> Result<Option<Repaired>, JournalError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::book::Donors;
 
     fn at() -> DateTime<Utc> {
         "2026-01-01T00:00:00Z".parse().unwrap()
@@ -632,6 +649,50 @@ mod tests {
             r#"{{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"{i}.25","currency":"USD","date":"2025-01-01","reference":"P-{i}","memo":"{memo}"}}"#
         ))
         .unwrap()
+    }
+
+    /// An import's read of a share names the donors it left out that hold the last
+    /// pledge of a reference watched, and only those.
+    #[test]
+    fn a_share_read_names_the_donors_holding_the_last_pledge_of_a_reference() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        init(&path, at()).unwrap();
+        let of = |donor: &str, reference: &str| -> Body {
+            serde_json::from_str(&format!(
+                r#"{{"kind":"pledge","donor":"{donor}","mandate":"icat","amount":"1","currency":"USD","date":"2025-01-01","reference":"{reference}"}}"#
+            ))
+            .unwrap()
+        };
+        let mut w = Writer::open(&path, at(), Reading::ToImport).unwrap();
+        for (donor, reference) in [
+            ("JPN", "P-1"),
+            ("USA", "P-1"),
+            ("USA", "P-2"),
+            ("JPN", "P-2"),
+        ] {
+            w.stage(of(donor, reference)).unwrap();
+        }
+        w.commit().unwrap();
+        let left_out = |codes: &[&str], references: &[&str]| {
+            let donors = Donors {
+                codes: codes.iter().map(|c| c.to_string()).collect(),
+                registered: false,
+            };
+            let watch = Watch {
+                references: references.iter().map(|r| r.to_string()).collect(),
+                sha256: "0".repeat(64),
+            };
+            let reading = Reading::ToImportOf(Whose::Donors(&donors), &watch);
+            let w = Writer::open(&path, at(), reading).unwrap();
+            w.left_out().iter().cloned().collect::<Vec<String>>()
+        };
+        assert_eq!(left_out(&["JPN"], &["P-1"]), ["USA"]);
+        assert!(left_out(&["USA"], &["P-1"]).is_empty());
+        assert!(left_out(&["JPN"], &["P-2"]).is_empty());
+        assert_eq!(left_out(&["USA"], &["P-1", "P-2"]), ["JPN"]);
+        assert_eq!(left_out(&["DEU"], &["P-1", "P-2"]), ["JPN", "USA"]);
+        assert!(left_out(&["DEU"], &["P-3"]).is_empty());
     }
 
     /// A batch made, checked and written a chunk at a time holds the bytes of its

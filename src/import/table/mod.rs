@@ -274,6 +274,11 @@ impl<'a> Table<'a> {
         })
     }
 
+    /// At most how many rows the text holds: its lines.
+    pub fn most_rows(&self) -> usize {
+        memchr::memchr_iter(b'\n', self.body.as_bytes()).count() + 1
+    }
+
     /// The size of the text the rows are read from (for progress: see `rows`).
     pub fn bytes(&self) -> usize {
         self.body.len()
