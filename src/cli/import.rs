@@ -601,8 +601,7 @@ fn stage(
 ) -> Result<bool, crate::domain::Problem> {
     let owns = |book: &Checker, body: &Body| share.is_none_or(|s| s.owns(book, body));
     if dry_run {
-        let body = writer.stage(body)?.body.clone();
-        Ok(owns(writer.book(), &body))
+        writer.stage_owned(body, owns)
     } else {
         writer.stage_line(body, owns).map(|(_, owned)| owned)
     }

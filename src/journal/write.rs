@@ -369,10 +369,22 @@ impl Writer {
     /// Checks a draft against the book (including earlier staged drafts) and stages
     /// it under the next number. Nothing is written until `commit`.
     pub fn stage(&mut self, draft: Draft) -> Result<&Entry, Problem> {
+        self.stage_owned(draft, |_, _| true)?;
+        Ok(self.kept.last().expect("just staged"))
+    }
+
+    /// `stage`, returning whether `owns` says the book holds the entry as its own
+    /// (`Share::owns`, asked before the entry goes into the book).
+    pub fn stage_owned(
+        &mut self,
+        draft: Draft,
+        owns: impl FnOnce(&Checker, &Body) -> bool,
+    ) -> Result<bool, Problem> {
         let entry = self.check_and_encode(draft)?;
+        let owned = owns(&self.book, &entry.body);
         self.kept.push(entry.clone());
         self.book.apply(entry);
-        Ok(self.kept.last().expect("just staged"))
+        Ok(owned)
     }
 
     /// `stage` for a batch too large to hold as entries (an import): keeps only the
