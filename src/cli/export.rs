@@ -11,10 +11,10 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 
+use super::groups::FirstRead;
 use super::report::{OutputArgs, ledger_head, missing_rates};
 use super::{Context, Failure};
-use crate::domain::{Book, settlement};
-use crate::journal;
+use crate::domain::settlement;
 use crate::report::{self, Source};
 
 #[derive(Debug, Subcommand)]
@@ -64,38 +64,14 @@ fn ceb(ctx: &Context, out: &mut dyn Write, args: CebArgs) -> Result<(), Failure>
     // As a whole-ledger report: the whole book while its money entries fit the
     // budget, else group by group (`groups::ceb`).
     let budget = super::groups::budget()?;
-    let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget);
-    let mut lean = may_exceed.then(super::groups::Lean::default);
-    let mut book = Book::new();
-    let mut whole = true;
-    let scan = journal::scan_figures(&ctx.ledger, None, |e, hash| {
-        if let Some(lean) = lean.as_mut() {
-            lean.see(&e, hash);
+    let (book, scan) = match super::groups::read_first(ctx, budget)? {
+        (FirstRead::Groups(lean), scan) => {
+            let how = (args.year, args.government, args.strict_rates);
+            let table = super::groups::ceb(ctx, lean, budget, &scan, how)?;
+            return write_ceb(out, &args, &table);
         }
-        if whole && lean.as_ref().is_some_and(|lean| lean.money > budget) {
-            book = Book::new();
-            whole = false;
-        }
-        if whole {
-            book.apply(e);
-        }
-    })?;
-    super::warn_if_torn(ctx, &scan);
-    if let Some(lean) = lean.filter(|lean| !whole && lean.groupable()) {
-        let how = (args.year, args.government, args.strict_rates);
-        let table = super::groups::ceb(ctx, lean, budget, &scan, how)?;
-        return write_ceb(out, &args, &table);
-    }
-    if !whole {
-        // More owners than a group can number: the whole book after all.
-        super::groups::say_too_many(budget);
-        let n = scan.head.entries;
-        journal::scan_figures(&ctx.ledger, None, |e, _| {
-            if e.seq <= n {
-                book.apply(e);
-            }
-        })?;
-    }
+        (FirstRead::Whole(book), scan) => (book, scan),
+    };
     let settled = settlement::settle_pledges(&book).map_err(missing_rates)?;
     let src = Source {
         book: &book,

@@ -463,6 +463,53 @@ pub(super) fn report(
     })
 }
 
+/// What an export's first read of the whole ledger leaves: the whole book, while
+/// its money entries fit the budget (or when its owners are too many to number,
+/// said on stderr and read again), else what `Lean` keeps for reading it in groups.
+pub(super) enum FirstRead {
+    Whole(Book),
+    Groups(Lean),
+}
+
+/// The first read of an export of the whole ledger (see `FirstRead`), with its scan;
+/// a torn tail is warned about.
+pub(super) fn read_first(
+    ctx: &Context,
+    budget: u64,
+) -> Result<(FirstRead, journal::Scan), Failure> {
+    let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget);
+    let mut lean = may_exceed.then(Lean::default);
+    let mut book = Book::new();
+    let mut whole = true;
+    let scan = journal::scan_figures(&ctx.ledger, None, |e, hash| {
+        if let Some(lean) = lean.as_mut() {
+            lean.see(&e, hash);
+        }
+        if whole && lean.as_ref().is_some_and(|lean| lean.money > budget) {
+            book = Book::new();
+            whole = false;
+        }
+        if whole {
+            book.apply(e);
+        }
+    })?;
+    super::warn_if_torn(ctx, &scan);
+    if let Some(lean) = lean.filter(|lean| !whole && lean.groupable()) {
+        return Ok((FirstRead::Groups(lean), scan));
+    }
+    if !whole {
+        // More owners than a group can number: the whole book after all.
+        say_too_many(budget);
+        let n = scan.head.entries;
+        journal::scan_figures(&ctx.ledger, None, |e, _| {
+            if e.seq <= n {
+                book.apply(e);
+            }
+        })?;
+    }
+    Ok((FirstRead::Whole(book), scan))
+}
+
 /// Says that the ledger's owners are too many to number, so that a command holds
 /// the whole book past `budget`.
 pub(super) fn say_too_many(budget: u64) {

@@ -12,10 +12,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::groups::FirstRead;
 use super::{Context, Failure};
-use crate::domain::Book;
 use crate::domain::time;
-use crate::journal;
 use crate::report::iati;
 
 /// The most characters `--reporting-org` may hold.
@@ -85,39 +84,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: IatiArgs) -> Result<(), Fai
     // As a whole-ledger report: the whole book while its money entries fit the
     // budget, else group by group (`groups::iati`).
     let budget = super::groups::budget()?;
-    let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget);
-    let mut lean = may_exceed.then(super::groups::Lean::default);
-    let mut book = Book::new();
-    let mut whole = true;
-    let scan = journal::scan_figures(&ctx.ledger, None, |e, hash| {
-        if let Some(lean) = lean.as_mut() {
-            lean.see(&e, hash);
-        }
-        if whole && lean.as_ref().is_some_and(|lean| lean.money > budget) {
-            book = Book::new();
-            whole = false;
-        }
-        if whole {
-            book.apply(e);
-        }
-    })?;
-    super::warn_if_torn(ctx, &scan);
-    let activities = match lean.filter(|lean| !whole && lean.groupable()) {
-        Some(lean) => {
+    let activities = match super::groups::read_first(ctx, budget)? {
+        (FirstRead::Groups(lean), scan) => {
             let how = (args.year, args.reporting_org.as_str());
             super::groups::iati(ctx, lean, budget, &scan, how)?
         }
-        None => {
-            if !whole {
-                // More owners than a group can number: the whole book after all.
-                super::groups::say_too_many(budget);
-                let n = scan.head.entries;
-                journal::scan_figures(&ctx.ledger, None, |e, _| {
-                    if e.seq <= n {
-                        book.apply(e);
-                    }
-                })?;
-            }
+        (FirstRead::Whole(book), _) => {
             let generated = book
                 .last_recorded_at
                 .map(time::format_timestamp)

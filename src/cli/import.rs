@@ -438,13 +438,6 @@ fn judge(
     // The line of the row each staged entry came from, in the entries' order.
     let mut rows: Vec<u64> = Vec::new();
     let mut unanswered = false;
-    // An accepted draft the share owns (`stage`) read only that share. A refusal
-    // counts only if the draft reads it (`Share::answers`): asked of the draft made
-    // again, as the refusal left the book as it was.
-    let answers = |writer: &Writer, row: &crate::import::Row| {
-        share
-            .is_none_or(|s| resolve(row, writer.book()).is_ok_and(|b| s.answers(writer.book(), &b)))
-    };
     let bar = progress(table.bytes());
     let parsed = table.rows(file, sha256, |row, at| {
         if unanswered {
@@ -464,44 +457,27 @@ fn judge(
             }
             Seen::New(key) => key,
         };
-        match resolve(&row, writer.book()) {
-            Err(p) => problems.push(p),
-            Ok(body) => {
-                match stage(writer, body, dry_run, share) {
-                    Ok(true) => {
-                        rows.push(row.line);
-                        repeats.staged(key)
-                    }
-                    Ok(false) => unanswered = true,
-                    Err(_) if !answers(writer, &row) => unanswered = true,
-                    // A refund listed before the payment it returns (an export
-                    // sorted newest first) is tried again once every other row is
-                    // staged.
-                    Err(p) if p.code == Code::RefundExceeds => deferred.push((row, key)),
-                    Err(p) => problems.push(rejected(&row, name_staged(p, writer, &rows))),
-                }
+        match try_row(writer, &row, dry_run, share, &rows, true) {
+            Tried::Staged => {
+                rows.push(row.line);
+                repeats.staged(key)
             }
+            Tried::Unanswered => unanswered = true,
+            Tried::Later => deferred.push((row, key)),
+            Tried::Refused(p) => problems.push(p),
         }
     });
     for (row, key) in deferred {
         if unanswered {
             break;
         }
-        let body = match resolve(&row, writer.book()) {
-            Ok(body) => body,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
-        match stage(writer, body, dry_run, share) {
-            Ok(true) => {
+        match try_row(writer, &row, dry_run, share, &rows, false) {
+            Tried::Staged => {
                 rows.push(row.line);
                 repeats.staged(key)
             }
-            Ok(false) => unanswered = true,
-            Err(_) if !answers(writer, &row) => unanswered = true,
-            Err(p) => problems.push(rejected(&row, name_staged(p, writer, &rows))),
+            Tried::Unanswered | Tried::Later => unanswered = true,
+            Tried::Refused(p) => problems.push(p),
         }
     }
     bar.finish_and_clear();
@@ -512,6 +488,48 @@ fn judge(
         differing,
         parsed,
     })
+}
+
+/// What trying to stage one new row came to.
+enum Tried {
+    Staged,
+    /// The share read cannot give the whole ledger's verdict on it.
+    Unanswered,
+    /// A refund larger than what was paid so far (an export sorted newest first
+    /// lists a refund before the payment it returns): tried again once every other
+    /// row is staged.
+    Later,
+    Refused(RowProblem),
+}
+
+/// Makes the row's draft, with its pledge named by number, and stages it (`first`:
+/// a refund may wait, see `Tried::Later`). With a `share`: an accepted draft the
+/// share owns read only that share, and a refusal counts only if the draft reads it
+/// (`Share::answers`, asked of the draft made again, as a refusal leaves the book
+/// as it was).
+fn try_row(
+    writer: &mut Writer,
+    row: &crate::import::Row,
+    dry_run: bool,
+    share: Option<&Share<'_>>,
+    rows: &[u64],
+    first: bool,
+) -> Tried {
+    let body = match resolve(row, writer.book()) {
+        Ok(body) => body,
+        Err(p) => return Tried::Refused(p),
+    };
+    let answers = |writer: &Writer| {
+        share
+            .is_none_or(|s| resolve(row, writer.book()).is_ok_and(|b| s.answers(writer.book(), &b)))
+    };
+    match stage(writer, body, dry_run, share) {
+        Ok(true) => Tried::Staged,
+        Ok(false) => Tried::Unanswered,
+        Err(_) if !answers(writer) => Tried::Unanswered,
+        Err(p) if first && p.code == Code::RefundExceeds => Tried::Later,
+        Err(p) => Tried::Refused(rejected(row, name_staged(p, writer, rows))),
+    }
 }
 
 /// Why a row counted as already recorded is worth a look: its reference names entry
