@@ -660,6 +660,55 @@ fn name_staged(
 mod tests {
     use super::*;
 
+    /// A share judges rows of its own donors, acceptances and refusals alike,
+    /// without falling back on a read of the whole ledger (which the command's
+    /// output could not show), and its book holds no other donor's pledge.
+    #[test]
+    fn a_share_judges_its_own_rows_without_the_whole_ledger() {
+        let at: chrono::DateTime<chrono::Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        crate::journal::init(&path, at).unwrap();
+        let mut w = Writer::open(&path, at, Reading::ToImport).unwrap();
+        for (donor, reference) in [("JPN", "J-1"), ("USA", "U-1")] {
+            let body: Body = serde_json::from_str(&format!(
+                r#"{{"kind":"pledge","donor":"{donor}","mandate":"icat","amount":"100","currency":"USD","date":"2024-01-01","reference":"{reference}"}}"#
+            ))
+            .unwrap();
+            w.stage(body).unwrap();
+        }
+        w.commit().unwrap();
+        let canonical = crate::import::profile::builtin("canonical").unwrap();
+        let profile = Profile::parse(canonical, "canonical").unwrap();
+        let judged = |csv: &str| {
+            let table = Table::open(csv, &profile).unwrap();
+            let (donors, watch) = share_of_rows(&table, "f.csv", "abc");
+            let reading = Reading::ToImportOf(Whose::Donors(&donors), &watch);
+            let mut writer = Writer::open(&path, at, reading).unwrap();
+            assert!(writer.left_out().is_empty());
+            assert!(writer.book().pledge(1).is_some() && writer.book().pledge(2).is_none());
+            let share = Share::new(Whose::Donors(&donors));
+            judge(&mut writer, &table, "f.csv", "abc", true, Some(&share))
+                .map(|j| (j.problems.len(), writer.staged_count()))
+        };
+        let header =
+            "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo\n";
+        // Two staged (a payment naming J-1, a pledge), one refused (unknown donor).
+        assert_eq!(
+            judged(&format!(
+                "{header}2024-02-01,JPN,icat,payment,10.00,USD,P-1,J-1,,\n2024-02-02,JPN,icat,pledge,5.00,USD,J-2,,,\n2024-02-03,Jpaan,icat,payment,1.00,USD,,,,\n"
+            )),
+            Some((1, 2))
+        );
+        // A refund JPN was never paid: refused by the share, which holds JPN whole.
+        assert_eq!(
+            judged(&format!(
+                "{header}2024-02-01,JPN,icat,refund,500.00,USD,R-1,,,\n"
+            )),
+            Some((1, 0))
+        );
+    }
+
     #[test]
     fn the_share_of_rows_is_their_donors_and_the_references_they_name() {
         let text = crate::import::profile::builtin("canonical").unwrap();
