@@ -248,6 +248,52 @@ fn registered_donors_rates_refunds_and_problems_alike() {
     pair.same("verify --rules");
 }
 
+/// Rows of several donors judged in groups, one group of donors at a time, with a
+/// rate row in the same file (every group judges it, one counts it): each run
+/// lists, records and numbers alike, and a payment naming a pledge of the same
+/// file names it by its number in the whole batch.
+#[test]
+fn rates_in_the_file_count_for_every_group_of_donors() {
+    let pair = Pair::new(|t| {
+        t.ok("init");
+        t.ok("record pledge --donor JPN --mandate icat --amount 100 --currency USD --date 2024-01-01 --reference P-1");
+        t.ok("record pledge --donor USA --mandate icat --amount 500 --currency USD --date 2024-01-02 --reference P-2");
+        t.ok("record pledge --donor ITA --mandate icat --amount 50 --currency USD --date 2024-01-03 --reference P-4");
+    });
+    pair.write(
+        "mixed.toml",
+        "[csv]\noptional_columns = [\"reference\", \"pledge_reference\", \"per_usd\"]\n\
+         [columns]\ndate = \"date\"\ndonor = \"donor\"\nmandate = \"mandate\"\nkind = \"kind\"\n\
+         amount = \"amount\"\ncurrency = \"currency\"\nreference = \"reference\"\n\
+         pledge_reference = \"pledge_reference\"\nper_usd = \"per_usd\"\n",
+    );
+    let header = "date,donor,mandate,kind,amount,currency,reference,pledge_reference,per_usd\n";
+    let rows = "2024-03-01,,,rate,,EUR,,,0.8\n\
+                2024-03-02,Japan,icat,payment,40,EUR,PAY-1,P-1,\n\
+                2024-03-03,Germany,icat,pledge,10,EUR,P-3,,\n\
+                2024-03-04,USA,icat,payment,80,EUR,PAY-2,P-2,\n\
+                2024-03-05,Germany,icat,payment,4,EUR,PAY-3,P-3,\n\
+                2024-03-06,Italy,icat,pledge,20,USD,P-5,,\n\
+                2024-03-07,Italy,icat,payment,20,USD,PAY-5,P-5,\n";
+    pair.write("paid.csv", format!("{header}{rows}"));
+    let o = pair.same("import paid.csv --profile ./mixed.toml --dry-run");
+    assert!(o.stdout.contains("7 new entries"), "{o:?}");
+    // The payment of the file's own pledge names it by its number, #9.
+    assert!(
+        o.stdout
+            .contains("payment ITA icat 20.00 USD 2024-03-07 pledge #9"),
+        "{o:?}"
+    );
+    let o = pair.same("import paid.csv --profile ./mixed.toml");
+    assert!(o.stdout.contains("7 new entries"), "{o:?}");
+    let o = pair.same("import paid.csv --profile ./mixed.toml");
+    assert!(
+        o.stdout.contains("0 new entries, 7 already recorded"),
+        "{o:?}"
+    );
+    pair.same("verify --rules");
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

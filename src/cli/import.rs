@@ -28,6 +28,8 @@ use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, dec
 use crate::journal::{Reading, Watch, Writer};
 use std::collections::HashSet;
 
+mod groups;
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  ledger import tests/fixtures/import/umoja-receipts-2024-q3.csv --profile umoja-receipts --dry-run\n  ledger import tests/fixtures/import/canonical-example.csv\n  ledger import tests/fixtures/import/rates-example.csv --profile rates"
@@ -226,6 +228,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         &sha256,
         args.dry_run,
         share,
+        budget,
     )?;
     let Judged {
         mut problems,
@@ -233,6 +236,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         already,
         differing,
         parsed,
+        ..
     } = judged;
     problems.extend(parsed.problems.iter().cloned());
     for (line, what) in differing.iter().take(LIST_LIMIT) {
@@ -327,6 +331,19 @@ struct Judged {
     /// Rows known by their reference whose recorded entry says otherwise.
     differing: Vec<(u64, String)>,
     parsed: crate::import::Parsed,
+    /// The line of the row each staged entry came from, in the entries' order.
+    lines: Vec<u64>,
+    /// How many entries were staged before the refunds tried again (`Tried::Later`).
+    first_pass: usize,
+}
+
+/// Whether `judge` takes a row: to judge it and count its verdict, to judge it
+/// only (a rate, judged by every group of donors and counted by one), or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Take {
+    Count,
+    JudgeOnly,
+    Skip,
 }
 
 /// The share of the ledger the file's rows are judged by (see `Share`): the donors
@@ -334,14 +351,16 @@ struct Judged {
 /// built-in register does not know stands for every registered donor), and, of the
 /// rest of the ledger, the last pledge carrying each reference a row names a pledge
 /// by (a write-off's pledge is found so) and the rows of this file imported before.
-fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch) {
+fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch, groups::Parts) {
     let builtin = Register::builtin();
     let mut donors = Donors::default();
     let mut watch = Watch {
         references: HashSet::new(),
         sha256: sha256.to_string(),
     };
+    let mut parts = groups::Parts::default();
     table.rows(file, sha256, |row, _| {
+        parts.add(&row, &builtin);
         match &row.body {
             Body::Pledge(p) => donors.add_typed(&p.money.donor, &builtin),
             Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
@@ -365,7 +384,7 @@ fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch) {
             watch.references.insert(r.clone());
         }
     });
-    (donors, watch)
+    (donors, watch, parts)
 }
 
 /// Opens the ledger and judges every row, reading the share `share` names when
@@ -374,6 +393,8 @@ fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch) {
 /// donors too: `Writer::left_out`), and every row reads that share
 /// (`Share::answers`) and makes an entry of it (`Share::owns`); a row that does
 /// not sends the import back to read the whole ledger and judge every row again.
+/// Rows naming more than half the budget of entries are judged in groups
+/// (`groups`).
 #[allow(clippy::too_many_arguments)]
 fn open_and_judge(
     ctx: &Context,
@@ -383,8 +404,22 @@ fn open_and_judge(
     file: &str,
     sha256: &str,
     dry_run: bool,
-    mut share: Option<(Donors, Watch)>,
+    share: Option<(Donors, Watch, groups::Parts)>,
+    budget: u64,
 ) -> Result<(Writer, Judged), Failure> {
+    let mut share = match share {
+        Some((donors, watch, parts)) if parts.count() > 1 => {
+            match groups::judge_in_groups(
+                ctx, profile, found, table, file, sha256, dry_run, parts, budget,
+            )? {
+                groups::Grouped::Judged(judged) => return Ok(*judged),
+                groups::Grouped::One => Some((donors, watch)),
+                groups::Grouped::Whole => None,
+            }
+        }
+        Some((donors, watch, _)) => Some((donors, watch)),
+        None => None,
+    };
     loop {
         let reading = match &share {
             Some((donors, watch)) => Reading::ToImportOf(Whose::Donors(donors), watch),
@@ -410,7 +445,15 @@ fn open_and_judge(
         let judge_by = share
             .as_ref()
             .map(|(donors, _)| Share::new(Whose::Donors(donors)));
-        match judge(&mut writer, table, file, sha256, dry_run, judge_by.as_ref()) {
+        match judge(
+            &mut writer,
+            table,
+            file,
+            sha256,
+            dry_run,
+            judge_by.as_ref(),
+            &|_| Take::Count,
+        ) {
             Some(judged) => return Ok((writer, judged)),
             None => {
                 drop(writer);
@@ -420,8 +463,9 @@ fn open_and_judge(
     }
 }
 
-/// Judges and stages every row in the file's order; none if `share` is given and a
-/// row does not read it or makes an entry outside it.
+/// Judges and stages every row `takes` takes, in the file's order; none if `share`
+/// is given and a row does not read it or makes an entry outside it. The verdicts
+/// on rows it judges only are not counted (their entries are staged all the same).
 fn judge(
     writer: &mut Writer,
     table: &Table,
@@ -429,6 +473,7 @@ fn judge(
     sha256: &str,
     dry_run: bool,
     share: Option<&Share<'_>>,
+    takes: &dyn Fn(&crate::import::Row) -> Take,
 ) -> Option<Judged> {
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut repeats = Repeats::default();
@@ -444,7 +489,13 @@ fn judge(
             return;
         }
         bar.set_position(at as u64);
+        let counted = match takes(&row) {
+            Take::Count => true,
+            Take::JudgeOnly => false,
+            Take::Skip => return,
+        };
         let key = match repeats.seen(&row, writer.book()) {
+            Seen::Recorded(_) if !counted => return,
             Seen::Recorded(seq) => {
                 already += 1;
                 if let Some(seq) = seq {
@@ -463,11 +514,13 @@ fn judge(
                 repeats.staged(key)
             }
             Tried::Unanswered => unanswered = true,
-            Tried::Later => deferred.push((row, key)),
-            Tried::Refused(p) => problems.push(p),
+            Tried::Later => deferred.push((row, key, counted)),
+            Tried::Refused(p) if counted => problems.push(p),
+            Tried::Refused(_) => {}
         }
     });
-    for (row, key) in deferred {
+    let first_pass = rows.len();
+    for (row, key, counted) in deferred {
         if unanswered {
             break;
         }
@@ -477,7 +530,8 @@ fn judge(
                 repeats.staged(key)
             }
             Tried::Unanswered | Tried::Later => unanswered = true,
-            Tried::Refused(p) => problems.push(p),
+            Tried::Refused(p) if counted => problems.push(p),
+            Tried::Refused(_) => {}
         }
     }
     bar.finish_and_clear();
@@ -487,6 +541,8 @@ fn judge(
         already,
         differing,
         parsed,
+        lines: rows,
+        first_pass,
     })
 }
 
@@ -682,14 +738,22 @@ mod tests {
         let profile = Profile::parse(canonical, "canonical").unwrap();
         let judged = |csv: &str| {
             let table = Table::open(csv, &profile).unwrap();
-            let (donors, watch) = share_of_rows(&table, "f.csv", "abc");
+            let (donors, watch, _) = share_of_rows(&table, "f.csv", "abc");
             let reading = Reading::ToImportOf(Whose::Donors(&donors), &watch);
             let mut writer = Writer::open(&path, at, reading).unwrap();
             assert!(writer.left_out().is_empty());
             assert!(writer.book().pledge(1).is_some() && writer.book().pledge(2).is_none());
             let share = Share::new(Whose::Donors(&donors));
-            judge(&mut writer, &table, "f.csv", "abc", true, Some(&share))
-                .map(|j| (j.problems.len(), writer.staged_count()))
+            judge(
+                &mut writer,
+                &table,
+                "f.csv",
+                "abc",
+                true,
+                Some(&share),
+                &|_| Take::Count,
+            )
+            .map(|j| (j.problems.len(), writer.staged_count()))
         };
         let header =
             "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo\n";
@@ -719,7 +783,7 @@ mod tests {
                    2024-01-03,,,write-off,1.00,USD,,P-7,,approved\n\
                    2024-01-04,United States of America,icat,refund,1.00,USD,,,,\n";
         let table = Table::open(csv, &profile).unwrap();
-        let (donors, watch) = share_of_rows(&table, "f.csv", "abc");
+        let (donors, watch, _) = share_of_rows(&table, "f.csv", "abc");
         let mut codes: Vec<&str> = donors.codes.iter().map(String::as_str).collect();
         codes.sort();
         assert_eq!(codes, ["DEU", "JPN", "USA"]);
@@ -734,7 +798,7 @@ mod tests {
             &profile,
         )
         .unwrap();
-        let (donors, watch) = share_of_rows(&table, "g.csv", "def");
+        let (donors, watch, _) = share_of_rows(&table, "g.csv", "def");
         assert!(donors.codes.is_empty() && donors.registered);
         assert!(watch.references.is_empty());
     }

@@ -23,7 +23,7 @@ pub use index::{Judgement, path_for as index_path};
 pub use line::{Checked, ZERO_HASH, check as check_line, encode};
 pub use lock::lock_timeout;
 pub use open::special_kind;
-pub use peek::share_of;
+pub use peek::{lines_by_donor, share_of};
 pub use scan::{
     Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan, scan_figures, scan_only,
     scan_some,

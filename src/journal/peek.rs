@@ -7,6 +7,9 @@
 //! hint names, and gives its verdict only if the entry is then in its book
 //! (`Share::answers`, `Share::owns`). A wrong hint costs a second read, never a
 //! verdict.
+//!
+//! Also a hint of how large each donor's share is (`lines_by_donor`), so that an
+//! import can judge its rows in groups of donors a read can hold.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -36,6 +39,36 @@ pub fn share_of(path: &Path, seq: u64) -> Option<Option<String>> {
             (pledge.kind == "pledge").then_some(Some(pledge.donor?))
         }
         _ => Some(None),
+    }
+}
+
+/// How many lines of the ledger at `path` name each donor (a pledge, payment,
+/// refund or in-kind contribution, by the donor's code as its line has it), read
+/// without checking anything: a hint of how many entries each donor's share holds.
+/// Lines in no form `encode` writes are not counted. Nothing if the file cannot be
+/// read.
+pub fn lines_by_donor(path: &Path) -> Option<rustc_hash::FxHashMap<String, u64>> {
+    use std::io::BufRead;
+    let file = File::open(path).ok()?;
+    let mut reader = std::io::BufReader::with_capacity(chunk().max(1 << 16), file);
+    let mut counts: rustc_hash::FxHashMap<String, u64> = Default::default();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).ok()? == 0 {
+            return Some(counts);
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        if let Some((donor, _)) = super::decode::glance(text).and_then(|g| g.party) {
+            match counts.get_mut(donor) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(donor.to_string(), 1);
+                }
+            }
+        }
     }
 }
 
@@ -205,5 +238,11 @@ mod tests {
         for (seq, share) in &want {
             assert_eq!(&share_of(&path, *seq), share, "entry #{seq}, without");
         }
+        // The lines naming each donor: JPN's pledge, payment and in-kind
+        // contribution, USA's pledge (a write-off names no donor on its line).
+        let counts = lines_by_donor(&path).unwrap();
+        let mut counts: Vec<_> = counts.into_iter().collect();
+        counts.sort();
+        assert_eq!(counts, [("JPN".to_string(), 3), ("USA".to_string(), 1)]);
     }
 }

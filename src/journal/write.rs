@@ -188,10 +188,88 @@ impl Writer {
         let clock = clock.into();
         let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let (book, scan, left_out) = Self::read_all(&file, path, reading)?;
+        let (book, scan, left_out) = Self::read_checked(&file, path, reading, 0)?;
+        // Read the clock only now, holding the lock: a writer that waited for another
+        // must not record a time before the entries committed while it waited.
+        let now = checked_time(path, clock, book.last_recorded_at)?;
+        Ok(Writer {
+            file,
+            path: path.to_path_buf(),
+            book,
+            head: scan.head,
+            committed_len: scan.committed_len,
+            now,
+            bodies: Vec::new(),
+            ends: Vec::new(),
+            kept: Vec::new(),
+            left_out,
+        })
+    }
+
+    /// Reads the ledger again, still holding the lock, as `reading` says, in place
+    /// of the book read before: what was staged is dropped. Lines the reads before
+    /// decoded and this one does not keep are checked but not decoded again. The
+    /// time entries are recorded at stays the one read when the ledger was opened.
+    pub fn read_again(&mut self, reading: Reading<'_>) -> Result<(), JournalError> {
+        // Free the book read before first: one share is held at a time.
+        self.book = Checker::without_sources();
+        self.bodies = Vec::new();
+        self.ends = Vec::new();
+        self.kept = Vec::new();
+        let (book, scan, left_out) =
+            Self::read_checked(&self.file, &self.path, reading, self.head.entries)?;
+        if scan.head != self.head || scan.committed_len != self.committed_len {
+            return Err(JournalError::Changed {
+                path: self.path.clone(),
+                what: "it changed while it was locked and read again; run `ledger verify`".into(),
+            });
+        }
+        self.book = book;
+        self.left_out = left_out;
+        Ok(())
+    }
+
+    /// Stages `entries`, already judged (by reads of shares of the ledger, each
+    /// under this writer's lock), in place of anything staged: each must be
+    /// numbered after the one before it, from the next entry's number. Kept as
+    /// entries too (`staged`) when `keep`. Their lines are checked at `commit` as
+    /// every line is.
+    pub fn restage(&mut self, entries: Vec<Entry>, keep: bool) -> Result<(), JournalError> {
+        self.bodies.clear();
+        self.ends.clear();
+        self.kept.clear();
+        for (i, e) in entries.iter().enumerate() {
+            if e.seq != self.head.entries + i as u64 + 1 || e.recorded_at != self.now {
+                return Err(JournalError::Io {
+                    path: self.path.clone(),
+                    source: std::io::Error::other(format!(
+                        "entry #{} is out of place among the entries judged; nothing was written",
+                        e.seq
+                    )),
+                });
+            }
+            line::encode_body(&mut self.bodies, &e.body);
+            self.ends.push(self.bodies.len());
+        }
+        if keep {
+            self.kept = entries;
+        }
+        Ok(())
+    }
+
+    /// Reads the whole ledger as `reading` says (not decoding again the lines up to
+    /// entry `decoded_to` that it does not keep) and refuses one its index says has
+    /// lost entries or whose tail is torn.
+    fn read_checked(
+        file: &File,
+        path: &Path,
+        reading: Reading<'_>,
+        decoded_to: u64,
+    ) -> Result<(Checker, Scan, BTreeSet<String>), JournalError> {
+        let (book, scan, left_out) = Self::read_all(file, path, reading, decoded_to)?;
         // The index is a witness of what was committed: a journal it says has lost or
         // changed committed entries is not appended to.
-        super::check_index_of(&file, path, &scan)?;
+        super::check_index_of(file, path, &scan)?;
         if let Tail::Torn {
             offset,
             bytes,
@@ -216,27 +294,14 @@ impl Writer {
             let last = book.last_recorded_at.max(Some(at));
             book.set_last_recorded_at(last);
         }
-        // Read the clock only now, holding the lock: a writer that waited for another
-        // must not record a time before the entries committed while it waited.
-        let now = checked_time(path, clock, book.last_recorded_at)?;
-        Ok(Writer {
-            file,
-            path: path.to_path_buf(),
-            book,
-            head: scan.head,
-            committed_len: scan.committed_len,
-            now,
-            bodies: Vec::new(),
-            ends: Vec::new(),
-            kept: Vec::new(),
-            left_out,
-        })
+        Ok((book, scan, left_out))
     }
 
     fn read_all(
         file: &File,
         path: &Path,
         reading: Reading<'_>,
+        decoded_to: u64,
     ) -> Result<(Checker, Scan, BTreeSet<String>), JournalError> {
         let (mut book, notes) = match reading {
             Reading::ToRecord | Reading::ToRecordOf(_) => {
@@ -256,7 +321,7 @@ impl Writer {
                     file,
                     path,
                     notes,
-                    Some((&wanted, 0)),
+                    Some((&wanted, decoded_to)),
                     None,
                     None,
                     &mut |e, _| {
@@ -288,7 +353,7 @@ impl Writer {
                     file,
                     path,
                     notes,
-                    Some((&wanted, 0)),
+                    Some((&wanted, decoded_to)),
                     None,
                     None,
                     &mut |e, _| {

@@ -1,0 +1,416 @@
+//! An import into a ledger past the budget whose rows name more donors' entries
+//! than a read holds at once: its rows are judged in groups of donors, each group
+//! against a read of its own share of the ledger, every read under the one lock the
+//! writer took, and the entries are numbered once every group has judged its rows.
+//!
+//! Groups are independent because every recording rule reads only the row's own
+//! donor's entries and the entries that name no donor (`Share`), with one
+//! exception, which decides how rows are joined (`Parts`): a pledge reference names
+//! the last pledge recorded with it, whoever gave it. So every row naming a
+//! reference, and every pledge row carrying it, is judged in one group; a reference
+//! whose last recorded pledge is another donor's brings that donor's share into the
+//! group's read (`Writer::left_out`), and if that donor has rows of its own, joins
+//! the two groups and starts again. Rates name no donor: every group judges every
+//! rate row, and the first counts them.
+//!
+//! A group numbers the entries it stages as if they were the only ones, after the
+//! ledger's last: the same order as the import of the whole file gives them, with
+//! gaps closed. Rules compare entries' numbers, never count them, so the verdicts
+//! are the same; an entry naming an entry staged by the same group (a payment of a
+//! pledge in the file) is given that entry's number in the whole batch
+//! (`renumber`), and a message naming one names its row, as it always does.
+//! Anything a group cannot answer as the whole ledger would sends the import back
+//! to read the whole ledger.
+
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
+
+use super::{Found, Judged, Take, judge, profile_failure};
+use crate::cli::{Context, Failure};
+use crate::domain::book::{Donors, Share, Whose};
+use crate::domain::entry::{Body, Entry};
+use crate::domain::register::Register;
+use crate::import::{Profile, Repeats, Row, Table};
+use crate::journal::{Reading, Watch, Writer};
+
+/// What the rows of a file are joined by: a donor the built-in register knows (by
+/// code), every donor it does not (the ledger's registered donors), or a pledge
+/// reference.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Node {
+    Donor(String),
+    Registered,
+    Reference(String),
+}
+
+/// The rows' donors and references joined into parts that must be judged together
+/// (a union-find over `Node`s).
+#[derive(Debug, Default)]
+pub(in crate::cli) struct Parts {
+    ids: FxHashMap<Node, usize>,
+    nodes: Vec<Node>,
+    parent: Vec<usize>,
+    /// The references rows name a pledge by (a read watches them: `Watch`).
+    named: HashSet<String>,
+}
+
+/// The nodes a row is joined by: its donor, the reference its pledge carries, and
+/// the reference it names a pledge by. A rate has none.
+fn nodes_of(row: &Row, builtin: &Register) -> [Option<Node>; 3] {
+    let donor = |text: &str| match builtin.resolve_donor(text) {
+        Ok(d) => Node::Donor(d.code.clone()),
+        Err(_) => Node::Registered,
+    };
+    let (donor, carried) = match &row.body {
+        Body::Pledge(p) => (
+            Some(donor(&p.money.donor)),
+            p.notes.reference.clone().map(Node::Reference),
+        ),
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => (Some(donor(&p.money.donor)), None),
+        // A write-off's or reduction's donor is its pledge's: joined by reference.
+        Body::WriteOff(_)
+        | Body::Reduction(_)
+        | Body::Rate(_)
+        | Body::Ledger(_)
+        | Body::Reversal(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_)
+        | Body::Agreement(_)
+        | Body::ConditionMet(_) => (None, None),
+    };
+    let named = row.pledge_reference.clone().map(Node::Reference);
+    [donor, carried, named]
+}
+
+impl Parts {
+    /// Joins the nodes of one row.
+    pub fn add(&mut self, row: &Row, builtin: &Register) {
+        if let Some(r) = &row.pledge_reference
+            && !self.named.contains(r)
+        {
+            self.named.insert(r.clone());
+        }
+        let mut first = None;
+        for node in nodes_of(row, builtin).into_iter().flatten() {
+            let id = self.id(node);
+            match first {
+                None => first = Some(id),
+                Some(f) => self.join(f, id),
+            }
+        }
+    }
+
+    fn id(&mut self, node: Node) -> usize {
+        if let Some(&id) = self.ids.get(&node) {
+            return id;
+        }
+        let id = self.nodes.len();
+        self.ids.insert(node.clone(), id);
+        self.nodes.push(node);
+        self.parent.push(id);
+        id
+    }
+
+    fn root(&self, mut id: usize) -> usize {
+        while self.parent[id] != id {
+            id = self.parent[id];
+        }
+        id
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.root(a), self.root(b));
+        if a != b {
+            self.parent[a.max(b)] = a.min(b);
+        }
+    }
+
+    /// The part a row is judged in; none for a row joined by nothing (a rate).
+    fn part_of(&self, row: &Row, builtin: &Register) -> Option<usize> {
+        let node = nodes_of(row, builtin).into_iter().flatten().next()?;
+        self.ids.get(&node).map(|&id| self.root(id))
+    }
+
+    /// How many parts the rows make.
+    pub fn count(&self) -> usize {
+        (0..self.nodes.len()).filter(|&i| self.root(i) == i).count()
+    }
+
+    /// The part holding the rows of donor `code` (as the ledger writes it), if any.
+    fn part_of_donor(&self, code: &str, builtin: &Register) -> Option<usize> {
+        let node = match builtin.donor(code) {
+            Some(_) => Node::Donor(code.to_string()),
+            None => Node::Registered,
+        };
+        self.ids.get(&node).map(|&id| self.root(id))
+    }
+}
+
+/// One group of parts, and what its read keeps and watches.
+struct Group {
+    /// The parts it judges (by root).
+    parts: Vec<usize>,
+    donors: Donors,
+    references: HashSet<String>,
+}
+
+/// The parts packed into groups of at most `most` lines (each part's count from
+/// `lines`: its donors' lines, every donor the built-in register does not know for
+/// `Node::Registered`), largest first, each into the first group it fits (a part
+/// larger than `most` alone in a group of its own).
+fn pack(
+    parts: &Parts,
+    lines: &FxHashMap<String, u64>,
+    builtin: &Register,
+    most: u64,
+) -> Vec<Group> {
+    let registered: u64 = lines
+        .iter()
+        .filter(|(code, _)| builtin.donor(code).is_none())
+        .map(|(_, n)| n)
+        .sum();
+    let mut sizes: FxHashMap<usize, u64> = FxHashMap::default();
+    for (i, node) in parts.nodes.iter().enumerate() {
+        let n = match node {
+            Node::Donor(code) => lines.get(code).copied().unwrap_or(0),
+            Node::Registered => registered,
+            Node::Reference(_) => 0,
+        };
+        *sizes.entry(parts.root(i)).or_default() += n;
+    }
+    let mut sized: Vec<(usize, u64)> = sizes.into_iter().collect();
+    sized.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut packed: Vec<(u64, Vec<usize>)> = Vec::new();
+    for (part, n) in sized {
+        match packed.iter_mut().find(|(held, _)| held + n <= most) {
+            Some((held, group)) => {
+                *held += n;
+                group.push(part);
+            }
+            None => packed.push((n, vec![part])),
+        }
+    }
+    packed
+        .into_iter()
+        .map(|(_, mut group)| {
+            group.sort_unstable();
+            let mut donors = Donors::default();
+            let mut references = HashSet::new();
+            for (i, node) in parts.nodes.iter().enumerate() {
+                if group.binary_search(&parts.root(i)).is_err() {
+                    continue;
+                }
+                match node {
+                    Node::Donor(code) => {
+                        donors.codes.insert(code.clone());
+                    }
+                    Node::Registered => donors.registered = true,
+                    Node::Reference(r) if parts.named.contains(r) => {
+                        references.insert(r.clone());
+                    }
+                    Node::Reference(_) => {}
+                }
+            }
+            Group {
+                parts: group,
+                donors,
+                references,
+            }
+        })
+        .collect()
+}
+
+/// What judging in groups came to.
+pub(super) enum Grouped {
+    /// Every row judged, and staged in the writer, numbered as one batch.
+    Judged(Box<(Writer, Judged)>),
+    /// The rows make one group: the share they name is read as one.
+    One,
+    /// A group could not answer as the whole ledger would: read all of it.
+    Whole,
+}
+
+/// Judges the rows of `table` in groups of at most half of `budget` entries.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn judge_in_groups(
+    ctx: &Context,
+    profile: &Profile,
+    found: &Found,
+    table: &Table,
+    file: &str,
+    sha256: &str,
+    dry_run: bool,
+    mut parts: Parts,
+    budget: u64,
+) -> Result<Grouped, Failure> {
+    let builtin = Register::builtin();
+    let Some(lines) = crate::journal::lines_by_donor(&ctx.ledger) else {
+        return Ok(Grouped::One);
+    };
+    'regroup: loop {
+        let groups = pack(&parts, &lines, &builtin, (budget / 2).max(1));
+        if groups.len() < 2 {
+            return Ok(Grouped::One);
+        }
+        let mut writer: Option<Writer> = None;
+        let mut judged: Vec<(Judged, Vec<Entry>)> = Vec::with_capacity(groups.len());
+        for (g, group) in groups.iter().enumerate() {
+            let mut read = group.donors.clone();
+            let watch = Watch {
+                references: group.references.clone(),
+                sha256: sha256.to_string(),
+            };
+            loop {
+                let reading = Reading::ToImportOf(Whose::Donors(&read), &watch);
+                let w = match writer.as_mut() {
+                    Some(w) => {
+                        w.read_again(reading)?;
+                        w
+                    }
+                    None => writer.insert(Writer::open(&ctx.ledger, ctx.clock()?, reading)?),
+                };
+                if w.left_out().is_empty() {
+                    break;
+                }
+                if w.left_out().iter().all(|d| read.codes.contains(d)) {
+                    return Ok(Grouped::Whole);
+                }
+                // A donor holding the last pledge with a reference a row names: its
+                // share is read too, and if it has rows of its own, they are
+                // judged with this group's.
+                let mut joined = false;
+                for d in w.left_out().clone() {
+                    match parts.part_of_donor(&d, &builtin) {
+                        Some(p) if group.parts.binary_search(&p).is_err() => {
+                            parts.join(p, group.parts[0]);
+                            joined = true;
+                        }
+                        _ => {
+                            read.codes.insert(d);
+                        }
+                    }
+                }
+                if joined {
+                    continue 'regroup;
+                }
+            }
+            let w = writer.as_mut().expect("the ledger is open");
+            if g == 0 {
+                profile
+                    .check(&w.book().register)
+                    .map_err(|e| profile_failure(&found.shown, &e))?;
+            }
+            w.expect(table.most_rows());
+            let share = Share::new(Whose::Donors(&read));
+            let takes = |row: &Row| match parts.part_of(row, &builtin) {
+                Some(p) if group.parts.binary_search(&p).is_ok() => Take::Count,
+                Some(_) => Take::Skip,
+                None if g == 0 => Take::Count,
+                None if matches!(row.body, Body::Rate(_)) => Take::JudgeOnly,
+                None => Take::Skip,
+            };
+            // Staged as entries (as a dry run stages them): numbered again below.
+            let Some(j) = judge(w, table, file, sha256, true, Some(&share), &takes) else {
+                return Ok(Grouped::Whole);
+            };
+            judged.push((j, w.staged().to_vec()));
+        }
+        let mut writer = writer.expect("the ledger is open");
+        let Some((judged, entries)) = renumber(writer.head().entries, judged) else {
+            return Ok(Grouped::Whole);
+        };
+        writer.restage(entries, dry_run)?;
+        return Ok(Grouped::Judged(Box::new((writer, judged))));
+    }
+}
+
+/// The entries every group staged, as one batch: each counted once (a rate by the
+/// first group), in the order the import of the whole file stages them (the rows'
+/// order, then the refunds tried again), numbered from `last + 1`; an entry naming
+/// one its group staged names it by its number in the batch. With the groups'
+/// verdicts as one. None if the groups disagree on the rates or an entry names
+/// one that cannot be renumbered.
+fn renumber(last: u64, groups: Vec<(Judged, Vec<Entry>)>) -> Option<(Judged, Vec<Entry>)> {
+    // Where an entry comes in the whole import: refunds tried again come after
+    // every other entry, each by its row's line.
+    let place = |j: &Judged, i: usize| (i >= j.first_pass, j.lines[i]);
+    let rates = |j: &Judged, staged: &[Entry]| -> Vec<(bool, u64)> {
+        (0..staged.len())
+            .filter(|&i| matches!(staged[i].body, Body::Rate(_)))
+            .map(|i| place(j, i))
+            .collect()
+    };
+    let first_rates = groups.first().map(|(j, s)| rates(j, s))?;
+    if groups.iter().any(|(j, s)| rates(j, s) != first_rates) {
+        return None;
+    }
+    let mut places: Vec<((bool, u64), usize, usize)> = Vec::new();
+    for (g, (j, staged)) in groups.iter().enumerate() {
+        for (i, e) in staged.iter().enumerate() {
+            if g == 0 || !matches!(e.body, Body::Rate(_)) {
+                places.push((place(j, i), g, i));
+            }
+        }
+    }
+    places.sort_unstable();
+    if places.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None;
+    }
+    let number: FxHashMap<(bool, u64), u64> = (last + 1..)
+        .zip(&places)
+        .map(|(seq, (at, _, _))| (*at, seq))
+        .collect();
+    // Each group's numbers, as it staged them, to the batch's.
+    let mut renumbered: Vec<FxHashMap<u64, u64>> = Vec::with_capacity(groups.len());
+    for (j, staged) in &groups {
+        let mut map = FxHashMap::default();
+        for (i, e) in staged.iter().enumerate() {
+            map.insert(e.seq, *number.get(&place(j, i))?);
+        }
+        renumbered.push(map);
+    }
+    let mut entries = Vec::with_capacity(places.len());
+    for (at, g, i) in &places {
+        let mut e = groups[*g].1[*i].clone();
+        e.seq = number[at];
+        let map = &renumbered[*g];
+        let named = |seq: &mut u64| match seq {
+            s if *s <= last => Some(()),
+            s => map.get(s).map(|&n| *s = n),
+        };
+        match &mut e.body {
+            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
+                if let Some(s) = p.pledge.as_mut() {
+                    named(s)?;
+                }
+            }
+            Body::WriteOff(w) | Body::Reduction(w) => named(&mut w.pledge)?,
+            Body::Reversal(r) => named(&mut r.entry)?,
+            Body::Pledge(_)
+            | Body::Rate(_)
+            | Body::Ledger(_)
+            | Body::Donor(_)
+            | Body::Mandate(_)
+            | Body::Fund(_) => {}
+            // Not made by an import: named entries it could not renumber.
+            Body::Agreement(_) | Body::ConditionMet(_) => return None,
+        }
+        entries.push(e);
+    }
+    let mut groups = groups.into_iter().map(|(j, _)| j);
+    let mut whole = groups.next()?;
+    for j in groups {
+        whole.problems.extend(j.problems);
+        whole.already += j.already;
+        whole.differing.extend(j.differing);
+    }
+    // Each row's refusal or difference is one group's: in the rows' order, as the
+    // whole import lists them (the refusals are sorted by line before they are).
+    whole.differing.sort_by_key(|(line, _)| *line);
+    whole.repeats = Repeats::default();
+    whole.first_pass = places.iter().filter(|(at, _, _)| !at.0).count();
+    whole.lines = places.iter().map(|(at, _, _)| at.1).collect();
+    Some((whole, entries))
+}
