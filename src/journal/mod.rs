@@ -25,8 +25,8 @@ pub use lock::lock_timeout;
 pub use open::special_kind;
 pub use peek::{lines_by_donor, share_of};
 pub use scan::{
-    Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan, scan_figures, scan_only,
-    scan_some,
+    Classes, Classify, Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan,
+    scan_figures, scan_only, scan_some,
 };
 pub use write::{Clock, Draft, Reading, Watch, Writer, init, repair};
 

@@ -66,8 +66,46 @@ pub(super) struct Chunk {
     lines: Vec<(usize, usize, u64, u64)>,
 }
 
-/// A chunk's entries, each with its line's hash, or why a line cannot be read.
-type Decoded = Result<(Vec<Entry>, Vec<LineHash>), JournalError>;
+/// A chunk's entries, each with its line's hash, and (when asked) every line's class
+/// and hash, or why a line cannot be read.
+type Decoded = Result<(Vec<Entry>, Vec<LineHash>, Vec<(u64, u16, LineHash)>), JournalError>;
+
+/// A line's class, by its glance (none for a line not in the form `encode`
+/// writes) and text: a number the caller gives, by which a read again can name
+/// the lines it uses (`Only`).
+pub type Classify<'f> = &'f (dyn Fn(Option<Glance<'_>>, &str) -> u16 + Sync);
+
+/// Every line's class, by entry number, and the hashes of each class's lines as a
+/// read again must find them (`Only`): made by a read that checks every line.
+#[derive(Default)]
+pub struct Classes {
+    of: Vec<u16>,
+    seen: Seen,
+}
+
+impl Classes {
+    /// The class of entry `seq`; none for an entry the read did not see.
+    pub fn of(&self, seq: u64) -> Option<u16> {
+        usize::try_from(seq)
+            .ok()
+            .and_then(|i| self.of.get(i))
+            .copied()
+    }
+
+    /// The digests of each class's lines, for `Only`.
+    pub fn finish(self) -> (Vec<u16>, Digests) {
+        (self.of, self.seen.finish())
+    }
+
+    fn add(&mut self, seq: u64, class: u16, hash: &LineHash) {
+        let i = usize::try_from(seq).unwrap_or(usize::MAX);
+        if self.of.len() <= i {
+            self.of.resize(i + 1, u16::MAX);
+        }
+        self.of[i] = class;
+        self.seen.add(class, hash);
+    }
+}
 
 impl Chunk {
     /// A line, given in parts.
@@ -88,6 +126,7 @@ impl Chunk {
         path: &Path,
         notes: Notes,
         wanted: Option<(Wanted<'_>, u64)>,
+        classify: Option<Classify<'_>>,
         names: &mut Names,
     ) -> Decoded {
         let n = if wanted.is_some() {
@@ -96,8 +135,22 @@ impl Chunk {
             self.lines.len()
         };
         let (mut out, mut hashes) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut classes = Vec::new();
+        // A line in a chunk ends with `"hash":"<64 digits>"}`.
+        let hash_of = |text: &str| -> LineHash {
+            text.as_bytes()[text.len() - 66..text.len() - 2]
+                .try_into()
+                .expect("a checked line ends with its hash")
+        };
         for &(a, b, line, seq) in &self.lines {
             let text = &self.text[a..b];
+            if let Some(classify) = classify {
+                classes.push((
+                    seq,
+                    classify(super::decode::glance(text), text),
+                    hash_of(text),
+                ));
+            }
             // A line its glance shows unwanted is passed over when an earlier read
             // decoded it, else decoded (to be sure it can be) without its notes.
             let mut notes = notes;
@@ -120,12 +173,10 @@ impl Chunk {
             })?;
             if wanted.is_none_or(|(w, _)| w(Glance::of(&entry.body), text)) {
                 out.push(entry);
-                // A line in a chunk ends with `"hash":"<64 digits>"}`.
-                let hash = text.as_bytes()[text.len() - 66..text.len() - 2].try_into();
-                hashes.push(hash.expect("a checked line ends with its hash"));
+                hashes.push(hash_of(text));
             }
         }
-        Ok((out, hashes))
+        Ok((out, hashes, classes))
     }
 }
 
@@ -381,6 +432,11 @@ impl Seen {
 pub struct Digests(Vec<Option<[u8; 32]>>);
 
 impl Digests {
+    /// Whether any line was of `class`.
+    pub fn has(&self, class: u16) -> bool {
+        self.0.get(usize::from(class)).is_some_and(Option::is_some)
+    }
+
     /// Whether every class `self` saw lines of, `first` saw the same lines of.
     fn seen_by(&self, first: &Digests) -> bool {
         self.0
@@ -458,7 +514,24 @@ pub(super) fn scan_entries(
     until: Option<DateTime<Utc>>,
     visit: &mut dyn FnMut(Entry, &LineHash),
 ) -> Result<Scan, JournalError> {
+    scan_classified(file, path, notes, wanted, only, until, None, visit)
+}
+
+/// `scan_entries`, also giving every line handed over a class (`Classify`), by
+/// entry number, in `classes`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn scan_classified(
+    file: &File,
+    path: &Path,
+    notes: Notes,
+    wanted: Option<(Wanted<'_>, u64)>,
+    only: Option<Only<'_>>,
+    until: Option<DateTime<Utc>>,
+    mut classes: Option<(Classify<'_>, &mut Classes)>,
+    visit: &mut dyn FnMut(Entry, &LineHash),
+) -> Result<Scan, JournalError> {
     use std::sync::mpsc::sync_channel;
+    let classify = classes.as_ref().map(|(c, _)| *c);
     std::thread::scope(|scope| {
         let (chunks, chunks_in) = sync_channel::<Chunk>(4);
         let (decoded, decoded_in) = sync_channel::<Decoded>(4);
@@ -477,7 +550,7 @@ pub(super) fn scan_entries(
             // Every donor and mandate read is allocated once, and shared.
             let mut names = Names::default();
             for chunk in chunks_in {
-                let result = chunk.decode(path, notes, wanted, &mut names);
+                let result = chunk.decode(path, notes, wanted, classify, &mut names);
                 let failed = result.is_err();
                 if decoded.send(result).is_err() || failed {
                     break;
@@ -488,7 +561,12 @@ pub(super) fn scan_entries(
         let mut reseen = Seen::default();
         for batch in decoded_in {
             match batch {
-                Ok((entries, hashes)) => {
+                Ok((entries, hashes, classified)) => {
+                    if let Some((_, classes)) = classes.as_mut() {
+                        for (seq, class, hash) in &classified {
+                            classes.add(*seq, *class, hash);
+                        }
+                    }
                     for (e, h) in entries.into_iter().zip(&hashes) {
                         if let Some(c) = only.and_then(|o| (o.uses)(e.seq)) {
                             reseen.add(c, h);

@@ -17,7 +17,10 @@ use super::decode::Glance;
 use super::index;
 use super::line::{self, ZERO_HASH};
 use super::lock;
-use super::scan::{Head, Notes, Scan, Tail, scan_entries, scan_file};
+use super::scan::{
+    Classes, Classify, Digests, Head, Notes, Only, Scan, Tail, scan_classified, scan_entries,
+    scan_file,
+};
 use crate::domain::book::{Share, Whose};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header, Kind};
 use crate::domain::{Checker, Problem};
@@ -155,6 +158,16 @@ pub struct Watch {
     pub sha256: String,
 }
 
+/// What a read with `Reading::ToImportOf` saw of the references it watched.
+#[derive(Debug, Default)]
+struct Watched {
+    /// The donors whose entries the read left out although one of them holds the
+    /// last pledge with a reference watched.
+    left_out: BTreeSet<String>,
+    /// The donor of the last pledge with each reference watched.
+    last: HashMap<String, String>,
+}
+
 /// An open, locked ledger ready to take entries. Dropping it without `commit`
 /// writes nothing.
 pub struct Writer {
@@ -171,9 +184,11 @@ pub struct Writer {
     ends: Vec<usize>,
     /// The entries staged with `stage`, for the caller (`stage_line` keeps none).
     kept: Vec<Entry>,
-    /// Read with `Reading::ToImportOf`: the donors whose entries the read left out
-    /// although one of them holds the last pledge with a reference watched.
-    left_out: BTreeSet<String>,
+    /// Read with `Reading::ToImportOf`: what it saw of the references watched.
+    watched: Watched,
+    /// Opened with `open_classed`: every line's class, by entry number, and the
+    /// digests of each class's lines.
+    classes: Option<(Vec<u16>, Digests)>,
 }
 
 impl Writer {
@@ -188,7 +203,7 @@ impl Writer {
         let clock = clock.into();
         let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let (book, scan, left_out) = Self::read_checked(&file, path, reading, 0)?;
+        let (book, scan, watched) = Self::read_checked(&file, path, reading, 0, None, None)?;
         // Read the clock only now, holding the lock: a writer that waited for another
         // must not record a time before the entries committed while it waited.
         let now = checked_time(path, clock, book.last_recorded_at)?;
@@ -202,7 +217,45 @@ impl Writer {
             bodies: Vec::new(),
             ends: Vec::new(),
             kept: Vec::new(),
-            left_out,
+            watched,
+            classes: None,
+        })
+    }
+
+    /// `open` with a read of a share of the ledger for an import (`ToImportOf`)
+    /// that also gives every line a class (`classify`), so that a read again can
+    /// check and decode only the lines of the classes it uses (`read_again_only`).
+    pub fn open_classed(
+        path: &Path,
+        clock: impl Into<Clock>,
+        reading: Reading<'_>,
+        classify: Classify<'_>,
+    ) -> Result<Writer, JournalError> {
+        let clock = clock.into();
+        let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
+        lock::exclusive(&file, path, lock::lock_timeout())?;
+        let mut classes = Classes::default();
+        let (book, scan, watched) = Self::read_checked(
+            &file,
+            path,
+            reading,
+            0,
+            None,
+            Some((classify, &mut classes)),
+        )?;
+        let now = checked_time(path, clock, book.last_recorded_at)?;
+        Ok(Writer {
+            file,
+            path: path.to_path_buf(),
+            book,
+            head: scan.head,
+            committed_len: scan.committed_len,
+            now,
+            bodies: Vec::new(),
+            ends: Vec::new(),
+            kept: Vec::new(),
+            watched,
+            classes: Some(classes.finish()),
         })
     }
 
@@ -211,13 +264,44 @@ impl Writer {
     /// decoded and this one does not keep are checked but not decoded again. The
     /// time entries are recorded at stays the one read when the ledger was opened.
     pub fn read_again(&mut self, reading: Reading<'_>) -> Result<(), JournalError> {
+        self.read_again_only(reading, None)
+    }
+
+    /// `read_again`, reading again only the lines of the classes `uses` names
+    /// (and those every read must: see `Only`), when this read classed every
+    /// line (`class`); every other line's link to the one before it is still
+    /// checked.
+    pub fn read_again_only(
+        &mut self,
+        reading: Reading<'_>,
+        uses: Option<&(dyn Fn(u16) -> bool + Sync)>,
+    ) -> Result<(), JournalError> {
         // Free the book read before first: one share is held at a time.
         self.book = Checker::without_sources();
         self.bodies = Vec::new();
         self.ends = Vec::new();
         self.kept = Vec::new();
-        let (book, scan, left_out) =
-            Self::read_checked(&self.file, &self.path, reading, self.head.entries)?;
+        let classes = self.classes.as_ref();
+        let by_class = |seq: u64| {
+            let class = classes.and_then(|(of, _)| of.get(usize::try_from(seq).ok()?).copied())?;
+            uses.is_some_and(|u| u(class)).then_some(class)
+        };
+        let only = match (classes, uses) {
+            (Some((_, seen)), Some(_)) => Some(Only {
+                uses: &by_class,
+                head: &self.head,
+                seen,
+            }),
+            _ => None,
+        };
+        let (book, scan, watched) = Self::read_checked(
+            &self.file,
+            &self.path,
+            reading,
+            self.head.entries,
+            only,
+            None,
+        )?;
         if scan.head != self.head || scan.committed_len != self.committed_len {
             return Err(JournalError::Changed {
                 path: self.path.clone(),
@@ -225,7 +309,7 @@ impl Writer {
             });
         }
         self.book = book;
-        self.left_out = left_out;
+        self.watched = watched;
         Ok(())
     }
 
@@ -265,8 +349,10 @@ impl Writer {
         path: &Path,
         reading: Reading<'_>,
         decoded_to: u64,
-    ) -> Result<(Checker, Scan, BTreeSet<String>), JournalError> {
-        let (book, scan, left_out) = Self::read_all(file, path, reading, decoded_to)?;
+        only: Option<Only<'_>>,
+        classes: Option<(Classify<'_>, &mut Classes)>,
+    ) -> Result<(Checker, Scan, Watched), JournalError> {
+        let (book, scan, watched) = Self::read_all(file, path, reading, decoded_to, only, classes)?;
         // The index is a witness of what was committed: a journal it says has lost or
         // changed committed entries is not appended to.
         super::check_index_of(file, path, &scan)?;
@@ -294,22 +380,27 @@ impl Writer {
             let last = book.last_recorded_at.max(Some(at));
             book.set_last_recorded_at(last);
         }
-        Ok((book, scan, left_out))
+        Ok((book, scan, watched))
     }
 
+    /// `only` and `classes` are for an import's read of a share (`ToImportOf`): a
+    /// read again of only the lines of some classes, or a read classing every line.
     fn read_all(
         file: &File,
         path: &Path,
         reading: Reading<'_>,
         decoded_to: u64,
-    ) -> Result<(Checker, Scan, BTreeSet<String>), JournalError> {
+        only: Option<Only<'_>>,
+        classes: Option<(Classify<'_>, &mut Classes)>,
+    ) -> Result<(Checker, Scan, Watched), JournalError> {
         let (mut book, notes) = match reading {
             Reading::ToRecord | Reading::ToRecordOf(_) => {
                 (Checker::without_sources(), Notes::References)
             }
             Reading::ToImport | Reading::ToImportOf(..) => (Checker::new(), Notes::Kept),
         };
-        let mut left_out = BTreeSet::new();
+        let mut watched = Watched::default();
+        let left_out = &mut watched.left_out;
         let scan = match reading {
             Reading::ToRecordOf(whose) => {
                 let scope = Share::new(whose);
@@ -347,15 +438,16 @@ impl Writer {
                 };
                 // The last pledge with each watched reference, inside the share
                 // and outside it.
-                let mut inside: HashMap<String, u64> = HashMap::new();
+                let mut inside: HashMap<String, (u64, String)> = HashMap::new();
                 let mut outside: HashMap<String, (u64, String)> = HashMap::new();
-                let scan = scan_entries(
+                let scan = scan_classified(
                     file,
                     path,
                     notes,
                     Some((&wanted, decoded_to)),
+                    only,
                     None,
-                    None,
+                    classes,
                     &mut |e, _| {
                         let watched = match &e.body {
                             Body::Pledge(p) => p
@@ -367,8 +459,8 @@ impl Writer {
                             _ => None,
                         };
                         if scope.keeps(&book, &e) {
-                            if let Some((r, _)) = watched {
-                                inside.insert(r, e.seq);
+                            if let Some((r, donor)) = watched {
+                                inside.insert(r, (e.seq, donor));
                             }
                             book.apply(e);
                             return;
@@ -382,10 +474,15 @@ impl Writer {
                     },
                 )?;
                 for (reference, (seq, donor)) in outside {
-                    if inside.get(&reference).is_none_or(|&s| s < seq) {
-                        left_out.insert(donor);
+                    match inside.get(&reference) {
+                        Some((s, _)) if *s > seq => {}
+                        _ => {
+                            left_out.insert(donor.clone());
+                            inside.insert(reference, (seq, donor));
+                        }
                     }
                 }
+                watched.last = inside.into_iter().map(|(r, (_, d))| (r, d)).collect();
                 scan
             }
             Reading::ToRecord | Reading::ToImport => {
@@ -396,7 +493,7 @@ impl Writer {
         };
         // A book that left entries out still numbers the next one after the last.
         book.set_entries(scan.head.entries);
-        Ok((book, scan, left_out))
+        Ok((book, scan, watched))
     }
 
     /// Read with `Reading::ToImportOf`: the donors (by code) whose entries the read
@@ -404,7 +501,21 @@ impl Writer {
     /// watched, so that the share cannot say which pledge that reference names.
     /// A read keeping them too can.
     pub fn left_out(&self) -> &BTreeSet<String> {
-        &self.left_out
+        &self.watched.left_out
+    }
+
+    /// Opened with `open_classed`: whether any line is of `class`.
+    pub fn has_class(&self, class: u16) -> bool {
+        self.classes
+            .as_ref()
+            .is_some_and(|(_, seen)| seen.has(class))
+    }
+
+    /// Read with `Reading::ToImportOf`: the donor (by code) of the last pledge
+    /// carrying each reference watched, by reference (none for a reference no
+    /// pledge carries).
+    pub fn last_pledges(&self) -> &HashMap<String, String> {
+        &self.watched.last
     }
 
     /// The book as committed plus everything staged so far.
@@ -726,6 +837,80 @@ mod tests {
             r#"{{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"{i}.25","currency":"USD","date":"2025-01-01","reference":"P-{i}","memo":"{memo}"}}"#
         ))
         .unwrap()
+    }
+
+    /// A read again by class hands over the share asked for, and fails when a line
+    /// it uses changed since the first read, even one hashed again with the next
+    /// line's link changed to match (that next line of a class it does not use).
+    #[test]
+    fn a_read_again_by_class_keeps_its_share_and_fails_on_a_changed_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        init(&path, at()).unwrap();
+        for donor in ["JPN", "USA", "JPN", "USA"] {
+            let mut w = Writer::open(&path, at(), Reading::ToRecord).unwrap();
+            let body: Body = serde_json::from_str(&format!(
+                r#"{{"kind":"pledge","donor":"{donor}","mandate":"icat","amount":"1","currency":"USD","date":"2025-01-01"}}"#
+            ))
+            .unwrap();
+            w.stage(body).unwrap();
+            w.commit().unwrap();
+        }
+        let classify = |g: Option<Glance<'_>>, _: &str| match g.and_then(|g| g.party) {
+            Some(("JPN", _)) => 1,
+            Some(_) => 2,
+            None => 0,
+        };
+        let donors = |code: &str| Donors {
+            codes: [code.to_string()].into_iter().collect(),
+            registered: false,
+        };
+        let (jpn, usa) = (donors("JPN"), donors("USA"));
+        let watch = Watch::default();
+        let mut w = Writer::open_classed(
+            &path,
+            at(),
+            Reading::ToImportOf(Whose::Donors(&jpn), &watch),
+            &classify,
+        )
+        .unwrap();
+        let held = |w: &Writer| {
+            (1..=4)
+                .filter(|&s| w.book().pledge(s).is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(held(&w), [1, 3]);
+        let usa_only = |c: u16| c != 1;
+        w.read_again_only(
+            Reading::ToImportOf(Whose::Donors(&usa), &watch),
+            Some(&usa_only),
+        )
+        .unwrap();
+        assert_eq!(held(&w), [2, 4]);
+        // USA's pledge #2 for 2 instead of 1, hashed again, and JPN's #3 linked to it.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let rehash = |line: &str, f: &dyn Fn(&str) -> String| {
+            let body = f(&line[..line.len() - (9 + 64 + 2)]);
+            let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes()));
+            (format!("{body},\"hash\":\"{hash}\"}}"), hash)
+        };
+        let old_hash = lines[2][lines[2].len() - 66..lines[2].len() - 2].to_string();
+        let (two, new_hash) = rehash(&lines[2], &|b| {
+            b.replace("\"amount\":\"1.00\"", "\"amount\":\"2.00\"")
+        });
+        assert_ne!(two, lines[2]);
+        lines[2] = two;
+        lines[3] = lines[3].replace(&old_hash, &new_hash);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let again = w.read_again_only(
+            Reading::ToImportOf(Whose::Donors(&usa), &watch),
+            Some(&usa_only),
+        );
+        assert!(
+            matches!(again, Err(JournalError::Changed { .. })),
+            "{again:?}"
+        );
     }
 
     /// An import's read of a share names the donors it left out that hold the last

@@ -232,7 +232,22 @@ pub(super) enum Grouped {
     Whole,
 }
 
-/// Judges the rows of `table` in groups of at most half of `budget` entries.
+/// The class of lines of a donor the hint did not count (recorded since the hint
+/// was read).
+const UNCOUNTED: u16 = u16::MAX - 1;
+
+/// Judges the rows of `table` in groups of at most a third of `budget` lines: a
+/// writer's book holds more of each entry than a report's (its indexes of
+/// references and sources), and a report's groups are of half.
+///
+/// The first read (the first group's) checks every line, gives each line a class
+/// (its donor's number, or 0 for a line every group reads: one naming no donor,
+/// one that may be a row of this file imported before, one not in the form
+/// `encode` writes) and finds the donor of the last pledge carrying each
+/// reference a row names. Each group's read keeps that donor's entries too, or,
+/// if the donor has rows of another group, the two groups are joined and the
+/// grouping starts again. Each later read checks and decodes only the lines of the
+/// classes its group keeps, and that every other line links to the one before it.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn judge_in_groups(
     ctx: &Context,
@@ -249,61 +264,98 @@ pub(super) fn judge_in_groups(
     let Some(lines) = crate::journal::lines_by_donor(&ctx.ledger) else {
         return Ok(Grouped::One);
     };
+    // Each donor the hint counted, by class (from 1).
+    let mut donors: Vec<&String> = lines.keys().collect();
+    donors.sort_unstable();
+    if donors.len() >= usize::from(UNCOUNTED) {
+        return Ok(Grouped::One);
+    }
+    let class_of: FxHashMap<&str, u16> = (1..).zip(&donors).map(|(c, d)| (d.as_str(), c)).collect();
+    let file_digest = memchr::memmem::Finder::new(sha256.as_bytes());
+    let classify = |glance: Option<crate::journal::Glance<'_>>, text: &str| -> u16 {
+        match glance.and_then(|g| g.party) {
+            _ if file_digest.find(text.as_bytes()).is_some() => 0,
+            None => 0,
+            Some((donor, _)) => class_of.get(donor).copied().unwrap_or(UNCOUNTED),
+        }
+    };
     'regroup: loop {
-        let groups = pack(&parts, &lines, &builtin, (budget / 2).max(1));
+        let groups = pack(&parts, &lines, &builtin, (budget / 3).max(1));
         if groups.len() < 2 {
             return Ok(Grouped::One);
         }
-        let mut writer: Option<Writer> = None;
-        let mut judged: Vec<(Judged, Vec<Entry>)> = Vec::with_capacity(groups.len());
-        for (g, group) in groups.iter().enumerate() {
+        let every_reference = Watch {
+            references: groups
+                .iter()
+                .flat_map(|g| g.references.iter().cloned())
+                .collect(),
+            sha256: sha256.to_string(),
+        };
+        let mut writer = Writer::open_classed(
+            &ctx.ledger,
+            ctx.clock()?,
+            Reading::ToImportOf(Whose::Donors(&groups[0].donors), &every_reference),
+            &classify,
+        )?;
+        // Each group's read: its donors, and the donor of the last pledge carrying
+        // each reference its rows name.
+        let mut reads = Vec::with_capacity(groups.len());
+        let mut joined = false;
+        for group in &groups {
             let mut read = group.donors.clone();
-            let watch = Watch {
-                references: group.references.clone(),
-                sha256: sha256.to_string(),
-            };
-            loop {
-                let reading = Reading::ToImportOf(Whose::Donors(&read), &watch);
-                let w = match writer.as_mut() {
-                    Some(w) => {
-                        w.read_again(reading)?;
-                        w
-                    }
-                    None => writer.insert(Writer::open(&ctx.ledger, ctx.clock()?, reading)?),
+            for r in &group.references {
+                let Some(d) = writer.last_pledges().get(r) else {
+                    continue;
                 };
-                if w.left_out().is_empty() {
-                    break;
+                if Whose::Donors(&read).keeps(d, &builtin) {
+                    continue;
                 }
-                if w.left_out().iter().all(|d| read.codes.contains(d)) {
-                    return Ok(Grouped::Whole);
-                }
-                // A donor holding the last pledge with a reference a row names: its
-                // share is read too, and if it has rows of its own, they are
-                // judged with this group's.
-                let mut joined = false;
-                for d in w.left_out().clone() {
-                    match parts.part_of_donor(&d, &builtin) {
-                        Some(p) if group.parts.binary_search(&p).is_err() => {
-                            parts.join(p, group.parts[0]);
-                            joined = true;
-                        }
-                        _ => {
-                            read.codes.insert(d);
-                        }
+                match parts.part_of_donor(d, &builtin) {
+                    Some(p) if group.parts.binary_search(&p).is_err() => {
+                        parts.join(p, group.parts[0]);
+                        joined = true;
                     }
-                }
-                if joined {
-                    continue 'regroup;
+                    _ => {
+                        read.codes.insert(d.clone());
+                    }
                 }
             }
-            let w = writer.as_mut().expect("the ledger is open");
+            reads.push(read);
+        }
+        if joined {
+            continue 'regroup;
+        }
+        // The references are answered by the reads: none is watched again.
+        let watch = Watch {
+            references: HashSet::new(),
+            sha256: sha256.to_string(),
+        };
+        // A line of a donor the hint did not count is of a class every read must
+        // hand over whole, which the reads do not: each is then read whole.
+        let by_class = !writer.has_class(UNCOUNTED);
+        let mut judged: Vec<(Judged, Vec<Entry>)> = Vec::with_capacity(groups.len());
+        for (g, (group, read)) in groups.iter().zip(&reads).enumerate() {
+            if g > 0 || *read != group.donors {
+                let keeps: Vec<bool> = std::iter::once(true)
+                    .chain(
+                        donors
+                            .iter()
+                            .map(|d| Whose::Donors(read).keeps(d, &builtin)),
+                    )
+                    .collect();
+                let uses = |class: u16| keeps.get(usize::from(class)).copied().unwrap_or(true);
+                writer.read_again_only(
+                    Reading::ToImportOf(Whose::Donors(read), &watch),
+                    by_class.then_some(&uses),
+                )?;
+            }
             if g == 0 {
                 profile
-                    .check(&w.book().register)
+                    .check(&writer.book().register)
                     .map_err(|e| profile_failure(&found.shown, &e))?;
             }
-            w.expect(table.most_rows());
-            let share = Share::new(Whose::Donors(&read));
+            writer.expect(table.most_rows());
+            let share = Share::new(Whose::Donors(read));
             let takes = |row: &Row| match parts.part_of(row, &builtin) {
                 Some(p) if group.parts.binary_search(&p).is_ok() => Take::Count,
                 Some(_) => Take::Skip,
@@ -312,12 +364,12 @@ pub(super) fn judge_in_groups(
                 None => Take::Skip,
             };
             // Staged as entries (as a dry run stages them): numbered again below.
-            let Some(j) = judge(w, table, file, sha256, true, Some(&share), &takes) else {
+            let Some(j) = judge(&mut writer, table, file, sha256, true, Some(&share), &takes)
+            else {
                 return Ok(Grouped::Whole);
             };
-            judged.push((j, w.staged().to_vec()));
+            judged.push((j, writer.staged().to_vec()));
         }
-        let mut writer = writer.expect("the ledger is open");
         let Some((judged, entries)) = renumber(writer.head().entries, judged) else {
             return Ok(Grouped::Whole);
         };
