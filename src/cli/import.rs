@@ -357,6 +357,7 @@ fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch, gro
     let mut watch = Watch {
         references: HashSet::new(),
         sha256: sha256.to_string(),
+        most: None,
     };
     let mut parts = groups::Parts::default();
     table.rows(file, sha256, |row, _| {
@@ -407,18 +408,15 @@ fn open_and_judge(
     share: Option<(Donors, Watch, groups::Parts)>,
     budget: u64,
 ) -> Result<(Writer, Judged), Failure> {
-    let mut share = match share {
-        Some((donors, watch, parts)) if parts.count() > 1 => {
-            match groups::judge_in_groups(
-                ctx, profile, found, table, file, sha256, dry_run, parts, budget,
-            )? {
-                groups::Grouped::Judged(judged) => return Ok(*judged),
-                groups::Grouped::One => Some((donors, watch)),
-                groups::Grouped::Whole => None,
-            }
+    let (mut share, mut parts) = match share {
+        // Rows of more than one part may be judged in groups: their share is read
+        // keeping at most what one group holds.
+        Some((donors, mut watch, parts)) if parts.count() > 1 => {
+            watch.most = Some(groups::most_lines(budget));
+            (Some((donors, watch)), Some(parts))
         }
-        Some((donors, watch, _)) => Some((donors, watch)),
-        None => None,
+        Some((donors, watch, _)) => (Some((donors, watch)), None),
+        None => (None, None),
     };
     loop {
         let reading = match &share {
@@ -426,6 +424,24 @@ fn open_and_judge(
             None => Reading::ToImport,
         };
         let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, reading)?;
+        if writer.overflowed() {
+            drop(writer);
+            let parts = parts
+                .take()
+                .expect("a share is read with a limit only when it has parts");
+            match groups::judge_in_groups(
+                ctx, profile, found, table, file, sha256, dry_run, parts, budget,
+            )? {
+                groups::Grouped::Judged(judged) => return Ok(*judged),
+                groups::Grouped::One => {
+                    if let Some((_, watch)) = &mut share {
+                        watch.most = None;
+                    }
+                }
+                groups::Grouped::Whole => share = None,
+            }
+            continue;
+        }
         if let Some((donors, _)) = &mut share
             && !writer.left_out().is_empty()
         {

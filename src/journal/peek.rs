@@ -48,18 +48,15 @@ pub fn share_of(path: &Path, seq: u64) -> Option<Option<String>> {
 /// Lines in no form `encode` writes are not counted. Nothing if the file cannot be
 /// read.
 pub fn lines_by_donor(path: &Path) -> Option<rustc_hash::FxHashMap<String, u64>> {
-    use std::io::BufRead;
-    let file = File::open(path).ok()?;
-    let mut reader = std::io::BufReader::with_capacity(chunk().max(1 << 16), file);
+    let mut file = File::open(path).ok()?;
     let mut counts: rustc_hash::FxHashMap<String, u64> = Default::default();
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).ok()? == 0 {
-            return Some(counts);
-        }
-        let Ok(text) = std::str::from_utf8(&line) else {
-            continue;
+    let mut count = |line: &[u8]| {
+        // A line's glance is in its first bytes (number, link, time, batch marker,
+        // kind, donor, mandate): only those are looked at.
+        let head = &line[..line.len().min(GLANCED)];
+        let text = match std::str::from_utf8(head) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
         };
         if let Some((donor, _)) = super::decode::glance(text).and_then(|g| g.party) {
             match counts.get_mut(donor) {
@@ -69,8 +66,38 @@ pub fn lines_by_donor(path: &Path) -> Option<rustc_hash::FxHashMap<String, u64>>
                 }
             }
         }
+    };
+    let mut buf = vec![0u8; chunk().max(1 << 16)];
+    let (mut start, mut end) = (0, 0);
+    loop {
+        match memchr::memchr(b'\n', &buf[start..end]) {
+            Some(i) => {
+                count(&buf[start..start + i]);
+                start += i + 1;
+            }
+            None => {
+                buf.copy_within(start..end, 0);
+                end -= start;
+                start = 0;
+                if end == buf.len() {
+                    // A line longer than the buffer: its start is enough.
+                    count(&buf[..end]);
+                    end = 0;
+                    let mut rest = [0u8; 1];
+                    while file.read(&mut rest).ok()? == 1 && rest[0] != b'\n' {}
+                    continue;
+                }
+                match file.read(&mut buf[end..]).ok()? {
+                    0 => return Some(counts),
+                    n => end += n,
+                }
+            }
+        }
     }
 }
+
+/// How many bytes of a line `lines_by_donor` looks at: its glance and more.
+const GLANCED: usize = 512;
 
 /// The longest line read for a hint; a real entry's line is under a few kilobytes.
 const MAX_LINE: usize = 1 << 20;

@@ -156,6 +156,9 @@ pub struct Watch {
     pub references: HashSet<String>,
     /// The SHA-256 (hex) of the file being imported.
     pub sha256: String,
+    /// At most how many entries the read keeps: past that it keeps no more, and
+    /// says so (`Writer::overflowed`), so that the rows are judged in groups.
+    pub most: Option<u64>,
 }
 
 /// What a read with `Reading::ToImportOf` saw of the references it watched.
@@ -166,6 +169,8 @@ struct Watched {
     left_out: BTreeSet<String>,
     /// The donor of the last pledge with each reference watched.
     last: HashMap<String, String>,
+    /// The share held more entries than `Watch::most`: the book holds none.
+    overflowed: bool,
 }
 
 /// An open, locked ledger ready to take entries. Dropping it without `commit`
@@ -439,6 +444,7 @@ impl Writer {
                 // The last pledge with each watched reference, inside the share
                 // and outside it.
                 let mut inside: HashMap<String, (u64, String)> = HashMap::new();
+                let (mut kept, mut overflowed) = (0u64, false);
                 let mut outside: HashMap<String, (u64, String)> = HashMap::new();
                 let scan = scan_classified(
                     file,
@@ -458,11 +464,20 @@ impl Writer {
                                 .map(|r| (r.clone(), p.money.donor.to_string())),
                             _ => None,
                         };
+                        if overflowed {
+                            return;
+                        }
                         if scope.keeps(&book, &e) {
                             if let Some((r, donor)) = watched {
                                 inside.insert(r, (e.seq, donor));
                             }
                             book.apply(e);
+                            kept += 1;
+                            if watch.most.is_some_and(|most| kept > most) {
+                                // The book is dropped unread: freed at once.
+                                book = Checker::new();
+                                overflowed = true;
+                            }
                             return;
                         }
                         if let Some((r, donor)) = watched {
@@ -483,6 +498,7 @@ impl Writer {
                     }
                 }
                 watched.last = inside.into_iter().map(|(r, (_, d))| (r, d)).collect();
+                watched.overflowed = overflowed;
                 scan
             }
             Reading::ToRecord | Reading::ToImport => {
@@ -502,6 +518,12 @@ impl Writer {
     /// A read keeping them too can.
     pub fn left_out(&self) -> &BTreeSet<String> {
         &self.watched.left_out
+    }
+
+    /// Read with `Reading::ToImportOf`: whether the share held more entries than
+    /// `Watch::most` (the book then holds none of them).
+    pub fn overflowed(&self) -> bool {
+        self.watched.overflowed
     }
 
     /// Opened with `open_classed`: whether any line is of `class`.
@@ -944,6 +966,7 @@ mod tests {
             let watch = Watch {
                 references: references.iter().map(|r| r.to_string()).collect(),
                 sha256: "0".repeat(64),
+                most: None,
             };
             let reading = Reading::ToImportOf(Whose::Donors(&donors), &watch);
             let w = Writer::open(&path, at(), reading).unwrap();

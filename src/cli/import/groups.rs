@@ -232,13 +232,18 @@ pub(super) enum Grouped {
     Whole,
 }
 
+/// How many lines of the ledger one group's read keeps at most, for `budget`: a
+/// third of it, since a writer's book holds more of each entry than a report's
+/// (its indexes of references and sources), and a report's groups are of half.
+pub(super) fn most_lines(budget: u64) -> u64 {
+    (budget / 3).max(1)
+}
+
 /// The class of lines of a donor the hint did not count (recorded since the hint
 /// was read).
 const UNCOUNTED: u16 = u16::MAX - 1;
 
-/// Judges the rows of `table` in groups of at most a third of `budget` lines: a
-/// writer's book holds more of each entry than a report's (its indexes of
-/// references and sources), and a report's groups are of half.
+/// Judges the rows of `table` in groups of at most `most_lines(budget)` lines.
 ///
 /// The first read (the first group's) checks every line, gives each line a class
 /// (its donor's number, or 0 for a line every group reads: one naming no donor,
@@ -280,7 +285,7 @@ pub(super) fn judge_in_groups(
         }
     };
     'regroup: loop {
-        let groups = pack(&parts, &lines, &builtin, (budget / 3).max(1));
+        let groups = pack(&parts, &lines, &builtin, most_lines(budget));
         if groups.len() < 2 {
             return Ok(Grouped::One);
         }
@@ -290,6 +295,7 @@ pub(super) fn judge_in_groups(
                 .flat_map(|g| g.references.iter().cloned())
                 .collect(),
             sha256: sha256.to_string(),
+            most: None,
         };
         let mut writer = Writer::open_classed(
             &ctx.ledger,
@@ -329,6 +335,7 @@ pub(super) fn judge_in_groups(
         let watch = Watch {
             references: HashSet::new(),
             sha256: sha256.to_string(),
+            most: None,
         };
         // A line of a donor the hint did not count is of a class every read must
         // hand over whole, which the reads do not: each is then read whole.
