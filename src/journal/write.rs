@@ -559,6 +559,11 @@ impl Writer {
         &self.kept
     }
 
+    /// Takes the entries staged with `stage` (`staged`), leaving none.
+    pub fn take_staged(&mut self) -> Vec<Entry> {
+        std::mem::take(&mut self.kept)
+    }
+
     /// How many entries are staged, either way.
     pub fn staged_count(&self) -> u64 {
         self.ends.len() as u64

@@ -375,7 +375,7 @@ pub(super) fn judge_in_groups(
             else {
                 return Ok(Grouped::Whole);
             };
-            judged.push((j, writer.staged().to_vec()));
+            judged.push((j, writer.take_staged()));
         }
         let Some((judged, entries)) = renumber(writer.head().entries, judged) else {
             return Ok(Grouped::Whole);
@@ -430,9 +430,13 @@ fn renumber(last: u64, groups: Vec<(Judged, Vec<Entry>)>) -> Option<(Judged, Vec
         }
         renumbered.push(map);
     }
+    let (groups, mut staged): (Vec<Judged>, Vec<Vec<Option<Entry>>>) = groups
+        .into_iter()
+        .map(|(j, s)| (j, s.into_iter().map(Some).collect()))
+        .unzip();
     let mut entries = Vec::with_capacity(places.len());
     for (at, g, i) in &places {
-        let mut e = groups[*g].1[*i].clone();
+        let mut e = staged[*g][*i].take()?;
         e.seq = number[at];
         let map = &renumbered[*g];
         let named = |seq: &mut u64| match seq {
@@ -458,7 +462,8 @@ fn renumber(last: u64, groups: Vec<(Judged, Vec<Entry>)>) -> Option<(Judged, Vec
         }
         entries.push(e);
     }
-    let mut groups = groups.into_iter().map(|(j, _)| j);
+    drop(staged);
+    let mut groups = groups.into_iter();
     let mut whole = groups.next()?;
     for j in groups {
         whole.problems.extend(j.problems);
