@@ -337,6 +337,11 @@ pub(super) fn judge_in_groups(
             sha256: sha256.to_string(),
             most: None,
         };
+        eprintln!(
+            "note: the donors these rows name hold more entries than an import holds at once ({}, a third of LEDGER_REPORT_ENTRIES, {budget}); the rows are judged in {}, the ledger read once for each",
+            most_lines(budget),
+            crate::domain::words::count(groups.len() as u64, "group of donors", "groups of donors"),
+        );
         // A line of a donor the hint did not count is of a class every read must
         // hand over whole, which the reads do not: each is then read whole.
         let by_class = !writer.has_class(UNCOUNTED);
