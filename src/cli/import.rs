@@ -26,7 +26,6 @@ use crate::import::repeat::{differences, rejected, resolve};
 use crate::import::table::OpenError;
 use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, decode};
 use crate::journal::{Reading, Watch, Writer};
-use std::collections::HashSet;
 
 mod groups;
 
@@ -353,39 +352,14 @@ enum Take {
 /// by (a write-off's pledge is found so) and the rows of this file imported before.
 fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch, groups::Parts) {
     let builtin = Register::builtin();
-    let mut donors = Donors::default();
-    let mut watch = Watch {
-        references: HashSet::new(),
+    let mut parts = groups::Parts::default();
+    table.rows(file, sha256, |row, _| parts.add(&row, &builtin));
+    let watch = Watch {
+        references: parts.named().clone(),
         sha256: sha256.to_string(),
         most: None,
     };
-    let mut parts = groups::Parts::default();
-    table.rows(file, sha256, |row, _| {
-        parts.add(&row, &builtin);
-        match &row.body {
-            Body::Pledge(p) => donors.add_typed(&p.money.donor, &builtin),
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
-                donors.add_typed(&p.money.donor, &builtin)
-            }
-            // A write-off's or reduction's donor is its pledge's: watched by reference.
-            Body::WriteOff(_)
-            | Body::Reduction(_)
-            | Body::Rate(_)
-            | Body::Ledger(_)
-            | Body::Reversal(_)
-            | Body::Donor(_)
-            | Body::Mandate(_)
-            | Body::Fund(_)
-            | Body::Agreement(_)
-            | Body::ConditionMet(_) => {}
-        }
-        if let Some(r) = &row.pledge_reference
-            && !watch.references.contains(r)
-        {
-            watch.references.insert(r.clone());
-        }
-    });
-    (donors, watch, parts)
+    (parts.donors(), watch, parts)
 }
 
 /// Opens the ledger and judges every row, reading the share `share` names when

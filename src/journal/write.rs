@@ -205,10 +205,32 @@ impl Writer {
         clock: impl Into<Clock>,
         reading: Reading<'_>,
     ) -> Result<Writer, JournalError> {
-        let clock = clock.into();
+        Self::open_with(path, clock.into(), reading, None)
+    }
+
+    /// `open` with a read of a share of the ledger for an import (`ToImportOf`)
+    /// that also gives every line a class (`classify`), so that a read again can
+    /// check and decode only the lines of the classes it uses (`read_again_only`).
+    pub fn open_classed(
+        path: &Path,
+        clock: impl Into<Clock>,
+        reading: Reading<'_>,
+        classify: Classify<'_>,
+    ) -> Result<Writer, JournalError> {
+        Self::open_with(path, clock.into(), reading, Some(classify))
+    }
+
+    fn open_with(
+        path: &Path,
+        clock: Clock,
+        reading: Reading<'_>,
+        classify: Option<Classify<'_>>,
+    ) -> Result<Writer, JournalError> {
         let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
         lock::exclusive(&file, path, lock::lock_timeout())?;
-        let (book, scan, watched) = Self::read_checked(&file, path, reading, 0, None, None)?;
+        let mut classes = Classes::default();
+        let classing = classify.map(|c| (c, &mut classes));
+        let (book, scan, watched) = Self::read_checked(&file, path, reading, 0, None, classing)?;
         // Read the clock only now, holding the lock: a writer that waited for another
         // must not record a time before the entries committed while it waited.
         let now = checked_time(path, clock, book.last_recorded_at)?;
@@ -223,44 +245,7 @@ impl Writer {
             ends: Vec::new(),
             kept: Vec::new(),
             watched,
-            classes: None,
-        })
-    }
-
-    /// `open` with a read of a share of the ledger for an import (`ToImportOf`)
-    /// that also gives every line a class (`classify`), so that a read again can
-    /// check and decode only the lines of the classes it uses (`read_again_only`).
-    pub fn open_classed(
-        path: &Path,
-        clock: impl Into<Clock>,
-        reading: Reading<'_>,
-        classify: Classify<'_>,
-    ) -> Result<Writer, JournalError> {
-        let clock = clock.into();
-        let file = super::open::open(path, OpenOptions::new().read(true).append(true))?;
-        lock::exclusive(&file, path, lock::lock_timeout())?;
-        let mut classes = Classes::default();
-        let (book, scan, watched) = Self::read_checked(
-            &file,
-            path,
-            reading,
-            0,
-            None,
-            Some((classify, &mut classes)),
-        )?;
-        let now = checked_time(path, clock, book.last_recorded_at)?;
-        Ok(Writer {
-            file,
-            path: path.to_path_buf(),
-            book,
-            head: scan.head,
-            committed_len: scan.committed_len,
-            now,
-            bodies: Vec::new(),
-            ends: Vec::new(),
-            kept: Vec::new(),
-            watched,
-            classes: Some(classes.finish()),
+            classes: classify.map(|_| classes.finish()),
         })
     }
 

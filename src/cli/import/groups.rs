@@ -133,6 +133,32 @@ impl Parts {
         self.ids.get(&node).map(|&id| self.root(id))
     }
 
+    /// The donors the rows name, as a share keeps them: by code those the
+    /// built-in register knows, every registered donor for any other.
+    pub fn donors(&self) -> Donors {
+        self.donors_of(|_| true)
+    }
+
+    /// The donors of the nodes `of` takes (by number), as `donors`.
+    fn donors_of(&self, of: impl Fn(usize) -> bool) -> Donors {
+        let mut donors = Donors::default();
+        for (_, node) in self.nodes.iter().enumerate().filter(|(i, _)| of(*i)) {
+            match node {
+                Node::Donor(code) => {
+                    donors.codes.insert(code.clone());
+                }
+                Node::Registered => donors.registered = true,
+                Node::Reference(_) => {}
+            }
+        }
+        donors
+    }
+
+    /// The references rows name a pledge by.
+    pub fn named(&self) -> &HashSet<String> {
+        &self.named
+    }
+
     /// How many parts the rows make.
     pub fn count(&self) -> usize {
         (0..self.nodes.len()).filter(|&i| self.root(i) == i).count()
@@ -196,23 +222,15 @@ fn pack(
         .into_iter()
         .map(|(_, mut group)| {
             group.sort_unstable();
-            let mut donors = Donors::default();
-            let mut references = HashSet::new();
-            for (i, node) in parts.nodes.iter().enumerate() {
-                if group.binary_search(&parts.root(i)).is_err() {
-                    continue;
-                }
-                match node {
-                    Node::Donor(code) => {
-                        donors.codes.insert(code.clone());
-                    }
-                    Node::Registered => donors.registered = true,
-                    Node::Reference(r) if parts.named.contains(r) => {
-                        references.insert(r.clone());
-                    }
-                    Node::Reference(_) => {}
-                }
-            }
+            let within = |i: usize| group.binary_search(&parts.root(i)).is_ok();
+            let donors = parts.donors_of(within);
+            let references = (0..parts.nodes.len())
+                .filter(|&i| within(i))
+                .filter_map(|i| match &parts.nodes[i] {
+                    Node::Reference(r) if parts.named.contains(r) => Some(r.clone()),
+                    Node::Reference(_) | Node::Donor(_) | Node::Registered => None,
+                })
+                .collect();
             Group {
                 parts: group,
                 donors,
