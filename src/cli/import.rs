@@ -218,17 +218,16 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let share = crate::journal::most_entries(&ctx.ledger)
         .is_some_and(|n| n > budget)
         .then(|| share_of_rows(&table, &file, &sha256));
-    let (writer, judged) = open_and_judge(
+    let rows = Rows {
         ctx,
-        &profile,
-        &found,
-        &table,
-        &file,
-        &sha256,
-        args.dry_run,
-        share,
-        budget,
-    )?;
+        profile: &profile,
+        found: &found,
+        table: &table,
+        file: &file,
+        sha256: &sha256,
+        dry_run: args.dry_run,
+    };
+    let (writer, judged) = open_and_judge(&rows, share, budget)?;
     let Judged {
         mut problems,
         repeats,
@@ -321,6 +320,18 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     Ok(())
 }
 
+/// The file whose rows are judged, and how.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    ctx: &'a Context,
+    profile: &'a Profile,
+    found: &'a Found,
+    table: &'a Table<'a>,
+    file: &'a str,
+    sha256: &'a str,
+    dry_run: bool,
+}
+
 /// What judging every row of the file left.
 struct Judged {
     problems: Vec<RowProblem>,
@@ -368,20 +379,22 @@ fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch, gro
 /// donors too: `Writer::left_out`), and every row reads that share
 /// (`Share::answers`) and makes an entry of it (`Share::owns`); a row that does
 /// not sends the import back to read the whole ledger and judge every row again.
-/// Rows naming more than half the budget of entries are judged in groups
-/// (`groups`).
-#[allow(clippy::too_many_arguments)]
+/// A share of rows of several parts holding more than `groups::most_lines` of the
+/// budget is judged in groups (`groups`).
 fn open_and_judge(
-    ctx: &Context,
-    profile: &Profile,
-    found: &Found,
-    table: &Table,
-    file: &str,
-    sha256: &str,
-    dry_run: bool,
+    rows: &Rows<'_>,
     share: Option<(Donors, Watch, groups::Parts)>,
     budget: u64,
 ) -> Result<(Writer, Judged), Failure> {
+    let Rows {
+        ctx,
+        profile,
+        found,
+        table,
+        file,
+        sha256,
+        dry_run,
+    } = *rows;
     let (mut share, mut parts) = match share {
         // Rows of more than one part may be judged in groups: their share is read
         // keeping at most what one group holds.
@@ -403,9 +416,7 @@ fn open_and_judge(
             let parts = parts
                 .take()
                 .expect("a share is read with a limit only when it has parts");
-            match groups::judge_in_groups(
-                ctx, profile, found, table, file, sha256, dry_run, parts, budget,
-            )? {
+            match groups::judge_in_groups(rows, parts, budget)? {
                 groups::Grouped::Judged(judged) => return Ok(*judged),
                 groups::Grouped::One => {
                     if let Some((_, watch)) = &mut share {

@@ -26,12 +26,12 @@ use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
-use super::{Found, Judged, Take, judge, profile_failure};
-use crate::cli::{Context, Failure};
+use super::{Judged, Rows, Take, judge, profile_failure};
+use crate::cli::Failure;
 use crate::domain::book::{Donors, Share, Whose};
 use crate::domain::entry::{Body, Entry};
 use crate::domain::register::Register;
-use crate::import::{Profile, Repeats, Row, Table};
+use crate::import::{Repeats, Row};
 use crate::journal::{Reading, Watch, Writer};
 
 /// What the rows of a file are joined by: a donor the built-in register knows (by
@@ -271,18 +271,20 @@ const UNCOUNTED: u16 = u16::MAX - 1;
 /// if the donor has rows of another group, the two groups are joined and the
 /// grouping starts again. Each later read checks and decodes only the lines of the
 /// classes its group keeps, and that every other line links to the one before it.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn judge_in_groups(
-    ctx: &Context,
-    profile: &Profile,
-    found: &Found,
-    table: &Table,
-    file: &str,
-    sha256: &str,
-    dry_run: bool,
+    rows: &Rows<'_>,
     mut parts: Parts,
     budget: u64,
 ) -> Result<Grouped, Failure> {
+    let Rows {
+        ctx,
+        profile,
+        found,
+        table,
+        file,
+        sha256,
+        dry_run,
+    } = *rows;
     let builtin = Register::builtin();
     let Some(lines) = crate::journal::lines_by_donor(&ctx.ledger) else {
         return Ok(Grouped::One);
