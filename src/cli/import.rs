@@ -320,6 +320,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     Ok(())
 }
 
+/// How many parts (see `groups::Parts`) rows make before they are judged in groups
+/// without first reading their share as one: a file of many donors' rows (a
+/// month's receipts of every donor) rarely fits one share of a ledger past the
+/// budget, and a read that finds so costs more than counting the ledger's lines.
+const MANY_PARTS: usize = 8;
+
 /// The file whose rows are judged, and how.
 #[derive(Clone, Copy)]
 struct Rows<'a> {
@@ -405,28 +411,39 @@ fn open_and_judge(
         Some((donors, watch, _)) => (Some((donors, watch)), None),
         None => (None, None),
     };
+    // Rows of many parts are grouped at once: counting the ledger's lines costs less
+    // than a read that finds their share too large.
+    let mut group_first = parts.as_ref().is_some_and(|p| p.count() >= MANY_PARTS);
     loop {
         let reading = match &share {
             Some((donors, watch)) => Reading::ToImportOf(Whose::Donors(donors), watch),
             None => Reading::ToImport,
         };
-        let mut writer = Writer::open(&ctx.ledger, ctx.clock()?, reading)?;
-        if writer.overflowed() {
-            drop(writer);
-            let parts = parts
-                .take()
-                .expect("a share is read with a limit only when it has parts");
-            match groups::judge_in_groups(rows, parts, budget)? {
-                groups::Grouped::Judged(judged) => return Ok(*judged),
-                groups::Grouped::One => {
-                    if let Some((_, watch)) = &mut share {
-                        watch.most = None;
+        let writer = match group_first {
+            true => None,
+            false => Some(Writer::open(&ctx.ledger, ctx.clock()?, reading)?),
+        };
+        group_first = false;
+        let mut writer = match writer {
+            Some(writer) if !writer.overflowed() => writer,
+            other => {
+                // Its lock is released before the groups take it again.
+                drop(other);
+                let parts = parts
+                    .take()
+                    .expect("a share is read with a limit only when it has parts");
+                match groups::judge_in_groups(rows, parts, budget)? {
+                    groups::Grouped::Judged(judged) => return Ok(*judged),
+                    groups::Grouped::One => {
+                        if let Some((_, watch)) = &mut share {
+                            watch.most = None;
+                        }
                     }
+                    groups::Grouped::Whole => share = None,
                 }
-                groups::Grouped::Whole => share = None,
+                continue;
             }
-            continue;
-        }
+        };
         if let Some((donors, _)) = &mut share
             && !writer.left_out().is_empty()
         {
