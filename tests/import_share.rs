@@ -306,6 +306,47 @@ fn rates_in_the_file_count_for_every_group_of_donors() {
     pair.same("verify --rules");
 }
 
+/// Rows of many donors (eight or more) are judged in groups without first reading
+/// their share as one: alike, refusals included.
+#[test]
+fn rows_of_many_donors_are_grouped_at_once() {
+    const DONORS: [&str; 9] = [
+        "JPN", "USA", "ITA", "DEU", "FRA", "GBR", "CAN", "AUS", "NOR",
+    ];
+    let pair = Pair::new(|t| {
+        t.ok("init");
+        for (i, d) in DONORS.iter().enumerate() {
+            t.ok(&format!(
+                "record pledge --donor {d} --mandate icat --amount 100 --currency USD --date 2024-01-0{} --reference P-{d}",
+                i + 1
+            ));
+        }
+    });
+    let paid: String = DONORS
+        .iter()
+        .map(|d| format!("2024-03-01,{d},icat,payment,40,USD,PAY-{d},P-{d},,\n"))
+        .collect();
+    pair.write("paid.csv", format!("{HEADER}{paid}"));
+    // NOR's payment names CAN's pledge: refused as another donor's, in either read.
+    pair.write(
+        "wrong.csv",
+        format!("{HEADER}{paid}2024-03-02,NOR,icat,payment,1,USD,PAY-X,P-CAN,,\n"),
+    );
+    let o = pair.same("import wrong.csv");
+    assert_eq!(o.status, 1, "{o:?}");
+    assert!(o.stderr.contains("belongs to CAN, not NOR"), "{o:?}");
+    let o = pair.same("import paid.csv --dry-run");
+    assert!(o.stderr.contains("the rows are judged in"), "{o:?}");
+    let o = pair.same("import paid.csv");
+    assert!(o.stdout.contains("9 new entries"), "{o:?}");
+    let o = pair.same("import paid.csv");
+    assert!(
+        o.stdout.contains("0 new entries, 9 already recorded"),
+        "{o:?}"
+    );
+    pair.same("verify --rules");
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
