@@ -64,21 +64,6 @@ pub struct Donors {
     pub registered: bool,
 }
 
-impl Donors {
-    /// Adds a donor as typed: by its code if the built-in register knows it, else
-    /// every registered donor.
-    pub fn add_typed(&mut self, text: &str, builtin: &Register) {
-        match builtin.resolve_donor(text) {
-            Ok(d) => {
-                if !self.codes.contains(&d.code) {
-                    self.codes.insert(d.code.clone());
-                }
-            }
-            Err(_) => self.registered = true,
-        }
-    }
-}
-
 impl Whose<'_> {
     /// Whether the share keeps the entries of donor `code`; `builtin` is the
     /// built-in register.
