@@ -439,7 +439,12 @@ fn open_and_judge(
                             watch.most = None;
                         }
                     }
-                    groups::Grouped::Whole => share = None,
+                    groups::Grouped::Whole => {
+                        eprintln!(
+                            "note: the rows could not be judged in groups of donors as the whole ledger judges them; the whole ledger is read"
+                        );
+                        share = None;
+                    }
                 }
                 continue;
             }

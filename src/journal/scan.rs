@@ -84,14 +84,6 @@ pub struct Classes {
 }
 
 impl Classes {
-    /// The class of entry `seq`; none for an entry the read did not see.
-    pub fn of(&self, seq: u64) -> Option<u16> {
-        usize::try_from(seq)
-            .ok()
-            .and_then(|i| self.of.get(i))
-            .copied()
-    }
-
     /// The digests of each class's lines, for `Only`.
     pub fn finish(self) -> (Vec<u16>, Digests) {
         (self.of, self.seen.finish())

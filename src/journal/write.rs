@@ -251,16 +251,11 @@ impl Writer {
 
     /// Reads the ledger again, still holding the lock, as `reading` says, in place
     /// of the book read before: what was staged is dropped. Lines the reads before
-    /// decoded and this one does not keep are checked but not decoded again. The
-    /// time entries are recorded at stays the one read when the ledger was opened.
-    pub fn read_again(&mut self, reading: Reading<'_>) -> Result<(), JournalError> {
-        self.read_again_only(reading, None)
-    }
-
-    /// `read_again`, reading again only the lines of the classes `uses` names
-    /// (and those every read must: see `Only`), when this read classed every
-    /// line (`class`); every other line's link to the one before it is still
-    /// checked.
+    /// decoded and this one does not keep are checked but not decoded again. With
+    /// `uses`, when `open_classed` classed every line, only the lines of the classes
+    /// it names are hashed and decoded (see `Only`); every other line's link to the
+    /// one before it is still checked. The time entries are recorded at stays the
+    /// one read when the ledger was opened.
     pub fn read_again_only(
         &mut self,
         reading: Reading<'_>,

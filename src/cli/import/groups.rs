@@ -53,6 +53,10 @@ pub(in crate::cli) struct Parts {
     parent: Vec<usize>,
     /// The references rows name a pledge by (a read watches them: `Watch`).
     named: HashSet<String>,
+    /// The first node of each row joined by one, by the row's line: each group
+    /// asks it of every row, and resolving a donor's name again for each group
+    /// would repeat the work (a misspelt name's suggestions among it).
+    rows: FxHashMap<u64, usize>,
 }
 
 /// The nodes a row is joined by: its donor, the reference its pledge carries, and
@@ -100,6 +104,9 @@ impl Parts {
                 Some(f) => self.join(f, id),
             }
         }
+        if let Some(f) = first {
+            self.rows.insert(row.line, f);
+        }
     }
 
     fn id(&mut self, node: Node) -> usize {
@@ -128,9 +135,8 @@ impl Parts {
     }
 
     /// The part a row is judged in; none for a row joined by nothing (a rate).
-    fn part_of(&self, row: &Row, builtin: &Register) -> Option<usize> {
-        let node = nodes_of(row, builtin).into_iter().flatten().next()?;
-        self.ids.get(&node).map(|&id| self.root(id))
+    fn part_of(&self, row: &Row) -> Option<usize> {
+        self.rows.get(&row.line).map(|&id| self.root(id))
     }
 
     /// The donors the rows name, as a share keeps them: by code those the
@@ -388,7 +394,7 @@ pub(super) fn judge_in_groups(
             }
             writer.expect(table.most_rows());
             let share = Share::new(Whose::Donors(read));
-            let takes = |row: &Row| match parts.part_of(row, &builtin) {
+            let takes = |row: &Row| match parts.part_of(row) {
                 Some(p) if group.parts.binary_search(&p).is_ok() => Take::Count,
                 Some(_) => Take::Skip,
                 None if g == 0 => Take::Count,
