@@ -40,15 +40,21 @@ impl Pair {
     /// returns what the share's run printed.
     #[track_caller]
     fn same(&self, args: &str) -> Output {
+        self.same_within("1", args)
+    }
+
+    /// `same`, the share's run with a budget of `budget` entries.
+    #[track_caller]
+    fn same_within(&self, budget: &str, args: &str) -> Output {
         let whole = self.whole.run(args);
-        let share = self.share.run_env(("LEDGER_REPORT_ENTRIES", "1"), args);
+        let share = self.share.run_env(("LEDGER_REPORT_ENTRIES", budget), args);
         assert_eq!(share.status, whole.status, "{args}: {share:?} / {whole:?}");
         assert_eq!(share.stdout, whole.stdout, "{args}");
         // Rows judged in groups say so; nothing else differs.
         let unnoted: String = share
             .stderr
             .lines()
-            .filter(|l| !l.starts_with("note: the donors these rows name"))
+            .filter(|l| !l.starts_with("note: these rows and the entries of the donors they name"))
             .map(|l| format!("{l}\n"))
             .collect();
         assert_eq!(unnoted, whole.stderr, "{args}");
@@ -287,7 +293,7 @@ fn rates_in_the_file_count_for_every_group_of_donors() {
     assert!(o.stdout.contains("7 new entries"), "{o:?}");
     assert!(
         o.stderr
-            .contains("the rows are judged in 3 groups of donors"),
+            .contains("the rows are judged in 4 groups of donors"),
         "{o:?}"
     );
     // The payment of the file's own pledge names it by its number, #9.
@@ -342,6 +348,71 @@ fn rows_of_many_donors_are_grouped_at_once() {
     let o = pair.same("import paid.csv");
     assert!(
         o.stdout.contains("0 new entries, 9 already recorded"),
+        "{o:?}"
+    );
+    pair.same("verify --rules");
+}
+
+/// A file of more rows than a group holds is judged in groups of donors into a
+/// ledger of any size, one well within the budget too: each group's entries are
+/// numbered into the batch (a payment names its pledge of the same file by its
+/// number there, a refund listed before its payment is tried again after every
+/// row), and a refusal, a dry run, the import and the same file again are alike.
+#[test]
+fn a_file_of_many_rows_is_judged_in_groups_into_a_small_ledger() {
+    let pair = Pair::new(|t| {
+        t.ok("init");
+        t.ok("record pledge --donor JPN --mandate icat --amount 100 --currency USD --date 2024-01-01 --reference P-J");
+    });
+    // Twelve entries of budget: a group holds four lines, a row counts as two, and
+    // the ledger's three lines are well within the budget.
+    let budget = "12";
+    let rows = "2024-02-01,USA,icat,pledge,50,USD,P-U,,,\n\
+                2024-02-02,JPN,icat,payment,30,USD,PAY-J,P-J,,\n\
+                2024-02-03,ITA,icat,pledge,20,EUR,P-I,,,\n\
+                2024-02-09,USA,icat,refund,5,USD,REF-U,P-U,,\n\
+                2024-02-05,USA,icat,payment,10,USD,PAY-U,P-U,,\n\
+                2024-02-06,ITA,icat,payment,20,EUR,PAY-I,P-I,,\n\
+                2024-02-07,JPN,icat,write-off,70,USD,,P-J,,approved by the board\n";
+    pair.write("many.csv", format!("{HEADER}{rows}"));
+    // USA's second refund is more than was ever paid: refused, whole or grouped.
+    pair.write(
+        "bad.csv",
+        format!("{HEADER}{rows}2024-02-10,USA,icat,refund,99,USD,REF-U2,P-U,,\n"),
+    );
+    let o = pair.same_within(budget, "import bad.csv");
+    assert_eq!(o.status, 1, "{o:?}");
+    assert!(o.stderr.contains("bad.csv:9"), "{o:?}");
+    let o = pair.same_within(budget, "import many.csv --dry-run");
+    assert!(
+        o.stderr
+            .contains("the rows are judged in 3 groups of donors"),
+        "{o:?}"
+    );
+    let o = pair.same_within(budget, "import many.csv");
+    assert!(o.stdout.contains("recorded #2 to #8"), "{o:?}");
+    // ITA's payment names ITA's pledge of the same file, #4; USA's refund, tried
+    // after every other row, is the last entry and names USA's pledge, #2.
+    let log = pair.share.run("log --format json");
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&log.stdout).expect("JSON");
+    let find = |reference: &str| {
+        entries
+            .iter()
+            .find(|e| e["reference"] == reference)
+            .unwrap_or_else(|| panic!("{reference} in {log:?}"))
+    };
+    assert_eq!(find("PAY-I")["pledge"], 4, "{log:?}");
+    assert_eq!(
+        (
+            find("REF-U")["seq"].clone(),
+            find("REF-U")["pledge"].clone()
+        ),
+        (8.into(), 2.into()),
+        "{log:?}"
+    );
+    let o = pair.same_within(budget, "import many.csv");
+    assert!(
+        o.stdout.contains("0 new entries, 7 already recorded"),
         "{o:?}"
     );
     pair.same("verify --rules");

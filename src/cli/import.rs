@@ -215,9 +215,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     // A ledger that may hold more entries than a report holds at once is read
     // keeping only the share of it the rows are judged by.
     let budget = super::groups::budget()?;
-    let share = crate::journal::most_entries(&ctx.ledger)
-        .is_some_and(|n| n > budget)
-        .then(|| share_of_rows(&table, &file, &sha256));
+    // So is one of more rows than a group of them holds (see `groups`), whatever
+    // the ledger's size.
+    let many_rows = groups::more_rows_than_a_group(table.most_rows(), budget);
+    let share = (many_rows
+        || crate::journal::most_entries(&ctx.ledger).is_some_and(|n| n > budget))
+    .then(|| share_of_rows(&table, &file, &sha256));
     let rows = Rows {
         ctx,
         profile: &profile,
@@ -353,6 +356,18 @@ struct Judged {
     first_pass: usize,
 }
 
+/// The rows one group of donors judges (see `groups`), and what it keeps of each
+/// entry it stages.
+struct GroupRows<'a> {
+    takes: &'a dyn Fn(&crate::import::Row) -> Take,
+    /// Rows of other groups' parts: not even read into a draft.
+    skips: &'a dyn Fn(u64) -> bool,
+    /// Of each entry staged, in order: whether it is a rate, and the entry it names
+    /// (its pledge, the entry it reverses), if any; none for an entry naming one in
+    /// a way that is not renumbered (`groups::named_mut`).
+    marks: &'a mut Vec<groups::Mark>,
+}
+
 /// Whether `judge` takes a row: to judge it and count its verdict, to judge it
 /// only (a rate, judged by every group of donors and counted by one), or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -413,7 +428,10 @@ fn open_and_judge(
     };
     // Rows of many parts are grouped at once: counting the ledger's lines costs less
     // than a read that finds their share too large.
-    let mut group_first = parts.as_ref().is_some_and(|p| p.count() >= MANY_PARTS);
+    let many_rows = groups::more_rows_than_a_group(table.most_rows(), budget);
+    let mut group_first = parts
+        .as_ref()
+        .is_some_and(|p| p.count() >= MANY_PARTS || many_rows);
     loop {
         let reading = match &share {
             Some((donors, watch)) => Reading::ToImportOf(Whose::Donors(donors), watch),
@@ -475,7 +493,7 @@ fn open_and_judge(
             sha256,
             dry_run,
             judge_by.as_ref(),
-            &|_| Take::Count,
+            None,
         ) {
             Some(judged) => return Ok((writer, judged)),
             None => {
@@ -486,9 +504,10 @@ fn open_and_judge(
     }
 }
 
-/// Judges and stages every row `takes` takes, in the file's order; none if `share`
-/// is given and a row does not read it or makes an entry outside it. The verdicts
-/// on rows it judges only are not counted (their entries are staged all the same).
+/// Judges and stages every row, or with `group` every row it takes, in the file's
+/// order; none if `share` is given and a row does not read it or makes an entry
+/// outside it. The verdicts on rows a group judges only are not counted (their
+/// entries are staged all the same).
 fn judge(
     writer: &mut Writer,
     table: &Table,
@@ -496,7 +515,7 @@ fn judge(
     sha256: &str,
     dry_run: bool,
     share: Option<&Share<'_>>,
-    takes: &dyn Fn(&crate::import::Row) -> Take,
+    group: Option<GroupRows<'_>>,
 ) -> Option<Judged> {
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut repeats = Repeats::default();
@@ -507,7 +526,13 @@ fn judge(
     let mut rows: Vec<u64> = Vec::new();
     let mut unanswered = false;
     let bar = progress(table.bytes());
-    let parsed = table.rows(file, sha256, |row, at| {
+    let (takes_in, skips_in, mut marks) = match group {
+        Some(g) => (Some(g.takes), Some(g.skips), Some(g.marks)),
+        None => (None, None, None),
+    };
+    let skips = |line: u64| skips_in.is_some_and(|f| f(line));
+    let takes = |row: &crate::import::Row| takes_in.map_or(Take::Count, |f| f(row));
+    let parsed = table.rows_but(file, sha256, skips, |row, at| {
         if unanswered {
             return;
         }
@@ -531,7 +556,15 @@ fn judge(
             }
             Seen::New(key) => key,
         };
-        match try_row(writer, &row, dry_run, share, &rows, true) {
+        match try_row(
+            writer,
+            &row,
+            dry_run,
+            share,
+            &rows,
+            true,
+            marks.as_deref_mut(),
+        ) {
             Tried::Staged => {
                 rows.push(row.line);
                 repeats.staged(key)
@@ -547,7 +580,15 @@ fn judge(
         if unanswered {
             break;
         }
-        match try_row(writer, &row, dry_run, share, &rows, false) {
+        match try_row(
+            writer,
+            &row,
+            dry_run,
+            share,
+            &rows,
+            false,
+            marks.as_deref_mut(),
+        ) {
             Tried::Staged => {
                 rows.push(row.line);
                 repeats.staged(key)
@@ -593,6 +634,7 @@ fn try_row(
     share: Option<&Share<'_>>,
     rows: &[u64],
     first: bool,
+    marks: Option<&mut Vec<groups::Mark>>,
 ) -> Tried {
     let body = match resolve(row, writer.book()) {
         Ok(body) => body,
@@ -602,7 +644,7 @@ fn try_row(
         share
             .is_none_or(|s| resolve(row, writer.book()).is_ok_and(|b| s.answers(writer.book(), &b)))
     };
-    match stage(writer, body, dry_run, share) {
+    match stage(writer, body, dry_run, share, marks) {
         Ok(true) => Tried::Staged,
         Ok(false) => Tried::Unanswered,
         Err(_) if !answers(writer) => Tried::Unanswered,
@@ -695,8 +737,14 @@ fn stage(
     body: Body,
     dry_run: bool,
     share: Option<&Share<'_>>,
+    marks: Option<&mut Vec<groups::Mark>>,
 ) -> Result<bool, crate::domain::Problem> {
-    let owns = |book: &Checker, body: &Body| share.is_none_or(|s| s.owns(book, body));
+    let owns = |book: &Checker, body: &Body| {
+        if let Some(marks) = marks {
+            marks.push(groups::mark(body));
+        }
+        share.is_none_or(|s| s.owns(book, body))
+    };
     if dry_run {
         writer.stage_owned(body, owns)
     } else {
@@ -774,7 +822,7 @@ mod tests {
                 "abc",
                 true,
                 Some(&share),
-                &|_| Take::Count,
+                None,
             )
             .map(|j| (j.problems.len(), writer.staged_count()))
         };

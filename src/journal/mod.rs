@@ -15,6 +15,7 @@ mod lock;
 mod open;
 mod peek;
 mod scan;
+mod spool;
 mod write;
 
 pub use decode::Glance;
@@ -28,6 +29,7 @@ pub use scan::{
     Classes, Classify, Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan,
     scan_figures, scan_only, scan_some,
 };
+pub use spool::{Bodies, Reader as BodiesReader};
 pub use write::{Clock, Draft, Reading, Watch, Writer, init, repair};
 
 use std::path::PathBuf;

@@ -21,6 +21,7 @@ use super::scan::{
     Classes, Classify, Digests, Head, Notes, Only, Scan, Tail, scan_classified, scan_entries,
     scan_file,
 };
+use super::spool::Bodies;
 use crate::domain::book::{Share, Whose};
 use crate::domain::entry::{Body, Entry, FORMAT_NAME, FORMAT_VERSION, Header, Kind};
 use crate::domain::{Checker, Problem};
@@ -183,10 +184,9 @@ pub struct Writer {
     committed_len: u64,
     now: DateTime<Utc>,
     /// Every staged entry's body as `line::encode_body` writes it, one after
-    /// another: its line is made at `commit`, once the batch's size is known.
-    bodies: Vec<u8>,
-    /// Where each staged entry's body ends in `bodies`.
-    ends: Vec<usize>,
+    /// another (spilled to disk past a buffer): its line is made at `commit`,
+    /// once the batch's size is known.
+    bodies: Bodies,
     /// The entries staged with `stage`, for the caller (`stage_line` keeps none).
     kept: Vec<Entry>,
     /// Read with `Reading::ToImportOf`: what it saw of the references watched.
@@ -241,8 +241,7 @@ impl Writer {
             head: scan.head,
             committed_len: scan.committed_len,
             now,
-            bodies: Vec::new(),
-            ends: Vec::new(),
+            bodies: Bodies::new(path),
             kept: Vec::new(),
             watched,
             classes: classify.map(|_| classes.finish()),
@@ -263,8 +262,7 @@ impl Writer {
     ) -> Result<(), JournalError> {
         // Free the book read before first: one share is held at a time.
         self.book = Checker::without_sources();
-        self.bodies = Vec::new();
-        self.ends = Vec::new();
+        self.bodies.clear();
         self.kept = Vec::new();
         let classes = self.classes.as_ref();
         let by_class = |seq: u64| {
@@ -298,32 +296,45 @@ impl Writer {
         Ok(())
     }
 
-    /// Stages `entries`, already judged (by reads of shares of the ledger, each
-    /// under this writer's lock), in place of anything staged: each must be
-    /// numbered after the one before it, from the next entry's number. Kept as
-    /// entries too (`staged`) when `keep`. Their lines are checked at `commit` as
-    /// every line is.
-    pub fn restage(&mut self, entries: Vec<Entry>, keep: bool) -> Result<(), JournalError> {
+    /// Drops every entry staged, so that `stage_judged` stages the entries judged
+    /// by reads of shares of the ledger (`read_again_only`) as one batch.
+    pub fn unstage(&mut self) {
         self.bodies.clear();
-        self.ends.clear();
         self.kept.clear();
-        for (i, e) in entries.iter().enumerate() {
-            if e.seq != self.head.entries + i as u64 + 1 || e.recorded_at != self.now {
-                return Err(JournalError::Io {
-                    path: self.path.clone(),
-                    source: std::io::Error::other(format!(
-                        "entry #{} is out of place among the entries judged; nothing was written",
-                        e.seq
-                    )),
-                });
-            }
-            line::encode_body(&mut self.bodies, &e.body);
-            self.ends.push(self.bodies.len());
-        }
+    }
+
+    /// Stages, under the next number, an entry already judged by a read of a share
+    /// of the ledger under this writer's lock, given as its body's encoded bytes
+    /// (`line::encode_body`, as `Bodies` holds them). Kept as an entry too
+    /// (`staged`) when `keep`. Its line is checked at `commit` as every line is.
+    pub fn stage_judged(&mut self, body: &[u8], keep: bool) -> Result<(), JournalError> {
         if keep {
-            self.kept = entries;
+            let body: Body = serde_json::from_slice(body).map_err(|e| JournalError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(format!(
+                    "an entry judged does not read back ({e}); nothing was written"
+                )),
+            })?;
+            self.kept.push(Entry {
+                seq: self.head.entries + self.staged_count() + 1,
+                recorded_at: self.now,
+                body,
+            });
         }
+        self.bodies.push_encoded(body);
         Ok(())
+    }
+
+    /// `stage_judged` for an entry given as its body.
+    pub fn stage_judged_body(&mut self, body: Body, keep: bool) {
+        self.bodies.push(&body);
+        if keep {
+            self.kept.push(Entry {
+                seq: self.head.entries + self.staged_count(),
+                recorded_at: self.now,
+                body,
+            });
+        }
     }
 
     /// Reads the whole ledger as `reading` says (not decoding again the lines up to
@@ -544,9 +555,23 @@ impl Writer {
         std::mem::take(&mut self.kept)
     }
 
+    /// Drops the book read: for a batch whose entries were judged by reads of
+    /// shares (`stage_judged`), once no share is asked anything more. `book` is
+    /// then empty, and `commit_keeping` hands back an empty book.
+    pub fn drop_book(&mut self) {
+        self.book = Checker::without_sources();
+    }
+
+    /// Takes the bodies of every entry staged (`Bodies`), leaving none staged.
+    pub fn take_bodies(&mut self) -> Bodies {
+        self.kept.clear();
+        let fresh = Bodies::new(&self.path);
+        std::mem::replace(&mut self.bodies, fresh)
+    }
+
     /// How many entries are staged, either way.
     pub fn staged_count(&self) -> u64 {
-        self.ends.len() as u64
+        self.bodies.len() as u64
     }
 
     /// Checks a draft against the book (including earlier staged drafts) and stages
@@ -595,8 +620,7 @@ impl Writer {
             recorded_at: self.now,
             body,
         };
-        line::encode_body(&mut self.bodies, &entry.body);
-        self.ends.push(self.bodies.len());
+        self.bodies.push(&entry.body);
         Ok(entry)
     }
 
@@ -665,7 +689,7 @@ impl Writer {
     /// not count (a reader sees a torn tail, as after a crash); if a chunk fails its
     /// check or its write, the file is cut back to where it was and nothing is left.
     pub fn commit_keeping(mut self) -> Result<(Vec<Entry>, Head, Checker), JournalError> {
-        let n = self.ends.len();
+        let n = self.bodies.len();
         if n == 0 {
             return Ok((self.kept, self.head, self.book));
         }
@@ -677,8 +701,9 @@ impl Writer {
         let size = batch.then_some(size);
         let recorded_at = crate::domain::time::format_timestamp(self.now);
         // A line is its body and about 200 bytes around it.
-        let mut chunk =
-            Vec::with_capacity((self.bodies.len() + n * 256).min(COMMIT_CHUNK + (1 << 16)));
+        let mut chunk = Vec::with_capacity(
+            (self.bodies.bytes() as usize + n * 256).min(COMMIT_CHUNK + (1 << 16)),
+        );
         // Each line's end in the chunk and its hash: a line starts where the one
         // before ends.
         let mut lines: Vec<(usize, [u8; 64])> = Vec::with_capacity(n.min(COMMIT_CHUNK / 256));
@@ -693,18 +718,20 @@ impl Writer {
                 })?;
         let mut written = 0u64;
         let mut last_line_start = 0u64;
-        let (mut from, mut body_start) = (0usize, 0usize);
+        let mut from = 0usize;
+        let bodies = std::mem::take(&mut self.bodies);
+        let mut bodies = bodies.reader().map_err(JournalError::io(&self.path))?;
         for i in 0..n {
             let before = lines.last().map_or(prev, |l| l.1);
+            let body = bodies.next_body().map_err(JournalError::io(&self.path))?;
             let hash = line::encode_with_body(
                 &mut chunk,
                 self.head.entries + i as u64 + 1,
                 std::str::from_utf8(&before).expect("hex is ASCII"),
                 &recorded_at,
                 size.map(|n| [i as u32 + 1, n]),
-                &self.bodies[body_start..self.ends[i]],
+                body,
             );
-            body_start = self.ends[i];
             lines.push((chunk.len(), hash));
             if chunk.len() < COMMIT_CHUNK && i + 1 < n {
                 continue;
@@ -991,6 +1018,10 @@ mod tests {
             }
         }
         assert_eq!((w.staged_count(), w.staged().len()), (n as u64, n / 3));
+        assert!(
+            w.bodies.spilled() > 0 && w.bodies.spilled() < w.bodies.bytes(),
+            "the bodies are partly spilled to disk, partly in memory"
+        );
         let (kept, new_head, _) = w.commit_keeping().unwrap();
         assert_eq!(
             kept.iter().map(|e| e.seq).collect::<Vec<_>>(),

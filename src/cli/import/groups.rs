@@ -23,16 +23,17 @@
 //! to read the whole ledger.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use super::{Judged, Rows, Take, judge, profile_failure};
+use super::{GroupRows, Judged, Rows, Take, judge, profile_failure};
 use crate::cli::Failure;
 use crate::domain::book::{Donors, Share, Whose};
-use crate::domain::entry::{Body, Entry};
+use crate::domain::entry::Body;
 use crate::domain::register::Register;
 use crate::import::{Repeats, Row};
-use crate::journal::{Reading, Watch, Writer};
+use crate::journal::{Bodies, Reading, Watch, Writer};
 
 /// What the rows of a file are joined by: a donor the built-in register knows (by
 /// code), every donor it does not (the ledger's registered donors), or a pledge
@@ -56,7 +57,11 @@ pub(in crate::cli) struct Parts {
     /// The first node of each row joined by one, by the row's line: each group
     /// asks it of every row, and resolving a donor's name again for each group
     /// would repeat the work (a misspelt name's suggestions among it).
-    rows: FxHashMap<u64, usize>,
+    /// Both by line, in order.
+    lines: Vec<u64>,
+    firsts: Vec<u32>,
+    /// How many rows each node is the first node of.
+    weights: Vec<u64>,
 }
 
 /// The nodes a row is joined by: its donor, the reference its pledge carries, and
@@ -105,7 +110,12 @@ impl Parts {
             }
         }
         if let Some(f) = first {
-            self.rows.insert(row.line, f);
+            // At the end, rows coming in the file's order.
+            let at = self.lines.partition_point(|&l| l < row.line);
+            self.lines.insert(at, row.line);
+            self.firsts
+                .insert(at, u32::try_from(f).expect("fewer nodes than rows"));
+            self.weights[f] += 1;
         }
     }
 
@@ -117,6 +127,7 @@ impl Parts {
         self.ids.insert(node.clone(), id);
         self.nodes.push(node);
         self.parent.push(id);
+        self.weights.push(0);
         id
     }
 
@@ -136,7 +147,13 @@ impl Parts {
 
     /// The part a row is judged in; none for a row joined by nothing (a rate).
     fn part_of(&self, row: &Row) -> Option<usize> {
-        self.rows.get(&row.line).map(|&id| self.root(id))
+        self.part_of_line(row.line)
+    }
+
+    /// The part of the row on `line`; none for a row joined by nothing.
+    fn part_of_line(&self, line: u64) -> Option<usize> {
+        let at = self.lines.binary_search(&line).ok()?;
+        Some(self.root(self.firsts[at] as usize))
     }
 
     /// The donors the rows name, as a share keeps them: by code those the
@@ -186,12 +203,15 @@ struct Group {
     parts: Vec<usize>,
     donors: Donors,
     references: HashSet<String>,
+    /// How many of the file's rows its parts hold.
+    rows: u64,
 }
 
 /// The parts packed into groups of at most `most` lines (each part's count from
 /// `lines`: its donors' lines, every donor the built-in register does not know for
-/// `Node::Registered`), largest first, each into the first group it fits (a part
-/// larger than `most` alone in a group of its own).
+/// `Node::Registered`, and `ROW_LINES` for each of its rows), largest first, each
+/// into the first group it fits (a part larger than `most` alone in a group of its
+/// own).
 fn pack(
     parts: &Parts,
     lines: &FxHashMap<String, u64>,
@@ -204,12 +224,14 @@ fn pack(
         .map(|(_, n)| n)
         .sum();
     let mut sizes: FxHashMap<usize, u64> = FxHashMap::default();
+    let mut rows: FxHashMap<usize, u64> = FxHashMap::default();
     for (i, node) in parts.nodes.iter().enumerate() {
+        *rows.entry(parts.root(i)).or_default() += parts.weights[i];
         let n = match node {
             Node::Donor(code) => lines.get(code).copied().unwrap_or(0),
             Node::Registered => registered,
             Node::Reference(_) => 0,
-        };
+        } + parts.weights[i] * ROW_LINES;
         *sizes.entry(parts.root(i)).or_default() += n;
     }
     let mut sized: Vec<(usize, u64)> = sizes.into_iter().collect();
@@ -238,6 +260,10 @@ fn pack(
                 })
                 .collect();
             Group {
+                rows: group
+                    .iter()
+                    .map(|p| rows.get(p).copied().unwrap_or(0))
+                    .sum(),
                 parts: group,
                 donors,
                 references,
@@ -254,6 +280,15 @@ pub(super) enum Grouped {
     One,
     /// A group could not answer as the whole ledger would: read all of it.
     Whole,
+}
+
+/// How many of the ledger's lines a row weighs in a group: judged, it is held in
+/// the group's book as an entry is, and as the entry staged until the group ends.
+const ROW_LINES: u64 = 2;
+
+/// Whether a file of `rows` rows (at most) holds more than one group of them.
+pub(super) fn more_rows_than_a_group(rows: usize, budget: u64) -> bool {
+    rows as u64 * ROW_LINES > most_lines(budget)
 }
 
 /// How many lines of the ledger one group's read keeps at most, for `budget`: a
@@ -364,14 +399,15 @@ pub(super) fn judge_in_groups(
             most: None,
         };
         eprintln!(
-            "note: the donors these rows name hold more entries than an import holds at once ({}, a third of LEDGER_REPORT_ENTRIES, {budget}); the rows are judged in {}, the ledger read once for each",
-            most_lines(budget),
+            "note: these rows and the entries of the donors they name are more than an import holds at once ({}, a row counting as {ROW_LINES}: a third of LEDGER_REPORT_ENTRIES, {budget}); the rows are judged in {}, the ledger read once for each",
+            crate::domain::words::count(most_lines(budget), "line", "lines"),
             crate::domain::words::count(groups.len() as u64, "group of donors", "groups of donors"),
         );
         // A line of a donor the hint did not count is of a class every read must
         // hand over whole, which the reads do not: each is then read whole.
         let by_class = !writer.has_class(UNCOUNTED);
-        let mut judged: Vec<(Judged, Vec<Entry>)> = Vec::with_capacity(groups.len());
+        let last = writer.head().entries;
+        let mut judged: Vec<(Judged, Staged)> = Vec::with_capacity(groups.len());
         for (g, (group, read)) in groups.iter().zip(&reads).enumerate() {
             if g > 0 || *read != group.donors {
                 let keeps: Vec<bool> = std::iter::once(true)
@@ -392,7 +428,7 @@ pub(super) fn judge_in_groups(
                     .check(&writer.book().register)
                     .map_err(|e| profile_failure(&found.shown, &e))?;
             }
-            writer.expect(table.most_rows());
+            writer.expect(group.rows as usize);
             let share = Share::new(Whose::Donors(read));
             let takes = |row: &Row| match parts.part_of(row) {
                 Some(p) if group.parts.binary_search(&p).is_ok() => Take::Count,
@@ -401,34 +437,139 @@ pub(super) fn judge_in_groups(
                 None if matches!(row.body, Body::Rate(_)) => Take::JudgeOnly,
                 None => Take::Skip,
             };
-            // Staged as entries (as a dry run stages them): numbered again below.
-            let Some(j) = judge(&mut writer, table, file, sha256, true, Some(&share), &takes)
-            else {
+            let skips = |line: u64| {
+                parts
+                    .part_of_line(line)
+                    .is_some_and(|p| group.parts.binary_search(&p).is_err())
+            };
+            let mut marks = Vec::new();
+            let rows = GroupRows {
+                takes: &takes,
+                skips: &skips,
+                marks: &mut marks,
+            };
+            // Staged as bodies only, numbered again below.
+            let judged_here = judge(
+                &mut writer,
+                table,
+                file,
+                sha256,
+                false,
+                Some(&share),
+                Some(rows),
+            );
+            let Some(mut j) = judged_here else {
                 return Ok(Grouped::Whole);
             };
-            judged.push((j, writer.take_staged()));
+            // The whole batch's repeats are known by the ledger once it is written.
+            j.repeats = Repeats::default();
+            let Some(staged) = Staged::of(writer.take_bodies(), marks, last) else {
+                return Ok(Grouped::Whole);
+            };
+            judged.push((j, staged));
         }
-        let Some((judged, entries)) = renumber(writer.head().entries, judged) else {
+        // No group's share is asked anything more.
+        writer.drop_book();
+        let Some((judged, batch)) = renumber(last, judged) else {
             return Ok(Grouped::Whole);
         };
-        writer.restage(entries, dry_run)?;
+        if !batch.stage(&mut writer, last, dry_run, &ctx.ledger)? {
+            return Ok(Grouped::Whole);
+        }
         return Ok(Grouped::Judged(Box::new((writer, judged))));
     }
 }
 
+/// One group's staged entries, numbered as if they were the only new ones (from
+/// the ledger's last number + 1): their bodies (on disk past a buffer, so that the
+/// groups' entries are not all held at once), which are rates, and the staged
+/// entry each names, if any (a payment of a pledge in the file), by that number.
+struct Staged {
+    bodies: Bodies,
+    rate: Vec<bool>,
+    names: Vec<Option<u64>>,
+}
+
+/// The entry `body` names (its pledge, the entry it reverses), to read or to
+/// change; none for a kind that names none. Err for a kind an import does not make,
+/// whose named entries are not renumbered.
+fn named_mut(body: &mut Body) -> Result<Option<&mut u64>, ()> {
+    match body {
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => Ok(p.pledge.as_mut()),
+        Body::WriteOff(w) | Body::Reduction(w) => Ok(Some(&mut w.pledge)),
+        Body::Reversal(r) => Ok(Some(&mut r.entry)),
+        Body::Pledge(_)
+        | Body::Rate(_)
+        | Body::Ledger(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_) => Ok(None),
+        Body::Agreement(_) | Body::ConditionMet(_) => Err(()),
+    }
+}
+
+/// What a group keeps of an entry it stages (`GroupRows::marks`): whether it is a
+/// rate, and the entry it names, if any; none for an entry naming one in a way
+/// that is not renumbered.
+pub(super) type Mark = Option<(bool, Option<u64>)>;
+
+/// The mark of an entry staged.
+pub(super) fn mark(body: &Body) -> Mark {
+    let named = match body {
+        Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.pledge,
+        Body::WriteOff(w) | Body::Reduction(w) => Some(w.pledge),
+        Body::Reversal(r) => Some(r.entry),
+        Body::Pledge(_)
+        | Body::Rate(_)
+        | Body::Ledger(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_) => None,
+        // As `named_mut`.
+        Body::Agreement(_) | Body::ConditionMet(_) => return None,
+    };
+    Some((matches!(body, Body::Rate(_)), named))
+}
+
+impl Staged {
+    /// A group's entries, staged after entry `last`, with their marks; none if one
+    /// names an entry in a way that is not renumbered.
+    fn of(mut bodies: Bodies, marks: Vec<Mark>, last: u64) -> Option<Staged> {
+        bodies.seal();
+        let mut staged = Staged {
+            bodies,
+            rate: Vec::with_capacity(marks.len()),
+            names: Vec::with_capacity(marks.len()),
+        };
+        for mark in marks {
+            let (rate, named) = mark?;
+            staged.names.push(named.filter(|&s| s > last));
+            staged.rate.push(rate);
+        }
+        (staged.rate.len() == staged.bodies.len()).then_some(staged)
+    }
+}
+
+/// Every group's entries as one batch (`renumber`).
+struct Batch {
+    staged: Vec<Staged>,
+    /// Each entry of the batch, in its order: its group and its place there.
+    order: Vec<(usize, usize)>,
+    /// The number in the batch of each group's entries, by their place in it.
+    numbers: Vec<Vec<u64>>,
+}
+
 /// The entries every group staged, as one batch: each counted once (a rate by the
 /// first group), in the order the import of the whole file stages them (the rows'
-/// order, then the refunds tried again), numbered from `last + 1`; an entry naming
-/// one its group staged names it by its number in the batch. With the groups'
-/// verdicts as one. None if the groups disagree on the rates or an entry names
-/// one that cannot be renumbered.
-fn renumber(last: u64, groups: Vec<(Judged, Vec<Entry>)>) -> Option<(Judged, Vec<Entry>)> {
+/// order, then the refunds tried again), numbered from `last + 1`. With the
+/// groups' verdicts as one. None if the groups disagree on the rates.
+fn renumber(last: u64, groups: Vec<(Judged, Staged)>) -> Option<(Judged, Batch)> {
     // Where an entry comes in the whole import: refunds tried again come after
     // every other entry, each by its row's line.
     let place = |j: &Judged, i: usize| (i >= j.first_pass, j.lines[i]);
-    let rates = |j: &Judged, staged: &[Entry]| -> Vec<(bool, u64)> {
-        (0..staged.len())
-            .filter(|&i| matches!(staged[i].body, Body::Rate(_)))
+    let rates = |j: &Judged, staged: &Staged| -> Vec<(bool, u64)> {
+        (0..staged.rate.len())
+            .filter(|&i| staged.rate[i])
             .map(|i| place(j, i))
             .collect()
     };
@@ -438,8 +579,8 @@ fn renumber(last: u64, groups: Vec<(Judged, Vec<Entry>)>) -> Option<(Judged, Vec
     }
     let mut places: Vec<((bool, u64), usize, usize)> = Vec::new();
     for (g, (j, staged)) in groups.iter().enumerate() {
-        for (i, e) in staged.iter().enumerate() {
-            if g == 0 || !matches!(e.body, Body::Rate(_)) {
+        for i in 0..staged.rate.len() {
+            if g == 0 || !staged.rate[i] {
                 places.push((place(j, i), g, i));
             }
         }
@@ -448,52 +589,22 @@ fn renumber(last: u64, groups: Vec<(Judged, Vec<Entry>)>) -> Option<(Judged, Vec
     if places.windows(2).any(|w| w[0].0 == w[1].0) {
         return None;
     }
-    let number: FxHashMap<(bool, u64), u64> = (last + 1..)
-        .zip(&places)
-        .map(|(seq, (at, _, _))| (*at, seq))
+    let mut numbers: Vec<Vec<u64>> = groups.iter().map(|(_, s)| vec![0; s.rate.len()]).collect();
+    for (seq, &(_, g, i)) in (last + 1..).zip(&places) {
+        numbers[g][i] = seq;
+    }
+    // A rate a later group judged only is the first group's.
+    let rate_numbers: FxHashMap<(bool, u64), u64> = places
+        .iter()
+        .filter(|(_, g, i)| groups[*g].1.rate[*i])
+        .map(|(at, g, i)| (*at, numbers[*g][*i]))
         .collect();
-    // Each group's numbers, as it staged them, to the batch's.
-    let mut renumbered: Vec<FxHashMap<u64, u64>> = Vec::with_capacity(groups.len());
-    for (j, staged) in &groups {
-        let mut map = FxHashMap::default();
-        for (i, e) in staged.iter().enumerate() {
-            map.insert(e.seq, *number.get(&place(j, i))?);
+    for (g, (j, staged)) in groups.iter().enumerate().skip(1) {
+        for i in (0..staged.rate.len()).filter(|&i| staged.rate[i]) {
+            numbers[g][i] = rate_numbers[&place(j, i)];
         }
-        renumbered.push(map);
     }
-    let (groups, mut staged): (Vec<Judged>, Vec<Vec<Option<Entry>>>) = groups
-        .into_iter()
-        .map(|(j, s)| (j, s.into_iter().map(Some).collect()))
-        .unzip();
-    let mut entries = Vec::with_capacity(places.len());
-    for (at, g, i) in &places {
-        let mut e = staged[*g][*i].take()?;
-        e.seq = number[at];
-        let map = &renumbered[*g];
-        let named = |seq: &mut u64| match seq {
-            s if *s <= last => Some(()),
-            s => map.get(s).map(|&n| *s = n),
-        };
-        match &mut e.body {
-            Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => {
-                if let Some(s) = p.pledge.as_mut() {
-                    named(s)?;
-                }
-            }
-            Body::WriteOff(w) | Body::Reduction(w) => named(&mut w.pledge)?,
-            Body::Reversal(r) => named(&mut r.entry)?,
-            Body::Pledge(_)
-            | Body::Rate(_)
-            | Body::Ledger(_)
-            | Body::Donor(_)
-            | Body::Mandate(_)
-            | Body::Fund(_) => {}
-            // Not made by an import: named entries it could not renumber.
-            Body::Agreement(_) | Body::ConditionMet(_) => return None,
-        }
-        entries.push(e);
-    }
-    drop(staged);
+    let (groups, staged): (Vec<Judged>, Vec<Staged>) = groups.into_iter().unzip();
     let mut groups = groups.into_iter();
     let mut whole = groups.next()?;
     for j in groups {
@@ -507,5 +618,63 @@ fn renumber(last: u64, groups: Vec<(Judged, Vec<Entry>)>) -> Option<(Judged, Vec
     whole.repeats = Repeats::default();
     whole.first_pass = places.iter().filter(|(at, _, _)| !at.0).count();
     whole.lines = places.iter().map(|(at, _, _)| at.1).collect();
-    Some((whole, entries))
+    let order = places.into_iter().map(|(_, g, i)| (g, i)).collect();
+    Some((
+        whole,
+        Batch {
+            staged,
+            order,
+            numbers,
+        },
+    ))
+}
+
+impl Batch {
+    /// Stages the batch in the writer, in place of what the last group staged,
+    /// each entry naming one staged by its group given that entry's number in the
+    /// batch; kept as entries too when `keep` (a dry run lists them). False if an
+    /// entry names one its group did not stage.
+    fn stage(
+        self,
+        writer: &mut Writer,
+        last: u64,
+        keep: bool,
+        ledger: &Path,
+    ) -> Result<bool, Failure> {
+        writer.unstage();
+        let io = |e| Failure::from(crate::journal::JournalError::io(ledger)(e));
+        let mut readers = Vec::with_capacity(self.staged.len());
+        for s in &self.staged {
+            readers.push(s.bodies.reader().map_err(io)?);
+        }
+        let mut next = vec![0usize; self.staged.len()];
+        for (g, i) in self.order {
+            // Rates a later group judged only are passed over.
+            while next[g] < i {
+                readers[g].next_body().map_err(io)?;
+                next[g] += 1;
+            }
+            let bytes = readers[g].next_body().map_err(io)?;
+            next[g] += 1;
+            let Some(named) = self.staged[g].names[i] else {
+                writer.stage_judged(bytes, keep)?;
+                continue;
+            };
+            let number = (named - last - 1) as usize;
+            let Some(&number) = self.numbers[g].get(number) else {
+                return Ok(false);
+            };
+            let mut body: Body = serde_json::from_slice(bytes).map_err(|e| {
+                io(std::io::Error::other(format!(
+                    "an entry judged does not read back ({e}); nothing was written"
+                )))
+            })?;
+            match named_mut(&mut body) {
+                Ok(Some(n)) => *n = number,
+                Ok(None) | Err(()) => return Ok(false),
+            }
+            writer.stage_judged_body(body, keep);
+        }
+        Ok(true)
+    }
 }

@@ -38,12 +38,12 @@ pub struct Table<'a> {
     needed: Vec<(usize, String)>,
 }
 
-fn reader(profile: &Profile, text: &str) -> csv::Reader<std::io::Cursor<Vec<u8>>> {
+fn reader<'t>(profile: &Profile, text: &'t str) -> csv::Reader<&'t [u8]> {
     csv::ReaderBuilder::new()
         .delimiter(profile.delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(std::io::Cursor::new(text.as_bytes().to_vec()))
+        .from_reader(text.as_bytes())
 }
 
 /// A header's names for a message, cut after `limits::NAME` characters.

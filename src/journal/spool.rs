@@ -1,0 +1,232 @@
+//! The staged bodies of a writer's new entries, one after another, as
+//! `line::encode_body` writes them. They are held in memory up to `SPILL` bytes;
+//! past that each full buffer goes to an unnamed file in the ledger's directory
+//! (gone when closed, or after a crash), so that a large import holds a buffer of
+//! them at a time, not all of them. Lines are made from them at commit, once the
+//! batch's size is known.
+//!
+//! A spill that fails (a full disk, a directory that takes no files) is not an
+//! error: the bodies stay in memory, as every body did before spilling existed,
+//! and the commit's own write meets the same disk.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::line;
+use crate::domain::entry::Body;
+
+/// Bodies are spilled a buffer of this many bytes (a body more) at a time. Small
+/// in unit tests, so that a batch of a few entries spills several times.
+const SPILL: usize = if cfg!(test) { 500 } else { 8 << 20 };
+
+#[derive(Debug, Default)]
+pub struct Bodies {
+    /// The directory the spill file goes to: the ledger's own.
+    dir: PathBuf,
+    /// The bodies not spilled, after those that are.
+    buf: Vec<u8>,
+    /// The spilled bodies, from the first, and how many bytes of them.
+    file: Option<File>,
+    spilled: u64,
+    /// A spill failed: no more are tried.
+    stay: bool,
+    /// Where each body ends, counting from the first body's first byte.
+    ends: Vec<u64>,
+}
+
+impl Bodies {
+    pub fn new(ledger: &Path) -> Bodies {
+        let dir = match ledger.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Bodies {
+            dir,
+            ..Bodies::default()
+        }
+    }
+
+    /// How many bodies are staged.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// How many bytes all of them take.
+    pub fn bytes(&self) -> u64 {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    /// How many of those bytes are in the spill file.
+    #[cfg(test)]
+    pub fn spilled(&self) -> u64 {
+        self.spilled
+    }
+
+    /// Drops every body (and the spill file).
+    pub fn clear(&mut self) {
+        let dir = std::mem::take(&mut self.dir);
+        *self = Bodies {
+            dir,
+            ..Bodies::default()
+        };
+    }
+
+    /// Adds a body, encoded as `line::encode_body` encodes it.
+    pub fn push(&mut self, body: &Body) {
+        line::encode_body(&mut self.buf, body);
+        self.pushed();
+    }
+
+    /// Adds a body already encoded (`line::encode_body`'s bytes).
+    pub fn push_encoded(&mut self, body: &[u8]) {
+        self.buf.extend_from_slice(body);
+        self.pushed();
+    }
+
+    fn pushed(&mut self) {
+        self.ends.push(self.spilled + self.buf.len() as u64);
+        if self.buf.len() >= SPILL && !self.stay {
+            match self.spill() {
+                Ok(()) => {
+                    self.spilled += self.buf.len() as u64;
+                    self.buf.clear();
+                }
+                Err(_) => self.stay = true,
+            }
+        }
+    }
+
+    /// Spills every body still in memory (when spilling works) and frees the
+    /// buffer: for bodies kept while others are staged.
+    pub fn seal(&mut self) {
+        if !self.buf.is_empty() && !self.stay {
+            match self.spill() {
+                Ok(()) => {
+                    self.spilled += self.buf.len() as u64;
+                    self.buf = Vec::new();
+                }
+                Err(_) => self.stay = true,
+            }
+        }
+        self.buf.shrink_to_fit();
+    }
+
+    fn spill(&mut self) -> std::io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile_in(&self.dir)?);
+        }
+        let file = self.file.as_mut().expect("just made");
+        // Bytes a failed write left past `spilled` are never read; write after them.
+        file.seek(SeekFrom::Start(self.spilled))?;
+        file.write_all(&self.buf)
+    }
+
+    /// Reads the bodies back in order, from the first.
+    pub fn reader(&self) -> std::io::Result<Reader<'_>> {
+        let file = match &self.file {
+            Some(f) if self.spilled > 0 => {
+                let mut f: &File = f;
+                f.seek(SeekFrom::Start(0))?;
+                Some(BufReader::with_capacity(1 << 20, f.take(self.spilled)))
+            }
+            _ => None,
+        };
+        Ok(Reader {
+            bodies: self,
+            file,
+            next: 0,
+            scratch: Vec::new(),
+        })
+    }
+}
+
+/// The bodies, read back in order.
+pub struct Reader<'a> {
+    bodies: &'a Bodies,
+    file: Option<BufReader<std::io::Take<&'a File>>>,
+    next: usize,
+    scratch: Vec<u8>,
+}
+
+impl Reader<'_> {
+    /// The next body.
+    pub fn next_body(&mut self) -> std::io::Result<&[u8]> {
+        let b = self.bodies;
+        let i = self.next;
+        self.next += 1;
+        let start = if i == 0 { 0 } else { b.ends[i - 1] };
+        let end = b.ends[i];
+        if end <= b.spilled {
+            let file = self.file.as_mut().expect("spilled bodies are in the file");
+            self.scratch.resize((end - start) as usize, 0);
+            file.read_exact(&mut self.scratch)?;
+            Ok(&self.scratch)
+        } else {
+            Ok(&b.buf[(start - b.spilled) as usize..(end - b.spilled) as usize])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(i: usize) -> Body {
+        serde_json::from_str(&format!(
+            r#"{{"kind":"pledge","donor":"JPN","mandate":"icat","amount":"{i}.25","currency":"USD","date":"2025-01-01","reference":"P-{i}","memo":"{}"}}"#,
+            "m".repeat(i * 37 % 300)
+        ))
+        .unwrap()
+    }
+
+    /// Every body read back as `encode_body` wrote it, in order.
+    fn read_back(bodies: &Bodies) -> Vec<Vec<u8>> {
+        let mut r = bodies.reader().unwrap();
+        (0..bodies.len())
+            .map(|_| r.next_body().unwrap().to_vec())
+            .collect()
+    }
+
+    fn want(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| {
+                let mut out = Vec::new();
+                line::encode_body(&mut out, &body(i));
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bodies_past_a_buffer_are_spilled_and_read_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bodies = Bodies::new(&dir.path().join("books.jsonl"));
+        for i in 0..30 {
+            bodies.push(&body(i));
+        }
+        assert!(bodies.spilled() > 2 * SPILL as u64 && bodies.spilled() < bodies.bytes());
+        assert_eq!(read_back(&bodies), want(30));
+        // Read twice, the same; cleared, none.
+        assert_eq!(read_back(&bodies), want(30));
+        bodies.clear();
+        assert_eq!((bodies.len(), bodies.bytes(), bodies.spilled()), (0, 0, 0));
+        bodies.push(&body(3));
+        assert_eq!(read_back(&bodies), vec![want(4).remove(3)]);
+    }
+
+    #[test]
+    fn bodies_stay_in_memory_when_they_cannot_be_spilled() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bodies = Bodies::new(&dir.path().join("no such directory").join("books.jsonl"));
+        for i in 0..30 {
+            bodies.push(&body(i));
+        }
+        assert_eq!(bodies.spilled(), 0);
+        assert_eq!(read_back(&bodies), want(30));
+    }
+}
