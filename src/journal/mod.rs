@@ -21,7 +21,7 @@ mod write;
 pub use decode::Glance;
 pub use decode::decode as decode_line;
 pub use index::{Judgement, path_for as index_path};
-pub use line::{Checked, ZERO_HASH, check as check_line, encode};
+pub use line::{Checked, ZERO_HASH, check as check_line, encode, encode_body};
 pub use lock::lock_timeout;
 pub use open::special_kind;
 pub use peek::{lines_by_donor, share_of};
@@ -30,7 +30,7 @@ pub use scan::{
     scan_figures, scan_only, scan_some,
 };
 pub use spool::{Bodies, Reader as BodiesReader};
-pub use write::{Clock, Draft, Reading, Watch, Writer, init, repair};
+pub use write::{Clock, Draft, Reading, StagedBatch, Watch, Writer, init, repair};
 
 use std::path::PathBuf;
 

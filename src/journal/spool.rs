@@ -1,13 +1,13 @@
-//! The staged bodies of a writer's new entries, one after another, as
-//! `line::encode_body` writes them. They are held in memory up to `SPILL` bytes;
-//! past that each full buffer goes to an unnamed file in the ledger's directory
-//! (gone when closed, or after a crash), so that a large import holds a buffer of
-//! them at a time, not all of them. Lines are made from them at commit, once the
-//! batch's size is known.
+//! Encoded entry bodies, one after another, as `line::encode_body` writes them:
+//! what a writer stages, and what each group of an import judged in groups stages
+//! until the batch is made. A writer's are held in memory; others
+//! (`Bodies::spilling`) are held up to `SPILL` bytes, past that in an unnamed file
+//! in the ledger's directory (gone when closed, or after a crash), so that a large
+//! import holds a buffer of them at a time, not all of them.
 //!
 //! A spill that fails (a full disk, a directory that takes no files) is not an
-//! error: the bodies stay in memory, as every body did before spilling existed,
-//! and the commit's own write meets the same disk.
+//! error: the bodies stay in memory, as a writer's do, and the commit's own write
+//! meets the same disk.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
@@ -22,8 +22,8 @@ const SPILL: usize = if cfg!(test) { 500 } else { 8 << 20 };
 
 #[derive(Debug, Default)]
 pub struct Bodies {
-    /// The directory the spill file goes to: the ledger's own.
-    dir: PathBuf,
+    /// Where the spill file goes (the ledger's directory); none: never spilled.
+    dir: Option<PathBuf>,
     /// The bodies not spilled, after those that are.
     buf: Vec<u8>,
     /// The spilled bodies, from the first, and how many bytes of them.
@@ -36,18 +36,30 @@ pub struct Bodies {
 }
 
 impl Bodies {
-    pub fn new(ledger: &Path) -> Bodies {
+    /// Bodies held in memory.
+    pub fn in_memory() -> Bodies {
+        Bodies::default()
+    }
+
+    /// Bodies spilled past a buffer to an unnamed file in the directory of the
+    /// ledger at `ledger`.
+    pub fn spilling(ledger: &Path) -> Bodies {
         let dir = match ledger.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         Bodies {
-            dir,
+            dir: Some(dir),
             ..Bodies::default()
         }
     }
 
-    /// How many bodies are staged.
+    /// Whether these bodies spill past a buffer.
+    pub fn spills(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    /// How many bodies there are.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -69,7 +81,7 @@ impl Bodies {
 
     /// Drops every body (and the spill file).
     pub fn clear(&mut self) {
-        let dir = std::mem::take(&mut self.dir);
+        let dir = self.dir.take();
         *self = Bodies {
             dir,
             ..Bodies::default()
@@ -90,47 +102,46 @@ impl Bodies {
 
     fn pushed(&mut self) {
         self.ends.push(self.spilled + self.buf.len() as u64);
-        if self.buf.len() >= SPILL && !self.stay {
-            match self.spill() {
-                Ok(()) => {
-                    self.spilled += self.buf.len() as u64;
-                    self.buf.clear();
-                }
-                Err(_) => self.stay = true,
-            }
+        if self.buf.len() >= SPILL {
+            self.spill_buffer();
         }
     }
 
-    /// Spills every body still in memory (when spilling works) and frees the
-    /// buffer: for bodies kept while others are staged.
+    /// Spills every body still in memory (when spilling) and frees the buffer:
+    /// for bodies kept while others are staged.
     pub fn seal(&mut self) {
-        if !self.buf.is_empty() && !self.stay {
-            match self.spill() {
-                Ok(()) => {
-                    self.spilled += self.buf.len() as u64;
-                    self.buf = Vec::new();
-                }
-                Err(_) => self.stay = true,
-            }
+        if !self.buf.is_empty() {
+            self.spill_buffer();
         }
         self.buf.shrink_to_fit();
     }
 
-    fn spill(&mut self) -> std::io::Result<()> {
-        if self.file.is_none() {
-            self.file = Some(tempfile::tempfile_in(&self.dir)?);
+    fn spill_buffer(&mut self) {
+        let Some(dir) = self.dir.as_ref().filter(|_| !self.stay) else {
+            return;
+        };
+        let spilled = (|| -> std::io::Result<()> {
+            if self.file.is_none() {
+                self.file = Some(tempfile::tempfile_in(dir)?);
+            }
+            let file = self.file.as_mut().expect("just made");
+            // Bytes a failed write left past `spilled` are never read; write after them.
+            file.seek(SeekFrom::Start(self.spilled))?;
+            file.write_all(&self.buf)
+        })();
+        match spilled {
+            Ok(()) => {
+                self.spilled += self.buf.len() as u64;
+                self.buf.clear();
+            }
+            Err(_) => self.stay = true,
         }
-        let file = self.file.as_mut().expect("just made");
-        // Bytes a failed write left past `spilled` are never read; write after them.
-        file.seek(SeekFrom::Start(self.spilled))?;
-        file.write_all(&self.buf)
     }
 
     /// Reads the bodies back in order, from the first.
-    pub fn reader(&self) -> std::io::Result<Reader<'_>> {
-        let file = match &self.file {
-            Some(f) if self.spilled > 0 => {
-                let mut f: &File = f;
+    pub fn into_reader(mut self) -> std::io::Result<Reader> {
+        let file = match self.file.take() {
+            Some(mut f) if self.spilled > 0 => {
                 f.seek(SeekFrom::Start(0))?;
                 Some(BufReader::with_capacity(1 << 20, f.take(self.spilled)))
             }
@@ -145,22 +156,35 @@ impl Bodies {
     }
 }
 
-/// The bodies, read back in order.
-pub struct Reader<'a> {
-    bodies: &'a Bodies,
-    file: Option<BufReader<std::io::Take<&'a File>>>,
+/// Bodies, read back in order.
+#[derive(Debug)]
+pub struct Reader {
+    bodies: Bodies,
+    file: Option<BufReader<std::io::Take<File>>>,
     next: usize,
     scratch: Vec<u8>,
 }
 
-impl Reader<'_> {
+impl Reader {
+    /// How many bodies there are in all.
+    pub fn len(&self) -> usize {
+        self.bodies.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bodies.is_empty()
+    }
+
     /// The next body.
     pub fn next_body(&mut self) -> std::io::Result<&[u8]> {
-        let b = self.bodies;
+        let b = &self.bodies;
         let i = self.next;
         self.next += 1;
         let start = if i == 0 { 0 } else { b.ends[i - 1] };
-        let end = b.ends[i];
+        let end = *b
+            .ends
+            .get(i)
+            .ok_or_else(|| std::io::Error::other("no more entries were staged than were read"))?;
         if end <= b.spilled {
             let file = self.file.as_mut().expect("spilled bodies are in the file");
             self.scratch.resize((end - start) as usize, 0);
@@ -185,9 +209,9 @@ mod tests {
     }
 
     /// Every body read back as `encode_body` wrote it, in order.
-    fn read_back(bodies: &Bodies) -> Vec<Vec<u8>> {
-        let mut r = bodies.reader().unwrap();
-        (0..bodies.len())
+    fn read_back(bodies: Bodies) -> Vec<Vec<u8>> {
+        let mut r = bodies.into_reader().unwrap();
+        (0..r.len())
             .map(|_| r.next_body().unwrap().to_vec())
             .collect()
     }
@@ -205,28 +229,44 @@ mod tests {
     #[test]
     fn bodies_past_a_buffer_are_spilled_and_read_back_in_order() {
         let dir = tempfile::tempdir().unwrap();
-        let mut bodies = Bodies::new(&dir.path().join("books.jsonl"));
+        let ledger = dir.path().join("books.jsonl");
+        let mut bodies = Bodies::spilling(&ledger);
         for i in 0..30 {
             bodies.push(&body(i));
         }
         assert!(bodies.spilled() > 2 * SPILL as u64 && bodies.spilled() < bodies.bytes());
-        assert_eq!(read_back(&bodies), want(30));
-        // Read twice, the same; cleared, none.
-        assert_eq!(read_back(&bodies), want(30));
+        assert_eq!(read_back(bodies), want(30));
+        // Sealed, all spilled; cleared, none.
+        let mut bodies = Bodies::spilling(&ledger);
+        for i in 0..30 {
+            bodies.push_encoded(&want(30)[i]);
+        }
+        bodies.seal();
+        assert_eq!(bodies.spilled(), bodies.bytes());
+        assert_eq!(read_back(bodies), want(30));
+        let mut bodies = Bodies::spilling(&ledger);
+        bodies.push(&body(1));
         bodies.clear();
         assert_eq!((bodies.len(), bodies.bytes(), bodies.spilled()), (0, 0, 0));
         bodies.push(&body(3));
-        assert_eq!(read_back(&bodies), vec![want(4).remove(3)]);
+        bodies.seal();
+        assert_eq!(read_back(bodies), vec![want(4).remove(3)]);
     }
 
+    /// A writer's bodies, and any that cannot be spilled, stay in memory.
     #[test]
     fn bodies_stay_in_memory_when_they_cannot_be_spilled() {
         let dir = tempfile::tempdir().unwrap();
-        let mut bodies = Bodies::new(&dir.path().join("no such directory").join("books.jsonl"));
-        for i in 0..30 {
-            bodies.push(&body(i));
+        let nowhere = dir.path().join("no such directory").join("books.jsonl");
+        for mut bodies in [Bodies::spilling(&nowhere), Bodies::in_memory()] {
+            for i in 0..30 {
+                bodies.push(&body(i));
+            }
+            bodies.seal();
+            assert_eq!(bodies.spilled(), 0);
+            assert_eq!(read_back(bodies), want(30));
         }
-        assert_eq!(bodies.spilled(), 0);
-        assert_eq!(read_back(&bodies), want(30));
+        // No spill file is left in the ledger's directory.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -174,6 +174,24 @@ struct Watched {
     overflowed: bool,
 }
 
+/// The encoded bodies of a batch staged as a whole (`Writer::stage_batch`), handed
+/// over in the batch's order at commit.
+pub trait StagedBatch: Send + Sync {
+    /// How many entries the batch holds.
+    fn len(&self) -> usize;
+    /// The next entry's body, as `line::encode_body` writes it.
+    fn next_body(&mut self) -> std::io::Result<&[u8]>;
+}
+
+impl StagedBatch for super::spool::Reader {
+    fn len(&self) -> usize {
+        self.len()
+    }
+    fn next_body(&mut self) -> std::io::Result<&[u8]> {
+        self.next_body()
+    }
+}
+
 /// An open, locked ledger ready to take entries. Dropping it without `commit`
 /// writes nothing.
 pub struct Writer {
@@ -184,9 +202,11 @@ pub struct Writer {
     committed_len: u64,
     now: DateTime<Utc>,
     /// Every staged entry's body as `line::encode_body` writes it, one after
-    /// another (spilled to disk past a buffer): its line is made at `commit`,
+    /// another (in memory, unless `spill_staged`): its line is made at `commit`,
     /// once the batch's size is known.
     bodies: Bodies,
+    /// A batch staged as a whole (`stage_batch`), in place of `bodies`.
+    batch: Option<Box<dyn StagedBatch>>,
     /// The entries staged with `stage`, for the caller (`stage_line` keeps none).
     kept: Vec<Entry>,
     /// Read with `Reading::ToImportOf`: what it saw of the references watched.
@@ -241,7 +261,8 @@ impl Writer {
             head: scan.head,
             committed_len: scan.committed_len,
             now,
-            bodies: Bodies::new(path),
+            bodies: Bodies::in_memory(),
+            batch: None,
             kept: Vec::new(),
             watched,
             classes: classify.map(|_| classes.finish()),
@@ -301,6 +322,7 @@ impl Writer {
     pub fn unstage(&mut self) {
         self.bodies.clear();
         self.kept.clear();
+        self.batch = None;
     }
 
     /// Stages, under the next number, an entry already judged by a read of a share
@@ -562,16 +584,39 @@ impl Writer {
         self.book = Checker::without_sources();
     }
 
-    /// Takes the bodies of every entry staged (`Bodies`), leaving none staged.
+    /// Keeps the bodies of the entries staged from now on in an unnamed file
+    /// beside the ledger past a buffer (`Bodies::spilling`), for a batch too large
+    /// to hold. Drops anything staged.
+    pub fn spill_staged(&mut self) {
+        self.unstage();
+        self.bodies = Bodies::spilling(&self.path);
+    }
+
+    /// Takes the bodies of every entry staged (`Bodies`), leaving none staged
+    /// (and the next ones kept as these were).
     pub fn take_bodies(&mut self) -> Bodies {
         self.kept.clear();
-        let fresh = Bodies::new(&self.path);
+        let fresh = match self.bodies.spills() {
+            true => Bodies::spilling(&self.path),
+            false => Bodies::in_memory(),
+        };
         std::mem::replace(&mut self.bodies, fresh)
+    }
+
+    /// Stages a batch of entries judged by reads of shares of the ledger under this
+    /// writer's lock, in place of anything staged: written at `commit` as staged
+    /// bodies are, each under the next number, and checked as every line is.
+    pub fn stage_batch(&mut self, batch: Box<dyn StagedBatch>) {
+        self.unstage();
+        self.batch = Some(batch);
     }
 
     /// How many entries are staged, either way.
     pub fn staged_count(&self) -> u64 {
-        self.bodies.len() as u64
+        match &self.batch {
+            Some(b) => b.len() as u64,
+            None => self.bodies.len() as u64,
+        }
     }
 
     /// Checks a draft against the book (including earlier staged drafts) and stages
@@ -689,7 +734,15 @@ impl Writer {
     /// not count (a reader sees a torn tail, as after a crash); if a chunk fails its
     /// check or its write, the file is cut back to where it was and nothing is left.
     pub fn commit_keeping(mut self) -> Result<(Vec<Entry>, Head, Checker), JournalError> {
-        let n = self.bodies.len();
+        let mut bodies: Box<dyn StagedBatch> = match self.batch.take() {
+            Some(batch) => batch,
+            None => Box::new(
+                std::mem::take(&mut self.bodies)
+                    .into_reader()
+                    .map_err(JournalError::io(&self.path))?,
+            ),
+        };
+        let n = bodies.len();
         if n == 0 {
             return Ok((self.kept, self.head, self.book));
         }
@@ -701,9 +754,7 @@ impl Writer {
         let size = batch.then_some(size);
         let recorded_at = crate::domain::time::format_timestamp(self.now);
         // A line is its body and about 200 bytes around it.
-        let mut chunk = Vec::with_capacity(
-            (self.bodies.bytes() as usize + n * 256).min(COMMIT_CHUNK + (1 << 16)),
-        );
+        let mut chunk = Vec::with_capacity((n * 512).min(COMMIT_CHUNK + (1 << 16)));
         // Each line's end in the chunk and its hash: a line starts where the one
         // before ends.
         let mut lines: Vec<(usize, [u8; 64])> = Vec::with_capacity(n.min(COMMIT_CHUNK / 256));
@@ -719,8 +770,6 @@ impl Writer {
         let mut written = 0u64;
         let mut last_line_start = 0u64;
         let mut from = 0usize;
-        let bodies = std::mem::take(&mut self.bodies);
-        let mut bodies = bodies.reader().map_err(JournalError::io(&self.path))?;
         for i in 0..n {
             let before = lines.last().map_or(prev, |l| l.1);
             let body = bodies.next_body().map_err(JournalError::io(&self.path))?;
@@ -1007,6 +1056,7 @@ mod tests {
 
         let n = 40;
         let mut w = Writer::open(&path, at(), Reading::ToImport).unwrap();
+        w.spill_staged();
         for i in 1..=n {
             if i % 3 == 0 {
                 w.stage(pledge(i)).unwrap();

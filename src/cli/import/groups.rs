@@ -33,7 +33,7 @@ use crate::domain::book::{Donors, Share, Whose};
 use crate::domain::entry::Body;
 use crate::domain::register::Register;
 use crate::import::{Repeats, Row};
-use crate::journal::{Bodies, Reading, Watch, Writer};
+use crate::journal::{Bodies, Reading, StagedBatch, Watch, Writer};
 
 /// What the rows of a file are joined by: a donor the built-in register knows (by
 /// code), every donor it does not (the ledger's registered donors), or a pledge
@@ -364,6 +364,8 @@ pub(super) fn judge_in_groups(
             Reading::ToImportOf(Whose::Donors(&groups[0].donors), &every_reference),
             &classify,
         )?;
+        // Each group's entries are held past a buffer in a file beside the ledger.
+        writer.spill_staged();
         // Each group's read: its donors, and the donor of the last pledge carrying
         // each reference its rows name.
         let mut reads = Vec::with_capacity(groups.len());
@@ -473,9 +475,7 @@ pub(super) fn judge_in_groups(
         let Some((judged, batch)) = renumber(last, judged) else {
             return Ok(Grouped::Whole);
         };
-        if !batch.stage(&mut writer, last, dry_run, &ctx.ledger)? {
-            return Ok(Grouped::Whole);
-        }
+        batch.stage(&mut writer, dry_run, &ctx.ledger)?;
         return Ok(Grouped::Judged(Box::new((writer, judged))));
     }
 }
@@ -552,6 +552,8 @@ impl Staged {
 
 /// Every group's entries as one batch (`renumber`).
 struct Batch {
+    /// The ledger's last entry: each group numbered its entries after it.
+    last: u64,
     staged: Vec<Staged>,
     /// Each entry of the batch, in its order: its group and its place there.
     order: Vec<(usize, usize)>,
@@ -573,6 +575,14 @@ fn renumber(last: u64, groups: Vec<(Judged, Staged)>) -> Option<(Judged, Batch)>
             .map(|i| place(j, i))
             .collect()
     };
+    // Every entry a staged entry names is one its group staged.
+    let staged_by_group = |(_, s): &(Judged, Staged)| {
+        let n = s.names.len() as u64;
+        s.names.iter().flatten().all(|&named| named - last <= n)
+    };
+    if !groups.iter().all(staged_by_group) {
+        return None;
+    }
     let first_rates = groups.first().map(|(j, s)| rates(j, s))?;
     if groups.iter().any(|(j, s)| rates(j, s) != first_rates) {
         return None;
@@ -622,6 +632,7 @@ fn renumber(last: u64, groups: Vec<(Judged, Staged)>) -> Option<(Judged, Batch)>
     Some((
         whole,
         Batch {
+            last,
             staged,
             order,
             numbers,
@@ -630,51 +641,92 @@ fn renumber(last: u64, groups: Vec<(Judged, Staged)>) -> Option<(Judged, Batch)>
 }
 
 impl Batch {
-    /// Stages the batch in the writer, in place of what the last group staged,
-    /// each entry naming one staged by its group given that entry's number in the
-    /// batch; kept as entries too when `keep` (a dry run lists them). False if an
-    /// entry names one its group did not stage.
-    fn stage(
-        self,
-        writer: &mut Writer,
-        last: u64,
-        keep: bool,
-        ledger: &Path,
-    ) -> Result<bool, Failure> {
-        writer.unstage();
+    /// Stages the batch in the writer, in place of what the last group staged:
+    /// handed over at commit, entry by entry, when `keep` is false; staged now and
+    /// kept as entries too when it is (a dry run lists them).
+    fn stage(self, writer: &mut Writer, keep: bool, ledger: &Path) -> Result<(), Failure> {
         let io = |e| Failure::from(crate::journal::JournalError::io(ledger)(e));
+        let mut batch = self.open().map_err(io)?;
+        if !keep {
+            writer.stage_batch(Box::new(batch));
+            return Ok(());
+        }
+        writer.unstage();
+        for _ in 0..batch.len() {
+            let body = batch.next_body().map_err(io)?;
+            writer.stage_judged(body, true)?;
+        }
+        Ok(())
+    }
+
+    /// The batch, ready to hand its entries over in order.
+    fn open(self) -> std::io::Result<OpenBatch> {
+        let next = vec![0; self.staged.len()];
         let mut readers = Vec::with_capacity(self.staged.len());
-        for s in &self.staged {
-            readers.push(s.bodies.reader().map_err(io)?);
+        let mut names = Vec::with_capacity(self.staged.len());
+        for s in self.staged {
+            readers.push(s.bodies.into_reader()?);
+            names.push(s.names);
         }
-        let mut next = vec![0usize; self.staged.len()];
-        for (g, i) in self.order {
-            // Rates a later group judged only are passed over.
-            while next[g] < i {
-                readers[g].next_body().map_err(io)?;
-                next[g] += 1;
-            }
-            let bytes = readers[g].next_body().map_err(io)?;
-            next[g] += 1;
-            let Some(named) = self.staged[g].names[i] else {
-                writer.stage_judged(bytes, keep)?;
-                continue;
-            };
-            let number = (named - last - 1) as usize;
-            let Some(&number) = self.numbers[g].get(number) else {
-                return Ok(false);
-            };
-            let mut body: Body = serde_json::from_slice(bytes).map_err(|e| {
-                io(std::io::Error::other(format!(
-                    "an entry judged does not read back ({e}); nothing was written"
-                )))
-            })?;
-            match named_mut(&mut body) {
-                Ok(Some(n)) => *n = number,
-                Ok(None) | Err(()) => return Ok(false),
-            }
-            writer.stage_judged_body(body, keep);
+        Ok(OpenBatch {
+            readers,
+            names,
+            numbers: self.numbers,
+            order: self.order,
+            last: self.last,
+            at: 0,
+            next,
+            scratch: Vec::new(),
+        })
+    }
+}
+
+/// A batch handing its entries over in order (`StagedBatch`): each group's, read
+/// back in the order it staged them, an entry naming one its group staged given
+/// that entry's number in the batch.
+struct OpenBatch {
+    readers: Vec<crate::journal::BodiesReader>,
+    names: Vec<Vec<Option<u64>>>,
+    numbers: Vec<Vec<u64>>,
+    order: Vec<(usize, usize)>,
+    last: u64,
+    /// The next entry of the batch, and of each group.
+    at: usize,
+    next: Vec<usize>,
+    scratch: Vec<u8>,
+}
+
+impl StagedBatch for OpenBatch {
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn next_body(&mut self) -> std::io::Result<&[u8]> {
+        let (g, i) = *self
+            .order
+            .get(self.at)
+            .ok_or_else(|| std::io::Error::other("no more entries were judged"))?;
+        self.at += 1;
+        // Rates a later group judged only are passed over.
+        while self.next[g] < i {
+            self.readers[g].next_body()?;
+            self.next[g] += 1;
         }
-        Ok(true)
+        self.next[g] += 1;
+        let bytes = self.readers[g].next_body()?;
+        let Some(named) = self.names[g][i] else {
+            return Ok(bytes);
+        };
+        // `renumber` found every entry named among its group's.
+        let number = self.numbers[g][(named - self.last - 1) as usize];
+        let mut body: Body = serde_json::from_slice(bytes).map_err(|e| {
+            std::io::Error::other(format!("an entry judged does not read back ({e})"))
+        })?;
+        if let Ok(Some(n)) = named_mut(&mut body) {
+            *n = number;
+        }
+        self.scratch.clear();
+        crate::journal::encode_body(&mut self.scratch, &body);
+        Ok(&self.scratch)
     }
 }

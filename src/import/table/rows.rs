@@ -23,9 +23,9 @@ impl Table<'_> {
         self.rows_but(file, sha256, |_| false, visit)
     }
 
-    /// `rows`, but a good row on a line `skip` names is only counted, not read
-    /// into a draft (nor handed to `visit`): a caller that knows the row reads
-    /// well and has no use for it saves that work.
+    /// `rows`, but a row on a line `skip` names is only counted as a good row, not
+    /// checked or read into a draft (nor handed to `visit`): for a caller that
+    /// knows the row is good (an earlier pass handed it over) and has no use for it.
     pub fn rows_but(
         &self,
         file: &str,
@@ -83,6 +83,11 @@ impl Table<'_> {
             if std::mem::take(&mut first) {
                 continue;
             }
+            // A good row, as the caller knows: counted, and nothing more.
+            if skip(line) {
+                parsed.total += 1;
+                continue;
+            }
             let end = rdr.position().byte() as usize;
             if let Some(p) = self.quotes(&rec, line, end >= bytes.len()) {
                 parsed.total += 1;
@@ -110,9 +115,6 @@ impl Table<'_> {
             }
             if let Some(p) = self.width_problem(&rec, line) {
                 parsed.problems.push(p);
-                continue;
-            }
-            if skip(line) {
                 continue;
             }
             let source = Source {
