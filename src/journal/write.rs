@@ -178,13 +178,13 @@ struct Watched {
 /// over in the batch's order at commit.
 pub trait StagedBatch: Send + Sync {
     /// How many entries the batch holds.
-    fn len(&self) -> usize;
+    fn entries(&self) -> usize;
     /// The next entry's body, as `line::encode_body` writes it.
     fn next_body(&mut self) -> std::io::Result<&[u8]>;
 }
 
 impl StagedBatch for super::spool::Reader {
-    fn len(&self) -> usize {
+    fn entries(&self) -> usize {
         self.len()
     }
     fn next_body(&mut self) -> std::io::Result<&[u8]> {
@@ -614,7 +614,7 @@ impl Writer {
     /// How many entries are staged, either way.
     pub fn staged_count(&self) -> u64 {
         match &self.batch {
-            Some(b) => b.len() as u64,
+            Some(b) => b.entries() as u64,
             None => self.bodies.len() as u64,
         }
     }
@@ -742,7 +742,7 @@ impl Writer {
                     .map_err(JournalError::io(&self.path))?,
             ),
         };
-        let n = bodies.len();
+        let n = bodies.entries();
         if n == 0 {
             return Ok((self.kept, self.head, self.book));
         }

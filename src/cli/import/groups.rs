@@ -652,7 +652,7 @@ impl Batch {
             return Ok(());
         }
         writer.unstage();
-        for _ in 0..batch.len() {
+        for _ in 0..batch.entries() {
             let body = batch.next_body().map_err(io)?;
             writer.stage_judged(body, true)?;
         }
@@ -697,7 +697,7 @@ struct OpenBatch {
 }
 
 impl StagedBatch for OpenBatch {
-    fn len(&self) -> usize {
+    fn entries(&self) -> usize {
         self.order.len()
     }
 
