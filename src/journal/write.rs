@@ -285,6 +285,7 @@ impl Writer {
         self.book = Checker::without_sources();
         self.bodies.clear();
         self.kept = Vec::new();
+        self.batch = None;
         let classes = self.classes.as_ref();
         let by_class = |seq: u64| {
             let class = classes.and_then(|(of, _)| of.get(usize::try_from(seq).ok()?).copied())?;
@@ -345,18 +346,6 @@ impl Writer {
         }
         self.bodies.push_encoded(body);
         Ok(())
-    }
-
-    /// `stage_judged` for an entry given as its body.
-    pub fn stage_judged_body(&mut self, body: Body, keep: bool) {
-        self.bodies.push(&body);
-        if keep {
-            self.kept.push(Entry {
-                seq: self.head.entries + self.staged_count(),
-                recorded_at: self.now,
-                body,
-            });
-        }
     }
 
     /// Reads the whole ledger as `reading` says (not decoding again the lines up to
@@ -572,11 +561,6 @@ impl Writer {
         &self.kept
     }
 
-    /// Takes the entries staged with `stage` (`staged`), leaving none.
-    pub fn take_staged(&mut self) -> Vec<Entry> {
-        std::mem::take(&mut self.kept)
-    }
-
     /// Drops the book read: for a batch whose entries were judged by reads of
     /// shares (`stage_judged`), once no share is asked anything more. `book` is
     /// then empty, and `commit_keeping` hands back an empty book.
@@ -735,6 +719,14 @@ impl Writer {
     /// check or its write, the file is cut back to where it was and nothing is left.
     pub fn commit_keeping(mut self) -> Result<(Vec<Entry>, Head, Checker), JournalError> {
         let mut bodies: Box<dyn StagedBatch> = match self.batch.take() {
+            Some(_) if !self.bodies.is_empty() => {
+                return Err(JournalError::Io {
+                    path: self.path.clone(),
+                    source: std::io::Error::other(
+                        "entries were staged after a batch staged whole; nothing was written",
+                    ),
+                });
+            }
             Some(batch) => batch,
             None => Box::new(
                 std::mem::take(&mut self.bodies)
@@ -1039,6 +1031,41 @@ mod tests {
         assert_eq!(left_out(&["USA"], &["P-1", "P-2"]), ["JPN"]);
         assert_eq!(left_out(&["DEU"], &["P-1", "P-2"]), ["JPN", "USA"]);
         assert!(left_out(&["DEU"], &["P-3"]).is_empty());
+    }
+
+    /// A batch staged whole is written as its entries staged one by one would be;
+    /// an entry staged after it fails the commit, and nothing is written.
+    #[test]
+    fn a_batch_staged_whole_is_written_as_its_entries_and_nothing_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, whole) = (dir.path().join("one.jsonl"), dir.path().join("whole.jsonl"));
+        for path in [&one, &whole] {
+            init(path, at()).unwrap();
+        }
+        let mut w = Writer::open(&one, at(), Reading::ToImport).unwrap();
+        for i in 0..5 {
+            w.stage_line(pledge(i), |_, _| true).unwrap();
+        }
+        w.commit().unwrap();
+        let mut bodies = Bodies::spilling(&whole);
+        for i in 0..5 {
+            bodies.push(&pledge(i));
+        }
+        bodies.seal();
+        let mut w = Writer::open(&whole, at(), Reading::ToImport).unwrap();
+        w.stage_batch(Box::new(bodies.into_reader().unwrap()));
+        assert_eq!(w.staged_count(), 5);
+        w.commit().unwrap();
+        assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&whole).unwrap());
+
+        let before = std::fs::read(&whole).unwrap();
+        let mut bodies = Bodies::in_memory();
+        bodies.push(&pledge(7));
+        let mut w = Writer::open(&whole, at(), Reading::ToImport).unwrap();
+        w.stage_batch(Box::new(bodies.into_reader().unwrap()));
+        w.stage_line(pledge(8), |_, _| true).unwrap();
+        assert!(w.commit().is_err());
+        assert_eq!(std::fs::read(&whole).unwrap(), before);
     }
 
     /// A batch made, checked and written a chunk at a time holds the bytes of its

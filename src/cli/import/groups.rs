@@ -1,7 +1,9 @@
-//! An import into a ledger past the budget whose rows name more donors' entries
-//! than a read holds at once: its rows are judged in groups of donors, each group
-//! against a read of its own share of the ledger, every read under the one lock the
-//! writer took, and the entries are numbered once every group has judged its rows.
+//! An import whose rows, with the entries of the donors they name, are more than a
+//! read holds at once (a ledger past the budget, or a file of very many rows): its
+//! rows are judged in groups of donors, each group against a read of its own share
+//! of the ledger, every read under the one lock the writer took, and the entries
+//! are numbered once every group has judged its rows. Each group's staged entries
+//! wait on disk past a buffer (`journal::Bodies`) until the batch is written.
 //!
 //! Groups are independent because every recording rule reads only the row's own
 //! donor's entries and the entries that name no donor (`Share`), with one
@@ -283,7 +285,8 @@ pub(super) enum Grouped {
 }
 
 /// How many of the ledger's lines a row weighs in a group: judged, it is held in
-/// the group's book as an entry is, and as the entry staged until the group ends.
+/// the group's book as an entry is, with its key among the file's rows and its
+/// staged entry's mark.
 const ROW_LINES: u64 = 2;
 
 /// Whether a file of `rows` rows (at most) holds more than one group of them.
