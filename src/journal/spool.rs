@@ -24,6 +24,8 @@ const SPILL: usize = if cfg!(test) { 500 } else { 8 << 20 };
 pub struct Bodies {
     /// Where the spill file goes (the ledger's directory); none: never spilled.
     dir: Option<PathBuf>,
+    /// How many bytes are held in memory before the first spill.
+    keep: u64,
     /// The bodies not spilled, after those that are.
     buf: Vec<u8>,
     /// The spilled bodies, from the first, and how many bytes of them.
@@ -41,22 +43,23 @@ impl Bodies {
         Bodies::default()
     }
 
-    /// Bodies spilled past a buffer to an unnamed file in the directory of the
-    /// ledger at `ledger`.
-    pub fn spilling(ledger: &Path) -> Bodies {
+    /// Bodies held in memory up to `keep` bytes; past that, spilled a buffer at a
+    /// time to an unnamed file in the directory of the ledger at `ledger`.
+    pub fn spilling(ledger: &Path, keep: u64) -> Bodies {
         let dir = match ledger.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         Bodies {
             dir: Some(dir),
+            keep,
             ..Bodies::default()
         }
     }
 
-    /// Whether these bodies spill past a buffer.
-    pub fn spills(&self) -> bool {
-        self.dir.is_some()
+    /// How many bytes of them are held in memory.
+    pub fn held(&self) -> u64 {
+        self.buf.len() as u64
     }
 
     /// How many bodies there are.
@@ -84,8 +87,23 @@ impl Bodies {
         let dir = self.dir.take();
         *self = Bodies {
             dir,
+            keep: self.keep,
             ..Bodies::default()
         };
+    }
+
+    /// No bodies, kept as these are.
+    pub fn fresh(&self) -> Bodies {
+        Bodies {
+            dir: self.dir.clone(),
+            keep: self.keep,
+            ..Bodies::default()
+        }
+    }
+
+    /// Past what is kept in memory: spilling.
+    fn past_keep(&self) -> bool {
+        self.spilled > 0 || self.buf.len() as u64 > self.keep
     }
 
     /// Adds a body, encoded as `line::encode_body` encodes it.
@@ -102,15 +120,16 @@ impl Bodies {
 
     fn pushed(&mut self) {
         self.ends.push(self.spilled + self.buf.len() as u64);
-        if self.buf.len() >= SPILL {
+        if self.buf.len() >= SPILL && self.past_keep() {
             self.spill_buffer();
         }
     }
 
-    /// Spills every body still in memory (when spilling) and frees the buffer:
-    /// for bodies kept while others are staged.
+    /// Spills every body still in memory, when spilling and past what is kept
+    /// in memory, and frees what the buffer holds beyond its bodies: for bodies
+    /// kept while others are staged.
     pub fn seal(&mut self) {
-        if !self.buf.is_empty() {
+        if !self.buf.is_empty() && self.past_keep() {
             self.spill_buffer();
         }
         self.buf.shrink_to_fit();
@@ -230,21 +249,21 @@ mod tests {
     fn bodies_past_a_buffer_are_spilled_and_read_back_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let ledger = dir.path().join("books.jsonl");
-        let mut bodies = Bodies::spilling(&ledger);
+        let mut bodies = Bodies::spilling(&ledger, 0);
         for i in 0..30 {
             bodies.push(&body(i));
         }
         assert!(bodies.spilled() > 2 * SPILL as u64 && bodies.spilled() < bodies.bytes());
         assert_eq!(read_back(bodies), want(30));
         // Sealed, all spilled; cleared, none.
-        let mut bodies = Bodies::spilling(&ledger);
+        let mut bodies = Bodies::spilling(&ledger, 0);
         for i in 0..30 {
             bodies.push_encoded(&want(30)[i]);
         }
         bodies.seal();
         assert_eq!(bodies.spilled(), bodies.bytes());
         assert_eq!(read_back(bodies), want(30));
-        let mut bodies = Bodies::spilling(&ledger);
+        let mut bodies = Bodies::spilling(&ledger, 0);
         bodies.push(&body(1));
         bodies.clear();
         assert_eq!((bodies.len(), bodies.bytes(), bodies.spilled()), (0, 0, 0));
@@ -253,12 +272,35 @@ mod tests {
         assert_eq!(read_back(bodies), vec![want(4).remove(3)]);
     }
 
+    /// Bodies within what is kept in memory are not spilled, sealed or not; past
+    /// it, all are.
+    #[test]
+    fn bodies_within_what_is_kept_stay_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("books.jsonl");
+        let all: u64 = want(30).iter().map(|b| b.len() as u64).sum();
+        let mut bodies = Bodies::spilling(&ledger, all);
+        for i in 0..30 {
+            bodies.push(&body(i));
+        }
+        bodies.seal();
+        assert_eq!((bodies.spilled(), bodies.held()), (0, all));
+        assert_eq!(read_back(bodies), want(30));
+        let mut bodies = Bodies::spilling(&ledger, all - 1);
+        for i in 0..30 {
+            bodies.push(&body(i));
+        }
+        bodies.seal();
+        assert_eq!((bodies.spilled(), bodies.held()), (all, 0));
+        assert_eq!(read_back(bodies), want(30));
+    }
+
     /// A writer's bodies, and any that cannot be spilled, stay in memory.
     #[test]
     fn bodies_stay_in_memory_when_they_cannot_be_spilled() {
         let dir = tempfile::tempdir().unwrap();
         let nowhere = dir.path().join("no such directory").join("books.jsonl");
-        for mut bodies in [Bodies::spilling(&nowhere), Bodies::in_memory()] {
+        for mut bodies in [Bodies::spilling(&nowhere, 0), Bodies::in_memory()] {
             for i in 0..30 {
                 bodies.push(&body(i));
             }

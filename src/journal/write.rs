@@ -568,22 +568,19 @@ impl Writer {
         self.book = Checker::without_sources();
     }
 
-    /// Keeps the bodies of the entries staged from now on in an unnamed file
-    /// beside the ledger past a buffer (`Bodies::spilling`), for a batch too large
-    /// to hold. Drops anything staged.
-    pub fn spill_staged(&mut self) {
+    /// Keeps the bodies of the entries staged from now on in memory up to `keep`
+    /// bytes, past that in an unnamed file beside the ledger (`Bodies::spilling`),
+    /// for a batch too large to hold. Drops anything staged.
+    pub fn spill_staged(&mut self, keep: u64) {
         self.unstage();
-        self.bodies = Bodies::spilling(&self.path);
+        self.bodies = Bodies::spilling(&self.path, keep);
     }
 
     /// Takes the bodies of every entry staged (`Bodies`), leaving none staged
     /// (and the next ones kept as these were).
     pub fn take_bodies(&mut self) -> Bodies {
         self.kept.clear();
-        let fresh = match self.bodies.spills() {
-            true => Bodies::spilling(&self.path),
-            false => Bodies::in_memory(),
-        };
+        let fresh = self.bodies.fresh();
         std::mem::replace(&mut self.bodies, fresh)
     }
 
@@ -1047,7 +1044,7 @@ mod tests {
             w.stage_line(pledge(i), |_, _| true).unwrap();
         }
         w.commit().unwrap();
-        let mut bodies = Bodies::spilling(&whole);
+        let mut bodies = Bodies::spilling(&whole, 0);
         for i in 0..5 {
             bodies.push(&pledge(i));
         }
@@ -1083,7 +1080,7 @@ mod tests {
 
         let n = 40;
         let mut w = Writer::open(&path, at(), Reading::ToImport).unwrap();
-        w.spill_staged();
+        w.spill_staged(0);
         for i in 1..=n {
             if i % 3 == 0 {
                 w.stage(pledge(i)).unwrap();

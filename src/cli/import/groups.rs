@@ -284,6 +284,10 @@ pub(super) enum Grouped {
     Whole,
 }
 
+/// How many bytes of the groups' staged entries are held in memory: past that,
+/// they wait in an unnamed file beside the ledger (a small import makes none).
+const HELD: u64 = 16 << 20;
+
 /// How many of the ledger's lines a row weighs in a group: judged, it is held in
 /// the group's book as an entry is, with its key among the file's rows and its
 /// staged entry's mark.
@@ -367,8 +371,6 @@ pub(super) fn judge_in_groups(
             Reading::ToImportOf(Whose::Donors(&groups[0].donors), &every_reference),
             &classify,
         )?;
-        // Each group's entries are held past a buffer in a file beside the ledger.
-        writer.spill_staged();
         // Each group's read: its donors, and the donor of the last pledge carrying
         // each reference its rows name.
         let mut reads = Vec::with_capacity(groups.len());
@@ -413,6 +415,9 @@ pub(super) fn judge_in_groups(
         let by_class = !writer.has_class(UNCOUNTED);
         let last = writer.head().entries;
         let mut judged: Vec<(Judged, Staged)> = Vec::with_capacity(groups.len());
+        // The groups' entries held in memory so far: past `HELD`, they wait in a
+        // file beside the ledger.
+        let mut held = 0u64;
         for (g, (group, read)) in groups.iter().zip(&reads).enumerate() {
             if g > 0 || *read != group.donors {
                 let keeps: Vec<bool> = std::iter::once(true)
@@ -447,6 +452,7 @@ pub(super) fn judge_in_groups(
                     .part_of_line(line)
                     .is_some_and(|p| group.parts.binary_search(&p).is_err())
             };
+            writer.spill_staged(HELD.saturating_sub(held));
             let mut marks = Vec::new();
             let rows = GroupRows {
                 takes: &takes,
@@ -471,6 +477,7 @@ pub(super) fn judge_in_groups(
             let Some(staged) = Staged::of(writer.take_bodies(), marks, last) else {
                 return Ok(Grouped::Whole);
             };
+            held += staged.bodies.held();
             judged.push((j, staged));
         }
         // No group's share is asked anything more.
