@@ -761,7 +761,15 @@ impl Writer {
         let mut from = 0usize;
         for i in 0..n {
             let before = lines.last().map_or(prev, |l| l.1);
-            let body = bodies.next_body().map_err(JournalError::io(&self.path))?;
+            let body = match bodies.next_body() {
+                Ok(body) => body,
+                // Lines of the batch already written are cut off: nothing is left.
+                Err(e) => {
+                    let _ = self.file.set_len(self.committed_len);
+                    let _ = self.file.sync_data();
+                    return Err(JournalError::io(&self.path)(e));
+                }
+            };
             let hash = line::encode_with_body(
                 &mut chunk,
                 self.head.entries + i as u64 + 1,
@@ -1063,6 +1071,42 @@ mod tests {
         w.stage_line(pledge(8), |_, _| true).unwrap();
         assert!(w.commit().is_err());
         assert_eq!(std::fs::read(&whole).unwrap(), before);
+    }
+
+    /// A batch whose bodies cannot all be read back fails its commit after some
+    /// of its chunks were written: they are cut off, and the ledger is as it was.
+    #[test]
+    fn a_batch_that_cannot_be_read_back_leaves_nothing() {
+        struct Failing(Vec<Vec<u8>>, usize);
+        impl StagedBatch for Failing {
+            fn entries(&self) -> usize {
+                self.0.len() + 1
+            }
+            fn next_body(&mut self) -> std::io::Result<&[u8]> {
+                self.1 += 1;
+                match self.0.get(self.1 - 1) {
+                    Some(body) => Ok(body),
+                    None => Err(std::io::Error::other("the spill file is gone")),
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        init(&path, at()).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let bodies: Vec<Vec<u8>> = (0..40)
+            .map(|i| {
+                let mut out = Vec::new();
+                line::encode_body(&mut out, &pledge(i));
+                out
+            })
+            .collect();
+        assert!(bodies.iter().map(Vec::len).sum::<usize>() > 3 * COMMIT_CHUNK);
+        let mut w = Writer::open(&path, at(), Reading::ToImport).unwrap();
+        w.stage_batch(Box::new(Failing(bodies, 0)));
+        let e = w.commit().unwrap_err();
+        assert!(e.to_string().contains("the spill file is gone"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     /// A batch made, checked and written a chunk at a time holds the bytes of its

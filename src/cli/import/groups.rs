@@ -717,6 +717,11 @@ impl StagedBatch for OpenBatch {
             .get(self.at)
             .ok_or_else(|| std::io::Error::other("no more entries were judged"))?;
         self.at += 1;
+        if self.next[g] > i {
+            return Err(std::io::Error::other(
+                "the entries judged are out of order; nothing was written",
+            ));
+        }
         // Rates a later group judged only are passed over.
         while self.next[g] < i {
             self.readers[g].next_body()?;
