@@ -1,9 +1,10 @@
 //! Encoded entry bodies, one after another, as `line::encode_body` writes them:
 //! what a writer stages, and what each group of an import judged in groups stages
 //! until the batch is made. A writer's are held in memory; others
-//! (`Bodies::spilling`) are held up to `SPILL` bytes, past that in an unnamed file
-//! in the ledger's directory (gone when closed, or after a crash), so that a large
-//! import holds a buffer of them at a time, not all of them.
+//! (`Bodies::spilling`) are held in memory up to what they may keep, past that a
+//! buffer of `SPILL` bytes at a time in an unnamed file in the ledger's directory
+//! (gone when closed, or after a crash), so that a large import holds a buffer of
+//! them at a time, not all of them.
 //!
 //! A spill that fails (a full disk, a directory that takes no files) is not an
 //! error: the bodies stay in memory, as a writer's do, and the commit's own write
