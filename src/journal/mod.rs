@@ -51,7 +51,7 @@ pub enum JournalError {
     #[error("{path}: a ledger already exists here; `ledger init` never overwrites one")]
     Exists { path: PathBuf },
     #[error(
-        "{path}: ledger is locked by another process (waited {waited_secs} s); try again when it has finished"
+        "{path}: ledger is locked by another process (waited {waited_secs} s); try again when it has finished, or wait longer with LEDGER_LOCK_TIMEOUT (seconds): an import into a large ledger can hold it for minutes"
     )]
     Locked { path: PathBuf, waited_secs: u64 },
     #[error(
