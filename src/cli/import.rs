@@ -229,6 +229,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         file: &file,
         sha256: &sha256,
         dry_run: args.dry_run,
+        many_rows,
     };
     let (writer, judged) = open_and_judge(&rows, share, budget)?;
     let Judged {
@@ -339,6 +340,8 @@ struct Rows<'a> {
     file: &'a str,
     sha256: &'a str,
     dry_run: bool,
+    /// More rows than a group of them holds (`groups::more_rows_than_a_group`).
+    many_rows: bool,
 }
 
 /// What judging every row of the file left.
@@ -415,6 +418,7 @@ fn open_and_judge(
         file,
         sha256,
         dry_run,
+        many_rows,
     } = *rows;
     let (mut share, mut parts) = match share {
         // Rows of more than one part may be judged in groups: their share is read
@@ -428,7 +432,6 @@ fn open_and_judge(
     };
     // Rows of many parts are grouped at once: counting the ledger's lines costs less
     // than a read that finds their share too large.
-    let many_rows = groups::more_rows_than_a_group(table.most_rows(), budget);
     let mut group_first = parts
         .as_ref()
         .is_some_and(|p| p.count() >= MANY_PARTS || many_rows);
@@ -739,6 +742,8 @@ fn stage(
     share: Option<&Share<'_>>,
     marks: Option<&mut Vec<groups::Mark>>,
 ) -> Result<bool, crate::domain::Problem> {
+    // Asked once of every draft that passes its checks, just before it is staged:
+    // the moment to mark it.
     let owns = |book: &Checker, body: &Body| {
         if let Some(marks) = marks {
             marks.push(groups::mark(body));

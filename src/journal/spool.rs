@@ -85,12 +85,7 @@ impl Bodies {
 
     /// Drops every body (and the spill file).
     pub fn clear(&mut self) {
-        let dir = self.dir.take();
-        *self = Bodies {
-            dir,
-            keep: self.keep,
-            ..Bodies::default()
-        };
+        *self = self.fresh();
     }
 
     /// No bodies, kept as these are.

@@ -283,9 +283,8 @@ impl Writer {
     ) -> Result<(), JournalError> {
         // Free the book read before first: one share is held at a time.
         self.book = Checker::without_sources();
-        self.bodies.clear();
+        self.unstage();
         self.kept = Vec::new();
-        self.batch = None;
         let classes = self.classes.as_ref();
         let by_class = |seq: u64| {
             let class = classes.and_then(|(of, _)| of.get(usize::try_from(seq).ok()?).copied())?;

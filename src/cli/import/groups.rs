@@ -332,6 +332,7 @@ pub(super) fn judge_in_groups(
         file,
         sha256,
         dry_run,
+        ..
     } = *rows;
     let builtin = Register::builtin();
     let Some(lines) = crate::journal::lines_by_donor(&ctx.ledger) else {
