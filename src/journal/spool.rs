@@ -21,6 +21,10 @@ use crate::domain::entry::Body;
 /// in unit tests, so that a batch of a few entries spills several times.
 const SPILL: usize = if cfg!(test) { 500 } else { 8 << 20 };
 
+/// The room a body is given in the buffer before it is encoded: more than any
+/// body takes (a larger one grows the buffer as a vector grows).
+const ROOM: usize = if cfg!(test) { 1 << 10 } else { 64 << 10 };
+
 #[derive(Debug, Default)]
 pub struct Bodies {
     /// Where the spill file goes (the ledger's directory); none: never spilled.
@@ -104,14 +108,29 @@ impl Bodies {
 
     /// Adds a body, encoded as `line::encode_body` encodes it.
     pub fn push(&mut self, body: &Body) {
+        self.make_room(ROOM);
         line::encode_body(&mut self.buf, body);
         self.pushed();
     }
 
     /// Adds a body already encoded (`line::encode_body`'s bytes).
     pub fn push_encoded(&mut self, body: &[u8]) {
+        self.make_room(body.len());
         self.buf.extend_from_slice(body);
         self.pushed();
+    }
+
+    /// Makes room in the buffer of bodies that spill for `more` bytes, growing it
+    /// as a vector grows (doubling), but no further than the bytes it holds before
+    /// it spills: doubling past them would leave half of it unused, megabytes.
+    fn make_room(&mut self, more: usize) {
+        let want = self.buf.len() + more;
+        if self.dir.is_none() || want <= self.buf.capacity() {
+            return;
+        }
+        let most = SPILL.max(usize::try_from(self.keep).unwrap_or(usize::MAX)) + ROOM;
+        let grown = (self.buf.capacity() * 2).min(most).max(want);
+        self.buf.reserve_exact(grown - self.buf.len());
     }
 
     fn pushed(&mut self) {
@@ -289,6 +308,34 @@ mod tests {
         bodies.seal();
         assert_eq!((bodies.spilled(), bodies.held()), (all, 0));
         assert_eq!(read_back(bodies), want(30));
+    }
+
+    /// The buffer of bodies that spill grows no further than what it holds before
+    /// it spills, and a body's room: a vector doubling past it would leave most of
+    /// the last doubling unused.
+    #[test]
+    fn a_buffer_that_spills_grows_no_further_than_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("books.jsonl");
+        let keep = 5000;
+        let mut bodies = Bodies::spilling(&ledger, keep);
+        let mut most = 0;
+        for i in 0..60 {
+            bodies.push(&body(i));
+            bodies.push_encoded(&want(i + 1)[i]);
+            most = most.max(bodies.buf.capacity());
+        }
+        assert!(bodies.spilled() > 0);
+        assert!(
+            most > keep as usize && most <= keep as usize + ROOM,
+            "{most}"
+        );
+        let all = want(60);
+        let back = read_back(bodies);
+        assert_eq!(back.len(), 120);
+        for (i, pair) in back.chunks(2).enumerate() {
+            assert_eq!((&pair[0], &pair[1]), (&all[i], &all[i]));
+        }
     }
 
     /// A writer's bodies, and any that cannot be spilled, stay in memory.
