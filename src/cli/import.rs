@@ -390,7 +390,7 @@ fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch, gro
     let mut parts = groups::Parts::default();
     table.rows(file, sha256, |row, _| parts.add(&row, &builtin));
     let watch = Watch {
-        references: parts.named().clone(),
+        references: std::sync::Arc::clone(parts.named()),
         sha256: sha256.to_string(),
         most: None,
     };

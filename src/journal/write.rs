@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -153,8 +154,9 @@ pub enum Reading<'a> {
 /// whoever's entry it made).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Watch {
-    /// The references the rows name pledges by.
-    pub references: HashSet<String>,
+    /// The references the rows name pledges by (shared: a file of many rows names
+    /// hundreds of thousands, and every read of a grouped import watches them).
+    pub references: Arc<HashSet<String>>,
     /// The SHA-256 (hex) of the file being imported.
     pub sha256: String,
     /// At most how many entries the read keeps: past that it keeps no more, and
@@ -1021,7 +1023,7 @@ mod tests {
                 registered: false,
             };
             let watch = Watch {
-                references: references.iter().map(|r| r.to_string()).collect(),
+                references: Arc::new(references.iter().map(|r| r.to_string()).collect()),
                 sha256: "0".repeat(64),
                 most: None,
             };

@@ -26,6 +26,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -39,23 +40,37 @@ use crate::journal::{Bodies, Reading, StagedBatch, Watch, Writer};
 
 /// What the rows of a file are joined by: a donor the built-in register knows (by
 /// code), every donor it does not (the ledger's registered donors), or a pledge
-/// reference.
+/// reference, by a hash of it: a million rows carry hundreds of thousands of
+/// references, and two that hash alike only join two parts that could have been
+/// judged apart, which changes no verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Node {
     Donor(String),
     Registered,
-    Reference(String),
+    Reference(u64),
+}
+
+/// The hash a reference is joined by (`Node::Reference`): the same in every run,
+/// so that a file is grouped the same way each time.
+fn hashed(reference: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    reference.hash(&mut h);
+    h.finish()
 }
 
 /// The rows' donors and references joined into parts that must be judged together
-/// (a union-find over `Node`s).
+/// (a union-find over `Node`s, numbered from 0 in the order they are met).
 #[derive(Debug, Default)]
 pub(in crate::cli) struct Parts {
-    ids: FxHashMap<Node, usize>,
-    nodes: Vec<Node>,
-    parent: Vec<usize>,
-    /// The references rows name a pledge by (a read watches them: `Watch`).
-    named: HashSet<String>,
+    /// The donors' nodes (`Node::Donor`, `Node::Registered`), and each one's number.
+    donors: FxHashMap<Node, u32>,
+    /// Each reference's node's number, by its hash.
+    references: FxHashMap<u64, u32>,
+    parent: Vec<u32>,
+    /// The references rows name a pledge by (a read watches them: `Watch`), shared
+    /// with the reads that watch them.
+    named: Arc<HashSet<String>>,
     /// The first node of each row joined by one, by the row's line: each group
     /// asks it of every row, and resolving a donor's name again for each group
     /// would repeat the work (a misspelt name's suggestions among it).
@@ -63,7 +78,7 @@ pub(in crate::cli) struct Parts {
     lines: Vec<u64>,
     firsts: Vec<u32>,
     /// How many rows each node is the first node of.
-    weights: Vec<u64>,
+    weights: Vec<u32>,
 }
 
 /// The nodes a row is joined by: its donor, the reference its pledge carries, and
@@ -73,11 +88,9 @@ fn nodes_of(row: &Row, builtin: &Register) -> [Option<Node>; 3] {
         Ok(d) => Node::Donor(d.code.clone()),
         Err(_) => Node::Registered,
     };
+    let reference = |r: &Option<String>| r.as_deref().map(|r| Node::Reference(hashed(r)));
     let (donor, carried) = match &row.body {
-        Body::Pledge(p) => (
-            Some(donor(&p.money.donor)),
-            p.notes.reference.clone().map(Node::Reference),
-        ),
+        Body::Pledge(p) => (Some(donor(&p.money.donor)), reference(&p.notes.reference)),
         Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => (Some(donor(&p.money.donor)), None),
         // A write-off's or reduction's donor is its pledge's: joined by reference.
         Body::WriteOff(_)
@@ -91,8 +104,7 @@ fn nodes_of(row: &Row, builtin: &Register) -> [Option<Node>; 3] {
         | Body::Agreement(_)
         | Body::ConditionMet(_) => (None, None),
     };
-    let named = row.pledge_reference.clone().map(Node::Reference);
-    [donor, carried, named]
+    [donor, carried, reference(&row.pledge_reference)]
 }
 
 impl Parts {
@@ -101,7 +113,9 @@ impl Parts {
         if let Some(r) = &row.pledge_reference
             && !self.named.contains(r)
         {
-            self.named.insert(r.clone());
+            Arc::get_mut(&mut self.named)
+                .expect("not shared while rows are added")
+                .insert(r.clone());
         }
         let mut first = None;
         for node in nodes_of(row, builtin).into_iter().flatten() {
@@ -115,27 +129,28 @@ impl Parts {
             // At the end, rows coming in the file's order.
             let at = self.lines.partition_point(|&l| l < row.line);
             self.lines.insert(at, row.line);
-            self.firsts
-                .insert(at, u32::try_from(f).expect("fewer nodes than rows"));
+            self.firsts.insert(at, f as u32);
             self.weights[f] += 1;
         }
     }
 
+    /// The number of `node`, numbering it if it is new.
     fn id(&mut self, node: Node) -> usize {
-        if let Some(&id) = self.ids.get(&node) {
-            return id;
+        let next = u32::try_from(self.parent.len()).expect("fewer nodes than rows");
+        let id = match node {
+            Node::Reference(h) => *self.references.entry(h).or_insert(next),
+            node => *self.donors.entry(node).or_insert(next),
+        };
+        if id == next {
+            self.parent.push(next);
+            self.weights.push(0);
         }
-        let id = self.nodes.len();
-        self.ids.insert(node.clone(), id);
-        self.nodes.push(node);
-        self.parent.push(id);
-        self.weights.push(0);
-        id
+        id as usize
     }
 
     fn root(&self, mut id: usize) -> usize {
-        while self.parent[id] != id {
-            id = self.parent[id];
+        while self.parent[id] as usize != id {
+            id = self.parent[id] as usize;
         }
         id
     }
@@ -143,7 +158,7 @@ impl Parts {
     fn join(&mut self, a: usize, b: usize) {
         let (a, b) = (self.root(a), self.root(b));
         if a != b {
-            self.parent[a.max(b)] = a.min(b);
+            self.parent[a.max(b)] = a.min(b) as u32;
         }
     }
 
@@ -158,6 +173,12 @@ impl Parts {
         Some(self.root(self.firsts[at] as usize))
     }
 
+    /// The part of a reference a row names a pledge by.
+    fn part_of_reference(&self, reference: &str) -> Option<usize> {
+        let id = self.references.get(&hashed(reference))?;
+        Some(self.root(*id as usize))
+    }
+
     /// The donors the rows name, as a share keeps them: by code those the
     /// built-in register knows, every registered donor for any other.
     pub fn donors(&self) -> Donors {
@@ -167,7 +188,7 @@ impl Parts {
     /// The donors of the nodes `of` takes (by number), as `donors`.
     fn donors_of(&self, of: impl Fn(usize) -> bool) -> Donors {
         let mut donors = Donors::default();
-        for (_, node) in self.nodes.iter().enumerate().filter(|(i, _)| of(*i)) {
+        for (node, _) in self.donors.iter().filter(|(_, i)| of(**i as usize)) {
             match node {
                 Node::Donor(code) => {
                     donors.codes.insert(code.clone());
@@ -180,13 +201,15 @@ impl Parts {
     }
 
     /// The references rows name a pledge by.
-    pub fn named(&self) -> &HashSet<String> {
+    pub fn named(&self) -> &Arc<HashSet<String>> {
         &self.named
     }
 
     /// How many parts the rows make.
     pub fn count(&self) -> usize {
-        (0..self.nodes.len()).filter(|&i| self.root(i) == i).count()
+        (0..self.parent.len())
+            .filter(|&i| self.root(i) == i)
+            .count()
     }
 
     /// The part holding the rows of donor `code` (as the ledger writes it), if any.
@@ -195,16 +218,16 @@ impl Parts {
             Some(_) => Node::Donor(code.to_string()),
             None => Node::Registered,
         };
-        self.ids.get(&node).map(|&id| self.root(id))
+        let id = self.donors.get(&node)?;
+        Some(self.root(*id as usize))
     }
 }
 
-/// One group of parts, and what its read keeps and watches.
+/// One group of parts, and what its read keeps.
 struct Group {
     /// The parts it judges (by root).
     parts: Vec<usize>,
     donors: Donors,
-    references: HashSet<String>,
     /// How many of the file's rows its parts hold.
     rows: u64,
 }
@@ -227,14 +250,18 @@ fn pack(
         .sum();
     let mut sizes: FxHashMap<usize, u64> = FxHashMap::default();
     let mut rows: FxHashMap<usize, u64> = FxHashMap::default();
-    for (i, node) in parts.nodes.iter().enumerate() {
-        *rows.entry(parts.root(i)).or_default() += parts.weights[i];
+    for (i, weight) in parts.weights.iter().enumerate() {
+        let weight = u64::from(*weight);
+        *rows.entry(parts.root(i)).or_default() += weight;
+        *sizes.entry(parts.root(i)).or_default() += weight * ROW_LINES;
+    }
+    for (node, i) in &parts.donors {
         let n = match node {
             Node::Donor(code) => lines.get(code).copied().unwrap_or(0),
             Node::Registered => registered,
             Node::Reference(_) => 0,
-        } + parts.weights[i] * ROW_LINES;
-        *sizes.entry(parts.root(i)).or_default() += n;
+        };
+        *sizes.entry(parts.root(*i as usize)).or_default() += n;
     }
     let mut sized: Vec<(usize, u64)> = sizes.into_iter().collect();
     sized.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -253,22 +280,13 @@ fn pack(
         .map(|(_, mut group)| {
             group.sort_unstable();
             let within = |i: usize| group.binary_search(&parts.root(i)).is_ok();
-            let donors = parts.donors_of(within);
-            let references = (0..parts.nodes.len())
-                .filter(|&i| within(i))
-                .filter_map(|i| match &parts.nodes[i] {
-                    Node::Reference(r) if parts.named.contains(r) => Some(r.clone()),
-                    Node::Reference(_) | Node::Donor(_) | Node::Registered => None,
-                })
-                .collect();
             Group {
                 rows: group
                     .iter()
                     .map(|p| rows.get(p).copied().unwrap_or(0))
                     .sum(),
+                donors: parts.donors_of(within),
                 parts: group,
-                donors,
-                references,
             }
         })
         .collect()
@@ -358,11 +376,9 @@ pub(super) fn judge_in_groups(
         if groups.len() < 2 {
             return Ok(Grouped::One);
         }
+        // The first read watches every reference a row names.
         let every_reference = Watch {
-            references: groups
-                .iter()
-                .flat_map(|g| g.references.iter().cloned())
-                .collect(),
+            references: Arc::clone(parts.named()),
             sha256: sha256.to_string(),
             most: None,
         };
@@ -372,37 +388,44 @@ pub(super) fn judge_in_groups(
             Reading::ToImportOf(Whose::Donors(&groups[0].donors), &every_reference),
             &classify,
         )?;
+        drop(every_reference);
         // Each group's read: its donors, and the donor of the last pledge carrying
         // each reference its rows name.
-        let mut reads = Vec::with_capacity(groups.len());
+        let mut reads: Vec<Donors> = groups.iter().map(|g| g.donors.clone()).collect();
         let mut joined = false;
-        for group in &groups {
-            let mut read = group.donors.clone();
-            for r in &group.references {
-                let Some(d) = writer.last_pledges().get(r) else {
-                    continue;
-                };
-                if Whose::Donors(&read).keeps(d, &builtin) {
-                    continue;
+        let named = Arc::clone(parts.named());
+        for r in named.iter() {
+            let Some(d) = writer.last_pledges().get(r) else {
+                continue;
+            };
+            let Some(part) = parts.part_of_reference(r) else {
+                continue;
+            };
+            let Some(g) = groups
+                .iter()
+                .position(|g| g.parts.binary_search(&part).is_ok())
+            else {
+                continue;
+            };
+            if Whose::Donors(&reads[g]).keeps(d, &builtin) {
+                continue;
+            }
+            match parts.part_of_donor(d, &builtin) {
+                Some(p) if groups[g].parts.binary_search(&p).is_err() => {
+                    parts.join(p, part);
+                    joined = true;
                 }
-                match parts.part_of_donor(d, &builtin) {
-                    Some(p) if group.parts.binary_search(&p).is_err() => {
-                        parts.join(p, group.parts[0]);
-                        joined = true;
-                    }
-                    _ => {
-                        read.codes.insert(d.clone());
-                    }
+                _ => {
+                    reads[g].codes.insert(d.clone());
                 }
             }
-            reads.push(read);
         }
         if joined {
             continue 'regroup;
         }
         // The references are answered by the reads: none is watched again.
         let watch = Watch {
-            references: HashSet::new(),
+            references: Arc::default(),
             sha256: sha256.to_string(),
             most: None,
         };
