@@ -10,6 +10,7 @@
 
 use crate::domain::Code;
 use crate::domain::words::{count, span};
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -221,17 +222,39 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let share = (many_rows
         || crate::journal::most_entries(&ctx.ledger).is_some_and(|n| n > budget))
     .then(|| share_of_rows(&table, &file, &sha256));
+    // Its rows are then read again from the file for each pass rather than held,
+    // when the file is its text as it is (UTF-8): tens of megabytes for a million
+    // rows, through every group. Each pass checks the file is still the one hashed.
+    let (held, read_again);
+    let table = match text {
+        Cow::Borrowed(_) if many_rows => {
+            read_again = table.read_again(&profile, bytes.len() as u64, &sha256, {
+                let path = args.file.clone();
+                Box::new(move || {
+                    let file = std::fs::File::open(&path)?;
+                    Ok(Box::new(file) as Box<dyn std::io::Read>)
+                })
+            });
+            drop(table);
+            drop(bytes);
+            &read_again
+        }
+        _ => {
+            held = table;
+            &held
+        }
+    };
     let rows = Rows {
         ctx,
         profile: &profile,
         found: &found,
-        table: &table,
+        table,
         file: &file,
         sha256: &sha256,
         dry_run: args.dry_run,
         many_rows,
     };
-    let (writer, judged) = open_and_judge(&rows, share, budget)?;
+    let (writer, judged) = judge_file(&rows, share, budget)?;
     let Judged {
         mut problems,
         repeats,
@@ -395,6 +418,24 @@ fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch, gro
         most: None,
     };
     (parts.donors(), watch, parts)
+}
+
+/// `open_and_judge`, unless a pass over a file read again (`Table::read_again`)
+/// found it changed or gone: what that pass read is not the file's, and nothing is
+/// staged.
+fn judge_file(
+    rows: &Rows<'_>,
+    share: Option<(Donors, Watch, groups::Parts)>,
+    budget: u64,
+) -> Result<(Writer, Judged), Failure> {
+    let judged = open_and_judge(rows, share, budget);
+    match rows.table.unread() {
+        Some(why) => Err(Failure::failed(format!(
+            "{}: {why}\nimport refused: nothing was written",
+            rows.file
+        ))),
+        None => judged,
+    }
 }
 
 /// Opens the ledger and judges every row, reading the share `share` names when
@@ -847,6 +888,74 @@ mod tests {
             )),
             Some((1, 0))
         );
+    }
+
+    /// A file read again for each pass that is not the file any more when a
+    /// pass reads it refuses the import, though every row was good when it was
+    /// opened; read again unchanged, it is judged.
+    #[test]
+    fn a_file_changed_while_it_is_imported_is_refused() {
+        let at: chrono::DateTime<chrono::Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        crate::journal::init(&path, at).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let ctx = Context {
+            ledger: path.clone(),
+            found: super::super::Found::Named,
+        };
+        let canonical = crate::import::profile::builtin("canonical").unwrap();
+        let profile = Profile::parse(canonical, "canonical").unwrap();
+        let found = Found {
+            text: canonical.to_string(),
+            name: "canonical".into(),
+            shown: "canonical".into(),
+        };
+        let csv = "date,donor,mandate,kind,amount,currency\n2024-01-01,JPN,icat,payment,1.00,USD\n";
+        let sha256 = hex::encode(Sha256::digest(csv.as_bytes()));
+        let held = Table::open(csv, &profile).unwrap();
+        for (read, refused) in [
+            (csv.replace("1.00", "9.00"), true),
+            (csv.to_string(), false),
+        ] {
+            let table = held.read_again(
+                &profile,
+                csv.len() as u64,
+                &sha256,
+                Box::new(move || {
+                    Ok(Box::new(std::io::Cursor::new(read.clone().into_bytes()))
+                        as Box<dyn std::io::Read>)
+                }),
+            );
+            let rows = Rows {
+                ctx: &ctx,
+                profile: &profile,
+                found: &found,
+                table: &table,
+                file: "f.csv",
+                sha256: &sha256,
+                dry_run: false,
+                many_rows: true,
+            };
+            let share = share_of_rows(&held, "f.csv", &sha256);
+            match judge_file(&rows, Some(share), 1_000_000) {
+                Err(f) if refused => {
+                    let shown = format!("{f:?}");
+                    assert!(
+                        shown.contains("f.csv: the file changed while it was imported")
+                            && shown.contains("nothing was written"),
+                        "{shown}"
+                    );
+                }
+                Ok((writer, judged)) if !refused => {
+                    assert!(judged.problems.is_empty());
+                    assert_eq!(writer.staged_count(), 1);
+                }
+                Err(f) => panic!("{f:?}"),
+                Ok(_) => panic!("a changed file was judged"),
+            }
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]

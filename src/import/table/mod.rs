@@ -9,9 +9,11 @@
 
 mod draft;
 mod rows;
+mod stream;
 
 use crate::domain::Code;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use csv::StringRecord;
 
@@ -20,11 +22,20 @@ use super::{ProfileError, RowProblem};
 use crate::domain::problem::{Problem, limits, longer_than, shown, too_long};
 use crate::domain::register::fold;
 
+pub use stream::Reopen;
+use stream::Stream;
+
 /// A decoded file with its header bound to the profile's columns.
 #[derive(Debug)]
 pub struct Table<'a> {
     profile: &'a Profile,
-    body: &'a str,
+    /// The text after the profile's skipped lines.
+    text: Text<'a>,
+    /// The header's names, trimmed (with `[csv] header = true`).
+    names: Option<Vec<String>>,
+    /// Why a pass over a file read again could not read it as it was when it was
+    /// opened (`Table::read_again`): the first reason, if any.
+    unread: OnceLock<String>,
     /// Lines before the first CSV line handed to the reader (skipped rows).
     offset: u64,
     has_header: bool,
@@ -38,12 +49,22 @@ pub struct Table<'a> {
     needed: Vec<(usize, String)>,
 }
 
-fn reader<'t>(profile: &Profile, text: &'t str) -> csv::Reader<&'t [u8]> {
+/// Where a table's rows are read from.
+#[derive(Debug)]
+enum Text<'a> {
+    /// The decoded file, held in memory.
+    Held(&'a str),
+    /// The file itself, read again for each pass over its rows (`Stream`).
+    File(Stream),
+}
+
+fn reader<R: std::io::Read>(profile: &Profile, text: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .delimiter(profile.delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes())
+        .buffer_capacity(64 << 10)
+        .from_reader(text)
 }
 
 /// A header's names for a message, cut after `limits::NAME` characters.
@@ -83,7 +104,7 @@ impl Header {
     /// profile expects one, is an error.
     fn read(profile: &Profile, body: &str) -> Result<Header, OpenError> {
         let line = profile.skip_rows as u64 + 1;
-        let mut rdr = reader(profile, body);
+        let mut rdr = reader(profile, body.as_bytes());
         let mut rec = StringRecord::new();
         let first = match rdr.read_record(&mut rec) {
             Ok(true) => Some(rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>()),
@@ -263,7 +284,9 @@ impl<'a> Table<'a> {
         needed.sort();
         Ok(Table {
             profile,
-            body,
+            text: Text::Held(body),
+            names: header.names,
+            unread: OnceLock::new(),
             offset: profile.skip_rows as u64,
             has_header: profile.header,
             columns,
@@ -276,12 +299,59 @@ impl<'a> Table<'a> {
 
     /// At most how many rows the text holds: its lines.
     pub fn most_rows(&self) -> usize {
-        memchr::memchr_iter(b'\n', self.body.as_bytes()).count() + 1
+        match &self.text {
+            Text::Held(body) => memchr::memchr_iter(b'\n', body.as_bytes()).count() + 1,
+            Text::File(s) => s.most_rows,
+        }
     }
 
     /// The size of the text the rows are read from (for progress: see `rows`).
     pub fn bytes(&self) -> usize {
-        self.body.len()
+        match &self.text {
+            Text::Held(body) => body.len(),
+            Text::File(s) => s.len,
+        }
+    }
+
+    /// This table, its rows read again from the file for each pass rather than
+    /// held: for a file of more rows than a group of them (tens of megabytes). The
+    /// text held must be the file's bytes as they are (UTF-8, decoded in place),
+    /// `file_bytes` long in all, with SHA-256 `sha256` (hex). Each pass reads the
+    /// file through `reopen`, hashes every byte of it, and if it is not that file
+    /// any more (or cannot be read) stops and says so (`unread`).
+    pub fn read_again<'p>(
+        &self,
+        profile: &'p Profile,
+        file_bytes: u64,
+        sha256: &str,
+        reopen: Reopen,
+    ) -> Table<'p> {
+        Table {
+            profile,
+            text: Text::File(Stream {
+                reopen,
+                start: file_bytes - self.bytes() as u64,
+                len: self.bytes(),
+                sha256: sha256.to_string(),
+                most_rows: self.most_rows(),
+            }),
+            names: self.names.clone(),
+            unread: OnceLock::new(),
+            offset: self.offset,
+            has_header: self.has_header,
+            columns: self.columns.clone(),
+            sign: self.sign,
+            filters: self.filters.clone(),
+            width: self.width,
+            needed: self.needed.clone(),
+        }
+    }
+
+    /// Why a pass over the file read again could not read it as it was opened
+    /// (`read_again`): the rows it read are not the file's, and nothing of them
+    /// may be written.
+    pub fn unread(&self) -> Option<&str> {
+        self.unread.get().map(String::as_str)
     }
 
     /// How the file names a column in messages: the profile's field reading it, else
@@ -290,14 +360,8 @@ impl<'a> Table<'a> {
         if let Some((f, _)) = self.columns.iter().find(|(_, c)| **c == i) {
             return f.as_str().to_string();
         }
-        if self.has_header {
-            let mut rdr = reader(self.profile, self.body);
-            let mut rec = StringRecord::new();
-            if let Ok(true) = rdr.read_record(&mut rec)
-                && let Some(h) = rec.get(i)
-            {
-                return h.trim().to_string();
-            }
+        if let Some(h) = self.names.as_ref().and_then(|n| n.get(i)) {
+            return h.clone();
         }
         format!("column {}", i + 1)
     }

@@ -8,12 +8,16 @@
 use crate::domain::Code;
 use csv::StringRecord;
 
-use super::{Table, reader};
+use super::{Table, Text, reader};
 use crate::domain::entry::Source;
 use crate::domain::problem::{Problem, limits, longer_than, too_long};
 use crate::domain::register::fold;
 use crate::import::profile::Field;
 use crate::import::{Parsed, Row, RowProblem};
+
+/// Calls its second argument with the text's bytes from its first (an offset in
+/// the text) to as far as they have been read.
+type Seen<'s> = dyn Fn(usize, &mut dyn FnMut(&[u8])) + 's;
 
 impl Table<'_> {
     /// Reads every row in file order and hands each good row's draft to `visit` with
@@ -31,38 +35,99 @@ impl Table<'_> {
         file: &str,
         sha256: &str,
         skip: impl Fn(u64) -> bool,
+        visit: impl FnMut(Row, usize),
+    ) -> Parsed {
+        match &self.text {
+            Text::Held(body) => {
+                let bytes = body.as_bytes();
+                let seen =
+                    |from: usize, f: &mut dyn FnMut(&[u8])| f(&bytes[from.min(bytes.len())..]);
+                self.read_rows(
+                    reader(self.profile, bytes),
+                    &seen,
+                    |_| {},
+                    file,
+                    sha256,
+                    skip,
+                    visit,
+                )
+            }
+            Text::File(stream) => match stream.open() {
+                Ok((tee, window)) => {
+                    let seen = |from: usize, f: &mut dyn FnMut(&[u8])| window.from(from, |b| f(b));
+                    let forget = |before: usize| window.forget(before);
+                    self.read_rows(
+                        reader(self.profile, tee),
+                        &seen,
+                        forget,
+                        file,
+                        sha256,
+                        skip,
+                        visit,
+                    )
+                }
+                Err(e) => {
+                    let _ = self.unread.set(format!("cannot read it again: {e}"));
+                    Parsed::default()
+                }
+            },
+        }
+    }
+
+    /// `rows_but` over the text `rdr` reads: `seen(from, f)` calls `f` with the
+    /// text's bytes from `from` to as far as `rdr` has read, and `forget(before)`
+    /// says no byte before `before` is asked for again.
+    #[allow(clippy::too_many_arguments)]
+    fn read_rows<R: std::io::Read>(
+        &self,
+        mut rdr: csv::Reader<R>,
+        seen: &Seen<'_>,
+        forget: impl Fn(usize),
+        file: &str,
+        sha256: &str,
+        skip: impl Fn(u64) -> bool,
         mut visit: impl FnMut(Row, usize),
     ) -> Parsed {
         let mut parsed = Parsed::default();
-        let mut rdr = reader(self.profile, self.body);
         let mut rec = StringRecord::new();
         let mut first = self.has_header;
+        let len = self.bytes();
         // Line numbers are counted from byte offsets, so that blank lines and quoted
         // line breaks count as the file's reader sees them.
         let (mut seen_bytes, mut seen_lines) = (0usize, 1u64);
         // A record's position can be the end of the previous line: its first line is
         // the first one after any line ends there.
-        let bytes = self.body.as_bytes();
         let mut line_at = |byte: usize| {
-            let mut byte = byte.min(bytes.len());
-            while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
-                byte += 1;
-            }
-            if byte > seen_bytes {
-                seen_lines += bytes[seen_bytes..byte]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count() as u64;
-                seen_bytes = byte;
+            let byte = byte.min(len);
+            if byte >= seen_bytes {
+                seen(seen_bytes, &mut |b: &[u8]| {
+                    let mut at = byte - seen_bytes;
+                    while at < b.len() && matches!(b[at], b'\r' | b'\n') {
+                        at += 1;
+                    }
+                    if at > 0 {
+                        seen_lines +=
+                            memchr::memchr_iter(b'\n', &b[..at.min(b.len())]).count() as u64;
+                        seen_bytes += at;
+                    }
+                });
+                forget(seen_bytes);
             }
             seen_lines + self.offset
         };
         loop {
-            let line = line_at(rdr.position().byte() as usize);
-            match rdr.read_record(&mut rec) {
+            let before = rdr.position().byte() as usize;
+            let read = rdr.read_record(&mut rec);
+            let line = line_at(before);
+            match read {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
+                    if let csv::ErrorKind::Io(e) = e.kind() {
+                        // The file read again is not as it was: nothing read is its.
+                        let _ = self.unread.set(e.to_string());
+                        break;
+                    }
                     parsed.total += 1;
                     parsed.problems.push(RowProblem {
                         line,
@@ -76,10 +141,8 @@ impl Table<'_> {
                     continue;
                 }
             }
-            let line = rec
-                .position()
-                .map(|p| line_at(p.byte() as usize))
-                .unwrap_or(line);
+            let start = rec.position().map(|p| p.byte() as usize);
+            let line = start.map(&mut line_at).unwrap_or(line);
             if std::mem::take(&mut first) {
                 continue;
             }
@@ -89,7 +152,16 @@ impl Table<'_> {
                 continue;
             }
             let end = rdr.position().byte() as usize;
-            if let Some(p) = self.quotes(&rec, line, end >= bytes.len()) {
+            let open_at_end = end >= len
+                && !rec.is_empty()
+                && start.is_some_and(|from| {
+                    let mut open = false;
+                    seen(from, &mut |b: &[u8]| {
+                        open = ends_in_quotes(b, self.profile.delimiter)
+                    });
+                    open
+                });
+            if let Some(p) = self.quotes(&rec, line, open_at_end) {
                 parsed.total += 1;
                 parsed.problems.push(p);
                 continue;
@@ -132,9 +204,10 @@ impl Table<'_> {
     }
 
     /// A quote left open: the last record running to the end of the text inside
-    /// quotes, or a line break in any field but the memo (the one field real exports
-    /// write over several lines). `line` is the record's first line.
-    fn quotes(&self, rec: &StringRecord, line: u64, last: bool) -> Option<RowProblem> {
+    /// quotes (`open_at_end`), or a line break in any field but the memo (the one
+    /// field real exports write over several lines). `line` is the record's first
+    /// line.
+    fn quotes(&self, rec: &StringRecord, line: u64, open_at_end: bool) -> Option<RowProblem> {
         let memo = self.columns.get(&Field::Memo).copied();
         let breaks = |f: &str| f.bytes().filter(|b| *b == b'\n').count() as u64;
         let at = |i: usize| line + rec.iter().take(i).map(breaks).sum::<u64>();
@@ -148,11 +221,7 @@ impl Table<'_> {
             value: Some(shown(&rec[i])),
             problem: Problem::new(Code::BadCsv, why),
         };
-        let span = rec
-            .position()
-            .map(|p| &self.body.as_bytes()[p.byte() as usize..])
-            .unwrap_or_default();
-        if last && !rec.is_empty() && ends_in_quotes(span, self.profile.delimiter) {
+        if open_at_end {
             return Some(problem(
                 rec.len() - 1,
                 "a quote is not closed: the field runs to the end of the file",
