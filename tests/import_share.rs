@@ -507,3 +507,87 @@ mod props {
         }
     }
 }
+
+/// A dry run lists exactly the entries the import then writes, numbered and timed
+/// as they are written, in JSON, CSV and as a table, whether the rows are judged
+/// whole or in groups: it lists them from the staged lines' bodies one at a time,
+/// as the commit writes them.
+#[test]
+fn a_dry_run_lists_the_entries_the_import_writes() {
+    let rows = format!(
+        "{HEADER}2024-01-01,JPN,icat,pledge,100.00,USD,J-1,,,\n\
+         2024-01-02,ITA,icat,pledge,50.00,EUR,I-1,,,\n\
+         2024-02-01,JPN,icat,payment,40.00,USD,,J-1,,first\n\
+         2024-02-02,ITA,icat,payment,50.00,EUR,,I-1,,\n\
+         2024-03-01,DEU,icat,payment,5.00,EUR,,,,\n"
+    );
+    for budget in ["1000000", "1"] {
+        let t = Test::new();
+        demo(&t);
+        t.write("f.csv", &rows);
+        let run = |args: &str| {
+            let o = t.run_env(("LEDGER_REPORT_ENTRIES", budget), args);
+            assert_eq!(o.status, 0, "{args}: {o:?}");
+            assert_eq!(
+                o.stderr.contains("judged in 3 groups of donors"),
+                budget == "1",
+                "{o:?}"
+            );
+            o.stdout
+        };
+        let seq = |e: &serde_json::Value| e["seq"].as_u64().expect("a number");
+        let logged = |t: &Test| -> Vec<serde_json::Value> {
+            serde_json::from_str(&t.ok("log --format json")).expect("JSON")
+        };
+        let head = logged(&t).iter().map(seq).max().expect("entries");
+        let before = t.journal();
+        let json = run("import f.csv --dry-run --format json");
+        let csv = run("import f.csv --dry-run --format csv");
+        let table = run("import f.csv --dry-run");
+        assert_eq!(t.journal(), before, "a dry run writes nothing");
+        run("import f.csv");
+        let new: Vec<serde_json::Value> =
+            logged(&t).into_iter().filter(|e| seq(e) > head).collect();
+        assert_eq!(new.len(), 5);
+        let listed: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(listed["dry_run"], true);
+        assert_eq!(listed["entries"], serde_json::Value::Array(new), "{budget}");
+        assert_eq!(
+            listed["summary"],
+            "5 rows: 5 new entries, 0 already recorded"
+        );
+        let at = |key: &str| json.find(&format!("\n  \"{key}\"")).expect(key);
+        assert!(at("dry_run") < at("entries") && at("entries") < at("summary"));
+        // Each entry's keys in order, as ever: the first entry's, as printed.
+        let first: Vec<&str> = json
+            .lines()
+            .skip_while(|l| *l != "    {")
+            .skip(1)
+            .take_while(|l| *l != "    },")
+            .filter_map(|l| l.strip_prefix("      \"")?.split('"').next())
+            .collect();
+        assert!(first.len() > 5 && first.is_sorted(), "{first:?}");
+        // The CSV: the log's lines of those entries, under its header.
+        let log = t.ok("log --format csv");
+        let mut lines = log.lines();
+        let header = lines.next().expect("a header");
+        let written: Vec<&str> = lines
+            .filter(|l| l.split(',').next().and_then(|s| s.parse::<u64>().ok()) > Some(head))
+            .collect();
+        assert_eq!(csv, format!("{header}\n{}\n", written.join("\n")));
+        // The table: a line for each entry, from the next number, then the summary.
+        let listed: Vec<&str> = table.lines().collect();
+        assert_eq!(listed.len(), 6, "{table}");
+        for (i, line) in listed[..5].iter().enumerate() {
+            assert!(
+                line.starts_with(&format!("#{} ", head + 1 + i as u64)),
+                "{line}"
+            );
+        }
+        assert!(listed[2].contains("(f.csv:4)"), "{table}");
+        assert!(
+            listed[5].ends_with("(dry run: nothing was written)"),
+            "{table}"
+        );
+    }
+}

@@ -26,7 +26,7 @@ use crate::domain::{Body, Checker};
 use crate::import::repeat::{differences, rejected, resolve};
 use crate::import::table::OpenError;
 use crate::import::{Profile, ProfileError, Repeats, RowProblem, Seen, Table, decode};
-use crate::journal::{Reading, Watch, Writer};
+use crate::journal::{Reading, StagedEntries, Watch, Writer};
 
 mod groups;
 
@@ -251,7 +251,6 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
         table,
         file: &file,
         sha256: &sha256,
-        dry_run: args.dry_run,
         many_rows,
     };
     let (writer, judged) = judge_file(&rows, share, budget)?;
@@ -323,8 +322,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     }
 
     if args.dry_run {
-        print_dry_run(out, writer.staged(), args.format, &summary)?;
-        drop(writer);
+        print_dry_run(out, writer.into_staged()?, args.format, &summary)?;
         return Ok(());
     }
     let first = writer.head().entries + 1;
@@ -362,7 +360,6 @@ struct Rows<'a> {
     table: &'a Table<'a>,
     file: &'a str,
     sha256: &'a str,
-    dry_run: bool,
     /// More rows than a group of them holds (`groups::more_rows_than_a_group`).
     many_rows: bool,
 }
@@ -458,7 +455,6 @@ fn open_and_judge(
         table,
         file,
         sha256,
-        dry_run,
         many_rows,
     } = *rows;
     let (mut share, mut parts) = match share {
@@ -530,15 +526,7 @@ fn open_and_judge(
         let judge_by = share
             .as_ref()
             .map(|(donors, _)| Share::new(Whose::Donors(donors)));
-        match judge(
-            &mut writer,
-            table,
-            file,
-            sha256,
-            dry_run,
-            judge_by.as_ref(),
-            None,
-        ) {
+        match judge(&mut writer, table, file, sha256, judge_by.as_ref(), None) {
             Some(judged) => return Ok((writer, judged)),
             None => {
                 drop(writer);
@@ -557,7 +545,6 @@ fn judge(
     table: &Table,
     file: &str,
     sha256: &str,
-    dry_run: bool,
     share: Option<&Share<'_>>,
     group: Option<GroupRows<'_>>,
 ) -> Option<Judged> {
@@ -600,15 +587,7 @@ fn judge(
             }
             Seen::New(key) => key,
         };
-        match try_row(
-            writer,
-            &row,
-            dry_run,
-            share,
-            &rows,
-            true,
-            marks.as_deref_mut(),
-        ) {
+        match try_row(writer, &row, share, &rows, true, marks.as_deref_mut()) {
             Tried::Staged => {
                 rows.push(row.line);
                 repeats.staged(key)
@@ -624,15 +603,7 @@ fn judge(
         if unanswered {
             break;
         }
-        match try_row(
-            writer,
-            &row,
-            dry_run,
-            share,
-            &rows,
-            false,
-            marks.as_deref_mut(),
-        ) {
+        match try_row(writer, &row, share, &rows, false, marks.as_deref_mut()) {
             Tried::Staged => {
                 rows.push(row.line);
                 repeats.staged(key)
@@ -674,7 +645,6 @@ enum Tried {
 fn try_row(
     writer: &mut Writer,
     row: &crate::import::Row,
-    dry_run: bool,
     share: Option<&Share<'_>>,
     rows: &[u64],
     first: bool,
@@ -688,7 +658,7 @@ fn try_row(
         share
             .is_none_or(|s| resolve(row, writer.book()).is_ok_and(|b| s.answers(writer.book(), &b)))
     };
-    match stage(writer, body, dry_run, share, marks) {
+    match stage(writer, body, share, marks) {
         Ok(true) => Tried::Staged,
         Ok(false) => Tried::Unanswered,
         Err(_) if !answers(writer) => Tried::Unanswered,
@@ -719,41 +689,78 @@ fn differs(row: &crate::import::Row, seq: u64, diff: &[(&str, String, String)]) 
 
 fn print_dry_run(
     out: &mut dyn Write,
-    staged: &[crate::domain::Entry],
+    staged: StagedEntries,
     format: OutFormat,
     summary: &str,
 ) -> Result<(), Failure> {
     match format {
         OutFormat::Json => {
-            let v = serde_json::json!({
-                "dry_run": true,
-                "summary": summary,
-                "entries": staged,
-            });
-            serde_json::to_writer_pretty(&mut *out, &v)?;
+            // As `serde_json::json!` of the three would print it (keys in order),
+            // the entries written one at a time.
+            let listing = DryRun {
+                summary,
+                entries: std::cell::RefCell::new(Some(staged)),
+            };
+            serde_json::to_writer_pretty(&mut *out, &listing)?;
             writeln!(out)?;
         }
         OutFormat::Csv => {
             writeln!(out, "{}", super::log::CSV_HEADER)?;
             for e in staged {
-                out.write_all(&super::log::csv_row(e)?)?;
+                out.write_all(&super::log::csv_row(&e?)?)?;
             }
         }
         OutFormat::Table => {
             for e in staged {
+                let e = e?;
                 let at = e
                     .body
                     .source()
                     .map(|s| format!("  ({}:{})", s.file, s.row))
                     .unwrap_or_default();
-                let details = super::log::details(e);
-                let line = format!("#{} {}{details}{at}", e.seq, super::log::describe(e));
+                let details = super::log::details(&e);
+                let line = format!("#{} {}{details}{at}", e.seq, super::log::describe(&e));
                 writeln!(out, "{}", crate::render::one_line(&line))?;
             }
             writeln!(out, "{summary} (dry run: nothing was written)")?;
         }
     }
     Ok(())
+}
+
+/// A dry run's listing as JSON: `dry_run`, `entries` and `summary`, each entry as
+/// its JSON value (keys in order), read from the staged bodies as it is written.
+struct DryRun<'a> {
+    summary: &'a str,
+    entries: std::cell::RefCell<Option<StagedEntries>>,
+}
+
+impl serde::Serialize for DryRun<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("dry_run", &true)?;
+        map.serialize_entry("entries", &Listed(&self.entries))?;
+        map.serialize_entry("summary", self.summary)?;
+        map.end()
+    }
+}
+
+/// The entries of a `DryRun`, each once.
+struct Listed<'a>(&'a std::cell::RefCell<Option<StagedEntries>>);
+
+impl serde::Serialize for Listed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let entries = self.0.borrow_mut().take();
+        let mut seq = serializer.serialize_seq(entries.as_ref().map(StagedEntries::left))?;
+        for e in entries.into_iter().flatten() {
+            let e = e.map_err(S::Error::custom)?;
+            let value = serde_json::to_value(&e).map_err(S::Error::custom)?;
+            seq.serialize_element(&value)?;
+        }
+        seq.end()
+    }
 }
 
 /// A progress bar on stderr, drawn only on a terminal and for files worth it.
@@ -773,13 +780,12 @@ fn progress(bytes: usize) -> indicatif::ProgressBar {
     bar
 }
 
-/// Stages one row's entry: as an entry a dry run lists, or else as its line's
-/// bytes only (an import may stage a million). True when the entry is of `share`
+/// Stages one row's entry as its line's bytes only (an import may stage a million;
+/// a dry run lists them from there too). True when the entry is of `share`
 /// (`Share::owns`), or no share is given.
 fn stage(
     writer: &mut Writer,
     body: Body,
-    dry_run: bool,
     share: Option<&Share<'_>>,
     marks: Option<&mut Vec<groups::Mark>>,
 ) -> Result<bool, crate::domain::Problem> {
@@ -791,11 +797,7 @@ fn stage(
         }
         share.is_none_or(|s| s.owns(book, body))
     };
-    if dry_run {
-        writer.stage_owned(body, owns)
-    } else {
-        writer.stage_line(body, owns).map(|(_, owned)| owned)
-    }
+    writer.stage_line(body, owns).map(|(_, owned)| owned)
 }
 
 /// A rule's message may name an entry by number (`#12 already sets ...`). An entry
@@ -861,16 +863,8 @@ mod tests {
             assert!(writer.left_out().is_empty());
             assert!(writer.book().pledge(1).is_some() && writer.book().pledge(2).is_none());
             let share = Share::new(Whose::Donors(&donors));
-            judge(
-                &mut writer,
-                &table,
-                "f.csv",
-                "abc",
-                true,
-                Some(&share),
-                None,
-            )
-            .map(|j| (j.problems.len(), writer.staged_count()))
+            judge(&mut writer, &table, "f.csv", "abc", Some(&share), None)
+                .map(|j| (j.problems.len(), writer.staged_count()))
         };
         let header =
             "date,donor,mandate,kind,amount,currency,reference,pledge_reference,due,memo\n";
@@ -934,7 +928,6 @@ mod tests {
                 table: &table,
                 file: "f.csv",
                 sha256: &sha256,
-                dry_run: false,
                 many_rows: true,
             };
             let share = share_of_rows(&held, "f.csv", &sha256);

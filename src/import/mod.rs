@@ -5,8 +5,9 @@
 //! each to a draft), and deciding which rows are already recorded and naming their
 //! pledges against a ledger's book (`repeat`).
 //!
-//! Invariant: `import` never writes the journal, reads no files and prints nothing;
-//! it depends on `domain` only. The CLI reads the bytes, stages the drafts in a
+//! Invariant: `import` never writes the journal, opens no files and prints nothing;
+//! it depends on `domain` only. The CLI reads the bytes (or, for a very large file,
+//! hands over a way to read it again: `table::Reopen`), stages the drafts in a
 //! `journal::Writer` and commits them as one batch, or none.
 
 pub mod builtin;

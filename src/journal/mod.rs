@@ -30,7 +30,7 @@ pub use scan::{
     scan_figures, scan_only, scan_some,
 };
 pub use spool::{Bodies, Reader as BodiesReader};
-pub use write::{Clock, Draft, Reading, StagedBatch, Watch, Writer, init, repair};
+pub use write::{Clock, Draft, Reading, StagedBatch, StagedEntries, Watch, Writer, init, repair};
 
 use std::path::PathBuf;
 

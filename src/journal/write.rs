@@ -319,34 +319,11 @@ impl Writer {
         Ok(())
     }
 
-    /// Drops every entry staged, so that `stage_judged` stages the entries judged
-    /// by reads of shares of the ledger (`read_again_only`) as one batch.
+    /// Drops every entry staged.
     pub fn unstage(&mut self) {
         self.bodies.clear();
         self.kept.clear();
         self.batch = None;
-    }
-
-    /// Stages, under the next number, an entry already judged by a read of a share
-    /// of the ledger under this writer's lock, given as its body's encoded bytes
-    /// (`line::encode_body`, as `Bodies` holds them). Kept as an entry too
-    /// (`staged`) when `keep`. Its line is checked at `commit` as every line is.
-    pub fn stage_judged(&mut self, body: &[u8], keep: bool) -> Result<(), JournalError> {
-        if keep {
-            let body: Body = serde_json::from_slice(body).map_err(|e| JournalError::Io {
-                path: self.path.clone(),
-                source: std::io::Error::other(format!(
-                    "an entry judged does not read back ({e}); nothing was written"
-                )),
-            })?;
-            self.kept.push(Entry {
-                seq: self.head.entries + self.staged_count() + 1,
-                recorded_at: self.now,
-                body,
-            });
-        }
-        self.bodies.push_encoded(body);
-        Ok(())
     }
 
     /// Reads the whole ledger as `reading` says (not decoding again the lines up to
@@ -699,6 +676,34 @@ impl Writer {
         })
     }
 
+    /// The entries staged, in order, numbered and timed as `commit` would write
+    /// them, decoded one at a time from their bodies (or the batch staged whole):
+    /// for a dry run to list a million without holding them. Nothing is written,
+    /// and the lock is released.
+    pub fn into_staged(mut self) -> Result<StagedEntries, JournalError> {
+        let bodies: Box<dyn StagedBatch> = match self.batch.take() {
+            Some(batch) if self.bodies.is_empty() => batch,
+            Some(_) => {
+                return Err(JournalError::Io {
+                    path: self.path.clone(),
+                    source: std::io::Error::other("entries were staged after a batch staged whole"),
+                });
+            }
+            None => Box::new(
+                std::mem::take(&mut self.bodies)
+                    .into_reader()
+                    .map_err(JournalError::io(&self.path))?,
+            ),
+        };
+        Ok(StagedEntries {
+            left: bodies.entries(),
+            bodies,
+            seq: self.head.entries + 1,
+            now: self.now,
+            path: self.path.clone(),
+        })
+    }
+
     /// Writes every staged entry (a batch when more than one), fsyncs, and releases
     /// the lock. On a failed write the file is cut back to where it was.
     pub fn commit(self) -> Result<(Vec<Entry>, Head), JournalError> {
@@ -827,6 +832,52 @@ impl Writer {
         );
         let _ = self.file.unlock();
         Ok((std::mem::take(&mut self.kept), head, self.book))
+    }
+}
+
+/// The entries a writer staged, in order (`Writer::into_staged`).
+pub struct StagedEntries {
+    bodies: Box<dyn StagedBatch>,
+    left: usize,
+    seq: u64,
+    now: DateTime<Utc>,
+    path: PathBuf,
+}
+
+impl StagedEntries {
+    /// How many there are still to come.
+    pub fn left(&self) -> usize {
+        self.left
+    }
+}
+
+impl Iterator for StagedEntries {
+    type Item = Result<Entry, JournalError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let fail = |why: String| JournalError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(why),
+        };
+        let entry = match self.bodies.next_body() {
+            Ok(body) => serde_json::from_slice(body)
+                .map_err(|e| fail(format!("an entry staged does not read back ({e})")))
+                .map(|body| Entry {
+                    seq: self.seq,
+                    recorded_at: self.now,
+                    body,
+                }),
+            Err(e) => Err(fail(format!("an entry staged cannot be read back ({e})"))),
+        };
+        self.seq += 1;
+        if entry.is_err() {
+            self.left = 0;
+        }
+        Some(entry)
     }
 }
 

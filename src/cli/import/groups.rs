@@ -349,7 +349,6 @@ pub(super) fn judge_in_groups(
         table,
         file,
         sha256,
-        dry_run,
         ..
     } = *rows;
     let builtin = Register::builtin();
@@ -484,15 +483,7 @@ pub(super) fn judge_in_groups(
                 marks: &mut marks,
             };
             // Staged as bodies only, numbered again below.
-            let judged_here = judge(
-                &mut writer,
-                table,
-                file,
-                sha256,
-                false,
-                Some(&share),
-                Some(rows),
-            );
+            let judged_here = judge(&mut writer, table, file, sha256, Some(&share), Some(rows));
             let Some(mut j) = judged_here else {
                 return Ok(Grouped::Whole);
             };
@@ -509,7 +500,7 @@ pub(super) fn judge_in_groups(
         let Some((judged, batch)) = renumber(last, judged) else {
             return Ok(Grouped::Whole);
         };
-        batch.stage(&mut writer, dry_run, &ctx.ledger)?;
+        batch.stage(&mut writer, &ctx.ledger)?;
         return Ok(Grouped::Judged(Box::new((writer, judged))));
     }
 }
@@ -676,20 +667,12 @@ fn renumber(last: u64, groups: Vec<(Judged, Staged)>) -> Option<(Judged, Batch)>
 
 impl Batch {
     /// Stages the batch in the writer, in place of what the last group staged:
-    /// handed over at commit, entry by entry, when `keep` is false; staged now and
-    /// kept as entries too when it is (a dry run lists them).
-    fn stage(self, writer: &mut Writer, keep: bool, ledger: &Path) -> Result<(), Failure> {
-        let io = |e| Failure::from(crate::journal::JournalError::io(ledger)(e));
-        let mut batch = self.open().map_err(io)?;
-        if !keep {
-            writer.stage_batch(Box::new(batch));
-            return Ok(());
-        }
-        writer.unstage();
-        for _ in 0..batch.entries() {
-            let body = batch.next_body().map_err(io)?;
-            writer.stage_judged(body, true)?;
-        }
+    /// handed over at commit entry by entry (or, for a dry run, listed so).
+    fn stage(self, writer: &mut Writer, ledger: &Path) -> Result<(), Failure> {
+        let batch = self
+            .open()
+            .map_err(|e| Failure::from(crate::journal::JournalError::io(ledger)(e)))?;
+        writer.stage_batch(Box::new(batch));
         Ok(())
     }
 
