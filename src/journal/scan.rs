@@ -85,7 +85,9 @@ pub struct Classes {
 
 impl Classes {
     /// The digests of each class's lines, for `Only`.
-    pub fn finish(self) -> (Vec<u16>, Digests) {
+    pub fn finish(mut self) -> (Vec<u16>, Digests) {
+        // Kept through every later read: not with the room its growing left.
+        self.of.shrink_to_fit();
         (self.of, self.seen.finish())
     }
 
