@@ -148,10 +148,9 @@ fn find_profile(given: &str, ledger: &Path) -> Result<Found, Failure> {
     )))
 }
 
-/// Reads a file named on the command line. Only a regular file (or a symbolic link
-/// to one) is read: a directory, a named pipe or a device (`/dev/zero`) is refused
-/// before it is opened, so that nothing blocks or reads without end.
-fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Opens a file to read, refusing one that is not a regular file (a FIFO would
+/// block, a directory cannot be read), before opening it and again once open.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
     let refuse = |meta: &std::fs::Metadata| match crate::journal::special_kind(meta) {
         None => Ok(()),
         Some(what) => Err(std::io::Error::other(format!(
@@ -159,8 +158,16 @@ fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
         ))),
     };
     refuse(&std::fs::metadata(path)?)?;
-    let mut file = std::fs::File::open(path)?;
+    let file = std::fs::File::open(path)?;
     refuse(&file.metadata()?)?;
+    Ok(file)
+}
+
+/// Reads a file named on the command line. Only a regular file (or a symbolic link
+/// to one) is read: a directory, a named pipe or a device (`/dev/zero`) is refused
+/// before it is opened, so that nothing blocks or reads without end.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = open_regular(path)?;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes)?;
     Ok(bytes)
@@ -222,18 +229,16 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: ImportArgs) -> Result<(), F
     let share = (many_rows
         || crate::journal::most_entries(&ctx.ledger).is_some_and(|n| n > budget))
     .then(|| share_of_rows(&table, &file, &sha256));
-    // Its rows are then read again from the file for each pass rather than held,
-    // when the file is its text as it is (UTF-8): tens of megabytes for a million
-    // rows, through every group. Each pass checks the file is still the one hashed.
+    // A file of more rows than a group holds is then read again from disk for each
+    // pass rather than held, when its text is its bytes as they are (UTF-8): tens of
+    // megabytes for a million rows, through every group. Each pass checks that the
+    // file is still the one hashed.
     let (held, read_again);
     let table = match text {
         Cow::Borrowed(_) if many_rows => {
             read_again = table.read_again(&profile, bytes.len() as u64, &sha256, {
                 let path = args.file.clone();
-                Box::new(move || {
-                    let file = std::fs::File::open(&path)?;
-                    Ok(Box::new(file) as Box<dyn std::io::Read>)
-                })
+                Box::new(move || Ok(Box::new(open_regular(&path)?) as Box<dyn std::io::Read>))
             });
             drop(table);
             drop(bytes);

@@ -15,9 +15,22 @@ use crate::domain::register::fold;
 use crate::import::profile::Field;
 use crate::import::{Parsed, Row, RowProblem};
 
-/// Calls its second argument with the text's bytes from its first (an offset in
-/// the text) to as far as they have been read.
-type Seen<'s> = dyn Fn(usize, &mut dyn FnMut(&[u8])) + 's;
+/// What a pass has read of the text: the text held, or a window on the file read
+/// again (`stream::Window`).
+pub(super) trait Seen {
+    /// Calls `f` with the text's bytes from `from` (an offset in the text) to as
+    /// far as they have been read.
+    fn bytes_from(&self, from: usize, f: &mut dyn FnMut(&[u8]));
+
+    /// No byte before `before` will be asked for again.
+    fn forget(&self, _before: usize) {}
+}
+
+impl Seen for [u8] {
+    fn bytes_from(&self, from: usize, f: &mut dyn FnMut(&[u8])) {
+        f(&self[from.min(self.len())..]);
+    }
+}
 
 impl Table<'_> {
     /// Reads every row in file order and hands each good row's draft to `visit` with
@@ -40,31 +53,13 @@ impl Table<'_> {
         match &self.text {
             Text::Held(body) => {
                 let bytes = body.as_bytes();
-                let seen =
-                    |from: usize, f: &mut dyn FnMut(&[u8])| f(&bytes[from.min(bytes.len())..]);
-                self.read_rows(
-                    reader(self.profile, bytes),
-                    &seen,
-                    |_| {},
-                    file,
-                    sha256,
-                    skip,
-                    visit,
-                )
+                let rdr = reader(self.profile, bytes);
+                self.read_rows(rdr, bytes, file, sha256, skip, visit)
             }
             Text::File(stream) => match stream.open() {
                 Ok((tee, window)) => {
-                    let seen = |from: usize, f: &mut dyn FnMut(&[u8])| window.from(from, |b| f(b));
-                    let forget = |before: usize| window.forget(before);
-                    self.read_rows(
-                        reader(self.profile, tee),
-                        &seen,
-                        forget,
-                        file,
-                        sha256,
-                        skip,
-                        visit,
-                    )
+                    let rdr = reader(self.profile, tee);
+                    self.read_rows(rdr, &window, file, sha256, skip, visit)
                 }
                 Err(e) => {
                     let _ = self.unread.set(format!("cannot read it again: {e}"));
@@ -74,15 +69,11 @@ impl Table<'_> {
         }
     }
 
-    /// `rows_but` over the text `rdr` reads: `seen(from, f)` calls `f` with the
-    /// text's bytes from `from` to as far as `rdr` has read, and `forget(before)`
-    /// says no byte before `before` is asked for again.
-    #[allow(clippy::too_many_arguments)]
+    /// `rows_but` over the text `rdr` reads, `seen` what it has read so far.
     fn read_rows<R: std::io::Read>(
         &self,
         mut rdr: csv::Reader<R>,
-        seen: &Seen<'_>,
-        forget: impl Fn(usize),
+        seen: &(impl Seen + ?Sized),
         file: &str,
         sha256: &str,
         skip: impl Fn(u64) -> bool,
@@ -100,7 +91,7 @@ impl Table<'_> {
         let mut line_at = |byte: usize| {
             let byte = byte.min(len);
             if byte >= seen_bytes {
-                seen(seen_bytes, &mut |b: &[u8]| {
+                seen.bytes_from(seen_bytes, &mut |b: &[u8]| {
                     let mut at = byte - seen_bytes;
                     while at < b.len() && matches!(b[at], b'\r' | b'\n') {
                         at += 1;
@@ -111,7 +102,7 @@ impl Table<'_> {
                         seen_bytes += at;
                     }
                 });
-                forget(seen_bytes);
+                seen.forget(seen_bytes);
             }
             seen_lines + self.offset
         };
@@ -156,7 +147,7 @@ impl Table<'_> {
                 && !rec.is_empty()
                 && start.is_some_and(|from| {
                     let mut open = false;
-                    seen(from, &mut |b: &[u8]| {
+                    seen.bytes_from(from, &mut |b: &[u8]| {
                         open = ends_in_quotes(b, self.profile.delimiter)
                     });
                     open

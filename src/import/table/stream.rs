@@ -58,25 +58,23 @@ impl Stream {
 
 /// The bytes of the text read so far, from the first a pass may still ask for.
 #[derive(Debug, Default)]
-pub(super) struct Window(Rc<RefCell<Seen>>);
+pub(super) struct Window(Rc<RefCell<Span>>);
 
 #[derive(Debug, Default)]
-pub(super) struct Seen {
+pub(super) struct Span {
     /// The offset in the text of `bytes[0]`.
     base: usize,
     bytes: Vec<u8>,
 }
 
-impl Window {
-    /// `f` of the text's bytes from `from` to as far as they have been read.
-    pub fn from<T>(&self, from: usize, f: impl FnOnce(&[u8]) -> T) -> T {
+impl super::rows::Seen for Window {
+    fn bytes_from(&self, from: usize, f: &mut dyn FnMut(&[u8])) {
         let seen = self.0.borrow();
         let at = from.saturating_sub(seen.base).min(seen.bytes.len());
-        f(&seen.bytes[at..])
+        f(&seen.bytes[at..]);
     }
 
-    /// No byte before `before` will be asked for again.
-    pub fn forget(&self, before: usize) {
+    fn forget(&self, before: usize) {
         let mut seen = self.0.borrow_mut();
         let done = before.saturating_sub(seen.base).min(seen.bytes.len());
         // Dropped once they are half of what is held: each byte is moved once at most.
@@ -95,7 +93,7 @@ pub(super) struct Tee {
     /// Bytes before the text still to be read past.
     skip: u64,
     sha256: String,
-    window: Rc<RefCell<Seen>>,
+    window: Rc<RefCell<Span>>,
     ended: bool,
 }
 
