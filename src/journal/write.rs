@@ -681,20 +681,7 @@ impl Writer {
     /// for a dry run to list a million without holding them. Nothing is written,
     /// and the lock is released.
     pub fn into_staged(mut self) -> Result<StagedEntries, JournalError> {
-        let bodies: Box<dyn StagedBatch> = match self.batch.take() {
-            Some(batch) if self.bodies.is_empty() => batch,
-            Some(_) => {
-                return Err(JournalError::Io {
-                    path: self.path.clone(),
-                    source: std::io::Error::other("entries were staged after a batch staged whole"),
-                });
-            }
-            None => Box::new(
-                std::mem::take(&mut self.bodies)
-                    .into_reader()
-                    .map_err(JournalError::io(&self.path))?,
-            ),
-        };
+        let bodies = self.take_staged()?;
         Ok(StagedEntries {
             left: bodies.entries(),
             bodies,
@@ -702,6 +689,25 @@ impl Writer {
             now: self.now,
             path: self.path.clone(),
         })
+    }
+
+    /// What is staged, to be read in order: the batch staged whole, or the bodies
+    /// staged one by one. Entries staged after a batch are refused, not dropped.
+    fn take_staged(&mut self) -> Result<Box<dyn StagedBatch>, JournalError> {
+        match self.batch.take() {
+            Some(_) if !self.bodies.is_empty() => Err(JournalError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(
+                    "entries were staged after a batch staged whole; nothing was written",
+                ),
+            }),
+            Some(batch) => Ok(batch),
+            None => Ok(Box::new(
+                std::mem::take(&mut self.bodies)
+                    .into_reader()
+                    .map_err(JournalError::io(&self.path))?,
+            )),
+        }
     }
 
     /// Writes every staged entry (a batch when more than one), fsyncs, and releases
@@ -721,22 +727,7 @@ impl Writer {
     /// not count (a reader sees a torn tail, as after a crash); if a chunk fails its
     /// check or its write, the file is cut back to where it was and nothing is left.
     pub fn commit_keeping(mut self) -> Result<(Vec<Entry>, Head, Checker), JournalError> {
-        let mut bodies: Box<dyn StagedBatch> = match self.batch.take() {
-            Some(_) if !self.bodies.is_empty() => {
-                return Err(JournalError::Io {
-                    path: self.path.clone(),
-                    source: std::io::Error::other(
-                        "entries were staged after a batch staged whole; nothing was written",
-                    ),
-                });
-            }
-            Some(batch) => batch,
-            None => Box::new(
-                std::mem::take(&mut self.bodies)
-                    .into_reader()
-                    .map_err(JournalError::io(&self.path))?,
-            ),
-        };
+        let mut bodies = self.take_staged()?;
         let n = bodies.entries();
         if n == 0 {
             return Ok((self.kept, self.head, self.book));
