@@ -418,6 +418,7 @@ fn share_of_rows(table: &Table, file: &str, sha256: &str) -> (Donors, Watch, gro
         references: std::sync::Arc::clone(parts.named()),
         sha256: sha256.to_string(),
         most: None,
+        room: [0; 4],
     };
     (parts.donors(), watch, parts)
 }

@@ -17,6 +17,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::domain::entry::Kind;
+
 /// What a line says of its entry, as far as the hint needs.
 #[derive(Deserialize)]
 struct Line {
@@ -42,14 +44,50 @@ pub fn share_of(path: &Path, seq: u64) -> Option<Option<String>> {
     }
 }
 
+/// The lines of the ledger that name one donor, by kind, as `lines_by_donor`
+/// counted them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counted {
+    /// Pledges; payments and refunds; in-kind contributions: the records a book
+    /// keeps of each (`Book::reserve`).
+    pub records: [u64; 3],
+}
+
+impl Counted {
+    /// Every line that names the donor.
+    pub fn lines(&self) -> u64 {
+        self.records.iter().sum()
+    }
+
+    fn add(&mut self, kind: Kind) {
+        let i = match kind {
+            Kind::Pledge => 0,
+            Kind::Payment | Kind::Refund => 1,
+            Kind::InKind => 2,
+            // No other kind names a donor on its line.
+            Kind::Ledger
+            | Kind::WriteOff
+            | Kind::Reversal
+            | Kind::Rate
+            | Kind::Donor
+            | Kind::Mandate
+            | Kind::Reduction
+            | Kind::Fund
+            | Kind::Agreement
+            | Kind::ConditionMet => return,
+        };
+        self.records[i] += 1;
+    }
+}
+
 /// How many lines of the ledger at `path` name each donor (a pledge, payment,
-/// refund or in-kind contribution, by the donor's code as its line has it), read
-/// without checking anything: a hint of how many entries each donor's share holds.
-/// Lines in no form `encode` writes are not counted. Nothing if the file cannot be
-/// read.
-pub fn lines_by_donor(path: &Path) -> Option<rustc_hash::FxHashMap<String, u64>> {
+/// refund or in-kind contribution, by the donor's code as its line has it), by
+/// kind, read without checking anything: a hint of how many entries each donor's
+/// share holds. Lines in no form `encode` writes are not counted. Nothing if the
+/// file cannot be read.
+pub fn lines_by_donor(path: &Path) -> Option<rustc_hash::FxHashMap<String, Counted>> {
     let mut file = File::open(path).ok()?;
-    let mut counts: rustc_hash::FxHashMap<String, u64> = Default::default();
+    let mut counts: rustc_hash::FxHashMap<String, Counted> = Default::default();
     let mut count = |line: &[u8]| {
         // A line's glance is in its first bytes (number, link, time, batch marker,
         // kind, donor, mandate): only those are looked at.
@@ -58,11 +96,16 @@ pub fn lines_by_donor(path: &Path) -> Option<rustc_hash::FxHashMap<String, u64>>
             Ok(t) => t,
             Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
         };
-        if let Some((donor, _)) = super::decode::glance(text).and_then(|g| g.party) {
+        let Some(glance) = super::decode::glance(text) else {
+            return;
+        };
+        if let Some((donor, _)) = glance.party {
             match counts.get_mut(donor) {
-                Some(n) => *n += 1,
+                Some(n) => n.add(glance.kind),
                 None => {
-                    counts.insert(donor.to_string(), 1);
+                    let mut n = Counted::default();
+                    n.add(glance.kind);
+                    counts.insert(donor.to_string(), n);
                 }
             }
         }
@@ -268,8 +311,17 @@ mod tests {
         // The lines naming each donor: JPN's pledge, payment and in-kind
         // contribution, USA's pledge (a write-off names no donor on its line).
         let counts = lines_by_donor(&path).unwrap();
-        let mut counts: Vec<_> = counts.into_iter().collect();
+        let mut counts: Vec<_> = counts
+            .into_iter()
+            .map(|(d, n)| (d, n.records, n.lines()))
+            .collect();
         counts.sort();
-        assert_eq!(counts, [("JPN".to_string(), 3), ("USA".to_string(), 1)]);
+        assert_eq!(
+            counts,
+            [
+                ("JPN".to_string(), [1, 1, 1], 3),
+                ("USA".to_string(), [1, 0, 0], 1)
+            ]
+        );
     }
 }

@@ -162,6 +162,10 @@ pub struct Watch {
     /// At most how many entries the read keeps: past that it keeps no more, and
     /// says so (`Writer::overflowed`), so that the rows are judged in groups.
     pub most: Option<u64>,
+    /// Room the read's book is made with, as `Book::reserve` takes it: the records
+    /// a hint counted in the share (`lines_by_donor`). Only room: a wrong count
+    /// costs a vector grown or left part empty, never a verdict.
+    pub room: [usize; 4],
 }
 
 /// What a read with `Reading::ToImportOf` saw of the references it watched.
@@ -408,6 +412,7 @@ impl Writer {
                 )?
             }
             Reading::ToImportOf(whose, watch) => {
+                book.reserve(watch.room);
                 let scope = Share::new(whose);
                 let pledges = !watch.references.is_empty();
                 let file_digest = memchr::memmem::Finder::new(watch.sha256.as_bytes());
@@ -1068,6 +1073,7 @@ mod tests {
                 references: Arc::new(references.iter().map(|r| r.to_string()).collect()),
                 sha256: "0".repeat(64),
                 most: None,
+                room: [0; 4],
             };
             let reading = Reading::ToImportOf(Whose::Donors(&donors), &watch);
             let w = Writer::open(&path, at(), reading).unwrap();

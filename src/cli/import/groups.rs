@@ -36,7 +36,7 @@ use crate::domain::book::{Donors, Share, Whose};
 use crate::domain::entry::Body;
 use crate::domain::register::Register;
 use crate::import::{Repeats, Row};
-use crate::journal::{Bodies, Reading, StagedBatch, Watch, Writer};
+use crate::journal::{Bodies, Counted, Reading, StagedBatch, Watch, Writer};
 
 /// What the rows of a file are joined by: a donor the built-in register knows (by
 /// code), every donor it does not (the ledger's registered donors), or a pledge
@@ -240,14 +240,14 @@ struct Group {
 /// own).
 fn pack(
     parts: &Parts,
-    lines: &FxHashMap<String, u64>,
+    lines: &FxHashMap<String, Counted>,
     builtin: &Register,
     most: u64,
 ) -> Vec<Group> {
     let registered: u64 = lines
         .iter()
         .filter(|(code, _)| builtin.donor(code).is_none())
-        .map(|(_, n)| n)
+        .map(|(_, n)| n.lines())
         .sum();
     let mut sizes: FxHashMap<usize, u64> = FxHashMap::default();
     let mut rows: FxHashMap<usize, u64> = FxHashMap::default();
@@ -258,7 +258,7 @@ fn pack(
     }
     for (node, i) in &parts.donors {
         let n = match node {
-            Node::Donor(code) => lines.get(code).copied().unwrap_or(0),
+            Node::Donor(code) => lines.get(code).map_or(0, Counted::lines),
             Node::Registered => registered,
             Node::Reference(_) => 0,
         };
@@ -291,6 +291,19 @@ fn pack(
             }
         })
         .collect()
+}
+
+/// The room a read of `donors`' share makes its book with (`Watch::room`): the
+/// records the hint counted of each donor it keeps.
+fn room(lines: &FxHashMap<String, Counted>, donors: &Donors, builtin: &Register) -> [usize; 4] {
+    let whose = Whose::Donors(donors);
+    let mut room = [0usize; 4];
+    for (_, n) in lines.iter().filter(|(code, _)| whose.keeps(code, builtin)) {
+        for (r, c) in room.iter_mut().zip(n.records) {
+            *r = r.saturating_add(usize::try_from(c).unwrap_or(usize::MAX));
+        }
+    }
+    room
 }
 
 /// What judging in groups came to.
@@ -381,6 +394,7 @@ pub(super) fn judge_in_groups(
             references: Arc::clone(parts.named()),
             sha256: sha256.to_string(),
             most: None,
+            room: room(&lines, &groups[0].donors, &builtin),
         };
         let mut writer = Writer::open_classed(
             &ctx.ledger,
@@ -431,6 +445,7 @@ pub(super) fn judge_in_groups(
             references: Arc::default(),
             sha256: sha256.to_string(),
             most: None,
+            room: [0; 4],
         };
         eprintln!(
             "note: these rows and the entries of the donors they name are more than an import holds at once ({}, a row counting as {ROW_LINES}: a third of LEDGER_REPORT_ENTRIES, {budget}); the rows are judged in {}, the ledger read once for each",
@@ -455,6 +470,10 @@ pub(super) fn judge_in_groups(
                     )
                     .collect();
                 let uses = |class: u16| keeps.get(usize::from(class)).copied().unwrap_or(true);
+                let watch = Watch {
+                    room: room(&lines, read, &builtin),
+                    ..watch.clone()
+                };
                 writer.read_again_only(
                     Reading::ToImportOf(Whose::Donors(read), &watch),
                     by_class.then_some(&uses),
@@ -754,5 +773,44 @@ impl StagedBatch for OpenBatch {
         self.scratch.clear();
         crate::journal::encode_body(&mut self.scratch, &body);
         Ok(&self.scratch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A group's read is given room for the records the hint counted of the donors
+    /// it keeps: its built-in donors by code, and every registered donor when it
+    /// keeps those.
+    #[test]
+    fn a_reads_room_is_what_the_hint_counted_of_its_donors() {
+        let counted = |records| Counted { records };
+        let lines: FxHashMap<String, Counted> = [
+            ("USA", counted([2, 3, 0])),
+            ("JPN", counted([1, 1, 1])),
+            ("ACME-FDN", counted([4, 0, 5])),
+        ]
+        .into_iter()
+        .map(|(d, n)| (d.to_string(), n))
+        .collect();
+        let builtin = Register::builtin();
+        let donors = |codes: &[&str], registered| Donors {
+            codes: codes.iter().map(|c| c.to_string()).collect(),
+            registered,
+        };
+        assert_eq!(
+            room(&lines, &donors(&["USA"], false), &builtin),
+            [2, 3, 0, 0]
+        );
+        assert_eq!(
+            room(&lines, &donors(&["USA"], true), &builtin),
+            [6, 3, 5, 0]
+        );
+        assert_eq!(
+            room(&lines, &donors(&["USA", "JPN"], false), &builtin),
+            [3, 4, 1, 0]
+        );
+        assert_eq!(room(&lines, &donors(&[], false), &builtin), [0; 4]);
     }
 }

@@ -15,6 +15,9 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+/// The fewest records a full vector of them grows by.
+const MIN_GROWTH: usize = 64;
+
 #[derive(Debug, Clone)]
 pub struct BySeq<T> {
     /// In increasing entry number, each number once.
@@ -42,6 +45,14 @@ impl<T> BySeq<T> {
     /// Adds (or replaces) the record of entry `seq`.
     pub fn insert(&mut self, seq: u64, value: T) {
         if self.items.last().is_none_or(|(last, _)| *last < seq) {
+            if self.items.len() == self.items.capacity() {
+                // By an eighth, not by double: a large book's records are most of
+                // what it holds, and a doubled vector may leave nearly half of
+                // itself empty (an import's group, read into room made for it,
+                // then given its rows).
+                self.items
+                    .reserve_exact((self.items.len() / 8).max(MIN_GROWTH));
+            }
             self.items.push((seq, value));
             let slot = slot_of(self.items.len() - 1);
             if let Some(slots) = self.slots.get_mut() {
@@ -151,5 +162,26 @@ mod tests {
         let c: BySeq<u64> = [(9, 1), (2, 2), (9, 3)].into_iter().collect();
         assert_eq!(c.values().copied().collect::<Vec<_>>(), [2, 1]);
         assert_eq!(c.values().len(), 2);
+    }
+
+    /// Records past the room made for them grow the vector by an eighth, never by
+    /// double; a vector without room starts small.
+    #[test]
+    fn a_full_vector_grows_by_an_eighth() {
+        let mut b = BySeq::default();
+        b.reserve_exact(80_000);
+        for s in 1..=100_000u64 {
+            b.insert(s, s);
+        }
+        assert_eq!(b.values().len(), 100_000);
+        assert!(
+            b.items.capacity() <= 100_000 + 100_000 / 8,
+            "{} records held in room for {}",
+            b.items.len(),
+            b.items.capacity()
+        );
+        let mut small = BySeq::default();
+        small.insert(1, 1u64);
+        assert!(small.items.capacity() <= super::MIN_GROWTH);
     }
 }

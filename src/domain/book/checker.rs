@@ -413,6 +413,12 @@ impl Checker {
         self.coming = n;
     }
 
+    /// Room for this many more records of each kind, made at once (see
+    /// `Book::reserve`).
+    pub fn reserve(&mut self, records: [usize; 4]) {
+        self.book.reserve(records);
+    }
+
     /// A checker for a reader that leaves entries' sources out (`record`'s): it
     /// keeps no source rows, and `has_source` must not be asked.
     pub fn without_sources() -> Checker {
