@@ -496,7 +496,12 @@ fn open_and_judge(
                 let parts = parts
                     .take()
                     .expect("a share is read with a limit only when it has parts");
-                match groups::judge_in_groups(rows, parts, budget)? {
+                let watched = &mut share
+                    .as_mut()
+                    .expect("rows of parts are read as a share")
+                    .1
+                    .references;
+                match groups::judge_in_groups(rows, parts, budget, watched)? {
                     groups::Grouped::Judged(judged) => return Ok(*judged),
                     groups::Grouped::One => {
                         if let Some((_, watch)) = &mut share {

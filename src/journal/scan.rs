@@ -79,25 +79,81 @@ pub type Classify<'f> = &'f (dyn Fn(Option<Glance<'_>>, &str) -> u16 + Sync);
 /// read again must find them (`Only`): made by a read that checks every line.
 #[derive(Default)]
 pub struct Classes {
-    of: Vec<u16>,
+    of: ClassOf,
     seen: Seen,
 }
 
 impl Classes {
     /// The digests of each class's lines, for `Only`.
-    pub fn finish(mut self) -> (Vec<u16>, Digests) {
+    pub fn finish(mut self) -> (ClassOf, Digests) {
         // Kept through every later read: not with the room its growing left.
-        self.of.shrink_to_fit();
+        match &mut self.of {
+            ClassOf::Narrow(of) => of.shrink_to_fit(),
+            ClassOf::Wide(of) => of.shrink_to_fit(),
+        }
         (self.of, self.seen.finish())
     }
 
     fn add(&mut self, seq: u64, class: u16, hash: &LineHash) {
-        let i = usize::try_from(seq).unwrap_or(usize::MAX);
-        if self.of.len() <= i {
-            self.of.resize(i + 1, u16::MAX);
-        }
-        self.of[i] = class;
+        self.of
+            .set(usize::try_from(seq).unwrap_or(usize::MAX), class);
         self.seen.add(class, hash);
+    }
+}
+
+/// Every line's class, by entry number (`u16::MAX` for a number no line was
+/// classed at): a byte a line while every class is under `u8::MAX` (an import
+/// into a ledger of fewer than 255 donors), two bytes past that. At ten million
+/// lines that is 10 MB held through every later read, where it was 20.
+#[derive(Debug)]
+pub enum ClassOf {
+    Narrow(Vec<u8>),
+    Wide(Vec<u16>),
+}
+
+impl Default for ClassOf {
+    fn default() -> Self {
+        ClassOf::Narrow(Vec::new())
+    }
+}
+
+impl ClassOf {
+    /// The class of the line of entry `i`.
+    pub fn get(&self, i: usize) -> Option<u16> {
+        match self {
+            ClassOf::Narrow(of) => of.get(i).map(|&c| Self::widen(c)),
+            ClassOf::Wide(of) => of.get(i).copied(),
+        }
+    }
+
+    fn widen(class: u8) -> u16 {
+        if class == u8::MAX {
+            u16::MAX
+        } else {
+            u16::from(class)
+        }
+    }
+
+    fn set(&mut self, i: usize, class: u16) {
+        if let ClassOf::Narrow(of) = self
+            && class >= u16::from(u8::MAX)
+        {
+            *self = ClassOf::Wide(of.iter().map(|&c| Self::widen(c)).collect());
+        }
+        match self {
+            ClassOf::Narrow(of) => {
+                if of.len() <= i {
+                    of.resize(i + 1, u8::MAX);
+                }
+                of[i] = u8::try_from(class).expect("a narrow class is under u8::MAX");
+            }
+            ClassOf::Wide(of) => {
+                if of.len() <= i {
+                    of.resize(i + 1, u16::MAX);
+                }
+                of[i] = class;
+            }
+        }
     }
 }
 
@@ -1014,6 +1070,32 @@ fn check_header(path: &Path, text: &[u8]) -> Result<(), JournalError> {
 mod tests {
     use super::*;
     use crate::journal::{Reading, Writer, init};
+
+    /// Lines' classes are kept a byte each until a class of 255 or more comes,
+    /// then two bytes each, every class read back as it was given, and a number no
+    /// line was classed at read as `u16::MAX`.
+    #[test]
+    fn classes_are_kept_narrow_until_one_is_too_large() {
+        let mut of = ClassOf::default();
+        let mut want = [u16::MAX; 12];
+        for (i, class) in [(1, 0), (2, 7), (4, 254), (5, 3)] {
+            of.set(i, class);
+            want[i] = class;
+        }
+        assert!(matches!(of, ClassOf::Narrow(_)));
+        for (i, w) in want.iter().enumerate().take(6) {
+            assert_eq!(of.get(i), Some(*w), "line {i}");
+        }
+        for (i, class) in [(6, 255), (8, u16::MAX - 1), (9, 1)] {
+            of.set(i, class);
+            want[i] = class;
+        }
+        assert!(matches!(of, ClassOf::Wide(_)));
+        for (i, w) in want.iter().enumerate().take(10) {
+            assert_eq!(of.get(i), Some(*w), "line {i}");
+        }
+        assert_eq!(of.get(10), None);
+    }
 
     fn at() -> DateTime<Utc> {
         "2026-01-01T00:00:00Z".parse().unwrap()

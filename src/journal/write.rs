@@ -19,8 +19,8 @@ use super::index;
 use super::line::{self, ZERO_HASH};
 use super::lock;
 use super::scan::{
-    Classes, Classify, Digests, Head, Notes, Only, Scan, Tail, scan_classified, scan_entries,
-    scan_file,
+    ClassOf, Classes, Classify, Digests, Head, Notes, Only, Scan, Tail, scan_classified,
+    scan_entries, scan_file,
 };
 use super::spool::Bodies;
 use crate::domain::book::{Share, Whose};
@@ -219,7 +219,7 @@ pub struct Writer {
     watched: Watched,
     /// Opened with `open_classed`: every line's class, by entry number, and the
     /// digests of each class's lines.
-    classes: Option<(Vec<u16>, Digests)>,
+    classes: Option<(ClassOf, Digests)>,
 }
 
 impl Writer {
@@ -293,7 +293,7 @@ impl Writer {
         self.kept = Vec::new();
         let classes = self.classes.as_ref();
         let by_class = |seq: u64| {
-            let class = classes.and_then(|(of, _)| of.get(usize::try_from(seq).ok()?).copied())?;
+            let class = classes.and_then(|(of, _)| of.get(usize::try_from(seq).ok()?))?;
             uses.is_some_and(|u| u(class)).then_some(class)
         };
         let only = match (classes, uses) {
@@ -523,6 +523,11 @@ impl Writer {
     /// pledge carries).
     pub fn last_pledges(&self) -> &HashMap<String, String> {
         &self.watched.last
+    }
+
+    /// Lets go of `last_pledges`, once asked.
+    pub fn forget_last_pledges(&mut self) {
+        self.watched.last = HashMap::new();
     }
 
     /// The book as committed plus everything staged so far.

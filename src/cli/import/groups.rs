@@ -206,6 +206,11 @@ impl Parts {
         &self.named
     }
 
+    /// Lets go of the references rows name (`named`), once no read watches them.
+    fn forget_named(&mut self) {
+        self.named = Arc::default();
+    }
+
     /// How many parts the rows make.
     pub fn count(&self) -> usize {
         (0..self.parent.len())
@@ -318,7 +323,7 @@ pub(super) enum Grouped {
 
 /// How many bytes of the groups' staged entries are held in memory: past that,
 /// they wait in an unnamed file beside the ledger (a small import makes none).
-const HELD: u64 = 16 << 20;
+const HELD: u64 = 4 << 20;
 
 /// How many of the ledger's lines a row weighs in a group: judged, it is held in
 /// the group's book as an entry is, with its key among the file's rows and its
@@ -351,10 +356,15 @@ const UNCOUNTED: u16 = u16::MAX - 1;
 /// if the donor has rows of another group, the two groups are joined and the
 /// grouping starts again. Each later read checks and decodes only the lines of the
 /// classes its group keeps, and that every other line links to the one before it.
+///
+/// `watched` is the caller's copy of the references the rows name (the share
+/// read before this one watched them): let go of, as the parts' own, once the
+/// groups are final, so it is left as it was only when the rows make one group.
 pub(super) fn judge_in_groups(
     rows: &Rows<'_>,
     mut parts: Parts,
     budget: u64,
+    watched: &mut Arc<HashSet<String>>,
 ) -> Result<Grouped, Failure> {
     let Rows {
         ctx,
@@ -440,6 +450,14 @@ pub(super) fn judge_in_groups(
         if joined {
             continue 'regroup;
         }
+        // The grouping is final: each group's read answers for the references its
+        // rows name, so neither they nor what the first read found of them are
+        // kept while the groups are read and judged (a million rows name hundreds
+        // of thousands).
+        drop(named);
+        parts.forget_named();
+        *watched = Arc::default();
+        writer.forget_last_pledges();
         // The references are answered by the reads: none is watched again.
         let watch = Watch {
             references: Arc::default(),
