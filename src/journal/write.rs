@@ -256,7 +256,8 @@ impl Writer {
         lock::exclusive(&file, path, lock::lock_timeout())?;
         let mut classes = Classes::default();
         let classing = classify.map(|c| (c, &mut classes));
-        let (book, scan, watched) = Self::read_checked(&file, path, reading, 0, None, classing)?;
+        let (book, scan, watched) =
+            Self::read_checked(&file, path, reading, 0, None, classing, None)?;
         // Read the clock only now, holding the lock: a writer that waited for another
         // must not record a time before the entries committed while it waited.
         let now = checked_time(path, clock, book.last_recorded_at)?;
@@ -287,8 +288,9 @@ impl Writer {
         reading: Reading<'_>,
         uses: Option<&(dyn Fn(u16) -> bool + Sync)>,
     ) -> Result<(), JournalError> {
-        // Free the book read before first: one share is held at a time.
-        self.book = Checker::without_sources();
+        // The book read before is emptied before the read (one share is held at a
+        // time), its records' room kept for this read's (`Checker::emptied`).
+        let reuse = std::mem::take(&mut self.book);
         self.unstage();
         self.kept = Vec::new();
         let classes = self.classes.as_ref();
@@ -311,6 +313,7 @@ impl Writer {
             self.head.entries,
             only,
             None,
+            Some(reuse),
         )?;
         if scan.head != self.head || scan.committed_len != self.committed_len {
             return Err(JournalError::Changed {
@@ -340,8 +343,10 @@ impl Writer {
         decoded_to: u64,
         only: Option<Only<'_>>,
         classes: Option<(Classify<'_>, &mut Classes)>,
+        reuse: Option<Checker>,
     ) -> Result<(Checker, Scan, Watched), JournalError> {
-        let (book, scan, watched) = Self::read_all(file, path, reading, decoded_to, only, classes)?;
+        let (book, scan, watched) =
+            Self::read_all(file, path, reading, decoded_to, only, classes, reuse)?;
         // The index is a witness of what was committed: a journal it says has lost or
         // changed committed entries is not appended to.
         super::check_index_of(file, path, &scan)?;
@@ -374,6 +379,9 @@ impl Writer {
 
     /// `only` and `classes` are for an import's read of a share (`ToImportOf`): a
     /// read again of only the lines of some classes, or a read classing every line.
+    /// An import's book is made in `reuse`'s room, an emptied book (`Checker::emptied`):
+    /// a read of one group after another does not free and make again its largest
+    /// vectors, which the allocator would otherwise keep twice over.
     fn read_all(
         file: &File,
         path: &Path,
@@ -381,12 +389,16 @@ impl Writer {
         decoded_to: u64,
         only: Option<Only<'_>>,
         classes: Option<(Classify<'_>, &mut Classes)>,
+        reuse: Option<Checker>,
     ) -> Result<(Checker, Scan, Watched), JournalError> {
         let (mut book, notes) = match reading {
             Reading::ToRecord | Reading::ToRecordOf(_) => {
                 (Checker::without_sources(), Notes::References)
             }
-            Reading::ToImport | Reading::ToImportOf(..) => (Checker::new(), Notes::Kept),
+            Reading::ToImport | Reading::ToImportOf(..) => (
+                reuse.map_or_else(Checker::new, |c| c.emptied()),
+                Notes::Kept,
+            ),
         };
         let mut watched = Watched::default();
         let left_out = &mut watched.left_out;
@@ -575,8 +587,11 @@ impl Writer {
     /// Stages a batch of entries judged by reads of shares of the ledger under this
     /// writer's lock, in place of anything staged: written at `commit` as staged
     /// bodies are, each under the next number, and checked as every line is.
+    /// The book read last (one share's) is let go of: it holds none of the batch,
+    /// and `commit_keeping` hands back an empty one.
     pub fn stage_batch(&mut self, batch: Box<dyn StagedBatch>) {
         self.unstage();
+        self.book = Checker::without_sources();
         self.batch = Some(batch);
     }
 
@@ -728,8 +743,8 @@ impl Writer {
     }
 
     /// `commit`, handing back the entries staged with `stage` and the book as it
-    /// stands after the new entries, for a caller that wants it or wants to choose
-    /// when it is freed.
+    /// stands after the new entries (none after a batch staged whole), for a
+    /// caller that wants it or wants to choose when it is freed.
     ///
     /// The lines are made and written a chunk at a time (`COMMIT_CHUNK`), each
     /// chunk checked as a reader would check it before it is written, so that a
@@ -1020,6 +1035,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(held(&w), [2, 4]);
+        // Nothing of the share read before is left, its entries' kinds included.
+        let kinds: Vec<_> = (1..=4).map(|s| w.book().kind_of(s)).collect();
+        assert_eq!(kinds, [None, Some(Kind::Pledge), None, Some(Kind::Pledge)]);
         // USA's pledge #2 for 2 instead of 1, hashed again, and JPN's #3 linked to it.
         let text = std::fs::read_to_string(&path).unwrap();
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
@@ -1093,7 +1111,8 @@ mod tests {
     }
 
     /// A batch staged whole is written as its entries staged one by one would be;
-    /// an entry staged after it fails the commit, and nothing is written.
+    /// the book read before it is let go of; an entry staged after it fails the
+    /// commit, and nothing is written.
     #[test]
     fn a_batch_staged_whole_is_written_as_its_entries_and_nothing_after_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -1121,7 +1140,10 @@ mod tests {
         let mut bodies = Bodies::in_memory();
         bodies.push(&pledge(7));
         let mut w = Writer::open(&whole, at(), Reading::ToImport).unwrap();
+        assert_eq!(w.book().pledges().count(), 5);
         w.stage_batch(Box::new(bodies.into_reader().unwrap()));
+        // The book read is let go of: it holds none of the batch.
+        assert_eq!(w.book().pledges().count(), 0);
         w.stage_line(pledge(8), |_, _| true).unwrap();
         assert!(w.commit().is_err());
         assert_eq!(std::fs::read(&whole).unwrap(), before);

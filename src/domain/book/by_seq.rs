@@ -42,6 +42,15 @@ impl<T> BySeq<T> {
         self.items.reserve_exact(n);
     }
 
+    /// No records, in the room these took.
+    pub fn emptied(mut self) -> Self {
+        self.items.clear();
+        BySeq {
+            items: self.items,
+            slots: OnceLock::new(),
+        }
+    }
+
     /// Adds (or replaces) the record of entry `seq`.
     pub fn insert(&mut self, seq: u64, value: T) {
         if self.items.last().is_none_or(|(last, _)| *last < seq) {
@@ -162,6 +171,24 @@ mod tests {
         let c: BySeq<u64> = [(9, 1), (2, 2), (9, 3)].into_iter().collect();
         assert_eq!(c.values().copied().collect::<Vec<_>>(), [2, 1]);
         assert_eq!(c.values().len(), 2);
+    }
+
+    /// An emptied vector keeps its room and nothing else: no record, and no
+    /// index by number left pointing at the records it held.
+    #[test]
+    fn an_emptied_vector_keeps_its_room_only() {
+        let mut b = BySeq::default();
+        for s in 1..=1000u64 {
+            b.insert(s, s);
+        }
+        assert_eq!(b.get(&5), Some(&5));
+        let room = b.items.capacity();
+        let mut b = b.emptied();
+        assert_eq!(b.values().len(), 0);
+        assert_eq!(b.items.capacity(), room);
+        b.insert(7, 70);
+        assert_eq!(b.get(&5), None);
+        assert_eq!(b.get(&7), Some(&70));
     }
 
     /// Records past the room made for them grow the vector by an eighth, never by

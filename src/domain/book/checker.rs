@@ -408,6 +408,15 @@ impl Checker {
         }
     }
 
+    /// An import's empty checker (`new`) in the room this one's records took
+    /// (`Book::emptied`); its indexes are dropped.
+    pub fn emptied(self) -> Checker {
+        Checker {
+            book: self.book.emptied(),
+            ..Checker::new()
+        }
+    }
+
     /// Says that about `n` more records are to come (see `coming`).
     pub fn expect(&mut self, n: usize) {
         self.coming = n;

@@ -201,6 +201,23 @@ impl Book {
         self.write_offs.reserve_exact(write_offs);
     }
 
+    /// An empty book that keeps the room this one's records took: a reader of
+    /// one share after another (an import in groups) reads each into the room of
+    /// the one before, instead of freeing its largest vectors and making them
+    /// again. Everything else is dropped.
+    pub fn emptied(self) -> Book {
+        let mut kinds = self.kinds;
+        kinds.0.clear();
+        Book {
+            kinds,
+            pledges: self.pledges.emptied(),
+            payments: self.payments.emptied(),
+            in_kind: self.in_kind.emptied(),
+            write_offs: self.write_offs.emptied(),
+            ..Book::default()
+        }
+    }
+
     pub fn kind_of(&self, seq: u64) -> Option<Kind> {
         self.kinds.get(seq)
     }
