@@ -393,10 +393,12 @@ impl Writer {
     ) -> Result<(Checker, Scan, Watched), JournalError> {
         let (mut book, notes) = match reading {
             Reading::ToRecord | Reading::ToRecordOf(_) => {
+                // Not kept through the read.
+                drop(reuse);
                 (Checker::without_sources(), Notes::References)
             }
             Reading::ToImport | Reading::ToImportOf(..) => (
-                reuse.map_or_else(Checker::new, |c| c.emptied()),
+                reuse.map_or_else(Checker::new, Checker::emptied),
                 Notes::Kept,
             ),
         };
