@@ -846,15 +846,25 @@ fn name_staged(
 mod tests {
     use super::*;
 
+    /// An empty ledger in a directory of its own, and the time it was made at.
+    fn new_ledger() -> (
+        tempfile::TempDir,
+        std::path::PathBuf,
+        chrono::DateTime<chrono::Utc>,
+    ) {
+        let at: chrono::DateTime<chrono::Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.jsonl");
+        crate::journal::init(&path, at).unwrap();
+        (dir, path, at)
+    }
+
     /// A share judges rows of its own donors, acceptances and refusals alike,
     /// without falling back on a read of the whole ledger (which the command's
     /// output could not show), and its book holds no other donor's pledge.
     #[test]
     fn a_share_judges_its_own_rows_without_the_whole_ledger() {
-        let at: chrono::DateTime<chrono::Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("books.jsonl");
-        crate::journal::init(&path, at).unwrap();
+        let (_dir, path, at) = new_ledger();
         let mut w = Writer::open(&path, at, Reading::ToImport).unwrap();
         for (donor, reference) in [("JPN", "J-1"), ("USA", "U-1")] {
             let body: Body = serde_json::from_str(&format!(
@@ -900,10 +910,7 @@ mod tests {
     /// opened; read again unchanged, it is judged.
     #[test]
     fn a_file_changed_while_it_is_imported_is_refused() {
-        let at: chrono::DateTime<chrono::Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("books.jsonl");
-        crate::journal::init(&path, at).unwrap();
+        let (_dir, path, _) = new_ledger();
         let before = std::fs::read(&path).unwrap();
         let ctx = Context {
             ledger: path.clone(),

@@ -15,8 +15,19 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-/// The fewest records a full vector of them grows by.
+/// The fewest items a full vector of a book's grows by (`grow`).
 const MIN_GROWTH: usize = 64;
+
+/// Makes room in `items` for `more` items past its length, if it has not: by
+/// an eighth of its length (at least `MIN_GROWTH`, at least `more`), not by
+/// double. A large book's records are most of what it holds, and a doubled
+/// vector may leave nearly half of itself empty (an import's group, read into
+/// room made for it, then given its rows).
+pub(super) fn grow<T>(items: &mut Vec<T>, more: usize) {
+    if items.capacity() - items.len() < more {
+        items.reserve_exact(more.max(items.len() / 8).max(MIN_GROWTH));
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct BySeq<T> {
@@ -54,14 +65,7 @@ impl<T> BySeq<T> {
     /// Adds (or replaces) the record of entry `seq`.
     pub fn insert(&mut self, seq: u64, value: T) {
         if self.items.last().is_none_or(|(last, _)| *last < seq) {
-            if self.items.len() == self.items.capacity() {
-                // By an eighth, not by double: a large book's records are most of
-                // what it holds, and a doubled vector may leave nearly half of
-                // itself empty (an import's group, read into room made for it,
-                // then given its rows).
-                self.items
-                    .reserve_exact((self.items.len() / 8).max(MIN_GROWTH));
-            }
+            grow(&mut self.items, 1);
             self.items.push((seq, value));
             let slot = slot_of(self.items.len() - 1);
             if let Some(slots) = self.slots.get_mut() {

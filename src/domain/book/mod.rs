@@ -174,12 +174,10 @@ impl Kinds {
             return;
         };
         if self.0.len() <= i / 2 {
-            if self.0.capacity() <= i / 2 {
-                // By an eighth, not by double, as `BySeq` grows: at ten million
-                // entries a doubled vector may leave megabytes empty.
-                let more = (i / 2 + 1 - self.0.len()).max(self.0.len() / 8).max(64);
-                self.0.reserve_exact(more);
-            }
+            // As a book's records grow: at ten million entries a doubled vector
+            // may leave megabytes empty.
+            let more = i / 2 + 1 - self.0.len();
+            by_seq::grow(&mut self.0, more);
             self.0.resize(i / 2 + 1, 0);
         }
         let shift = 4 * (i % 2);
