@@ -186,6 +186,13 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
 
 /// Inserts `,` between groups of three digits in the integer part of a plain number.
 pub fn group_thousands(plain: &str) -> String {
+    let mut out = String::new();
+    group_thousands_into(plain, &mut out);
+    out
+}
+
+/// Appends `plain` grouped by thousands (`group_thousands`) to `out`.
+pub fn group_thousands_into(plain: &str, out: &mut String) {
     let (sign, rest) = plain
         .strip_prefix('-')
         .map(|r| ("-", r))
@@ -194,7 +201,7 @@ pub fn group_thousands(plain: &str) -> String {
         .split_once('.')
         .map(|(i, f)| (i, Some(f)))
         .unwrap_or((rest, None));
-    let mut out = String::with_capacity(plain.len() + int.len() / 3);
+    out.reserve(plain.len() + int.len() / 3);
     out.push_str(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -206,7 +213,6 @@ pub fn group_thousands(plain: &str) -> String {
         out.push('.');
         out.push_str(f);
     }
-    out
 }
 
 /// A sanity bound: no single contribution is a quadrillion. Past this, the number

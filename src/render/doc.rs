@@ -33,9 +33,16 @@ impl Cell {
 
     /// As people read it: money grouped by thousands.
     pub fn display(&self) -> String {
+        let mut out = String::new();
+        self.display_into(&mut out);
+        out
+    }
+
+    /// Appends the cell as people read it (`display`) to `out`.
+    pub fn display_into(&self, out: &mut String) {
         match self {
-            Cell::Money(s) => crate::domain::currency::group_thousands(s),
-            other => other.text().to_string(),
+            Cell::Money(s) => crate::domain::currency::group_thousands_into(s, out),
+            other => out.push_str(other.text()),
         }
     }
 }

@@ -162,7 +162,8 @@ fn reads_as_number(cell: &str) -> bool {
 /// written as escapes (`\n`, `\u{1b}`), so stored text can never draw a line of its
 /// own. Ordinary text is returned unchanged.
 pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(hidden) {
+    // Printable ASCII, which is nearly every cell, hides nothing: checked bytewise.
+    if is_printable_ascii(text) || !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -187,6 +188,11 @@ pub fn one_line_bytes(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Is every character of `text` printable ASCII (a space to a tilde)?
+pub(crate) fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 fn hidden(c: char) -> bool {

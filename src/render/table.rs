@@ -24,7 +24,7 @@ const STYLE: &str = "  \u{2500}\u{2500} \u{2500}\u{2500}      \u{2500}\u{2500}  
 const RULE: char = '\u{2500}';
 
 use super::doc::Doc;
-use super::one_line;
+use super::{is_printable_ascii, one_line};
 
 pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
     let title = one_line(&d.title);
@@ -47,12 +47,16 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "  (none)")?;
             continue;
         }
-        let rows = || {
-            s.rows_and_totals().map(|row| {
-                row.iter()
-                    .map(|c| Cow::Owned(one_line(&c.display()).into_owned()))
-                    .collect::<Vec<_>>()
-            })
+        let rows = |each: &mut Each<'_>| {
+            let mut shown = Shown::default();
+            for row in s.rows_and_totals() {
+                shown.clear();
+                for c in row.iter() {
+                    shown.push(|text| c.display_into(text));
+                }
+                each(&shown)?;
+            }
+            Ok(())
         };
         draw(out, &s.columns, &s.right, rows)?;
     }
@@ -68,38 +72,88 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
 /// A listing of text rows (`donor list`, `mandate list`, `fund list`, `agreement
 /// list`) in the style of a report's tables, each cell on one line.
 pub fn listing(header: &[&str], rows: &[Vec<String>], out: &mut dyn Write) -> std::io::Result<()> {
-    let rows = || {
-        rows.iter()
-            .map(|row| row.iter().map(|c| one_line(c)).collect::<Vec<_>>())
+    let rows = |each: &mut Each<'_>| {
+        let mut shown = Shown::default();
+        for row in rows {
+            shown.clear();
+            for c in row {
+                shown.push(|text| text.push_str(c));
+            }
+            each(&shown)?;
+        }
+        Ok(())
     };
     draw(out, header, &[], rows)
 }
 
+/// One row's cells as shown, each on one line: their text in one buffer that
+/// every row reuses, and where each cell ends. A table of hundreds of thousands of
+/// rows is read twice (to measure, then to draw), so its cells are not each made
+/// into strings of their own.
+#[derive(Default)]
+struct Shown {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Shown {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Adds a cell: what `fill` appends to the text, on one line (`one_line`).
+    fn push(&mut self, fill: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        fill(&mut self.text);
+        if let Cow::Owned(line) = one_line(&self.text[start..]) {
+            self.text.truncate(start);
+            self.text.push_str(&line);
+        }
+        self.ends.push(self.text.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn cell(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.cell(i))
+    }
+}
+
+/// Hands each row, as shown, to the drawing.
+type Each<'e> = dyn FnMut(&Shown) -> std::io::Result<()> + 'e;
+
 /// The widest cell `comfy_table` leaves on one line: its widths are `u16`.
 const WIDEST: usize = u16::MAX as usize;
 
-/// Draws a table and a line break after it: `header`, then the rows `rows` makes
-/// (called twice: once to measure the columns, once to write them), the columns
-/// `right` says yes to aligned right.
-fn draw<'r, I>(
+/// Draws a table and a line break after it: `header`, then the rows `rows` hands
+/// over (it is called twice: once to measure the columns, once to write them), the
+/// columns `right` says yes to aligned right.
+fn draw(
     out: &mut dyn Write,
     header: &[&str],
     right: &[bool],
-    rows: impl Fn() -> I,
-) -> std::io::Result<()>
-where
-    I: Iterator<Item = Vec<Cow<'r, str>>>,
-{
+    rows: impl Fn(&mut Each<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     // Each column's content width: its widest cell, at least 1.
     let mut widths: Vec<usize> = header.iter().map(|h| h.width().max(1)).collect();
-    for row in rows() {
+    rows(&mut |row| {
         if widths.len() < row.len() {
             widths.resize(row.len(), 1);
         }
-        for (w, cell) in widths.iter_mut().zip(&row) {
-            *w = (*w).max(cell.width());
+        for (w, cell) in widths.iter_mut().zip(row.cells()) {
+            *w = (*w).max(width(cell));
         }
-    }
+        Ok(())
+    })?;
     if widths.iter().any(|w| *w > WIDEST) {
         return draw_wide(out, header, right, rows);
     }
@@ -114,61 +168,90 @@ where
         writeln!(out, "{line}")
     };
     let mut line = String::new();
-    let mut row_line = |out: &mut dyn Write, cells: &[&str]| -> std::io::Result<()> {
-        line.clear();
-        for (i, w) in widths.iter().enumerate() {
-            if i > 0 {
-                line.push(' ');
-            }
-            match cells.get(i) {
-                // A row shorter than the table: blanks, as wide as the column.
-                None => line.extend(std::iter::repeat_n(' ', w + 2)),
-                Some(text) => {
-                    let gap = w - text.width();
-                    line.push(' ');
-                    if right.get(i).copied().unwrap_or(false) {
-                        line.extend(std::iter::repeat_n(' ', gap));
-                        line.push_str(text);
-                    } else {
-                        line.push_str(text);
-                        line.extend(std::iter::repeat_n(' ', gap));
-                    }
-                    line.push(' ');
-                }
-            }
-        }
-        writeln!(out, "{line}")
+    let mut row_line = |out: &mut dyn Write, cells: &dyn Cells| {
+        fill_line(&mut line, &widths, right, cells);
+        out.write_all(line.as_bytes())
     };
     rule(out)?;
-    row_line(out, header)?;
+    row_line(out, &header)?;
     // Under the header, the rule runs through the spaces between cells too.
     rule(out)?;
-    for row in rows() {
-        let cells: Vec<&str> = row.iter().map(|c| &**c).collect();
-        row_line(out, &cells)?;
-    }
+    rows(&mut |row| row_line(out, row))?;
     rule(out)
+}
+
+/// A cell's width in columns, as `unicode-width` counts it: printable ASCII, nearly
+/// every cell, is one column a byte.
+fn width(text: &str) -> usize {
+    if is_printable_ascii(text) {
+        text.len()
+    } else {
+        text.width()
+    }
+}
+
+/// A row's cells, by column.
+trait Cells {
+    fn cell(&self, i: usize) -> Option<&str>;
+}
+
+impl Cells for &[&str] {
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i).copied()
+    }
+}
+
+impl Cells for Shown {
+    fn cell(&self, i: usize) -> Option<&str> {
+        Shown::cell(self, i)
+    }
+}
+
+/// Makes `line` one row of the table: each cell padded by a space, as wide as its
+/// column, one space between cells, and a line break.
+fn fill_line(line: &mut String, widths: &[usize], right: &[bool], cells: &dyn Cells) {
+    line.clear();
+    for (i, w) in widths.iter().enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        match cells.cell(i) {
+            // A row shorter than the table: blanks, as wide as the column.
+            None => line.extend(std::iter::repeat_n(' ', w + 2)),
+            Some(text) => {
+                let gap = w - width(text);
+                line.push(' ');
+                if right.get(i).copied().unwrap_or(false) {
+                    line.extend(std::iter::repeat_n(' ', gap));
+                    line.push_str(text);
+                } else {
+                    line.push_str(text);
+                    line.extend(std::iter::repeat_n(' ', gap));
+                }
+                line.push(' ');
+            }
+        }
+    }
+    line.push('\n');
 }
 
 /// A table with a cell wider than `WIDEST`, drawn by `comfy_table` itself (which
 /// splits such a cell over lines).
-fn draw_wide<'r, I>(
+fn draw_wide(
     out: &mut dyn Write,
     header: &[&str],
     right: &[bool],
-    rows: impl Fn() -> I,
-) -> std::io::Result<()>
-where
-    I: Iterator<Item = Vec<Cow<'r, str>>>,
-{
+    rows: impl Fn(&mut Each<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     use comfy_table::{CellAlignment, ContentArrangement, Table};
     let mut tb = Table::new();
     tb.load_preset(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(header.iter().copied());
-    for row in rows() {
-        tb.add_row(row.into_iter().map(Cow::into_owned));
-    }
+    rows(&mut |row| {
+        tb.add_row(row.cells().map(str::to_owned));
+        Ok(())
+    })?;
     for (i, right) in right.iter().enumerate() {
         if *right && let Some(col) = tb.column_mut(i) {
             col.set_cell_alignment(CellAlignment::Right);
@@ -183,23 +266,30 @@ mod tests {
     use proptest::prelude::*;
 
     /// The table as `comfy_table` draws it with the preset, as it was drawn before.
+    /// Hands `rows` over as they are, cell by cell.
+    fn each<'r>(rows: &'r [Vec<String>]) -> impl Fn(&mut Each<'_>) -> std::io::Result<()> + 'r {
+        move |each: &mut Each<'_>| {
+            let mut shown = Shown::default();
+            for row in rows {
+                shown.clear();
+                for c in row {
+                    shown.push(|text| text.push_str(c));
+                }
+                each(&shown)?;
+            }
+            Ok(())
+        }
+    }
+
     fn comfy(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
         let mut out = Vec::new();
-        let rows = || {
-            rows.iter()
-                .map(|r| r.iter().map(|c| Cow::Borrowed(c.as_str())).collect())
-        };
-        draw_wide(&mut out, header, right, rows).unwrap();
+        draw_wide(&mut out, header, right, each(rows)).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     fn drawn(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
         let mut out = Vec::new();
-        let rows = || {
-            rows.iter()
-                .map(|r| r.iter().map(|c| Cow::Borrowed(c.as_str())).collect())
-        };
-        draw(&mut out, header, right, rows).unwrap();
+        draw(&mut out, header, right, each(rows)).unwrap();
         String::from_utf8(out).unwrap()
     }
 
