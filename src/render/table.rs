@@ -334,6 +334,47 @@ mod tests {
         );
     }
 
+    /// A report's cell holding a line break or an invisible character is drawn on
+    /// one line, escaped, its column as wide as the escaped text; money is grouped.
+    #[test]
+    fn a_report_cell_is_drawn_escaped_on_one_line() {
+        use crate::render::doc::{Cell, Sheet};
+        let doc = Doc {
+            title: "T".into(),
+            header: vec![],
+            main: "t",
+            sheets: vec![Sheet {
+                key: "t",
+                title: "Rows".into(),
+                columns: vec!["Memo", "Amount"],
+                right: vec![false, true],
+                rows: vec![
+                    vec![
+                        Cell::Text("two\nlines\u{202e}".into()),
+                        Cell::Money("1234.50".into()),
+                    ],
+                    vec![Cell::Text("plain".into()), Cell::Money("-7.00".into())],
+                ]
+                .into(),
+                totals: None,
+            }],
+            footnotes: vec![],
+        };
+        let mut out = Vec::new();
+        write(&doc, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let rows = [
+            vec!["two\\nlines\\u{202e}".to_string(), "1,234.50".into()],
+            vec!["plain".to_string(), "-7.00".into()],
+        ];
+        let want = comfy(&["Memo", "Amount"], &[false, true], &rows);
+        assert!(text.ends_with(&format!("Rows\n{want}")), "{text}");
+        assert!(
+            text.contains(" two\\nlines\\u{202e}   1,234.50 \n"),
+            "{text}"
+        );
+    }
+
     /// `comfy_table` splits a cell wider than a `u16` over lines; such a table is
     /// left to it.
     #[test]
