@@ -72,7 +72,12 @@ pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
 /// A listing of text rows (`donor list`, `mandate list`, `fund list`, `agreement
 /// list`) in the style of a report's tables, each cell on one line.
 pub fn listing(header: &[&str], rows: &[Vec<String>], out: &mut dyn Write) -> std::io::Result<()> {
-    let rows = |each: &mut Each<'_>| {
+    draw(out, header, &[], texts(rows))
+}
+
+/// Hands rows of text over as `draw` reads them, each cell on one line.
+fn texts(rows: &[Vec<String>]) -> impl Fn(&mut Each<'_>) -> std::io::Result<()> + '_ {
+    move |each: &mut Each<'_>| {
         let mut shown = Shown::default();
         for row in rows {
             shown.clear();
@@ -82,8 +87,7 @@ pub fn listing(header: &[&str], rows: &[Vec<String>], out: &mut dyn Write) -> st
             each(&shown)?;
         }
         Ok(())
-    };
-    draw(out, header, &[], rows)
+    }
 }
 
 /// One row's cells as shown, each on one line: their text in one buffer that
@@ -266,30 +270,15 @@ mod tests {
     use proptest::prelude::*;
 
     /// The table as `comfy_table` draws it with the preset, as it was drawn before.
-    /// Hands `rows` over as they are, cell by cell.
-    fn each<'r>(rows: &'r [Vec<String>]) -> impl Fn(&mut Each<'_>) -> std::io::Result<()> + 'r {
-        move |each: &mut Each<'_>| {
-            let mut shown = Shown::default();
-            for row in rows {
-                shown.clear();
-                for c in row {
-                    shown.push(|text| text.push_str(c));
-                }
-                each(&shown)?;
-            }
-            Ok(())
-        }
-    }
-
     fn comfy(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
         let mut out = Vec::new();
-        draw_wide(&mut out, header, right, each(rows)).unwrap();
+        draw_wide(&mut out, header, right, texts(rows)).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     fn drawn(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
         let mut out = Vec::new();
-        draw(&mut out, header, right, each(rows)).unwrap();
+        draw(&mut out, header, right, texts(rows)).unwrap();
         String::from_utf8(out).unwrap()
     }
 
