@@ -5,6 +5,7 @@ mod util;
 
 mod books;
 mod ceb;
+mod checkpoint;
 mod demo;
 mod entries;
 mod export_iati;

@@ -274,6 +274,7 @@ fn duplicate_reference(book: &Checker, draft: &Body) -> Option<Problem> {
             w.notes.reference.clone()?,
         ),
         Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)

@@ -87,6 +87,12 @@ pub enum Command {
         after_help = "Examples:\n  ledger verify        # exit 3 and a description when the tail is torn\n  ledger repair        # prints the bytes it removed"
     )]
     Repair,
+    /// Record a checkpoint, so that `record` reads its donor's entries and not the whole ledger
+    #[command(
+        long_about = "Record a checkpoint: an entry that sums up, donor by donor, every entry before it (a count and a SHA-256 of their hashes), with a file beside the ledger (<ledger>.checkpoint) saying where each donor's entries are. `record` then reads the checkpoint, its donor's entries before it (checked against it) and every entry after it, not the whole ledger. `verify` checks every checkpoint. Run it after a large import or at a period's close.",
+        after_help = "Examples:\n  ledger checkpoint\n  ledger import gifts-2025.csv --profile ceb && ledger checkpoint"
+    )]
+    Checkpoint,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(
         after_help = "Examples:\n  ledger completions bash > ~/.local/share/bash-completion/completions/ledger\n  ledger completions zsh > ~/.zfunc/_ledger\n  ledger completions fish > ~/.config/fish/completions/ledger.fish"
@@ -126,6 +132,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
         Command::Export(cmd) => super::export::run(ctx, out, cmd),
         Command::Verify(args) => super::verify::run(ctx, out, args),
         Command::Repair => super::verify::repair(ctx, out),
+        Command::Checkpoint => super::verify::checkpoint(ctx, out),
         Command::Completions { shell } => super::help::completions(out, shell),
         Command::Man => super::help::man(out),
     }

@@ -127,7 +127,7 @@ impl Lean {
 
     pub fn see(&mut self, e: &Entry, hash: &journal::LineHash) {
         let owner = match &e.body {
-            Body::Ledger(_) => 0,
+            Body::Ledger(_) | Body::Checkpoint(_) => 0,
             Body::Pledge(p) => {
                 let owner = self.count(&p.money.donor, &p.money.mandate, Some(0));
                 if p.opening.is_some() || p.agreement.is_some() {

@@ -69,6 +69,15 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
 pub fn describe(e: &Entry) -> String {
     match &e.body {
         Body::Ledger(h) => format!("ledger header {} v{}", h.format, h.version),
+        Body::Checkpoint(c) => format!(
+            "checkpoint of {} in {}",
+            crate::domain::words::count(
+                c.shares.iter().map(|s| s.entries).sum(),
+                "entry",
+                "entries"
+            ),
+            crate::domain::words::count(c.shares.len() as u64, "share", "shares"),
+        ),
         Body::Pledge(p) => {
             let mut s = format!(
                 "pledge {} {} {} {} {}",
@@ -293,6 +302,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: LogArgs) -> Result<(), Fail
             }
             Body::Fund(f) => register.add_fund(f.clone()),
             Body::Ledger(_)
+            | Body::Checkpoint(_)
             | Body::Pledge(_)
             | Body::Payment(_)
             | Body::Refund(_)
@@ -362,6 +372,7 @@ pub fn details(e: &Entry) -> String {
         Body::WriteOff(w) | Body::Reduction(w) => ("reason", w.notes.memo.as_deref()),
         Body::ConditionMet(c) => ("memo", c.memo.as_deref()),
         Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)
@@ -425,6 +436,7 @@ pub fn csv_row(e: &Entry) -> std::io::Result<Vec<u8>> {
         Body::Mandate(m) => (None, None, Some(m.slug.clone()), None, None),
         Body::Fund(f) => (None, None, None, None, Some(f.code.clone())),
         Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Pledge(_)
         | Body::Payment(_)
         | Body::Refund(_)

@@ -62,6 +62,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
             .into());
         }
     }
+    if scan.checkpoints {
+        journal::check_checkpoints(&ctx.ledger)?;
+    }
     if args.rules {
         rules(ctx, out)?;
     }
@@ -130,6 +133,27 @@ fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {
         .enumerate()
         .find(|(_, l)| l.ends_with(needle.as_bytes()))
         .map(|(i, _)| i as u64))
+}
+
+/// `ledger checkpoint`: appends a checkpoint of every entry (see `journal::Writer::commit_checkpoint`).
+pub fn checkpoint(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
+    ctx.writable()?;
+    let writer = journal::Writer::open(
+        &ctx.ledger,
+        ctx.clock()?,
+        journal::Reading::ToRecordOf(crate::domain::book::Whose::NoDonor),
+    )?;
+    writer
+        .check_clock()
+        .map_err(|p| Failure::problem("checkpoint", &p))?;
+    let (entry, _) = writer.commit_checkpoint()?;
+    writeln!(
+        out,
+        "#{} {}",
+        entry.seq,
+        crate::render::one_line(&super::log::describe(&entry))
+    )?;
+    Ok(())
 }
 
 pub fn repair(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {

@@ -129,6 +129,28 @@ pub struct Header {
     pub version: u32,
 }
 
+/// A summary of the journal before it, for writers: each share's lines (one donor's
+/// entries, or those that name no donor, as `crate::domain::book::takes` keeps
+/// them) as a count and one SHA-256 over their hashes in journal order. A writer
+/// reads its share's lines up to the checkpoint from where the file beside the
+/// journal says they are, and trusts them only if they hash to this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub shares: Vec<ShareSum>,
+}
+
+/// One share's lines before a checkpoint (`Checkpoint`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareSum {
+    /// The donor whose entries these are (by code); none for the entries that name
+    /// no donor, which every share keeps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
+    pub entries: u64,
+    /// SHA-256 (hex) of the lines' `hash` fields (their hex), one after another.
+    pub digest: String,
+}
+
 pub const FORMAT_NAME: &str = "contributions-ledger";
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -150,6 +172,7 @@ pub enum Body {
     InKind(Payment),
     Agreement(Agreement),
     ConditionMet(ConditionMet),
+    Checkpoint(Checkpoint),
 }
 
 impl Body {
@@ -169,6 +192,7 @@ impl Body {
             Body::InKind(_) => Kind::InKind,
             Body::Agreement(_) => Kind::Agreement,
             Body::ConditionMet(_) => Kind::ConditionMet,
+            Body::Checkpoint(_) => Kind::Checkpoint,
         }
     }
 
@@ -187,6 +211,7 @@ impl Body {
             Body::Agreement(a) => Some(a.signed),
             Body::ConditionMet(c) => Some(c.date),
             Body::Ledger(_)
+            | Body::Checkpoint(_)
             | Body::Reversal(_)
             | Body::Donor(_)
             | Body::Mandate(_)
@@ -201,6 +226,7 @@ impl Body {
             Body::WriteOff(w) | Body::Reduction(w) => w.notes.source.as_deref(),
             Body::Rate(r) => r.source.as_deref(),
             Body::Ledger(_)
+            | Body::Checkpoint(_)
             | Body::Reversal(_)
             | Body::Donor(_)
             | Body::Mandate(_)
@@ -216,6 +242,7 @@ impl Body {
             Body::Payment(p) | Body::Refund(p) | Body::InKind(p) => p.notes.reference.as_deref(),
             Body::WriteOff(w) | Body::Reduction(w) => w.notes.reference.as_deref(),
             Body::Ledger(_)
+            | Body::Checkpoint(_)
             | Body::Reversal(_)
             | Body::Rate(_)
             | Body::Donor(_)
@@ -242,6 +269,7 @@ impl Body {
             },
             Body::WriteOff(w) | Body::Reduction(w) => Party::OfPledge(w.pledge),
             Body::Ledger(_)
+            | Body::Checkpoint(_)
             | Body::Reversal(_)
             | Body::Rate(_)
             | Body::Donor(_)
@@ -260,6 +288,7 @@ impl Body {
             Kind::Refund => Some(Body::Refund(p)),
             Kind::InKind => Some(Body::InKind(p)),
             Kind::Ledger
+            | Kind::Checkpoint
             | Kind::Pledge
             | Kind::WriteOff
             | Kind::Reversal
@@ -280,6 +309,7 @@ impl Body {
             Kind::WriteOff => Some(Body::WriteOff(w)),
             Kind::Reduction => Some(Body::Reduction(w)),
             Kind::Ledger
+            | Kind::Checkpoint
             | Kind::Pledge
             | Kind::Payment
             | Kind::Refund
@@ -323,6 +353,7 @@ pub enum Kind {
     InKind,
     Agreement,
     ConditionMet,
+    Checkpoint,
 }
 
 impl Kind {
@@ -331,6 +362,7 @@ impl Kind {
         match self {
             Kind::Donor | Kind::Mandate | Kind::Fund => true,
             Kind::Ledger
+            | Kind::Checkpoint
             | Kind::Pledge
             | Kind::Payment
             | Kind::Refund
@@ -355,6 +387,7 @@ impl Kind {
             | Kind::WriteOff
             | Kind::Reduction => true,
             Kind::Ledger
+            | Kind::Checkpoint
             | Kind::Reversal
             | Kind::Rate
             | Kind::Donor
@@ -365,7 +398,7 @@ impl Kind {
         }
     }
 
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Ledger,
         Kind::Pledge,
         Kind::Payment,
@@ -380,6 +413,7 @@ impl Kind {
         Kind::InKind,
         Kind::Agreement,
         Kind::ConditionMet,
+        Kind::Checkpoint,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -398,6 +432,7 @@ impl Kind {
             Kind::InKind => "in-kind",
             Kind::Agreement => "agreement",
             Kind::ConditionMet => "condition-met",
+            Kind::Checkpoint => "checkpoint",
         }
     }
 
@@ -448,6 +483,7 @@ mod tests {
             Kind::InKind => 11,
             Kind::Agreement => 12,
             Kind::ConditionMet => 13,
+            Kind::Checkpoint => 14,
         }
     }
 

@@ -145,6 +145,7 @@ pub fn differences(row: &Row, book: &Checker, seq: u64) -> Vec<Difference> {
         }
         // Kinds without a reference.
         Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)
@@ -216,6 +217,7 @@ fn key(row: &Row, book: &Checker) -> Option<String> {
             .donor
             .to_string(),
         Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Reversal(_)
         | Body::Rate(_)
         | Body::Donor(_)
@@ -258,6 +260,7 @@ pub fn resolve(row: &Row, book: &Checker) -> Result<Body, RowProblem> {
         Body::Pledge(_)
         | Body::Rate(_)
         | Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Reversal(_)
         | Body::Donor(_)
         | Body::Mandate(_)
@@ -299,6 +302,7 @@ pub fn importable(kind: Kind) -> bool {
         | Kind::Reduction
         | Kind::Rate => true,
         Kind::Ledger
+        | Kind::Checkpoint
         | Kind::Reversal
         | Kind::Donor
         | Kind::Mandate

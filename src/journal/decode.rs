@@ -15,8 +15,8 @@ use super::scan::Notes;
 use crate::domain::Currency;
 use crate::domain::book::Names;
 use crate::domain::entry::{
-    Body, Entry, Header, Kind, Money, Notes as Notes_, Payment, Pledge, Rate, Reversal, Source,
-    WriteOff,
+    Body, Checkpoint, Entry, Header, Kind, Money, Notes as Notes_, Payment, Pledge, Rate, Reversal,
+    ShareSum, Source, WriteOff,
 };
 use crate::domain::register::{Donor, DonorCategory, Earmarking, Mandate};
 
@@ -87,6 +87,8 @@ struct Flat<'a> {
     format: Option<String>,
     #[serde(default)]
     version: Option<u32>,
+    #[serde(default)]
+    shares: Option<Vec<ShareSum>>,
 }
 
 /// A stored date, `YYYY-MM-DD`: read digit by digit (chrono's general parser is a
@@ -288,6 +290,7 @@ fn leave_notes(body: &mut Body, notes: Notes) {
         Body::Rate(r) => r.source = None,
         Body::ConditionMet(c) => c.memo = None,
         Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Reversal(_)
         | Body::Donor(_)
         | Body::Mandate(_)
@@ -385,6 +388,9 @@ fn assemble(f: &mut Flat<'_>, names: &mut Names) -> Result<Entry, String> {
         Kind::Ledger => Body::Ledger(Header {
             format: need(f.format.take(), "format")?,
             version: need(f.version.take(), "version")?,
+        }),
+        Kind::Checkpoint => Body::Checkpoint(Checkpoint {
+            shares: need(f.shares.take(), "shares")?,
         }),
     };
     Ok(Entry {
@@ -830,7 +836,8 @@ mod tests {
             let e = by_serde(l.as_bytes(), &mut Names::default()).unwrap();
             let (stored, _) = encode(e.seq, ZERO_HASH, e.recorded_at, Some([1, 2]), &e.body);
             let plain = agrees(&stored[..stored.len() - 1]);
-            // Registrations and the header are left to serde; the rest is read plainly.
+            // Registrations, the header and checkpoints are left to serde; the rest
+            // is read plainly.
             let registration = matches!(
                 e.body,
                 Body::Donor(_)
@@ -838,6 +845,7 @@ mod tests {
                     | Body::Fund(_)
                     | Body::Agreement(_)
                     | Body::Ledger(_)
+                    | Body::Checkpoint(_)
             );
             assert_eq!(plain, !registration, "{l}");
         }
@@ -952,7 +960,7 @@ mod tests {
         }
     }
 
-    const SAMPLES: [&str; 18] = [
+    const SAMPLES: [&str; 19] = [
         r#"{"seq":1,"recorded_at":"2026-01-01T00:00:00Z","kind":"pledge","donor":"JPN","mandate":"icat","amount":"250000.00","currency":"USD","date":"2008-07-24","due":"2009-06-30","reference":"NV/1","memo":"m","source":{"file":"a.csv","sha256":"ab","row":3,"profile":"canonical"}}"#,
         r#"{"seq":2,"recorded_at":"2026-01-01T00:00:00Z","kind":"payment","donor":"JPN","mandate":"icat","amount":"1.00","currency":"USD","date":"2008-07-24","pledge":1}"#,
         r#"{"seq":3,"recorded_at":"2026-01-01T00:00:00Z","kind":"refund","donor":"JPN","mandate":"icat","amount":"1","currency":"JPY","date":"2008-07-24"}"#,
@@ -971,6 +979,7 @@ mod tests {
         r#"{"seq":16,"recorded_at":"2026-01-01T00:00:00Z","kind":"pledge","donor":"JPN","mandate":"icat","amount":"7.00","currency":"USD","date":"2024-01-10","in_kind":true}"#,
         r#"{"seq":17,"recorded_at":"2026-01-01T00:00:00Z","kind":"in-kind","donor":"JPN","mandate":"icat","amount":"7.00","currency":"USD","date":"2024-02-10","pledge":16,"reference":"K/1","memo":"a venue","source":{"file":"a.csv","sha256":"ab","row":4,"profile":"canonical"}}"#,
         r#"{"seq":0,"recorded_at":"2026-01-01T00:00:00Z","kind":"ledger","format":"contributions-ledger","version":1}"#,
+        r#"{"seq":18,"recorded_at":"2026-01-01T00:00:00Z","kind":"checkpoint","shares":[{"entries":3,"digest":"ab"},{"donor":"JPN","entries":9,"digest":"cd"}]}"#,
     ];
 
     #[test]

@@ -258,7 +258,7 @@ pub(super) fn store(
 /// A new temporary file beside `path`, created exclusively: an existing file or a
 /// link at the name (planted or left by a crash) is never opened, another name is
 /// tried instead.
-fn create_temporary(path: &Path) -> Option<(PathBuf, File)> {
+pub(super) fn create_temporary(path: &Path) -> Option<(PathBuf, File)> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());

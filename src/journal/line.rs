@@ -124,7 +124,14 @@ pub struct Checked<'a> {
     pub hash: &'a str,
     pub recorded_at: &'a str,
     pub batch: Option<(u32, u32)>,
+    /// The entry is a checkpoint stored as `encode` writes one (its kind right
+    /// after the chain's fields): the only form a writer trusts, and the form
+    /// `verify` checks against the lines before it.
+    pub checkpoint: bool,
 }
+
+/// How a checkpoint's body begins, right after the chain's fields.
+pub const CHECKPOINT_KIND: &str = ",\"kind\":\"checkpoint\"";
 
 /// Why `check` refuses a line whose bytes are not the ones its hash was made of.
 const ALTERED: &str = "its bytes do not match its hash (the entry was altered)";
@@ -256,6 +263,10 @@ fn parse<'a>(
             Some((i, n))
         }
     };
+    let kind_at = match batch {
+        None => rest,
+        Some(_) => rest.find(']').map_or("", |close| &rest[close + 1..]),
+    };
     Ok(Checked {
         text: whole,
         seq,
@@ -263,6 +274,7 @@ fn parse<'a>(
         hash,
         recorded_at,
         batch,
+        checkpoint: kind_at.starts_with(CHECKPOINT_KIND),
     })
 }
 

@@ -8,6 +8,7 @@
 //! the last committed entry. Invariant: hashes are over stored bytes, never
 //! re-serialised entries.
 
+mod checkpoint;
 mod decode;
 mod index;
 mod line;
@@ -18,6 +19,7 @@ mod scan;
 mod spool;
 mod write;
 
+pub use checkpoint::check_all as check_checkpoints;
 pub use decode::Glance;
 pub use decode::decode as decode_line;
 pub use index::{Judgement, path_for as index_path};

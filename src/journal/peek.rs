@@ -66,6 +66,7 @@ impl Counted {
             Kind::InKind => 2,
             // No other kind names a donor on its line.
             Kind::Ledger
+            | Kind::Checkpoint
             | Kind::WriteOff
             | Kind::Reversal
             | Kind::Rate

@@ -48,6 +48,18 @@ pub struct Scan {
     pub tail: Tail,
     /// The recorded_at of the first entry left out by `until`, if any.
     pub stopped_before: Option<String>,
+    /// Whether any line read is a checkpoint (`line::Checked::checkpoint`).
+    pub checkpoints: bool,
+}
+
+/// Where a read begins other than at the header: the line at byte `offset`, which
+/// holds entry `seq` and whose link (`prev`) is taken as it stands. Every line from
+/// there on is checked as any read checks it.
+#[derive(Debug, Clone)]
+pub struct Resume {
+    pub offset: u64,
+    pub seq: u64,
+    pub prev: String,
 }
 
 struct OpenBatch {
@@ -346,6 +358,7 @@ fn no_entries(file: &File, path: &Path, what: String) -> JournalError {
         last_recorded_at: None,
         tail: Tail::Clean,
         stopped_before: None,
+        checkpoints: false,
     };
     match super::check_index_of(file, path, &scan) {
         Err(e) => e,
@@ -548,7 +561,7 @@ pub(super) fn scan_file(
     visit: &mut dyn FnMut(Entry),
 ) -> Result<Scan, JournalError> {
     if !parse {
-        return walk(file, path, false, None, until, &mut |_| Ok(()));
+        return walk(file, path, false, (None, None), until, &mut |_| Ok(()));
     }
     scan_entries(file, path, Notes::Kept, None, None, until, &mut |e, _| {
         visit(e)
@@ -567,6 +580,26 @@ pub(super) fn scan_entries(
     scan_classified(file, path, notes, wanted, only, until, None, visit)
 }
 
+/// `scan_entries` of every line from `from` on (see `Resume`), each entry decoded
+/// with `notes` and handed over in file order.
+pub(super) fn scan_resumed(
+    file: &File,
+    path: &Path,
+    notes: Notes,
+    from: &Resume,
+    visit: &mut dyn FnMut(Entry, &LineHash),
+) -> Result<Scan, JournalError> {
+    scan_from(
+        file,
+        path,
+        notes,
+        (None, None, Some(from)),
+        None,
+        None,
+        visit,
+    )
+}
+
 /// `scan_entries`, also giving every line handed over a class (`Classify`), by
 /// entry number, in `classes`.
 #[allow(clippy::too_many_arguments)]
@@ -577,6 +610,28 @@ pub(super) fn scan_classified(
     wanted: Option<(Wanted<'_>, u64)>,
     only: Option<Only<'_>>,
     until: Option<DateTime<Utc>>,
+    classes: Option<(Classify<'_>, &mut Classes)>,
+    visit: &mut dyn FnMut(Entry, &LineHash),
+) -> Result<Scan, JournalError> {
+    scan_from(
+        file,
+        path,
+        notes,
+        (wanted, only, None),
+        until,
+        classes,
+        visit,
+    )
+}
+
+/// The read every `scan_*` makes: the walk on one thread, decoding on another,
+/// entries handed to `visit` on the caller's.
+fn scan_from(
+    file: &File,
+    path: &Path,
+    notes: Notes,
+    (wanted, only, from): (Option<(Wanted<'_>, u64)>, Option<Only<'_>>, Option<&Resume>),
+    until: Option<DateTime<Utc>>,
     mut classes: Option<(Classify<'_>, &mut Classes)>,
     visit: &mut dyn FnMut(Entry, &LineHash),
 ) -> Result<Scan, JournalError> {
@@ -586,7 +641,7 @@ pub(super) fn scan_classified(
         let (chunks, chunks_in) = sync_channel::<Chunk>(4);
         let (decoded, decoded_in) = sync_channel::<Decoded>(4);
         let walker = scope.spawn(move || {
-            walk(file, path, true, only, until, &mut |c| {
+            walk(file, path, true, (only, from), until, &mut |c| {
                 // A closed channel means decoding stopped at an error, reported below.
                 chunks.send(c).map_err(|_| JournalError::Unreadable {
                     path: path.to_path_buf(),
@@ -656,12 +711,12 @@ fn walk(
     file: &File,
     path: &Path,
     parse: bool,
-    only: Option<Only<'_>>,
+    (only, from): (Option<Only<'_>>, Option<&Resume>),
     until: Option<DateTime<Utc>>,
     emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
 ) -> Result<Scan, JournalError> {
     let mut out = Chunk::default();
-    let result = walk_lines(file, path, parse, only, until, &mut out, emit);
+    let result = walk_lines(file, path, parse, (only, from), until, &mut out, emit);
     if !out.is_empty() {
         emit(out)?;
     }
@@ -687,13 +742,14 @@ struct Walk<'a> {
     tail: Tail,
     /// Where `until` cut the journal: the head, committed length and head offset then.
     cut_at: Option<(Head, u64, u64)>,
+    checkpoints: bool,
 }
 
 fn walk_lines(
     file: &File,
     path: &Path,
     parse: bool,
-    only: Option<Only<'_>>,
+    (only, from): (Option<Only<'_>>, Option<&Resume>),
     until: Option<DateTime<Utc>>,
     out: &mut Chunk,
     emit: &mut dyn FnMut(Chunk) -> Result<(), JournalError>,
@@ -724,7 +780,20 @@ fn walk_lines(
         stopped_before: None,
         tail: Tail::Clean,
         cut_at: None,
+        checkpoints: false,
     };
+    if let Some(r) = from {
+        f.seek(SeekFrom::Start(r.offset))
+            .map_err(JournalError::io(path))?;
+        w.offset = r.offset;
+        w.committed_len = r.offset;
+        w.head_offset = r.offset;
+        w.line_no = r.seq;
+        w.head = Head {
+            entries: r.seq.saturating_sub(1),
+            hash: r.prev.clone(),
+        };
+    }
     loop {
         // A file that is not a ledger is not read to its end looking for a line break.
         let limit = if w.line_no == 0 {
@@ -768,6 +837,7 @@ fn walk_lines(
         let text = &buf[start..start + n - 1];
         start += n;
         let checked = w.check(text)?;
+        w.checkpoints |= checked.checkpoint;
         if w.line_no == 1 {
             check_header(path, text)?;
         }
@@ -1041,6 +1111,7 @@ impl Walk<'_> {
             last_recorded_at: self.last_at,
             tail: self.tail,
             stopped_before: self.stopped_before,
+            checkpoints: self.checkpoints,
         }
     }
 }

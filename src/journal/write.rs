@@ -391,6 +391,15 @@ impl Writer {
         classes: Option<(Classify<'_>, &mut Classes)>,
         reuse: Option<Checker>,
     ) -> Result<(Checker, Scan, Watched), JournalError> {
+        // A writer's read of one share, from the last checkpoint when it can be.
+        if let Reading::ToRecordOf(whose) = reading
+            && decoded_to == 0
+            && only.is_none()
+            && classes.is_none()
+            && let Some((book, scan)) = super::checkpoint::read_share(file, path, whose)
+        {
+            return Ok((book, scan, Watched::default()));
+        }
         let (mut book, notes) = match reading {
             Reading::ToRecord | Reading::ToRecordOf(_) => {
                 // Not kept through the read.
@@ -561,6 +570,58 @@ impl Writer {
     /// The entries staged with `stage` (not those staged with `stage_line`).
     pub fn staged(&self) -> &[Entry] {
         &self.kept
+    }
+
+    /// Whether an entry may be recorded now: not before the last one recorded.
+    pub fn check_clock(&self) -> Result<(), Problem> {
+        self.book.check_clock(self.now)
+    }
+
+    /// Appends a checkpoint of every line committed (see `checkpoint`), and leaves
+    /// beside the journal where each share's lines are. Anything staged is dropped.
+    pub fn commit_checkpoint(mut self) -> Result<(Entry, Head), JournalError> {
+        self.unstage();
+        let (shares, scan) = super::checkpoint::summarize(&self.file, &self.path)?;
+        if scan.head != self.head || scan.committed_len != self.committed_len {
+            return Err(JournalError::Changed {
+                path: self.path.clone(),
+                what: "it changed while it was locked and read again; run `ledger verify`".into(),
+            });
+        }
+        let summary = shares.summary();
+        let side = super::checkpoint::Side::prepare(
+            &self.file,
+            &self.path,
+            &shares,
+            &summary,
+            self.committed_len,
+        )
+        .map_err(JournalError::io(&super::checkpoint::path_for(&self.path)))?;
+        drop(shares);
+        let offset = self.committed_len;
+        let entry = Entry {
+            seq: self.head.entries + 1,
+            recorded_at: self.now,
+            body: Body::Checkpoint(summary),
+        };
+        // The line `commit` writes for it: its length is the file's to find it by.
+        let (bytes, hash) = line::encode(entry.seq, &self.head.hash, self.now, None, &entry.body);
+        self.bodies.push(&entry.body);
+        let path = self.path.clone();
+        match self.commit() {
+            Ok((_, head)) if head.hash == hash => {
+                side.finish(&path, head.entries, offset, bytes.len() as u64, &head.hash);
+                Ok((entry, head))
+            }
+            Ok((_, head)) => {
+                side.abandon();
+                Ok((entry, head))
+            }
+            Err(e) => {
+                side.abandon();
+                Err(e)
+            }
+        }
     }
 
     /// Drops the book read: for a batch whose entries were judged by reads of

@@ -65,7 +65,7 @@ fn log_filters_by_donor_mandate_kind_dates_and_as_of() {
     t.refuses(
         "log --kind gift",
         2,
-        "error: invalid value 'gift' for '--kind <KIND>': unknown kind \"gift\"; use one of pledge, payment, refund, write-off, reversal, rate, donor, mandate, reduction, fund, in-kind, agreement, condition-met\n\
+        "error: invalid value 'gift' for '--kind <KIND>': unknown kind \"gift\"; use one of pledge, payment, refund, write-off, reversal, rate, donor, mandate, reduction, fund, in-kind, agreement, condition-met, checkpoint\n\
          \n\
          For more information, try '--help'.\n",
     );

@@ -98,6 +98,7 @@ fn nodes_of(row: &Row, builtin: &Register) -> [Option<Node>; 3] {
         | Body::Reduction(_)
         | Body::Rate(_)
         | Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Reversal(_)
         | Body::Donor(_)
         | Body::Mandate(_)
@@ -567,6 +568,7 @@ fn named_mut(body: &mut Body) -> Result<Option<&mut u64>, ()> {
         Body::Pledge(_)
         | Body::Rate(_)
         | Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Donor(_)
         | Body::Mandate(_)
         | Body::Fund(_) => Ok(None),
@@ -588,6 +590,7 @@ pub(super) fn mark(body: &Body) -> Mark {
         Body::Pledge(_)
         | Body::Rate(_)
         | Body::Ledger(_)
+        | Body::Checkpoint(_)
         | Body::Donor(_)
         | Body::Mandate(_)
         | Body::Fund(_) => None,

@@ -24,6 +24,10 @@ impl Checker {
                 Code::BadEntry,
                 "a ledger header cannot be recorded",
             )),
+            Body::Checkpoint(_) => Err(Problem::new(
+                Code::BadEntry,
+                "a checkpoint is written by `ledger checkpoint`, never recorded",
+            )),
             Body::Pledge(p) => Ok(Body::Pledge(self.check_pledge_entry(p)?)),
             Body::Payment(p) => Ok(Body::Payment(self.check_payment_entry(p)?)),
             Body::InKind(p) => Ok(Body::InKind(self.check_in_kind_entry(p)?)),
@@ -192,6 +196,15 @@ impl Checker {
                     ),
                 ));
             }
+            Kind::Checkpoint => {
+                return Err(Problem::field(
+                    Code::NotReversible,
+                    "entry",
+                    format!(
+                        "entry #{target} is a checkpoint, which records nothing to reverse (a later checkpoint takes its place)"
+                    ),
+                ));
+            }
             Kind::Payment => self.check_payment_not_refunded(target)?,
             Kind::Pledge => self.check_pledge_not_named(target)?,
             Kind::Refund | Kind::WriteOff | Kind::Reduction | Kind::InKind | Kind::Rate => {}
@@ -353,6 +366,11 @@ impl Checker {
     /// that names no registered fund is judged as that older field was (any one line
     /// of text), and the mandate is read as being in the crime fund.
     pub fn recheck(&self, entry: &Entry) -> Result<(), Problem> {
+        // Written by `ledger checkpoint`, never judged by the rules: `verify`
+        // checks it against the lines before it.
+        if let Body::Checkpoint(_) = &entry.body {
+            return Ok(());
+        }
         if let Body::Mandate(m) = &entry.body
             && let Some(f) = &m.fund
             && self.register.resolve_fund(f).is_err()

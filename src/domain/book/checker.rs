@@ -251,6 +251,7 @@ impl<'a> Indexed<'a> {
             Kind::InKind => Some(Indexed::InKind(&book.in_kind[&seq])),
             Kind::WriteOff | Kind::Reduction => Some(Indexed::Take(&book.write_offs[&seq])),
             Kind::Ledger
+            | Kind::Checkpoint
             | Kind::Reversal
             | Kind::Rate
             | Kind::Donor
@@ -468,6 +469,7 @@ impl Checker {
             Body::Refund(_) => Touch::Refund,
             Body::WriteOff(_) | Body::Reduction(_) => Touch::Take,
             Body::Ledger(_)
+            | Body::Checkpoint(_)
             | Body::Donor(_)
             | Body::Mandate(_)
             | Body::Fund(_)
@@ -762,6 +764,7 @@ impl Checker {
             Kind::WriteOff => takes(false).collect(),
             Kind::Reduction => takes(true).collect(),
             Kind::Ledger
+            | Kind::Checkpoint
             | Kind::Reversal
             | Kind::Rate
             | Kind::Donor

@@ -309,7 +309,7 @@ impl Book {
         self.kinds.set(seq, kind);
         self.last_recorded_at = Some(entry.recorded_at);
         match entry.body {
-            Body::Ledger(_) => {}
+            Body::Ledger(_) | Body::Checkpoint(_) => {}
             Body::Pledge(p) => {
                 let donor = p.money.donor;
                 let mandate = p.money.mandate;

@@ -131,6 +131,7 @@ impl<'a> Share<'a> {
             Body::WriteOff(w) | Body::Reduction(w) => ShareOf::Named(w.pledge),
             Body::Reversal(r) => ShareOf::Named(r.entry),
             Body::Ledger(_)
+            | Body::Checkpoint(_)
             | Body::Rate(_)
             | Body::Donor(_)
             | Body::Mandate(_)
@@ -169,7 +170,7 @@ impl<'a> Share<'a> {
             | Body::Fund(_)
             | Body::Agreement(_)
             | Body::ConditionMet(_) => true,
-            Body::Ledger(_) => false,
+            Body::Ledger(_) | Body::Checkpoint(_) => false,
         }
     }
 
@@ -198,6 +199,7 @@ impl<'a> Share<'a> {
                 // Refused whatever the share: never committed.
                 Some(
                     Kind::Ledger
+                    | Kind::Checkpoint
                     | Kind::Reversal
                     | Kind::Donor
                     | Kind::Mandate
@@ -213,7 +215,7 @@ impl<'a> Share<'a> {
             | Body::Fund(_)
             | Body::Agreement(_)
             | Body::ConditionMet(_) => true,
-            Body::Ledger(_) => false,
+            Body::Ledger(_) | Body::Checkpoint(_) => false,
         }
     }
 }

@@ -69,8 +69,11 @@ pub fn check_not_future(body: &Body, today: NaiveDate) -> Result<(), Problem> {
                 Ok(())
             }
         }
-        Body::Ledger(_) | Body::Reversal(_) | Body::Donor(_) | Body::Mandate(_) | Body::Fund(_) => {
-            Ok(())
-        }
+        Body::Ledger(_)
+        | Body::Checkpoint(_)
+        | Body::Reversal(_)
+        | Body::Donor(_)
+        | Body::Mandate(_)
+        | Body::Fund(_) => Ok(()),
     }
 }

@@ -273,6 +273,7 @@ fn needed(kind: Kind, raw: &[(Field, String)], bad: &mut Bad) -> Needed {
         ),
         // Never imported: `row_kind` refused them.
         Kind::Ledger
+        | Kind::Checkpoint
         | Kind::Reversal
         | Kind::Donor
         | Kind::Mandate
@@ -426,6 +427,7 @@ fn assemble(a: Assembled) -> Body {
             source: a.source,
         }),
         Kind::Ledger
+        | Kind::Checkpoint
         | Kind::Reversal
         | Kind::Donor
         | Kind::Mandate

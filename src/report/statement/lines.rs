@@ -475,6 +475,7 @@ fn running_outstanding(src: &Source, period: Period, lines: &mut [Line]) {
             | LineKind::Entry(
                 Kind::Reversal
                 | Kind::Ledger
+                | Kind::Checkpoint
                 | Kind::Rate
                 | Kind::Donor
                 | Kind::Mandate

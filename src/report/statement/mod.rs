@@ -116,6 +116,7 @@ fn totals(
                     Kind::Pledge
                     | Kind::Reversal
                     | Kind::Ledger
+                    | Kind::Checkpoint
                     | Kind::Rate
                     | Kind::Donor
                     | Kind::Mandate
