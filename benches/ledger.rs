@@ -561,7 +561,7 @@ fn bench() {
     ];
     let mut missing = Vec::new();
     match &t.refund {
-        Some((donor, mandate, currency, whole)) if *whole >= runs as i64 => {
+        Some((donor, mandate, currency, whole)) if *whole >= 2 * runs as i64 => {
             let (d, m, c) = (donor.clone(), mandate.clone(), currency.clone());
             kinds.push((
                 "refund",
@@ -589,7 +589,7 @@ fn bench() {
         _ => missing.push("refund (no payment to refund in the generated ledger)"),
     }
     match &t.write_off {
-        Some((pledge, _, whole)) if *whole >= runs as i64 => {
+        Some((pledge, _, whole)) if *whole >= 2 * runs as i64 => {
             let pledge = pledge.to_string();
             kinds.push((
                 "write-off",
@@ -614,7 +614,7 @@ fn bench() {
         }
         _ => missing.push("write-off (no open pledge to write off in the generated ledger)"),
     }
-    if t.reversible.len() >= runs {
+    if t.reversible.len() >= 2 * runs {
         let targets = t.reversible.clone();
         kinds.push((
             "reversal",
@@ -632,16 +632,28 @@ fn bench() {
     } else {
         missing.push("reversal (too few reversible payments in the generated ledger)");
     }
-    for (kind, args) in &kinds {
-        stats.push(series(
-            &format!("ledger record {kind} into the {n}-entry ledger"),
-            runs,
-            |i| {
-                let owned = args(i);
-                let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
-                run(&bin, &with(&journal, &refs), &env)
-            },
-        ));
+    // Each kind read whole, then after a checkpoint (each run of which adds one:
+    // the last is the one read), as `record` reads its donor's share from it.
+    for phase in 0..2 {
+        if phase == 1 {
+            stats.push(series(
+                &format!("ledger checkpoint of the {n}-entry ledger"),
+                runs,
+                |_| run(&bin, &with(&journal, &["checkpoint"]), &env),
+            ));
+        }
+        let after = if phase == 1 { " after a checkpoint" } else { "" };
+        for (kind, args) in &kinds {
+            stats.push(series(
+                &format!("ledger record {kind} into the {n}-entry ledger{after}"),
+                runs,
+                |i| {
+                    let owned = args(phase * runs + i);
+                    let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+                    run(&bin, &with(&journal, &refs), &env)
+                },
+            ));
+        }
     }
 
     // The peers, on the same entries as plain-text journals.
