@@ -642,7 +642,11 @@ fn bench() {
                 |_| run(&bin, &with(&journal, &["checkpoint"]), &env),
             ));
         }
-        let after = if phase == 1 { " after a checkpoint" } else { "" };
+        let after = if phase == 1 {
+            " after a checkpoint"
+        } else {
+            ""
+        };
         for (kind, args) in &kinds {
             stats.push(series(
                 &format!("ledger record {kind} into the {n}-entry ledger{after}"),

@@ -385,3 +385,46 @@ fn a_checkpoint_is_shown_by_log_and_counted_by_no_report() {
         "error: --entry: entry #695 is a checkpoint, which records nothing to reverse (a later checkpoint takes its place) [not-reversible]\n",
     );
 }
+
+#[test]
+fn the_file_beside_the_ledger_says_whose_each_entry_before_the_checkpoint_is() {
+    let t = checkpointed();
+    let lines: Vec<serde_json::Value> = String::from_utf8(t.journal())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Whose each entry is, from its line: a pledge's or payment's donor, a
+    // write-off's pledge's, a reversal's target's, or no donor's.
+    fn whose(lines: &[serde_json::Value], seq: usize) -> Option<Option<String>> {
+        let e = &lines[seq];
+        match e["kind"].as_str().unwrap() {
+            "ledger" => None,
+            "write-off" | "reduction" => whose(lines, e["pledge"].as_u64().unwrap() as usize),
+            "reversal" => whose(lines, e["entry"].as_u64().unwrap() as usize),
+            "pledge" | "payment" | "refund" | "in-kind" => {
+                Some(Some(e["donor"].as_str().unwrap().to_string()))
+            }
+            // Registrations, rates, agreements (which name a donor but move no
+            // money) and conditions met.
+            _ => Some(None),
+        }
+    }
+    let mut donors = std::collections::BTreeSet::new();
+    for seq in 0..695 {
+        let hint = ledger::journal::checkpoint_share_hint(t.ledger(), seq as u64);
+        assert_eq!(hint, whose(&lines, seq), "entry #{seq}");
+        donors.insert(hint);
+    }
+    assert!(donors.len() > 30, "{donors:?}");
+    // The checkpoint and what follows it are the journal's to say.
+    assert_eq!(
+        ledger::journal::checkpoint_share_hint(t.ledger(), 695),
+        None
+    );
+    std::fs::remove_file(side(&t)).unwrap();
+    assert_eq!(
+        ledger::journal::checkpoint_share_hint(t.ledger(), 621),
+        None
+    );
+}

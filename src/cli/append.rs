@@ -134,9 +134,12 @@ impl Kept {
         }
     }
 
-    /// The share entry `n` belongs to, as its line says; none if it cannot say.
+    /// The share entry `n` belongs to, as the last checkpoint's file or its line
+    /// says; none if neither can say.
     fn of_entry(ctx: &Context, n: u64) -> Option<Kept> {
-        Some(match crate::journal::share_of(&ctx.ledger, n)? {
+        let hint = crate::journal::checkpoint_share_hint(&ctx.ledger, n)
+            .or_else(|| crate::journal::share_of(&ctx.ledger, n));
+        Some(match hint? {
             Some(code) => Kept::Donor(code),
             None => Kept::NoDonor,
         })

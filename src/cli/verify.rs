@@ -1,7 +1,9 @@
-//! `ledger verify` and `ledger repair`.
+//! `ledger verify`, `ledger repair` and `ledger checkpoint`.
 //!
 //! `verify` walks the whole chain without parsing entries (near the speed of hashing
-//! the file) and exits 3 naming the first entry that fails, or on a torn tail.
+//! the file) and exits 3 naming the first entry that fails, or on a torn tail; a
+//! ledger holding a checkpoint is read a second time, decoding every line, to check
+//! each checkpoint against the lines before it.
 //! `repair` removes only an uncommitted torn tail and prints exactly what it removed.
 
 use std::io::Write;

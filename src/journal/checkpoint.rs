@@ -204,6 +204,10 @@ struct Meta {
     /// Each share's donor (none for the entries that name no donor) and count, in
     /// the checkpoint's order: its lines' places follow one another in that order.
     shares: Vec<(Option<String>, u64)>,
+    /// Where the table of every line's share starts, by entry number up to the
+    /// checkpoint: two bytes a line, its share's place in `shares` (`u16::MAX` for a
+    /// line of no share). A hint of whose an entry named by number is.
+    table: u64,
 }
 
 /// The file beside the journal while a checkpoint is written: the places of every
@@ -211,6 +215,7 @@ struct Meta {
 pub(super) struct Side {
     tmp: PathBuf,
     file: File,
+    table: u64,
     end: u64,
     shares: Vec<(Option<String>, u64)>,
 }
@@ -229,8 +234,8 @@ impl Side {
         let (tmp, file) = super::index::create_temporary(&target)
             .ok_or_else(|| std::io::Error::other("cannot create a temporary file beside it"))?;
         let written = Self::places(journal, &file, shares, summary, committed_len);
-        let end = match written {
-            Ok(end) => end,
+        let (table, end) = match written {
+            Ok(at) => at,
             Err(e) => {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(e);
@@ -239,6 +244,7 @@ impl Side {
         Ok(Side {
             tmp,
             file,
+            table,
             end,
             shares: summary
                 .shares
@@ -254,7 +260,7 @@ impl Side {
         shares: &Shares,
         summary: &Checkpoint,
         committed_len: u64,
-    ) -> std::io::Result<u64> {
+    ) -> std::io::Result<(u64, u64)> {
         // Where each share's places start, and a buffer of each, written when full.
         let mut at: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut slot = vec![usize::MAX; shares.donors.len() + 1];
@@ -269,6 +275,7 @@ impl Side {
         let mut reader = reader.take(committed_len);
         let (mut offset, mut seq) = (0u64, 0usize);
         let mut line = Vec::new();
+        let mut table = Vec::with_capacity(shares.of.len() * 2);
         loop {
             line.clear();
             let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut line)?;
@@ -276,6 +283,11 @@ impl Side {
                 break;
             }
             let class = shares.of.get(seq).copied().unwrap_or(NONE);
+            let share = match class {
+                NONE => u16::MAX,
+                c => u16::try_from(slot[c as usize]).unwrap_or(u16::MAX),
+            };
+            table.extend_from_slice(&share.to_le_bytes());
             if class != NONE && slot[class as usize] != usize::MAX {
                 let (pos, buf) = &mut at[slot[class as usize]];
                 buf.extend_from_slice(&offset.to_le_bytes());
@@ -292,7 +304,8 @@ impl Side {
         for (pos, buf) in &at {
             out.write_all_at(buf, *pos)?;
         }
-        Ok(start)
+        out.write_all_at(&table, start)?;
+        Ok((start, start + table.len() as u64))
     }
 
     /// Adds what says which checkpoint the places are of, and puts the file in
@@ -306,6 +319,7 @@ impl Side {
             length,
             hash: hash.to_string(),
             shares: self.shares,
+            table: self.table,
         };
         let mut bytes = serde_json::to_vec(&meta).expect("the checkpoint's file serialises");
         bytes.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
@@ -325,14 +339,15 @@ impl Side {
     }
 }
 
+/// How many lines a writer's read from a checkpoint holds at once.
+const CHUNK_LINES: usize = 16_384;
+
 /// The longest meta read: a share is a few dozen bytes.
 const MAX_META: u64 = 64 << 20;
 
-/// The book of share `whose` and the read's scan, as `Reading::ToRecordOf` would
-/// make them from the whole journal, made from the last checkpoint the file beside
-/// the journal names; none if that cannot be done (no file, one that does not
-/// match, any line that fails), and the caller reads the whole journal.
-pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option<(Checker, Scan)> {
+/// The file beside the journal, if there is one (a regular file, not a link) of
+/// this version, and what its trailer says.
+fn open_side(ledger: &Path) -> Option<(File, Meta)> {
     let side_path = path_for(ledger);
     if !std::fs::symlink_metadata(&side_path)
         .ok()?
@@ -355,6 +370,31 @@ pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option
     if meta.format != SIDE_FORMAT || meta.version != SIDE_VERSION || meta.length > MAX_META {
         return None;
     }
+    Some((side, meta))
+}
+
+/// A hint of whose entry `seq` is, as the file beside the journal says: `Some(donor)`
+/// for a donor's entry, `None` for one that names no donor; nothing if the file
+/// cannot say (no file, an entry at or after its checkpoint, a line of no share).
+/// Never trusted, as `peek::share_of` is not.
+pub fn share_hint(ledger: &Path, seq: u64) -> Option<Option<String>> {
+    let (side, meta) = open_side(ledger)?;
+    if seq >= meta.seq {
+        return None;
+    }
+    let mut share = [0u8; 2];
+    side.read_exact_at(&mut share, meta.table.checked_add(seq.checked_mul(2)?)?)
+        .ok()?;
+    let (donor, _) = meta.shares.get(usize::from(u16::from_le_bytes(share)))?;
+    Some(donor.clone())
+}
+
+/// The book of share `whose` and the read's scan, as `Reading::ToRecordOf` would
+/// make them from the whole journal, made from the last checkpoint the file beside
+/// the journal names; none if that cannot be done (no file, one that does not
+/// match, any line that fails), and the caller reads the whole journal.
+pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option<(Checker, Scan)> {
+    let (side, meta) = open_side(ledger)?;
     // The checkpoint's line, as the journal holds it.
     let mut text = vec![0u8; meta.length as usize];
     file.read_exact_at(&mut text, meta.offset).ok()?;
@@ -390,7 +430,7 @@ pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option
         }
         start = start.checked_add(s.entries.checked_mul(PLACE as u64)?)?;
     }
-    // Where every line of those shares is, share by share, each in journal order.
+    // Where every line of those shares is, in journal order.
     let mut places = Vec::new();
     for (i, (start, s)) in kept.iter().enumerate() {
         let mut at = vec![0u8; usize::try_from(s.entries.checked_mul(PLACE as u64)?).ok()?];
@@ -404,42 +444,34 @@ pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option
             places.push((i, offset, n));
         }
     }
-    // Half the lines read, checked and decoded on another thread.
-    let (first, second) = places.split_at(places.len() / 2);
-    let (a, b) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| read_lines(file, second));
-        let mine = read_lines(file, first);
-        (mine, other.join().expect("reading lines does not panic"))
-    });
-    // Each share's lines hash to its digest, and come in journal order.
+    places.sort_unstable_by_key(|p| p.1);
+    // A chunk of lines at a time, half of each read, checked and decoded on another
+    // thread, then folded into the book in journal order, each share's hashes into
+    // its digest: memory holds one chunk, whatever the share's size.
     let mut digests: Vec<Sha256> = kept.iter().map(|_| Sha256::new()).collect();
-    let mut lists: Vec<Vec<Entry>> = kept.iter().map(|_| Vec::new()).collect();
-    for (i, hash, e) in a?.into_iter().chain(b?) {
-        digests[i].update(hash);
-        if e.seq >= meta.seq || lists[i].last().is_some_and(|l| l.seq >= e.seq) {
-            return None;
+    let mut book = Checker::without_sources();
+    let mut last = None;
+    for chunk in places.chunks(CHUNK_LINES) {
+        let (first, second) = chunk.split_at(chunk.len() / 2);
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| read_lines(file, second));
+            let mine = read_lines(file, first);
+            (mine, other.join().expect("reading lines does not panic"))
+        });
+        for (i, hash, e) in a?.into_iter().chain(b?) {
+            if e.seq >= meta.seq || last.is_some_and(|l| l >= e.seq) {
+                return None;
+            }
+            last = Some(e.seq);
+            digests[i].update(hash);
+            if share.keeps(&book, &e) {
+                book.apply(e);
+            }
         }
-        lists[i].push(e);
     }
     for (d, (_, s)) in digests.into_iter().zip(&kept) {
         if hex::encode(d.finalize()) != s.digest {
             return None;
-        }
-    }
-    let mut lists: Vec<std::vec::IntoIter<Entry>> = lists.into_iter().map(Vec::into_iter).collect();
-    let mut heads: Vec<Option<Entry>> = lists.iter_mut().map(Iterator::next).collect();
-    let mut book = Checker::without_sources();
-    // In journal order: the lowest number at the head of any list, each time.
-    while let Some(i) = heads
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| h.as_ref().map(|e| (e.seq, i)))
-        .min()
-        .map(|(_, i)| i)
-    {
-        let e = std::mem::replace(&mut heads[i], lists[i].next()).expect("a head");
-        if share.keeps(&book, &e) {
-            book.apply(e);
         }
     }
     // From the checkpoint on, every line, checked as any read checks it.
