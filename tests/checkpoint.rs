@@ -161,7 +161,8 @@ fn a_file_beside_the_ledger_that_does_not_match_its_checkpoint_changes_nothing()
     let too_much =
         "record write-off --pledge 621 --amount 1139999 --date 2011-12-04 --memo too-much";
     let same_reference = "record pledge --donor USA --mandate victim-assistance --amount 1 --currency USD --date 2011-12-08 --reference NV/USA/2011/204";
-    let edits: Vec<(&str, Box<dyn Fn(&std::path::Path)>)> = vec![
+    type Edit = Box<dyn Fn(&std::path::Path)>;
+    let edits: Vec<(&str, Edit)> = vec![
         ("removed", Box::new(|p| std::fs::remove_file(p).unwrap())),
         ("emptied", Box::new(|p| std::fs::write(p, b"").unwrap())),
         (

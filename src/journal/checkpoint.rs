@@ -451,24 +451,48 @@ pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option
     let mut digests: Vec<Sha256> = kept.iter().map(|_| Sha256::new()).collect();
     let mut book = Checker::without_sources();
     let mut last = None;
-    for chunk in places.chunks(CHUNK_LINES) {
-        let (first, second) = chunk.split_at(chunk.len() / 2);
-        let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| read_lines(file, second));
-            let mine = read_lines(file, first);
-            (mine, other.join().expect("reading lines does not panic"))
+    // Each chunk: the caller's thread reads the first part, a second thread the
+    // rest, one chunk ahead while the caller folds the one before into the book.
+    let split = |chunk: &'_ [(usize, u64, u32)]| chunk.len() * 2 / 5;
+    let folded = std::thread::scope(|scope| -> Option<()> {
+        let (sent, received) = std::sync::mpsc::sync_channel(1);
+        let (back, returned) = std::sync::mpsc::channel();
+        let places = &places;
+        scope.spawn(move || {
+            let mut lines = Lines::default();
+            for chunk in places.chunks(CHUNK_LINES) {
+                if let Ok(out) = returned.try_recv() {
+                    lines.out = out;
+                }
+                let read = lines.read(file, &chunk[split(chunk)..]);
+                // Closed when the caller stopped at a line that failed.
+                if sent
+                    .send(read.map(|()| std::mem::take(&mut lines.out)))
+                    .is_err()
+                {
+                    break;
+                }
+            }
         });
-        for (i, hash, e) in a?.into_iter().chain(b?) {
-            if e.seq >= meta.seq || last.is_some_and(|l| l >= e.seq) {
-                return None;
+        let mut mine = Lines::default();
+        for chunk in places.chunks(CHUNK_LINES) {
+            mine.read(file, &chunk[..split(chunk)])?;
+            let mut theirs = received.recv().ok()??;
+            for (i, hash, e) in mine.out.drain(..).chain(theirs.drain(..)) {
+                if e.seq >= meta.seq || last.is_some_and(|l| l >= e.seq) {
+                    return None;
+                }
+                last = Some(e.seq);
+                digests[i].update(hash);
+                if share.keeps(&book, &e) {
+                    book.apply(e);
+                }
             }
-            last = Some(e.seq);
-            digests[i].update(hash);
-            if share.keeps(&book, &e) {
-                book.apply(e);
-            }
+            let _ = back.send(theirs);
         }
-    }
+        Some(())
+    });
+    folded?;
     for (d, (_, s)) in digests.into_iter().zip(&kept) {
         if hex::encode(d.finalize()) != s.digest {
             return None;
@@ -495,26 +519,39 @@ pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option
     Some((book, scan))
 }
 
-/// The lines at `places` (each with the share it is of), each checked against its
-/// own hash and decoded as a writer's read decodes it: with its share and hash.
-fn read_lines(file: &File, places: &[(usize, u64, u32)]) -> Option<Vec<(usize, LineHash, Entry)>> {
-    let mut names = Names::default();
-    let mut text = vec![0u8; places.iter().map(|p| p.2 as usize).sum()];
-    let mut at = 0;
-    for &(_, offset, n) in places {
-        file.read_exact_at(&mut text[at..at + n as usize], offset)
-            .ok()?;
-        at += n as usize;
+/// One thread's part of a writer's read from a checkpoint: its buffers, kept from
+/// one chunk of lines to the next.
+#[derive(Default)]
+struct Lines {
+    names: Names,
+    text: Vec<u8>,
+    /// Each line read: its share, its hash and its entry.
+    out: Vec<(usize, LineHash, Entry)>,
+}
+
+impl Lines {
+    /// Reads the lines at `places` (each with the share it is of) into `out`, each
+    /// checked against its own hash and decoded as a writer's read decodes it; none
+    /// if one fails.
+    fn read(&mut self, file: &File, places: &[(usize, u64, u32)]) -> Option<()> {
+        self.text.clear();
+        self.text
+            .resize(places.iter().map(|p| p.2 as usize).sum(), 0);
+        let mut at = 0;
+        for &(_, offset, n) in places {
+            file.read_exact_at(&mut self.text[at..at + n as usize], offset)
+                .ok()?;
+            at += n as usize;
+        }
+        let mut at = 0;
+        for &(share, _, n) in places {
+            let line = self.text[at..at + n as usize].strip_suffix(b"\n")?;
+            at += n as usize;
+            let hash: LineHash = line::check(line).ok()?.hash.as_bytes().try_into().ok()?;
+            let text = std::str::from_utf8(line).ok()?;
+            let e = super::decode::decode_text(text, Notes::References, &mut self.names).ok()?;
+            self.out.push((share, hash, e));
+        }
+        Some(())
     }
-    let mut out = Vec::with_capacity(places.len());
-    let mut at = 0;
-    for &(share, _, n) in places {
-        let line = text[at..at + n as usize].strip_suffix(b"\n")?;
-        at += n as usize;
-        let hash: LineHash = line::check(line).ok()?.hash.as_bytes().try_into().ok()?;
-        let text = std::str::from_utf8(line).ok()?;
-        let e = super::decode::decode_text(text, Notes::References, &mut names).ok()?;
-        out.push((share, hash, e));
-    }
-    Some(out)
 }
