@@ -429,3 +429,29 @@ fn the_file_beside_the_ledger_says_whose_each_entry_before_the_checkpoint_is() {
         None
     );
 }
+
+#[test]
+fn a_file_at_the_checkpoints_path_that_is_not_one_is_never_replaced() {
+    let t = Test::new().at("2026-01-01T00:00:00Z");
+    std::fs::copy(DEMO, t.ledger()).unwrap();
+    let precious = t.write("precious.txt", "precious");
+    std::fs::write(side(&t), "a ledger named like a checkpoint file").unwrap();
+    t.rejects("checkpoint", 1, "it is not a checkpoint file");
+    assert_eq!(
+        std::fs::read_to_string(side(&t)).unwrap(),
+        "a ledger named like a checkpoint file"
+    );
+    std::fs::remove_file(side(&t)).unwrap();
+    std::os::unix::fs::symlink(&precious, side(&t)).unwrap();
+    t.rejects("checkpoint", 1, "it is not a checkpoint file");
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious");
+    std::fs::remove_file(side(&t)).unwrap();
+    // A checkpoint file is replaced by the next; `init` over a path removes one
+    // left by a ledger that was there before.
+    t.ok("checkpoint");
+    t.ok("checkpoint");
+    assert!(side(&t).exists());
+    std::fs::remove_file(t.ledger()).unwrap();
+    t.ok("init");
+    assert!(!side(&t).exists());
+}

@@ -345,6 +345,20 @@ const CHUNK_LINES: usize = 16_384;
 /// The longest meta read: a share is a few dozen bytes.
 const MAX_META: u64 = 64 << 20;
 
+/// The trailer of a checkpoint file: its last 8 bytes say how long it is.
+fn trailer(side: &File) -> Option<Vec<u8>> {
+    let size = side.metadata().ok()?.len();
+    let mut len = [0u8; 8];
+    side.read_exact_at(&mut len, size.checked_sub(8)?).ok()?;
+    let meta_len = u64::from_le_bytes(len);
+    if meta_len > MAX_META || meta_len + 8 > size {
+        return None;
+    }
+    let mut bytes = vec![0u8; meta_len as usize];
+    side.read_exact_at(&mut bytes, size - 8 - meta_len).ok()?;
+    Some(bytes)
+}
+
 /// The file beside the journal, if there is one (a regular file, not a link) of
 /// this version, and what its trailer says.
 fn open_side(ledger: &Path) -> Option<(File, Meta)> {
@@ -357,20 +371,38 @@ fn open_side(ledger: &Path) -> Option<(File, Meta)> {
         return None;
     }
     let side = File::open(&side_path).ok()?;
-    let size = side.metadata().ok()?.len();
-    let mut len = [0u8; 8];
-    side.read_exact_at(&mut len, size.checked_sub(8)?).ok()?;
-    let meta_len = u64::from_le_bytes(len);
-    if meta_len > MAX_META || meta_len + 8 > size {
-        return None;
-    }
-    let mut bytes = vec![0u8; meta_len as usize];
-    side.read_exact_at(&mut bytes, size - 8 - meta_len).ok()?;
-    let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+    let meta: Meta = serde_json::from_slice(&trailer(&side)?).ok()?;
     if meta.format != SIDE_FORMAT || meta.version != SIDE_VERSION || meta.length > MAX_META {
         return None;
     }
     Some((side, meta))
+}
+
+/// Whether the path of `ledger`'s checkpoint file is free for one: absent, or a
+/// checkpoint file (a regular file whose trailer says so, of any version). A file
+/// of another kind there (a ledger named like one, a link) is never replaced.
+pub(super) fn ours_or_absent(ledger: &Path) -> bool {
+    let path = path_for(ledger);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return true;
+    };
+    let ours = || -> Option<bool> {
+        if !meta.file_type().is_file() {
+            return Some(false);
+        }
+        let bytes = trailer(&File::open(&path).ok()?)?;
+        let trailer: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        Some(trailer.get("format").and_then(|f| f.as_str()) == Some(SIDE_FORMAT))
+    };
+    ours().unwrap_or(false)
+}
+
+/// Removes the checkpoint file beside a path where a new ledger is being created,
+/// if it is one.
+pub(super) fn remove(ledger: &Path) {
+    if ours_or_absent(ledger) {
+        let _ = std::fs::remove_file(path_for(ledger));
+    }
 }
 
 /// A hint of whose entry `seq` is, as the file beside the journal says: `Some(donor)`

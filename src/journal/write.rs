@@ -82,8 +82,10 @@ pub fn init(path: &Path, now: DateTime<Utc>) -> Result<Head, JournalError> {
     file.write_all(&bytes).map_err(JournalError::io(path))?;
     file.sync_all().map_err(JournalError::io(path))?;
     sync_dir(path);
-    // An index left by a ledger that was here before describes another journal.
+    // An index or checkpoint file left by a ledger that was here before describes
+    // another journal.
     index::remove(path);
+    super::checkpoint::remove(path);
     Ok(Head { entries: 0, hash })
 }
 
@@ -581,6 +583,15 @@ impl Writer {
     /// beside the journal where each share's lines are. Anything staged is dropped.
     pub fn commit_checkpoint(mut self) -> Result<(Entry, Head), JournalError> {
         self.unstage();
+        let side_path = super::checkpoint::path_for(&self.path);
+        if !super::checkpoint::ours_or_absent(&self.path) {
+            return Err(JournalError::Io {
+                path: side_path,
+                source: std::io::Error::other(
+                    "it is not a checkpoint file, and a checkpoint's file goes there; move it away (nothing was written)",
+                ),
+            });
+        }
         let (shares, scan) = super::checkpoint::summarize(&self.file, &self.path)?;
         if scan.head != self.head || scan.committed_len != self.committed_len {
             return Err(JournalError::Changed {
