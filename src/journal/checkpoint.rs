@@ -342,7 +342,8 @@ impl Side {
 /// How many lines a writer's read from a checkpoint holds at once.
 const CHUNK_LINES: usize = 16_384;
 
-/// The longest meta read: a share is a few dozen bytes.
+/// The most bytes read for one thing the file beside the journal names (its
+/// trailer, the checkpoint's line): a share takes a few dozen bytes of the trailer.
 const MAX_META: u64 = 64 << 20;
 
 /// The trailer of a checkpoint file: its last 8 bytes say how long it is.
@@ -470,13 +471,21 @@ pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option
         for place in at.chunks_exact(PLACE) {
             let offset = u64::from_le_bytes(place[..8].try_into().ok()?);
             let n = u32::from_le_bytes(place[8..].try_into().ok()?);
-            if offset >= meta.offset || u64::from(n) > MAX_META {
+            if offset.checked_add(u64::from(n))? > meta.offset {
                 return None;
             }
             places.push((i, offset, n));
         }
     }
     places.sort_unstable_by_key(|p| p.1);
+    // Lines one after another, none over another: what is read, however the file
+    // beside was altered, is at most the journal before the checkpoint.
+    if places
+        .windows(2)
+        .any(|w| w[0].1 + u64::from(w[0].2) > w[1].1)
+    {
+        return None;
+    }
     // A chunk of lines at a time, half of each read, checked and decoded on another
     // thread, then folded into the book in journal order, each share's hashes into
     // its digest: memory holds one chunk, whatever the share's size.

@@ -742,6 +742,7 @@ struct Walk<'a> {
     tail: Tail,
     /// Where `until` cut the journal: the head, committed length and head offset then.
     cut_at: Option<(Head, u64, u64)>,
+    /// Whether a line walked is a checkpoint (`Scan::checkpoints`).
     checkpoints: bool,
 }
 

@@ -581,8 +581,16 @@ impl Writer {
 
     /// Appends a checkpoint of every line committed (see `checkpoint`), and leaves
     /// beside the journal where each share's lines are. Anything staged is dropped.
+    /// The caller says first why the clock forbids it, if it does (`check_clock`);
+    /// here that is refused all the same.
     pub fn commit_checkpoint(mut self) -> Result<(Entry, Head), JournalError> {
         self.unstage();
+        if let Err(p) = self.check_clock() {
+            return Err(JournalError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(p.message),
+            });
+        }
         let side_path = super::checkpoint::path_for(&self.path);
         if !super::checkpoint::ours_or_absent(&self.path) {
             return Err(JournalError::Io {
