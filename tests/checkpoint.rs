@@ -345,6 +345,17 @@ fn verify_names_a_checkpoint_that_does_not_sum_up_the_entries_before_it() {
             "{o:?}"
         );
     }
+    // Read twice when the checkpoint's file is gone (the first read finds the
+    // checkpoint), with the same verdict.
+    let kept = std::fs::read(side(&t)).unwrap();
+    std::fs::remove_file(side(&t)).unwrap();
+    let o = t.fails("verify", 3);
+    assert!(
+        o.stderr
+            .contains(":697: entry #696 fails verification: it is a checkpoint whose"),
+        "{o:?}"
+    );
+    std::fs::write(side(&t), kept).unwrap();
     // What the program writes verifies.
     std::fs::write(t.ledger(), &good).unwrap();
     t.ok("checkpoint");
@@ -544,4 +555,35 @@ mod props {
             prop_assert!(pair.fast.ok("verify").starts_with("ok: "));
         }
     }
+}
+
+#[test]
+fn verify_says_the_same_of_a_line_it_cannot_read_whatever_is_beside_the_ledger() {
+    use sha2::Digest;
+    let with_one = checkpointed();
+    let t = Test::init().at("2026-01-01T00:00:00Z");
+    t.ok("record pledge --donor USA --mandate icat --amount 1 --currency USD --date 2011-01-01");
+    // A line chained and hashed as a writer would, of a kind no reader knows.
+    let mut journal = t.journal();
+    let text = String::from_utf8(journal.clone()).unwrap();
+    let last = text.lines().last().unwrap();
+    let body = format!(
+        r#"{{"seq":2,"prev":"{}","recorded_at":"2026-01-01T00:00:00Z","kind":"wat""#,
+        &last[last.len() - 66..last.len() - 2]
+    );
+    let hash = hex::encode(sha2::Sha256::digest(body.as_bytes()));
+    journal.extend_from_slice(format!("{body},\"hash\":\"{hash}\"}}\n").as_bytes());
+    std::fs::write(t.ledger(), &journal).unwrap();
+    let alone = t.run("verify");
+    // Another ledger's checkpoint file beside it changes nothing.
+    std::fs::copy(side(&with_one), side(&t)).unwrap();
+    let beside = t.run("verify");
+    assert_eq!(
+        (alone.status, &alone.stdout),
+        (beside.status, &beside.stdout)
+    );
+    assert_eq!(alone.status, 0, "{alone:?}");
+    // A checkpoint after it is checked, and so the line is read: it cannot be.
+    let o = t.fails("checkpoint", 3);
+    assert!(o.stderr.contains(":3: entry #2"), "{o:?}");
 }

@@ -2,8 +2,9 @@
 //!
 //! `verify` walks the whole chain without parsing entries (near the speed of hashing
 //! the file) and exits 3 naming the first entry that fails, or on a torn tail; a
-//! ledger holding a checkpoint is read a second time, decoding every line, to check
-//! each checkpoint against the lines before it.
+//! ledger holding a checkpoint is read decoding every line, to check each
+//! checkpoint against the lines before it (in the same read when the checkpoint's
+//! file beside it says there is one).
 //! `repair` removes only an uncommitted torn tail and prints exactly what it removed.
 
 use std::io::Write;
@@ -36,7 +37,21 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
             "--head: {w:?} is not a head hash (64 hexadecimal digits, as printed in a report's Ledger line)"
         )));
     }
-    let scan = journal::scan(&ctx.ledger, false, None, |_| {})?;
+    // A ledger with a checkpoint is read once, its checkpoints checked as it goes;
+    // without the file that says it has one, it is read as fast as it can be,
+    // then again if the read found a checkpoint.
+    let plain = || journal::scan(&ctx.ledger, false, None, |_| {});
+    let (scan, checked) = if journal::checkpoint_file_exists(&ctx.ledger) {
+        match journal::scan_checking_checkpoints(&ctx.ledger) {
+            Ok((scan, checked)) => (scan, Some(checked)),
+            // A line that cannot be decoded fails `verify` only where a
+            // checkpoint is to be checked, whatever is beside the ledger.
+            Err(JournalError::Unreadable { .. }) => (plain()?, None),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        (plain()?, None)
+    };
     journal::check_index(&ctx.ledger, &scan)?;
     if let Tail::Torn {
         offset,
@@ -65,7 +80,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
         }
     }
     if scan.checkpoints {
-        journal::check_checkpoints(&ctx.ledger)?;
+        match checked {
+            Some(checked) => checked?,
+            None => journal::check_checkpoints(&ctx.ledger)?,
+        }
     }
     if args.rules {
         rules(ctx, out)?;

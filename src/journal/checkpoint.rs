@@ -165,10 +165,18 @@ pub(super) fn summarize(file: &File, path: &Path) -> Result<(Shares, Scan), Jour
 /// For `verify`: reads every line and checks each checkpoint against the lines
 /// before it.
 pub fn check_all(path: &Path) -> Result<(), JournalError> {
+    scan_checking(path)?.1
+}
+
+/// For `verify` of a ledger with a checkpoint file beside it: reads every line, as
+/// `verify` reads them but decoding each on a second thread, and checks each
+/// checkpoint against the lines before it, in one read. The read's result, and
+/// the first checkpoint that does not sum up the lines before it, if any.
+pub fn scan_checking(path: &Path) -> Result<(Scan, Result<(), JournalError>), JournalError> {
     let file = super::open::read(path)?;
     let mut shares = Shares::default();
     let mut wrong = None;
-    scan_entries(&file, path, Notes::Left, None, None, None, &mut |e, h| {
+    let scan = scan_entries(&file, path, Notes::Left, None, None, None, &mut |e, h| {
         if wrong.is_none()
             && let Body::Checkpoint(c) = &e.body
             && *c != shares.summary()
@@ -177,7 +185,7 @@ pub fn check_all(path: &Path) -> Result<(), JournalError> {
         }
         shares.see(&e, h);
     })?;
-    match wrong {
+    let checked = match wrong {
         None => Ok(()),
         Some(seq) => Err(JournalError::Tampered {
             path: path.to_path_buf(),
@@ -187,7 +195,15 @@ pub fn check_all(path: &Path) -> Result<(), JournalError> {
                 "it is a checkpoint whose counts or digests are not those of the lines before it"
                     .into(),
         }),
-    }
+    };
+    Ok((scan, checked))
+}
+
+/// Whether anything is at the path of `ledger`'s checkpoint file: a sign the
+/// ledger holds a checkpoint, never trusted (`verify` finds every checkpoint
+/// itself).
+pub fn file_exists(ledger: &Path) -> bool {
+    std::fs::symlink_metadata(path_for(ledger)).is_ok()
 }
 
 /// What the file beside the journal says, after the places of every share's lines.

@@ -19,7 +19,10 @@ mod scan;
 mod spool;
 mod write;
 
-pub use checkpoint::{check_all as check_checkpoints, share_hint as checkpoint_share_hint};
+pub use checkpoint::{
+    check_all as check_checkpoints, file_exists as checkpoint_file_exists,
+    scan_checking as scan_checking_checkpoints, share_hint as checkpoint_share_hint,
+};
 pub use decode::Glance;
 pub use decode::decode as decode_line;
 pub use index::{Judgement, path_for as index_path};
