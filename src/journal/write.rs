@@ -138,7 +138,9 @@ pub enum Reading<'a> {
     ToRecord,
     /// For `record` of an entry judged by one share of the ledger (`Share`): as
     /// `ToRecord`, keeping only the entries of the donors it names and every entry
-    /// that names no donor. Every line is still read, checked and decoded.
+    /// that names no donor. Every line is still read, checked and decoded, unless
+    /// the ledger has a checkpoint: then that share's lines before it and every line
+    /// after it (`checkpoint::read_share`).
     ToRecordOf(Whose<'a>),
     /// For `import`: every note, sources too (a row already imported is known by
     /// the file and row it came from).
