@@ -502,9 +502,9 @@ pub(super) fn read_share(file: &File, ledger: &Path, whose: Whose<'_>) -> Option
     {
         return None;
     }
-    // A chunk of lines at a time, half of each read, checked and decoded on another
-    // thread, then folded into the book in journal order, each share's hashes into
-    // its digest: memory holds one chunk, whatever the share's size.
+    // A chunk of lines at a time, read, checked and decoded on two threads, then
+    // folded into the book in journal order, each share's hashes into its digest:
+    // memory holds a chunk or two, whatever the share's size.
     let mut digests: Vec<Sha256> = kept.iter().map(|_| Sha256::new()).collect();
     let mut book = Checker::without_sources();
     let mut last = None;
