@@ -248,8 +248,9 @@ fn parse<'a>(
     let end = rest.find('"').ok_or("recorded_at is not closed")?;
     let recorded_at = &rest[..end];
     let rest = &rest[end + 1..];
-    let batch = match rest.strip_prefix(",\"batch\":[") {
-        None => None,
+    // What follows the chain's fields: the batch marker, if any, then the kind.
+    let (batch, kind_at) = match rest.strip_prefix(",\"batch\":[") {
+        None => (None, rest),
         Some(b) => {
             let close = b.find(']').ok_or("the batch marker is not closed")?;
             let (i, n) = b[..close]
@@ -260,12 +261,8 @@ fn parse<'a>(
             if i == 0 || i > n {
                 return Err("the batch marker is malformed".into());
             }
-            Some((i, n))
+            (Some((i, n)), &b[close + 1..])
         }
-    };
-    let kind_at = match batch {
-        None => rest,
-        Some(_) => rest.find(']').map_or("", |close| &rest[close + 1..]),
     };
     Ok(Checked {
         text: whole,
