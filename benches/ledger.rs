@@ -314,6 +314,19 @@ fn peer(var: &str, path: &str, needle: &str) -> Option<(PathBuf, String)> {
 /// The arguments of the i-th `record` of one kind.
 type RecordArgs = Box<dyn Fn(usize) -> Vec<String>>;
 
+/// The hash of the journal's last line.
+fn last_hash(path: &Path) -> String {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).expect("the generated journal");
+    let len = f.metadata().expect("its size").len();
+    f.seek(SeekFrom::Start(len.saturating_sub(4096)))
+        .expect("its end");
+    let mut tail = String::new();
+    f.read_to_string(&mut tail).expect("its last line");
+    let at = tail.rfind("\"hash\":\"").expect("a hash on the last line") + 8;
+    tail[at..at + 64].to_string()
+}
+
 fn size(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }
@@ -401,6 +414,13 @@ fn bench() {
             run(&bin, &with(&journal, &["verify"]), &env)
         }),
     ];
+    // The head of the last entry: `--head` finds it after every other line.
+    let head = last_hash(&journal);
+    stats.push(series(
+        "ledger verify --head (the last entry's hash)",
+        runs,
+        |_| run(&bin, &with(&journal, &["verify", "--head", &head]), &env),
+    ));
     if rules {
         stats.push(series("ledger verify --rules", 1, |_| {
             run(&bin, &with(&journal, &["verify", "--rules"]), &env)

@@ -7,7 +7,7 @@
 //! file beside it says there is one).
 //! `repair` removes only an uncommitted torn tail and prints exactly what it removed.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use clap::Args;
 
@@ -144,15 +144,27 @@ fn rules(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
 }
 
 fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {
-    // Cheap second pass: the chain was verified above, so matching the hash field is enough.
-    let text = std::fs::read(&ctx.ledger)
-        .map_err(|e| Failure::failed(format!("{}: {e}", ctx.ledger.display())))?;
+    // Cheap second pass: the chain was verified above, so matching the hash field is
+    // enough. Line by line, in one buffer: memory does not grow with the ledger.
+    let failed = |e: std::io::Error| Failure::failed(format!("{}: {e}", ctx.ledger.display()));
+    let file = std::fs::File::open(&ctx.ledger).map_err(failed)?;
+    let mut text = std::io::BufReader::with_capacity(1 << 20, file);
     let needle = format!(",\"hash\":\"{want}\"}}");
-    Ok(text
-        .split(|b| *b == b'\n')
-        .enumerate()
-        .find(|(_, l)| l.ends_with(needle.as_bytes()))
-        .map(|(i, _)| i as u64))
+    let mut line = Vec::new();
+    for n in 0u64.. {
+        line.clear();
+        if text.read_until(b'\n', &mut line).map_err(failed)? == 0 {
+            return Ok(None);
+        }
+        if line
+            .strip_suffix(b"\n")
+            .unwrap_or(&line)
+            .ends_with(needle.as_bytes())
+        {
+            return Ok(Some(n));
+        }
+    }
+    Ok(None)
 }
 
 /// `ledger checkpoint`: appends a checkpoint of every entry (see `journal::Writer::commit_checkpoint`).
