@@ -549,3 +549,233 @@ fn a_count_of_one_and_a_range_of_one_read_in_the_singular() {
         "error: --entry: there is no entry #9 (the ledger has 2 entries) [no-such-entry]\n",
     );
 }
+
+/// `verify --rules` of `t`'s ledger replayed whole and in groups of donors (budgets
+/// of 1, 2 and 3 money entries) says the same: status, stdout, and stderr but for
+/// the note that says it was replayed in groups, which it says when the ledger holds
+/// more money entries than the budget. The whole replay's output.
+fn rules_same_in_groups(t: &Test, money: usize) -> crate::util::Output {
+    let whole = t.run("verify --rules");
+    assert!(!whole.stderr.contains("note:"), "{}", whole.stderr);
+    for budget in ["1", "2", "3"] {
+        let grouped = t.run_env(("LEDGER_REPORT_ENTRIES", budget), "verify --rules");
+        assert_eq!(grouped.status, whole.status, "by {budget}");
+        assert_eq!(grouped.stdout, whole.stdout, "by {budget}");
+        let rest = match grouped.stderr.split_once('\n') {
+            Some((note, rest)) if note.starts_with("note: ") => {
+                assert!(note.contains("replayed through the rules in"), "{note}");
+                assert!(money > budget.parse().unwrap(), "{note}");
+                rest
+            }
+            _ => {
+                assert!(money <= budget.parse().unwrap(), "{}", grouped.stderr);
+                grouped.stderr.as_str()
+            }
+        };
+        assert_eq!(rest, whole.stderr, "by {budget}");
+    }
+    whole
+}
+
+#[test]
+fn verify_rules_in_groups_names_what_the_whole_replay_names() {
+    let t = Test::init();
+    t.ok("donor add GATES --name Gates --category foundation");
+    t.ok(PLEDGE_JPN);
+    t.ok(PLEDGE_DEU);
+    t.ok(
+        "record pledge --donor GATES --mandate icat --amount 300 --currency USD --date 2009-01-10",
+    );
+    t.ok("record payment --donor DEU --mandate icat --amount 5 --currency USD --date 2009-02-01 --pledge 3");
+    t.ok("record write-off --pledge 2 --amount 10 --date 2009-03-01 --memo letter");
+    let forged = [
+        // #7: JPN pays DEU's pledge (#3): wrong-donor, judged without DEU's
+        // entries unless the two are in one group.
+        r#"{"kind":"payment","donor":"JPN","mandate":"icat","amount":"5.00","currency":"USD","date":"2009-02-01","pledge":3}"#,
+        // #8: a write-off of a payment (#5, DEU's): not a pledge.
+        r#"{"kind":"write-off","pledge":5,"amount":"1.00","currency":"USD","date":"2009-03-01","memo":"x"}"#,
+        // #9: a reversal of an entry not yet recorded (#14), and #10, a payment
+        // naming one (#11).
+        r#"{"kind":"reversal","entry":14,"reason":"ahead"}"#,
+        r#"{"kind":"payment","donor":"GATES","mandate":"icat","amount":"5.00","currency":"USD","date":"2009-02-01","pledge":11}"#,
+        // #11: USA's pledge, which breaks no rule.
+        r#"{"kind":"pledge","donor":"USA","mandate":"icat","amount":"50.00","currency":"USD","date":"2009-01-10"}"#,
+        // #12: a donor registered twice; #13: a payment of a donor named, not coded.
+        r#"{"kind":"donor","code":"GATES","name":"Gates again","category":"foundation"}"#,
+        r#"{"kind":"payment","donor":"Japan","mandate":"icat","amount":"5.00","currency":"USD","date":"2009-02-01"}"#,
+        // #14: a write-off of more than is left on JPN's pledge (#2).
+        r#"{"kind":"write-off","pledge":2,"amount":"5000.00","currency":"USD","date":"2009-03-01","memo":"x"}"#,
+    ];
+    for body in forged {
+        append_forged(&t, body, "2026-01-01T00:00:00Z");
+    }
+    let o = rules_same_in_groups(&t, 11);
+    assert_eq!(o.status, 3, "{o:?}");
+    // Every forged entry but USA's pledge is named, in journal order.
+    let named: Vec<&str> = o
+        .stderr
+        .lines()
+        .filter_map(|l| l.split_once(": entry #"))
+        .map(|(_, rest)| rest.split_once(' ').unwrap().0)
+        .collect();
+    assert_eq!(
+        named,
+        ["7", "8", "9", "10", "12", "13", "14"],
+        "{}",
+        o.stderr
+    );
+}
+
+/// One entry of a random ledger, written by hand (any of them may break a rule).
+#[derive(Debug, Clone)]
+enum Forged {
+    Pledge(usize, u32, usize),
+    Payment(usize, u32, Option<u64>, usize),
+    Refund(usize, u32),
+    WriteOff(u64, u32, bool),
+    Reversal(u64),
+    Register(usize),
+    Rate(u32),
+}
+
+const DONORS: [&str; 6] = ["JPN", "DEU", "USA", "GATES", "Japan", "Gates Fdn"];
+const DATES: [&str; 3] = ["2009-01-10", "2009-03-01", "2009-02-01"];
+
+impl Forged {
+    fn body(&self) -> String {
+        let money = |donor: usize, amount: u32, date: usize| {
+            format!(
+                r#""donor":"{}","mandate":"icat","amount":"{amount}.00","currency":"USD","date":"{}""#,
+                DONORS[donor], DATES[date]
+            )
+        };
+        match self {
+            Forged::Pledge(d, a, date) => {
+                format!(r#"{{"kind":"pledge",{}}}"#, money(*d, *a, *date))
+            }
+            Forged::Payment(d, a, pledge, date) => {
+                let named = pledge
+                    .map(|n| format!(r#","pledge":{n}"#))
+                    .unwrap_or_default();
+                format!(r#"{{"kind":"payment",{}{named}}}"#, money(*d, *a, *date))
+            }
+            Forged::Refund(d, a) => format!(r#"{{"kind":"refund",{}}}"#, money(*d, *a, 1)),
+            Forged::WriteOff(n, a, reduction) => format!(
+                r#"{{"kind":"{}","pledge":{n},"amount":"{a}.00","currency":"USD","date":"2009-03-01","memo":"x"}}"#,
+                if *reduction { "reduction" } else { "write-off" }
+            ),
+            Forged::Reversal(n) => format!(r#"{{"kind":"reversal","entry":{n},"reason":"x"}}"#),
+            Forged::Register(d) => format!(
+                r#"{{"kind":"donor","code":"{}","name":"Name {d}","category":"foundation","aliases":["{}"]}}"#,
+                ["GATES", "JPN", "GATES"][*d],
+                ["Gates Fdn", "Nippon", "Japan"][*d],
+            ),
+            Forged::Rate(per) => format!(
+                r#"{{"kind":"rate","currency":"EUR","per_usd":"0.{per}","date":"2009-01-01"}}"#
+            ),
+        }
+    }
+
+    fn is_money(&self) -> bool {
+        !matches!(
+            self,
+            Forged::Reversal(_) | Forged::Register(_) | Forged::Rate(_)
+        )
+    }
+}
+
+fn forged() -> impl Strategy<Value = Forged> {
+    let donor = 0..DONORS.len();
+    let amount = 1u32..6;
+    let entry = 0u64..16;
+    prop_oneof![
+        3 => (donor.clone(), amount.clone(), 0..DATES.len()).prop_map(|(d, a, t)| Forged::Pledge(d, a, t)),
+        3 => (donor.clone(), amount.clone(), proptest::option::of(entry.clone()), 0..DATES.len())
+            .prop_map(|(d, a, n, t)| Forged::Payment(d, a, n, t)),
+        1 => (donor, amount.clone()).prop_map(|(d, a)| Forged::Refund(d, a)),
+        2 => (entry.clone(), amount, any::<bool>()).prop_map(|(n, a, r)| Forged::WriteOff(n, a, r)),
+        2 => entry.prop_map(Forged::Reversal),
+        2 => (0usize..3).prop_map(Forged::Register),
+        1 => (1u32..99).prop_map(Forged::Rate),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// On random ledgers written by hand (entries of six donors: a registered one,
+    /// one named instead of coded, one by an alias registered or not; naming entries
+    /// of other donors, entries not yet recorded and entries that are not pledges;
+    /// registrations again, with aliases that clash), `verify --rules` replayed in
+    /// groups of donors says what the whole replay says.
+    #[test]
+    fn verify_rules_in_groups_says_what_the_whole_replay_says(
+        entries in proptest::collection::vec(forged(), 4..16),
+    ) {
+        let t = Test::init();
+        for e in &entries {
+            append_forged(&t, &e.body(), "2026-01-01T00:00:00Z");
+        }
+        rules_same_in_groups(&t, entries.iter().filter(|e| e.is_money()).count());
+    }
+}
+
+/// A payment that names a pledge before it is made is in the pledge's group when it
+/// is (should the rules ever count it toward that pledge, the group holds it).
+#[test]
+fn verify_rules_in_groups_keeps_a_payment_with_the_pledge_it_named_before_it_was_made() {
+    let t = Test::init();
+    t.ok(PLEDGE_JPN);
+    for body in [
+        // #2: DEU pays #3 before #3 is recorded (refused: no such pledge yet).
+        r#"{"kind":"payment","donor":"DEU","mandate":"icat","amount":"600.00","currency":"USD","date":"2009-02-01","pledge":3}"#,
+        // #3: USA's pledge, and #4, a write-off of more than is left on it once
+        // the payment that named it is counted.
+        r#"{"kind":"pledge","donor":"USA","mandate":"icat","amount":"1000.00","currency":"USD","date":"2009-01-10"}"#,
+        r#"{"kind":"write-off","pledge":3,"amount":"700.00","currency":"USD","date":"2009-03-01","memo":"x"}"#,
+    ] {
+        append_forged(&t, body, "2026-01-01T00:00:00Z");
+    }
+    let o = rules_same_in_groups(&t, 4);
+    // Only the payment is refused: the rules count no payment toward a pledge it
+    // named before the pledge was made, in the whole book or in a group.
+    assert!(
+        o.stderr
+            .contains(":3: entry #2 breaks a recording rule: there is no entry #3"),
+        "{o:?}"
+    );
+    assert!(o.stderr.contains("\n1 entry of this ledger"), "{o:?}");
+}
+
+/// Past the first hundred, entries the rules refuse are counted, not named: in
+/// groups as whole, the first hundred in journal order, whichever group they are in.
+#[test]
+fn verify_rules_in_groups_names_the_same_first_hundred() {
+    let t = Test::init();
+    let mut journal = t.journal();
+    for i in 0..130 {
+        // Refunds of what was never paid, two donors in turn.
+        let donor = ["JPN", "DEU"][i % 2];
+        let body = format!(
+            r#"{{"kind":"refund","donor":"{donor}","mandate":"icat","amount":"5.00","currency":"USD","date":"2009-02-01"}}"#
+        );
+        let text = String::from_utf8(journal.clone()).unwrap();
+        let last = text.lines().last().unwrap();
+        let prev = &last[last.len() - 66..last.len() - 2];
+        let body: ledger::domain::Body = serde_json::from_str(&body).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let (line, _) = ledger::journal::encode(i as u64 + 1, prev, at, None, &body);
+        journal.extend_from_slice(&line);
+    }
+    std::fs::write(t.ledger(), journal).unwrap();
+    let o = rules_same_in_groups(&t, 130);
+    assert!(o.stderr.contains(": entry #100 breaks"), "{}", o.stderr);
+    assert!(!o.stderr.contains(": entry #101 breaks"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("\n... and 30 more\n130 entries"),
+        "{}",
+        o.stderr
+    );
+}

@@ -18,6 +18,7 @@ mod output;
 mod record;
 mod registers;
 mod report;
+mod rules;
 mod verify;
 
 use std::io::Write;

@@ -86,7 +86,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
         }
     }
     if args.rules {
-        rules(ctx, out)?;
+        super::rules::run(ctx, out)?;
     }
     if let Some(want) = want {
         let found = find_head(ctx, &want)?;
@@ -102,45 +102,6 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
     }
     ok(out, &scan.head)?;
     Ok(())
-}
-
-/// The most rule-breaking entries named before the rest are only counted.
-const MAX_NAMED: usize = 100;
-
-/// Replays every committed entry through the recording rules, in journal order,
-/// and names each one the rules would refuse (exit 3: the record is not one the
-/// program could have written).
-fn rules(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
-    let mut book = crate::domain::Checker::new();
-    let mut broken: Vec<String> = Vec::new();
-    let mut count = 0usize;
-    journal::scan(&ctx.ledger, true, None, |e| {
-        if let Err(p) = book.recheck(&e) {
-            count += 1;
-            if broken.len() < MAX_NAMED {
-                broken.push(format!(
-                    "{}:{}: entry #{} breaks a recording rule: {p}",
-                    ctx.ledger.display(),
-                    e.seq + 1,
-                    e.seq
-                ));
-            }
-        }
-        book.apply(e);
-    })?;
-    if count == 0 {
-        writeln!(out, "rules: every entry keeps the recording rules")?;
-        return Ok(());
-    }
-    let mut message = broken.join("\n");
-    if count > broken.len() {
-        message.push_str(&format!("\n... and {} more", count - broken.len()));
-    }
-    message.push_str(&format!(
-        "\n{count} entr{} of this ledger could not have been recorded by `ledger record` or `ledger import`",
-        if count == 1 { "y" } else { "ies" }
-    ));
-    Err(Failure::verification(message))
 }
 
 fn find_head(ctx: &Context, want: &str) -> Result<Option<u64>, Failure> {

@@ -528,6 +528,17 @@ pub fn scan_only(
     )
 }
 
+/// `scan_only`, each entry with its notes (references, memos, sources), as `scan`
+/// hands them over: what a replay of the recording rules judges.
+pub fn scan_only_with_notes(
+    path: &Path,
+    only: Only<'_>,
+    mut visit: impl FnMut(Entry, &LineHash),
+) -> Result<Scan, JournalError> {
+    let file = super::open::read(path)?;
+    scan_entries(&file, path, Notes::Kept, None, Some(only), None, &mut visit)
+}
+
 /// Which entries a read hands over, judged by their glance and, where it must
 /// look further, the line's text (see `scan_some`).
 pub type Wanted<'f> = &'f (dyn Fn(Glance<'_>, &str) -> bool + Sync);
