@@ -29,7 +29,7 @@ pub use index::{Judgement, path_for as index_path};
 pub use line::{Checked, ZERO_HASH, check as check_line, encode, encode_body};
 pub use lock::lock_timeout;
 pub use open::special_kind;
-pub use peek::{Counted, lines_by_donor, share_of};
+pub use peek::{Counted, last_entry, lines_by_donor, share_of};
 pub use scan::{
     Classes, Classify, Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan,
     scan_figures, scan_only, scan_only_with_notes, scan_some,

@@ -81,6 +81,25 @@ impl Counted {
     }
 }
 
+/// The number of the last entry of the ledger at `path`, as its last whole line
+/// says, read without checking anything: a hint of how many entries it holds.
+/// Nothing if the file cannot be read or no line near its end says.
+pub fn last_entry(path: &Path) -> Option<u64> {
+    let mut file = File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(TAIL))).ok()?;
+    let mut tail = Vec::new();
+    file.take(TAIL).read_to_end(&mut tail).ok()?;
+    tail.split(|b| *b == b'\n').rev().find_map(|line| {
+        let rest = line.strip_prefix(b"{\"seq\":")?;
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+    })
+}
+
+/// How far from the end `last_entry` looks for a whole line.
+const TAIL: u64 = 64 << 10;
+
 /// How many lines of the ledger at `path` name each donor (a pledge, payment,
 /// refund or in-kind contribution, by the donor's code as its line has it), by
 /// kind, read without checking anything: a hint of how many entries each donor's
