@@ -30,15 +30,18 @@ const MAX_NAMED: usize = 100;
 /// Replays every committed entry and says what the rules found.
 pub(super) fn run(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
     let budget = super::groups::budget()?;
-    let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget);
+    // How many entries the ledger holds, as its last line says: a hint, read
+    // unchecked, that decides only what the first read keeps. A ledger it puts
+    // within the budget is replayed whole without noting whose each entry is; one it
+    // puts past twice the budget is not replayed whole while its first read notes
+    // that (the book would be dropped at the budget).
+    let last = journal::last_entry(&ctx.ledger);
+    let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget)
+        && last.is_none_or(|n| n > budget);
     let mut owners = may_exceed.then(Owners::default);
     let mut book = Checker::new();
     let mut verdicts = Verdicts::default();
-    // A ledger whose last line says it holds more than twice the budget's entries
-    // (a hint, read unchecked) is not replayed whole while its first read notes
-    // whose each entry is: that book would be dropped at the budget.
-    let mut whole =
-        !(may_exceed && journal::last_entry(&ctx.ledger).is_some_and(|n| n / 2 > budget));
+    let mut whole = !(may_exceed && last.is_some_and(|n| n / 2 > budget));
     let every: journal::Wanted<'_> = &|_, _| true;
     let scan = journal::scan_some(&ctx.ledger, None, true, every, 0, |e, hash| {
         if let Some(owners) = owners.as_mut() {
