@@ -779,3 +779,27 @@ fn verify_rules_in_groups_names_the_same_first_hundred() {
         o.stderr
     );
 }
+
+/// A budget that is not a number is a usage error before the ledger is read: a
+/// damaged ledger is not even looked at.
+#[test]
+fn verify_rules_says_a_bad_budget_before_reading() {
+    let t = two_pledges();
+    let mut journal = t.journal();
+    let at = journal.len() - 10;
+    journal[at] = if journal[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(t.ledger(), &journal).unwrap();
+    assert_eq!(t.run("verify").status, 3);
+    let o = t.run_env(("LEDGER_REPORT_ENTRIES", "abc"), "verify --rules");
+    assert_eq!(o.status, 2, "{o:?}");
+    assert_eq!(
+        o.stderr,
+        "error: LEDGER_REPORT_ENTRIES: \"abc\" is not a number of entries (a whole number above zero)\n"
+    );
+    assert_eq!(o.stdout, "");
+    // Without `--rules` the budget is not asked for.
+    assert_eq!(
+        t.run_env(("LEDGER_REPORT_ENTRIES", "abc"), "verify").status,
+        3
+    );
+}

@@ -27,9 +27,9 @@ use crate::journal;
 /// The most rule-breaking entries named before the rest are only counted.
 const MAX_NAMED: usize = 100;
 
-/// Replays every committed entry and says what the rules found.
-pub(super) fn run(ctx: &Context, out: &mut dyn Write) -> Result<(), Failure> {
-    let budget = super::groups::budget()?;
+/// Replays every committed entry and says what the rules found; `budget` is the
+/// most money entries one book holds (`groups::budget`).
+pub(super) fn run(ctx: &Context, out: &mut dyn Write, budget: u64) -> Result<(), Failure> {
     // How many entries the ledger holds, as its last line says: a hint, read
     // unchecked, that decides only what the first read keeps. A ledger it puts
     // within the budget is replayed whole without noting whose each entry is; one it

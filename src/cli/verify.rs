@@ -37,6 +37,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
             "--head: {w:?} is not a head hash (64 hexadecimal digits, as printed in a report's Ledger line)"
         )));
     }
+    // A budget that is not a number is a usage error before anything is read.
+    let budget = if args.rules {
+        Some(super::groups::budget()?)
+    } else {
+        None
+    };
     // A ledger with a checkpoint is read once, its checkpoints checked as it goes;
     // without the file that says it has one, it is read as fast as it can be,
     // then again if the read found a checkpoint.
@@ -85,8 +91,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: VerifyArgs) -> Result<(), F
             None => journal::check_checkpoints(&ctx.ledger)?,
         }
     }
-    if args.rules {
-        super::rules::run(ctx, out)?;
+    if let Some(budget) = budget {
+        super::rules::run(ctx, out, budget)?;
     }
     if let Some(want) = want {
         let found = find_head(ctx, &want)?;
