@@ -4,8 +4,10 @@
 //!
 //! Owns: the replay, in one book or in groups of donors. A ledger of more money
 //! entries than a report holds at once (`groups::budget`) is replayed in groups:
-//! the first read replays it whole while its money entries fit the budget, and
-//! notes whose each entry is (`Owners`); past the budget, the donors are packed into
+//! the first read replays it whole while its money entries fit the budget (unless
+//! its last line says it holds more than twice that many entries), and notes whose
+//! each entry is (`Owners`; not for a ledger whose size or last line puts it within
+//! the budget); past the budget, the donors are packed into
 //! groups of at most half the budget's entries, and each group's entries, with every
 //! entry that names no donor, are read again into a book of their own and judged
 //! there. The rules judge a donor's entry by that donor's entries and the entries
