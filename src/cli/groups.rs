@@ -705,22 +705,31 @@ fn groups(counts: &[Owned], budget: u64, kept: &[bool]) -> Vec<Vec<u16>> {
         .map(|(i, c)| (i, &c.owner, c.entries))
         .collect();
     owners.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(b.1)));
-    let mut out: Vec<(u64, Vec<u16>)> = Vec::new();
-    for (i, _, n) in owners {
-        match out.iter_mut().find(|(held, _)| held + n <= budget) {
-            Some((held, group)) => {
-                *held += n;
-                group.push(i);
-            }
-            None => out.push((n, vec![i])),
-        }
-    }
-    out.into_iter()
-        .map(|(_, mut g)| {
+    first_fit(owners.into_iter().map(|(i, _, n)| (i, n)), budget)
+        .into_iter()
+        .map(|mut g| {
             g.sort_unstable();
             g
         })
         .collect()
+}
+
+/// Packs `items` (each a key and its size), in the order given, each into the first
+/// bin it fits with at most `most` in all, or into a new bin (alone, if larger than
+/// `most`): each bin's keys, in the order they went in. Given largest first, this
+/// is the first-fit-decreasing packing every read in groups uses.
+pub(super) fn first_fit<K>(items: impl IntoIterator<Item = (K, u64)>, most: u64) -> Vec<Vec<K>> {
+    let mut bins: Vec<(u64, Vec<K>)> = Vec::new();
+    for (key, n) in items {
+        match bins.iter_mut().find(|(held, _)| held + n <= most) {
+            Some((held, bin)) => {
+                *held += n;
+                bin.push(key);
+            }
+            None => bins.push((n, vec![key])),
+        }
+    }
+    bins.into_iter().map(|(_, bin)| bin).collect()
 }
 
 #[cfg(test)]

@@ -371,23 +371,14 @@ impl Owners {
             .map(|o| (o, joined[usize::from(o)]))
             .collect();
         roots.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut packed: Vec<(u64, Vec<u16>)> = Vec::new();
-        for (r, count) in roots {
-            match packed.iter_mut().find(|(held, _)| held + count <= size) {
-                Some((held, group)) => {
-                    *held += count;
-                    group.push(r);
-                }
-                None => packed.push((count, vec![r])),
-            }
-        }
+        let mut packed = super::groups::first_fit(roots, size);
         if packed.is_empty() {
             // No donor at all: one group reads what names none.
-            packed.push((0, Vec::new()));
+            packed.push(Vec::new());
         }
         packed
             .into_iter()
-            .map(|(_, roots)| {
+            .map(|roots| {
                 let mut member = vec![false; n.max(1)];
                 member[0] = true;
                 for (o, holds) in member.iter_mut().enumerate().skip(1) {

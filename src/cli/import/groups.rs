@@ -272,19 +272,9 @@ fn pack(
     }
     let mut sized: Vec<(usize, u64)> = sizes.into_iter().collect();
     sized.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut packed: Vec<(u64, Vec<usize>)> = Vec::new();
-    for (part, n) in sized {
-        match packed.iter_mut().find(|(held, _)| held + n <= most) {
-            Some((held, group)) => {
-                *held += n;
-                group.push(part);
-            }
-            None => packed.push((n, vec![part])),
-        }
-    }
-    packed
+    crate::cli::groups::first_fit(sized, most)
         .into_iter()
-        .map(|(_, mut group)| {
+        .map(|mut group| {
             group.sort_unstable();
             let within = |i: usize| group.binary_search(&parts.root(i)).is_ok();
             Group {
