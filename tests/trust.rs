@@ -34,15 +34,23 @@ fn index_path(t: &Test) -> std::path::PathBuf {
 /// Appends a line with a valid hash chain, as someone with write access to the file
 /// could: the bytes verify, whatever the entry says.
 fn append_forged(t: &Test, body_json: &str, at: &str) {
+    append_all_forged(t, &[body_json], at);
+}
+
+/// `append_forged` of each of `bodies`, in one write.
+fn append_all_forged(t: &Test, bodies: &[&str], at: &str) {
     let mut journal = t.journal();
     let text = String::from_utf8(journal.clone()).unwrap();
     let last = text.lines().last().unwrap();
-    let prev = &last[last.len() - 66..last.len() - 2];
-    let seq = text.lines().count() as u64;
-    let body: ledger::domain::Body = serde_json::from_str(body_json).unwrap();
+    let mut prev = last[last.len() - 66..last.len() - 2].to_string();
+    let first = text.lines().count() as u64;
     let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().to_utc();
-    let (line, _) = ledger::journal::encode(seq, prev, at, None, &body);
-    journal.extend_from_slice(&line);
+    for (seq, body_json) in (first..).zip(bodies) {
+        let body: ledger::domain::Body = serde_json::from_str(body_json).unwrap();
+        let (line, hash) = ledger::journal::encode(seq, &prev, at, None, &body);
+        journal.extend_from_slice(&line);
+        prev = hash;
+    }
     std::fs::write(t.ledger(), journal).unwrap();
 }
 
@@ -720,10 +728,12 @@ proptest! {
     }
 }
 
-/// A payment that names a pledge before it is made is in the pledge's group when it
-/// is (should the rules ever count it toward that pledge, the group holds it).
+/// A payment that names a pledge before it is made, and a write-off of that pledge
+/// once it is, are judged alike whole and in groups. The rules count no such payment
+/// toward the pledge, so this holds whether or not the grouping puts the two donors
+/// together (it does, in case they ever count it).
 #[test]
-fn verify_rules_in_groups_keeps_a_payment_with_the_pledge_it_named_before_it_was_made() {
+fn verify_rules_in_groups_judges_a_payment_naming_a_pledge_before_it_is_made_alike() {
     let t = Test::init();
     t.ok(PLEDGE_JPN);
     for body in [
@@ -752,24 +762,17 @@ fn verify_rules_in_groups_keeps_a_payment_with_the_pledge_it_named_before_it_was
 #[test]
 fn verify_rules_in_groups_names_the_same_first_hundred() {
     let t = Test::init();
-    let mut journal = t.journal();
-    for i in 0..130 {
-        // Refunds of what was never paid, two donors in turn.
-        let donor = ["JPN", "DEU"][i % 2];
-        let body = format!(
-            r#"{{"kind":"refund","donor":"{donor}","mandate":"icat","amount":"5.00","currency":"USD","date":"2009-02-01"}}"#
-        );
-        let text = String::from_utf8(journal.clone()).unwrap();
-        let last = text.lines().last().unwrap();
-        let prev = &last[last.len() - 66..last.len() - 2];
-        let body: ledger::domain::Body = serde_json::from_str(&body).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-            .unwrap()
-            .to_utc();
-        let (line, _) = ledger::journal::encode(i as u64 + 1, prev, at, None, &body);
-        journal.extend_from_slice(&line);
-    }
-    std::fs::write(t.ledger(), journal).unwrap();
+    // Refunds of what was never paid, two donors in turn.
+    let bodies: Vec<String> = (0..130)
+        .map(|i| {
+            format!(
+                r#"{{"kind":"refund","donor":"{}","mandate":"icat","amount":"5.00","currency":"USD","date":"2009-02-01"}}"#,
+                ["JPN", "DEU"][i % 2]
+            )
+        })
+        .collect();
+    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    append_all_forged(&t, &bodies, "2026-01-01T00:00:00Z");
     let o = rules_same_in_groups(&t, 130);
     assert!(o.stderr.contains(": entry #100 breaks"), "{}", o.stderr);
     assert!(!o.stderr.contains(": entry #101 breaks"), "{}", o.stderr);

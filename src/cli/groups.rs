@@ -688,7 +688,7 @@ pub(super) fn each_book(
             records.iter_mut().zip(held).for_each(|(r, h)| *r += h);
         }
         book.reserve(records);
-        journal::scan_only(&ctx.ledger, until, only, |e, _| book.apply(e))?;
+        journal::scan_only(&ctx.ledger, until, only, false, |e, _| book.apply(e))?;
         each(book, &member)?;
     }
     Ok(())

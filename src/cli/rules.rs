@@ -40,7 +40,7 @@ pub(super) fn run(ctx: &Context, out: &mut dyn Write, budget: u64) -> Result<(),
     let last = journal::last_entry(&ctx.ledger);
     let may_exceed = journal::most_entries(&ctx.ledger).is_none_or(|most| most > budget)
         && last.is_none_or(|n| n > budget);
-    let mut owners = may_exceed.then(Owners::default);
+    let mut owners = may_exceed.then(Owners::new);
     let mut book = Checker::new();
     let mut verdicts = Verdicts::default();
     let mut whole = !(may_exceed && last.is_some_and(|n| n / 2 > budget));
@@ -101,14 +101,7 @@ fn in_groups(
         words::count(groups.len() as u64, "group of donors", "groups of donors"),
     );
     let seen = std::mem::take(&mut owners.seen).finish();
-    let owner = &owners.owner;
-    let owner_of = |seq: u64| {
-        usize::try_from(seq)
-            .ok()
-            .and_then(|i| owner.get(i))
-            .copied()
-            .unwrap_or(0)
-    };
+    let owner_of = |seq: u64| owners.of(seq);
     let mut verdicts = Verdicts::default();
     for (g, member) in groups.iter().enumerate() {
         let uses = |seq: u64| {
@@ -121,7 +114,7 @@ fn in_groups(
             seen: &seen,
         };
         let mut book = Checker::new();
-        journal::scan_only_with_notes(&ctx.ledger, only, |e, _| {
+        journal::scan_only(&ctx.ledger, None, only, true, |e, _| {
             // Every entry before it was read, as the whole replay counts them.
             book.set_entries(e.seq.saturating_sub(1));
             // An entry that names no donor is in every group: judged in the first.
@@ -207,7 +200,7 @@ struct Owners {
     number: FxHashMap<String, u16>,
     /// Each donor's owner, by the text an entry gives, while the register is unchanged.
     resolved: FxHashMap<String, u16>,
-    /// Each owner's entries, by number (0: none).
+    /// Each owner's entries, by number (0: no donor's, never counted).
     entries: Vec<u64>,
     /// The owners joined, by number: each one's parent, a root its own.
     parent: Vec<u16>,
@@ -225,6 +218,15 @@ struct Owners {
 }
 
 impl Owners {
+    fn new() -> Owners {
+        Owners {
+            // Number 0 is no donor's.
+            entries: vec![0],
+            parent: vec![0],
+            ..Owners::default()
+        }
+    }
+
     fn see(&mut self, e: &Entry, hash: &journal::LineHash) {
         let owner = match &e.body {
             Body::Pledge(p) => self.own(&p.money.donor),
@@ -254,15 +256,13 @@ impl Owners {
             self.base.apply(e.clone());
             self.resolved.clear();
         }
-        if let Some(by) = self.ahead.remove(&e.seq)
-            && owner != 0
-        {
-            self.join(by, owner);
-        }
-        if let Some(n) = self.entries.get_mut(usize::from(owner))
-            && owner != 0
-        {
-            *n += 1;
+        if owner != 0 {
+            self.entries[usize::from(owner)] += 1;
+            if !self.ahead.is_empty()
+                && let Some(by) = self.ahead.remove(&e.seq)
+            {
+                self.join(by, owner);
+            }
         }
         self.seen.add(owner, hash);
         if let Ok(i) = usize::try_from(e.seq) {
@@ -286,11 +286,6 @@ impl Owners {
         let n = match self.number.get(&key) {
             Some(&n) => n,
             None => {
-                if self.entries.is_empty() {
-                    // Number 0 is no donor's.
-                    self.entries.push(0);
-                    self.parent.push(0);
-                }
                 let Ok(n) = u16::try_from(self.entries.len()) else {
                     self.too_many = true;
                     return 0;
@@ -305,17 +300,19 @@ impl Owners {
         n
     }
 
-    /// The owner of entry `n`, named by entry `by`: none for an entry not recorded
-    /// before it.
-    fn owner_of(&self, n: u64, by: u64) -> u16 {
-        if n >= by {
-            return 0;
-        }
-        usize::try_from(n)
+    /// The owner of entry `seq` (0 for one not seen).
+    fn of(&self, seq: u64) -> u16 {
+        usize::try_from(seq)
             .ok()
             .and_then(|i| self.owner.get(i))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// The owner of entry `n`, named by entry `by`: none for an entry not recorded
+    /// before it.
+    fn owner_of(&self, n: u64, by: u64) -> u16 {
+        if n >= by { 0 } else { self.of(n) }
     }
 
     /// Owner `o`'s entry `by` names entry `n`.
@@ -379,7 +376,7 @@ impl Owners {
         packed
             .into_iter()
             .map(|roots| {
-                let mut member = vec![false; n.max(1)];
+                let mut member = vec![false; n];
                 member[0] = true;
                 for (o, holds) in member.iter_mut().enumerate().skip(1) {
                     let o = u16::try_from(o).expect("owners are numbered by two bytes");

@@ -32,7 +32,7 @@ pub use open::special_kind;
 pub use peek::{Counted, last_entry, lines_by_donor, share_of};
 pub use scan::{
     Classes, Classify, Digests, Head, LineHash, Only, Scan, Seen, Tail, Wanted, read, scan,
-    scan_figures, scan_only, scan_only_with_notes, scan_some,
+    scan_figures, scan_only, scan_some,
 };
 pub use spool::{Bodies, Reader as BodiesReader};
 pub use write::{Clock, Draft, Reading, StagedBatch, StagedEntries, Watch, Writer, init, repair};

@@ -509,34 +509,19 @@ impl Digests {
     }
 }
 
-/// Reads again, as `scan_figures` reads, only the entries `only` names.
+/// Reads again, as `scan_figures` reads, only the entries `only` names; with
+/// `notes`, each entry with its references, memos and sources, as `scan` hands them
+/// over (what a replay of the recording rules judges).
 pub fn scan_only(
     path: &Path,
     until: Option<DateTime<Utc>>,
     only: Only<'_>,
+    notes: bool,
     mut visit: impl FnMut(Entry, &LineHash),
 ) -> Result<Scan, JournalError> {
     let file = super::open::read(path)?;
-    scan_entries(
-        &file,
-        path,
-        Notes::Left,
-        None,
-        Some(only),
-        until,
-        &mut visit,
-    )
-}
-
-/// `scan_only`, each entry with its notes (references, memos, sources), as `scan`
-/// hands them over: what a replay of the recording rules judges.
-pub fn scan_only_with_notes(
-    path: &Path,
-    only: Only<'_>,
-    mut visit: impl FnMut(Entry, &LineHash),
-) -> Result<Scan, JournalError> {
-    let file = super::open::read(path)?;
-    scan_entries(&file, path, Notes::Kept, None, Some(only), None, &mut visit)
+    let notes = if notes { Notes::Kept } else { Notes::Left };
+    scan_entries(&file, path, notes, None, Some(only), until, &mut visit)
 }
 
 /// Which entries a read hands over, judged by their glance and, where it must
@@ -1313,7 +1298,7 @@ mod tests {
             head,
             seen,
         };
-        scan_only(path, None, only, |e, _| seqs.push(e.seq))
+        scan_only(path, None, only, false, |e, _| seqs.push(e.seq))
             .map(|_| seqs)
             .map_err(|e| e.to_string())
     }
