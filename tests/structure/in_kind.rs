@@ -40,6 +40,29 @@ fn in_kind_is_its_own_figure_by_hand() {
     t.ok("verify --rules");
 }
 
+/// A reversed in-kind contribution counts for nothing: ITA's in kind falls from
+/// 15,000 to 0, and its in-kind pledge #7 is outstanding in full again (40,000).
+/// Reversing the cash payment #9 as well leaves nothing paid.
+#[test]
+fn a_reversed_in_kind_contribution_counts_for_nothing() {
+    let t = structure_ledger();
+    t.ok("record reversal --entry 8 --reason 'recorded twice'");
+    let d = json(&t, "report donors --year 2024 --donor ITA --format json");
+    let ita = &d["rows"][0];
+    assert_eq!(
+        (&ita["paid"], &ita["in_kind"], &ita["outstanding"]),
+        (&"5000.00".into(), &"0.00".into(), &"40000.00".into())
+    );
+    t.ok("record reversal --entry 9 --reason 'wrong donor'");
+    let d = json(&t, "report donors --year 2024 --donor ITA --format json");
+    let ita = &d["rows"][0];
+    assert_eq!(
+        (&ita["paid"], &ita["in_kind"], &ita["outstanding"]),
+        (&"0.00".into(), &"0.00".into(), &"40000.00".into())
+    );
+    t.ok("verify --rules");
+}
+
 #[test]
 fn in_kind_needs_what_was_given_and_an_in_kind_pledge() {
     let t = structure_ledger();
