@@ -29,7 +29,8 @@ use super::{is_printable_ascii, one_line};
 pub fn write(d: &Doc, out: &mut dyn Write) -> std::io::Result<()> {
     let title = one_line(&d.title);
     writeln!(out, "{title}")?;
-    writeln!(out, "{}", "=".repeat(title.chars().count()))?;
+    // As wide as the title is shown: a character of a CJK name takes two columns.
+    writeln!(out, "{}", "=".repeat(title.width()))?;
     let width = d.header.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in &d.header {
         writeln!(

@@ -419,3 +419,26 @@ fn amounts_in_their_own_currency_have_its_minor_units() {
         );
     }
 }
+
+/// The title's underline is as wide as the title is shown in a terminal: a donor
+/// named in CJK characters (two columns each) gets two `=` a character, and an
+/// accented Latin name one.
+#[test]
+fn the_title_underline_is_as_wide_as_the_title_is_shown() {
+    let t = crate::util::Test::init();
+    t.ok("donor add ZZ-KR --name '대한민국 재단' --category foundation");
+    t.ok("donor add ZZ-CI --name 'Fondation Côte' --category foundation");
+    for (code, title) in [
+        ("ZZ-KR", "Statement of account: 대한민국 재단"),
+        ("ZZ-CI", "Statement of account: Fondation Côte"),
+    ] {
+        let out = t.ok(&["report", "statement", "--donor", code, "--year", "2024"]);
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some(title), "{out}");
+        let ascii = title.chars().filter(char::is_ascii).count();
+        let hangul = title.chars().filter(|c| ('가'..='힣').contains(c)).count();
+        let others = title.chars().count() - ascii - hangul;
+        let shown = ascii + 2 * hangul + others;
+        assert_eq!(lines.next(), Some("=".repeat(shown).as_str()), "{out}");
+    }
+}
