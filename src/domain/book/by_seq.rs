@@ -84,8 +84,61 @@ impl<T> BySeq<T> {
     }
 
     /// Where `seq` is in `items`, or where it would go.
+    ///
+    /// Entry numbers are spread fairly evenly among a kind's records, so the search
+    /// starts where `seq` would be if they were spread exactly evenly, then steps out
+    /// from there by doubling strides until it has `seq` between two records, and
+    /// searches between them: a few probes near one another instead of twenty
+    /// across the whole vector (each a cache miss in a large book: a reversal read
+    /// from a large ledger spent most of its time here). Uneven numbers cost at
+    /// most twice a binary search.
     fn place(&self, seq: u64) -> Result<usize, usize> {
-        self.items.binary_search_by_key(&seq, |(s, _)| *s)
+        let items = &self.items;
+        let (Some(first), Some(last)) = (items.first(), items.last()) else {
+            return Err(0);
+        };
+        if seq <= first.0 || seq >= last.0 {
+            return match seq {
+                s if s == first.0 => Ok(0),
+                s if s < first.0 => Err(0),
+                s if s == last.0 => Ok(items.len() - 1),
+                _ => Err(items.len()),
+            };
+        }
+        // first.0 < seq < last.0, so the guess is within the vector.
+        let span = u128::from(last.0 - first.0);
+        let guess = u128::from(seq - first.0) * (items.len() as u128 - 1) / span;
+        let guess = usize::try_from(guess).expect("within the vector");
+        // The range [lo, hi) that holds `seq`'s place.
+        let (lo, hi) = if items[guess].0 < seq {
+            let mut stride = 1;
+            let mut lo = guess + 1;
+            loop {
+                let at = guess + stride;
+                if at >= items.len() || items[at].0 >= seq {
+                    break (lo, (at + 1).min(items.len()));
+                }
+                lo = at + 1;
+                stride *= 2;
+            }
+        } else {
+            let mut stride = 1;
+            let mut hi = guess + 1;
+            loop {
+                let Some(at) = guess.checked_sub(stride) else {
+                    break (0, hi);
+                };
+                if items[at].0 < seq {
+                    break (at + 1, hi);
+                }
+                hi = at + 1;
+                stride *= 2;
+            }
+        };
+        items[lo..hi]
+            .binary_search_by_key(&seq, |(s, _)| *s)
+            .map(|i| i + lo)
+            .map_err(|i| i + lo)
     }
 
     fn slots(&self) -> &FxHashMap<u64, u32> {
@@ -175,6 +228,39 @@ mod tests {
         let c: BySeq<u64> = [(9, 1), (2, 2), (9, 3)].into_iter().collect();
         assert_eq!(c.values().copied().collect::<Vec<_>>(), [2, 1]);
         assert_eq!(c.values().len(), 2);
+    }
+
+    /// `place` finds what a binary search finds, on numbers spread evenly, in
+    /// clumps, and with gaps, for every number in and around them.
+    #[test]
+    fn place_answers_as_a_binary_search_does() {
+        let spreads: Vec<Vec<u64>> = vec![
+            vec![],
+            vec![5],
+            vec![5, 6],
+            (1..=1000).collect(),
+            (1..=1000).map(|s| s * 7).collect(),
+            (1..=500).chain(100_000..100_500).collect(),
+            (1..=300).map(|s| s * s).collect(),
+            (0..64).map(|s| 1u64 << s).collect(),
+            vec![1, 2, 3, 1_000_000, u64::MAX - 1, u64::MAX],
+        ];
+        for seqs in spreads {
+            let b: BySeq<()> = seqs.iter().map(|&s| (s, ())).collect();
+            let mut probes: Vec<u64> = seqs
+                .iter()
+                .flat_map(|&s| [s.saturating_sub(1), s, s.saturating_add(1)])
+                .collect();
+            probes.extend([0, 1, u64::MAX]);
+            for seq in probes {
+                assert_eq!(
+                    b.place(seq),
+                    seqs.binary_search(&seq),
+                    "{seq} among {} numbers",
+                    seqs.len()
+                );
+            }
+        }
     }
 
     /// An emptied vector keeps its room and nothing else: no record, and no
