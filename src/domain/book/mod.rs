@@ -478,9 +478,10 @@ impl Book {
                 }
             }
             Kind::Payment | Kind::Refund | Kind::InKind => {
-                let paid = match kind {
-                    Kind::InKind => self.in_kind.get_mut(&target),
-                    _ => self.payments.get_mut(&target),
+                let paid = if kind == Kind::InKind {
+                    self.in_kind.get_mut(&target)
+                } else {
+                    self.payments.get_mut(&target)
                 };
                 if let Some(p) = paid {
                     p.reversed_by = Some(by);
