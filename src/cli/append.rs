@@ -158,7 +158,8 @@ impl Kept {
 /// every registered donor's, or none, and every entry that names no donor), if
 /// `kept` says which: the ledger is read keeping only those (`Reading::ToRecordOf`):
 /// every line is read, checked and decoded, or, after a checkpoint, that share's
-/// lines before it and every line after it, and the book holds that share of it. Its verdict, a refusal too, is the whole book's when the draft reads that
+/// lines before it and every line after it, and the book holds that share of it.
+/// Its verdict, a refusal too, is the whole book's when the draft reads that
 /// share and every entry it names is in it (`Share::answers`), and what it accepts
 /// is of that share (`Share::owns`); otherwise (a pledge named is another donor's,
 /// a wrong hint) the ledger is read again whole and the draft judged as any other.

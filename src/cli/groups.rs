@@ -95,7 +95,7 @@ pub struct Lean {
     /// payment, refund or in-kind contribution it is, or whose pledge it writes off
     /// or reduces, or whose entry it reverses; 0 for an entry that names no donor,
     /// which every group reads. Two bytes an entry (20 MB at ten million).
-    owner: Vec<u16>,
+    owner: OwnerOf,
     /// More owners than `owner` can number: the report is not read in groups.
     too_many: bool,
     /// The hashes of each owner's lines (and of those every group reads, as owner
@@ -173,12 +173,7 @@ impl Lean {
             }
         };
         self.seen.add(owner, hash);
-        if let Ok(i) = usize::try_from(e.seq) {
-            if self.owner.len() <= i {
-                self.owner.resize(i + 1, 0);
-            }
-            self.owner[i] = owner;
-        }
+        self.owner.set(e.seq, owner);
     }
 
     /// Counts a money entry of `donor` for `mandate`, a record of class `class`
@@ -239,11 +234,7 @@ impl Lean {
     }
 
     fn owner_of(&self, seq: u64) -> u16 {
-        usize::try_from(seq)
-            .ok()
-            .and_then(|i| self.owner.get(i))
-            .copied()
-            .unwrap_or(0)
+        self.owner.get(seq)
     }
 
     /// The book of the entries that name no donor, with the opening pledges and
@@ -667,13 +658,8 @@ pub(super) fn each_book(
         for &d in &group {
             member[usize::from(d)] = true;
         }
-        let owner = &lean.owner;
         let uses = |seq: u64| {
-            let o = usize::try_from(seq)
-                .ok()
-                .and_then(|i| owner.get(i))
-                .copied()
-                .unwrap_or(0);
+            let o = lean.owner.get(seq);
             member[usize::from(o)].then_some(o)
         };
         let only = journal::Only {
@@ -712,6 +698,30 @@ fn groups(counts: &[Owned], budget: u64, kept: &[bool]) -> Vec<Vec<u16>> {
             g
         })
         .collect()
+}
+
+/// Each entry's owner (a number a read in groups gives), by entry number, two bytes
+/// an entry: 0 for an entry of no owner, or one not seen.
+#[derive(Debug, Default)]
+pub(super) struct OwnerOf(Vec<u16>);
+
+impl OwnerOf {
+    pub(super) fn set(&mut self, seq: u64, owner: u16) {
+        if let Ok(i) = usize::try_from(seq) {
+            if self.0.len() <= i {
+                self.0.resize(i + 1, 0);
+            }
+            self.0[i] = owner;
+        }
+    }
+
+    pub(super) fn get(&self, seq: u64) -> u16 {
+        usize::try_from(seq)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
 /// Packs `items` (each a key and its size), in the order given, each into the first
@@ -807,7 +817,7 @@ mod tests {
         ] {
             lean.see(&e, &[b'0'; 64]);
         }
-        assert_eq!(lean.owner, vec![0, 0, 1, 2, 1, 2, 0, 3, 3]);
+        assert_eq!(lean.owner.0, vec![0, 0, 1, 2, 1, 2, 0, 3, 3]);
         assert_eq!(lean.money, 4);
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let span = |from, to| {

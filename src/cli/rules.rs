@@ -174,11 +174,7 @@ impl Verdicts {
         }
         message.push_str(&format!(
             "\n{} of this ledger could not have been recorded by `ledger record` or `ledger import`",
-            if self.count == 1 {
-                "1 entry".to_string()
-            } else {
-                format!("{} entries", self.count)
-            }
+            words::count(self.count as u64, "entry", "entries")
         ));
         Err(Failure::verification(message))
     }
@@ -205,7 +201,7 @@ struct Owners {
     /// The owners joined, by number: each one's parent, a root its own.
     parent: Vec<u16>,
     /// Each entry's owner, by entry number: two bytes an entry.
-    owner: Vec<u16>,
+    owner: super::groups::OwnerOf,
     /// Entries named before they were recorded, with the owner that named them.
     ahead: FxHashMap<u64, u16>,
     /// Money entries read (pledges, payments, refunds, in-kind contributions,
@@ -255,8 +251,7 @@ impl Owners {
             // A registration, a rate, a reversal of one: the register may change.
             self.base.apply(e.clone());
             self.resolved.clear();
-        }
-        if owner != 0 {
+        } else {
             self.entries[usize::from(owner)] += 1;
             if !self.ahead.is_empty()
                 && let Some(by) = self.ahead.remove(&e.seq)
@@ -265,12 +260,7 @@ impl Owners {
             }
         }
         self.seen.add(owner, hash);
-        if let Ok(i) = usize::try_from(e.seq) {
-            if self.owner.len() <= i {
-                self.owner.resize(i + 1, 0);
-            }
-            self.owner[i] = owner;
-        }
+        self.owner.set(e.seq, owner);
     }
 
     /// The owner of a money entry of `donor`.
@@ -302,11 +292,7 @@ impl Owners {
 
     /// The owner of entry `seq` (0 for one not seen).
     fn of(&self, seq: u64) -> u16 {
-        usize::try_from(seq)
-            .ok()
-            .and_then(|i| self.owner.get(i))
-            .copied()
-            .unwrap_or(0)
+        self.owner.get(seq)
     }
 
     /// The owner of entry `n`, named by entry `by`: none for an entry not recorded
